@@ -1,3 +1,28 @@
-// Placeholder shell; replaced by the real task in the next commits.
 import * as tl from 'azure-pipelines-task-lib/task';
-tl.setResult(tl.TaskResult.Failed, 'not implemented yet');
+import { setTimeout as sleep } from 'node:timers/promises';
+import { runTask } from '../../shared/task/run-task';
+import { openWorkspace } from '../../shared/task/open-workspace';
+import { parseWaitForRunInputs } from '../../shared/wait/wait-for-run-inputs';
+import { waitForRun } from '../../shared/wait/wait-for-run';
+
+void runTask(async ({ signal }) => {
+  const inputs = parseWaitForRunInputs((name) => tl.getInput(name, false));
+  const { workspace } = await openWorkspace({
+    connectionId: inputs.connectionId,
+    resourceGroup: inputs.resourceGroup,
+    workspace: inputs.workspace,
+    taskName: 'AzureMLWaitForRun/1',
+    abortSignal: signal,
+  });
+  const report = await waitForRun(workspace, inputs, {
+    signal,
+    now: () => Date.now(),
+    sleep: async (ms, s) => void (await sleep(ms, undefined, { signal: s })),
+    log: (line) => console.log(line),
+    warn: (line) => tl.warning(line),
+  });
+  tl.setVariable('status', report.outputs.status, false, true);
+  tl.setVariable('studioUrl', report.outputs.studioUrl, false, true);
+  tl.setVariable('durationSeconds', report.outputs.durationSeconds, false, true);
+  tl.setResult(tl.TaskResult[report.result], report.message);
+});

@@ -1,0 +1,82 @@
+import type { Workspace } from './workspace';
+import { sendJson } from './workspace';
+
+/**
+ * Run history: the data-plane service that knows a job's child steps and its error. It is reached at
+ * the `history` address of the workspace's discovery document (regional, or private-link), with the
+ * same Resource Manager token.
+ */
+export interface ChildRun {
+  runId: string;
+  /** The pipeline node name when known, else the display name. */
+  name: string;
+  status: string;
+}
+
+export interface RunHistory {
+  listChildren(runId: string, abortSignal?: AbortSignal): Promise<ChildRun[]>;
+  /** The run's own error message, or undefined when the service reports none. */
+  getErrorMessage(runId: string, abortSignal?: AbortSignal): Promise<string | undefined>;
+}
+
+interface DiscoveryDocument {
+  history?: string;
+}
+
+interface RunDto {
+  runId?: string;
+  status?: string;
+  displayName?: string;
+  name?: string;
+  properties?: Record<string, string>;
+  error?: { error?: { code?: string; message?: string }; code?: string; message?: string };
+}
+
+const MAX_CHILD_PAGES = 20;
+
+export function runHistory(ws: Workspace): RunHistory {
+  let base: Promise<string> | undefined;
+  const runsUrl = async (runId: string) => {
+    base ??= historyBaseUrl(ws);
+    return `${await base}/history/v1.0/subscriptions/${ws.subscriptionId}/resourceGroups/${ws.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${ws.name}/runs/${encodeURIComponent(runId)}`;
+  };
+  return {
+    async listChildren(runId, abortSignal) {
+      const children: ChildRun[] = [];
+      let url: string | undefined = `${await runsUrl(runId)}/children`;
+      for (let page = 0; url && page < MAX_CHILD_PAGES; page++) {
+        const response: { status: number; body: { value?: RunDto[]; nextLink?: string } | undefined } = await sendJson(ws, url, { abortSignal });
+        if (response.status === 404) return children;
+        if (response.status >= 400) throw new Error(`run history returned HTTP ${response.status} listing the steps of '${runId}'`);
+        for (const dto of response.body?.value ?? []) children.push(toChildRun(dto));
+        url = response.body?.nextLink || undefined;
+      }
+      return children;
+    },
+    async getErrorMessage(runId, abortSignal) {
+      const response = await sendJson<RunDto>(ws, await runsUrl(runId), { abortSignal });
+      if (response.status >= 400 || !response.body) return undefined;
+      const error = response.body.error;
+      return error?.error?.message ?? error?.message ?? undefined;
+    },
+  };
+}
+
+function toChildRun(dto: RunDto): ChildRun {
+  const runId = dto.runId ?? dto.name ?? '';
+  return {
+    runId,
+    name: dto.displayName || runId,
+    status: dto.status ?? 'Unknown',
+  };
+}
+
+async function historyBaseUrl(ws: Workspace): Promise<string> {
+  if (ws.discoveryUrl) {
+    const response = await sendJson<DiscoveryDocument>(ws, ws.discoveryUrl);
+    const history = response.body?.history;
+    if (response.status < 400 && history) return history.replace(/\/+$/, '');
+  }
+  // The regional host is where run history lives when a workspace has no private link.
+  return `https://${ws.location}.api.azureml.ms`;
+}

@@ -1,0 +1,52 @@
+import { UserError } from './user-error';
+
+/**
+ * Pure parsers for task inputs. Each error names the input, the value it got and what would be valid,
+ * so the user can fix the pipeline from the one line the task prints.
+ */
+
+export interface WholeNumberRule {
+  min: number;
+  max: number;
+  /** Plural unit used in the message, e.g. "minutes". */
+  unit?: string;
+}
+
+export function parseWholeNumber(name: string, raw: string | undefined, rule: WholeNumberRule): number {
+  const text = (raw ?? '').trim();
+  const what = rule.unit ? `a whole number of ${rule.unit}` : 'a whole number';
+  const valid = `'${name}' must be ${what} between ${rule.min} and ${rule.max}, got '${raw ?? ''}'`;
+  if (!/^[+]?\d+$/.test(text)) throw new UserError(valid);
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < rule.min || value > rule.max) throw new UserError(valid);
+  return value;
+}
+
+export function parseChoice<T extends string>(name: string, raw: string | undefined, choices: readonly T[]): T {
+  const text = (raw ?? '').trim();
+  const match = choices.find((c) => c.toLowerCase() === text.toLowerCase());
+  if (!match) {
+    throw new UserError(`'${name}' must be one of ${choices.map((c) => `'${c}'`).join(', ')}, got '${raw ?? ''}'`);
+  }
+  return match;
+}
+
+export function parseBoolean(name: string, raw: string | undefined): boolean {
+  const text = (raw ?? '').trim().toLowerCase();
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  throw new UserError(`'${name}' must be 'true' or 'false', got '${raw ?? ''}'`);
+}
+
+/** Azure resource names as ARM accepts them in a URL segment: no slashes, no control characters, bounded length. */
+export function parseResourceName(name: string, raw: string | undefined, maxLength = 260): string {
+  const text = (raw ?? '').trim();
+  if (text === '') throw new UserError(`'${name}' is required`);
+  if (text.length > maxLength || /[\\/?#%\u0000-\u001f]/.test(text)) {
+    throw new UserError(`'${name}' must be an Azure resource name (no '/', '\\', '?', '#' or '%', at most ${maxLength} characters), got '${raw}'`);
+  }
+  if (/^\$\(.+\)$/.test(text)) {
+    throw new UserError(`'${name}' is '${text}', a pipeline variable that is not set in this job; set it or give the value directly`);
+  }
+  return text;
+}

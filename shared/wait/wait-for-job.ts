@@ -1,0 +1,87 @@
+import type { JobSnapshot } from '../azureml/jobs';
+import type { ChildRun } from '../azureml/run-history';
+import { isTerminal } from '../azureml/job-status';
+import { nextPollDelay, PollSchedule } from './poll-schedule';
+import { emptyView, statusChanges } from './status-changes';
+import { isTransient, retryAfterMs, shortReason } from './transient-error';
+
+/** The effects the wait loop needs; real HTTP and timers in the task, a manual clock in tests and the bench. */
+export interface WaitEffects {
+  getJob(signal: AbortSignal): Promise<JobSnapshot>;
+  /** Child steps, for pipeline jobs. */
+  listChildren(signal: AbortSignal): Promise<ChildRun[]>;
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+  now(): number;
+  log(line: string): void;
+  warn(line: string): void;
+}
+
+export interface WaitOptions {
+  jobName: string;
+  timeoutMs: number;
+  schedule: PollSchedule;
+  signal: AbortSignal;
+}
+
+export type WaitOutcome =
+  | { kind: 'terminal'; job: JobSnapshot; children: ChildRun[]; polls: number; elapsedMs: number }
+  | { kind: 'timeout'; job?: JobSnapshot; polls: number; elapsedMs: number };
+
+/**
+ * Polls until the job is terminal or the timeout passes. Throws the abort reason when the signal
+ * fires, and any error that is not transient (job not found, access denied).
+ */
+export async function waitForJob(effects: WaitEffects, options: WaitOptions): Promise<WaitOutcome> {
+  const started = effects.now();
+  const deadline = started + options.timeoutMs;
+  let view = emptyView();
+  let job: JobSnapshot | undefined;
+  let children: ChildRun[] = [];
+  let delay: number | undefined;
+  let polls = 0;
+  let failing = false;
+  let childrenFailing = false;
+
+  for (;;) {
+    options.signal.throwIfAborted();
+    let changed = false;
+    let retryAfter: number | undefined;
+    try {
+      polls++;
+      job = await effects.getJob(options.signal);
+      if (failing) effects.log(`Status checks work again.`);
+      failing = false;
+    } catch (error) {
+      if (options.signal.aborted || !isTransient(error)) throw error;
+      retryAfter = retryAfterMs(error, effects.now());
+      if (!failing) effects.warn(`Could not read the status of job ${options.jobName} (${shortReason(error)}); will keep trying until the timeout.`);
+      failing = true;
+    }
+
+    if (job && !failing) {
+      if (job.jobType === 'Pipeline') {
+        try {
+          children = await effects.listChildren(options.signal);
+          childrenFailing = false;
+        } catch (error) {
+          if (options.signal.aborted) throw error;
+          if (!childrenFailing) effects.warn(`Could not list the steps of job ${options.jobName} (${shortReason(error)}); step status is not shown until this works again.`);
+          childrenFailing = true;
+        }
+      }
+      const change = statusChanges(view, options.jobName, job.status, children);
+      for (const line of change.lines) effects.log(line);
+      changed = change.lines.length > 0;
+      view = change.next;
+      if (isTerminal(job.status)) {
+        return { kind: 'terminal', job, children, polls, elapsedMs: effects.now() - started };
+      }
+    }
+
+    const now = effects.now();
+    if (now >= deadline) return { kind: 'timeout', job, polls, elapsedMs: now - started };
+    delay = nextPollDelay(delay, options.schedule, { changed, retryAfterMs: retryAfter });
+    // One last check exactly at the deadline, so a job finishing just then is not reported as a timeout.
+    await effects.sleep(Math.min(delay, deadline - now), options.signal);
+  }
+}

@@ -1,0 +1,47 @@
+import { parseBoolean, parseChoice, parseResourceName, parseWholeNumber } from '../task/input-parsers';
+import { UserError } from '../task/user-error';
+
+export type JobDisposal = 'cancelJob' | 'leaveRunning';
+
+export interface WaitForRunInputs {
+  connectionId: string;
+  resourceGroup: string;
+  workspace: string;
+  jobName: string;
+  timeoutMinutes: number;
+  pollIntervalSeconds: number;
+  maxPollIntervalSeconds: number;
+  onTimeout: JobDisposal;
+  onPipelineCancel: JobDisposal;
+  failOnCanceledJob: boolean;
+}
+
+/** Validates every input before any call to Azure, so a typo fails in milliseconds with one clear line. */
+export function parseWaitForRunInputs(read: (name: string) => string | undefined): WaitForRunInputs {
+  const connectionId = read('connectedServiceNameARM')?.trim();
+  if (!connectionId) throw new UserError("'azureSubscription' is required: name an Azure Resource Manager service connection");
+  const jobName = read('jobName')?.trim() ?? '';
+  if (jobName === '' || jobName === '$(AzureML.JobName)') {
+    throw new UserError(
+      "'jobName' is empty: give the Azure ML job name, or run AzureMLPublishPipeline@1 earlier in this job so that $(AzureML.JobName) is set",
+    );
+  }
+  const pollIntervalSeconds = parseWholeNumber('pollIntervalSeconds', read('pollIntervalSeconds') ?? '10', { min: 1, max: 3600, unit: 'seconds' });
+  const maxPollIntervalSeconds = parseWholeNumber('maxPollIntervalSeconds', read('maxPollIntervalSeconds') ?? '60', { min: 1, max: 3600, unit: 'seconds' });
+  if (maxPollIntervalSeconds < pollIntervalSeconds) {
+    throw new UserError(`'maxPollIntervalSeconds' (${maxPollIntervalSeconds}) must not be less than 'pollIntervalSeconds' (${pollIntervalSeconds})`);
+  }
+  const disposals = ['cancelJob', 'leaveRunning'] as const;
+  return {
+    connectionId,
+    resourceGroup: parseResourceName('resourceGroupName', read('resourceGroupName'), 90),
+    workspace: parseResourceName('workspaceName', read('workspaceName'), 33),
+    jobName: parseResourceName('jobName', jobName, 255),
+    timeoutMinutes: parseWholeNumber('timeoutMinutes', read('timeoutMinutes') ?? '120', { min: 1, max: 10080, unit: 'minutes' }),
+    pollIntervalSeconds,
+    maxPollIntervalSeconds,
+    onTimeout: parseChoice('onTimeout', read('onTimeout') ?? 'cancelJob', disposals),
+    onPipelineCancel: parseChoice('onPipelineCancel', read('onPipelineCancel') ?? 'cancelJob', disposals),
+    failOnCanceledJob: parseBoolean('failOnCanceledJob', read('failOnCanceledJob') ?? 'true'),
+  };
+}

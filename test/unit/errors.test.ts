@@ -1,0 +1,48 @@
+import { strict as assert } from 'node:assert';
+import { RestError, createHttpHeaders, createPipelineRequest } from '@azure/core-rest-pipeline';
+import { describeError } from '../../shared/task/describe-error';
+import { describeSignInFailure } from '../../shared/auth/sign-in-error';
+import { secretForms } from '../../shared/task/secrets';
+
+describe('describeError', () => {
+  it("carries the service's code, message and request id", () => {
+    const body = JSON.stringify({ error: { code: 'UserError', message: 'Job xyz not found.' } });
+    const request = createPipelineRequest({ url: 'https://management.azure.com/x' });
+    const error = new RestError('raw', {
+      statusCode: 404,
+      code: 'NotFound',
+      request,
+      response: { status: 404, headers: createHttpHeaders({ 'x-ms-request-id': 'req-1', 'x-ms-correlation-request-id': 'corr-1' }), bodyAsText: body, request },
+    });
+    assert.equal(describeError(error), 'Azure returned HTTP 404 UserError: Job xyz not found. (request id req-1, correlation id corr-1)');
+  });
+
+  it('passes plain errors through', () => {
+    assert.equal(describeError(new Error('boom')), 'boom');
+    assert.equal(describeError('text'), 'text');
+  });
+});
+
+describe('describeSignInFailure', () => {
+  it('names the connection, the identity, the AADSTS line and the fix', () => {
+    const msg = describeSignInFailure("'c1'", 'service principal app', new Error('ClientSecretCredential authentication failed: AADSTS7000215: Invalid client secret provided. Trace ID: abc\nCorrelation ID: x'));
+    assert.equal(msg, "Could not sign in to Azure with service connection 'c1' (service principal app): AADSTS7000215: Invalid client secret provided. Fix: the client secret is wrong: renew it in the app registration and update the service connection.");
+  });
+
+  it('explains federated token problems', () => {
+    assert.match(describeSignInFailure("'c'", 'wif', new Error('AADSTS700024: Client assertion is not within its valid time range.')), /federated token has expired/);
+    assert.match(describeSignInFailure("'c'", 'wif', new Error('AADSTS70021: No matching federated identity record found')), /no federated credential on the app matches/);
+  });
+});
+
+describe('secretForms', () => {
+  it('masks the value, its URL-encoded and base64 forms and each PEM line', () => {
+    const pem = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0B\nAQEFAASCBKcwggSjAgEAAoIB\n-----END PRIVATE KEY-----';
+    const forms = secretForms(pem);
+    assert.ok(forms.includes(pem));
+    assert.ok(forms.includes('MIIEvQIBADANBgkqhkiG9w0B'));
+    assert.ok(!forms.some((f) => f.startsWith('-----BEGIN')&& f.length < 40));
+    assert.ok(secretForms('a+b/c=d&e').includes(encodeURIComponent('a+b/c=d&e')));
+    assert.deepEqual(secretForms(''), []);
+  });
+});
