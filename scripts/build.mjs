@@ -1,0 +1,302 @@
+#!/usr/bin/env node
+// Bundles every tasks/<Task>/index.ts into build/extension/tasks/<Task>/index.js and stages the
+// rest of the extension (manifest, overview, images, pipeline templates) for `tfx extension create`.
+//
+// Why each rule exists:
+// - One file per task: the .vsix must not carry node_modules (size budget, and the agent
+//   downloads the task folder on every job that has not cached this task version).
+// - Exactly one copy of azure-pipelines-task-lib per bundle: task-lib keeps secrets in a
+//   module-level vault; a second copy would have an empty vault and not mask secrets.
+// - import.meta.url is mapped to the bundle's own file URL: some Azure SDK packages ship an
+//   ESM build that calls createRequire(import.meta.url) at load time, which crashes when bundled
+//   to CommonJS with an empty import.meta (esbuild hides that warning inside node_modules).
+// - No source maps in the package; legal comments are dropped from the bundle and replaced by a
+//   generated ThirdPartyNotices.txt that carries each bundled package's own license text (most
+//   packages have no /*! legal comments */ at all, so keeping those alone would be incomplete).
+// - Each bundle is started once with no inputs: it must load, report through task-lib and not
+//   warn about missing resource files (task-lib reads strings relative to its own __dirname).
+import { build } from 'esbuild';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const outRoot = path.join(root, 'build', 'extension');
+const TASK_LIB = 'azure-pipelines-task-lib';
+
+// Warnings esbuild normally suppresses inside node_modules, but which mean broken code at runtime.
+const RUNTIME_WARNINGS = [
+  'empty-import-meta',
+  'import-is-undefined',
+  'unsupported-require-call',
+  'unsupported-dynamic-import',
+  'indirect-require',
+  'require-resolve-not-external',
+  'commonjs-variable-in-esm',
+  'call-import-namespace',
+];
+// Known and intended: task-lib's setResourcePath() requires the task.json path it is given at run
+// time; task.json is staged beside index.js, so that require works from the bundle.
+const ALLOWED_WARNINGS = [
+  { id: 'unsupported-require-call', file: /node_modules\/azure-pipelines-task-lib\/internal\.js$/, text: /require\(resourceFile\)/ },
+];
+
+function fail(message) {
+  console.error(`build: ERROR: ${message}`);
+  process.exit(1);
+}
+
+function kb(bytes) {
+  return `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
+export function discoverTasks(rootDir = root) {
+  const tasksDir = path.join(rootDir, 'tasks');
+  if (!fs.existsSync(tasksDir)) return [];
+  return fs
+    .readdirSync(tasksDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
+}
+
+function packageRootOf(input) {
+  // "node_modules/@scope/name/x.js" or ".../node_modules/name/x.js" -> path up to the package
+  const parts = input.split('/');
+  const i = parts.lastIndexOf('node_modules');
+  if (i < 0) return undefined;
+  const n = parts[i + 1]?.startsWith('@') ? 3 : 2;
+  return parts.slice(0, i + n).join('/');
+}
+
+function copyDir(from, to) {
+  fs.cpSync(from, to, { recursive: true, dereference: true });
+}
+
+async function bundleTask(task) {
+  const srcDir = path.join(root, 'tasks', task);
+  const entry = path.join(srcDir, 'index.ts');
+  const taskJson = path.join(srcDir, 'task.json');
+  const icon = path.join(srcDir, 'icon.png');
+  for (const [file, hint] of [
+    [taskJson, ''],
+    [entry, ''],
+    [icon, ' (run `node scripts/make-icons.mjs` and add a glyph for the task there)'],
+  ]) {
+    if (!fs.existsSync(file)) fail(`tasks/${task}/${path.basename(file)} is missing${hint}`);
+  }
+  const outDir = path.join(outRoot, 'tasks', task);
+  fs.mkdirSync(outDir, { recursive: true });
+  const outfile = path.join(outDir, 'index.js');
+
+  let result;
+  try {
+    result = await build({
+      absWorkingDir: root,
+      entryPoints: [entry],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      minify: true,
+      sourcemap: false,
+      legalComments: 'none',
+      metafile: true,
+      logLevel: 'silent',
+      logOverride: Object.fromEntries(RUNTIME_WARNINGS.map((id) => [id, 'warning'])),
+      define: { 'import.meta.url': '__bundleFileUrl' },
+      banner: { js: 'var __bundleFileUrl=require("url").pathToFileURL(__filename).href;' },
+    });
+  } catch (err) {
+    const errors = err.errors ?? [];
+    for (const e of errors) {
+      const loc = e.location ? `${e.location.file}:${e.location.line}: ` : '';
+      console.error(`build: ${task}: ${loc}${e.text}`);
+    }
+    fail(`esbuild failed for tasks/${task}/index.ts`);
+  }
+
+  const warnings = result.warnings.filter(
+    (w) =>
+      !ALLOWED_WARNINGS.some(
+        (a) => a.id === w.id && a.file.test(w.location?.file ?? '') && a.text.test(w.location?.lineText ?? ''),
+      ),
+  );
+  if (warnings.length > 0) {
+    for (const w of warnings) {
+      const loc = w.location ? `${w.location.file}:${w.location.line}: ` : '';
+      console.error(`build: ${task}: warning [${w.id}] ${loc}${w.text}`);
+    }
+    fail(`esbuild reported ${warnings.length} warning(s) for tasks/${task}; fix them or, if harmless, allow-list them in scripts/build.mjs with a reason`);
+  }
+
+  const inputs = Object.keys(result.metafile.inputs);
+  const packageRoots = new Set(inputs.map(packageRootOf).filter(Boolean));
+  const taskLibCopies = [...packageRoots].filter((p) => p.endsWith(`node_modules/${TASK_LIB}`));
+  if (taskLibCopies.length !== 1) {
+    fail(
+      `tasks/${task} bundles ${taskLibCopies.length} copies of ${TASK_LIB} (exactly one is required: ` +
+        `each copy has its own secret vault): ${taskLibCopies.join(', ') || 'none'}`,
+    );
+  }
+
+  // Older task-lib versions read lib.json and Strings/ relative to their own __dirname (which is
+  // the task folder once bundled); newer ones embed them as lib-resource.js. Ship them only when needed.
+  const taskLibRoot = path.join(root, taskLibCopies[0]);
+  const embedded = inputs.includes(`${taskLibCopies[0]}/lib-resource.js`);
+  if (!embedded) {
+    fs.copyFileSync(path.join(taskLibRoot, 'lib.json'), path.join(outDir, 'lib.json'));
+    if (fs.existsSync(path.join(taskLibRoot, 'Strings'))) {
+      copyDir(path.join(taskLibRoot, 'Strings'), path.join(outDir, 'Strings'));
+    }
+  }
+
+  fs.copyFileSync(taskJson, path.join(outDir, 'task.json'));
+  fs.copyFileSync(icon, path.join(outDir, 'icon.png'));
+
+  const bytes = fs.statSync(outfile).size;
+  return { task, outfile, bytes, packageRoots, taskLibEmbedded: embedded };
+}
+
+// Start the bundle as the agent would, with no inputs, and look for signs it cannot run.
+function smokeRun(task, outfile) {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `smoke-${task}-`));
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: tmp,
+    AGENT_TEMPDIRECTORY: tmp, // task-lib writes .taskkey here instead of the current folder
+    SYSTEM_CULTURE: 'en-US',
+  };
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [outfile], { cwd: tmp, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      out += '\n<smoke run killed after 30 s>';
+    }, 30_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      fs.rmSync(tmp, { recursive: true, force: true });
+      resolve({ code, out });
+    });
+  });
+}
+
+const SMOKE_PROBLEMS = [
+  [/LIB_ResourceFile does not exist/, 'task-lib cannot find its resource file'],
+  [/Resource file haven't been set/, 'task-lib has no loc strings (lib.json/Strings missing beside the bundle?)'],
+  [/Can't find loc string for key/, 'a loc string is missing'],
+  [/Unhandled: /, 'the task crashed with an unhandled error'],
+  [/Cannot find module/, 'the bundle requires a module that is not in it'],
+  [/<smoke run killed after 30 s>/, 'the task did not exit within 30 s when started without inputs'],
+];
+
+function stageExtensionFiles(taskNames) {
+  const manifestPath = path.join(root, 'vss-extension.json');
+  if (!fs.existsSync(manifestPath)) fail('vss-extension.json is missing');
+  const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
+
+  // Optional folders may be listed before they exist (pipeline-templates/); tfx fails on a
+  // missing path, so the staged manifest lists only what exists.
+  const optional = ['pipeline-templates'];
+  manifest.files = (manifest.files ?? []).filter((f) => {
+    if (optional.includes(f.path) && !fs.existsSync(path.join(root, f.path))) {
+      console.log(`build: ${f.path}/ does not exist yet; left out of the staged manifest`);
+      return false;
+    }
+    return true;
+  });
+  const listed = new Set(manifest.files.map((f) => f.path.replace(/\/$/, '')));
+  for (const t of taskNames) {
+    if (!listed.has(`tasks/${t}`)) fail(`vss-extension.json "files" does not list tasks/${t}`);
+    const contributed = (manifest.contributions ?? []).some((c) => c.properties?.name === `tasks/${t}`);
+    if (!contributed) fail(`vss-extension.json has no contribution for tasks/${t}`);
+  }
+  fs.writeFileSync(path.join(outRoot, 'vss-extension.json'), JSON.stringify(manifest, null, 2) + '\n');
+
+  for (const f of ['overview.md']) {
+    if (!fs.existsSync(path.join(root, f))) fail(`${f} is missing`);
+    fs.copyFileSync(path.join(root, f), path.join(outRoot, f));
+  }
+  if (!fs.existsSync(path.join(root, 'images'))) fail('images/ is missing (run `node scripts/make-icons.mjs`)');
+  copyDir(path.join(root, 'images'), path.join(outRoot, 'images'));
+  for (const dir of optional) {
+    if (fs.existsSync(path.join(root, dir))) copyDir(path.join(root, dir), path.join(outRoot, dir));
+  }
+  return manifest;
+}
+
+function writeThirdPartyNotices(packageRoots) {
+  const sections = [];
+  for (const rel of [...packageRoots].sort()) {
+    const dir = path.join(root, rel);
+    let pkg = {};
+    try {
+      pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    } catch {
+      continue;
+    }
+    const licenseFiles = fs
+      .readdirSync(dir)
+      .filter((f) => /^(licen[cs]e|copying|notice)/i.test(f) && fs.statSync(path.join(dir, f)).isFile())
+      .sort();
+    const texts = licenseFiles.map((f) => fs.readFileSync(path.join(dir, f), 'utf8').trim());
+    const license = typeof pkg.license === 'string' ? pkg.license : (pkg.license?.type ?? 'see package');
+    sections.push(
+      [`${pkg.name}@${pkg.version} (${license})`, ...(texts.length ? texts : ['(no license file in the package)'])].join('\n\n'),
+    );
+  }
+  const header =
+    'Third-party software bundled into the task files (index.js) of this extension.\n' +
+    'Each entry is the package as installed from npm, with the license text it ships.\n';
+  const sep = '\n\n' + '-'.repeat(78) + '\n\n';
+  fs.writeFileSync(path.join(outRoot, 'ThirdPartyNotices.txt'), header + sep + sections.join(sep) + '\n');
+  return sections.length;
+}
+
+async function main() {
+  const taskNames = discoverTasks();
+  if (taskNames.length === 0) fail('no task folders under tasks/');
+
+  fs.rmSync(outRoot, { recursive: true, force: true });
+  fs.mkdirSync(outRoot, { recursive: true });
+
+  const bundles = await Promise.all(taskNames.map(bundleTask));
+  stageExtensionFiles(taskNames);
+
+  const allRoots = new Set(bundles.flatMap((b) => [...b.packageRoots]));
+  const noticeCount = writeThirdPartyNotices(allRoots);
+
+  let problems = 0;
+  for (const b of bundles) {
+    const { out } = await smokeRun(b.task, b.outfile);
+    for (const [re, why] of SMOKE_PROBLEMS) {
+      if (re.test(out)) {
+        problems++;
+        console.error(`build: ${b.task}: smoke run: ${why}`);
+      }
+    }
+    if (SMOKE_PROBLEMS.some(([re]) => re.test(out))) {
+      console.error(out.split('\n').map((l) => `  | ${l}`).join('\n'));
+    }
+  }
+  if (problems > 0) fail('bundled tasks do not start cleanly (see above)');
+
+  for (const b of bundles) {
+    console.log(
+      `build: tasks/${b.task}/index.js ${b.bytes} bytes (${kb(b.bytes)}), ${b.packageRoots.size} packages, ` +
+        `one ${TASK_LIB}${b.taskLibEmbedded ? ' (embedded strings)' : ' (+ lib.json, Strings/)'}`,
+    );
+  }
+  console.log(`build: ThirdPartyNotices.txt lists ${noticeCount} packages`);
+  console.log(`build: staged ${path.relative(root, outRoot)}/ for ${taskNames.length} task(s)`);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await main();
+}
