@@ -19,7 +19,6 @@ function arg(name, fallback) {
   return i >= 0 && process.argv[i + 1] ? path.resolve(process.argv[i + 1]) : fallback;
 }
 
-// eslint-disable-next-line no-control-regex
 const stripAnsi = (s) => s.replace(/\u001b\[[0-9;]*m/g, '');
 
 export function packageExtension({ stageDir = path.join(root, 'build', 'extension'), outDir = path.join(root, 'dist') } = {}) {
