@@ -74,6 +74,7 @@ function main() {
   if (!r.vsix) problems.push('no single .vsix was written');
   if (r.nodeModules.length) problems.push(`the .vsix contains node_modules: ${r.nodeModules.slice(0, 5).join(', ')}`);
   if (problems.length) {
+    if (r.vsix) fs.rmSync(r.vsix, { force: true }); // never leave a package that failed the checks
     for (const p of problems) console.error(`package: ERROR: ${p}`);
     process.exit(1);
   }
