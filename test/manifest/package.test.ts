@@ -91,6 +91,11 @@ describe('npm run package (scripts/package.mjs)', () => {
     }
   });
 
+  it('the .vsix holds pipeline-templates/ when the repository has it', function () {
+    if (!fs.existsSync(path.join(repoRoot, 'pipeline-templates'))) this.skip();
+    assert.ok(entries.some((e) => e.startsWith('pipeline-templates/') && !e.endsWith('/')), 'no pipeline-templates/ files in the .vsix');
+  });
+
   it('fails, and keeps no .vsix, when tfx warns about a task (a task.json target that does not exist)', function () {
     this.timeout(120_000);
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vsix-warn-'));
