@@ -1,5 +1,8 @@
 import * as tl from 'azure-pipelines-task-lib/task';
-import { WebApi, getBearerHandler } from 'azure-devops-node-api';
+// The Task API and the bearer handler alone: the WebApi facade would bundle every Azure DevOps
+// client (about 1 MB) into each task.
+import { TaskApi } from 'azure-devops-node-api/TaskApi';
+import { BearerCredentialHandler } from 'azure-devops-node-api/handlers/bearertoken';
 import { UserError } from '../task/user-error';
 import { maskSecret } from '../task/secrets';
 
@@ -66,11 +69,11 @@ export function createOidcTokenProvider(
 ): () => Promise<string> {
   const proxy = tl.getHttpProxyConfiguration(ctx.collectionUri) ?? undefined;
   const cert = tl.getHttpCertConfiguration() ?? undefined;
-  const api = new WebApi(ctx.collectionUri, getBearerHandler(ctx.accessToken), { proxy, cert, allowRetries: true, maxRetries: 3 });
+  // WebApi.getTaskApi() resolves no resource area for this API: the collection URL is the base.
+  const taskApi = new TaskApi(ctx.collectionUri, [new BearerCredentialHandler(ctx.accessToken, false)], { proxy, cert, allowRetries: true, maxRetries: 3 });
   return async () => {
     let token: string | undefined;
     try {
-      const taskApi = await api.getTaskApi();
       const response = await taskApi.createOidcToken({}, ctx.projectId, ctx.hostType, ctx.planId, ctx.jobId, connectionId);
       token = response?.oidcToken;
     } catch (e) {
