@@ -1,0 +1,97 @@
+import type { Cloud } from '../cloud';
+import type { EmulatorResponse, Route } from '../http/types';
+import { json } from '../http/types';
+import { childState, JobRecord, JobStore, jobState, ChildRef } from '../jobs/store';
+import { childProperties, runBody } from './run-body';
+
+const WS = '/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/Microsoft\\.MachineLearningServices/workspaces/([^/]+)';
+const HISTORY = `^/history/v1\\.0${WS}`;
+const PAGE_SIZE = 50;
+
+/**
+ * Run history (the `history` host of the discovery document), routes as in azure-ai-ml's
+ * _restclient/runhistory RunsOperations: get (runs/{runId}) and get_child (runs/{runId}/children).
+ */
+export function historyRoutes(cloud: Cloud, store: JobStore): Route[] {
+  const scopeOk = (s: string, rg: string, ws: string) =>
+    s.toLowerCase() === cloud.subscriptionId && rg.toLowerCase() === cloud.resourceGroup.toLowerCase() && ws.toLowerCase() === cloud.workspaceName.toLowerCase();
+
+  const parentRun = (job: JobRecord, now: number) =>
+    runBody(cloud, {
+      runId: job.name,
+      rootRunId: job.name,
+      displayName: job.displayName ?? job.name,
+      experimentName: job.experimentName,
+      createdAt: job.createdAt,
+      runType: job.jobType === 'Pipeline' ? 'azureml.PipelineRun' : 'azureml.scriptrun',
+      state: jobState(job, now),
+      error: job.scenario.error,
+      tags: job.tags,
+      properties: { 'azureml.runsource': job.jobType === 'Pipeline' ? 'azureml.PipelineRun' : 'azureml.scriptrun' },
+    });
+
+  const childRun = (ref: ChildRef, now: number) =>
+    runBody(cloud, {
+      runId: ref.child.name,
+      parentRunId: ref.parent.name,
+      rootRunId: ref.parent.name,
+      displayName: ref.child.displayName,
+      experimentName: ref.parent.experimentName,
+      createdAt: ref.parent.createdAt,
+      runType: 'azureml.StepRun',
+      state: childState(ref, now),
+      error: ref.child.error,
+      tags: { 'azureml.nodeid': childProperties(ref.parent.name, ref.child.displayName)['azureml.nodeid'], 'azureml.pipeline': ref.parent.name },
+      properties: childProperties(ref.parent.name, ref.child.displayName),
+    });
+
+  const notFound = (runId: string): EmulatorResponse =>
+    json(404, {
+      error: { code: 'UserError', message: `Run ${runId} was not found`, details: [], innerError: { code: 'NotFoundError' } },
+      correlation: { operation: null, request: null },
+      environment: cloud.location,
+      location: cloud.location,
+      time: new Date().toISOString(),
+      componentName: 'runhistory',
+    });
+
+  const wrongScope = () => json(404, { error: { code: 'UserError', message: 'Workspace not found.', details: [] } });
+
+  return [
+    {
+      method: 'GET',
+      pattern: new RegExp(`${HISTORY}/runs/([^/]+)$`, 'i'),
+      area: 'history',
+      handle: (_req, [s, rg, ws, runId]) => {
+        if (!scopeOk(s, rg, ws)) return wrongScope();
+        const now = cloud.clock.now();
+        const job = store.get(runId);
+        if (job) return json(200, parentRun(job, now));
+        const child = store.findChild(runId);
+        return child ? json(200, childRun(child, now)) : notFound(runId);
+      },
+    },
+    {
+      method: 'GET',
+      pattern: new RegExp(`${HISTORY}/runs/([^/]+)/children$`, 'i'),
+      area: 'history',
+      handle: (req, [s, rg, ws, runId]) => {
+        if (!scopeOk(s, rg, ws)) return wrongScope();
+        const job = store.get(runId);
+        if (!job) return store.findChild(runId) ? json(200, { value: [], continuationToken: null, nextLink: null }) : notFound(runId);
+        const now = cloud.clock.now();
+        const all = (job.scenario.children ?? []).map((child) => childRun({ parent: job, child }, now));
+        const top = Math.min(Number(req.query.$top) || PAGE_SIZE, PAGE_SIZE);
+        const start = Number(req.query.$continuationtoken ?? 0) || 0;
+        const end = start + top;
+        const more = end < all.length;
+        const next = more ? new URLSearchParams({ ...req.query, $continuationtoken: String(end) }) : undefined;
+        return json(200, {
+          value: all.slice(start, end),
+          continuationToken: more ? String(end) : null,
+          nextLink: next ? `${cloud.url}${req.path}?${next.toString()}` : null,
+        });
+      },
+    },
+  ];
+}

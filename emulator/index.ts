@@ -1,0 +1,202 @@
+import { createPublicKey, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jobRoutes } from './arm/job-routes';
+import { subscriptionRoutes } from './arm/subscription-routes';
+import { workspaceRoutes } from './arm/workspace-routes';
+import { createClock } from './clock';
+import { Cloud, SEEDED } from './cloud';
+import { connectionEnv, ConnectionMaterial, wifConnectionName } from './connection';
+import { createCertificateAuthority, createClientCertificate, createRsaKeyPair, createServerCertificate } from './crypto/certificates';
+import { devopsRoutes, issueSystemAccessToken, WifConnection } from './devops/routes';
+import { connectionSubject, DEVOPS_AUDIENCE, devopsIssuer } from './devops/federated-token';
+import type { SigningKey } from './entra/access-tokens';
+import { Directory, newClientSecret, registerCertificate } from './entra/directory';
+import { MANAGED_IDENTITY_PATH, managedIdentityRoutes } from './entra/managed-identity';
+import { entraRoutes } from './entra/routes';
+import { FaultInjector } from './faults/injector';
+import { discoveryRoutes } from './history/discovery';
+import { mlflowRoutes } from './history/mlflow-routes';
+import { historyRoutes } from './history/routes';
+import { createDispatcher } from './http/dispatch';
+import { listenHttps } from './http/server';
+import { DEFAULT_PHASES } from './jobs/simulator';
+import { JobRecord, JobStore } from './jobs/store';
+import { seededJobProperties } from './jobs/seeded-job';
+import { seededRandom } from './random';
+import { TrafficLog } from './traffic';
+import type { Emulator, EmulatorOptions, JobScenario, RequestRecord } from './types';
+
+export * from './types';
+export { createClientCertificate } from './crypto/certificates';
+export { DEFAULT_CONNECTION_IDS } from './connection';
+
+/** Fixed client ids of the emulated tenant's app registrations and managed identity. */
+const CLIENT_IDS = {
+  secret: 'a5c0e3b2-7d41-4e8f-9b62-1f0a3c5d7e91',
+  certificate: 'a5c0e3b2-7d41-4e8f-9b62-1f0a3c5d7e92',
+  wif: 'a5c0e3b2-7d41-4e8f-9b62-1f0a3c5d7e93',
+  managedIdentity: 'a5c0e3b2-7d41-4e8f-9b62-1f0a3c5d7e94',
+};
+
+async function signingKey(): Promise<SigningKey> {
+  const keys = await createRsaKeyPair();
+  return { ...keys, kid: randomBytes(20).toString('base64url') };
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const ownsDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'azureml-emulator-')));
+  await mkdir(dataDir, { recursive: true });
+
+  const [ca, entraKey, devopsKey, appCertificate] = await Promise.all([
+    createCertificateAuthority(),
+    signingKey(),
+    signingKey(),
+    createClientCertificate(),
+  ]);
+  const serverCertificate = await createServerCertificate(ca);
+  const caCertPath = join(dataDir, 'emulator-ca.pem');
+  await writeFile(caCertPath, ca.certPem);
+  await writeFile(join(dataDir, 'emulator-server.pem'), serverCertificate.certPem);
+  await writeFile(join(dataDir, 'emulator-server.key'), serverCertificate.privateKeyPem, { mode: 0o600 });
+
+  const clock = createClock(options.clock ?? 'real');
+  const store = new JobStore(() => clock.now());
+  const faults = new FaultInjector(seededRandom(options.seed ?? 1), options.faults);
+  const requests: RequestRecord[] = [];
+  const traffic = new TrafficLog();
+  const wifConnections = new Map<string, WifConnection>();
+  let defaultScenario: JobScenario = { phases: [...DEFAULT_PHASES], outcome: 'Completed' };
+
+  // The URL is known only once the server listens; routes read it through this object.
+  const cloud: Cloud = {
+    url: '',
+    host: '',
+    tenantId: SEEDED.tenantId,
+    subscriptionId: SEEDED.subscriptionId,
+    subscriptionName: SEEDED.subscriptionName,
+    resourceGroup: SEEDED.resourceGroup,
+    workspaceName: SEEDED.workspaceName,
+    workspaceId: SEEDED.workspaceId,
+    location: SEEDED.location,
+    devops: { ...SEEDED.devops },
+    clock,
+  };
+
+  const identityHeader = randomUUID();
+  const directory = new Directory({ clientId: CLIENT_IDS.managedIdentity, principalId: randomUUID(), identityHeader });
+  const secret = newClientSecret();
+  directory.register({ clientId: CLIENT_IDS.secret, displayName: 'azureml-emulator-spn-secret', secrets: [secret], certificates: [], federatedCredentials: [] });
+  directory.register({
+    clientId: CLIENT_IDS.certificate,
+    displayName: 'azureml-emulator-spn-certificate',
+    secrets: [],
+    certificates: [registerCertificate(appCertificate.certPem)],
+    federatedCredentials: [],
+  });
+  const wifApp = directory.register({ clientId: CLIENT_IDS.wif, displayName: 'azureml-emulator-wif', secrets: [], certificates: [], federatedCredentials: [] });
+
+  const devopsIssuerKeys = new Map([[devopsIssuer(cloud.devops.orgId), createPublicKey(devopsKey.publicKeyPem)]]);
+  const routes = [
+    ...entraRoutes({ cloud, directory, signingKey: entraKey, federatedIssuers: () => devopsIssuerKeys }),
+    ...managedIdentityRoutes(cloud, directory.managedIdentity, entraKey),
+    ...devopsRoutes(cloud, devopsKey, () => wifConnections),
+    ...discoveryRoutes(cloud),
+    ...subscriptionRoutes(cloud),
+    ...workspaceRoutes(cloud),
+    ...jobRoutes({ cloud, store, defaultScenario: () => defaultScenario }),
+    ...historyRoutes(cloud, store),
+    ...mlflowRoutes(cloud, store),
+  ];
+
+  const server = await listenHttps(
+    { key: serverCertificate.privateKeyPem, cert: serverCertificate.certPem },
+    options.port ?? 0,
+    createDispatcher({ cloud, routes, faults, accessTokenKey: entraKey, requests, traffic }),
+  );
+  cloud.host = `127.0.0.1:${server.port}`;
+  cloud.url = `https://${cloud.host}`;
+
+  const material: ConnectionMaterial = {
+    cloud,
+    caCertPath,
+    secretApp: { clientId: CLIENT_IDS.secret, secret },
+    certificateApp: { clientId: CLIENT_IDS.certificate, pem: appCertificate.pem },
+    wifApp: { clientId: CLIENT_IDS.wif, issuer: devopsIssuer(cloud.devops.orgId), subjectFor: (name) => connectionSubject(cloud, name) },
+    managedIdentity: { identityHeader, endpoint: `${cloud.url}${MANAGED_IDENTITY_PATH}` },
+    pipeline: { systemAccessToken: issueSystemAccessToken(cloud, devopsKey), planId: randomUUID(), jobId: randomUUID() },
+  };
+
+  let stopped: Promise<void> | undefined;
+
+  const emulator: Emulator = {
+    url: cloud.url,
+    caCertPath,
+    caCertPem: ca.certPem,
+    tenantId: cloud.tenantId,
+    subscriptionId: cloud.subscriptionId,
+    resourceGroup: cloud.resourceGroup,
+    workspaceName: cloud.workspaceName,
+    location: cloud.location,
+    clock,
+    jobs: {
+      seed(name, scenario, meta = {}) {
+        const jobType = meta.jobType ?? 'Pipeline';
+        const chosen = structuredClone(scenario ?? defaultScenario);
+        const record: JobRecord = {
+          name,
+          createdAt: clock.now(),
+          scenario: chosen,
+          jobType,
+          displayName: meta.displayName,
+          experimentName: meta.experimentName ?? 'Default',
+          tags: { ...meta.tags },
+          isArchived: false,
+          properties: seededJobProperties(cloud, jobType, chosen),
+        };
+        store.add(record);
+      },
+      get: (name) => store.snapshot(name),
+      cancelFromOutside: (name) => store.cancelFromOutside(name),
+      get defaultScenario() {
+        return defaultScenario;
+      },
+      set defaultScenario(value: JobScenario) {
+        defaultScenario = value;
+      },
+    },
+    faults: {
+      setRates: (rates) => faults.setRates(rates),
+      script: (rules) => faults.script(rules),
+      clear: () => faults.clear(),
+    },
+    requests: () => requests.map((r) => ({ ...r, query: { ...r.query } })),
+    traffic: () => traffic.all(),
+    clearTraffic: () => traffic.clear(),
+    writeTraffic: (dir) => traffic.write(dir),
+    connection(connectionOptions) {
+      const result = connectionEnv(connectionOptions, material);
+      if (connectionOptions.scheme === 'workloadIdentity') {
+        // Registering the connection in the org and its federated credential on the app, as
+        // creating a WIF service connection does.
+        const name = wifConnectionName(result.id);
+        wifConnections.set(result.id.toLowerCase(), { id: result.id, name, federatedToken: connectionOptions.federatedToken ?? 'valid' });
+        const subject = connectionSubject(cloud, name);
+        if (!wifApp.federatedCredentials.some((c) => c.subject === subject)) {
+          wifApp.federatedCredentials.push({ issuer: devopsIssuer(cloud.devops.orgId), subject, audiences: [DEVOPS_AUDIENCE] });
+        }
+      }
+      return result;
+    },
+    stop() {
+      stopped ??= (async () => {
+        await server.close();
+        if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
+      })();
+      return stopped;
+    },
+  };
+  return emulator;
+}

@@ -1,0 +1,105 @@
+import type { ChildScenario, EmulatedJob, JobScenario } from '../types';
+import { runStateAt, RunState } from './simulator';
+
+/** What the emulator remembers about a job; statuses are derived from it on demand. */
+export interface JobRecord {
+  name: string;
+  createdAt: number;
+  scenario: JobScenario;
+  jobType: string;
+  displayName?: string;
+  experimentName: string;
+  tags: Record<string, string>;
+  isArchived: boolean;
+  /** The job's `properties` as PUT (read-only fields such as status and services removed). */
+  properties: Record<string, unknown>;
+  cancelRequestedAt?: number;
+  canceledFromOutsideAt?: number;
+}
+
+export interface ChildRef {
+  parent: JobRecord;
+  child: ChildScenario;
+}
+
+const earliest = (...times: Array<number | undefined>) => {
+  const set = times.filter((t): t is number => t !== undefined);
+  return set.length > 0 ? Math.min(...set) : undefined;
+};
+
+export function cancelTime(job: JobRecord): number | undefined {
+  return earliest(job.cancelRequestedAt, job.canceledFromOutsideAt);
+}
+
+export function jobState(job: JobRecord, now: number): RunState {
+  return runStateAt(job.scenario, job.createdAt, now, cancelTime(job), job.scenario.cancelSeconds ?? 1);
+}
+
+/** Children start with their parent and are canceled with it. */
+export function childState(ref: ChildRef, now: number): RunState {
+  const { parent, child } = ref;
+  return runStateAt(child, parent.createdAt, now, cancelTime(parent), parent.scenario.cancelSeconds ?? 1);
+}
+
+export class JobStore {
+  private readonly jobs = new Map<string, JobRecord>();
+
+  constructor(private readonly now: () => number) {}
+
+  get(name: string): JobRecord | undefined {
+    return this.jobs.get(name);
+  }
+
+  /** A child step looked up by its run id (= its job name). */
+  findChild(name: string): ChildRef | undefined {
+    for (const parent of this.jobs.values()) {
+      const child = parent.scenario.children?.find((c) => c.name === name);
+      if (child) return { parent, child };
+    }
+    return undefined;
+  }
+
+  add(record: JobRecord): void {
+    this.jobs.set(record.name, record);
+  }
+
+  list(): JobRecord[] {
+    return [...this.jobs.values()].sort((a, b) => b.createdAt - a.createdAt || a.name.localeCompare(b.name));
+  }
+
+  requestCancel(name: string): void {
+    const job = this.jobs.get(name);
+    if (job && job.cancelRequestedAt === undefined) job.cancelRequestedAt = this.now();
+  }
+
+  cancelFromOutside(name: string): void {
+    const job = this.jobs.get(name);
+    if (!job) throw new Error(`cancelFromOutside: no job named '${name}' in the emulator`);
+    if (job.canceledFromOutsideAt === undefined) job.canceledFromOutsideAt = this.now();
+  }
+
+  snapshot(name: string): EmulatedJob | undefined {
+    const job = this.jobs.get(name);
+    if (!job) return undefined;
+    const now = this.now();
+    return {
+      name: job.name,
+      status: jobState(job, now).status,
+      cancelRequested: job.cancelRequestedAt !== undefined,
+      cancelRequestedAt: job.cancelRequestedAt,
+      canceledFromOutsideAt: job.canceledFromOutsideAt,
+      createdAt: job.createdAt,
+      scenario: job.scenario,
+      jobType: job.jobType,
+      displayName: job.displayName,
+      experimentName: job.experimentName,
+      tags: { ...job.tags },
+      properties: structuredClone(job.properties),
+      children: (job.scenario.children ?? []).map((child) => ({
+        name: child.name,
+        displayName: child.displayName,
+        status: childState({ parent: job, child }, now).status,
+      })),
+    };
+  }
+}

@@ -1,0 +1,186 @@
+/** Public shapes of the emulator API. Other engineers code against these: extend, do not break. */
+
+export interface EmulatorOptions {
+  /** Default 0 (random). The server always binds 127.0.0.1 only. */
+  port?: number;
+  /** Seeds the fault RNG so random faults repeat run after run. */
+  seed?: number;
+  /** Random fault rates (default: none). */
+  faults?: FaultRates;
+  /** 'real' (default) or 'manual': time only moves through clock.advance(). */
+  clock?: 'real' | 'manual';
+  /** Where cert/key files are written (default: a fresh temp dir, removed on stop). */
+  dataDir?: string;
+}
+
+export interface EmulatorClock {
+  /** Emulator time in ms since the epoch. */
+  now(): number;
+  /** Moves emulator time forward (both modes; in 'real' it adds an offset). */
+  advance(ms: number): void;
+}
+
+export type JobOutcome = 'Completed' | 'Failed' | 'Canceled' | 'hang';
+
+export interface JobPhase {
+  status: string;
+  seconds: number;
+}
+
+export interface JobError {
+  code: string;
+  message: string;
+}
+
+export interface ChildScenario {
+  name: string;
+  displayName: string;
+  phases?: JobPhase[];
+  outcome: JobOutcome;
+  error?: JobError;
+  /** MLflow metrics the step logged. */
+  metrics?: Record<string, number>;
+}
+
+export interface JobScenario {
+  /** Walked from creation on the emulator clock; default [{Queued,1},{Running,2}]. */
+  phases?: JobPhase[];
+  /** 'hang' stays in the last phase forever; 'Canceled' = canceled from outside at the end of the phases. */
+  outcome: JobOutcome;
+  /** For Failed: what run history reports as the job's error. */
+  error?: JobError;
+  children?: ChildScenario[];
+  /** Time from a cancel request to Canceled (CancelRequested meanwhile); default 1. */
+  cancelSeconds?: number;
+  /** MLflow metrics the job logged (served by the MLflow runs/get route). */
+  metrics?: Record<string, number>;
+}
+
+export interface JobSeedMeta {
+  displayName?: string;
+  experimentName?: string;
+  jobType?: 'Pipeline' | 'Command';
+  tags?: Record<string, string>;
+}
+
+export interface EmulatedJob {
+  name: string;
+  /** Status as of clock.now(). */
+  status: string;
+  /** True once someone called POST jobs/{name}/cancel (not set by cancelFromOutside). */
+  cancelRequested: boolean;
+  cancelRequestedAt?: number;
+  /** Set by jobs.cancelFromOutside (the Studio's Cancel button). */
+  canceledFromOutsideAt?: number;
+  createdAt: number;
+  scenario: JobScenario;
+  jobType: string;
+  displayName?: string;
+  experimentName: string;
+  tags: Record<string, string>;
+  /** The `properties` object as it was PUT (or synthesised for seeded jobs). */
+  properties: Record<string, unknown>;
+  /** Status of each child step as of clock.now(), keyed by child name. */
+  children: Array<{ name: string; displayName: string; status: string }>;
+}
+
+export interface FaultRates {
+  throttle?: number;
+  retryAfterSeconds?: number;
+  /** 500 or 503, alternately. */
+  serverError?: number;
+  /** Destroy the socket without a response. */
+  reset?: number;
+  latencyMs?: number;
+  /** Rate of slow responses (each delayed by latencyMs). */
+  latency?: number;
+}
+
+export interface FaultRule {
+  method?: string;
+  /** RegExp, or a substring of the request path (query excluded). */
+  path: RegExp | string;
+  status?: 429 | 500 | 503;
+  retryAfterSeconds?: number;
+  reset?: boolean;
+  delayMs?: number;
+  /** Default 1. */
+  times?: number;
+}
+
+export interface RequestRecord {
+  method: string;
+  path: string;
+  /** 0 when the socket was reset. */
+  status: number;
+  query: Record<string, string>;
+  /** Emulator clock time. */
+  at: number;
+  /** Present when the response was an injected fault. */
+  fault?: 'throttle' | 'serverError' | 'reset' | 'latency';
+}
+
+export interface TrafficEntry {
+  liveRequest: { method: string; url: string; headers: Record<string, string>; body: unknown };
+  liveResponse: { statusCode: string; headers: Record<string, string>; body: unknown };
+}
+
+export type ConnectionScheme = 'spnKey' | 'spnCertificate' | 'workloadIdentity' | 'managedIdentity';
+export type FederatedTokenKind = 'valid' | 'expired' | 'wrongSubject' | 'wrongIssuer' | 'wrongAudience';
+
+export interface ConnectionOptions {
+  scheme: ConnectionScheme;
+  /** Service connection id (default: a fixed GUID per scheme). */
+  id?: string;
+  /** ENDPOINT_DATA environment value, default 'AzureCloud' (authority/ARM URL still point at the emulator). */
+  environment?: string;
+  /** Override, e.g. a wrong secret (the emulator keeps the right one). */
+  clientSecret?: string;
+  /** What the emulator's OIDC route issues for this connection. */
+  federatedToken?: FederatedTokenKind;
+  /** Override the PEM (cert+key) for spnCertificate, e.g. an unregistered certificate. */
+  certificatePem?: string;
+}
+
+export interface TaskConnection {
+  id: string;
+  env: Record<string, string>;
+  /** Every secret value in env, so tests can assert none is ever printed. */
+  secrets: string[];
+}
+
+export interface Emulator {
+  /** 'https://127.0.0.1:<port>' (no trailing slash). */
+  url: string;
+  caCertPath: string;
+  caCertPem: string;
+  tenantId: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  workspaceName: string;
+  location: string;
+  clock: EmulatorClock;
+  jobs: {
+    seed(name: string, scenario?: JobScenario, meta?: JobSeedMeta): void;
+    get(name: string): EmulatedJob | undefined;
+    cancelFromOutside(name: string): void;
+    /** Used for jobs created through ARM PUT. */
+    defaultScenario: JobScenario;
+  };
+  faults: {
+    setRates(rates: FaultRates): void;
+    /** Deterministic faults, consumed in order, checked before random rates. */
+    script(rules: FaultRule[]): void;
+    clear(): void;
+  };
+  /** Every request received (also the faulted ones). */
+  requests(): RequestRecord[];
+  /** Request/response pairs for oav's LiveValidator (ARM Microsoft.MachineLearningServices routes only, faults excluded). */
+  traffic(): TrafficEntry[];
+  clearTraffic(): void;
+  /** One JSON file per pair; returns the count. */
+  writeTraffic(dir: string): Promise<number>;
+  connection(options: ConnectionOptions): TaskConnection;
+  /** Closes the server and all sockets; idempotent. */
+  stop(): Promise<void>;
+}
