@@ -113,10 +113,12 @@ describe('harness/task-runner: runs a task as the agent does', function () {
     }
   });
 
-  it('SIGINT: a task that handles it exits, and the report says SIGINT ended it', async () => {
+  it('SIGINT: a task that handles it exits by itself; the report names SIGINT and the time to exit', async () => {
     const r = await run('graceful', { signal: { name: 'SIGINT', whenStdoutMatches: /waiting for job/ } });
     assert.ok(r.cancellation);
-    assert.strictEqual(r.cancellation.endedBy, 'SIGINT');
+    assert.strictEqual(r.cancellation.lastSignal, 'SIGINT');
+    assert.strictEqual(r.endedBy, 'exit', 'the task exited by itself');
+    assert.strictEqual(r.signalToExitMs, r.cancellation.exitedAfterMs);
     assert.deepStrictEqual(r.cancellation.sent.map((s) => s.signal), ['SIGINT']);
     assert.ok(r.cancellation.exitedAfterMs >= 100 && r.cancellation.exitedAfterMs < 2000, String(r.cancellation.exitedAfterMs));
     assert.ok(r.lines.includes('got SIGINT'));
@@ -126,7 +128,8 @@ describe('harness/task-runner: runs a task as the agent does', function () {
 
   it('SIGTERM first, after a delay', async () => {
     const r = await run('graceful', { signal: { name: 'SIGTERM', afterMs: 300 } });
-    assert.strictEqual(r.cancellation?.endedBy, 'SIGTERM');
+    assert.strictEqual(r.cancellation?.lastSignal, 'SIGTERM');
+    assert.strictEqual(r.endedBy, 'exit');
     assert.ok((r.cancellation?.firstSignalAtMs ?? 0) >= 300);
     assert.ok(r.lines.includes('got SIGTERM'));
   });
@@ -135,7 +138,8 @@ describe('harness/task-runner: runs a task as the agent does', function () {
     const r = await run('ignore-sigint', { signal: { name: 'SIGINT', whenStdoutMatches: /waiting for job/ } });
     assert.ok(r.cancellation);
     assert.deepStrictEqual(r.cancellation.sent.map((s) => s.signal), ['SIGINT', 'SIGTERM']);
-    assert.strictEqual(r.cancellation.endedBy, 'SIGTERM');
+    assert.strictEqual(r.cancellation.lastSignal, 'SIGTERM');
+    assert.strictEqual(r.endedBy, 'SIGTERM', 'killed by SIGTERM');
     assert.ok(r.cancellation.exitedAfterMs >= 7500 && r.cancellation.exitedAfterMs < 9000, String(r.cancellation.exitedAfterMs));
     assert.strictEqual(r.signal, 'SIGTERM');
     assert.ok(r.lines.includes('ignoring SIGINT'));
@@ -147,7 +151,8 @@ describe('harness/task-runner: runs a task as the agent does', function () {
       escalationMs: { sigintToSigterm: 300, sigtermToKill: 300 },
     });
     assert.deepStrictEqual(r.cancellation?.sent.map((s) => s.signal), ['SIGINT', 'SIGTERM', 'SIGKILL']);
-    assert.strictEqual(r.cancellation?.endedBy, 'SIGKILL');
+    assert.strictEqual(r.cancellation?.lastSignal, 'SIGKILL');
+    assert.strictEqual(r.endedBy, 'SIGKILL');
     assert.strictEqual(r.signal, 'SIGKILL');
     assert.ok(r.lines.includes('ignoring SIGTERM'));
   });

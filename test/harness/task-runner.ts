@@ -43,8 +43,10 @@ export interface RunTaskOptions {
 export interface SignalReport {
   /** signals sent, in order, with the time since the first one */
   sent: Array<{ signal: CancelSignal | 'SIGKILL'; afterFirstSignalMs: number }>;
-  /** the last signal sent before the process exited: the one that ended it */
-  endedBy: CancelSignal | 'SIGKILL';
+  /** the last signal sent before the process exited: the one that made it end */
+  lastSignal: CancelSignal | 'SIGKILL';
+  /** 'exit' when the task exited by itself (handled the signal); else the signal that killed it */
+  endedBy: 'exit' | NodeJS.Signals;
   /** how long after the first signal the process exited */
   exitedAfterMs: number;
   /** ms since start when the first signal was sent */
@@ -77,6 +79,10 @@ export interface TaskRunResult {
   progress: Progress[];
   /** present when `signal` was requested and sent */
   cancellation?: SignalReport;
+  /** = cancellation.exitedAfterMs: how long after the first signal the process exited */
+  signalToExitMs?: number;
+  /** = cancellation.endedBy: 'exit' (the task exited by itself after the signal) or the signal that killed it */
+  endedBy?: 'exit' | NodeJS.Signals;
   /** the folders the task ran with (kept until the test process exits) */
   dirs: { temp: string; work: string; defaultWorkingDirectory: string; cwd: string };
   /** the exact environment the task got */
@@ -320,7 +326,8 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRunResult> {
     const last = sent[sent.length - 1];
     cancellation = {
       sent,
-      endedBy: last ? last.signal : 'SIGKILL',
+      lastSignal: last ? last.signal : 'SIGKILL',
+      endedBy: exit.signal ?? 'exit',
       exitedAfterMs: ended - firstSignalAt,
       firstSignalAtMs: firstSignalAt - started,
     };
@@ -346,6 +353,8 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRunResult> {
     issues: x.issues,
     progress: x.progress,
     cancellation,
+    signalToExitMs: cancellation?.exitedAfterMs,
+    endedBy: cancellation?.endedBy,
     dirs: { temp, work, defaultWorkingDirectory, cwd },
     env,
   };
