@@ -5,6 +5,7 @@ import { TaskApi } from 'azure-devops-node-api/TaskApi';
 import { BearerCredentialHandler } from 'azure-devops-node-api/handlers/bearertoken';
 import { UserError } from '../task/user-error';
 import { maskSecret } from '../task/secrets';
+import { readEndpointAuthParameter } from '../task/endpoint-auth';
 
 /**
  * Workload identity federation: Azure DevOps issues a short-lived OIDC token for the service
@@ -23,7 +24,7 @@ export interface OidcRequestContext {
 /** The job's OIDC request context, or the names of what this process lacks to request a token. */
 export function readOidcRequestContext(): { context: OidcRequestContext } | { missing: string[] } {
   const v = (name: string) => tl.getVariable(name)?.trim() || '';
-  const accessToken = tl.getEndpointAuthorizationParameter('SYSTEMVSSCONNECTION', 'AccessToken', true) ?? '';
+  const accessToken = readEndpointAuthParameter('SYSTEMVSSCONNECTION', 'AccessToken') ?? '';
   const context = {
     collectionUri: v('System.CollectionUri') || v('System.TeamFoundationCollectionUri'),
     projectId: v('System.TeamProjectId'),

@@ -5,12 +5,13 @@ import { oidcTokenSource } from '../auth/oidc-token';
 import { readAgentHttpOptions } from '../http/agent-http-options';
 import { connectWorkspace, Workspace } from '../azureml/workspace';
 import { maskSecret } from './secrets';
+import { readEndpointAuthParameter } from './endpoint-auth';
 
 /** The agent's view of an endpoint, through task-lib (which keeps auth out of process.env). */
 const agentEndpoints = {
   url: (id: string) => tl.getEndpointUrl(id, true),
   scheme: (id: string) => tl.getEndpointAuthorizationScheme(id, true),
-  authParameter: (id: string, key: string) => tl.getEndpointAuthorizationParameter(id, key, true),
+  authParameter: readEndpointAuthParameter,
   dataParameter: (id: string, key: string) => tl.getEndpointDataParameter(id, key, true),
 };
 
