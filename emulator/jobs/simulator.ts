@@ -26,7 +26,8 @@ export interface RunState {
   endedAt?: number;
 }
 
-const phasesOf = (walk: Walk) => (walk.phases && walk.phases.length > 0 ? walk.phases : DEFAULT_PHASES);
+/** An explicit empty list means "straight to the outcome". */
+const phasesOf = (walk: Walk) => walk.phases ?? DEFAULT_PHASES;
 
 /** Status `elapsedMs` after creation, ignoring cancellation. */
 function naturalStatus(walk: Walk, elapsedMs: number): string {
@@ -36,7 +37,8 @@ function naturalStatus(walk: Walk, elapsedMs: number): string {
     boundary += phase.seconds * 1000;
     if (elapsedMs < boundary) return phase.status;
   }
-  return walk.outcome === 'hang' ? phases[phases.length - 1].status : walk.outcome;
+  if (walk.outcome !== 'hang') return walk.outcome;
+  return phases.length > 0 ? phases[phases.length - 1].status : 'Running';
 }
 
 /** ms after creation at which the phases run out (the outcome applies from then on). */
