@@ -48,7 +48,7 @@ describe('emulator: ARM / Azure ML with the real @azure/arm-machinelearning clie
     assert.equal(created.name, 'job-arm-1');
     assert.equal(created.properties.status, 'Queued');
     assert.equal(
-      created.properties.services?.Studio.endpoint,
+      created.properties.services?.Studio?.endpoint,
       `https://ml.azure.com/runs/job-arm-1?wsid=/subscriptions/${emulator.subscriptionId}/resourcegroups/${emulator.resourceGroup}/workspaces/${emulator.workspaceName}&tid=${emulator.tenantId}`,
     );
 
