@@ -16,8 +16,7 @@ export const credentialOptions = (emulator: Emulator) => ({
 });
 
 export function secretCredential(emulator: Emulator): TokenCredential {
-  const env = emulator.connection({ scheme: 'spnKey' }).env;
-  const id = emulator.connection({ scheme: 'spnKey' }).id;
+  const { id, env } = emulator.connection({ scheme: 'spnKey' });
   return new ClientSecretCredential(
     emulator.tenantId,
     env[`ENDPOINT_AUTH_PARAMETER_${id}_SERVICEPRINCIPALID`],
