@@ -23,7 +23,8 @@ export function secretForms(value: string | undefined): string[] {
     // Very short fragments would mask ordinary words in the log and protect nothing.
     if (v.trim().length >= 6) forms.add(v);
   };
-  add(value);
+  // The agent refuses multi-line secrets (task-lib throws): a PEM is masked line by line instead.
+  if (!/[\r\n]/.test(value)) add(value);
   add(encodeURIComponent(value));
   add(Buffer.from(value, 'utf8').toString('base64'));
   if (value.includes('\n')) {

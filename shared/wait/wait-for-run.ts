@@ -114,7 +114,7 @@ async function failureReason(history: ReturnType<typeof runHistory>, jobName: st
     if (rt.signal.aborted) throw error;
     rt.warn(`Could not read the job's error from run history: ${describeError(error)}`);
   }
-  return parts.join('; ');
+  return parts.map((p) => p.replace(/\.\s*$/, '')).join('; ');
 }
 
 async function cancelQuietly(ws: Workspace, jobName: string, budgetMs: number, rt: WaitRuntime, why: string): Promise<boolean> {

@@ -1,0 +1,131 @@
+/**
+ * Figures for the closing notes and the budgets in DESIGN.md: sizes, start-up, reads per hour.
+ * Prints figures; asserts nothing (timings belong here, never in tests). `npm run bench`.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawn } from 'node:child_process';
+import { ClientSecretCredential } from '@azure/identity';
+import { startEmulator, Emulator } from '../emulator';
+import { runTask } from '../test/harness/task-runner';
+import { resolveCloud } from '../shared/auth/clouds';
+import { connectWorkspace } from '../shared/azureml/workspace';
+import { getJobSnapshot } from '../shared/azureml/jobs';
+import { runHistory } from '../shared/azureml/run-history';
+import { waitForJob } from '../shared/wait/wait-for-job';
+
+const ROOT = path.resolve(__dirname, '..');
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function sizes(): Promise<void> {
+  const { packageExtension } = await import(path.join(ROOT, 'scripts', 'package.mjs'));
+  const pkg = packageExtension();
+  if (!pkg.vsix) throw new Error(`packaging failed:\n${pkg.output}`);
+  console.log(`.vsix: ${pkg.bytes} bytes (${kb(pkg.bytes)}), budget 3 MB → ${((pkg.bytes / (3 * 1024 * 1024)) * 100).toFixed(0)}% of budget; ${pkg.entries.length} entries, node_modules entries: ${pkg.nodeModules.length}`);
+  const tasksDir = path.join(ROOT, 'build', 'extension', 'tasks');
+  for (const task of fs.readdirSync(tasksDir)) {
+    const bytes = fs.statSync(path.join(tasksDir, task, 'index.js')).size;
+    console.log(`bundle ${task}/index.js: ${bytes} bytes (${kb(bytes)}), budget 1.5 MB → ${((bytes / (1.5 * 1024 * 1024)) * 100).toFixed(0)}% of budget`);
+  }
+}
+
+/** Time from spawning a process to the emulator seeing its first request. */
+async function startUp(emulator: Emulator): Promise<void> {
+  const conn = emulator.connection({ scheme: 'spnKey' });
+  emulator.jobs.seed('bench-startup', { phases: [], outcome: 'Completed' });
+  const firstRequestAfter = (t0: number) => emulator.requests().find((r) => r.at >= t0)?.at;
+  const taskTimes: number[] = [];
+  for (let i = 0; i < 9; i++) {
+    const t0 = Date.now();
+    const r = await runTask({
+      task: 'AzureMLWaitForRun',
+      inputs: { connectedServiceNameARM: conn.id, resourceGroupName: emulator.resourceGroup, workspaceName: emulator.workspaceName, jobName: 'bench-startup', pollIntervalSeconds: '1' },
+      env: conn.env,
+    });
+    if (r.result?.result !== 'Succeeded') throw new Error(`bench task run failed: ${r.stdout}`);
+    taskTimes.push(firstRequestAfter(t0)! - t0);
+  }
+  // Baseline: a bare node process that makes one HTTPS request to the same server.
+  const bareTimes: number[] = [];
+  const script = `require('https').get(process.argv[1], {ca: require('fs').readFileSync(process.argv[2])}, r => { r.resume(); r.on('end', () => process.exit(0)); })`;
+  for (let i = 0; i < 9; i++) {
+    const t0 = Date.now();
+    await new Promise<void>((resolve, reject) => {
+      const p = spawn(process.execPath, ['-e', script, `${emulator.url}/bench-ping`, emulator.caCertPath], { stdio: 'ignore' });
+      p.on('exit', () => resolve());
+      p.on('error', reject);
+    });
+    bareTimes.push(firstRequestAfter(t0)! - t0);
+  }
+  const task = median(taskTimes);
+  const bare = median(bareTimes);
+  console.log(`task process start → first HTTP request: median ${task} ms over ${taskTimes.length} runs (budget 250 ms); bare node process → first request: ${bare} ms; ratio ${(task / bare).toFixed(2)}×`);
+}
+
+/** ARM and run-history reads while waiting an hour of emulator time for a job that never ends. */
+async function readsPerHour(): Promise<void> {
+  const emulator = await startEmulator({ clock: 'manual' });
+  try {
+    const conn = emulator.connection({ scheme: 'spnKey' });
+    const e = (k: string) => conn.env[`ENDPOINT_${k}`];
+    const credential = new ClientSecretCredential(e(`AUTH_PARAMETER_${conn.id}_TENANTID`), e(`AUTH_PARAMETER_${conn.id}_SERVICEPRINCIPALID`), e(`AUTH_PARAMETER_${conn.id}_SERVICEPRINCIPALKEY`), {
+      authorityHost: emulator.url,
+      disableInstanceDiscovery: true,
+      tlsOptions: { ca: emulator.caCertPem },
+    } as ConstructorParameters<typeof ClientSecretCredential>[3]);
+    const cloud = resolveCloud({ activeDirectoryAuthority: emulator.url, resourceManagerUrl: emulator.url, resourceId: emulator.url, environment: 'AzureCloud' });
+    const ws = await connectWorkspace({
+      credential,
+      cloud,
+      subscriptionId: emulator.subscriptionId,
+      resourceGroup: emulator.resourceGroup,
+      workspace: emulator.workspaceName,
+      http: { tlsOptions: { ca: emulator.caCertPem } },
+      taskName: 'bench',
+    });
+    for (const [jobType, schedule] of [
+      ['Command', { initialMs: 10_000, maxMs: 60_000 }],
+      ['Pipeline', { initialMs: 10_000, maxMs: 60_000 }],
+      ['Command', { initialMs: 30_000, maxMs: 300_000 }],
+    ] as const) {
+      const name = `bench-hour-${jobType}-${schedule.maxMs}`;
+      emulator.jobs.seed(name, { phases: [{ status: 'Running', seconds: 10 }], outcome: 'hang', children: jobType === 'Pipeline' ? [{ name: `${name}-c`, displayName: 'train', outcome: 'hang' }] : undefined }, { jobType });
+      const before = emulator.requests().length;
+      const history = runHistory(ws);
+      await waitForJob(
+        {
+          getJob: (signal) => getJobSnapshot(ws, name, signal),
+          listChildren: (signal) => history.listChildren(name, signal),
+          sleep: async (ms) => emulator.clock.advance(ms),
+          now: () => emulator.clock.now(),
+          log: () => undefined,
+          warn: () => undefined,
+        },
+        { jobName: name, timeoutMs: 3_600_000, schedule, signal: new AbortController().signal },
+      );
+      const reqs = emulator.requests().slice(before);
+      const arm = reqs.filter((r) => /\/jobs\//i.test(r.path) && !/history/i.test(r.path)).length;
+      const hist = reqs.filter((r) => /\/history\//i.test(r.path)).length;
+      console.log(`waiting 1 simulated hour, ${jobType} job, poll ${schedule.initialMs / 1000}s→${schedule.maxMs / 1000}s: ${arm} ARM reads, ${hist} run-history reads (a fixed ${schedule.initialMs / 1000}s poll: ${3600 / (schedule.initialMs / 1000)} ARM reads)`);
+    }
+  } finally {
+    await emulator.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  await sizes();
+  const emulator = await startEmulator();
+  try {
+    await startUp(emulator);
+  } finally {
+    await emulator.stop();
+  }
+  await readsPerHour();
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

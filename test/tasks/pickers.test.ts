@@ -1,0 +1,64 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ClientSecretCredential } from '@azure/identity';
+import { startEmulator, Emulator } from '../../emulator';
+import { evaluateBinding } from '../harness/data-source-binding';
+
+/**
+ * The classic editor's dropdowns: each dataSourceBinding of the wait task evaluated as the Azure
+ * DevOps server does, against the emulator's ARM, with a token for the service connection.
+ */
+describe('AzureMLWaitForRun@1 pickers (dataSourceBindings)', () => {
+  let emulator: Emulator;
+  let endpoint: { url: string; data: Record<string, string> };
+  let getToken: (scope: string) => Promise<string>;
+  const taskJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'tasks', 'AzureMLWaitForRun', 'task.json'), 'utf8'));
+
+  before(async () => {
+    emulator = await startEmulator();
+    const conn = emulator.connection({ scheme: 'spnKey' });
+    const env = (suffix: string) => conn.env[`ENDPOINT_${suffix}`];
+    const secretKey = Object.keys(conn.env).find((k) => k.endsWith('_SERVICEPRINCIPALKEY'))!;
+    const credential = new ClientSecretCredential(env(`AUTH_PARAMETER_${conn.id}_TENANTID`), env(`AUTH_PARAMETER_${conn.id}_SERVICEPRINCIPALID`), conn.env[secretKey], {
+      authorityHost: emulator.url,
+      disableInstanceDiscovery: true,
+      tlsOptions: { ca: emulator.caCertPem },
+    } as ConstructorParameters<typeof ClientSecretCredential>[3]);
+    endpoint = { url: env(`URL_${conn.id}`), data: { subscriptionId: env(`DATA_${conn.id}_SUBSCRIPTIONID`) } };
+    getToken = async (scope) => (await credential.getToken(scope))!.token;
+    emulator.jobs.seed('picker-job', { phases: [{ status: 'Running', seconds: 3600 }], outcome: 'hang' }, { displayName: 'train nightly' });
+  });
+  after(() => emulator.stop());
+
+  it('lists resource groups of the subscription', async () => {
+    const items = await evaluateBinding({ taskJson, target: 'resourceGroupName', inputs: {}, endpoint, getToken, ca: emulator.caCertPem });
+    assert.ok(items.some((i) => i.value === emulator.resourceGroup), JSON.stringify(items));
+  });
+
+  it('lists workspaces of the chosen resource group', async () => {
+    const items = await evaluateBinding({ taskJson, target: 'workspaceName', inputs: { resourceGroupName: emulator.resourceGroup }, endpoint, getToken, ca: emulator.caCertPem });
+    assert.deepEqual(items.map((i) => i.value), [emulator.workspaceName]);
+  });
+
+  it('lists active jobs of the chosen workspace with display name and status', async () => {
+    const items = await evaluateBinding({
+      taskJson,
+      target: 'jobName',
+      inputs: { resourceGroupName: emulator.resourceGroup, workspaceName: emulator.workspaceName },
+      endpoint,
+      getToken,
+      ca: emulator.caCertPem,
+    });
+    const job = items.find((i) => i.value === 'picker-job');
+    assert.ok(job, JSON.stringify(items));
+    assert.equal(job!.displayValue, 'picker-job (train nightly, Running)');
+  });
+
+  it('lists no workspaces for a resource group that has none', async () => {
+    await assert.rejects(
+      evaluateBinding({ taskJson, target: 'workspaceName', inputs: { resourceGroupName: 'rg-empty-xyz' }, endpoint, getToken, ca: emulator.caCertPem }),
+      /404|ResourceGroupNotFound/,
+    );
+  });
+});
