@@ -25,4 +25,28 @@ describe('conformance: recorded traffic against the Azure ML 2022-10-01 REST spe
       assert.fail(`${failures.length} conformance problem(s) in ${saved.length} pair(s) from ${labels} test file(s):\n  ${failures.join('\n  ')}`);
     }
   });
+
+  /**
+   * The ARM operations the shipped tasks and their pickers call. A new task operation added here without a
+   * task-process test that exercises it fails this check, so nothing reaches users unvalidated.
+   */
+  const TASK_OPERATIONS: Array<[string, string, RegExp]> = [
+    ['Workspaces_Get', 'GET', /\/workspaces\/[^/]+\?/i],
+    ['Jobs_Get', 'GET', /\/workspaces\/[^/]+\/jobs\/[^/]+\?/i],
+    ['Jobs_Cancel', 'POST', /\/workspaces\/[^/]+\/jobs\/[^/]+\/cancel\?/i],
+    // The classic editor's pickers (dataSourceBindings), called by Azure DevOps with the connection's identity.
+    ['Workspaces_ListByResourceGroup', 'GET', /\/workspaces\?/i],
+    ['Jobs_List', 'GET', /\/workspaces\/[^/]+\/jobs\?/i],
+  ];
+
+  it('the recorded traffic covers every ARM operation the tasks call', () => {
+    const saved = loadAllTraffic();
+    const counts = TASK_OPERATIONS.map(([name, method, route]) => {
+      const n = saved.filter((s) => s.pair.liveRequest.method.toUpperCase() === method && route.test(s.pair.liveRequest.url)).length;
+      return [name, n] as const;
+    });
+    console.log(`      ${counts.map(([name, n]) => `${name}: ${n}`).join(', ')}`);
+    const missing = counts.filter(([, n]) => n === 0).map(([name]) => name);
+    assert.deepEqual(missing, [], `no recorded traffic for ${missing.join(', ')}: add a task-process test that calls it`);
+  });
 });

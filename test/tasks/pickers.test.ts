@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { ClientSecretCredential } from '@azure/identity';
 import { startEmulator, Emulator } from '../../emulator';
 import { evaluateBinding } from '../harness/data-source-binding';
+import { saveTraffic } from '../harness/traffic';
 
 /**
  * The classic editor's dropdowns: each dataSourceBinding of the wait task evaluated as the Azure
@@ -29,7 +30,10 @@ describe('AzureMLWaitForRun@1 pickers (dataSourceBindings)', () => {
     getToken = async (scope) => (await credential.getToken(scope))!.token;
     emulator.jobs.seed('picker-job', { phases: [{ status: 'Running', seconds: 3600 }], outcome: 'hang' }, { displayName: 'train nightly' });
   });
-  after(() => emulator.stop());
+  after(async () => {
+    saveTraffic(emulator.traffic(), 'pickers');
+    await emulator.stop();
+  });
 
   it('lists resource groups of the subscription', async () => {
     const items = await evaluateBinding({ taskJson, target: 'resourceGroupName', inputs: {}, endpoint, getToken, ca: emulator.caCertPem });
