@@ -49,7 +49,7 @@ export function createCredential(connection: ServiceConnection, options: Credent
       who = connection.clientId ? `managed identity ${connection.clientId}` : 'the agent machine\'s managed identity';
       break;
   }
-  return new ExplainingCredential(inner, connection.label, who);
+  return new ExplainingCredential(inner, connection.label, who, connection.kind === 'managedIdentity' ? undefined : connection.cloud.authorityHost);
 }
 
 class ExplainingCredential implements TokenCredential {
@@ -57,6 +57,7 @@ class ExplainingCredential implements TokenCredential {
     private readonly inner: TokenCredential,
     private readonly label: string,
     private readonly who: string,
+    private readonly authorityHost: string | undefined,
   ) {}
 
   async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
@@ -66,7 +67,7 @@ class ExplainingCredential implements TokenCredential {
       return token;
     } catch (error) {
       if (isAbortError(error) || error instanceof UserError) throw error;
-      throw new UserError(describeSignInFailure(this.label, this.who, error), { cause: error });
+      throw new UserError(describeSignInFailure(this.label, this.who, error, this.authorityHost), { cause: error });
     }
   }
 }

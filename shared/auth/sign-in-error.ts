@@ -12,8 +12,15 @@ const FIXES: Array<[RegExp, string]> = [
   [/AADSTS90002|AADSTS900023/, 'the tenant does not exist: check the tenant id of the service connection'],
 ];
 
-export function describeSignInFailure(connectionLabel: string, who: string, error: unknown): string {
+export function describeSignInFailure(connectionLabel: string, who: string, error: unknown, authorityHost?: string): string {
   const raw = error instanceof Error ? error.message : String(error);
+  if (/endpoints_resolution_error|ENOTFOUND|ECONNREFUSED|self[- ]signed|unable to verify|certificate/i.test(raw) && !/AADSTS/.test(raw)) {
+    const where = authorityHost ? `the sign-in authority ${authorityHost}` : 'the sign-in authority';
+    return (
+      `Could not sign in to Azure with service connection ${connectionLabel} (${who}): ${where} could not be reached or its TLS certificate is not trusted (${raw.split(/\r?\n/)[0].trim()}). ` +
+      "Fix: check the agent's network and proxy settings; behind a TLS-inspecting proxy or with a private CA, set the agent's CA certificate (Agent.CAInfo) or NODE_EXTRA_CA_CERTS."
+    );
+  }
   const aadsts = /AADSTS\d+[^\r\n]*/.exec(raw)?.[0];
   const detail = (aadsts ?? raw.split(/\r?\n/)[0]).replace(/\s*Trace ID:.*$/, '').trim();
   const fix = FIXES.find(([pattern]) => pattern.test(raw))?.[1];

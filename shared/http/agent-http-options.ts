@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as tl from 'azure-pipelines-task-lib/task';
-import type { ProxySettings, TlsSettings } from '@azure/core-rest-pipeline';
+import type { Agent } from 'node:http';
+import type { TlsSettings } from '@azure/core-rest-pipeline';
+import { HttpsProxyAgent } from 'https-proxy-agent';
 
 /**
  * Enterprise agents reach Azure through a proxy and trust a private CA. The agent publishes both
@@ -22,7 +24,8 @@ export interface AgentCerts {
 }
 
 export interface HttpClientOptions {
-  proxyOptions?: ProxySettings;
+  /** Set when the agent uses a proxy: tunnels through it and carries the TLS settings too. */
+  agent?: Agent;
   tlsOptions?: TlsSettings;
 }
 
@@ -32,26 +35,37 @@ export function toHttpClientOptions(
   certs: AgentCerts | null | undefined,
   readFile: (path: string) => Buffer = (p) => fs.readFileSync(p),
 ): HttpClientOptions {
-  const options: HttpClientOptions = {};
-  if (proxy?.proxyUrl) {
-    const url = new URL(proxy.proxyUrl);
-    options.proxyOptions = {
-      host: `${url.protocol}//${url.hostname}`,
-      port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
-      username: proxy.proxyUsername || undefined,
-      password: proxy.proxyPassword || undefined,
-    };
-  }
+  let tls: TlsSettings | undefined;
   if (certs && (certs.caFile || certs.certFile || certs.certArchiveFile)) {
-    const tls: TlsSettings = {};
+    tls = {};
     if (certs.caFile) tls.ca = readFile(certs.caFile).toString('utf8');
     if (certs.certFile) tls.cert = readFile(certs.certFile).toString('utf8');
     if (certs.keyFile) tls.key = readFile(certs.keyFile).toString('utf8');
     if (certs.certArchiveFile) tls.pfx = readFile(certs.certArchiveFile);
     if (certs.passphrase) tls.passphrase = certs.passphrase;
-    options.tlsOptions = tls;
   }
-  return options;
+  if (!proxy?.proxyUrl) return tls ? { tlsOptions: tls } : {};
+  // The Azure SDK ignores TLS settings once it tunnels through a proxy of its own making ("TLS
+  // settings are not supported in combination with custom Proxy"), which would break agents that
+  // sit behind a proxy AND trust a private CA. Our own tunnelling agent carries both.
+  const url = new URL(proxy.proxyUrl);
+  if (proxy.proxyUsername) url.username = proxy.proxyUsername;
+  if (proxy.proxyPassword) url.password = proxy.proxyPassword;
+  return { agent: new TlsProxyAgent(url, tls ?? {}) };
+}
+
+/** A proxy tunnel that applies the agent's TLS settings to the Azure host at the far end of it. */
+export class TlsProxyAgent extends HttpsProxyAgent<string> {
+  constructor(
+    proxy: URL,
+    readonly tls: TlsSettings,
+  ) {
+    super(proxy, { keepAlive: true });
+  }
+
+  override connect(req: Parameters<HttpsProxyAgent<string>['connect']>[0], opts: Parameters<HttpsProxyAgent<string>['connect']>[1]) {
+    return super.connect(req, { ...opts, ...this.tls } as typeof opts);
+  }
 }
 
 /**

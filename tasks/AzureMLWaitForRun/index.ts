@@ -1,3 +1,5 @@
+// First: masks secrets in all output before task-lib loads and echoes any.
+import '../../shared/task/mask-output-first';
 import * as tl from 'azure-pipelines-task-lib/task';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runTask } from '../../shared/task/run-task';

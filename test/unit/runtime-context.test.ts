@@ -1,0 +1,77 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { TlsProxyAgent, toHttpClientOptions } from '../../shared/http/agent-http-options';
+import { readTraceability, traceabilityTags } from '../../shared/task/traceability';
+import { USER_AGENT } from '../../shared/azureml/user-agent';
+
+describe('agent proxy and certificate settings → Azure SDK options', () => {
+  it('tunnels through the proxy with its credentials, carrying the TLS settings in the same agent', () => {
+    const o = toHttpClientOptions({ proxyUrl: 'http://proxy.corp:8080', proxyUsername: 'u', proxyPassword: 'p@ss' }, { caFile: '/ca.pem' }, () => Buffer.from('CA'));
+    assert.ok(o.agent instanceof TlsProxyAgent);
+    const agent = o.agent as TlsProxyAgent;
+    assert.equal(agent.proxy.href, 'http://u:p%40ss@proxy.corp:8080/');
+    assert.deepEqual(agent.tls, { ca: 'CA' });
+    assert.equal(o.tlsOptions, undefined, 'the SDK ignores tlsOptions behind its own proxy agent');
+  });
+
+  it('reads the CA, client certificate and key files the agent names', () => {
+    const files: Record<string, string> = { '/ca.pem': 'CA', '/cert.pem': 'CERT', '/key.pem': 'KEY' };
+    const o = toHttpClientOptions(null, { caFile: '/ca.pem', certFile: '/cert.pem', keyFile: '/key.pem', passphrase: 'pw' }, (p) => Buffer.from(files[p]));
+    assert.deepEqual(o.tlsOptions, { ca: 'CA', cert: 'CERT', key: 'KEY', passphrase: 'pw' });
+  });
+
+  it('sets nothing when the agent has neither', () => {
+    assert.deepEqual(toHttpClientOptions(null, null), {});
+  });
+});
+
+describe('traceability', () => {
+  const vars: Record<string, string> = {
+    'System.CollectionUri': 'https://dev.azure.com/contoso/',
+    'System.TeamProject': 'Fraud Models',
+    'Build.BuildId': '1234',
+    'Build.BuildNumber': '20261125.3',
+    'Build.BuildUri': 'vstfs:///Build/Build/1234',
+    'Build.DefinitionName': 'ml-build',
+    'System.DefinitionId': '17',
+    'Build.Repository.Name': 'fraud-model',
+    'Build.SourceBranch': 'refs/heads/main',
+    'Build.SourceVersion': 'abc123',
+  };
+
+  it('builds the documented tag set with a link back to the run', () => {
+    const tags = traceabilityTags(readTraceability((n) => vars[n]));
+    assert.deepEqual(tags, {
+      'azdo.buildId': '1234',
+      'azdo.buildNumber': '20261125.3',
+      'azdo.buildUri': 'vstfs:///Build/Build/1234',
+      'azdo.runUrl': 'https://dev.azure.com/contoso/Fraud%20Models/_build/results?buildId=1234',
+      'azdo.project': 'Fraud Models',
+      'azdo.pipeline': 'ml-build',
+      'azdo.pipelineId': '17',
+      'azdo.repository': 'fraud-model',
+      'azdo.branch': 'refs/heads/main',
+      'azdo.commit': 'abc123',
+    });
+  });
+
+  it('prefers the release page in a release and leaves out what is unknown', () => {
+    const tags = traceabilityTags(readTraceability((n) => ({ 'Release.ReleaseWebUrl': 'https://dev.azure.com/c/p/_release?releaseId=9', 'Release.ReleaseId': '9' })[n]));
+    assert.deepEqual(tags, { 'azdo.runUrl': 'https://dev.azure.com/c/p/_release?releaseId=9', 'azdo.releaseId': '9' });
+  });
+
+  it('the README documents every tag', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    for (const tag of Object.keys(traceabilityTags(readTraceability((n) => vars[n] ?? `x-${n}`)))) {
+      assert.ok(readme.includes(`\`${tag}\``), `README misses ${tag}`);
+    }
+  });
+});
+
+describe('user agent', () => {
+  it('names the package version', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
+    assert.equal(USER_AGENT, `azureml-mlops-tasks/${pkg.version}`);
+  });
+});
