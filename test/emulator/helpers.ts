@@ -40,6 +40,7 @@ export async function call(
   method: string,
   path: string,
   options: { token?: string; body?: unknown; form?: Record<string, string>; headers?: Record<string, string> } = {},
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests index freely into the JSON bodies they assert on
 ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: any; text: string }> {
   const https = await import('node:https');
   const headers: Record<string, string> = { ...options.headers };
