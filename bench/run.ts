@@ -5,9 +5,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
-import { ClientSecretCredential } from '@azure/identity';
 import { startEmulator, Emulator } from '../emulator';
 import { runTask } from '../test/harness/task-runner';
+import { secretCredential } from '../test/emulator/helpers';
 import { resolveCloud } from '../shared/auth/clouds';
 import { connectWorkspace } from '../shared/azureml/workspace';
 import { getJobSnapshot } from '../shared/azureml/jobs';
@@ -67,13 +67,7 @@ async function startUp(emulator: Emulator): Promise<void> {
 async function readsPerHour(): Promise<void> {
   const emulator = await startEmulator({ clock: 'manual' });
   try {
-    const conn = emulator.connection({ scheme: 'spnKey' });
-    const e = (k: string) => conn.env[`ENDPOINT_${k}`];
-    const credential = new ClientSecretCredential(e(`AUTH_PARAMETER_${conn.id}_TENANTID`), e(`AUTH_PARAMETER_${conn.id}_SERVICEPRINCIPALID`), e(`AUTH_PARAMETER_${conn.id}_SERVICEPRINCIPALKEY`), {
-      authorityHost: emulator.url,
-      disableInstanceDiscovery: true,
-      tlsOptions: { ca: emulator.caCertPem },
-    } as ConstructorParameters<typeof ClientSecretCredential>[3]);
+    const credential = secretCredential(emulator);
     const cloud = resolveCloud({ activeDirectoryAuthority: emulator.url, resourceManagerUrl: emulator.url, resourceId: emulator.url, environment: 'AzureCloud' });
     const ws = await connectWorkspace({
       credential,

@@ -4,10 +4,9 @@
  * AzureMLWaitForRun@1 exactly as the Azure Pipelines agent would (env, service connection,
  * ##vso output), and prints a summary. Exits non-zero on any failure; stops its server.
  */
-import { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
-import { ClientSecretCredential } from '@azure/identity';
 import { startEmulator } from '../emulator';
 import { runTask } from '../test/harness/task-runner';
+import { mlClient } from '../test/emulator/helpers';
 
 async function main(): Promise<number> {
   const emulator = await startEmulator();
@@ -24,18 +23,7 @@ async function main(): Promise<number> {
     };
 
     // Submit the job the way a data scientist's `az ml job create` would, through ARM.
-    const spn = emulator.connection({ scheme: 'spnKey' });
-    const p = (k: string) => spn.env[`ENDPOINT_AUTH_PARAMETER_${spn.id}_${k}`];
-    const credential = new ClientSecretCredential(p('TENANTID'), p('SERVICEPRINCIPALID'), p('SERVICEPRINCIPALKEY'), {
-      authorityHost: emulator.url,
-      disableInstanceDiscovery: true,
-      tlsOptions: { ca: emulator.caCertPem },
-    } as ConstructorParameters<typeof ClientSecretCredential>[3]);
-    const client = new AzureMachineLearningWorkspaces(credential, emulator.subscriptionId, {
-      endpoint: emulator.url,
-      credentialScopes: [`${emulator.url}/.default`],
-      tlsOptions: { ca: emulator.caCertPem },
-    } as ConstructorParameters<typeof AzureMachineLearningWorkspaces>[2]);
+    const client = mlClient(emulator);
     const jobName = `demo-pipeline-${Date.now().toString(36)}`;
     const step = (name: string) => ({ name, type: 'command', _source: 'YAML.JOB', componentId: `azureml:${name}:1` });
     await client.jobs.createOrUpdate(emulator.resourceGroup, emulator.workspaceName, jobName, {

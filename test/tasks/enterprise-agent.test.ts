@@ -45,13 +45,20 @@ describe('agent proxy and CA settings (task process)', () => {
     await emulator.stop();
   });
 
-  it('sends sign-in and ARM calls through the agent proxy with its credentials, trusting Agent.CAInfo', async () => {
+  function runWithoutNodeCa(more: Partial<Parameters<typeof runTask>[0]>) {
     const env = { ...conn.env };
     delete env.NODE_EXTRA_CA_CERTS;
-    const r = await runTask({
+    return runTask({
       task: 'AzureMLWaitForRun',
       inputs: { connectedServiceNameARM: conn.id, resourceGroupName: emulator.resourceGroup, workspaceName: emulator.workspaceName, jobName: 'proxied-job', pollIntervalSeconds: '1' },
       env,
+      timeoutMs: 60_000,
+      ...more,
+    });
+  }
+
+  it('sends sign-in and ARM calls through the agent proxy with its credentials, trusting Agent.CAInfo', async () => {
+    const r = await runWithoutNodeCa({
       variables: {
         'System.Debug': 'true',
         'Agent.ProxyUrl': `http://127.0.0.1:${proxyPort}`,
@@ -59,7 +66,6 @@ describe('agent proxy and CA settings (task process)', () => {
         'Agent.CAInfo': emulator.caCertPath,
       },
       secretVariables: { 'Agent.ProxyPassword': 'corp-pass-123' },
-      timeoutMs: 60_000,
     });
     assert.equal(r.result?.result, 'Succeeded', r.stdout + r.stderr);
     const port = new URL(emulator.url).port;
@@ -71,14 +77,7 @@ describe('agent proxy and CA settings (task process)', () => {
   });
 
   it('fails clearly without the CA: the emulator certificate is not trusted', async () => {
-    const env = { ...conn.env };
-    delete env.NODE_EXTRA_CA_CERTS;
-    const r = await runTask({
-      task: 'AzureMLWaitForRun',
-      inputs: { connectedServiceNameARM: conn.id, resourceGroupName: emulator.resourceGroup, workspaceName: emulator.workspaceName, jobName: 'proxied-job', pollIntervalSeconds: '1' },
-      env,
-      timeoutMs: 60_000,
-    });
+    const r = await runWithoutNodeCa({});
     assert.equal(r.result?.result, 'Failed');
     assert.match(r.result!.message, /could not be reached or its TLS certificate is not trusted/);
     assert.match(r.result!.message, /Agent\.CAInfo/);

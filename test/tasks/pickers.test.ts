@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ClientSecretCredential } from '@azure/identity';
 import { startEmulator, Emulator } from '../../emulator';
 import { evaluateBinding } from '../harness/data-source-binding';
 import { saveTraffic } from '../harness/traffic';
+import { secretCredential } from '../emulator/helpers';
 
 /**
  * The classic editor's dropdowns: each dataSourceBinding of the wait task evaluated as the Azure
@@ -19,14 +19,8 @@ describe('AzureMLWaitForRun@1 pickers (dataSourceBindings)', () => {
   before(async () => {
     emulator = await startEmulator();
     const conn = emulator.connection({ scheme: 'spnKey' });
-    const env = (suffix: string) => conn.env[`ENDPOINT_${suffix}`];
-    const secretKey = Object.keys(conn.env).find((k) => k.endsWith('_SERVICEPRINCIPALKEY'))!;
-    const credential = new ClientSecretCredential(env(`AUTH_PARAMETER_${conn.id}_TENANTID`), env(`AUTH_PARAMETER_${conn.id}_SERVICEPRINCIPALID`), conn.env[secretKey], {
-      authorityHost: emulator.url,
-      disableInstanceDiscovery: true,
-      tlsOptions: { ca: emulator.caCertPem },
-    } as ConstructorParameters<typeof ClientSecretCredential>[3]);
-    endpoint = { url: env(`URL_${conn.id}`), data: { subscriptionId: env(`DATA_${conn.id}_SUBSCRIPTIONID`) } };
+    const credential = secretCredential(emulator);
+    endpoint = { url: conn.env[`ENDPOINT_URL_${conn.id}`], data: { subscriptionId: conn.env[`ENDPOINT_DATA_${conn.id}_SUBSCRIPTIONID`] } };
     getToken = async (scope) => (await credential.getToken(scope))!.token;
     emulator.jobs.seed('picker-job', { phases: [{ status: 'Running', seconds: 3600 }], outcome: 'hang' }, { displayName: 'train nightly' });
   });
