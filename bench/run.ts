@@ -9,7 +9,7 @@ import { startEmulator, Emulator } from '../emulator';
 import { runTask } from '../test/harness/task-runner';
 import { secretCredential } from '../test/emulator/helpers';
 import { resolveCloud } from '../shared/auth/clouds';
-import { connectWorkspace } from '../shared/azureml/workspace';
+import { createMachineLearningClient, loadWorkspace } from '../shared/azureml/workspace';
 import { getJobSnapshot } from '../shared/azureml/jobs';
 import { runHistory } from '../shared/azureml/run-history';
 import { waitForJob } from '../shared/wait/wait-for-job';
@@ -69,15 +69,14 @@ async function readsPerHour(): Promise<void> {
   try {
     const credential = secretCredential(emulator);
     const cloud = resolveCloud({ activeDirectoryAuthority: emulator.url, resourceManagerUrl: emulator.url, resourceId: emulator.url, environment: 'AzureCloud' });
-    const ws = await connectWorkspace({
+    const client = createMachineLearningClient({
       credential,
       cloud,
       subscriptionId: emulator.subscriptionId,
-      resourceGroup: emulator.resourceGroup,
-      workspace: emulator.workspaceName,
-      http: { tlsOptions: { ca: emulator.caCertPem } },
+      httpFor: () => ({ tlsOptions: { ca: emulator.caCertPem } }),
       taskName: 'bench',
     });
+    const ws = await loadWorkspace({ client, subscriptionId: emulator.subscriptionId, resourceGroup: emulator.resourceGroup, name: emulator.workspaceName });
     for (const [jobType, schedule] of [
       ['Command', { initialMs: 10_000, maxMs: 60_000 }],
       ['Pipeline', { initialMs: 10_000, maxMs: 60_000 }],

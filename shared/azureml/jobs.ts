@@ -1,4 +1,5 @@
-import type { Workspace } from './workspace';
+import type { WorkspaceRef } from './workspace';
+import { sendJson, workspaceUrl } from './workspace';
 import { UserError } from '../task/user-error';
 
 /** What the wait loop needs of a job, read with one ARM call. */
@@ -11,7 +12,7 @@ export interface JobSnapshot {
   studioUrl?: string;
 }
 
-export async function getJobSnapshot(ws: Workspace, jobName: string, abortSignal?: AbortSignal): Promise<JobSnapshot> {
+export async function getJobSnapshot(ws: WorkspaceRef, jobName: string, abortSignal?: AbortSignal): Promise<JobSnapshot> {
   let job;
   try {
     job = await ws.client.jobs.get(ws.resourceGroup, ws.name, jobName, { abortSignal });
@@ -32,7 +33,14 @@ export async function getJobSnapshot(ws: Workspace, jobName: string, abortSignal
   };
 }
 
-/** Asks Azure ML to cancel the job; returns once the service accepted the request (202). */
-export async function requestJobCancel(ws: Workspace, jobName: string, abortSignal?: AbortSignal): Promise<void> {
-  await ws.client.jobs.beginCancel(ws.resourceGroup, ws.name, jobName, { abortSignal });
+/**
+ * Asks Azure ML to cancel the job: one POST, done when the service accepts it (202). The SDK's
+ * beginCancel would also poll the operation's Location in the same call, which can make an
+ * accepted cancel look failed when time is short (the agent kills a cancelled task within 10 s).
+ */
+export async function requestJobCancel(ws: WorkspaceRef, jobName: string, abortSignal?: AbortSignal): Promise<void> {
+  const response = await sendJson<{ error?: { code?: string; message?: string } }>(ws, workspaceUrl(ws, `jobs/${encodeURIComponent(jobName)}/cancel`), { method: 'POST', abortSignal });
+  if (response.status === 200 || response.status === 202 || response.status === 204) return;
+  const error = response.body?.error;
+  throw new Error(`HTTP ${response.status}${error?.code ? ` ${error.code}` : ''}${error?.message ? `: ${error.message}` : ''}`);
 }

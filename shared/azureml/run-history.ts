@@ -35,15 +35,17 @@ interface RunDto {
 const MAX_CHILD_PAGES = 20;
 
 export function runHistory(ws: Workspace): RunHistory {
-  let base: Promise<string> | undefined;
-  const runsUrl = async (runId: string) => {
-    base ??= historyBaseUrl(ws);
-    return `${await base}/history/v1.0/subscriptions/${ws.subscriptionId}/resourceGroups/${ws.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${ws.name}/runs/${encodeURIComponent(runId)}`;
+  let base: string | undefined;
+  const runsUrl = async (runId: string, abortSignal?: AbortSignal) => {
+    // Resolved on first use and kept only once it succeeded: one failed discovery must not
+    // turn off step status for the rest of a long wait.
+    base ??= await historyBaseUrl(ws, abortSignal);
+    return `${base}/history/v1.0/subscriptions/${ws.subscriptionId}/resourceGroups/${ws.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${ws.name}/runs/${encodeURIComponent(runId)}`;
   };
   return {
     async listChildren(runId, abortSignal) {
       const children: ChildRun[] = [];
-      let url: string | undefined = `${await runsUrl(runId)}/children`;
+      let url: string | undefined = `${await runsUrl(runId, abortSignal)}/children`;
       for (let page = 0; url && page < MAX_CHILD_PAGES; page++) {
         const response: { status: number; body: { value?: RunDto[]; nextLink?: string } | undefined } = await sendJson(ws, url, { abortSignal });
         if (response.status === 404) return children;
@@ -54,7 +56,7 @@ export function runHistory(ws: Workspace): RunHistory {
       return children;
     },
     async getErrorMessage(runId, abortSignal) {
-      const response = await sendJson<RunDto>(ws, await runsUrl(runId), { abortSignal });
+      const response = await sendJson<RunDto>(ws, await runsUrl(runId, abortSignal), { abortSignal });
       if (response.status >= 400 || !response.body) return undefined;
       const error = response.body.error;
       return error?.error?.message ?? error?.message ?? undefined;
@@ -71,11 +73,13 @@ function toChildRun(dto: RunDto): ChildRun {
   };
 }
 
-async function historyBaseUrl(ws: Workspace): Promise<string> {
+async function historyBaseUrl(ws: Workspace, abortSignal?: AbortSignal): Promise<string> {
   if (ws.discoveryUrl) {
-    const response = await sendJson<DiscoveryDocument>(ws, ws.discoveryUrl);
+    const response = await sendJson<DiscoveryDocument>(ws, ws.discoveryUrl, { abortSignal });
     const history = response.body?.history;
     if (response.status < 400 && history) return history.replace(/\/+$/, '');
+    // A passing failure is tried again on the next use instead of settling on a guess.
+    if (response.status === 429 || response.status >= 500) throw new Error(`the workspace discovery service returned HTTP ${response.status}`);
   }
   // The regional host is where run history lives when a workspace has no private link.
   return `https://${ws.location}.api.azureml.ms`;

@@ -1,8 +1,10 @@
 import * as fs from 'node:fs';
+import { rootCertificates } from 'node:tls';
 import * as tl from 'azure-pipelines-task-lib/task';
 import type { Agent } from 'node:http';
 import type { TlsSettings } from '@azure/core-rest-pipeline';
 import { HttpsProxyAgent } from 'https-proxy-agent';
+import { UserError } from '../task/user-error';
 
 /**
  * Enterprise agents reach Azure through a proxy and trust a private CA. The agent publishes both
@@ -29,29 +31,39 @@ export interface HttpClientOptions {
   tlsOptions?: TlsSettings;
 }
 
-/** Pure: agent settings → Azure SDK client options. `readFile` is injected for tests. */
+/** Pure: agent settings → Azure SDK client options. File reads are injected for tests. */
 export function toHttpClientOptions(
   proxy: AgentProxy | null | undefined,
   certs: AgentCerts | null | undefined,
   readFile: (path: string) => Buffer = (p) => fs.readFileSync(p),
+  trustedRoots: () => string[] = defaultTrustedRoots,
 ): HttpClientOptions {
-  let tls: TlsSettings | undefined;
+  let settings: TlsSettings | undefined;
   if (certs && (certs.caFile || certs.certFile || certs.certArchiveFile)) {
-    tls = {};
-    if (certs.caFile) tls.ca = readFile(certs.caFile).toString('utf8');
-    if (certs.certFile) tls.cert = readFile(certs.certFile).toString('utf8');
-    if (certs.keyFile) tls.key = readFile(certs.keyFile).toString('utf8');
-    if (certs.certArchiveFile) tls.pfx = readFile(certs.certArchiveFile);
-    if (certs.passphrase) tls.passphrase = certs.passphrase;
+    const read = (variable: string, file: string) => {
+      try {
+        return readFile(file);
+      } catch (e) {
+        throw new UserError(`The agent setting ${variable} names '${file}', which cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); fix the agent's certificate configuration.`);
+      }
+    };
+    settings = {};
+    // A CA given to TLS replaces Node's trust store: keep the public roots (Azure's own
+    // certificates) and NODE_EXTRA_CA_CERTS, and add the agent's CA to them.
+    if (certs.caFile) settings.ca = [...trustedRoots(), read('Agent.CAInfo', certs.caFile).toString('utf8')];
+    if (certs.certFile) settings.cert = read('Agent.ClientCert', certs.certFile).toString('utf8');
+    if (certs.keyFile) settings.key = read('Agent.ClientCertKey', certs.keyFile).toString('utf8');
+    if (certs.certArchiveFile) settings.pfx = read('Agent.ClientCertArchive', certs.certArchiveFile);
+    if (certs.passphrase) settings.passphrase = certs.passphrase;
   }
-  if (!proxy?.proxyUrl) return tls ? { tlsOptions: tls } : {};
+  if (!proxy?.proxyUrl) return settings ? { tlsOptions: settings } : {};
   // The Azure SDK ignores TLS settings once it tunnels through a proxy of its own making ("TLS
   // settings are not supported in combination with custom Proxy"), which would break agents that
   // sit behind a proxy AND trust a private CA. Our own tunnelling agent carries both.
   const url = new URL(proxy.proxyUrl);
   if (proxy.proxyUsername) url.username = proxy.proxyUsername;
   if (proxy.proxyPassword) url.password = proxy.proxyPassword;
-  return { agent: new TlsProxyAgent(url, tls ?? {}) };
+  return { agent: new TlsProxyAgent(url, settings ?? {}) };
 }
 
 /** A proxy tunnel that applies the agent's TLS settings to the Azure host at the far end of it. */
@@ -66,6 +78,20 @@ export class TlsProxyAgent extends HttpsProxyAgent<string> {
   override connect(req: Parameters<HttpsProxyAgent<string>['connect']>[0], opts: Parameters<HttpsProxyAgent<string>['connect']>[1]) {
     return super.connect(req, { ...opts, ...this.tls } as typeof opts);
   }
+}
+
+/** Node's public roots plus NODE_EXTRA_CA_CERTS, which a `ca` option would otherwise drop. */
+function defaultTrustedRoots(): string[] {
+  const roots = [...rootCertificates];
+  const extra = process.env.NODE_EXTRA_CA_CERTS;
+  if (extra) {
+    try {
+      roots.push(fs.readFileSync(extra, 'utf8'));
+    } catch {
+      // Node itself warns about an unreadable NODE_EXTRA_CA_CERTS at start-up.
+    }
+  }
+  return roots;
 }
 
 /**

@@ -3,7 +3,7 @@ import { readServiceConnection, ServiceConnection } from '../auth/service-connec
 import { createCredential } from '../auth/credential';
 import { oidcTokenSource } from '../auth/oidc-token';
 import { readAgentHttpOptions } from '../http/agent-http-options';
-import { connectWorkspace, Workspace } from '../azureml/workspace';
+import { createMachineLearningClient, loadWorkspace, Workspace, WorkspaceRef } from '../azureml/workspace';
 import { maskSecret } from './secrets';
 import { readEndpointAuthParameter } from './endpoint-auth';
 
@@ -23,24 +23,31 @@ export interface OpenWorkspaceOptions {
   abortSignal?: AbortSignal;
 }
 
-/** Service connection → credential → workspace, resolved once; every secret is masked before first use. */
-export async function openWorkspace(options: OpenWorkspaceOptions): Promise<{ workspace: Workspace; connection: ServiceConnection }> {
+/**
+ * Service connection → credential → client for the workspace, with no call to Azure yet (so a
+ * task cancelled during sign-in can still cancel what it started). Every secret is masked first.
+ */
+export function workspaceFromAgent(options: Omit<OpenWorkspaceOptions, 'abortSignal'>): { ref: WorkspaceRef; connection: ServiceConnection } {
   const connection = readServiceConnection(options.connectionId, agentEndpoints);
   if (connection.kind === 'secret') maskSecret(connection.clientSecret);
   if (connection.kind === 'certificate') maskSecret(connection.certificatePem);
   if (connection.kind === 'workloadIdentity') maskSecret(connection.idToken);
-  const armHttp = readAgentHttpOptions(connection.cloud.resourceManagerUrl);
   const oidcToken = connection.kind === 'workloadIdentity' ? oidcTokenSource(connection.id, connection.label, connection.idToken) : undefined;
-  const credential = createCredential(connection, { http: readAgentHttpOptions(connection.cloud.authorityHost), oidcToken });
-  const workspace = await connectWorkspace({
+  // Sign-in goes to one host: the authority, or for a managed identity the machine's identity endpoint.
+  const signInHost = connection.kind === 'managedIdentity' ? process.env.IDENTITY_ENDPOINT || 'http://169.254.169.254/' : connection.cloud.authorityHost;
+  const credential = createCredential(connection, { http: readAgentHttpOptions(signInHost), oidcToken });
+  const client = createMachineLearningClient({
     credential,
     cloud: connection.cloud,
     subscriptionId: connection.subscriptionId,
-    resourceGroup: options.resourceGroup,
-    workspace: options.workspace,
-    http: armHttp,
+    httpFor: readAgentHttpOptions,
     taskName: options.taskName,
-    abortSignal: options.abortSignal,
   });
-  return { workspace, connection };
+  return { ref: { client, subscriptionId: connection.subscriptionId, resourceGroup: options.resourceGroup, name: options.workspace }, connection };
+}
+
+/** workspaceFromAgent, then the one read of the workspace every task needs. */
+export async function openWorkspace(options: OpenWorkspaceOptions): Promise<{ workspace: Workspace; connection: ServiceConnection }> {
+  const { ref, connection } = workspaceFromAgent(options);
+  return { workspace: await loadWorkspace(ref, options.abortSignal), connection };
 }

@@ -15,7 +15,7 @@ export interface TaskContext {
  * - a UserError becomes one clear line and Failed, without a stack;
  * - any other error prints its message (with the service's error code and request id when it came
  *   from Azure), and its stack only when System.Debug is true;
- * - a cancelled pipeline ends as Cancelled;
+ * - a cancelled pipeline ends as Canceled (the agent's spelling);
  * - the exit code is always 0: the agent reads the result from the ##vso command, not the exit code.
  */
 export async function runTask(body: (ctx: TaskContext) => Promise<void>): Promise<void> {
@@ -26,7 +26,9 @@ export async function runTask(body: (ctx: TaskContext) => Promise<void>): Promis
     await body({ signal: cancellation.signal, debug });
   } catch (error) {
     if (cancellation.signal.aborted && (isAbortError(error) || error === cancellation.signal.reason)) {
-      tl.setResult(tl.TaskResult.Cancelled, `The pipeline was cancelled (${cancellation.reason() ?? 'signal'}).`);
+      // task-lib's TaskResult.Cancelled is written as "Cancelled", which the agent's enum
+      // (Canceled) does not parse: it would log "Unable to process command" instead.
+      tl.command('task.complete', { result: 'Canceled' }, `The pipeline was cancelled (${cancellation.reason() ?? 'signal'}).`);
     } else if (isUserError(error)) {
       tl.setResult(tl.TaskResult.Failed, error.message);
     } else {

@@ -23,7 +23,8 @@ export function retryAfterMs(error: unknown, now: number = Date.now()): number |
 }
 
 export function shortReason(error: unknown): string {
-  const e = error as { statusCode?: number; code?: string; message?: string };
+  const e = error as { statusCode?: number; code?: string; message?: string; name?: string };
+  if (e?.name === 'AbortError' || e?.name === 'TimeoutError') return 'no answer in time';
   if (typeof e?.statusCode === 'number') return `HTTP ${e.statusCode}${e.code ? ` ${e.code}` : ''}`;
   return e?.code ?? e?.message ?? String(error);
 }

@@ -4,6 +4,10 @@ import { isTerminal } from '../azureml/job-status';
 import { nextPollDelay, PollSchedule } from './poll-schedule';
 import { emptyView, statusChanges } from './status-changes';
 import { isTransient, retryAfterMs, shortReason } from './transient-error';
+import { isAbortError } from '../task/user-error';
+
+/** Longest time one poll (a status read and its SDK retries) may take before it counts as failed. */
+const POLL_BUDGET_MS = 120_000;
 
 /** The effects the wait loop needs; real HTTP and timers in the task, a manual clock in tests and the bench. */
 export interface WaitEffects {
@@ -46,13 +50,16 @@ export async function waitForJob(effects: WaitEffects, options: WaitOptions): Pr
     options.signal.throwIfAborted();
     let changed = false;
     let retryAfter: number | undefined;
+    // A black-holed connection must not outlast the task's own timeout: each poll's calls
+    // (with the SDK's retries) get a bounded time, after which the poll counts as failed.
+    const pollSignal = AbortSignal.any([options.signal, AbortSignal.timeout(POLL_BUDGET_MS)]);
     try {
       polls++;
-      job = await effects.getJob(options.signal);
+      job = await effects.getJob(pollSignal);
       if (failing) effects.log(`Status checks work again.`);
       failing = false;
     } catch (error) {
-      if (options.signal.aborted || !isTransient(error)) throw error;
+      if (options.signal.aborted || !(isTransient(error) || isAbortError(error))) throw error;
       retryAfter = retryAfterMs(error, effects.now());
       if (!failing) effects.warn(`Could not read the status of job ${options.jobName} (${shortReason(error)}); will keep trying until the timeout.`);
       failing = true;
@@ -61,7 +68,7 @@ export async function waitForJob(effects: WaitEffects, options: WaitOptions): Pr
     if (job && !failing) {
       if (job.jobType === 'Pipeline') {
         try {
-          children = await effects.listChildren(options.signal);
+          children = await effects.listChildren(pollSignal);
           childrenFailing = false;
         } catch (error) {
           if (options.signal.aborted) throw error;

@@ -34,8 +34,9 @@ export function parseWaitForRunInputs(read: (name: string) => string | undefined
   const disposals = ['cancelJob', 'leaveRunning'] as const;
   return {
     connectionId,
-    resourceGroup: parseResourceName('resourceGroupName', read('resourceGroupName'), 90),
-    workspace: parseResourceName('workspaceName', read('workspaceName'), 33),
+    // Messages use the YAML names (the aliases), which the README and most pipelines use.
+    resourceGroup: parseResourceName('resourceGroup', read('resourceGroupName'), 90),
+    workspace: parseResourceName('workspace', read('workspaceName'), 33),
     jobName: parseResourceName('jobName', jobName, 255),
     timeoutMinutes: parseWholeNumber('timeoutMinutes', read('timeoutMinutes') ?? '120', { min: 1, max: 10080, unit: 'minutes' }),
     pollIntervalSeconds,

@@ -1,4 +1,4 @@
-import type { Workspace } from '../azureml/workspace';
+import { loadWorkspace, Workspace, WorkspaceRef } from '../azureml/workspace';
 import { getJobSnapshot, requestJobCancel, JobSnapshot } from '../azureml/jobs';
 import { runHistory } from '../azureml/run-history';
 import { isTerminal, resultForStatus, TerminalStatus } from '../azureml/job-status';
@@ -21,24 +21,44 @@ export interface WaitRuntime {
   warn(line: string): void;
 }
 
-/** How long a cancel request may take when the agent is about to kill us (it waits 7.5 s after SIGINT). */
+/**
+ * How long a cancel request may take. After SIGINT the agent sends SIGTERM at 7.5 s and kills at
+ * 10 s; the timeout path stays under 7 s too, in case the pipeline is cancelled meanwhile.
+ */
 const CANCEL_ON_SIGNAL_BUDGET_MS = 4000;
-const CANCEL_ON_TIMEOUT_BUDGET_MS = 60_000;
+const CANCEL_ON_TIMEOUT_BUDGET_MS = 7000;
 const MAX_FAILED_STEPS_DESCRIBED = 3;
 
 /**
  * Waits for the job and turns its end into the task's result, cancelling the Azure ML job when the
  * wait times out or the pipeline is cancelled (unless told to leave it running). Throws the abort
- * reason after handling a pipeline cancel, so the run wrapper reports Cancelled.
+ * reason after handling a pipeline cancel, so the run wrapper reports Canceled.
  */
-export async function waitForRun(ws: Workspace, inputs: WaitForRunInputs, rt: WaitRuntime): Promise<WaitForRunReport> {
+export async function waitForRun(ref: WorkspaceRef, inputs: WaitForRunInputs, rt: WaitRuntime): Promise<WaitForRunReport> {
+  let lastJob: JobSnapshot | undefined;
+  try {
+    const ws = await loadWorkspace(ref, rt.signal);
+    return await waitAndReport(ws, inputs, rt, (job) => (lastJob = job));
+  } catch (error) {
+    // Cancelled during sign-in, the workspace read or the wait: the job may be running either way.
+    if (rt.signal.aborted && !(lastJob && isTerminal(lastJob.status))) {
+      if (inputs.onPipelineCancel === 'cancelJob') {
+        await cancelQuietly(ref, inputs.jobName, CANCEL_ON_SIGNAL_BUDGET_MS, rt, 'the pipeline was cancelled');
+      } else {
+        rt.log(`The pipeline was cancelled; Azure ML job ${inputs.jobName} is left running ('onPipelineCancel' is leaveRunning).`);
+      }
+    }
+    throw error;
+  }
+}
+
+async function waitAndReport(ws: Workspace, inputs: WaitForRunInputs, rt: WaitRuntime, seen: (job: JobSnapshot) => void): Promise<WaitForRunReport> {
   const history = runHistory(ws);
   let studioShown = false;
-  let lastJob: JobSnapshot | undefined;
   const effects: WaitEffects = {
     getJob: async (signal) => {
       const job = await getJobSnapshot(ws, inputs.jobName, signal);
-      lastJob = job;
+      seen(job);
       if (!studioShown && job.studioUrl) {
         rt.log(`Azure ML studio: ${job.studioUrl}`);
         studioShown = true;
@@ -52,24 +72,12 @@ export async function waitForRun(ws: Workspace, inputs: WaitForRunInputs, rt: Wa
     warn: rt.warn,
   };
 
-  let outcome;
-  try {
-    outcome = await waitForJob(effects, {
-      jobName: inputs.jobName,
-      timeoutMs: inputs.timeoutMinutes * 60_000,
-      schedule: { initialMs: inputs.pollIntervalSeconds * 1000, maxMs: inputs.maxPollIntervalSeconds * 1000 },
-      signal: rt.signal,
-    });
-  } catch (error) {
-    if (rt.signal.aborted && !(lastJob && isTerminal(lastJob.status))) {
-      if (inputs.onPipelineCancel === 'cancelJob') {
-        await cancelQuietly(ws, inputs.jobName, CANCEL_ON_SIGNAL_BUDGET_MS, rt, 'the pipeline was cancelled');
-      } else {
-        rt.log(`The pipeline was cancelled; Azure ML job ${inputs.jobName} is left running ('onPipelineCancel' is leaveRunning).`);
-      }
-    }
-    throw error;
-  }
+  const outcome = await waitForJob(effects, {
+    jobName: inputs.jobName,
+    timeoutMs: inputs.timeoutMinutes * 60_000,
+    schedule: { initialMs: inputs.pollIntervalSeconds * 1000, maxMs: inputs.maxPollIntervalSeconds * 1000 },
+    signal: rt.signal,
+  });
 
   const studioUrl = outcome.job?.studioUrl ?? '';
   if (outcome.kind === 'timeout') {
@@ -117,7 +125,7 @@ async function failureReason(history: ReturnType<typeof runHistory>, jobName: st
   return parts.map((p) => p.replace(/\.\s*$/, '')).join('; ');
 }
 
-async function cancelQuietly(ws: Workspace, jobName: string, budgetMs: number, rt: WaitRuntime, why: string): Promise<boolean> {
+async function cancelQuietly(ws: WorkspaceRef, jobName: string, budgetMs: number, rt: WaitRuntime, why: string): Promise<boolean> {
   try {
     await requestJobCancel(ws, jobName, AbortSignal.timeout(budgetMs));
     rt.log(`Requested cancellation of Azure ML job ${jobName} because ${why}.`);

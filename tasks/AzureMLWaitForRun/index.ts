@@ -3,20 +3,19 @@ import '../../shared/task/mask-output-first';
 import * as tl from 'azure-pipelines-task-lib/task';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runTask } from '../../shared/task/run-task';
-import { openWorkspace } from '../../shared/task/open-workspace';
+import { workspaceFromAgent } from '../../shared/task/open-workspace';
 import { parseWaitForRunInputs } from '../../shared/wait/wait-for-run-inputs';
 import { waitForRun } from '../../shared/wait/wait-for-run';
 
 void runTask(async ({ signal }) => {
   const inputs = parseWaitForRunInputs((name) => tl.getInput(name, false));
-  const { workspace } = await openWorkspace({
+  const { ref } = workspaceFromAgent({
     connectionId: inputs.connectionId,
     resourceGroup: inputs.resourceGroup,
     workspace: inputs.workspace,
     taskName: 'AzureMLWaitForRun/1',
-    abortSignal: signal,
   });
-  const report = await waitForRun(workspace, inputs, {
+  const report = await waitForRun(ref, inputs, {
     signal,
     now: () => Date.now(),
     sleep: async (ms, s) => void (await sleep(ms, undefined, { signal: s })),

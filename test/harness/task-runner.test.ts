@@ -122,7 +122,7 @@ describe('harness/task-runner: runs a task as the agent does', function () {
     assert.deepStrictEqual(r.cancellation.sent.map((s) => s.signal), ['SIGINT']);
     assert.ok(r.cancellation.exitedAfterMs >= 100 && r.cancellation.exitedAfterMs < 2000, String(r.cancellation.exitedAfterMs));
     assert.ok(r.lines.includes('got SIGINT'));
-    assert.strictEqual(r.result?.result, 'Cancelled');
+    assert.strictEqual(r.result?.result, 'Canceled');
     assert.strictEqual(r.exitCode, 0);
   });
 

@@ -312,6 +312,9 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRunResult> {
   }
 
   const x = extractCommands(commands);
+  if (x.rejected.length > 0) {
+    throw new Error(`task ${options.task} wrote logging commands the agent would reject: ${x.rejected.join('; ')}`);
+  }
   const summaries = x.summaryFiles.map((f) => {
     const p = path.isAbsolute(f) ? f : path.join(cwd, f);
     try {

@@ -123,8 +123,18 @@ export function parseVsoOutput(text: string): ParsedOutput {
 // ---------------------------------------------------------------------------------------------
 // Typed extraction
 
-/** The agent's task result names (it parses them case-insensitively). */
-export type TaskResultName = 'Succeeded' | 'SucceededWithIssues' | 'Failed' | 'Cancelled' | 'Skipped' | string;
+/**
+ * The agent's task result names: its TaskResult enum, parsed case-insensitively with
+ * Enum.TryParse. task-lib's `TaskResult.Cancelled` writes `Cancelled`, which is NOT one of them:
+ * the agent rejects that command ("Unable to process command"), so tasks must write `Canceled`.
+ */
+export type TaskResultName = 'Succeeded' | 'SucceededWithIssues' | 'Failed' | 'Canceled' | 'Skipped' | string;
+
+export const AGENT_TASK_RESULTS = ['Succeeded', 'SucceededWithIssues', 'Failed', 'Canceled', 'Skipped', 'Abandoned'];
+
+export function isAgentTaskResult(name: string): boolean {
+  return AGENT_TASK_RESULTS.some((r) => r.toLowerCase() === name.toLowerCase());
+}
 
 export interface TaskComplete {
   result: TaskResultName;
@@ -169,7 +179,6 @@ const RESULT_RANK: Record<string, number> = {
   succeeded: 0,
   succeededwithissues: 1,
   failed: 2,
-  cancelled: 3,
   canceled: 3,
   skipped: 4,
 };
@@ -182,6 +191,8 @@ export interface ExtractedCommands {
   result?: TaskComplete;
   /** every `task.complete` in order */
   completes: TaskComplete[];
+  /** commands the agent would refuse to process (reported as errors in the real log) */
+  rejected: string[];
   /** output variables (`isOutput=true`) by name → value (last write wins) */
   outputs: Record<string, string>;
   /** every variable set (outputs included), last write wins */
@@ -199,6 +210,7 @@ export interface ExtractedCommands {
 export function extractCommands(commands: VsoCommand[]): ExtractedCommands {
   const out: ExtractedCommands = {
     completes: [],
+    rejected: [],
     outputs: {},
     variables: {},
     secrets: [],
@@ -215,6 +227,11 @@ export function extractCommands(commands: VsoCommand[]): ExtractedCommands {
         // the agent defaults to Succeeded when no result is given
         const complete: TaskComplete = { result: p['result'] ?? 'Succeeded', message: c.data };
         out.completes.push(complete);
+        // The agent drops a command whose result it cannot parse: so does this reader.
+        if (!isAgentTaskResult(complete.result)) {
+          out.rejected.push(`task.complete result=${complete.result} (the agent knows ${AGENT_TASK_RESULTS.join(', ')})`);
+          break;
+        }
         const rank = (r: string) => RESULT_RANK[r.toLowerCase()] ?? 99;
         // worst wins; on a tie the later message is kept
         if (!out.result || rank(complete.result) >= rank(out.result.result)) out.result = complete;

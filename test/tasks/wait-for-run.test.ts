@@ -100,7 +100,7 @@ describe('AzureMLWaitForRun@1 (task process)', function () {
     emulator.jobs.seed('job-sigint', { phases: [{ status: 'Running', seconds: 1 }], outcome: 'hang' });
     const r = await run(spn, 'job-sigint', {}, { signal: { name: 'SIGINT', whenStdoutMatches: /Job job-sigint: Running/ } });
     assert.equal(emulator.jobs.get('job-sigint')?.cancelRequested, true, r.stdout);
-    assert.equal(r.result?.result, 'Cancelled', r.stdout);
+    assert.equal(r.result?.result, 'Canceled', r.stdout);
     assert.ok(r.lines.some((l) => /Requested cancellation of Azure ML job job-sigint because the pipeline was cancelled/.test(l)));
     assert.ok(r.signalToExitMs !== undefined && r.signalToExitMs < 5000, `exited ${r.signalToExitMs} ms after SIGINT`);
     assert.equal(r.endedBy, 'exit');
@@ -110,7 +110,26 @@ describe('AzureMLWaitForRun@1 (task process)', function () {
     emulator.jobs.seed('job-sigint-leave', { phases: [{ status: 'Running', seconds: 1 }], outcome: 'hang' });
     const r = await run(spn, 'job-sigint-leave', { onPipelineCancel: 'leaveRunning' }, { signal: { name: 'SIGINT', whenStdoutMatches: /Job job-sigint-leave: Running/ } });
     assert.equal(emulator.jobs.get('job-sigint-leave')?.cancelRequested, false);
-    assert.equal(r.result?.result, 'Cancelled');
+    assert.equal(r.result?.result, 'Canceled');
+  });
+
+  it('on SIGINT during sign-in and the workspace read, still cancels the job', async () => {
+    emulator.jobs.seed('job-sigint-early', { phases: [{ status: 'Running', seconds: 1 }], outcome: 'hang' });
+    emulator.faults.script([{ method: 'GET', path: new RegExp(`/workspaces/${emulator.workspaceName}$`, 'i'), delayMs: 4000 }]);
+    const r = await run(spn, 'job-sigint-early', {}, { signal: { name: 'SIGINT', afterMs: 700 } });
+    assert.equal(emulator.jobs.get('job-sigint-early')?.cancelRequested, true, r.stdout);
+    assert.equal(r.result?.result, 'Canceled');
+    assert.ok(r.signalToExitMs !== undefined && r.signalToExitMs < 5000, `exited ${r.signalToExitMs} ms after SIGINT`);
+    assert.equal(r.endedBy, 'exit');
+  });
+
+  it('on SIGINT while run history is slow to answer, cancels the pipeline job without waiting for it', async () => {
+    emulator.jobs.seed('job-sigint-history', { phases: [{ status: 'Running', seconds: 1 }], outcome: 'hang', children: [{ name: 'h1', displayName: 'train', outcome: 'hang' }] }, { jobType: 'Pipeline' });
+    emulator.faults.script([{ method: 'GET', path: '/discovery', delayMs: 6000 }]);
+    const r = await run(spn, 'job-sigint-history', {}, { signal: { name: 'SIGINT', whenStdoutMatches: /Azure ML studio:/ } });
+    assert.equal(emulator.jobs.get('job-sigint-history')?.cancelRequested, true, r.stdout);
+    assert.equal(r.result?.result, 'Canceled');
+    assert.ok(r.signalToExitMs !== undefined && r.signalToExitMs < 5000, `exited ${r.signalToExitMs} ms after SIGINT`);
   });
 
   it('honours Retry-After through a storm of 429s and keeps polling', async () => {
@@ -152,7 +171,7 @@ describe('AzureMLWaitForRun@1 (task process)', function () {
   it('fails clearly when the workspace does not exist', async () => {
     const r = await runTask({ task: 'AzureMLWaitForRun', inputs: { ...inputsFor(spn, 'x'), workspaceName: 'nope' }, env: spn.env });
     assert.equal(r.result?.result, 'Failed');
-    assert.match(r.result!.message, /^Workspace 'nope' was not found in resource group '.*'; check the 'resourceGroupName' and 'workspaceName' inputs\.$/);
+    assert.match(r.result!.message, /^Workspace 'nope' was not found in resource group '.*'; check the 'resourceGroup' and 'workspace' inputs\.$/);
   });
 
   for (const [input, value, message] of [

@@ -1,24 +1,41 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { rootCertificates } from 'node:tls';
 import { TlsProxyAgent, toHttpClientOptions } from '../../shared/http/agent-http-options';
+import { UserError } from '../../shared/task/user-error';
 import { readTraceability, traceabilityTags } from '../../shared/task/traceability';
 import { USER_AGENT } from '../../shared/azureml/user-agent';
 
 describe('agent proxy and certificate settings → Azure SDK options', () => {
   it('tunnels through the proxy with its credentials, carrying the TLS settings in the same agent', () => {
-    const o = toHttpClientOptions({ proxyUrl: 'http://proxy.corp:8080', proxyUsername: 'u', proxyPassword: 'p@ss' }, { caFile: '/ca.pem' }, () => Buffer.from('CA'));
+    const o = toHttpClientOptions({ proxyUrl: 'http://proxy.corp:8080', proxyUsername: 'u', proxyPassword: 'p@ss' }, { caFile: '/ca.pem' }, () => Buffer.from('CA'), () => ['ROOT']);
     assert.ok(o.agent instanceof TlsProxyAgent);
     const agent = o.agent as TlsProxyAgent;
     assert.equal(agent.proxy.href, 'http://u:p%40ss@proxy.corp:8080/');
-    assert.deepEqual(agent.tls, { ca: 'CA' });
+    assert.deepEqual(agent.tls, { ca: ['ROOT', 'CA'] });
     assert.equal(o.tlsOptions, undefined, 'the SDK ignores tlsOptions behind its own proxy agent');
   });
 
   it('reads the CA, client certificate and key files the agent names', () => {
     const files: Record<string, string> = { '/ca.pem': 'CA', '/cert.pem': 'CERT', '/key.pem': 'KEY' };
-    const o = toHttpClientOptions(null, { caFile: '/ca.pem', certFile: '/cert.pem', keyFile: '/key.pem', passphrase: 'pw' }, (p) => Buffer.from(files[p]));
-    assert.deepEqual(o.tlsOptions, { ca: 'CA', cert: 'CERT', key: 'KEY', passphrase: 'pw' });
+    const o = toHttpClientOptions(null, { caFile: '/ca.pem', certFile: '/cert.pem', keyFile: '/key.pem', passphrase: 'pw' }, (p) => Buffer.from(files[p]), () => ['ROOT']);
+    assert.deepEqual(o.tlsOptions, { ca: ['ROOT', 'CA'], cert: 'CERT', key: 'KEY', passphrase: 'pw' });
+  });
+
+  it("adds the agent's CA to Node's public roots instead of replacing them", () => {
+    const o = toHttpClientOptions(null, { caFile: '/ca.pem' }, () => Buffer.from('PRIVATE-CA'));
+    const ca = o.tlsOptions?.ca as string[];
+    assert.ok(ca.length > 100, `only ${ca.length} trusted certificates`);
+    assert.equal(ca[ca.length - 1], 'PRIVATE-CA');
+    assert.ok(ca.includes(rootCertificates[0]));
+  });
+
+  it('names the agent setting and the path when a certificate file cannot be read', () => {
+    assert.throws(
+      () => toHttpClientOptions(null, { caFile: '/nope/ca.pem' }),
+      (e: unknown) => e instanceof UserError && /^The agent setting Agent\.CAInfo names '\/nope\/ca\.pem', which cannot be read \(ENOENT\)/.test(e.message),
+    );
   });
 
   it('sets nothing when the agent has neither', () => {
