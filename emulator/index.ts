@@ -2,7 +2,9 @@ import { createPublicKey, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { endpointRoutes, EndpointStore } from './arm/endpoint-routes';
 import { jobRoutes } from './arm/job-routes';
+import { modelRoutes } from './arm/model-routes';
 import { subscriptionRoutes } from './arm/subscription-routes';
 import { workspaceRoutes } from './arm/workspace-routes';
 import { createClock } from './clock';
@@ -23,10 +25,11 @@ import { createDispatcher } from './http/dispatch';
 import { listenHttps } from './http/server';
 import { DEFAULT_PHASES } from './jobs/simulator';
 import { JobRecord, JobStore } from './jobs/store';
+import { ModelStore, ModelVersionRecord } from './models/store';
 import { seededJobProperties } from './jobs/seeded-job';
 import { seededRandom } from './random';
 import { TrafficLog } from './traffic';
-import type { Emulator, EmulatorOptions, JobScenario, RequestRecord } from './types';
+import type { EmulatedModelVersion, Emulator, EmulatorOptions, JobScenario, RequestRecord } from './types';
 
 export * from './types';
 export { createClientCertificate } from './crypto/certificates';
@@ -44,6 +47,13 @@ async function signingKey(): Promise<SigningKey> {
   const keys = await createRsaKeyPair();
   return { ...keys, kid: randomBytes(20).toString('base64url') };
 }
+
+const emulatedModelVersion = (v: ModelVersionRecord): EmulatedModelVersion => ({
+  name: v.name,
+  version: v.version,
+  createdAt: v.createdAt,
+  properties: structuredClone(v.properties),
+});
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const ownsDataDir = options.dataDir === undefined;
@@ -64,6 +74,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const clock = createClock(options.clock ?? 'real');
   const store = new JobStore(() => clock.now());
+  const models = new ModelStore(() => clock.now());
+  const endpoints = new EndpointStore(() => clock.now());
   const faults = new FaultInjector(seededRandom(options.seed ?? 1), options.faults);
   const requests: RequestRecord[] = [];
   const traffic = new TrafficLog();
@@ -107,6 +119,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ...subscriptionRoutes(cloud),
     ...workspaceRoutes(cloud),
     ...jobRoutes({ cloud, store, defaultScenario: () => defaultScenario }),
+    ...modelRoutes(cloud, models),
+    ...endpointRoutes(cloud, endpoints),
     ...historyRoutes(cloud, store),
     ...mlflowRoutes(cloud, store),
   ];
@@ -154,7 +168,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           experimentName: meta.experimentName ?? 'Default',
           tags: { ...meta.tags },
           isArchived: false,
-          properties: seededJobProperties(cloud, jobType, chosen),
+          properties: seededJobProperties(cloud, jobType, chosen, meta.outputs),
         };
         store.add(record);
       },
@@ -166,6 +180,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       set defaultScenario(value: JobScenario) {
         defaultScenario = value;
       },
+    },
+    models: {
+      seed: (name, version, seed = {}) => models.seed(name, version, seed),
+      get: (name, version) => {
+        const v = models.get(name, version);
+        return v ? emulatedModelVersion(v) : undefined;
+      },
+      list: (name) => models.versions(name).map(emulatedModelVersion),
+    },
+    endpoints: {
+      seed: (endpoint) => endpoints.seed(endpoint),
     },
     faults: {
       setRates: (rates) => faults.setRates(rates),

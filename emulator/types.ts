@@ -40,6 +40,8 @@ export interface ChildScenario {
   error?: JobError;
   /** MLflow metrics the step logged. */
   metrics?: Record<string, number>;
+  /** Every value of a metric the step logged, in order (MLflow metrics/get-history); the last one is its current value. */
+  metricHistory?: Record<string, number[]>;
 }
 
 export interface JobScenario {
@@ -54,6 +56,48 @@ export interface JobScenario {
   cancelSeconds?: number;
   /** MLflow metrics the job logged (served by the MLflow runs/get route). */
   metrics?: Record<string, number>;
+  /** Every value of a metric the job logged, in order (MLflow metrics/get-history); the last one is its current value. */
+  metricHistory?: Record<string, number[]>;
+}
+
+/** A model version as the registry would hold it (emulator.models.seed). */
+export interface ModelVersionSeed {
+  /** Default `azureml://jobs/<jobName>/outputs/model`. */
+  modelUri?: string;
+  /** Default 'mlflow_model'. */
+  modelType?: string;
+  jobName?: string;
+  description?: string;
+  tags?: Record<string, string>;
+  properties?: Record<string, string>;
+}
+
+export interface EmulatedModelVersion {
+  name: string;
+  version: string;
+  createdAt: number;
+  /** The version's `properties` as PUT (modelUri, modelType, jobName, tags, properties, …). */
+  properties: Record<string, unknown>;
+}
+
+export interface OnlineDeploymentSeed {
+  name: string;
+  /** An ARM model version id or `azureml:name:version` as given; `{name, version}` becomes the workspace's ARM id. */
+  model?: string | { name: string; version: string };
+  /** Default 'Succeeded'. */
+  provisioningState?: string;
+}
+
+export interface OnlineEndpointSeed {
+  name: string;
+  /** Deployment name → percent, as the endpoint's `traffic`. */
+  traffic?: Record<string, number>;
+  deployments?: OnlineDeploymentSeed[];
+  /** Default 'Kubernetes' (attached AKS compute). */
+  computeType?: 'Kubernetes' | 'Managed';
+  compute?: string;
+  tags?: Record<string, string>;
+  description?: string;
 }
 
 export interface JobSeedMeta {
@@ -61,6 +105,8 @@ export interface JobSeedMeta {
   experimentName?: string;
   jobType?: 'Pipeline' | 'Command';
   tags?: Record<string, string>;
+  /** Outputs the job declares, name → jobOutputType (e.g. { model: 'mlflow_model' }). */
+  outputs?: Record<string, string>;
 }
 
 export interface EmulatedJob {
@@ -166,6 +212,17 @@ export interface Emulator {
     cancelFromOutside(name: string): void;
     /** Used for jobs created through ARM PUT. */
     defaultScenario: JobScenario;
+  };
+  models: {
+    /** Adds (or replaces) a model version, creating its container. */
+    seed(name: string, version: string, seed?: ModelVersionSeed): void;
+    get(name: string, version: string): EmulatedModelVersion | undefined;
+    /** Every version of the model, newest first. */
+    list(name: string): EmulatedModelVersion[];
+  };
+  endpoints: {
+    /** Adds (or replaces) an online endpoint with its deployments and traffic. */
+    seed(endpoint: OnlineEndpointSeed): void;
   };
   faults: {
     setRates(rates: FaultRates): void;

@@ -10,6 +10,8 @@ export interface JobSnapshot {
   displayName?: string;
   experimentName?: string;
   studioUrl?: string;
+  /** Names of the outputs the job declares (a pipeline job: its pipeline-level outputs). */
+  outputNames?: string[];
 }
 
 export async function getJobSnapshot(ws: WorkspaceRef, jobName: string, abortSignal?: AbortSignal): Promise<JobSnapshot> {
@@ -30,6 +32,7 @@ export async function getJobSnapshot(ws: WorkspaceRef, jobName: string, abortSig
     displayName: p.displayName ?? undefined,
     experimentName: p.experimentName,
     studioUrl: p.services?.['Studio']?.endpoint ?? undefined,
+    outputNames: Object.keys((p as { outputs?: Record<string, unknown> | null }).outputs ?? {}),
   };
 }
 

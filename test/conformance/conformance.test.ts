@@ -34,9 +34,19 @@ describe('conformance: recorded traffic against the Azure ML 2022-10-01 REST spe
     ['Workspaces_Get', 'GET', /\/workspaces\/[^/]+\?/i],
     ['Jobs_Get', 'GET', /\/workspaces\/[^/]+\/jobs\/[^/]+\?/i],
     ['Jobs_Cancel', 'POST', /\/workspaces\/[^/]+\/jobs\/[^/]+\/cancel\?/i],
+    // AzureMLCompareModels@1: production from the endpoint's busiest deployment, or the registry.
+    ['OnlineEndpoints_Get', 'GET', /\/onlineEndpoints\/[^/]+\?/i],
+    ['OnlineDeployments_Get', 'GET', /\/onlineEndpoints\/[^/]+\/deployments\/[^/]+\?/i],
+    ['ModelVersions_Get', 'GET', /\/models\/[^/]+\/versions\/[^/]+\?/i],
+    ['ModelVersions_List', 'GET', /\/models\/[^/]+\/versions\?/i],
+    // AzureMLRegisterModel@1: next version and the idempotent create.
+    ['ModelContainers_Get', 'GET', /\/models\/[^/]+\?/i],
+    ['ModelVersions_CreateOrUpdate', 'PUT', /\/models\/[^/]+\/versions\/[^/]+\?/i],
     // The classic editor's pickers (dataSourceBindings), called by Azure DevOps with the connection's identity.
     ['Workspaces_ListByResourceGroup', 'GET', /\/workspaces\?/i],
     ['Jobs_List', 'GET', /\/workspaces\/[^/]+\/jobs\?/i],
+    ['OnlineEndpoints_List', 'GET', /\/onlineEndpoints\?/i],
+    ['ModelContainers_List', 'GET', /\/workspaces\/[^/]+\/models\?/i],
   ];
 
   it('the recorded traffic covers every ARM operation the tasks call', () => {

@@ -97,9 +97,13 @@ describe('overview.md', () => {
         const accepted = new Set(readTaskJson(m[2]).inputs?.flatMap((inp) => [inp.name, ...(inp.aliases ?? [])]));
         const stepIndent = m[1].length;
         let inputsIndent = -1;
+        // Lines of a block scalar (`rules: |`) are the input's value, not more inputs.
+        let blockIndent = -1;
         for (let j = i + 1; j < lines.length; j++) {
           const indent = lines[j].search(/\S/);
           if (indent < 0) continue;
+          if (blockIndent >= 0 && indent > blockIndent) continue;
+          blockIndent = -1;
           if (indent <= stepIndent) break;
           if (/^\s*inputs:\s*$/.test(lines[j])) {
             inputsIndent = indent;
@@ -109,6 +113,7 @@ describe('overview.md', () => {
             const key = lines[j].trim().split(':')[0];
             assert.ok(accepted.has(key), `${m[2]}@${m[3]} example uses unknown input "${key}"`);
             checked++;
+            if (/:\s*[|>][-+]?\s*$/.test(lines[j])) blockIndent = indent;
           } else if (inputsIndent >= 0) {
             inputsIndent = -1;
           }

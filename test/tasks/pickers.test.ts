@@ -60,3 +60,41 @@ describe('AzureMLWaitForRun@1 pickers (dataSourceBindings)', () => {
     );
   });
 });
+
+/** The compare and register tasks' own dropdowns: online endpoints and registered models. */
+describe('AzureMLCompareModels@1 and AzureMLRegisterModel@1 pickers (dataSourceBindings)', () => {
+  let emulator: Emulator;
+  let endpoint: { url: string; data: Record<string, string> };
+  let getToken: (scope: string) => Promise<string>;
+  const read = (task: string) => JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'tasks', task, 'task.json'), 'utf8'));
+  const compareJson = read('AzureMLCompareModels');
+  const registerJson = read('AzureMLRegisterModel');
+  const inputs = () => ({ resourceGroupName: emulator.resourceGroup, workspaceName: emulator.workspaceName });
+
+  before(async () => {
+    emulator = await startEmulator();
+    const conn = emulator.connection({ scheme: 'spnKey' });
+    const credential = secretCredential(emulator);
+    endpoint = { url: conn.env[`ENDPOINT_URL_${conn.id}`], data: { subscriptionId: conn.env[`ENDPOINT_DATA_${conn.id}_SUBSCRIPTIONID`] } };
+    getToken = async (scope) => (await credential.getToken(scope))!.token;
+    emulator.endpoints.seed({ name: 'credit-prod', traffic: { blue: 100 }, deployments: [{ name: 'blue', model: { name: 'credit', version: '1' } }] });
+    emulator.models.seed('credit', '1');
+    emulator.models.seed('credit', '2');
+  });
+  after(async () => {
+    saveTraffic(emulator.traffic(), 'pickers-models');
+    await emulator.stop();
+  });
+
+  it('lists the online endpoints of the workspace', async () => {
+    const items = await evaluateBinding({ taskJson: compareJson, target: 'productionEndpoint', inputs: inputs(), endpoint, getToken, ca: emulator.caCertPem });
+    assert.deepEqual(items.map((i) => i.value), ['credit-prod']);
+  });
+
+  it('lists registered models with their latest version, in both tasks', async () => {
+    for (const taskJson of [compareJson, registerJson]) {
+      const items = await evaluateBinding({ taskJson, target: 'modelName', inputs: inputs(), endpoint, getToken, ca: emulator.caCertPem });
+      assert.deepEqual(items.map((i) => [i.value, i.displayValue]), [['credit', 'credit (latest 2)']]);
+    }
+  });
+});

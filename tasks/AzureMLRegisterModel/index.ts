@@ -1,0 +1,49 @@
+// First: masks secrets in all output before task-lib loads and echoes any.
+import '../../shared/task/mask-output-first';
+import * as tl from 'azure-pipelines-task-lib/task';
+import { runTask } from '../../shared/task/run-task';
+import { openWorkspace } from '../../shared/task/open-workspace';
+import { readTraceability } from '../../shared/task/traceability';
+import { writeTaskFile } from '../../shared/task/task-files';
+import { COMPARE_VARIABLES } from '../../shared/compare/handoff';
+import { parseRegisterInputs } from '../../shared/register/register-inputs';
+import { registerModel } from '../../shared/register/register-model';
+
+/** The build tag a release pipeline's `resources.pipelines` trigger can filter on. */
+const BUILD_TAG = 'model-registered';
+
+void runTask(async ({ signal }) => {
+  const inputs = parseRegisterInputs((name) => tl.getInput(name, false));
+  const compare = Object.fromEntries(Object.entries(COMPARE_VARIABLES).map(([k, name]) => [k, tl.getVariable(name) || undefined]));
+  const { workspace } = await openWorkspace({
+    connectionId: inputs.connectionId,
+    resourceGroup: inputs.resourceGroup,
+    workspace: inputs.workspace,
+    taskName: 'AzureMLRegisterModel/1',
+    abortSignal: signal,
+  });
+  const report = await registerModel(workspace, inputs, {
+    traceability: readTraceability((name) => tl.getVariable(name)),
+    compare,
+    log: (line) => console.log(line),
+    warn: (line) => tl.warning(line),
+    abortSignal: signal,
+  });
+  const m = report.modelJson;
+  console.log(report.message);
+  tl.setVariable('modelName', m.name, false, true);
+  tl.setVariable('modelVersion', m.version, false, true);
+  tl.setVariable('modelId', m.id, false, true);
+  tl.setVariable('modelAssetId', m.assetId, false, true);
+  // Job-scoped, so later steps (package, deploy) pick the exact version without wiring.
+  tl.setVariable('AzureML.ModelName', m.name);
+  tl.setVariable('AzureML.ModelVersion', m.version);
+  tl.setVariable('AzureML.ModelId', m.id);
+  tl.uploadArtifact('model', writeTaskFile('model.json', `${JSON.stringify(m, null, 2)}\n`), inputs.artifactName);
+  if ((tl.getVariable('System.HostType') ?? '').toLowerCase() === 'release') {
+    console.log(`Not tagging: build tags exist only in build pipelines ('${BUILD_TAG}' is for the build's release trigger).`);
+  } else {
+    tl.addBuildTag(BUILD_TAG);
+  }
+  tl.setResult(tl.TaskResult.Succeeded, report.message);
+});
