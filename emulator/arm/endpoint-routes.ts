@@ -5,6 +5,7 @@ import { json } from '../http/types';
 import type { OnlineDeploymentSeed, OnlineEndpointSeed } from '../types';
 import { armError } from './errors';
 import { route, scopeError, WORKSPACE } from './scope';
+import { iso } from './system-data';
 
 const PAGE_SIZE = 20;
 
@@ -36,7 +37,6 @@ export class EndpointStore {
   }
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
 const systemData = (at: number) => ({
   createdAt: iso(at),
   createdBy: 'mlops-pipeline@emulator.example',

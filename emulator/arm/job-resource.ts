@@ -4,6 +4,7 @@ import { workspaceArmId } from '../cloud';
 import type { ChildRef, JobRecord } from '../jobs/store';
 import type { RunState } from '../jobs/simulator';
 import { mlflowTrackingUri } from './workspace-resource';
+import { systemData } from './system-data';
 
 export const jobArmId = (cloud: Cloud, name: string) => `${workspaceArmId(cloud)}/jobs/${name}`;
 
@@ -13,7 +14,6 @@ export const studioUrl = (cloud: Cloud, name: string) =>
 /** Azure ML's node ids are short hashes; derive one stably from the node name. */
 export const nodeIdOf = (nodeName: string) => createHash('sha1').update(nodeName).digest('hex').slice(0, 8);
 
-const iso = (ms: number) => new Date(ms).toISOString();
 
 function services(cloud: Cloud, name: string) {
   return {
@@ -22,16 +22,6 @@ function services(cloud: Cloud, name: string) {
   };
 }
 
-function systemData(createdAt: number) {
-  return {
-    createdAt: iso(createdAt),
-    createdBy: 'mlops-pipeline@emulator.example',
-    createdByType: 'Application',
-    lastModifiedAt: iso(createdAt),
-    lastModifiedBy: 'mlops-pipeline@emulator.example',
-    lastModifiedByType: 'Application',
-  };
-}
 
 /** A job as GET/PUT/list return it (JobBaseResource, 2022-10-01). */
 export function jobResource(cloud: Cloud, job: JobRecord, state: RunState) {

@@ -7,6 +7,7 @@ import { json } from '../http/types';
 import type { ModelStore, ModelVersionRecord } from '../models/store';
 import { armError } from './errors';
 import { route, scopeError, WORKSPACE } from './scope';
+import { systemData } from './system-data';
 
 const PAGE_SIZE = 20;
 /** ModelVersions_CreateOrUpdate's `name` pattern in the 2022-10-01 spec. */
@@ -16,18 +17,7 @@ const IMMUTABLE = ['modelUri', 'modelType', 'jobName'] as const;
 
 const serializer = createSerializer(Mappers as unknown as Record<string, unknown> as never, false);
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
-const iso = (ms: number) => new Date(ms).toISOString();
 
-function systemData(createdAt: number) {
-  return {
-    createdAt: iso(createdAt),
-    createdBy: 'mlops-pipeline@emulator.example',
-    createdByType: 'Application',
-    lastModifiedAt: iso(createdAt),
-    lastModifiedBy: 'mlops-pipeline@emulator.example',
-    lastModifiedByType: 'Application',
-  };
-}
 
 export const modelVersionArmId = (cloud: Cloud, name: string, version: string) => `${workspaceArmId(cloud)}/models/${name}/versions/${version}`;
 

@@ -3,6 +3,7 @@ import type { Cloud } from '../cloud';
 import { nodeIdOf } from '../arm/job-resource';
 import type { RunState } from '../jobs/simulator';
 import type { JobError } from '../types';
+import { iso } from '../arm/system-data';
 
 /** A GUID-shaped id derived from a name (experiment ids are GUIDs in run history). */
 export function stableGuid(text: string): string {
@@ -24,7 +25,6 @@ export interface RunFacts {
   properties: Record<string, string>;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Run history's ErrorResponse for a failed run (the error a user reads in the Studio). */
 function runError(cloud: Cloud, error: JobError, at: number) {
