@@ -14,6 +14,8 @@ export interface Workspace {
   name: string;
   /** ARM id of the workspace. */
   id: string;
+  /** Resource Manager base URL of the connection's cloud (no trailing slash), for calls outside the SDK's operations. */
+  armUrl: string;
   location: string;
   /** MLflow tracking URI as https (the service returns it as azureml://). */
   mlflowTrackingUrl?: string;
@@ -56,6 +58,7 @@ export async function connectWorkspace(options: ConnectWorkspaceOptions): Promis
     resourceGroup: options.resourceGroup,
     name: options.workspace,
     id: ws.id ?? `/subscriptions/${options.subscriptionId}/resourceGroups/${options.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${options.workspace}`,
+    armUrl: options.cloud.resourceManagerUrl.replace(/\/+$/, ''),
     location: ws.location ?? '',
     mlflowTrackingUrl: ws.mlFlowTrackingUri ? ws.mlFlowTrackingUri.replace(/^azureml:\/\//i, 'https://') : undefined,
     discoveryUrl: ws.discoveryUrl,
@@ -80,7 +83,7 @@ function explainWorkspaceError(error: unknown, o: ConnectWorkspaceOptions): unkn
 }
 
 /** Sends a request outside the ARM operations (run history, discovery) through the client's pipeline: same auth, proxy, retries. */
-export async function sendJson<T>(ws: Workspace, url: string, init: { method?: 'GET' | 'POST'; body?: unknown; abortSignal?: AbortSignal } = {}): Promise<{ status: number; body: T | undefined; headers: Record<string, string> }> {
+export async function sendJson<T>(ws: Workspace, url: string, init: { method?: 'GET' | 'POST' | 'PUT'; body?: unknown; abortSignal?: AbortSignal } = {}): Promise<{ status: number; body: T | undefined; headers: Record<string, string> }> {
   const request = createPipelineRequest({ url, method: init.method ?? 'GET', abortSignal: init.abortSignal });
   request.headers.set('Accept', 'application/json');
   if (init.body !== undefined) {
