@@ -3,8 +3,15 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { endpointRoutes, EndpointStore } from './arm/endpoint-routes';
-import { jobRoutes } from './arm/job-routes';
 import { modelRoutes } from './arm/model-routes';
+import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
+import { assetId, assetRoutes } from './arm/asset-routes';
+import { AssetRecord, AssetStore } from './arm/asset-store';
+import { computeRoutes, EmulatedCompute, SEEDED_COMPUTES } from './arm/compute-routes';
+import { datastoreRoutes, DEFAULT_DATASTORE, defaultContainerName } from './arm/datastore-routes';
+import { armError } from './arm/errors';
+import { jobRoutes } from './arm/job-routes';
+import { pipelineReferenceError } from './arm/pipeline-references';
 import { subscriptionRoutes } from './arm/subscription-routes';
 import { workspaceRoutes } from './arm/workspace-routes';
 import { createClock } from './clock';
@@ -81,6 +88,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const traffic = new TrafficLog();
   const wifConnections = new Map<string, WifConnection>();
   let defaultScenario: JobScenario = { phases: [...DEFAULT_PHASES], outcome: 'Completed' };
+  const assets = new AssetStore(() => clock.now());
+  const computes: EmulatedCompute[] = SEEDED_COMPUTES.map((c) => ({ ...c }));
 
   // The URL is known only once the server listens; routes read it through this object.
   const cloud: Cloud = {
@@ -118,12 +127,31 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ...discoveryRoutes(cloud),
     ...subscriptionRoutes(cloud),
     ...workspaceRoutes(cloud),
-    ...jobRoutes({ cloud, store, defaultScenario: () => defaultScenario }),
+    ...jobRoutes({ cloud, store, defaultScenario: () => defaultScenario, checkPipeline: (p) => pipelineReferenceError(cloud, assets, computes, p) }),
+    ...assetRoutes({ cloud, assets, checkReferences: (kind, p) => assetReferenceError(kind, p) }),
+    ...datastoreRoutes(cloud, () => options.storage),
+    ...computeRoutes(cloud, () => computes),
     ...modelRoutes(cloud, models),
     ...endpointRoutes(cloud, endpoints),
     ...historyRoutes(cloud, store),
     ...mlflowRoutes(cloud, store),
   ];
+
+  /** A component's code and a pipeline component's nodes must name things that exist, as in the service. */
+  function assetReferenceError(kind: string, properties: Record<string, unknown>) {
+    if (kind !== 'components') return undefined;
+    const spec = (properties.componentSpec ?? {}) as Record<string, unknown>;
+    const code = typeof spec.code === 'string' ? /\/codes\/([^/]+)\/versions\/([^/]+)$/i.exec(spec.code) : null;
+    if (code && !assets.get('codes', code[1], code[2])) return armError(404, 'UserError', `Code container=${code[1]}, version=${code[2]} not found`);
+    if (spec.type === 'pipeline') return pipelineReferenceError(cloud, assets, computes, { jobs: spec.jobs });
+    return undefined;
+  }
+
+  if (options.storage) {
+    // The workspace's storage account has its default container from the day the workspace exists.
+    const { blobUrl, accountName, accountKey } = options.storage;
+    await new ContainerClient(`${blobUrl}/${defaultContainerName(cloud)}`, new StorageSharedKeyCredential(accountName, accountKey)).createIfNotExists();
+  }
 
   const server = await listenHttps(
     { key: serverCertificate.privateKeyPem, cert: serverCertificate.certPem },
@@ -142,6 +170,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     managedIdentity: { identityHeader, endpoint: `${cloud.url}${MANAGED_IDENTITY_PATH}` },
     pipeline: { systemAccessToken: issueSystemAccessToken(cloud, devopsKey), planId: randomUUID(), jobId: randomUUID() },
   };
+
+  const asset = (r: AssetRecord) => ({ kind: r.kind, name: r.name, version: r.version, id: assetId(cloud, r.kind, r.name, r.version), properties: structuredClone(r.properties), createdAt: r.createdAt });
 
   let stopped: Promise<void> | undefined;
 
@@ -192,6 +222,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     endpoints: {
       seed: (endpoint) => endpoints.seed(endpoint),
     },
+    assets: {
+      seed(kind, name, version, properties) {
+        return asset(assets.put(kind, name, version, { isAnonymous: false, isArchived: false, ...properties }).record);
+      },
+      get: (kind, name, version) => {
+        const r = assets.get(kind, name, version);
+        return r ? asset(r) : undefined;
+      },
+      list: (kind, name) => (name ? assets.versions(kind, name) : assets.all(kind).sort((a, b) => b.createdAt - a.createdAt || b.sequence - a.sequence)).map(asset),
+    },
+    computes: {
+      add(name, computeType = 'AmlCompute') {
+        if (!computes.some((c) => c.name.toLowerCase() === name.toLowerCase())) computes.push({ name, computeType });
+      },
+      names: () => computes.map((c) => c.name),
+    },
+    datastore: { name: DEFAULT_DATASTORE, containerName: defaultContainerName(cloud) },
     faults: {
       setRates: (rates) => faults.setRates(rates),
       script: (rules) => faults.script(rules),

@@ -11,6 +11,23 @@ export interface EmulatorOptions {
   clock?: 'real' | 'manual';
   /** Where cert/key files are written (default: a fresh temp dir, removed on stop). */
   dataDir?: string;
+  /**
+   * A real blob account (Azurite) the workspace's default datastore points at; its container is
+   * created at start. Without it the datastore exists but `listSecrets` has no key to give.
+   */
+  storage?: { blobUrl: string; accountName: string; accountKey: string };
+}
+
+export type AssetKind = 'codes' | 'components' | 'environments' | 'data';
+
+export interface EmulatedAsset {
+  kind: AssetKind;
+  name: string;
+  version: string;
+  /** ARM id, as responses carry it. */
+  id: string;
+  properties: Record<string, unknown>;
+  createdAt: number;
 }
 
 export interface EmulatorClock {
@@ -224,6 +241,21 @@ export interface Emulator {
     /** Adds (or replaces) an online endpoint with its deployments and traffic. */
     seed(endpoint: OnlineEndpointSeed): void;
   };
+  /** Versioned assets (codes, components, environments, data) of the workspace. */
+  assets: {
+    /** Registers a version as if created earlier (e.g. a registered component or data asset the YAML names). */
+    seed(kind: AssetKind, name: string, version: string, properties: Record<string, unknown>): EmulatedAsset;
+    get(kind: AssetKind, name: string, version: string): EmulatedAsset | undefined;
+    /** Every version of every name of the kind, newest first. */
+    list(kind: AssetKind, name?: string): EmulatedAsset[];
+  };
+  computes: {
+    /** cpu-cluster and gpu-cluster (AmlCompute) exist from the start. */
+    add(name: string, computeType?: 'AmlCompute' | 'Kubernetes' | 'ComputeInstance'): void;
+    names(): string[];
+  };
+  /** The default datastore's container (in the storage given at start). */
+  datastore: { name: string; containerName: string };
   faults: {
     setRates(rates: FaultRates): void;
     /** Deterministic faults, consumed in order, checked before random rates. */

@@ -13,6 +13,8 @@ export interface JobRouteDeps {
   cloud: Cloud;
   store: JobStore;
   defaultScenario: () => JobScenario;
+  /** Pipeline jobs: an error response when a node names a component, compute or data asset the workspace lacks. */
+  checkPipeline?: (properties: Record<string, unknown>) => EmulatorResponse | undefined;
 }
 
 const PAGE_SIZE = 20;
@@ -60,6 +62,10 @@ export function jobRoutes(deps: JobRouteDeps): Route[] {
     if (!check.ok) return armError(400, 'UserError', check.message);
     const { status: _status, ...properties } = check.properties;
     const existing = store.get(name);
+    if (!existing && properties.jobType === 'Pipeline') {
+      const referenceError = deps.checkPipeline?.(properties);
+      if (referenceError) return referenceError;
+    }
     if (existing) {
       // Only the mutable parts of a job change on re-PUT; the run itself goes on.
       existing.tags = (properties.tags as Record<string, string>) ?? existing.tags;

@@ -19,6 +19,8 @@ export interface WorkspaceRef {
 export interface Workspace extends WorkspaceRef {
   /** ARM id of the workspace. */
   id: string;
+  /** Resource Manager base URL of the connection's cloud (no trailing slash), for calls outside the SDK's operations. */
+  armUrl: string;
   location: string;
   /** MLflow tracking URI as https (the service returns it as azureml://). */
   mlflowTrackingUrl?: string;
@@ -61,6 +63,7 @@ export async function loadWorkspace(ref: WorkspaceRef, abortSignal?: AbortSignal
   return {
     ...ref,
     id: ws.id ?? `/subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${ref.name}`,
+    armUrl: ref.client.$host.replace(/\/+$/, ''),
     location: ws.location ?? '',
     mlflowTrackingUrl: ws.mlFlowTrackingUri ? ws.mlFlowTrackingUri.replace(/^azureml:\/\//i, 'https://') : undefined,
     discoveryUrl: ws.discoveryUrl,

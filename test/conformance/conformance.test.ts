@@ -42,6 +42,19 @@ describe('conformance: recorded traffic against the Azure ML 2022-10-01 REST spe
     // AzureMLRegisterModel@1: next version and the idempotent create.
     ['ModelContainers_Get', 'GET', /\/models\/[^/]+\?/i],
     ['ModelVersions_CreateOrUpdate', 'PUT', /\/models\/[^/]+\/versions\/[^/]+\?/i],
+    // AzureMLPublishPipeline@1
+    ['Jobs_CreateOrUpdate', 'PUT', /\/workspaces\/[^/]+\/jobs\/[^/]+\?/i],
+    ['Compute_List', 'GET', /\/workspaces\/[^/]+\/computes\?/i],
+    ['Datastores_List', 'GET', /\/workspaces\/[^/]+\/datastores\?/i],
+    ['Datastores_ListSecrets', 'POST', /\/workspaces\/[^/]+\/datastores\/[^/]+\/listSecrets\?/i],
+    ['CodeVersions_Get', 'GET', /\/workspaces\/[^/]+\/codes\/[^/]+\/versions\/[^/]+\?/i],
+    ['CodeVersions_CreateOrUpdate', 'PUT', /\/workspaces\/[^/]+\/codes\/[^/]+\/versions\/[^/]+\?/i],
+    ['ComponentVersions_Get', 'GET', /\/workspaces\/[^/]+\/components\/[^/]+\/versions\/[^/]+\?/i],
+    ['ComponentVersions_List', 'GET', /\/workspaces\/[^/]+\/components\/[^/]+\/versions\?/i],
+    ['ComponentVersions_CreateOrUpdate', 'PUT', /\/workspaces\/[^/]+\/components\/[^/]+\/versions\/[^/]+\?/i],
+    ['EnvironmentVersions_Get', 'GET', /\/workspaces\/[^/]+\/environments\/[^/]+\/versions\/[^/]+\?/i],
+    ['EnvironmentVersions_CreateOrUpdate', 'PUT', /\/workspaces\/[^/]+\/environments\/[^/]+\/versions\/[^/]+\?/i],
+    ['DataVersions_Get', 'GET', /\/workspaces\/[^/]+\/data\/[^/]+\/versions\/[^/]+\?/i],
     // The classic editor's pickers (dataSourceBindings), called by Azure DevOps with the connection's identity.
     ['Workspaces_ListByResourceGroup', 'GET', /\/workspaces\?/i],
     ['Jobs_List', 'GET', /\/workspaces\/[^/]+\/jobs\?/i],

@@ -24,7 +24,11 @@ const pipelineBody = (e: Emulator, extra: Record<string, unknown> = {}) => ({
 
 describe('emulator: ARM / Azure ML with the real @azure/arm-machinelearning client', function () {
   let emulator: Emulator;
-  before(async () => (emulator = await startEmulator({ clock: 'manual' })));
+  before(async () => {
+    emulator = await startEmulator({ clock: 'manual' });
+    // The pipeline body below names these anonymous components: Azure ML refuses a pipeline whose components do not exist.
+    for (const version of ['1', '2']) emulator.assets.seed('components', 'azureml_anonymous', version, { isAnonymous: true, componentSpec: { name: 'azureml_anonymous', version: '1', type: 'command', command: `echo ${version}` } });
+  });
   after(() => emulator.stop());
 
   it('gets and lists the workspace, whose discovery and MLflow URIs point back at the emulator', async () => {
@@ -120,9 +124,9 @@ describe('emulator: ARM / Azure ML with the real @azure/arm-machinelearning clie
 
   it('puts request ids on every ARM response and names unknown routes in a 404', async () => {
     const token = await armToken(emulator);
-    const res = await call(emulator, 'GET', `${wsPath(emulator)}/computes?api-version=2022-10-01`, { token });
+    const res = await call(emulator, 'GET', `${wsPath(emulator)}/batchEndpoints?api-version=2022-10-01`, { token });
     assert.equal(res.status, 404);
-    assert.match(res.body.error.message, /GET \/subscriptions\/.*\/workspaces\/mlw-emulator\/computes/);
+    assert.match(res.body.error.message, /GET \/subscriptions\/.*\/workspaces\/mlw-emulator\/batchEndpoints/);
     assert.match(String(res.headers['x-ms-request-id']), /^[0-9a-f-]{36}$/);
     assert.match(String(res.headers['x-ms-correlation-request-id']), /^[0-9a-f-]{36}$/);
     const noVersion = await call(emulator, 'GET', wsPath(emulator), { token });

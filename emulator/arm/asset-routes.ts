@@ -1,0 +1,125 @@
+import type { Cloud } from '../cloud';
+import { workspaceArmId } from '../cloud';
+import type { EmulatorRequest, EmulatorResponse, Route } from '../http/types';
+import { json } from '../http/types';
+import { armError } from './errors';
+import { ASSET_KINDS, AssetKind, AssetRecord, AssetStore, checkAssetBody } from './asset-store';
+import { route, scopeError, WORKSPACE } from './scope';
+
+const RESOURCE_TYPE: Record<AssetKind, string> = {
+  codes: 'Microsoft.MachineLearningServices/workspaces/codes/versions',
+  components: 'Microsoft.MachineLearningServices/workspaces/components/versions',
+  environments: 'Microsoft.MachineLearningServices/workspaces/environments/versions',
+  data: 'Microsoft.MachineLearningServices/workspaces/data/versions',
+};
+const PAGE_SIZE = 20;
+
+export const assetId = (cloud: Cloud, kind: AssetKind, name: string, version: string) => `${workspaceArmId(cloud)}/${kind}/${name}/versions/${version}`;
+
+export function assetResource(cloud: Cloud, r: AssetRecord) {
+  const at = new Date(r.createdAt).toISOString();
+  return {
+    id: assetId(cloud, r.kind, r.name, r.version),
+    name: r.version,
+    type: RESOURCE_TYPE[r.kind],
+    systemData: { createdAt: at, createdBy: 'mlops-pipeline@emulator.example', createdByType: 'Application', lastModifiedAt: at, lastModifiedBy: 'mlops-pipeline@emulator.example', lastModifiedByType: 'Application' },
+    properties: { description: null, tags: {}, properties: {}, isArchived: false, isAnonymous: false, ...r.properties },
+  };
+}
+
+/** Azure ML's message for an asset version it does not have. */
+const notFound = (kind: AssetKind, name: string, version: string) => {
+  const what = { codes: 'Code', components: 'Component', environments: 'Environment', data: 'Data' }[kind];
+  return armError(404, 'UserError', `${what} container=${name}, version=${version} not found`);
+};
+
+/** Canonical JSON (sorted keys), for deduplicating identical anonymous component specs. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export interface AssetRouteDeps {
+  cloud: Cloud;
+  assets: AssetStore;
+  /** Extra checks a PUT must pass (references to other assets exist); returns an error response or undefined. */
+  checkReferences(kind: AssetKind, properties: Record<string, unknown>): EmulatorResponse | undefined;
+}
+
+export function assetRoutes(deps: AssetRouteDeps): Route[] {
+  const { cloud, assets } = deps;
+  const kinds = ASSET_KINDS.join('|');
+
+  const list = (req: EmulatorRequest, kind: AssetKind, name: string): EmulatorResponse => {
+    const orderBy = (req.query.$orderBy ?? '').toLowerCase().replace(/\s+/g, ' ').trim();
+    let records = assets.versions(kind, name);
+    if (orderBy === 'createdtime asc') records = records.reverse();
+    const skip = Number(req.query.$skip ?? 0) || 0;
+    const top = req.query.$top ? Math.max(1, Number(req.query.$top) || PAGE_SIZE) : PAGE_SIZE;
+    const page = records.slice(skip, skip + top);
+    const body: { value: unknown[]; nextLink?: string } = { value: page.map((r) => assetResource(cloud, r)) };
+    // With $top the caller asked for that many: no next page (as the service does for $top=1).
+    if (!req.query.$top && skip + PAGE_SIZE < records.length) {
+      body.nextLink = `${cloud.url}${req.path}?${new URLSearchParams({ ...req.query, $skip: String(skip + PAGE_SIZE) }).toString()}`;
+    }
+    return json(200, body);
+  };
+
+  const put = (req: EmulatorRequest, kind: AssetKind, name: string, version: string): EmulatorResponse => {
+    if (req.bodyError) return armError(400, 'UserError', `The request body is not valid JSON: ${req.bodyError}`);
+    const check = checkAssetBody(kind, req.body);
+    if (!check.ok) return armError(400, 'UserError', check.message);
+    const refError = deps.checkReferences(kind, check.properties);
+    if (refError) return refError;
+    if (kind === 'components' && check.properties.isAnonymous === true && !assets.get(kind, name, version)) {
+      // The service deduplicates anonymous components by content: the same spec under another version
+      // answers with the existing version's id (the client must use the response id).
+      const spec = canonical(stripIdentity(check.properties.componentSpec));
+      const twin = assets.versions(kind, name).find((r) => canonical(stripIdentity(r.properties.componentSpec)) === spec);
+      if (twin) return json(200, assetResource(cloud, twin));
+    }
+    const { record, created } = assets.put(kind, name, version, check.properties);
+    return json(created ? 201 : 200, assetResource(cloud, record));
+  };
+
+  return [
+    {
+      method: 'GET',
+      pattern: route(`${WORKSPACE}/(${kinds})/([^/]+)/versions`),
+      area: 'arm',
+      traffic: true,
+      handle: (req, [s, rg, ws, kind, name]) => scopeError(cloud, s, rg, ws) ?? list(req, kind.toLowerCase() as AssetKind, name),
+    },
+    {
+      method: 'GET',
+      pattern: route(`${WORKSPACE}/(${kinds})/([^/]+)/versions/([^/]+)`),
+      area: 'arm',
+      traffic: true,
+      handle: (_req, [s, rg, ws, kind, name, version]) => {
+        const k = kind.toLowerCase() as AssetKind;
+        const r = assets.get(k, name, version);
+        return scopeError(cloud, s, rg, ws) ?? (r ? json(200, assetResource(cloud, r)) : notFound(k, name, version));
+      },
+    },
+    {
+      method: 'PUT',
+      pattern: route(`${WORKSPACE}/(${kinds})/([^/]+)/versions/([^/]+)`),
+      area: 'arm',
+      traffic: true,
+      handle: (req, [s, rg, ws, kind, name, version]) => scopeError(cloud, s, rg, ws) ?? put(req, kind.toLowerCase() as AssetKind, name, version),
+    },
+  ];
+}
+
+function stripIdentity(spec: unknown): unknown {
+  if (!spec || typeof spec !== 'object') return spec;
+  const { name: _n, version: _v, ...rest } = spec as Record<string, unknown>;
+  return rest;
+}

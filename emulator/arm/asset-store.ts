@@ -1,0 +1,84 @@
+import { createSerializer } from '@azure/core-client';
+import * as Mappers from '@azure/arm-machinelearning/dist-esm/src/models/mappers';
+
+/** Versioned assets of the workspace: what `PUT …/{kind}/{name}/versions/{version}` stored. */
+export type AssetKind = 'codes' | 'components' | 'environments' | 'data';
+export const ASSET_KINDS: AssetKind[] = ['codes', 'components', 'environments', 'data'];
+
+export interface AssetRecord {
+  kind: AssetKind;
+  name: string;
+  version: string;
+  properties: Record<string, unknown>;
+  createdAt: number;
+  /** Order of creation: breaks ties of createdAt on the manual clock. */
+  sequence: number;
+}
+
+/** Each kind's version resource, as the SDK's own mappers (generated from the 2022-10-01 spec) define it. */
+const MAPPERS: Record<AssetKind, unknown> = {
+  codes: Mappers.CodeVersion,
+  components: Mappers.ComponentVersion,
+  environments: Mappers.EnvironmentVersion,
+  data: Mappers.DataVersionBase,
+};
+const serializer = createSerializer(Mappers as unknown as Record<string, unknown> as never, false);
+
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/** Checks a version PUT body with the SDK's mappers (required fields, types, discriminators). */
+export function checkAssetBody(kind: AssetKind, body: unknown): { ok: true; properties: Record<string, unknown> } | { ok: false; message: string } {
+  if (!isObject(body) || !isObject(body.properties)) return { ok: false, message: "The 'properties' field is required: body.properties cannot be null or undefined." };
+  for (const field of ['tags', 'properties'] as const) {
+    const d = body.properties[field];
+    if (d !== undefined && d !== null && (!isObject(d) || Object.values(d).some((v) => v !== null && typeof v !== 'string'))) {
+      return { ok: false, message: `The '${field}' field must be a dictionary of strings: body.properties.${field} is ${JSON.stringify(d)}.` };
+    }
+  }
+  try {
+    const model = serializer.deserialize(MAPPERS[kind] as never, body, 'body');
+    serializer.serialize(MAPPERS[kind] as never, model, 'body');
+  } catch (error) {
+    return { ok: false, message: `The request body is invalid: ${(error as Error).message}` };
+  }
+  if (kind === 'components' && !isObject(body.properties.componentSpec)) return { ok: false, message: "The 'componentSpec' field is required for a component version." };
+  if (kind === 'codes' && typeof body.properties.codeUri !== 'string') return { ok: false, message: "The 'codeUri' field is required for a code version." };
+  return { ok: true, properties: body.properties };
+}
+
+const key = (kind: AssetKind, name: string) => `${kind}/${name.toLowerCase()}`;
+
+export class AssetStore {
+  private readonly containers = new Map<string, Map<string, AssetRecord>>();
+  private sequence = 0;
+
+  constructor(private readonly now: () => number) {}
+
+  get(kind: AssetKind, name: string, version: string): AssetRecord | undefined {
+    return this.containers.get(key(kind, name))?.get(version);
+  }
+
+  /** Newest first (createdtime desc), as `$orderBy=createdtime desc` returns them. */
+  versions(kind: AssetKind, name: string): AssetRecord[] {
+    return [...(this.containers.get(key(kind, name))?.values() ?? [])].sort((a, b) => b.createdAt - a.createdAt || b.sequence - a.sequence);
+  }
+
+  all(kind: AssetKind): AssetRecord[] {
+    return [...this.containers.entries()].filter(([k]) => k.startsWith(`${kind}/`)).flatMap(([, m]) => [...m.values()]);
+  }
+
+  put(kind: AssetKind, name: string, version: string, properties: Record<string, unknown>): { record: AssetRecord; created: boolean } {
+    let container = this.containers.get(key(kind, name));
+    if (!container) this.containers.set(key(kind, name), (container = new Map()));
+    const existing = container.get(version);
+    if (existing) {
+      // Versions are immutable except for the mutable fields the service lets you change.
+      if (properties.tags !== undefined) existing.properties.tags = properties.tags;
+      if (properties.isArchived !== undefined) existing.properties.isArchived = properties.isArchived;
+      return { record: existing, created: false };
+    }
+    const record: AssetRecord = { kind, name, version, properties: structuredClone(properties), createdAt: this.now(), sequence: ++this.sequence };
+    container.set(version, record);
+    return { record, created: true };
+  }
+}

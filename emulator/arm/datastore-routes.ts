@@ -1,0 +1,83 @@
+import type { Cloud } from '../cloud';
+import { workspaceArmId } from '../cloud';
+import type { Route } from '../http/types';
+import { json } from '../http/types';
+import { armError } from './errors';
+import { route, scopeError, WORKSPACE } from './scope';
+
+/** The blob account the default datastore points at: a real Azurite, handed in by the test. */
+export interface DatastoreStorage {
+  blobUrl: string;
+  accountName: string;
+  accountKey: string;
+}
+
+export const DEFAULT_DATASTORE = 'workspaceblobstore';
+export const defaultContainerName = (cloud: Cloud) => `azureml-blobstore-${cloud.workspaceId}`;
+
+/**
+ * Where the datastore says its account lives. Azure writes `endpoint: core.windows.net`,
+ * `protocol: https`; Azurite is an IP endpoint, which clients address path-style.
+ */
+export function datastoreLocation(storage: DatastoreStorage | undefined): { accountName: string; endpoint: string; protocol: string } {
+  if (!storage) return { accountName: 'mlwemulatorstorage', endpoint: 'core.windows.net', protocol: 'https' };
+  const url = new URL(storage.blobUrl);
+  return { accountName: storage.accountName, endpoint: url.host, protocol: url.protocol.replace(/:$/, '') };
+}
+
+export function datastoreRoutes(cloud: Cloud, storage: () => DatastoreStorage | undefined): Route[] {
+  const resource = () => {
+    const at = new Date(0).toISOString();
+    return {
+      id: `${workspaceArmId(cloud)}/datastores/${DEFAULT_DATASTORE}`,
+      name: DEFAULT_DATASTORE,
+      type: 'Microsoft.MachineLearningServices/workspaces/datastores',
+      systemData: { createdAt: at, createdBy: 'emulator', createdByType: 'Application', lastModifiedAt: at, lastModifiedBy: 'emulator', lastModifiedByType: 'Application' },
+      properties: {
+        description: null,
+        tags: {},
+        properties: {},
+        isDefault: true,
+        // The service never returns the key here (listSecrets does); the spec requires the secrets object, without its value.
+        credentials: { credentialsType: 'AccountKey', secrets: { secretsType: 'AccountKey' } },
+        datastoreType: 'AzureBlob',
+        ...datastoreLocation(storage()),
+        containerName: defaultContainerName(cloud),
+        serviceDataAccessAuthIdentity: 'WorkspaceSystemAssignedIdentity',
+      },
+    };
+  };
+  const notFound = (name: string) => armError(404, 'UserError', `Datastore ${name} not found in workspace ${cloud.workspaceName}.`);
+  return [
+    {
+      method: 'GET',
+      pattern: route(`${WORKSPACE}/datastores`),
+      area: 'arm',
+      traffic: true,
+      handle: (req, [s, rg, ws]) => {
+        const names = req.query.names ? req.query.names.split(',') : undefined;
+        const include = (req.query.isDefault ?? 'true') !== 'false' && (!names || names.includes(DEFAULT_DATASTORE));
+        return scopeError(cloud, s, rg, ws) ?? json(200, { value: include ? [resource()] : [] });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: route(`${WORKSPACE}/datastores/([^/]+)`),
+      area: 'arm',
+      traffic: true,
+      handle: (_req, [s, rg, ws, name]) => scopeError(cloud, s, rg, ws) ?? (name === DEFAULT_DATASTORE ? json(200, resource()) : notFound(name)),
+    },
+    {
+      method: 'POST',
+      pattern: route(`${WORKSPACE}/datastores/([^/]+)/listSecrets`),
+      area: 'arm',
+      traffic: true,
+      handle: (_req, [s, rg, ws, name]) => {
+        if (name !== DEFAULT_DATASTORE) return scopeError(cloud, s, rg, ws) ?? notFound(name);
+        const st = storage();
+        // Without storage wired in there is no real key to give: ARM's answer for a datastore without secrets.
+        return scopeError(cloud, s, rg, ws) ?? (st ? json(200, { secretsType: 'AccountKey', key: st.accountKey }) : armError(400, 'UserError', 'The datastore has no account key secret.'));
+      },
+    },
+  ];
+}

@@ -1,0 +1,43 @@
+import type { Cloud } from '../cloud';
+import type { EmulatorResponse } from '../http/types';
+import type { AssetKind, AssetStore } from './asset-store';
+import type { EmulatedCompute } from './compute-routes';
+import { armError } from './errors';
+
+/**
+ * What Azure ML checks when a pipeline job or component is created: every component, compute and
+ * data asset a node names must exist in the workspace. Answers in the service's kind of words.
+ */
+export function pipelineReferenceError(cloud: Cloud, assets: AssetStore, computes: EmulatedCompute[], properties: Record<string, unknown>): EmulatorResponse | undefined {
+  const computeError = (id: unknown, where: string) => {
+    if (typeof id !== 'string' || id === '') return undefined;
+    const name = /\/computes\/([^/]+)$/i.exec(id)?.[1] ?? id.replace(/^azureml:/, '');
+    if (computes.some((c) => c.name.toLowerCase() === name.toLowerCase())) return undefined;
+    return armError(400, 'UserError', `Compute ${name} not found in workspace ${cloud.workspaceName} (${where}).`);
+  };
+  const assetError = (kind: AssetKind, ref: unknown, where: string) => {
+    if (typeof ref !== 'string') return undefined;
+    const m = new RegExp(`/${kind}/([^/]+)/versions/([^/]+)$`, 'i').exec(ref);
+    if (!m || assets.get(kind, m[1], m[2])) return undefined;
+    const what = kind === 'components' ? 'Component' : 'Data';
+    return armError(404, 'UserError', `${what} container=${m[1]}, version=${m[2]} not found (${where}).`);
+  };
+  const first = computeError(properties.computeId, 'computeId');
+  if (first) return first;
+  const settings = (properties.settings ?? {}) as Record<string, unknown>;
+  const fromSettings = computeError(settings.default_compute, 'settings.default_compute');
+  if (fromSettings) return fromSettings;
+  const inputs = (properties.inputs ?? {}) as Record<string, { uri?: unknown }>;
+  for (const [k, v] of Object.entries(inputs)) {
+    const e = assetError('data', v?.uri, `inputs.${k}`);
+    if (e) return e;
+  }
+  for (const [name, node] of Object.entries((properties.jobs ?? {}) as Record<string, Record<string, unknown>>)) {
+    const e =
+      computeError(node.computeId, `jobs.${name}.computeId`) ??
+      assetError('components', node.componentId, `jobs.${name}.componentId`) ??
+      Object.entries((node.inputs ?? {}) as Record<string, { uri?: unknown }>).map(([k, v]) => assetError('data', v?.uri, `jobs.${name}.inputs.${k}`)).find(Boolean);
+    if (e) return e;
+  }
+  return undefined;
+}

@@ -1,0 +1,96 @@
+/** The pipeline job as read from `az ml` v2 YAML, validated, before anything in Azure is looked up. */
+
+export const DATA_TYPES = ['uri_file', 'uri_folder', 'mltable', 'mlflow_model', 'custom_model'] as const;
+export type DataType = (typeof DATA_TYPES)[number];
+export const LITERAL_TYPES = ['integer', 'number', 'string', 'boolean'] as const;
+
+/** Where a data input comes from. */
+export type DataSource =
+  | { kind: 'asset'; name: string; version?: string; label?: 'latest'; text: string }
+  | { kind: 'uri'; uri: string }
+  | { kind: 'local'; absolute: string; display: string; isFolder: boolean };
+
+export interface DataInput {
+  kind: 'data';
+  type: DataType;
+  /** YAML mode (ro_mount, download, …) as written. */
+  mode?: string;
+  source: DataSource;
+}
+
+export interface LiteralInput {
+  kind: 'literal';
+  /** The YAML value, kept typed: integer vs number vs string vs boolean matters for the component's input types. */
+  value: string | number | boolean;
+}
+
+export interface BindingInput {
+  kind: 'binding';
+  expression: string;
+}
+
+export type PipelineInput = LiteralInput | DataInput;
+export type StepInput = LiteralInput | DataInput | BindingInput;
+
+export interface DeclaredOutput {
+  kind: 'declared';
+  type?: string;
+  mode?: string;
+}
+export type StepOutput = DeclaredOutput | BindingInput;
+
+export type EnvironmentRef =
+  | { kind: 'registered'; name: string; version?: string; label?: 'latest'; text: string }
+  | { kind: 'registry'; uri: string }
+  | { kind: 'inline'; image?: string; condaFile?: { absolute: string; display: string }; build?: { absolute: string; display: string; dockerfile: string }; description?: string };
+
+export interface AnonymousComponent {
+  kind: 'anonymous';
+  /** YAML.JOB for a command written in the pipeline, YAML.COMPONENT for a local component file. */
+  source: 'YAML.JOB' | 'YAML.COMPONENT';
+  /** The component file as the user named it, for messages. */
+  file?: string;
+  command: string;
+  code?: { absolute: string; display: string };
+  environment: EnvironmentRef;
+  /** Component input and output interface, YAML shape (type, default, optional, description, mode). */
+  inputs: Record<string, Record<string, unknown>>;
+  outputs: Record<string, Record<string, unknown>>;
+  /** Other component fields passed through as `az ml` sends them (description, display_name, tags, resources…). */
+  extra: Record<string, unknown>;
+}
+
+export interface RegisteredComponent {
+  kind: 'registered';
+  name: string;
+  version?: string;
+  label?: 'latest';
+  text: string;
+}
+
+export interface Step {
+  name: string;
+  type: 'command';
+  component: AnonymousComponent | RegisteredComponent;
+  compute?: string;
+  inputs: Record<string, StepInput>;
+  outputs: Record<string, StepOutput>;
+  /** Node-level settings passed through in snake_case (display_name, environment_variables, resources, …). */
+  extra: Record<string, unknown>;
+}
+
+export interface PipelineDefinition {
+  /** Display path of the pipeline file. */
+  file: string;
+  name?: string;
+  displayName?: string;
+  experimentName?: string;
+  description?: string;
+  tags: Record<string, string>;
+  properties: Record<string, string>;
+  compute?: string;
+  settings: { defaultCompute?: string; defaultDatastore?: string; continueOnStepFailure?: boolean };
+  inputs: Record<string, PipelineInput>;
+  outputs: Record<string, DeclaredOutput>;
+  steps: Record<string, Step>;
+}

@@ -1,0 +1,355 @@
+import * as path from 'node:path';
+import { UserError } from '../task/user-error';
+import { BindingScope, checkBinding, hasBinding } from './bindings';
+import {
+  AnonymousComponent,
+  DATA_TYPES,
+  DataInput,
+  DataSource,
+  DataType,
+  DeclaredOutput,
+  EnvironmentRef,
+  PipelineDefinition,
+  PipelineInput,
+  RegisteredComponent,
+  Step,
+  StepInput,
+  StepOutput,
+} from './definition';
+import { parseYamlText } from './yaml-file';
+
+/** The file system as the reader sees it; injected so the reader stays a pure function in tests. */
+export interface SourceFiles {
+  kind(absolute: string): 'file' | 'dir' | undefined;
+  readText(absolute: string): string;
+  /** The path as the user knows it: relative to the repository, '/'-separated. */
+  display(absolute: string): string;
+}
+
+export const SUPPORTED_STEP_TYPES = ['command'] as const;
+/** Step types `az ml` accepts that this task does not submit yet (named in the error, so users know it is not a typo). */
+const KNOWN_UNSUPPORTED = ['sweep', 'parallel', 'spark', 'pipeline', 'automl', 'data_transfer', 'import', 'flow'];
+
+/** Node fields `az ml` sends on the pipeline node (snake_case), not on the component. */
+const NODE_FIELDS = ['display_name', 'environment_variables', 'resources', 'distribution', 'limits', 'tags', 'properties', 'identity', 'services', 'queue_settings'];
+/** Component fields besides the interface, passed through to the anonymous component. */
+const COMPONENT_FIELDS = ['description', 'display_name', 'tags', 'is_deterministic', 'resources', 'distribution', 'additional_includes'];
+
+type Obj = Record<string, unknown>;
+const isObject = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
+
+const yamlModes = ['ro_mount', 'rw_mount', 'mount', 'download', 'upload', 'direct', 'eval_mount', 'eval_download'];
+
+export function readPipeline(absoluteFile: string, files: SourceFiles): PipelineDefinition {
+  const file = files.display(absoluteFile);
+  if (files.kind(absoluteFile) !== 'file') throw new UserError(`Pipeline file ${file} does not exist; check the 'pipelineFile' input (a path relative to the repository).`);
+  const doc = parseYamlText(files.readText(absoluteFile), file);
+  if (!isObject(doc)) throw new UserError(`${file} is not a pipeline job: expected a YAML mapping with 'type: pipeline' and 'jobs'.`);
+  if (doc.type !== undefined && doc.type !== 'pipeline') {
+    throw new UserError(`${file} has 'type: ${String(doc.type)}'; AzureMLPublishPipeline@1 submits pipeline jobs ('type: pipeline').`);
+  }
+  if (!isObject(doc.jobs) || Object.keys(doc.jobs).length === 0) throw new UserError(`${file} has no 'jobs': a pipeline needs at least one step.`);
+  const dir = path.dirname(absoluteFile);
+  const ctx = { file, dir, files };
+
+  const inputs: Record<string, PipelineInput> = {};
+  for (const [name, raw] of Object.entries(asMap(doc.inputs, `'inputs' of ${file}`))) {
+    const input = readInput(raw, `Pipeline input '${name}'`, ctx, false);
+    if (input.kind === 'binding') throw new UserError(`Pipeline input '${name}' in ${file} is a binding (${input.expression}); pipeline inputs must be values.`);
+    inputs[name] = input;
+  }
+  const outputs: Record<string, DeclaredOutput> = {};
+  for (const [name, raw] of Object.entries(asMap(doc.outputs, `'outputs' of ${file}`))) {
+    outputs[name] = readDeclaredOutput(raw, `Pipeline output '${name}'`, file);
+  }
+  const settings = asMap(doc.settings, `'settings' of ${file}`);
+
+  const steps: Record<string, Step> = {};
+  for (const [name, raw] of Object.entries(doc.jobs)) steps[name] = readStep(name, raw, ctx);
+
+  const scope: BindingScope = {
+    file,
+    pipelineInputs: Object.keys(inputs),
+    pipelineOutputs: Object.keys(outputs),
+    steps: new Map(Object.values(steps).map((s) => [s.name, s.component.kind === 'anonymous' ? Object.keys(s.component.outputs) : undefined])),
+  };
+  for (const step of Object.values(steps)) {
+    for (const [key, input] of Object.entries(step.inputs)) {
+      if (input.kind !== 'binding') continue;
+      checkBinding(input.expression, `Step '${step.name}' input '${key}'`, scope);
+      if (input.expression.includes(`parent.jobs.${step.name}.`)) throw new UserError(`Step '${step.name}' input '${key}' in ${file} binds to its own output (${input.expression}).`);
+    }
+    for (const [key, output] of Object.entries(step.outputs)) {
+      if (output.kind === 'binding') checkBinding(output.expression, `Step '${step.name}' output '${key}'`, scope);
+    }
+  }
+
+  return {
+    file,
+    name: optionalString(doc.name),
+    displayName: optionalString(doc.display_name),
+    experimentName: optionalString(doc.experiment_name),
+    description: optionalString(doc.description),
+    tags: stringMap(doc.tags),
+    properties: stringMap(doc.properties),
+    compute: computeName(doc.compute),
+    settings: {
+      defaultCompute: computeName(settings.default_compute),
+      defaultDatastore: typeof settings.default_datastore === 'string' ? settings.default_datastore.replace(/^azureml:/, '') : undefined,
+      continueOnStepFailure: typeof settings.continue_on_step_failure === 'boolean' ? settings.continue_on_step_failure : undefined,
+    },
+    inputs,
+    outputs,
+    steps,
+  };
+}
+
+interface Ctx {
+  file: string;
+  dir: string;
+  files: SourceFiles;
+}
+
+function asMap(value: unknown, what: string): Obj {
+  if (value === undefined || value === null) return {};
+  if (!isObject(value)) throw new UserError(`${what} must be a mapping.`);
+  return value;
+}
+
+const optionalString = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : typeof v === 'number' ? String(v) : undefined);
+
+function stringMap(value: unknown): Record<string, string> {
+  if (!isObject(value)) return {};
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === 'string' ? v : String(v)]));
+}
+
+/** `azureml:cpu-cluster` or `cpu-cluster` → `cpu-cluster`. */
+export function computeName(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  return value.trim().replace(/^azureml:/, '');
+}
+
+/** `azureml:name:version` or `azureml:name@latest` (the `azureml:` prefix optional for components). */
+export function parseAssetReference(text: string): { name: string; version?: string; label?: 'latest' } | undefined {
+  const body = text.replace(/^azureml:/, '');
+  if (body.startsWith('/') || body.startsWith('azureml:') || text.startsWith('azureml://')) return undefined;
+  const at = /^([A-Za-z0-9_.-]+)@latest$/.exec(body);
+  if (at) return { name: at[1], label: 'latest' };
+  const colon = /^([A-Za-z0-9_.-]+):([A-Za-z0-9_.-]+)$/.exec(body);
+  if (colon) return { name: colon[1], version: colon[2] };
+  return undefined;
+}
+
+function localPath(ctx: Ctx, raw: string): { absolute: string; display: string } {
+  const absolute = path.resolve(ctx.dir, raw.replace(/^file:/, ''));
+  return { absolute, display: ctx.files.display(absolute) };
+}
+
+function readDataSource(raw: string, type: DataType, where: string, ctx: Ctx): DataSource {
+  if (raw.startsWith('azureml:') && !raw.startsWith('azureml://')) {
+    const ref = parseAssetReference(raw);
+    if (!ref) throw new UserError(`${where} in ${ctx.file} has path '${raw}'; a data asset is written azureml:<name>:<version> or azureml:<name>@latest.`);
+    return { kind: 'asset', ...ref, text: raw };
+  }
+  if (/^(azureml|https?|wasbs?|abfss?|adl):\/\//i.test(raw)) return { kind: 'uri', uri: raw };
+  const local = localPath(ctx, raw);
+  const kind = ctx.files.kind(local.absolute);
+  if (!kind) throw new UserError(`${where} in ${ctx.file} points at local path '${raw}', which does not exist: ${local.display}`);
+  if (type === 'uri_file' && kind !== 'file') throw new UserError(`${where} in ${ctx.file} is a uri_file but ${local.display} is a folder.`);
+  return { kind: 'local', ...local, isFolder: kind === 'dir' };
+}
+
+function readInput(raw: unknown, where: string, ctx: Ctx, allowBinding: boolean): StepInput {
+  if (typeof raw === 'string' && hasBinding(raw)) {
+    if (!allowBinding) throw new UserError(`${where} in ${ctx.file} is a binding (${raw}); pipeline inputs must be values.`);
+    return { kind: 'binding', expression: raw };
+  }
+  if (typeof raw === 'number' || typeof raw === 'boolean' || typeof raw === 'string') return { kind: 'literal', value: raw };
+  if (!isObject(raw)) throw new UserError(`${where} in ${ctx.file} has no value.`);
+  const type = raw.type === undefined ? undefined : String(raw.type);
+  if (type === undefined || ['integer', 'number', 'string', 'boolean'].includes(type)) {
+    const value = raw.value ?? raw.default;
+    if (typeof value === 'string' && hasBinding(value) && allowBinding) return { kind: 'binding', expression: value };
+    if (typeof value !== 'number' && typeof value !== 'boolean' && typeof value !== 'string') {
+      throw new UserError(`${where} in ${ctx.file} has no 'value' (or its 'type' is missing: use one of ${[...DATA_TYPES].join(', ')} with a 'path').`);
+    }
+    return { kind: 'literal', value };
+  }
+  if (!(DATA_TYPES as readonly string[]).includes(type)) {
+    throw new UserError(`${where} in ${ctx.file} has type '${type}'; supported input types: integer, number, string, boolean, ${DATA_TYPES.join(', ')}.`);
+  }
+  const mode = raw.mode === undefined ? undefined : String(raw.mode);
+  if (mode !== undefined && !yamlModes.includes(mode)) throw new UserError(`${where} in ${ctx.file} has mode '${mode}'; supported modes: ${yamlModes.join(', ')}.`);
+  if (typeof raw.path !== 'string' || raw.path.trim() === '') throw new UserError(`${where} in ${ctx.file} is a ${type} without a 'path'.`);
+  const input: DataInput = { kind: 'data', type: type as DataType, mode, source: readDataSource(raw.path.trim(), type as DataType, where, ctx) };
+  return input;
+}
+
+function readDeclaredOutput(raw: unknown, where: string, file: string): DeclaredOutput {
+  if (raw === null || raw === undefined) return { kind: 'declared' };
+  if (!isObject(raw)) throw new UserError(`${where} in ${file} must be a mapping (type, mode) or a \${{parent.outputs.<name>}} binding.`);
+  const mode = raw.mode === undefined ? undefined : String(raw.mode);
+  if (mode !== undefined && !yamlModes.includes(mode)) throw new UserError(`${where} in ${file} has mode '${mode}'; supported modes: ${yamlModes.join(', ')}.`);
+  return { kind: 'declared', type: raw.type === undefined ? undefined : String(raw.type), mode };
+}
+
+function readStepOutput(raw: unknown, where: string, file: string): StepOutput | undefined {
+  if (raw === null || raw === undefined) return undefined;
+  if (typeof raw === 'string') {
+    if (!hasBinding(raw)) throw new UserError(`${where} in ${file} is '${raw}'; an output is a mapping (type, mode) or a \${{parent.outputs.<name>}} binding.`);
+    return { kind: 'binding', expression: raw };
+  }
+  return readDeclaredOutput(raw, where, file);
+}
+
+function stepType(name: string, raw: Obj, file: string): 'command' {
+  const type = raw.type === undefined ? (raw.command !== undefined || raw.component !== undefined ? 'command' : undefined) : String(raw.type);
+  if (type === 'command') return 'command';
+  const supported = `supported step types: ${SUPPORTED_STEP_TYPES.join(', ')}`;
+  if (type === undefined) throw new UserError(`Step '${name}' in ${file} has no 'type'; ${supported}.`);
+  const known = KNOWN_UNSUPPORTED.includes(type) ? ' yet' : '';
+  throw new UserError(`Step '${name}' in ${file} is a '${type}' step, which AzureMLPublishPipeline@1 does not support${known}; ${supported}.`);
+}
+
+function readStep(name: string, raw: unknown, ctx: Ctx): Step {
+  if (!isObject(raw)) throw new UserError(`Step '${name}' in ${ctx.file} must be a mapping.`);
+  const type = stepType(name, raw, ctx.file);
+  const where = `Step '${name}'`;
+  let component: AnonymousComponent | RegisteredComponent;
+  if (raw.component !== undefined) {
+    component = readComponentReference(name, raw.component, ctx);
+  } else {
+    if (typeof raw.command !== 'string') throw new UserError(`${where} in ${ctx.file} has neither 'command' nor 'component'.`);
+    component = inlineCommandComponent(name, raw, ctx);
+  }
+  const inputs: Record<string, StepInput> = {};
+  for (const [key, value] of Object.entries(asMap(raw.inputs, `'inputs' of step '${name}' in ${ctx.file}`))) {
+    inputs[key] = readInput(value, `${where} input '${key}'`, ctx, true);
+  }
+  const outputs: Record<string, StepOutput> = {};
+  for (const [key, value] of Object.entries(asMap(raw.outputs, `'outputs' of step '${name}' in ${ctx.file}`))) {
+    const output = readStepOutput(value, `${where} output '${key}'`, ctx.file);
+    if (output) outputs[key] = output;
+  }
+  if (component.kind === 'anonymous' && component.source === 'YAML.JOB') {
+    // An inline command's interface is its step's own inputs and outputs.
+    component.inputs = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, interfaceOfInput(v)]));
+    component.outputs = Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.kind === 'declared' ? compact({ type: v.type ?? 'uri_folder', mode: v.mode }) : { type: 'uri_folder' }]));
+  } else if (component.kind === 'anonymous') {
+    for (const key of Object.keys(inputs)) {
+      if (!(key in component.inputs)) {
+        throw new UserError(`${where} in ${ctx.file} sets input '${key}', which component ${component.file} does not declare; its inputs: ${Object.keys(component.inputs).join(', ') || 'none'}.`);
+      }
+    }
+  }
+  const extra: Record<string, unknown> = {};
+  for (const field of NODE_FIELDS) if (raw[field] !== undefined && raw[field] !== null) extra[field] = raw[field];
+  return { name, type, component, compute: computeName(raw.compute), inputs, outputs, extra };
+}
+
+function compact(o: Obj): Obj {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+/** The component input an inline command declares for a step input, typed like azure-ai-ml types it. */
+function interfaceOfInput(input: StepInput): Obj {
+  if (input.kind === 'data') return compact({ type: input.type, mode: input.mode });
+  if (input.kind === 'binding') return { type: 'string' };
+  const v = input.value;
+  return { type: typeof v === 'boolean' ? 'boolean' : typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : 'string' };
+}
+
+function readComponentReference(step: string, raw: unknown, ctx: Ctx): AnonymousComponent | RegisteredComponent {
+  if (isObject(raw)) return componentFromYaml(step, raw, ctx, undefined);
+  if (typeof raw !== 'string' || raw.trim() === '') throw new UserError(`Step '${step}' in ${ctx.file} has an empty 'component'.`);
+  const text = raw.trim();
+  if (text.startsWith('azureml:')) {
+    const ref = parseAssetReference(text);
+    if (!ref) throw new UserError(`Step '${step}' in ${ctx.file} names component '${text}'; a registered component is written azureml:<name>:<version> or azureml:<name>@latest.`);
+    return { kind: 'registered', ...ref, text };
+  }
+  const local = localPath(ctx, text);
+  if (ctx.files.kind(local.absolute) !== 'file') throw new UserError(`Component file '${text}' of step '${step}' (${ctx.file}) does not exist: ${local.display}`);
+  const doc = parseYamlText(ctx.files.readText(local.absolute), local.display);
+  if (!isObject(doc)) throw new UserError(`Component file ${local.display} of step '${step}' is not a YAML mapping.`);
+  const type = doc.type === undefined ? 'command' : String(doc.type);
+  if (type !== 'command') {
+    throw new UserError(`Component file ${local.display} of step '${step}' is a '${type}' component, which AzureMLPublishPipeline@1 does not support yet; supported step types: ${SUPPORTED_STEP_TYPES.join(', ')}.`);
+  }
+  return componentFromYaml(step, doc, { file: local.display, dir: path.dirname(local.absolute), files: ctx.files }, local.display);
+}
+
+function componentFromYaml(step: string, doc: Obj, ctx: Ctx, file: string | undefined): AnonymousComponent {
+  const where = file ? `Component ${file} (step '${step}')` : `Step '${step}' in ${ctx.file}`;
+  if (typeof doc.command !== 'string' || doc.command.trim() === '') throw new UserError(`${where} has no 'command'.`);
+  const inputs = Object.fromEntries(Object.entries(asMap(doc.inputs, `'inputs' of ${where}`)).map(([k, v]) => [k, isObject(v) ? v : { type: 'string', default: v }]));
+  const outputs = Object.fromEntries(Object.entries(asMap(doc.outputs, `'outputs' of ${where}`)).map(([k, v]) => [k, isObject(v) ? v : { type: 'uri_folder' }]));
+  const extra: Record<string, unknown> = {};
+  for (const field of COMPONENT_FIELDS) if (doc[field] !== undefined && doc[field] !== null) extra[field] = doc[field];
+  return {
+    kind: 'anonymous',
+    source: file ? 'YAML.COMPONENT' : 'YAML.JOB',
+    file: file ?? ctx.file,
+    command: doc.command,
+    code: readCode(step, doc.code, ctx),
+    environment: readEnvironment(step, doc.environment, ctx),
+    inputs,
+    outputs,
+    extra,
+  };
+}
+
+function inlineCommandComponent(step: string, raw: Obj, ctx: Ctx): AnonymousComponent {
+  const extra: Record<string, unknown> = {};
+  if (typeof raw.description === 'string') extra.description = raw.description;
+  return {
+    kind: 'anonymous',
+    source: 'YAML.JOB',
+    file: ctx.file,
+    command: String(raw.command),
+    code: readCode(step, raw.code, ctx),
+    environment: readEnvironment(step, raw.environment, ctx),
+    inputs: {},
+    outputs: {},
+    extra,
+  };
+}
+
+function readCode(step: string, raw: unknown, ctx: Ctx): { absolute: string; display: string } | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw !== 'string' || raw.trim() === '') throw new UserError(`Step '${step}' in ${ctx.file} has an empty 'code'.`);
+  if (raw.startsWith('azureml:')) throw new UserError(`Step '${step}' in ${ctx.file} uses registered code '${raw}', which AzureMLPublishPipeline@1 does not support yet; give a local folder.`);
+  const local = localPath(ctx, raw.trim());
+  if (ctx.files.kind(local.absolute) === undefined) throw new UserError(`Code folder '${raw}' of step '${step}' (${ctx.file}) does not exist: ${local.display}`);
+  return local;
+}
+
+function readEnvironment(step: string, raw: unknown, ctx: Ctx): EnvironmentRef {
+  if (typeof raw === 'string') {
+    const text = raw.trim();
+    if (text.startsWith('azureml://') || text.startsWith('azureml:/subscriptions/')) return { kind: 'registry', uri: text };
+    const ref = parseAssetReference(text);
+    if (!text.startsWith('azureml:') || !ref) {
+      throw new UserError(`Step '${step}' in ${ctx.file} names environment '${text}'; write azureml:<name>:<version>, azureml:<name>@latest, an azureml://registries/… URI, or an inline environment (image + conda_file, or build).`);
+    }
+    return { kind: 'registered', ...ref, text };
+  }
+  if (!isObject(raw)) throw new UserError(`Step '${step}' in ${ctx.file} has no 'environment'.`);
+  const env: EnvironmentRef = { kind: 'inline', description: typeof raw.description === 'string' ? raw.description : undefined };
+  if (typeof raw.image === 'string') env.image = raw.image;
+  if (raw.conda_file !== undefined) {
+    if (typeof raw.conda_file !== 'string') throw new UserError(`Step '${step}' in ${ctx.file}: 'environment.conda_file' must be a path.`);
+    const local = localPath(ctx, raw.conda_file);
+    if (ctx.files.kind(local.absolute) !== 'file') throw new UserError(`Conda file '${raw.conda_file}' of step '${step}' (${ctx.file}) does not exist: ${local.display}`);
+    env.condaFile = local;
+  }
+  if (raw.build !== undefined) {
+    const build = isObject(raw.build) ? raw.build : {};
+    if (typeof build.path !== 'string') throw new UserError(`Step '${step}' in ${ctx.file}: 'environment.build.path' must name the Docker build context folder.`);
+    const local = localPath(ctx, build.path);
+    if (ctx.files.kind(local.absolute) !== 'dir') throw new UserError(`Docker build context '${build.path}' of step '${step}' (${ctx.file}) does not exist: ${local.display}`);
+    env.build = { ...local, dockerfile: typeof build.dockerfile_path === 'string' ? build.dockerfile_path : 'Dockerfile' };
+  }
+  if (!env.image && !env.build) throw new UserError(`Step '${step}' in ${ctx.file}: an inline environment needs 'image' (with an optional 'conda_file') or 'build'.`);
+  return env;
+}

@@ -1,0 +1,212 @@
+import { createHash } from 'node:crypto';
+import type { AnonymousComponent, DataInput, DeclaredOutput, PipelineDefinition, Step, StepInput, StepOutput } from './definition';
+
+/**
+ * YAML definition + what was resolved in Azure → the REST bodies `az ml job create` sends. Casing
+ * follows azure-ai-ml: the job's own fields camelCase (typed in the spec), node entries and
+ * `settings` snake_case (untyped `jobs`/`settings` objects the SDK passes through), `_source` on
+ * every node, `componentId` from the component PUT's response.
+ */
+
+export interface Resolved {
+  workspaceId: string;
+  /** Compute name → ARM id (checked to exist). */
+  computeId(name: string): string;
+  /** Step name → component version ARM id (the response `id`, which the service may have deduplicated). */
+  componentIds: Record<string, string>;
+  /** Data inputs → URI: keys `inputs.<name>` for the pipeline, `jobs.<step>.inputs.<name>` for steps. */
+  dataUris: Record<string, string>;
+}
+
+export interface JobMeta {
+  displayName: string;
+  experimentName: string;
+  description?: string;
+  tags: Record<string, string>;
+  /** Compute used by steps that name none (the task's override, else settings.default_compute, else `compute`). */
+  defaultCompute?: string;
+}
+
+const MODES: Record<string, { input?: string; output?: string }> = {
+  ro_mount: { input: 'ReadOnlyMount' },
+  rw_mount: { input: 'ReadWriteMount', output: 'ReadWriteMount' },
+  mount: { input: 'ReadOnlyMount', output: 'ReadWriteMount' },
+  download: { input: 'Download' },
+  upload: { output: 'Upload' },
+  direct: { input: 'Direct', output: 'Direct' },
+  eval_mount: { input: 'EvalMount' },
+  eval_download: { input: 'EvalDownload' },
+};
+
+export function restMode(mode: string | undefined, direction: 'input' | 'output'): string | undefined {
+  if (mode === undefined) return undefined;
+  return MODES[mode]?.[direction] ?? mode;
+}
+
+/** How azure-ai-ml writes a literal: Python's str() of the YAML value (True/False for booleans). */
+export function literalText(value: string | number | boolean): string {
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  return String(value);
+}
+
+const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+
+function dataUri(resolved: Resolved, key: string): string {
+  const uri = resolved.dataUris[key];
+  if (uri === undefined) throw new Error(`internal: data input ${key} was not resolved`);
+  return uri;
+}
+
+function pipelineInput(resolved: Resolved, name: string, input: DefinitionInput) {
+  if (input.kind === 'literal') return { jobInputType: 'literal', value: literalText(input.value) };
+  return defined({ jobInputType: input.type, mode: restMode(input.mode, 'input'), uri: dataUri(resolved, `inputs.${name}`) });
+}
+type DefinitionInput = PipelineDefinition['inputs'][string];
+
+function pipelineOutput(output: DeclaredOutput) {
+  return defined({ jobOutputType: output.type ?? 'uri_folder', mode: restMode(output.mode, 'output') });
+}
+
+function nodeInput(resolved: Resolved, step: string, name: string, input: StepInput) {
+  if (input.kind === 'binding') return { job_input_type: 'literal', value: input.expression };
+  if (input.kind === 'literal') return { job_input_type: 'literal', value: literalText(input.value) };
+  return nodeDataInput(resolved, `jobs.${step}.inputs.${name}`, input);
+}
+
+function nodeDataInput(resolved: Resolved, key: string, input: DataInput) {
+  return defined({ job_input_type: input.type, mode: restMode(input.mode, 'input'), uri: dataUri(resolved, key) });
+}
+
+function nodeOutput(output: StepOutput) {
+  if (output.kind === 'binding') return { type: 'literal', value: output.expression };
+  return defined({ job_output_type: output.type ?? 'uri_folder', mode: restMode(output.mode, 'output') });
+}
+
+/** One entry of `properties.jobs`. */
+export function nodeBody(step: Step, resolved: Resolved): Record<string, unknown> {
+  const componentId = resolved.componentIds[step.name];
+  if (!componentId) throw new Error(`internal: component of step ${step.name} was not resolved`);
+  const source = step.component.kind === 'registered' ? 'REMOTE.WORKSPACE.COMPONENT' : step.component.source;
+  return defined({
+    ...step.extra,
+    name: step.name,
+    type: step.type,
+    computeId: step.compute ? resolved.computeId(step.compute) : undefined,
+    inputs: Object.keys(step.inputs).length ? Object.fromEntries(Object.entries(step.inputs).map(([k, v]) => [k, nodeInput(resolved, step.name, k, v)])) : undefined,
+    outputs: Object.keys(step.outputs).length ? Object.fromEntries(Object.entries(step.outputs).map(([k, v]) => [k, nodeOutput(v)])) : undefined,
+    _source: source,
+    componentId,
+  });
+}
+
+function settingsBody(def: PipelineDefinition, resolved: Resolved, meta: JobMeta): Record<string, unknown> {
+  return defined({
+    default_compute: meta.defaultCompute ? resolved.computeId(meta.defaultCompute) : undefined,
+    default_datastore: def.settings.defaultDatastore ? `${resolved.workspaceId}/datastores/${def.settings.defaultDatastore}` : undefined,
+    continue_on_step_failure: def.settings.continueOnStepFailure,
+    _source: 'YAML.JOB',
+  });
+}
+
+/** `PUT jobs/{name}` body of the pipeline job. */
+export function pipelineJobBody(def: PipelineDefinition, resolved: Resolved, meta: JobMeta) {
+  const compute = def.compute ?? meta.defaultCompute;
+  return {
+    properties: defined({
+      description: meta.description,
+      properties: def.properties,
+      tags: meta.tags,
+      computeId: compute ? resolved.computeId(compute) : undefined,
+      displayName: meta.displayName,
+      experimentName: meta.experimentName,
+      isArchived: false,
+      jobType: 'Pipeline',
+      inputs: Object.fromEntries(Object.entries(def.inputs).map(([k, v]) => [k, pipelineInput(resolved, k, v)])),
+      jobs: Object.fromEntries(Object.values(def.steps).map((s) => [s.name, nodeBody(s, resolved)])),
+      outputs: Object.fromEntries(Object.entries(def.outputs).map(([k, v]) => [k, pipelineOutput(v)])),
+      settings: settingsBody(def, resolved, meta),
+    }),
+  };
+}
+
+/** The componentSpec of an anonymous command component (inline step or local component file). */
+export function anonymousComponentSpec(component: AnonymousComponent, refs: { codeId?: string; environment: string }): Record<string, unknown> {
+  const { description, display_name, tags, is_deterministic, ...rest } = component.extra;
+  return defined({
+    name: 'azureml_anonymous',
+    version: '1',
+    display_name,
+    description,
+    tags,
+    type: 'command',
+    is_deterministic: is_deterministic ?? true,
+    ...rest,
+    inputs: Object.keys(component.inputs).length ? component.inputs : undefined,
+    outputs: Object.keys(component.outputs).length ? component.outputs : undefined,
+    command: component.command,
+    code: refs.codeId ? `azureml:${refs.codeId}` : undefined,
+    environment: refs.environment,
+    _source: component.source,
+  });
+}
+
+export function anonymousComponentBody(spec: Record<string, unknown>, tags: Record<string, string>) {
+  return {
+    properties: defined({
+      description: typeof spec.description === 'string' ? spec.description : undefined,
+      properties: {},
+      tags,
+      isAnonymous: true,
+      isArchived: false,
+      componentSpec: spec,
+    }),
+  };
+}
+
+/** JSON with sorted keys at every level: the same spec always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * The version of an anonymous asset: a GUID-shaped MD5 of its content without name and version,
+ * as azure-ai-ml names anonymous components, so the same interface and code map to the same version.
+ */
+export function anonymousVersion(spec: Record<string, unknown>): string {
+  const { name: _name, version: _version, ...rest } = spec;
+  const h = createHash('md5').update(canonicalJson(rest)).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/** Pipeline component (publish mode): the pipeline's interface and nodes as a `pipeline`-type component spec. */
+export function pipelineComponentBody(def: PipelineDefinition, resolved: Resolved, meta: { name: string; version: string; displayName?: string; description?: string; tags: Record<string, string> }) {
+  const inputs = Object.fromEntries(
+    Object.entries(def.inputs).map(([k, v]) => {
+      if (v.kind === 'literal') {
+        const type = typeof v.value === 'boolean' ? 'boolean' : typeof v.value === 'number' ? (Number.isInteger(v.value) ? 'integer' : 'number') : 'string';
+        return [k, { type, default: literalText(v.value) }];
+      }
+      return [k, defined({ type: v.type, mode: v.mode })];
+    }),
+  );
+  const outputs = Object.fromEntries(Object.entries(def.outputs).map(([k, v]) => [k, defined({ type: v.type ?? 'uri_folder', mode: v.mode })]));
+  const spec = defined({
+    name: meta.name,
+    version: meta.version,
+    display_name: meta.displayName,
+    description: meta.description,
+    tags: meta.tags,
+    type: 'pipeline',
+    is_deterministic: true,
+    inputs: Object.keys(inputs).length ? inputs : undefined,
+    outputs: Object.keys(outputs).length ? outputs : undefined,
+    jobs: Object.fromEntries(Object.values(def.steps).map((s) => [s.name, nodeBody(s, resolved)])),
+    _source: 'YAML.JOB',
+  });
+  return { properties: defined({ description: meta.description, properties: {}, tags: meta.tags, isAnonymous: false, isArchived: false, componentSpec: spec }) };
+}

@@ -1,0 +1,334 @@
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { HttpClientOptions } from '../http/agent-http-options';
+import { assetArmId, getAssetVersion, getLatestVersion, listComputeNames, putAssetVersion } from '../azureml/assets';
+import { DefaultDatastore, openDefaultDatastore, uploadSnapshot } from '../azureml/datastore-upload';
+import { sendJson, Workspace } from '../azureml/workspace';
+import type { DataInput, DataSource, EnvironmentRef, PipelineDefinition, Step } from '../pipeline/definition';
+import { CONTENT_HASH_VERSION, FolderSnapshot, snapshotFile, snapshotFolder } from '../pipeline/folder-hash';
+import { applyInputOverrides, parseKeyValueLines, parseTags } from '../pipeline/overrides';
+import { parseAssetReference, readPipeline, SourceFiles } from '../pipeline/read-pipeline';
+import { anonymousComponentBody, anonymousComponentSpec, anonymousVersion, canonicalJson, pipelineComponentBody, pipelineJobBody, Resolved } from '../pipeline/rest-body';
+import { readTraceability, traceabilityTags, VariableReader } from '../task/traceability';
+import { UserError } from '../task/user-error';
+import { experimentNameFrom, PublishInputs } from './publish-inputs';
+
+export interface PublishRuntime {
+  signal: AbortSignal;
+  log(line: string): void;
+  /** The repository root: paths are resolved and shown relative to it. */
+  repoRoot: string;
+  variables: VariableReader;
+  mask(secret: string): void;
+  http(url: string): HttpClientOptions;
+}
+
+/** Everything decided from the YAML and the inputs, before any call to Azure. */
+export interface PreparedPublish {
+  inputs: PublishInputs;
+  definition: PipelineDefinition;
+  experimentName: string;
+  displayName: string;
+  description?: string;
+  jobTags: Record<string, string>;
+  assetTags: Record<string, string>;
+  defaultCompute?: string;
+}
+
+export interface PublishReport {
+  jobName?: string;
+  studioUrl?: string;
+  pipelineComponentId?: string;
+  uploadedBytes: number;
+  message: string;
+}
+
+export function agentFiles(repoRoot: string): SourceFiles {
+  return {
+    kind(absolute) {
+      try {
+        const s = fs.statSync(absolute);
+        return s.isFile() ? 'file' : s.isDirectory() ? 'dir' : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    readText: (absolute) => fs.readFileSync(absolute, 'utf8'),
+    display(absolute) {
+      const rel = path.relative(repoRoot, absolute);
+      return (rel.startsWith('..') || path.isAbsolute(rel) ? absolute : rel || '.').split(path.sep).join('/');
+    },
+  };
+}
+
+/** Reads and validates the YAML and the task inputs; touches only the local disk. */
+export function preparePublish(inputs: PublishInputs, rt: Pick<PublishRuntime, 'repoRoot' | 'variables'>): PreparedPublish {
+  const files = agentFiles(rt.repoRoot);
+  const pipelineFile = path.resolve(rt.repoRoot, inputs.pipelineFile);
+  let definition = readPipeline(pipelineFile, files);
+  const overrides = parseKeyValueLines('inputOverrides', inputs.inputOverrides);
+  definition = applyInputOverrides(definition, overrides, (raw, input, where) => overrideSource(raw, input, where, path.dirname(pipelineFile), files));
+  const extraTags = parseTags(inputs.tags);
+  const trace = readTraceability(rt.variables);
+  const traceTags = traceabilityTags(trace);
+  const experimentName = inputs.experimentName ?? definition.experimentName ?? experimentNameFrom(trace.repository ?? path.basename(rt.repoRoot));
+  const baseName = definition.displayName ?? definition.name ?? path.basename(pipelineFile).replace(/\.ya?ml$/i, '');
+  const displayName = inputs.displayName ?? (trace.buildNumber ? `${baseName} (build ${trace.buildNumber})` : baseName);
+  const link = trace.runUrl ? `Submitted by Azure Pipelines: ${trace.runUrl}` : undefined;
+  const description = [definition.description, link].filter(Boolean).join('\n\n') || undefined;
+  const defaultCompute = inputs.defaultCompute ?? definition.settings.defaultCompute ?? definition.compute;
+  for (const step of Object.values(definition.steps)) {
+    if (!step.compute && !defaultCompute) {
+      throw new UserError(`Step '${step.name}' in ${definition.file} has no compute: set 'compute' on the step, 'settings.default_compute' in the YAML, or the task's 'defaultCompute' input.`);
+    }
+  }
+  return { inputs, definition, experimentName, displayName, description, jobTags: { ...definition.tags, ...traceTags, ...extraTags }, assetTags: { ...traceTags, ...extraTags }, defaultCompute };
+}
+
+function overrideSource(raw: string, input: DataInput, where: string, dir: string, files: SourceFiles): DataSource {
+  if (raw.startsWith('azureml:') && !raw.startsWith('azureml://')) {
+    const ref = parseAssetReference(raw);
+    if (!ref) throw new UserError(`${where} is '${raw}'; a data asset is written azureml:<name>:<version> or azureml:<name>@latest.`);
+    return { kind: 'asset', ...ref, text: raw };
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) return { kind: 'uri', uri: raw };
+  const absolute = path.resolve(dir, raw);
+  const kind = files.kind(absolute);
+  if (!kind) throw new UserError(`${where} points at local path '${raw}', which does not exist: ${files.display(absolute)}`);
+  if (input.type === 'uri_file' && kind !== 'file') throw new UserError(`${where} is a uri_file input but ${files.display(absolute)} is a folder.`);
+  return { kind: 'local', absolute, display: files.display(absolute), isFolder: kind === 'dir' };
+}
+
+const list = (xs: string[]) => (xs.length ? xs.join(', ') : 'none');
+
+interface Plan {
+  components: Map<string, string>;
+  environments: Map<string, string>;
+  data: Map<string, string>;
+  computes: string[];
+}
+
+/** All reads and checks: any error here leaves nothing created in Azure. */
+async function planReads(ws: Workspace, prep: PreparedPublish, rt: PublishRuntime): Promise<Plan> {
+  const def = prep.definition;
+  const signal = rt.signal;
+  const plan: Plan = { components: new Map(), environments: new Map(), data: new Map(), computes: [] };
+
+  const named = new Set<string>();
+  for (const s of Object.values(def.steps)) if (s.compute) named.add(s.compute);
+  if (def.compute) named.add(def.compute);
+  if (prep.defaultCompute) named.add(prep.defaultCompute);
+  if (named.size) {
+    plan.computes = await listComputeNames(ws, signal);
+    for (const c of named) {
+      if (!plan.computes.some((x) => x.toLowerCase() === c.toLowerCase())) {
+        const users = Object.values(def.steps).filter((s) => s.compute === c).map((s) => `step '${s.name}'`);
+        const who = users.length ? users.join(', ') : prep.inputs.defaultCompute === c ? "the 'defaultCompute' input" : def.file;
+        throw new UserError(`Compute '${c}' (${who}) does not exist in workspace '${ws.name}'; computes: ${list(plan.computes)}.`);
+      }
+    }
+  }
+
+  const resolveAsset = async (kind: 'components' | 'environments' | 'data', ref: { name: string; version?: string; label?: 'latest'; text: string }, who: string) => {
+    const what = kind === 'components' ? 'Component' : kind === 'environments' ? 'Environment' : 'Data asset';
+    if (ref.label === 'latest') {
+      const latest = await getLatestVersion(ws, kind, ref.name, signal);
+      if (!latest) throw new UserError(`${what} '${ref.name}' (${ref.text}, ${who}) has no versions in workspace '${ws.name}'.`);
+      return latest.id;
+    }
+    const found = await getAssetVersion(ws, kind, ref.name, ref.version!, signal);
+    if (!found) throw new UserError(`${what} '${ref.name}' version '${ref.version}' (${ref.text}, ${who}) does not exist in workspace '${ws.name}'.`);
+    return found.id;
+  };
+
+  const dataInputs: Array<[string, DataInput, string]> = [
+    ...Object.entries(def.inputs).filter((e): e is [string, DataInput] => e[1].kind === 'data').map(([k, v]): [string, DataInput, string] => [`inputs.${k}`, v, `pipeline input '${k}'`]),
+    ...Object.values(def.steps).flatMap((s) =>
+      Object.entries(s.inputs)
+        .filter((e): e is [string, DataInput] => e[1].kind === 'data')
+        .map(([k, v]): [string, DataInput, string] => [`jobs.${s.name}.inputs.${k}`, v, `step '${s.name}' input '${k}'`]),
+    ),
+  ];
+  for (const [key, input, who] of dataInputs) {
+    if (input.source.kind === 'asset') plan.data.set(key, await resolveAsset('data', input.source, who));
+  }
+  for (const step of Object.values(def.steps)) {
+    const c = step.component;
+    if (c.kind === 'registered') plan.components.set(step.name, await resolveAsset('components', c, `step '${step.name}'`));
+    else if (c.environment.kind === 'registered') {
+      const env = c.environment;
+      if (!plan.environments.has(env.text)) {
+        const id = await resolveAsset('environments', env, `step '${step.name}'`);
+        // A pinned version is sent as written (as az ml does); @latest is sent as the version it resolved to.
+        plan.environments.set(env.text, env.label === 'latest' ? `azureml:${id}` : env.text);
+      }
+    }
+  }
+  return plan;
+}
+
+function needsDatastore(def: PipelineDefinition): boolean {
+  const local = (i: { kind: string; source?: DataSource }) => i.kind === 'data' && i.source?.kind === 'local';
+  return (
+    Object.values(def.inputs).some(local) ||
+    Object.values(def.steps).some((s) => Object.values(s.inputs).some(local) || (s.component.kind === 'anonymous' && (s.component.code || (s.component.environment.kind === 'inline' && s.component.environment.build))))
+  );
+}
+
+/** Reads, checks, then writes: uploads, code versions, environments, components, and the job or pipeline component. */
+export async function publishPipeline(ws: Workspace, prep: PreparedPublish, rt: PublishRuntime): Promise<PublishReport> {
+  const def = prep.definition;
+  const signal = rt.signal;
+  const plan = await planReads(ws, prep, rt);
+  const store: DefaultDatastore | undefined = needsDatastore(def) ? await openDefaultDatastore(ws, rt.http, rt.mask, signal) : undefined;
+
+  // Hash every folder before the first write: a folder that cannot be read fails here, not half-way.
+  const snapshots = new Map<string, FolderSnapshot>();
+  const snap = (absolute: string, isFolder: boolean) => {
+    let s = snapshots.get(absolute);
+    if (!s) snapshots.set(absolute, (s = isFolder ? snapshotFolder(absolute) : snapshotFile(absolute)));
+    return s;
+  };
+  for (const step of Object.values(def.steps)) if (step.component.kind === 'anonymous' && step.component.code) snap(step.component.code.absolute, fs.statSync(step.component.code.absolute).isDirectory());
+
+  // ---- writes from here on; each is content-addressed or idempotent, so a retry duplicates nothing.
+  let uploadedBytes = 0;
+  const uploads = new Map<string, Promise<{ blobPath: string; name: string; version: string; existing: boolean }>>();
+  const upload = (absolute: string, isFolder: boolean) => {
+    let u = uploads.get(absolute);
+    if (!u) {
+      u = uploadSnapshot(store!, snap(absolute, isFolder), { name: path.basename(absolute), log: rt.log, abortSignal: signal }).then((r) => {
+        uploadedBytes += r.uploadedBytes;
+        return { blobPath: r.blobPath, name: r.name, version: r.version, existing: !!r.existing };
+      });
+      uploads.set(absolute, u);
+    }
+    return u;
+  };
+
+  const dataUris: Record<string, string> = {};
+  const resolveData = async (key: string, input: DataInput) => {
+    const s = input.source;
+    if (s.kind === 'uri') dataUris[key] = s.uri;
+    else if (s.kind === 'asset') dataUris[key] = plan.data.get(key)!;
+    else dataUris[key] = `azureml://datastores/${store!.name}/paths/${(await upload(s.absolute, s.isFolder)).blobPath}`;
+  };
+  for (const [k, v] of Object.entries(def.inputs)) if (v.kind === 'data') await resolveData(`inputs.${k}`, v);
+  for (const step of Object.values(def.steps)) for (const [k, v] of Object.entries(step.inputs)) if (v.kind === 'data') await resolveData(`jobs.${step.name}.inputs.${k}`, v);
+
+  const codeIds = new Map<string, string>();
+  const codeId = async (absolute: string) => {
+    const known = codeIds.get(absolute);
+    if (known) return known;
+    const snapshot = snap(absolute, fs.statSync(absolute).isDirectory());
+    const up = await upload(absolute, fs.statSync(absolute).isDirectory());
+    let id: string | undefined;
+    if (up.existing) id = (await getAssetVersion(ws, 'codes', up.name, up.version, signal))?.id;
+    if (!id) {
+      const codeUri = `${store!.serviceUrl}/${store!.containerName}/${up.blobPath}`;
+      const body = { properties: { codeUri, isAnonymous: true, tags: prep.assetTags, properties: { hash_sha256: snapshot.contentHash, hash_version: CONTENT_HASH_VERSION } } };
+      id = (await putAssetVersion(ws, 'codes', up.name, up.version, body, signal)).id;
+      rt.log(`Registered code ${path.basename(absolute)} as ${up.name}:${up.version}.`);
+    } else {
+      rt.log(`Code ${path.basename(absolute)} is unchanged: reusing ${up.name}:${up.version}, nothing uploaded.`);
+    }
+    codeIds.set(absolute, id);
+    return id;
+  };
+
+  const inlineEnvironments = new Map<string, string>();
+  const environmentOf = async (env: EnvironmentRef): Promise<string> => {
+    if (env.kind === 'registry') return env.uri;
+    if (env.kind === 'registered') return plan.environments.get(env.text)!;
+    const properties: Record<string, unknown> = { isAnonymous: true, tags: prep.assetTags, osType: 'Linux' };
+    if (env.image) properties.image = env.image;
+    if (env.condaFile) properties.condaFile = fs.readFileSync(env.condaFile.absolute, 'utf8');
+    if (env.description) properties.description = env.description;
+    if (env.build) {
+      const up = await upload(env.build.absolute, true);
+      properties.build = { contextUri: `${store!.serviceUrl}/${store!.containerName}/${up.blobPath}/`, dockerfilePath: env.build.dockerfile };
+    }
+    const { tags: _t, ...content } = properties;
+    const key = canonicalJson(content);
+    let id = inlineEnvironments.get(key);
+    if (!id) {
+      id = (await putAssetVersion(ws, 'environments', 'CliV2AnonymousEnvironment', anonymousVersion(content), { properties }, signal)).id;
+      inlineEnvironments.set(key, id);
+    }
+    return `azureml:${id}`;
+  };
+
+  const componentIds: Record<string, string> = {};
+  const seenSpecs = new Map<string, string>();
+  for (const step of Object.values(def.steps) as Step[]) {
+    const c = step.component;
+    if (c.kind === 'registered') {
+      componentIds[step.name] = plan.components.get(step.name)!;
+      continue;
+    }
+    const spec = anonymousComponentSpec(c, { codeId: c.code ? await codeId(c.code.absolute) : undefined, environment: await environmentOf(c.environment) });
+    const version = anonymousVersion(spec);
+    let id = seenSpecs.get(version);
+    if (!id) {
+      id = (await putAssetVersion(ws, 'components', 'azureml_anonymous', version, anonymousComponentBody(spec, prep.assetTags), signal)).id;
+      seenSpecs.set(version, id);
+    }
+    componentIds[step.name] = id;
+  }
+
+  const resolved: Resolved = { workspaceId: ws.id, computeId: (name) => `${ws.id}/computes/${name}`, componentIds, dataUris };
+  const report: PublishReport = { uploadedBytes: 0, message: '' };
+  const parts: string[] = [];
+
+  if (prep.inputs.mode !== 'submit') {
+    const name = prep.inputs.componentName ?? experimentNameFrom(def.name ?? prep.experimentName).replace(/-/g, '_');
+    const latest = await getLatestVersion(ws, 'components', name, signal);
+    const version = latest && /^\d+$/.test(latest.version) ? String(Number(latest.version) + 1) : '1';
+    const body = pipelineComponentBody(def, resolved, { name, version, displayName: def.displayName ?? def.name, description: prep.description, tags: prep.assetTags });
+    const created = await putAssetVersion(ws, 'components', name, version, body, signal);
+    report.pipelineComponentId = created.id;
+    parts.push(`published pipeline component ${name}:${version}`);
+    rt.log(`Published pipeline component ${name} version ${version}: ${created.id}`);
+  }
+  if (prep.inputs.mode !== 'publish') {
+    const jobName = jobNameFor(rt.variables('Build.BuildId'));
+    const body = pipelineJobBody(def, resolved, { displayName: prep.displayName, experimentName: prep.experimentName, description: prep.description, tags: prep.jobTags, defaultCompute: prep.defaultCompute });
+    const job = await putJob(ws, jobName, body, signal);
+    report.jobName = job.name ?? jobName;
+    report.studioUrl = job.properties?.services?.Studio?.endpoint ?? undefined;
+    parts.push(`submitted pipeline job ${report.jobName} to experiment ${prep.experimentName}`);
+    if (report.studioUrl) rt.log(`Azure ML studio: ${report.studioUrl}`);
+  }
+  report.uploadedBytes = uploadedBytes;
+  report.message = `${parts.join('; ')} (${Object.keys(def.steps).length} steps, ${uploadedBytes} bytes uploaded).`;
+  report.message = report.message[0].toUpperCase() + report.message.slice(1);
+  return report;
+}
+
+/**
+ * PUT jobs/{name} through the client's own pipeline (auth, proxy, retries) but not its serializer:
+ * @azure/arm-machinelearning 2.1.1 registers data inputs and outputs under `AssetJobInput.<type>` /
+ * `AssetJobOutput.<type>` while `JobInput`/`JobOutput` look up `JobInput.<type>`, so `jobs.createOrUpdate`
+ * silently drops every data input's `uri` and `mode` and every output's `mode`.
+ */
+async function putJob(ws: Workspace, name: string, body: unknown, abortSignal: AbortSignal) {
+  const url = `${ws.armUrl}${ws.id}/jobs/${encodeURIComponent(name)}?api-version=${ws.client.apiVersion}`;
+  const res = await sendJson<{ name?: string; properties?: { services?: Record<string, { endpoint?: string | null }> } }>(ws, url, { method: 'PUT', body, abortSignal });
+  if (res.status >= 400) throw restError(res.status, res.body);
+  return res.body ?? {};
+}
+
+/** The shape SDK errors have, so describeError prints the service's code, message and request id. */
+function restError(status: number, body: unknown): Error {
+  const e = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
+  return Object.assign(new Error(e?.message ?? `HTTP ${status}`), { name: 'RestError', statusCode: status, code: e?.code });
+}
+
+/** Job names are unique per workspace; the build id makes them findable, the random part makes retries distinct. */
+export function jobNameFor(buildId: string | undefined): string {
+  const id = (buildId ?? '').replace(/[^A-Za-z0-9]/g, '');
+  return `azdo_${id ? `${id}_` : ''}${randomBytes(5).toString('hex')}`;
+}
+
+export { assetArmId };

@@ -1,0 +1,40 @@
+// First: masks secrets in all output before task-lib loads and echoes any.
+import '../../shared/task/mask-output-first';
+import * as tl from 'azure-pipelines-task-lib/task';
+import { runTask } from '../../shared/task/run-task';
+import { openWorkspace } from '../../shared/task/open-workspace';
+import { maskSecret } from '../../shared/task/secrets';
+import { readAgentHttpOptions } from '../../shared/http/agent-http-options';
+import { parsePublishInputs } from '../../shared/publish/publish-inputs';
+import { preparePublish, publishPipeline } from '../../shared/publish/publish-pipeline';
+
+void runTask(async ({ signal }) => {
+  const inputs = parsePublishInputs((name) => tl.getInput(name, false));
+  const variables = (name: string) => tl.getVariable(name);
+  const repoRoot = tl.getVariable('Build.SourcesDirectory') ?? tl.getVariable('System.DefaultWorkingDirectory') ?? process.cwd();
+  // The YAML is read and checked before signing in: a typo costs no call to Azure.
+  const prepared = preparePublish(inputs, { repoRoot, variables });
+  const { workspace } = await openWorkspace({
+    connectionId: inputs.connectionId,
+    resourceGroup: inputs.resourceGroup,
+    workspace: inputs.workspace,
+    taskName: 'AzureMLPublishPipeline/1',
+    abortSignal: signal,
+  });
+  const report = await publishPipeline(workspace, prepared, {
+    signal,
+    log: (line) => console.log(line),
+    repoRoot,
+    variables,
+    mask: maskSecret,
+    http: readAgentHttpOptions,
+  });
+  if (report.jobName) {
+    tl.setVariable('jobName', report.jobName, false, true);
+    // A plain variable too, so a following AzureMLWaitForRun@1 finds it through its default $(AzureML.JobName).
+    tl.setVariable('AzureML.JobName', report.jobName);
+  }
+  if (report.studioUrl) tl.setVariable('studioUrl', report.studioUrl, false, true);
+  if (report.pipelineComponentId) tl.setVariable('pipelineComponentId', report.pipelineComponentId, false, true);
+  tl.setResult(tl.TaskResult.Succeeded, report.message);
+});

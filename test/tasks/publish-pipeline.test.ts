@@ -1,0 +1,357 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
+import { startEmulator, Emulator, TaskConnection } from '../../emulator';
+import { runTask, assertNoSecretLeak, TaskRunResult } from '../harness/task-runner';
+import { saveTraffic } from '../harness/traffic';
+import { startAzurite, AzuriteHandle } from '../harness/azurite';
+
+/**
+ * AzureMLPublishPipeline@1 run as the agent runs it, against the emulator (HTTPS) whose default
+ * datastore is a real Azurite container.
+ */
+
+const PIPELINE = `$schema: https://azuremlschemas.azureedge.net/latest/pipelineJob.schema.json
+type: pipeline
+display_name: nightly-train
+experiment_name: churn
+description: Train, score and report
+tags:
+  team: data-science
+settings:
+  default_compute: azureml:cpu-cluster
+  continue_on_step_failure: true
+inputs:
+  epochs: 10
+  learning_rate: 0.01
+  training_data:
+    type: uri_folder
+    path: ./data
+outputs:
+  model:
+    mode: upload
+jobs:
+  train:
+    type: command
+    code: ./src
+    command: python train.py --epochs \${{inputs.epochs}} --data \${{inputs.data}} --model \${{outputs.model}}
+    environment: azureml:sklearn-env:3
+    inputs:
+      epochs: \${{parent.inputs.epochs}}
+      data: \${{parent.inputs.training_data}}
+    outputs:
+      model: \${{parent.outputs.model}}
+  score:
+    type: command
+    component: ./components/score.yml
+    inputs:
+      model_input: \${{parent.jobs.train.outputs.model}}
+    outputs:
+      scores:
+        mode: upload
+  report:
+    type: command
+    component: azureml:report@latest
+    compute: azureml:gpu-cluster
+    inputs:
+      scores: \${{parent.jobs.score.outputs.scores}}
+`;
+
+const SCORE_COMPONENT = `type: command
+name: score
+version: 1
+inputs:
+  model_input:
+    type: uri_folder
+outputs:
+  scores:
+    type: uri_folder
+code: ../src
+environment:
+  image: mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu20.04:latest
+  conda_file: ./conda.yml
+command: python score.py --model \${{inputs.model_input}} --out \${{outputs.scores}}
+`;
+
+function makeRepo(files: Record<string, string> = {}): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'publish-repo-'));
+  const all: Record<string, string> = {
+    'ml/pipeline.yml': PIPELINE,
+    'ml/src/train.py': 'print("train")\n',
+    'ml/src/score.py': 'print("score")\n',
+    'ml/src/lib/util.py': 'X = 1\n',
+    'ml/src/.amlignore': '*.tmp\n',
+    'ml/src/scratch.tmp': 'not uploaded',
+    'ml/components/score.yml': SCORE_COMPONENT,
+    'ml/components/conda.yml': 'name: score\ndependencies:\n  - python=3.10\n',
+    'ml/data/train.csv': 'a,b\n1,2\n',
+    ...files,
+  };
+  for (const [rel, text] of Object.entries(all)) {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), text);
+  }
+  return root;
+}
+
+describe('AzureMLPublishPipeline@1 (task process)', function () {
+  let azurite: AzuriteHandle;
+  let emulator: Emulator;
+  let spn: TaskConnection;
+  let container: ContainerClient;
+
+  before(async () => {
+    azurite = await startAzurite();
+    emulator = await startEmulator({ seed: 3, storage: { blobUrl: azurite.blobUrl, accountName: azurite.accountName, accountKey: azurite.accountKey } });
+    spn = emulator.connection({ scheme: 'spnKey' });
+    container = new ContainerClient(`${azurite.blobUrl}/${emulator.datastore.containerName}`, new StorageSharedKeyCredential(azurite.accountName, azurite.accountKey));
+    emulator.assets.seed('environments', 'sklearn-env', '3', { image: 'mcr.microsoft.com/azureml/sklearn:latest' });
+    for (const version of ['1', '2']) {
+      emulator.assets.seed('components', 'report', version, { componentSpec: { name: 'report', version, type: 'command', command: 'python report.py', inputs: { scores: { type: 'uri_folder' } } } });
+      emulator.clock.advance(1000);
+    }
+    emulator.assets.seed('data', 'churn-data', '1', { dataType: 'uri_folder', dataUri: 'azureml://datastores/workspaceblobstore/paths/churn/' });
+  });
+  after(async () => {
+    if (emulator) {
+      saveTraffic(emulator.traffic(), 'publish-pipeline');
+      await emulator.stop();
+    }
+    await azurite?.stop();
+  });
+
+  const BUILD = {
+    'Build.BuildId': '4711',
+    'Build.BuildNumber': '20240601.3',
+    'Build.Repository.Name': 'churn-model',
+    'Build.SourceVersion': 'abc123',
+    'Build.SourceBranch': 'refs/heads/main',
+    'System.CollectionUri': 'https://dev.azure.com/contoso/',
+    'System.TeamProject': 'ml',
+  };
+
+  function run(repo: string, extra: Record<string, string> = {}, variables: Record<string, string> = {}): Promise<TaskRunResult> {
+    return runTask({
+      task: 'AzureMLPublishPipeline',
+      inputs: { connectedServiceNameARM: spn.id, resourceGroupName: emulator.resourceGroup, workspaceName: emulator.workspaceName, pipelineFile: 'ml/pipeline.yml', ...extra },
+      env: spn.env,
+      variables: { 'System.Debug': 'true', 'Build.SourcesDirectory': repo, ...BUILD, ...variables },
+      timeoutMs: 90_000,
+    });
+  }
+
+  const writes = () => emulator.requests().filter((r) => r.path.startsWith('/subscriptions/') && (r.method === 'PUT' || (r.method === 'POST' && !/listSecrets$/i.test(r.path))));
+  const blobNames = async () => {
+    const names: string[] = [];
+    for await (const b of container.listBlobsFlat()) names.push(b.name);
+    return names.sort();
+  };
+
+  it('submits the pipeline as az ml does: code uploaded, anonymous components, registered ones resolved, traceability tags', async () => {
+    const repo = makeRepo();
+    const r = await run(repo);
+    assert.equal(r.result?.result, 'Succeeded', r.stdout);
+    const jobName = r.outputs.jobName;
+    assert.match(jobName, /^azdo_4711_[0-9a-f]{10}$/);
+    assert.equal(r.variables['AzureML.JobName']?.value, jobName);
+    assert.equal(r.variables['AzureML.JobName']?.isOutput, false);
+    assert.match(r.outputs.studioUrl, new RegExp(`^https://ml\\.azure\\.com/runs/${jobName}\\?wsid=`));
+
+    const job = emulator.jobs.get(jobName)!;
+    const p = job.properties as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- asserting on the untyped REST body
+    assert.equal(p.jobType, 'Pipeline');
+    assert.equal(job.experimentName, 'churn');
+    assert.equal(job.displayName, 'nightly-train (build 20240601.3)');
+    assert.match(p.description, /^Train, score and report\n\nSubmitted by Azure Pipelines: https:\/\/dev\.azure\.com\/contoso\/ml\/_build\/results\?buildId=4711$/);
+    assert.equal(job.tags.team, 'data-science');
+    assert.equal(job.tags['azdo.buildId'], '4711');
+    assert.equal(job.tags['azdo.commit'], 'abc123');
+    assert.deepEqual(p.inputs.epochs, { jobInputType: 'literal', value: '10' });
+    assert.deepEqual(p.inputs.learning_rate, { jobInputType: 'literal', value: '0.01' });
+    assert.equal(p.inputs.training_data.jobInputType, 'uri_folder');
+    assert.match(p.inputs.training_data.uri, /^azureml:\/\/datastores\/workspaceblobstore\/paths\/LocalUpload\/[0-9a-f]{32}\/data$/);
+    assert.deepEqual(p.outputs.model, { jobOutputType: 'uri_folder', mode: 'Upload' });
+    assert.equal(p.settings.default_compute, `${wsId()}/computes/cpu-cluster`);
+    assert.equal(p.settings.continue_on_step_failure, true);
+    assert.equal(p.settings._source, 'YAML.JOB');
+
+    assert.equal(p.jobs.train._source, 'YAML.JOB');
+    assert.deepEqual(p.jobs.train.inputs.epochs, { job_input_type: 'literal', value: '${{parent.inputs.epochs}}' });
+    assert.deepEqual(p.jobs.train.outputs.model, { type: 'literal', value: '${{parent.outputs.model}}' });
+    assert.match(p.jobs.train.componentId, /\/components\/azureml_anonymous\/versions\/[0-9a-f-]{36}$/);
+    assert.equal(p.jobs.score._source, 'YAML.COMPONENT');
+    assert.deepEqual(p.jobs.score.outputs.scores, { job_output_type: 'uri_folder', mode: 'Upload' });
+    assert.equal(p.jobs.report._source, 'REMOTE.WORKSPACE.COMPONENT');
+    assert.equal(p.jobs.report.componentId, `${wsId()}/components/report/versions/2`);
+    assert.equal(p.jobs.report.computeId, `${wsId()}/computes/gpu-cluster`);
+
+    // The anonymous train component carries the code version and the environment as written.
+    const trainComponent = emulator.assets.list('components', 'azureml_anonymous').find((c) => c.id === p.jobs.train.componentId)!;
+    const spec = trainComponent.properties.componentSpec as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped componentSpec
+    assert.equal(spec.environment, 'azureml:sklearn-env:3');
+    assert.equal(spec._source, 'YAML.JOB');
+    assert.equal((trainComponent.properties.tags as Record<string, string>)['azdo.buildId'], '4711');
+    const code = /\/codes\/([^/]+)\/versions\/([^/]+)$/.exec(spec.code)!;
+    const codeVersion = emulator.assets.get('codes', code[1], code[2])!;
+    assert.match(String(codeVersion.properties.codeUri), new RegExp(`^${escape(azurite.blobUrl)}/${emulator.datastore.containerName}/LocalUpload/[0-9a-f]{32}/src$`));
+    assert.equal((codeVersion.properties.properties as Record<string, string>).hash_version, '202208');
+    assert.equal((codeVersion.properties.tags as Record<string, string>)['azdo.repository'], 'churn-model');
+
+    // The score component's inline environment became an anonymous environment version.
+    const scoreSpec = emulator.assets.list('components', 'azureml_anonymous').find((c) => c.id === p.jobs.score.componentId)!.properties.componentSpec as Record<string, string>;
+    assert.match(scoreSpec.environment, /^azureml:\/subscriptions\/.*\/environments\/CliV2AnonymousEnvironment\/versions\/[0-9a-f-]{36}$/);
+    // The same ./src folder is uploaded once for both steps, without the ignored file; the indicator is confirmed.
+    const blobs = await blobNames();
+    const src = blobs.filter((b) => /\/src\//.test(b));
+    assert.deepEqual(src.map((b) => b.replace(/^LocalUpload\/[0-9a-f]{32}\//, '')), ['src/.amlignore', 'src/lib/util.py', 'src/score.py', 'src/train.py']);
+    const indicator = await container.getBlobClient(src.find((b) => b.endsWith('src/.amlignore'))!).getProperties();
+    assert.equal(indicator.metadata?.upload_status, 'completed');
+    assert.equal(indicator.metadata?.name, code[1]);
+    assert.match(r.result!.message, /^Submitted pipeline job azdo_4711_[0-9a-f]{10} to experiment churn \(3 steps, \d+ bytes uploaded\)\.$/);
+    assertNoSecretLeak(r, [...spn.secrets, azurite.accountKey]);
+  });
+
+  it('re-publishing unchanged code uploads 0 bytes and creates no new code version', async () => {
+    const repo = makeRepo();
+    const first = await run(repo);
+    assert.equal(first.result?.result, 'Succeeded', first.stdout);
+    const codesBefore = emulator.assets.list('codes').length;
+    const blobsBefore = await blobNames();
+    const second = await run(repo);
+    assert.equal(second.result?.result, 'Succeeded', second.stdout);
+    assert.match(second.result!.message, /\(3 steps, 0 bytes uploaded\)\.$/);
+    assert.ok(second.lines.some((l) => /^Code src is unchanged: reusing [0-9a-f-]{36}:1, nothing uploaded\.$/.test(l)), second.stdout);
+    assert.equal(emulator.assets.list('codes').length, codesBefore);
+    assert.deepEqual(await blobNames(), blobsBefore);
+    // The anonymous components of both runs are the same versions.
+    const a = emulator.jobs.get(first.outputs.jobName)!.properties.jobs as Record<string, { componentId: string }>;
+    const b = emulator.jobs.get(second.outputs.jobName)!.properties.jobs as Record<string, { componentId: string }>;
+    assert.equal(a.train.componentId, b.train.componentId);
+  });
+
+  it('publish mode registers a versioned pipeline component and submits nothing', async () => {
+    const repo = makeRepo();
+    const jobsBefore = emulator.requests().filter((q) => q.method === 'PUT' && /\/jobs\//.test(q.path)).length;
+    const r1 = await run(repo, { mode: 'publish', componentName: 'churn_training' });
+    assert.equal(r1.result?.result, 'Succeeded', r1.stdout);
+    assert.equal(r1.outputs.pipelineComponentId, `${wsId()}/components/churn_training/versions/1`);
+    assert.equal(r1.outputs.jobName, undefined);
+    const r2 = await run(repo, { mode: 'publish', componentName: 'churn_training' });
+    assert.equal(r2.outputs.pipelineComponentId, `${wsId()}/components/churn_training/versions/2`);
+    const spec = emulator.assets.get('components', 'churn_training', '2')!.properties.componentSpec as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped componentSpec
+    assert.equal(spec.type, 'pipeline');
+    assert.deepEqual(Object.keys(spec.jobs), ['train', 'score', 'report']);
+    assert.deepEqual(spec.inputs.epochs, { type: 'integer', default: '10' });
+    assert.equal(emulator.requests().filter((q) => q.method === 'PUT' && /\/jobs\//.test(q.path)).length, jobsBefore);
+  });
+
+  it('applies typed input overrides, a default compute override and extra tags', async () => {
+    const repo = makeRepo();
+    const r = await run(repo, { inputOverrides: 'epochs=25\nlearning_rate=0.5\ntraining_data=azureml:churn-data:1', defaultCompute: 'gpu-cluster', tags: 'owner=ml-team' });
+    assert.equal(r.result?.result, 'Succeeded', r.stdout);
+    const p = emulator.jobs.get(r.outputs.jobName)!.properties as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped REST body
+    assert.equal(p.inputs.epochs.value, '25');
+    assert.equal(p.inputs.learning_rate.value, '0.5');
+    assert.equal(p.inputs.training_data.uri, `${wsId()}/data/churn-data/versions/1`);
+    assert.equal(p.settings.default_compute, `${wsId()}/computes/gpu-cluster`);
+    assert.equal(emulator.jobs.get(r.outputs.jobName)!.tags.owner, 'ml-team');
+  });
+
+  const wsId = () => `/subscriptions/${emulator.subscriptionId}/resourceGroups/${emulator.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${emulator.workspaceName}`;
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+  // Each bad input: the exact line the user sees, and nothing written in Azure (or the datastore).
+  const BAD: Array<{ name: string; files?: Record<string, string>; inputs?: Record<string, string>; message: string; noCalls?: boolean }> = [
+    {
+      name: 'a YAML syntax error',
+      files: { 'ml/pipeline.yml': 'type: pipeline\njobs:\n  train:\n    command: [echo\n' },
+      message: 'YAML syntax error in ml/pipeline.yml:5:1: Flow sequence in block collection must be sufficiently indented and end with a ]',
+      noCalls: true,
+    },
+    {
+      name: 'a sweep step',
+      files: { 'ml/pipeline.yml': PIPELINE.replace('  report:\n    type: command', '  report:\n    type: sweep') },
+      message: "Step 'report' in ml/pipeline.yml is a 'sweep' step, which AzureMLPublishPipeline@1 does not support yet; supported step types: command.",
+      noCalls: true,
+    },
+    {
+      name: 'a missing code folder',
+      files: { 'ml/pipeline.yml': PIPELINE.replace('code: ./src', 'code: ./srcc') },
+      message: "Code folder './srcc' of step 'train' (ml/pipeline.yml) does not exist: ml/srcc",
+      noCalls: true,
+    },
+    {
+      name: 'a missing conda file',
+      files: { 'ml/components/score.yml': SCORE_COMPONENT.replace('./conda.yml', './conda-missing.yml') },
+      message: "Conda file './conda-missing.yml' of step 'score' (ml/components/score.yml) does not exist: ml/components/conda-missing.yml",
+      noCalls: true,
+    },
+    {
+      name: 'a binding to an undeclared input',
+      files: { 'ml/pipeline.yml': PIPELINE.replace('epochs: ${{parent.inputs.epochs}}', 'epochs: ${{parent.inputs.epoch}}') },
+      message: "Step 'train' input 'epochs' in ml/pipeline.yml binds to ${{parent.inputs.epoch}}, but the pipeline declares no input 'epoch'; declared inputs: epochs, learning_rate, training_data.",
+      noCalls: true,
+    },
+    {
+      name: 'a binding to an unknown step',
+      files: { 'ml/pipeline.yml': PIPELINE.replace('${{parent.jobs.train.outputs.model}}', '${{parent.jobs.trian.outputs.model}}') },
+      message: "Step 'score' input 'model_input' in ml/pipeline.yml binds to ${{parent.jobs.trian.outputs.model}}, but the pipeline has no step 'trian'; steps: train, score, report.",
+      noCalls: true,
+    },
+    {
+      name: 'an override for an undeclared input',
+      inputs: { inputOverrides: 'epochs=3\nbatch_size=64' },
+      message: "'inputOverrides' line 2 sets 'batch_size', which ml/pipeline.yml does not declare as a pipeline input; declared inputs: epochs, learning_rate, training_data.",
+      noCalls: true,
+    },
+    {
+      name: 'an override of the wrong type',
+      inputs: { inputOverrides: 'epochs=ten' },
+      message: "'inputOverrides' line 1 sets 'epochs' to 'ten', but it is an integer input in ml/pipeline.yml.",
+      noCalls: true,
+    },
+    {
+      name: 'a registered component that does not exist',
+      files: { 'ml/pipeline.yml': PIPELINE.replace('azureml:report@latest', 'azureml:report:7') },
+      message: "Component 'report' version '7' (azureml:report:7, step 'report') does not exist in workspace 'mlw-emulator'.",
+    },
+    {
+      name: 'a component name with no versions',
+      files: { 'ml/pipeline.yml': PIPELINE.replace('azureml:report@latest', 'azureml:reprot@latest') },
+      message: "Component 'reprot' (azureml:reprot@latest, step 'report') has no versions in workspace 'mlw-emulator'.",
+    },
+    {
+      name: 'an environment that does not exist',
+      files: { 'ml/pipeline.yml': PIPELINE.replace('azureml:sklearn-env:3', 'azureml:sklearn-env:9') },
+      message: "Environment 'sklearn-env' version '9' (azureml:sklearn-env:9, step 'train') does not exist in workspace 'mlw-emulator'.",
+    },
+    {
+      name: 'a data asset that does not exist',
+      inputs: { inputOverrides: 'training_data=azureml:churn-data:4' },
+      message: "Data asset 'churn-data' version '4' (azureml:churn-data:4, pipeline input 'training_data') does not exist in workspace 'mlw-emulator'.",
+    },
+    {
+      name: 'an unknown compute',
+      files: { 'ml/pipeline.yml': PIPELINE.replace('compute: azureml:gpu-cluster', 'compute: azureml:gpu-clstr') },
+      message: "Compute 'gpu-clstr' (step 'report') does not exist in workspace 'mlw-emulator'; computes: cpu-cluster, gpu-cluster.",
+    },
+  ];
+
+  for (const bad of BAD) {
+    it(`rejects ${bad.name} with one clear line and creates nothing`, async () => {
+      const repo = makeRepo(bad.files);
+      const requestsBefore = emulator.requests().length;
+      const writesBefore = writes().length;
+      const blobsBefore = await blobNames();
+      const r = await run(repo, bad.inputs);
+      assert.equal(r.result?.result, 'Failed', r.stdout);
+      assert.equal(r.result?.message, bad.message);
+      assert.ok(!/\n\s+at /.test(r.stdout), 'no stack trace for a user error');
+      assert.equal(writes().length, writesBefore, 'nothing may be written in Azure');
+      assert.deepEqual(await blobNames(), blobsBefore, 'nothing may be uploaded');
+      if (bad.noCalls) assert.equal(emulator.requests().length, requestsBefore, 'a YAML or input error must not reach Azure');
+    });
+  }
+});

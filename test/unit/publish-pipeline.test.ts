@@ -1,0 +1,188 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseIgnoreFile } from '../../shared/pipeline/ignore-file';
+import { snapshotFolder } from '../../shared/pipeline/folder-hash';
+import { parseYamlText } from '../../shared/pipeline/yaml-file';
+import { readPipeline, SourceFiles } from '../../shared/pipeline/read-pipeline';
+import { anonymousVersion, literalText, pipelineJobBody, Resolved, restMode } from '../../shared/pipeline/rest-body';
+import { applyInputOverrides, parseKeyValueLines, parseTags } from '../../shared/pipeline/overrides';
+import { parsePublishInputs, experimentNameFrom } from '../../shared/publish/publish-inputs';
+import { blobServiceUrl } from '../../shared/azureml/datastore-upload';
+
+/** In-memory files: the YAML reader is a pure function of these. */
+function memoryFiles(files: Record<string, string>, dirs: string[] = []): SourceFiles {
+  const root = '/repo';
+  const abs = Object.fromEntries(Object.entries(files).map(([k, v]) => [path.join(root, k), v]));
+  const allDirs = new Set(dirs.map((d) => path.join(root, d)));
+  for (const f of Object.keys(abs)) for (let d = path.dirname(f); d !== root && d !== '/'; d = path.dirname(d)) allDirs.add(d);
+  return {
+    kind: (a) => (a in abs ? 'file' : allDirs.has(a) ? 'dir' : undefined),
+    readText: (a) => abs[a],
+    display: (a) => path.relative(root, a),
+  };
+}
+
+const REFERENCE = path.resolve(__dirname, '..', '..', '..', 'shared', 'reference');
+function reference(rel: string): string {
+  const file = path.join(REFERENCE, rel);
+  if (!fs.existsSync(file)) assert.fail(`reference data missing: ${file} (the tests read ../shared/reference beside the checkout)`);
+  return fs.readFileSync(file, 'utf8');
+}
+
+describe('publish pipeline: ignore files (azure-ai-ml semantics)', () => {
+  it('matches git wildmatch patterns, first matching pattern decides', () => {
+    const m = parseIgnoreFile('# comment\n*.pyc\n/outputs\nlogs/\n!keep.pyc\ndata/**/*.csv\n', '.amlignore');
+    assert.equal(m.isExcluded('a/b/x.pyc'), true);
+    assert.equal(m.isExcluded('keep.pyc'), true, 'the first pattern (*.pyc) decides, as in azure-ai-ml');
+    assert.equal(m.isExcluded('outputs/model.pkl'), true);
+    assert.equal(m.isExcluded('src/outputs/model.pkl'), false, 'a leading slash anchors at the root');
+    assert.equal(m.isExcluded('logs/run.txt'), true);
+    assert.equal(m.isExcluded('logs'), false, "a folder pattern matches the files below, not the folder's own path");
+    assert.equal(m.isExcluded('data/a/b/x.csv'), true);
+    assert.equal(m.isExcluded('train.py'), false);
+  });
+});
+
+describe('publish pipeline: code folder hashes', () => {
+  it("computes azure-ai-ml's MD5 object hash and SHA-256 content hash, honouring .amlignore", () => {
+    // Expected values computed with a line-by-line Python port of azure-ai-ml's _get_dir_hash and
+    // get_content_hash (sdk/ml/azure-ai-ml/azure/ai/ml/_utils/_asset_utils.py) over this same tree.
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hash-'));
+    const src = path.join(root, 'src');
+    const files: Record<string, string> = { 'train.py': 'print(1)\n', 'lib/util.py': 'A=1\n', '.amlignore': '*.tmp\nBuild/\n', 'junk.tmp': 'x', 'Build/out.bin': 'y', 'README.md': 'z\n' };
+    for (const [rel, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(src, rel)), { recursive: true });
+      fs.writeFileSync(path.join(src, rel), text);
+    }
+    const s = snapshotFolder(src);
+    assert.equal(s.objectHash, '59a0b9773f99e6b8029065bd319e425c');
+    assert.equal(s.contentHash, 'f61593821c56ba0a03e6647d3d5592d94c79a2f14f82be325033216f9f25db1c');
+    assert.deepEqual(s.files.map((f) => f.relative).sort(), ['.amlignore', 'README.md', 'lib/util.py', 'train.py']);
+    assert.equal(s.ignoreSource, '.amlignore');
+    fs.writeFileSync(path.join(src, 'train.py'), 'print(2)\n');
+    assert.notEqual(snapshotFolder(src).objectHash, s.objectHash, 'a changed file changes the blob prefix');
+  });
+});
+
+describe('publish pipeline: YAML reading', () => {
+  it('reports a syntax error with file, line and column', () => {
+    assert.throws(() => parseYamlText('a: 1\nb: [1, 2\n', 'ml/p.yml'), /^UserError: YAML syntax error in ml\/p\.yml:3:1: /);
+  });
+
+  it('reads the azure-ai-ml fixture with inline command steps, inputs, outputs and bindings', () => {
+    const yml = reference('azure-ai-ml-fixtures/azure-ai-ml/helloworld_pipeline_job_with_command_job_with_inputs_outputs.yml');
+    const def = readPipeline('/repo/p.yml', memoryFiles({ 'p.yml': yml }, ['.']));
+    assert.deepEqual(Object.keys(def.steps), ['hello_world_inline_commandjob_1', 'hello_world_inline_commandjob_2', 'hello_world_inline_commandjob_3']);
+    assert.equal(def.compute, 'cpu-cluster');
+    assert.deepEqual(def.inputs.job_literal_input, { kind: 'literal', value: 5 });
+    const s2 = def.steps.hello_world_inline_commandjob_2;
+    assert.deepEqual(s2.inputs.test2, { kind: 'binding', expression: '${{parent.jobs.hello_world_inline_commandjob_1.outputs.test1}}' });
+    assert.equal(s2.component.kind, 'anonymous');
+  });
+
+  it('reads local and registered component steps of the azureml-examples pipelines', () => {
+    const local = reference('azure-ai-ml-fixtures/azureml-examples/jobs__pipelines-with-components__basics__1a_e2e_local_components__pipeline.yml');
+    const train = reference('azure-ai-ml-fixtures/azureml-examples/jobs__pipelines-with-components__basics__1a_e2e_local_components__train.yml');
+    const component = (name: string) => train.replace('name: train', `name: ${name}`);
+    const def = readPipeline('/repo/p.yml', memoryFiles({ 'p.yml': local, 'train.yml': train, 'score.yml': component('score').replace(/training_data/g, 'model_input').replace(/max_epocs/g, 'test_data').replace(/model_output/g, 'score_output'), 'eval.yml': component('eval').replace(/training_data/g, 'scoring_result').replace(/model_output/g, 'eval_output'), 'data/x.csv': '1', 'train_src/t.py': '' }));
+    assert.equal(def.steps.train_job.component.kind, 'anonymous');
+    assert.equal(def.steps.train_job.component.kind === 'anonymous' && def.steps.train_job.component.source, 'YAML.COMPONENT');
+    const registered = reference('azure-ai-ml-fixtures/azureml-examples/jobs__pipelines-with-components__basics__1b_e2e_registered_components__pipeline.yml');
+    const reg = readPipeline('/repo/p.yml', memoryFiles({ 'p.yml': registered, 'data/x.csv': '1' }));
+    assert.deepEqual(reg.steps.train_job.component, { kind: 'registered', name: 'my_train', label: 'latest', text: 'azureml:my_train@latest' });
+    assert.equal(reg.settings.defaultCompute, 'cpu-cluster');
+  });
+
+  it('names an unsupported step type and lists the supported ones', () => {
+    const yml = 'type: pipeline\njobs:\n  p:\n    type: parallel\n    component: ./x.yml\n';
+    assert.throws(() => readPipeline('/repo/p.yml', memoryFiles({ 'p.yml': yml })), {
+      message: "Step 'p' in p.yml is a 'parallel' step, which AzureMLPublishPipeline@1 does not support yet; supported step types: command.",
+    });
+  });
+});
+
+describe('publish pipeline: REST bodies', () => {
+  const resolved: Resolved = {
+    workspaceId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws',
+    computeId: (n) => `/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/computes/${n}`,
+    componentIds: { hello_world_inline_commandjob_1: 'c1', hello_world_inline_commandjob_2: 'c2' },
+    dataUris: {},
+  };
+
+  it("builds the node shape of the recorded az ml request (inline command steps, parent output binding)", () => {
+    // The YAML of the recording excerpt pipeline_job_create_inline_command (its _note describes it).
+    const yml = `type: pipeline
+description: The hello world pipeline job with inline command job having inputs
+compute: azureml:cpu-cluster
+outputs:
+  job_out_path_1:
+    mode: mount
+jobs:
+  hello_world_inline_commandjob_1:
+    type: command
+    command: echo "Hello World" > \${{outputs.component_out_path_1}}/helloworld.txt
+    environment: azureml:AzureML-sklearn-0.24-ubuntu18.04-py37-cpu:1
+    compute: azureml:cpu-cluster
+    outputs:
+      component_out_path_1: \${{parent.outputs.job_out_path_1}}
+  hello_world_inline_commandjob_2:
+    type: command
+    command: echo Hello World
+    environment: azureml:AzureML-sklearn-0.24-ubuntu18.04-py37-cpu:1
+    compute: azureml:cpu-cluster
+`;
+    const def = readPipeline('/repo/p.yml', memoryFiles({ 'p.yml': yml }));
+    const body = pipelineJobBody(def, resolved, { displayName: 'd', experimentName: 'azure-ai-ml', tags: {}, description: def.description });
+    const excerpt = JSON.parse(reference('azureml-recordings/azure-ai-ml-excerpts/pipeline_job_create_inline_command.excerpt.json'));
+    const recorded = excerpt.Entries.find((e: { RequestMethod: string; RequestUri: string }) => e.RequestMethod === 'PUT' && /\/jobs\//.test(e.RequestUri)).RequestBody.properties;
+    const ours = body.properties as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- comparing untyped REST bodies
+    const strip = (node: Record<string, unknown>) => ({ ...node, componentId: undefined, computeId: undefined });
+    for (const name of Object.keys(recorded.jobs)) assert.deepEqual(strip(ours.jobs[name]), strip(recorded.jobs[name]), name);
+    assert.deepEqual(ours.outputs, recorded.outputs);
+    assert.deepEqual(ours.settings, recorded.settings);
+    assert.equal(ours.jobType, recorded.jobType);
+    assert.equal(ours.computeId.replace(/.*\/computes\//, ''), 'cpu-cluster');
+  });
+
+  it('writes literals and modes as azure-ai-ml does', () => {
+    assert.equal(literalText(true), 'True');
+    assert.equal(literalText(10.01), '10.01');
+    assert.equal(restMode('ro_mount', 'input'), 'ReadOnlyMount');
+    assert.equal(restMode('mount', 'output'), 'ReadWriteMount');
+    assert.equal(restMode('upload', 'output'), 'Upload');
+  });
+
+  it('names anonymous versions by content only', () => {
+    const a = anonymousVersion({ name: 'x', version: '1', command: 'echo', type: 'command' });
+    assert.equal(a, anonymousVersion({ type: 'command', command: 'echo', name: 'y', version: '7' }));
+    assert.notEqual(a, anonymousVersion({ type: 'command', command: 'echo 2' }));
+    assert.match(a, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  });
+});
+
+describe('publish pipeline: inputs, overrides and tags', () => {
+  const def = readPipeline('/repo/p.yml', memoryFiles({ 'p.yml': 'type: pipeline\ninputs:\n  n: 3\n  lr: 0.1\n  flag: true\n  s: hi\njobs:\n  a:\n    command: echo\n    environment: azureml:e:1\n' }));
+
+  it('types overrides like the YAML', () => {
+    const out = applyInputOverrides(def, parseKeyValueLines('inputOverrides', 'n=5\nlr=1e-3\nflag=FALSE\ns=a=b'), () => assert.fail('no data inputs'));
+    assert.deepEqual(out.inputs, { n: { kind: 'literal', value: 5 }, lr: { kind: 'literal', value: 0.001 }, flag: { kind: 'literal', value: false }, s: { kind: 'literal', value: 'a=b' } });
+    assert.throws(() => applyInputOverrides(def, parseKeyValueLines('inputOverrides', 'flag=yes'), () => assert.fail()), { message: "'inputOverrides' line 1 sets 'flag' to 'yes', but it is a boolean (true/false) input in p.yml." });
+    assert.throws(() => parseKeyValueLines('inputOverrides', 'n'), { message: "'inputOverrides' line 1 is 'n'; write one name=value per line." });
+  });
+
+  it('parses tags and task inputs, naming the input in errors', () => {
+    assert.deepEqual(parseTags('a=1\n\n# c\nb = x y'), { a: '1', b: 'x y' });
+    const get = (v: Record<string, string>) => (n: string) => v[n];
+    const base = { connectedServiceNameARM: 'c', resourceGroupName: 'rg', workspaceName: 'ws', pipelineFile: 'p.yml' };
+    assert.equal(parsePublishInputs(get(base)).mode, 'submit');
+    assert.throws(() => parsePublishInputs(get({ ...base, mode: 'deploy' })), { message: "'mode' must be one of 'submit', 'publish', 'both', got 'deploy'" });
+    assert.equal(experimentNameFrom('My Repo.v2'), 'My-Repo-v2');
+  });
+
+  it('addresses IP datastore endpoints path-style, Azure ones by host', () => {
+    assert.equal(blobServiceUrl('acct', 'core.windows.net', 'https'), 'https://acct.blob.core.windows.net');
+    assert.equal(blobServiceUrl('devstoreaccount1', '127.0.0.1:10000', 'http'), 'http://127.0.0.1:10000/devstoreaccount1');
+  });
+});
