@@ -145,6 +145,13 @@ describe('AzureMLCompareModels@1 (task process)', function () {
     it('an unknown job', () =>
       failsWith({ jobName: 'no-such-job' }, "Azure ML job 'no-such-job' was not found in workspace 'mlw-emulator'; check the 'jobName' input (it is the job's name, not its display name).", { azureCalls: true }));
 
+    it('an unknown metric fails on a first release too (no production model)', () =>
+      failsWith(
+        { productionSource: 'none', rules: 'acuracy >= production' },
+        "'rules' line 1 'acuracy >= production': metric 'acuracy' is missing on the candidate (job cand-1, step train); it has accuracy, auc, rmse. Fix the metric name, or end the rule with 'if present' to skip it when missing.",
+        { azureCalls: true },
+      ));
+
     it('a job that has not completed', () => {
       emulator.jobs.seed('still-running', { phases: [{ status: 'Running', seconds: 3600 }], outcome: 'hang' });
       return failsWith(

@@ -73,6 +73,21 @@ describe('promotion rules: evaluation', () => {
     const outcomes = evaluateRules(parseRules('accuracy >= production\nauc >= 0.75'), { candidate: { accuracy: 0.5, auc: 0.8 }, production: undefined });
     assert.deepEqual(outcomes.map((o) => o.status), ['skipped', 'pass']);
   });
+
+  it('without a production model a metric the candidate lacks is still missing (a typo must not pass)', () => {
+    const outcomes = evaluateRules(parseRules('acuracy >= production\nf1 >= production if present'), { candidate: { accuracy: 0.9 }, production: undefined });
+    assert.deepEqual(
+      outcomes.map((o) => [o.status, o.note]),
+      [
+        ['missing', "'acuracy' is missing on the candidate"],
+        ['skipped', "'f1' is missing on the candidate"],
+      ],
+    );
+    assert.throws(
+      () => decide({ outcomes, noProductionWhy: "'productionSource' is none", force: false, candidate: 'job j1' }, { candidate: ['accuracy'] }),
+      /^UserError: 'rules' line 1 'acuracy >= production': metric 'acuracy' is missing on the candidate \(job j1\); it has accuracy\./,
+    );
+  });
 });
 
 describe('promotion verdict and summary', () => {
