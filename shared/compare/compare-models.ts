@@ -1,5 +1,5 @@
 import type { Workspace } from '../azureml/workspace';
-import { readJobMetrics, requireCompletedJob } from '../azureml/job-metrics';
+import { listStepNames, readJobMetrics, requireCompletedJob } from '../azureml/job-metrics';
 import { getMlflowRun } from '../azureml/mlflow';
 import { getModelVersion, newestModelVersion } from '../azureml/models';
 import { UserError } from '../task/user-error';
@@ -44,9 +44,12 @@ export async function compareModels(ws: Workspace, inputs: CompareInputs, log: (
   else log(`Production: none (${production.noProductionWhy}).`);
 
   const outcomes = evaluateRules(inputs.rules, { candidate: candidate.metrics, production: production.model ? production.metrics ?? {} : undefined });
+  // A run with no metrics at all is usually a pipeline's own run: name its steps in the error.
+  const noCandidateMetrics = Object.keys(candidate.metrics).length === 0 && outcomes.some((o) => o.status === 'missing');
+  const candidateSteps = noCandidateMetrics && !inputs.stepName ? await listStepNames(ws, inputs.jobName, abortSignal) : undefined;
   const verdict = decide(
     { outcomes, production: production.model, noProductionWhy: production.noProductionWhy, force: inputs.force, forceReason: inputs.forceReason, candidate: candidate.label },
-    { candidate: Object.keys(candidate.metrics), production: Object.keys(production.metrics ?? {}) },
+    { candidate: Object.keys(candidate.metrics), production: Object.keys(production.metrics ?? {}), candidateSteps },
   );
   const notBetterResult = RESULT_FOR_NOT_BETTER[inputs.whenNotBetter];
   const summaryMarkdown = compareSummaryMarkdown({

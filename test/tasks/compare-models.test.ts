@@ -161,6 +161,13 @@ describe('AzureMLCompareModels@1 (task process)', function () {
       );
     });
 
+    it('a pipeline job read without stepName: its run logged no metrics, so the error names the steps', () =>
+      failsWith(
+        { stepName: '' },
+        "'rules' line 1 'accuracy >= production + 0.01': the candidate (job cand-1) logged no metrics to MLflow, so no rule can be checked; set 'stepName' to the pipeline step that logs them (its steps are prep, train).",
+        { azureCalls: true },
+      ));
+
     it('a step the pipeline does not have', () =>
       failsWith({ stepName: 'trian' }, "'stepName' is 'trian', but Azure ML job 'cand-1' has no step of that name; its steps are prep, train.", { azureCalls: true }));
 

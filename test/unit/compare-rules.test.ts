@@ -139,6 +139,30 @@ describe('promotion verdict and summary', () => {
   });
 });
 
+describe('a candidate that logged no metrics', () => {
+  const outcomes = evaluateRules(parseRules('accuracy >= production'), { candidate: {}, production: { accuracy: 0.8 } });
+  const production = { name: 'credit', version: '3', how: 'h', metricsFrom: 'its metric.* tags' };
+
+  it('a pipeline job: says the run logged none and names the steps to choose from', () => {
+    assert.throws(
+      () => decide({ outcomes, production, force: false, candidate: 'job p1' }, { candidate: [], production: ['accuracy'], candidateSteps: ['train', 'prep'] }),
+      (e: Error) =>
+        e.name === 'UserError' &&
+        e.message ===
+          "'rules' line 1 'accuracy >= production': the candidate (job p1) logged no metrics to MLflow, so no rule can be checked; set 'stepName' to the pipeline step that logs them (its steps are prep, train).",
+    );
+  });
+
+  it('a step or a single job: says to log them with MLflow', () => {
+    assert.throws(
+      () => decide({ outcomes, production, force: false, candidate: 'job p1, step train' }, { candidate: [], production: ['accuracy'] }),
+      (e: Error) =>
+        e.message ===
+        "'rules' line 1 'accuracy >= production': the candidate (job p1, step train) logged no metrics to MLflow, so no rule can be checked; check that the training code logs its metrics with MLflow (mlflow.log_metric) in this run.",
+    );
+  });
+});
+
 describe('production model helpers', () => {
   it('picks the deployment with the most traffic, ties by name, none when all are zero', () => {
     assert.deepEqual(busiestDeployment({ green: 10, blue: 90 }), { name: 'blue', percent: 90 });
