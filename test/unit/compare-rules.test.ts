@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { evaluateRules, parseRules, threshold } from '../../shared/compare/rules';
 import { decide } from '../../shared/compare/verdict';
 import { compareSummaryMarkdown } from '../../shared/compare/summary';
-import { busiestDeployment, metricsFromTags, parseModelReference, parseTagFilter } from '../../shared/compare/production';
+import { busiestDeployment, describeBusiest, describeMetricsSource, isFromJob, mergeProductionMetrics, metricsFromTags, parseModelReference, parseTagFilter } from '../../shared/compare/production';
 import { parseCompareInputs } from '../../shared/compare/compare-inputs';
 
 describe('promotion rules: parsing', () => {
@@ -165,10 +165,37 @@ describe('a candidate that logged no metrics', () => {
 
 describe('production model helpers', () => {
   it('picks the deployment with the most traffic, ties by name, none when all are zero', () => {
-    assert.deepEqual(busiestDeployment({ green: 10, blue: 90 }), { name: 'blue', percent: 90 });
-    assert.deepEqual(busiestDeployment({ green: 50, blue: 50 }), { name: 'blue', percent: 50 });
+    assert.deepEqual(busiestDeployment({ green: 10, blue: 90 }), { name: 'blue', percent: 90, tiedWith: [] });
+    assert.deepEqual(busiestDeployment({ green: 50, blue: 50 }), { name: 'blue', percent: 50, tiedWith: ['green'] });
+    assert.deepEqual(busiestDeployment({ red: 20, green: 40, blue: 40 }), { name: 'blue', percent: 40, tiedWith: ['green'] });
     assert.equal(busiestDeployment({ blue: 0 }), undefined);
     assert.equal(busiestDeployment(undefined), undefined);
+  });
+
+  it('says when the busiest deployment was a tie', () => {
+    assert.equal(describeBusiest('credit-prod', { name: 'blue', percent: 90, tiedWith: [] }), "served by deployment blue (90% of endpoint credit-prod's traffic)");
+    assert.equal(
+      describeBusiest('credit-prod', { name: 'blue', percent: 50, tiedWith: ['green'] }),
+      "served by deployment blue (50% of endpoint credit-prod's traffic; a tie with green, broken by taking the first name alphabetically)",
+    );
+  });
+
+  it('recognises a version registered from the candidate job, by jobName or by its source property', () => {
+    assert.equal(isFromJob({ jobName: 'Cand-1' }, 'cand-1'), true);
+    assert.equal(isFromJob({ jobName: null, properties: { 'azdo.modelSource': 'azureml://jobs/cand-1/outputs/model/paths/m' } }, 'cand-1'), true);
+    assert.equal(isFromJob({ jobName: 'old-3', properties: { 'azdo.modelSource': 'azureml://jobs/old-3/outputs/model' } }, 'cand-1'), false);
+    assert.equal(isFromJob({ properties: { 'azdo.modelSource': 'azureml://datastores/ws/paths/cand-1/outputs/x' } }, 'cand-1'), false);
+  });
+
+  it('production metrics per metric: the tag first, the source run for the rest, and says which came from where', () => {
+    const merged = mergeProductionMetrics({ accuracy: 0.9 }, { accuracy: 0.5, rmse: 0.45, loss: 1 });
+    assert.deepEqual(merged, { metrics: { accuracy: 0.9, rmse: 0.45, loss: 1 }, fromRun: ['loss', 'rmse'] });
+    assert.equal(describeMetricsSource({ accuracy: 0.9 }, merged.fromRun, 'train-1', ['accuracy', 'rmse']), 'its metric.* tags, and the MLflow run of its source job train-1 for rmse');
+    assert.equal(describeMetricsSource({ accuracy: 0.9 }, [], 'train-1', ['accuracy']), 'its metric.* tags');
+    assert.equal(describeMetricsSource({}, ['accuracy'], 'train-1', ['accuracy']), 'the MLflow run of its source job train-1');
+    assert.equal(describeMetricsSource({}, [], 'train-1', ['accuracy']), 'nowhere: it has no metric.* tags and the MLflow run of its source job train-1 has none');
+    assert.equal(describeMetricsSource({}, [], undefined, []), 'not read: no rule compares with production');
+    assert.deepEqual(mergeProductionMetrics({ accuracy: 0.9 }, undefined), { metrics: { accuracy: 0.9 }, fromRun: [] });
   });
 
   it('reads model references in ARM id and azureml: short form, not registry URIs', () => {
