@@ -16,8 +16,17 @@ export async function getModelVersion(ws: Workspace, name: string, version: stri
   }
 }
 
-/** Every version matching the filters, newest first (bounded: a registry with more is not ours to page through). */
-export async function listModelVersions(ws: Workspace, name: string, filters: { tags?: string; properties?: string } = {}, abortSignal?: AbortSignal, limit = 1000): Promise<ModelVersion[]> {
+/**
+ * Every version matching the filters, newest first (bounded: a registry with more is not ours to page
+ * through). The service lists active versions only unless `listViewType` says otherwise.
+ */
+export async function listModelVersions(
+  ws: Workspace,
+  name: string,
+  filters: { tags?: string; properties?: string; listViewType?: 'ActiveOnly' | 'ArchivedOnly' | 'All' } = {},
+  abortSignal?: AbortSignal,
+  limit = 1000,
+): Promise<ModelVersion[]> {
   const out: ModelVersion[] = [];
   try {
     for await (const version of ws.client.modelVersions.list(ws.resourceGroup, ws.name, name, { orderBy: 'createdtime desc', ...filters, abortSignal })) {
