@@ -34,7 +34,7 @@ export function isFromJob(version: { jobName?: string | null; properties?: Recor
   return same(version.jobName) || same(source?.[1]);
 }
 
-/** The property AzureMLRegisterModel@1 stores the source URI in (see shared/register/model-source.ts). */
+/** The immutable property AzureMLRegisterModel@1 stores a version's source URI in. */
 export const MODEL_SOURCE_PROPERTY = 'azdo.modelSource';
 
 export interface ProductionMetrics {
