@@ -218,6 +218,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         return v ? emulatedModelVersion(v) : undefined;
       },
       list: (name) => models.versions(name).map(emulatedModelVersion),
+      reportNextVersion: (name, nextVersion) => models.reportNextVersion(name, nextVersion),
+      createBeforeNextPut: (name, version, seed = {}) => models.createBeforeNextPut(name, version, seed),
     },
     endpoints: {
       seed: (endpoint) => endpoints.seed(endpoint),

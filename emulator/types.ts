@@ -87,6 +87,8 @@ export interface ModelVersionSeed {
   description?: string;
   tags?: Record<string, string>;
   properties?: Record<string, string>;
+  /** Archived versions are left out of a list unless it asks for listViewType All or ArchivedOnly. */
+  archived?: boolean;
 }
 
 export interface EmulatedModelVersion {
@@ -236,6 +238,13 @@ export interface Emulator {
     get(name: string, version: string): EmulatedModelVersion | undefined;
     /** Every version of the model, newest first. */
     list(name: string): EmulatedModelVersion[];
+    /**
+     * What the container reports as `nextVersion`: a stale value (as the service can lag a version
+     * created a moment ago), null to leave it out (older api-versions), undefined for the true one.
+     */
+    reportNextVersion(name: string, nextVersion: string | null | undefined): void;
+    /** Another registration wins a race: the version is created just before the next PUT of it arrives. */
+    createBeforeNextPut(name: string, version: string, seed?: ModelVersionSeed): void;
   };
   endpoints: {
     /** Adds (or replaces) an online endpoint with its deployments and traffic. */

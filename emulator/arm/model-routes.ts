@@ -108,6 +108,7 @@ export function modelRoutes(cloud: Cloud, store: ModelStore): Route[] {
       return armError(400, 'UserError', `The request body is invalid: ${(error as Error).message}`);
     }
     const { provisioningState: _ignored, ...properties } = body.properties;
+    store.runRace(name, version);
     const existing = store.get(name, version);
     if (existing) {
       const changed = IMMUTABLE.filter((f) => (properties[f] ?? null) !== (existing.properties[f] ?? null));

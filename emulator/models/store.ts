@@ -24,6 +24,8 @@ export interface ModelContainerRecord {
 export class ModelStore {
   private readonly containers = new Map<string, ModelContainerRecord>();
   private seq = 0;
+  private readonly nextVersionReports = new Map<string, string | null>();
+  private readonly races = new Map<string, ModelVersionSeed>();
 
   constructor(private readonly now: () => number) {}
 
@@ -69,14 +71,34 @@ export class ModelStore {
       modelUri: seed.modelUri ?? `azureml://jobs/${seed.jobName ?? 'seeded-job'}/outputs/model`,
       ...(seed.jobName ? { jobName: seed.jobName } : {}),
       isAnonymous: false,
-      isArchived: false,
+      isArchived: seed.archived === true,
     });
   }
 
+  reportNextVersion(name: string, nextVersion: string | null | undefined): void {
+    if (nextVersion === undefined) this.nextVersionReports.delete(name.toLowerCase());
+    else this.nextVersionReports.set(name.toLowerCase(), nextVersion);
+  }
+
+  createBeforeNextPut(name: string, version: string, seed: ModelVersionSeed): void {
+    this.races.set(`${name.toLowerCase()}:${version}`, seed);
+  }
+
+  /** Called as a version PUT arrives: plays a registration that won the race for this version. */
+  runRace(name: string, version: string): void {
+    const key = `${name.toLowerCase()}:${version}`;
+    const seed = this.races.get(key);
+    if (!seed) return;
+    this.races.delete(key);
+    this.seed(name, version, seed);
+  }
+
   /** The container's latest and next version as Azure ML reports them: next = highest whole-number version + 1. */
-  versionSummary(name: string): { latestVersion?: string; nextVersion: string } {
+  versionSummary(name: string): { latestVersion?: string; nextVersion?: string } {
     const versions = this.versions(name);
     const numeric = versions.map((v) => v.version).filter((v) => /^\d+$/.test(v)).map(Number);
-    return { latestVersion: versions[0]?.version, nextVersion: String(numeric.length ? Math.max(...numeric) + 1 : 1) };
+    const reported = this.nextVersionReports.get(name.toLowerCase());
+    const nextVersion = reported === undefined ? String(numeric.length ? Math.max(...numeric) + 1 : 1) : reported ?? undefined;
+    return { latestVersion: versions[0]?.version, ...(nextVersion === undefined ? {} : { nextVersion }) };
   }
 }

@@ -23,9 +23,15 @@ export async function requireCompletedJob(ws: Workspace, jobName: string, purpos
   return job;
 }
 
+/** The display names of a job's pipeline steps (empty for a job that is not a pipeline). */
+export async function listStepNames(ws: Workspace, jobName: string, abortSignal?: AbortSignal): Promise<string[]> {
+  return (await runHistory(ws).listChildren(jobName, abortSignal)).map((c) => c.name).sort();
+}
+
 /**
- * Metrics of a job, or of one of its pipeline steps (found by node name through run history: a
- * step's run id is what MLflow knows it by). Callers check first that the job completed.
+ * Metrics of a job, or of one of its pipeline steps (found by its run-history display name, which is
+ * the node name unless the YAML sets display_name: a step's run id is what MLflow knows it by).
+ * Callers check first that the job completed.
  */
 export async function readJobMetrics(ws: Workspace, jobName: string, stepName: string | undefined, abortSignal?: AbortSignal): Promise<JobMetrics> {
   let runId = jobName;

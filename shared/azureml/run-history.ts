@@ -8,7 +8,7 @@ import { sendJson } from './workspace';
  */
 export interface ChildRun {
   runId: string;
-  /** The pipeline node name when known, else the display name. */
+  /** The run's display name (a pipeline step's node name unless the YAML sets display_name), else its run id. */
   name: string;
   status: string;
 }

@@ -1,12 +1,12 @@
 import type { Workspace } from '../azureml/workspace';
-import { readJobMetrics, requireCompletedJob } from '../azureml/job-metrics';
+import { listStepNames, readJobMetrics, requireCompletedJob } from '../azureml/job-metrics';
 import { getMlflowRun } from '../azureml/mlflow';
-import { getModelVersion, newestModelVersion } from '../azureml/models';
+import { getModelVersion, listModelVersions } from '../azureml/models';
 import { UserError } from '../task/user-error';
 import type { ModelVersion } from '@azure/arm-machinelearning';
 import type { CompareInputs, NotBetterResult } from './compare-inputs';
-import { busiestDeployment, metricsFromTags, parseModelReference } from './production';
-import { evaluateRules, RuleOutcome } from './rules';
+import { busiestDeployment, describeBusiest, describeMetricsSource, isFromJob, mergeProductionMetrics, metricsFromTags, parseModelReference } from './production';
+import { evaluateRules, RuleOutcome, usesProduction } from './rules';
 import { compareSummaryMarkdown } from './summary';
 import { decide, ProductionModel, Verdict } from './verdict';
 
@@ -39,14 +39,17 @@ export async function compareModels(ws: Workspace, inputs: CompareInputs, log: (
   const candidate = await readJobMetrics(ws, inputs.jobName, inputs.stepName, abortSignal);
   log(`Candidate: ${candidate.label}: ${describeMetrics(candidate.metrics)}`);
 
-  const production = await resolveProduction(ws, inputs, abortSignal);
+  const production = await resolveProduction(ws, inputs, log, abortSignal);
   if (production.model) log(`Production: ${production.model.name}:${production.model.version}, ${production.model.how}; metrics from ${production.model.metricsFrom}: ${describeMetrics(production.metrics ?? {})}`);
   else log(`Production: none (${production.noProductionWhy}).`);
 
   const outcomes = evaluateRules(inputs.rules, { candidate: candidate.metrics, production: production.model ? production.metrics ?? {} : undefined });
+  // A run with no metrics at all is usually a pipeline's own run: name its steps in the error.
+  const noCandidateMetrics = Object.keys(candidate.metrics).length === 0 && outcomes.some((o) => o.status === 'missing');
+  const candidateSteps = noCandidateMetrics && !inputs.stepName ? await listStepNames(ws, inputs.jobName, abortSignal) : undefined;
   const verdict = decide(
     { outcomes, production: production.model, noProductionWhy: production.noProductionWhy, force: inputs.force, forceReason: inputs.forceReason, candidate: candidate.label },
-    { candidate: Object.keys(candidate.metrics), production: Object.keys(production.metrics ?? {}) },
+    { candidate: Object.keys(candidate.metrics), production: Object.keys(production.metrics ?? {}), candidateSteps },
   );
   const notBetterResult = RESULT_FOR_NOT_BETTER[inputs.whenNotBetter];
   const summaryMarkdown = compareSummaryMarkdown({
@@ -73,28 +76,47 @@ function describeMetrics(metrics: Record<string, number>): string {
   return keys.length === 0 ? 'no metrics' : keys.map((k) => `${k}=${metrics[k]}`).join(', ');
 }
 
-async function resolveProduction(ws: Workspace, inputs: CompareInputs, abortSignal?: AbortSignal): Promise<ResolvedProduction> {
+async function resolveProduction(ws: Workspace, inputs: CompareInputs, log: (line: string) => void, abortSignal?: AbortSignal): Promise<ResolvedProduction> {
+  const needed = inputs.rules.filter(usesProduction).map((r) => r.metric);
   switch (inputs.productionSource) {
     case 'none':
       return { noProductionWhy: "'productionSource' is none" };
     case 'latest': {
-      const version = await newestModelVersion(ws, inputs.modelName!, {}, abortSignal);
-      if (!version) return { noProductionWhy: `model '${inputs.modelName}' has no versions in workspace '${ws.name}'` };
-      return withMetrics(ws, inputs.modelName!, version, `the latest version of ${inputs.modelName}`, abortSignal);
+      const { version, skipped } = await newestNotFromCandidate(ws, inputs.modelName!, {}, inputs.jobName, log, abortSignal);
+      if (!version) return { noProductionWhy: `model '${inputs.modelName}' has no versions in workspace '${ws.name}'${skipped ? ` other than ${skipped} registered from the candidate job ${inputs.jobName}` : ''}` };
+      return withMetrics(ws, inputs.modelName!, version, `the latest version of ${inputs.modelName}`, needed, abortSignal);
     }
     case 'tag': {
       const tag = inputs.productionTag!;
-      const version = await newestModelVersion(ws, inputs.modelName!, { tags: tag.filter }, abortSignal);
-      if (!version) return { noProductionWhy: `no version of model '${inputs.modelName}' carries the tag ${tag.filter}` };
-      return withMetrics(ws, inputs.modelName!, version, `the latest version of ${inputs.modelName} tagged ${tag.filter}`, abortSignal);
+      const { version, skipped } = await newestNotFromCandidate(ws, inputs.modelName!, { tags: tag.filter }, inputs.jobName, log, abortSignal);
+      if (!version) return { noProductionWhy: `no version of model '${inputs.modelName}' carries the tag ${tag.filter}${skipped ? ` other than ${skipped} registered from the candidate job ${inputs.jobName}` : ''}` };
+      return withMetrics(ws, inputs.modelName!, version, `the latest version of ${inputs.modelName} tagged ${tag.filter}`, needed, abortSignal);
     }
     default:
-      return fromEndpoint(ws, inputs.endpointName!, abortSignal);
+      return fromEndpoint(ws, inputs.endpointName!, needed, abortSignal);
   }
 }
 
+/** Versions looked at for "latest": one page; more than that registered from one job is not a re-run. */
+const LATEST_WINDOW = 20;
+
+/**
+ * The newest version matching the filters that the candidate job did not produce: when a re-run of
+ * the stage follows a registration of this same candidate, "latest" is the candidate itself.
+ */
+async function newestNotFromCandidate(ws: Workspace, name: string, filters: { tags?: string }, jobName: string, log: (line: string) => void, abortSignal?: AbortSignal): Promise<{ version?: ModelVersion; skipped: number }> {
+  const versions = await listModelVersions(ws, name, filters, abortSignal, LATEST_WINDOW);
+  let skipped = 0;
+  for (const version of versions) {
+    if (!isFromJob({ jobName: version.properties.jobName, properties: version.properties.properties }, jobName)) return { version, skipped };
+    skipped++;
+    log(`Not production: ${name}:${version.name} was registered from the candidate job ${jobName} itself (this stage ran before); looking at the version before it.`);
+  }
+  return { skipped };
+}
+
 /** The truth about production: the model behind the deployment that takes most of the endpoint's traffic. */
-async function fromEndpoint(ws: Workspace, endpointName: string, abortSignal?: AbortSignal): Promise<ResolvedProduction> {
+async function fromEndpoint(ws: Workspace, endpointName: string, needed: string[], abortSignal?: AbortSignal): Promise<ResolvedProduction> {
   let endpoint;
   try {
     endpoint = await ws.client.onlineEndpoints.get(ws.resourceGroup, ws.name, endpointName, { abortSignal });
@@ -116,7 +138,7 @@ async function fromEndpoint(ws: Workspace, endpointName: string, abortSignal?: A
   const deployment = await ws.client.onlineDeployments.get(ws.resourceGroup, ws.name, endpointName, busiest.name, { abortSignal });
   const reference = deployment.properties.model ?? '';
   const parsed = parseModelReference(reference);
-  const how = `served by deployment ${busiest.name} (${busiest.percent}% of endpoint ${endpointName}'s traffic)`;
+  const how = describeBusiest(endpointName, busiest);
   if (!parsed) {
     throw new UserError(
       `Deployment '${busiest.name}' of endpoint '${endpointName}' serves '${reference || 'no model'}', which is not a model version of workspace '${ws.name}'; compare with 'productionSource' tag or latest instead.`,
@@ -126,18 +148,19 @@ async function fromEndpoint(ws: Workspace, endpointName: string, abortSignal?: A
   if (!version) {
     throw new UserError(`Deployment '${busiest.name}' of endpoint '${endpointName}' serves model ${parsed.name}:${parsed.version}, which workspace '${ws.name}' no longer has; its metrics cannot be read.`);
   }
-  return withMetrics(ws, parsed.name, version, how, abortSignal);
+  return withMetrics(ws, parsed.name, version, how, needed, abortSignal);
 }
 
-/** A production version's metrics: its metric.* tags (written at registration), else its source job's MLflow run. */
-async function withMetrics(ws: Workspace, name: string, version: ModelVersion, how: string, abortSignal?: AbortSignal): Promise<ResolvedProduction> {
-  const model = { name, version: version.name ?? '', how };
+/**
+ * A production version's metrics, per metric: its metric.* tags (written at registration), and for
+ * any metric a rule needs that has no tag, its source job's MLflow run (read only then).
+ */
+async function withMetrics(ws: Workspace, name: string, version: ModelVersion, how: string, needed: string[], abortSignal?: AbortSignal): Promise<ResolvedProduction> {
   const tagged = metricsFromTags(version.properties.tags ?? undefined);
-  if (Object.keys(tagged).length > 0) return { model: { ...model, metricsFrom: 'its metric.* tags' }, metrics: tagged };
-  const jobName = version.properties.jobName;
-  if (jobName) {
-    const run = await getMlflowRun(ws, jobName, abortSignal);
-    if (run) return { model: { ...model, metricsFrom: `the MLflow run of its source job ${jobName}` }, metrics: run.metrics };
-  }
-  return { model: { ...model, metricsFrom: 'nowhere: it has no metric.* tags and no source job run' }, metrics: {} };
+  const jobName = version.properties.jobName ?? undefined;
+  const untagged = needed.filter((m) => !(m in tagged));
+  const run = untagged.length > 0 && jobName ? await getMlflowRun(ws, jobName, abortSignal) : undefined;
+  const merged = mergeProductionMetrics(tagged, run?.metrics);
+  const metricsFrom = describeMetricsSource(tagged, merged.fromRun, jobName, needed);
+  return { model: { name, version: version.name ?? '', how, metricsFrom }, metrics: merged.metrics };
 }

@@ -191,6 +191,9 @@ export function evaluateRules(rules: readonly Rule[], sides: MetricSides): RuleO
     const production = sides.production?.[rule.metric];
     const base = { rule, candidate, production, delta: candidate !== undefined && production !== undefined ? Number((candidate - production).toPrecision(12)) : undefined };
     if (usesProduction(rule) && sides.production === undefined) {
+      // With no production model a relative rule cannot be evaluated, but the candidate side still
+      // can: a misspelt metric (`acuracy >= production`) must not pass on a model's first release.
+      if (candidate === undefined) return { ...base, status: rule.ifPresent ? 'skipped' : 'missing', note: `'${rule.metric}' is missing on the candidate` };
       return { ...base, status: 'skipped', note: 'no production model' };
     }
     const missing = [candidate === undefined && 'candidate', usesProduction(rule) && production === undefined && 'production'].filter(Boolean) as string[];

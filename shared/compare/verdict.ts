@@ -37,11 +37,15 @@ const ruleLabel = (o: RuleOutcome) => `line ${o.rule.line} '${o.rule.text}'`;
  * Turns rule outcomes into the verdict. A metric missing where a rule needs it is the user's error
  * (a typo in a metric name must not pass silently), reported with the metrics that do exist.
  */
-export function decide(input: VerdictInput, available: { candidate: string[]; production?: string[] }): Verdict {
+export function decide(input: VerdictInput, available: { candidate: string[]; production?: string[]; candidateSteps?: string[] }): Verdict {
   const missing = input.outcomes.filter((o) => o.status === 'missing');
   if (missing.length > 0) {
     const o = missing[0];
     const onCandidate = o.candidate === undefined;
+    // No metric at all is not a typo in the rule: the wrong run was read (a pipeline's own run logs none).
+    if (onCandidate && available.candidate.length === 0) {
+      throw new UserError(`'rules' ${ruleLabel(o)}: the candidate (${input.candidate}) logged no metrics to MLflow, so no rule can be checked; ${noMetricsFix(available.candidateSteps)}`);
+    }
     const where = onCandidate ? `the candidate (${input.candidate})` : `production model ${input.production!.name}:${input.production!.version} (${input.production!.metricsFrom})`;
     const names = (onCandidate ? available.candidate : available.production ?? []).slice().sort();
     const known = names.length > 0 ? `it has ${names.join(', ')}` : 'it has no metrics';
@@ -75,6 +79,15 @@ export function decide(input: VerdictInput, available: { candidate: string[]; pr
     return { promote: true, forced: true, reason: `Forced promotion (${input.forceReason}) overriding: ${reason}`, ...counts };
   }
   return { promote, forced: false, reason, ...counts };
+}
+
+/**
+ * What to do when a run logged no metrics. `steps`: the job's pipeline steps when the job itself was
+ * read (undefined when a step was named already); a pipeline's own run rarely logs anything.
+ */
+export function noMetricsFix(steps: string[] | undefined, input = 'stepName'): string {
+  if (steps && steps.length > 0) return `set '${input}' to the pipeline step that logs them (its steps are ${steps.slice().sort().join(', ')}).`;
+  return 'check that the training code logs its metrics with MLflow (mlflow.log_metric) in this run.';
 }
 
 /** Numbers as people read them in a log: up to 6 significant digits, no float noise. */

@@ -41,6 +41,15 @@ export function modelTags(options: {
   return tags;
 }
 
+/**
+ * The compare step's handoff when it compared the job this step registers from; else undefined. A
+ * verdict on job A must never be stamped on a model from job B (or from a datastore URI).
+ */
+export function compareHandoffFor(jobName: string | undefined, compare: CompareHandoff): CompareHandoff | undefined {
+  if (!jobName || !compare.jobName || compare.jobName.toLowerCase() !== jobName.toLowerCase()) return undefined;
+  return compare;
+}
+
 /** The candidate metrics the compare step read, when it compared this same job; else undefined. */
 export function compareMetricsFor(jobName: string | undefined, compare: CompareHandoff): Record<string, number> | undefined {
   if (!jobName || compare.jobName !== jobName || !compare.candidateMetrics) return undefined;
@@ -55,13 +64,32 @@ export function compareMetricsFor(jobName: string | undefined, compare: CompareH
   }
 }
 
-/** Next version when the container does not say: highest whole-number version + 1 (non-numeric versions do not count). */
-export function nextVersion(existing: readonly string[], containerNext?: string): string {
+/**
+ * The next automatic version: the highest of the container's `nextVersion`, the highest listed
+ * whole-number version + 1 (non-numeric versions do not count), and `after` + 1 (a version found
+ * taken). Trust whichever is higher: a container's nextVersion can lag a version created a moment ago.
+ */
+export function nextVersion(existing: readonly string[], containerNext?: string, after = 0): string {
   const numeric = existing.filter((v) => /^\d+$/.test(v)).map(Number);
   const fromList = numeric.length > 0 ? Math.max(...numeric) + 1 : 1;
   const fromContainer = containerNext && /^\d+$/.test(containerNext) ? Number(containerNext) : 0;
-  // Trust whichever is higher: a container's nextVersion can lag a version created a moment ago.
-  return String(Math.max(fromList, fromContainer));
+  return String(Math.max(fromList, fromContainer, after + 1));
+}
+
+/**
+ * Where model.json and the build tag can go. The agent refuses artifact.upload outside the Build host
+ * type (UploadArtifactCommandNotSupported) and build tags need a build; YAML pipelines, deployment
+ * jobs included, are Build. Without System.HostType (a local run, never an agent) behave as a build.
+ */
+export function buildPublishing(hostType: string | undefined): { publish: boolean; why?: string } {
+  const type = (hostType ?? '').trim();
+  if (type === '' || type.toLowerCase() === 'build') return { publish: true };
+  return {
+    publish: false,
+    why:
+      `Not uploading model.json or adding the build tag: this runs with System.HostType '${type}', and the agent takes artifact uploads and build tags only in build ` +
+      "(YAML) pipelines. Later steps get the version from the 'modelVersion' output and the AzureML.ModelVersion variable.",
+  };
 }
 
 export interface ExistingVersion {

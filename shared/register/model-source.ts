@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { UserError } from '../task/user-error';
+import { MODEL_SOURCE_PROPERTY } from '../compare/production';
 
 /**
  * Where a model's files are: a job output (`azureml://jobs/<job>/outputs/<output>[/paths/<path>]`,
@@ -58,5 +59,6 @@ export function sourceKey(uri: string): string {
   return createHash('sha256').update(uri).digest('hex').slice(0, 40);
 }
 
-export const SOURCE_PROPERTY = 'azdo.modelSource';
+/** Shared with the compare task, which passes over versions registered from the candidate job. */
+export const SOURCE_PROPERTY = MODEL_SOURCE_PROPERTY;
 export const SOURCE_KEY_PROPERTY = 'azdo.modelSourceKey';

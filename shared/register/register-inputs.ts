@@ -72,7 +72,7 @@ export function parseRegisterInputs(read: (name: string) => string | undefined):
   const metricsStep = read('metricsStepName')?.trim();
   const artifactName = (read('artifactName') ?? 'model').trim() || 'model';
   if (!/^[A-Za-z0-9][A-Za-z0-9._ -]{0,127}$/.test(artifactName)) {
-    throw new UserError(`'artifactName' must be a pipeline artifact name (letters, digits, '.', '-', '_', spaces), got '${artifactName}'`);
+    throw new UserError(`'artifactName' must be a build artifact name (letters, digits, '.', '-', '_', spaces), got '${artifactName}'`);
   }
   return {
     connectionId,

@@ -1,14 +1,15 @@
 import type { ModelVersion } from '@azure/arm-machinelearning';
 import type { Workspace } from '../azureml/workspace';
 import type { JobSnapshot } from '../azureml/jobs';
-import { readJobMetrics, requireCompletedJob } from '../azureml/job-metrics';
+import { listStepNames, readJobMetrics, requireCompletedJob } from '../azureml/job-metrics';
+import { noMetricsFix } from '../compare/verdict';
 import { containerNextVersion, getModelVersion, listModelVersions, putModelVersion } from '../azureml/models';
 import { describeError } from '../task/describe-error';
 import { UserError } from '../task/user-error';
 import type { TraceabilityContext } from '../task/traceability';
 import type { RegisterInputs } from './register-inputs';
 import { IMPLICIT_OUTPUTS, SOURCE_KEY_PROPERTY, SOURCE_PROPERTY, sourceKey } from './model-source';
-import { buildModelJson, CompareHandoff, compareMetricsFor, explicitVersionPlan, ModelJson, modelTags, nextVersion, sameUri } from './model-record';
+import { buildModelJson, CompareHandoff, compareHandoffFor, compareMetricsFor, explicitVersionPlan, ModelJson, modelTags, nextVersion, sameUri } from './model-record';
 
 export interface RegisterRuntime {
   traceability: TraceabilityContext;
@@ -37,32 +38,76 @@ export async function registerModel(ws: Workspace, inputs: RegisterInputs, rt: R
     const job = await requireCompletedJob(ws, inputs.jobName, 'a model is registered', signal);
     if (inputs.outputName) requireOutput(job, inputs.outputName);
   }
-  const metrics = await candidateMetrics(ws, inputs, rt);
-  if (rt.compare.promote === 'false') {
-    rt.warn(`The comparison earlier in this job said not to promote (${rt.compare.reason ?? 'no reason given'}); registering anyway because this step ran.`);
+  const compare = compareHandoffFor(inputs.jobName, rt.compare);
+  if (!compare && rt.compare.promote) {
+    rt.log(
+      `The comparison earlier in this job was for Azure ML job '${rt.compare.jobName ?? 'unknown'}', not for ${inputs.jobName ? `job '${inputs.jobName}'` : inputs.source.uri}; its verdict and metrics are not recorded on this model.`,
+    );
   }
+  const metrics = await candidateMetrics(ws, inputs, compare, rt);
+  if (compare?.promote === 'false') {
+    rt.warn(`The comparison earlier in this job said not to promote (${compare.reason ?? 'no reason given'}); registering anyway because this step ran.`);
+  }
+  const run: Registration = { ws, inputs, key: sourceKey(inputs.source.uri), metrics, compare, rt };
 
-  const key = sourceKey(inputs.source.uri);
-  const wanted = { uri: inputs.source.uri, modelType: inputs.modelType };
-  const previous = await findRegistered(ws, inputs.modelName, key, inputs.source.uri, signal);
-  if (previous && (!inputs.version || inputs.version === previous.name)) return reuse(ws, inputs, previous, metrics, rt);
+  const previous = await findRegistered(ws, inputs.modelName, run.key, inputs.source.uri, signal);
+  if (previous && (!inputs.version || inputs.version === previous.name)) return reuse(run, previous);
 
   if (inputs.version) {
     const existing = await getModelVersion(ws, inputs.modelName, inputs.version, signal);
+    const wanted = { uri: inputs.source.uri, modelType: inputs.modelType };
     const plan = explicitVersionPlan(inputs.modelName, inputs.version, existing && { version: inputs.version, modelUri: existing.properties.modelUri, modelType: existing.properties.modelType }, wanted);
-    if (plan === 'reuse') return reuse(ws, inputs, existing!, metrics, rt);
-    return create(ws, inputs, inputs.version, key, metrics, rt);
+    if (plan === 'reuse') return reuse(run, existing!);
+    return create(run, inputs.version);
   }
+  return createNextVersion(run);
+}
 
-  for (let attempt = 1; ; attempt++) {
-    const version = await pickNextVersion(ws, inputs.modelName, signal);
-    try {
-      return await create(ws, inputs, version, key, metrics, rt);
-    } catch (error) {
-      if ((error as { statusCode?: number }).statusCode !== 409 || attempt >= MAX_AUTO_ATTEMPTS) throw error;
-      rt.log(`Version ${version} of ${inputs.modelName} was taken meanwhile (${describeError(error)}); trying the next one.`);
+/** Everything one registration carries from step to step. */
+interface Registration {
+  ws: Workspace;
+  inputs: RegisterInputs;
+  key: string;
+  metrics: Record<string, number>;
+  /** The compare step's handoff, only when it compared this same job. */
+  compare?: CompareHandoff;
+  rt: RegisterRuntime;
+}
+
+/**
+ * The next automatic version. The container's nextVersion can lag, and the spec documents no status
+ * for "this version exists", so a version is read before it is written (a PUT to an existing version
+ * would update its tags, or fail) and, after a failed PUT, read again to tell a lost race from an error.
+ * Each retry takes the highest of the container's nextVersion, the listed versions + 1 and the taken one + 1.
+ */
+async function createNextVersion(run: Registration): Promise<RegisterReport> {
+  const { ws, inputs, rt } = run;
+  const signal = rt.abortSignal;
+  let taken = 0;
+  let version = '';
+  for (let attempt = 1; attempt <= MAX_AUTO_ATTEMPTS; attempt++) {
+    version = await pickNextVersion(ws, inputs.modelName, { list: attempt > 1, after: taken }, signal);
+    const existing = await getModelVersion(ws, inputs.modelName, version, signal);
+    if (!existing) {
+      try {
+        return await create(run, version);
+      } catch (error) {
+        // A failed read here must not hide why the PUT failed.
+        const now = await getModelVersion(ws, inputs.modelName, version, signal).catch(() => undefined);
+        if (!now) throw error;
+        if (sameUri(now.properties.modelUri, inputs.source.uri)) return reuse(run, now);
+        rt.log(`Version ${version} of ${inputs.modelName} was taken by another registration meanwhile (${describeError(error)}); trying the next one.`);
+      }
+    } else {
+      // Same source: a concurrent run of this same registration got there first.
+      if (sameUri(existing.properties.modelUri, inputs.source.uri)) return reuse(run, existing);
+      rt.log(`Version ${version} of ${inputs.modelName} already exists (from ${existing.properties.modelUri ?? 'another source'}), although the model reported it as the next one; trying the next one.`);
     }
+    taken = Math.max(taken, /^\d+$/.test(version) ? Number(version) : 0);
   }
+  throw new UserError(
+    `No free version of model ${inputs.modelName} after ${MAX_AUTO_ATTEMPTS} attempts (last tried ${version}): other registrations keep taking them; re-run the step, or set 'version' explicitly.`,
+  );
 }
 
 function requireOutput(job: JobSnapshot, outputName: string): void {
@@ -75,38 +120,57 @@ function requireOutput(job: JobSnapshot, outputName: string): void {
   }
 }
 
-/** Metrics for the metric.* tags: the compare step's (same job) when it ran, else the job's (or a step's) MLflow run. */
-async function candidateMetrics(ws: Workspace, inputs: RegisterInputs, rt: RegisterRuntime): Promise<Record<string, number>> {
-  const fromCompare = inputs.metricsStepName ? undefined : compareMetricsFor(inputs.jobName, rt.compare);
-  if (fromCompare) return fromCompare;
+/**
+ * Metrics for the metric.* tags: the compare step's (same job) when it ran, else the job's (or a
+ * step's) MLflow run. None at all is worth a warning: a later compare against this version would
+ * find nothing to compare, and a pipeline's own run (read without metricsStepName) rarely logs any.
+ */
+async function candidateMetrics(ws: Workspace, inputs: RegisterInputs, compare: CompareHandoff | undefined, rt: RegisterRuntime): Promise<Record<string, number>> {
   if (!inputs.jobName) return {};
-  const read = await readJobMetrics(ws, inputs.jobName, inputs.metricsStepName, rt.abortSignal);
-  return read.metrics;
+  const fromCompare = inputs.metricsStepName ? undefined : compareMetricsFor(inputs.jobName, compare ?? {});
+  const metrics = fromCompare ?? (await readJobMetrics(ws, inputs.jobName, inputs.metricsStepName, rt.abortSignal)).metrics;
+  if (Object.keys(metrics).length === 0) {
+    const steps = inputs.metricsStepName ? undefined : await listStepNames(ws, inputs.jobName, rt.abortSignal);
+    const run = inputs.metricsStepName ? `Step '${inputs.metricsStepName}' of Azure ML job '${inputs.jobName}'` : `Azure ML job '${inputs.jobName}'`;
+    rt.warn(
+      `${run} logged no MLflow metrics, so the model gets no metric.* tags and a later AzureMLCompareModels@1 against it finds none; ${noMetricsFix(steps, 'metricsStepName')}`,
+    );
+  }
+  return metrics;
 }
 
-/** A version this task registered from the same source earlier: found by its immutable source-key property, then checked. */
+/**
+ * A version this task registered from the same source earlier: found by its immutable source-key
+ * property, then checked. Archived versions count too (the list shows active ones only by default):
+ * a re-run must not register a second version because someone archived the first.
+ */
 async function findRegistered(ws: Workspace, name: string, key: string, uri: string, signal?: AbortSignal): Promise<ModelVersion | undefined> {
-  const candidates = await listModelVersions(ws, name, { properties: `${SOURCE_KEY_PROPERTY}=${key}` }, signal, 20);
+  const candidates = await listModelVersions(ws, name, { properties: `${SOURCE_KEY_PROPERTY}=${key}`, listViewType: 'All' }, signal, 20);
   return candidates.find((v) => sameUri(v.properties.modelUri, uri));
 }
 
-async function pickNextVersion(ws: Workspace, name: string, signal?: AbortSignal): Promise<string> {
+/**
+ * The container's nextVersion; with `list` (a retry), or when the container reports none (older
+ * api-versions), also every version including archived ones, whose numbers are taken too.
+ */
+async function pickNextVersion(ws: Workspace, name: string, options: { list: boolean; after: number }, signal?: AbortSignal): Promise<string> {
   const container = await containerNextVersion(ws, name, signal);
-  if (!container.exists) return '1';
-  if (container.nextVersion && /^\d+$/.test(container.nextVersion)) return container.nextVersion;
-  // Older api-versions leave nextVersion empty: count ourselves.
-  const versions = await listModelVersions(ws, name, {}, signal);
-  return nextVersion(versions.map((v) => v.name ?? ''));
+  if (!container.exists && options.after === 0) return '1';
+  const reported = container.nextVersion && /^\d+$/.test(container.nextVersion) ? container.nextVersion : undefined;
+  if (reported && !options.list) return nextVersion([], reported, options.after);
+  const versions = container.exists ? await listModelVersions(ws, name, { listViewType: 'All' }, signal) : [];
+  return nextVersion(versions.map((v) => v.name ?? ''), reported, options.after);
 }
 
-async function create(ws: Workspace, inputs: RegisterInputs, version: string, key: string, metrics: Record<string, number>, rt: RegisterRuntime): Promise<RegisterReport> {
+async function create(run: Registration, version: string): Promise<RegisterReport> {
+  const { ws, inputs, key, metrics, rt } = run;
   const body: ModelVersion = {
     properties: {
       modelType: inputs.modelType,
       modelUri: inputs.source.uri,
       ...(inputs.jobName ? { jobName: inputs.jobName } : {}),
       description: inputs.description,
-      tags: modelTags({ traceability: rt.traceability, metrics, compare: rt.compare, userTags: inputs.tags }),
+      tags: modelTags({ traceability: rt.traceability, metrics, compare: run.compare, userTags: inputs.tags }),
       // Properties are immutable once the version exists: the idempotency key cannot be edited away.
       properties: { [SOURCE_PROPERTY]: inputs.source.uri, [SOURCE_KEY_PROPERTY]: key },
       isAnonymous: false,
@@ -118,8 +182,12 @@ async function create(ws: Workspace, inputs: RegisterInputs, version: string, ke
   return { modelJson, reused: false, message: `Registered model ${modelJson.name} version ${modelJson.version} from ${inputs.source.uri}.` };
 }
 
-function reuse(ws: Workspace, inputs: RegisterInputs, existing: ModelVersion, metrics: Record<string, number>, rt: RegisterRuntime): RegisterReport {
+function reuse(run: Registration, existing: ModelVersion): RegisterReport {
+  const { ws, inputs, metrics, rt } = run;
   const version = existing.name ?? inputs.version ?? '';
+  if (existing.properties.isArchived) {
+    rt.warn(`Model ${inputs.modelName} version ${version} is archived; it is reused rather than registered again. Restore it in Azure ML studio if it should be listed and deployed.`);
+  }
   const by = existing.properties.tags?.['azdo.buildId'];
   const modelJson = json(ws, inputs, existing, version, metrics, rt, true);
   return {

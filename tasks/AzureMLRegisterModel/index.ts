@@ -8,6 +8,7 @@ import { writeTaskFile } from '../../shared/task/task-files';
 import { COMPARE_VARIABLES } from '../../shared/compare/handoff';
 import { parseRegisterInputs } from '../../shared/register/register-inputs';
 import { registerModel } from '../../shared/register/register-model';
+import { buildPublishing } from '../../shared/register/model-record';
 
 /** The build tag a release pipeline's `resources.pipelines` trigger can filter on. */
 const BUILD_TAG = 'model-registered';
@@ -39,11 +40,14 @@ void runTask(async ({ signal }) => {
   tl.setVariable('AzureML.ModelName', m.name);
   tl.setVariable('AzureML.ModelVersion', m.version);
   tl.setVariable('AzureML.ModelId', m.id);
-  tl.uploadArtifact('model', writeTaskFile('model.json', `${JSON.stringify(m, null, 2)}\n`), inputs.artifactName);
-  if ((tl.getVariable('System.HostType') ?? '').toLowerCase() === 'release') {
-    console.log(`Not tagging: build tags exist only in build pipelines ('${BUILD_TAG}' is for the build's release trigger).`);
-  } else {
+  const publishing = buildPublishing(tl.getVariable('System.HostType'));
+  if (publishing.publish) {
+    // The container folder is the artifact's data (#/<containerId>/<folder>): a fixed folder would make
+    // two register steps' artifacts share one folder, and the last model.json would win for both.
+    tl.uploadArtifact(inputs.artifactName, writeTaskFile('model.json', `${JSON.stringify(m, null, 2)}\n`), inputs.artifactName);
     tl.addBuildTag(BUILD_TAG);
+  } else {
+    console.log(publishing.why);
   }
   tl.setResult(tl.TaskResult.Succeeded, report.message);
 });

@@ -37,6 +37,31 @@ describe('emulator: models, online endpoints, MLflow metrics', () => {
     assert.equal(emulator.models.get('credit', '1')?.properties.modelUri, 'azureml://jobs/j1/outputs/model');
   });
 
+  it('hides archived versions unless listViewType asks, and plays a stale or missing nextVersion and a lost race', async () => {
+    emulator.models.seed('arch', '1', { jobName: 'a' });
+    emulator.models.seed('arch', '2', { jobName: 'b', archived: true });
+    const names = async (listViewType?: 'ActiveOnly' | 'ArchivedOnly' | 'All') => {
+      const out: string[] = [];
+      for await (const v of client.modelVersions.list(rg(), ws(), 'arch', listViewType ? { listViewType } : {})) out.push(v.name!);
+      return out;
+    };
+    assert.deepEqual([await names(), await names('All'), await names('ArchivedOnly')], [['1'], ['2', '1'], ['2']]);
+    const next = async () => (await client.modelContainers.get(rg(), ws(), 'arch')).properties.nextVersion;
+    assert.equal(await next(), '3');
+    emulator.models.reportNextVersion('arch', '2');
+    assert.equal(await next(), '2');
+    emulator.models.reportNextVersion('arch', null);
+    assert.equal(await next(), undefined);
+    emulator.models.reportNextVersion('arch', undefined);
+    assert.equal(await next(), '3');
+    emulator.models.createBeforeNextPut('arch', '3', { jobName: 'rival' });
+    await assert.rejects(
+      client.modelVersions.createOrUpdate(rg(), ws(), 'arch', '3', { properties: { modelType: 'mlflow_model', modelUri: 'azureml://jobs/mine/outputs/model', jobName: 'mine' } }),
+      (e: { statusCode?: number }) => e.statusCode === 409,
+    );
+    assert.equal(emulator.models.get('arch', '3')?.properties.jobName, 'rival');
+  });
+
   it('lists versions newest first, filters by tags and properties, honours $top, and reports the next version', async () => {
     emulator.models.seed('churn', '1', { jobName: 'a', tags: { stage: 'production' } });
     emulator.models.seed('churn', '2', { jobName: 'b', properties: { src: 'x' } });

@@ -110,6 +110,42 @@ describe('AzureMLCompareModels@1 (task process)', function () {
     assert.equal(mlflowCalls(before), 2);
   });
 
+  it('a re-run after registering the candidate does not take the candidate\'s own version as production (latest, tag)', async () => {
+    emulator.models.seed('rerun', '1', { jobName: 'old-1', tags: { 'metric.accuracy': '0.9', stage: 'production' } });
+    // The first attempt of this stage registered cand-1 as version 2 (jobName) and as 3 (source property only).
+    emulator.models.seed('rerun', '2', { jobName: 'cand-1', tags: { 'metric.accuracy': '0.95' } });
+    emulator.models.seed('rerun', '3', { modelUri: 'azureml://jobs/cand-1/outputs/model/paths/m', properties: { 'azdo.modelSource': 'azureml://jobs/cand-1/outputs/model/paths/m' }, tags: { 'metric.accuracy': '0.95', stage: 'production' } });
+    const sources: Array<Record<string, string>> = [{ productionSource: 'latest' }, { productionSource: 'tag', productionTag: 'stage=production' }];
+    for (const source of sources) {
+      const r = await run({ ...source, modelName: 'rerun', rules: 'accuracy >= production + 0.01' });
+      assert.equal(r.result?.result, 'Succeeded', r.stdout);
+      assert.equal(r.outputs.productionModel, 'rerun:1', source.productionSource);
+      assert.equal(r.outputs.promote, 'true', r.outputs.reason);
+      assert.ok(r.lines.includes('Not production: rerun:3 was registered from the candidate job cand-1 itself (this stage ran before); looking at the version before it.'), r.stdout);
+    }
+  });
+
+  it('takes each production metric from its tag, else from the source job\'s run, and says where each came from', async () => {
+    emulator.jobs.seed('mixed-train', { phases: [], outcome: 'Completed', metrics: { accuracy: 0.5, rmse: 0.45 } });
+    emulator.models.seed('mixed', '1', { jobName: 'mixed-train', tags: { 'metric.accuracy': '0.9' } });
+    const r = await run({ productionSource: 'latest', modelName: 'mixed', rules: 'accuracy >= production\nrmse <= production' });
+    assert.equal(r.result?.result, 'Succeeded', r.stdout);
+    assert.equal(r.outputs.promote, 'true', r.outputs.reason);
+    const md = r.summaries[0];
+    assert.ok(md.includes('metrics from its metric.* tags, and the MLflow run of its source job mixed-train for rmse'), md);
+    assert.ok(md.includes('| accuracy | 0.95 | 0.9 |'), 'the tag wins over the run for a metric that has both');
+    assert.ok(md.includes('| rmse | 0.4 | 0.45 |'), md);
+  });
+
+  it('says so when the busiest deployment was a tie', async () => {
+    emulator.endpoints.seed({ name: 'credit-tie', traffic: { green: 50, blue: 50 }, deployments: [{ name: 'blue', model: { name: 'credit', version: '3' } }, { name: 'green', model: { name: 'credit', version: '2' } }] });
+    const r = await run({ productionEndpoint: 'credit-tie' });
+    assert.equal(r.outputs.productionModel, 'credit:3', r.stdout);
+    const how = "served by deployment blue (50% of endpoint credit-tie's traffic; a tie with green, broken by taking the first name alphabetically)";
+    assert.ok(r.summaries[0].includes(how), r.summaries[0]);
+    assert.ok(r.lines.some((l) => l.startsWith('Production: credit:3, ') && l.includes(how)), r.stdout);
+  });
+
   it('promotes with that reason when no version carries the production tag', async () => {
     const r = await run({ productionSource: 'tag', modelName: 'credit', productionTag: 'stage=production', rules: 'accuracy >= production\nauc >= 0.75' });
     assert.equal(r.result?.result, 'Succeeded', r.stdout);
@@ -145,6 +181,13 @@ describe('AzureMLCompareModels@1 (task process)', function () {
     it('an unknown job', () =>
       failsWith({ jobName: 'no-such-job' }, "Azure ML job 'no-such-job' was not found in workspace 'mlw-emulator'; check the 'jobName' input (it is the job's name, not its display name).", { azureCalls: true }));
 
+    it('an unknown metric fails on a first release too (no production model)', () =>
+      failsWith(
+        { productionSource: 'none', rules: 'acuracy >= production' },
+        "'rules' line 1 'acuracy >= production': metric 'acuracy' is missing on the candidate (job cand-1, step train); it has accuracy, auc, rmse. Fix the metric name, or end the rule with 'if present' to skip it when missing.",
+        { azureCalls: true },
+      ));
+
     it('a job that has not completed', () => {
       emulator.jobs.seed('still-running', { phases: [{ status: 'Running', seconds: 3600 }], outcome: 'hang' });
       return failsWith(
@@ -153,6 +196,13 @@ describe('AzureMLCompareModels@1 (task process)', function () {
         { azureCalls: true },
       );
     });
+
+    it('a pipeline job read without stepName: its run logged no metrics, so the error names the steps', () =>
+      failsWith(
+        { stepName: '' },
+        "'rules' line 1 'accuracy >= production + 0.01': the candidate (job cand-1) logged no metrics to MLflow, so no rule can be checked; set 'stepName' to the pipeline step that logs them (its steps are prep, train).",
+        { azureCalls: true },
+      ));
 
     it('a step the pipeline does not have', () =>
       failsWith({ stepName: 'trian' }, "'stepName' is 'trian', but Azure ML job 'cand-1' has no step of that name; its steps are prep, train.", { azureCalls: true }));

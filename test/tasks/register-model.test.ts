@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import { startEmulator, Emulator, TaskConnection } from '../../emulator';
 import { runTask, assertNoSecretLeak, TaskRunResult } from '../harness/task-runner';
 import { saveTraffic } from '../harness/traffic';
+import { SOURCE_KEY_PROPERTY, SOURCE_PROPERTY, sourceKey } from '../../shared/register/model-source';
 
 /**
  * AzureMLRegisterModel@1 run as the agent runs it, against the emulator over HTTPS with the real SDK:
@@ -19,6 +20,7 @@ describe('AzureMLRegisterModel@1 (task process)', function () {
     'Build.SourceBranch': 'refs/heads/main',
     'System.CollectionUri': 'https://dev.azure.com/contoso/',
     'System.TeamProject': 'ml',
+    'System.HostType': 'build',
   };
 
   before(async () => {
@@ -26,6 +28,12 @@ describe('AzureMLRegisterModel@1 (task process)', function () {
     spn = emulator.connection({ scheme: 'spnKey' });
     emulator.jobs.seed('train-1', { phases: [], outcome: 'Completed', metrics: { accuracy: 0.94, rmse: 0.38 } }, { jobType: 'Command', outputs: { model: 'mlflow_model', report: 'uri_folder' } });
     emulator.jobs.seed('train-2', { phases: [], outcome: 'Completed', metrics: { accuracy: 0.95 } }, { jobType: 'Command', outputs: { model: 'mlflow_model' } });
+    // A pipeline whose own run logs nothing: its train step does.
+    emulator.jobs.seed(
+      'pipe-1',
+      { phases: [], outcome: 'Completed', children: [{ name: 'pipe-1-prep', displayName: 'prep', phases: [], outcome: 'Completed' }, { name: 'pipe-1-train', displayName: 'train', phases: [], outcome: 'Completed', metrics: { accuracy: 0.9 } }] },
+      { jobType: 'Pipeline', outputs: { model: 'mlflow_model' } },
+    );
   });
   after(async () => {
     saveTraffic(emulator.traffic(), 'register-model');
@@ -65,6 +73,7 @@ describe('AzureMLRegisterModel@1 (task process)', function () {
     assert.equal(r.variables['AzureML.ModelId']?.value, 'azureml:credit:1');
     assert.deepEqual(r.buildTags, ['model-registered']);
     assert.equal(r.artifacts[0].artifactName, 'model');
+    assert.equal(r.artifacts[0].containerFolder, 'model');
     const m = modelJson(r);
     assert.deepEqual(
       { name: m.name, version: m.version, id: m.id, jobName: m.jobName, buildId: m.buildId, metrics: m.metrics, reused: m.reused, modelUri: m.modelUri },
@@ -120,6 +129,111 @@ describe('AzureMLRegisterModel@1 (task process)', function () {
     const v = emulator.models.get('credit-onnx', '10')!;
     assert.equal(v.properties.modelUri, 'azureml://jobs/train-1/outputs/report/paths/onnx');
     assert.equal(v.properties.modelType, 'custom_model');
+  });
+
+  it('two register steps with different artifact names upload model.json to different folders', async () => {
+    const a = await run({ artifactName: 'model-a' });
+    const b = await run({ jobName: 'train-2', modelName: 'credit-b', artifactName: 'model-b' });
+    assert.deepEqual(
+      [a, b].map((r) => [r.result?.result, r.artifacts[0].artifactName, r.artifacts[0].containerFolder]),
+      [
+        ['Succeeded', 'model-a', 'model-a'],
+        ['Succeeded', 'model-b', 'model-b'],
+      ],
+    );
+    assert.equal(modelJson(b).name, 'credit-b');
+  });
+
+  it("records a compare verdict only on the job it compared: not another job's model, not a datastore URI", async () => {
+    const otherJob = {
+      'AzureML.Compare.JobName': 'train-2',
+      'AzureML.Compare.Promote': 'false',
+      'AzureML.Compare.Reason': 'The candidate fails 1 of 1 rule.',
+      'AzureML.Compare.ProductionModel': 'credit:1',
+      'AzureML.Compare.CandidateMetrics': '{"accuracy":0.5}',
+    };
+    const fromJob = await run({ modelName: 'credit-c' }, otherJob);
+    const fromUri = await run({ modelSource: 'uri', modelUri: 'azureml://datastores/workspaceblobstore/paths/models/m1', modelName: 'credit-c' }, otherJob);
+    for (const r of [fromJob, fromUri]) {
+      assert.equal(r.result?.result, 'Succeeded', r.stdout);
+      assert.deepEqual(r.issues, [], 'no "said not to promote" warning for a verdict on another job');
+    }
+    assert.ok(fromJob.lines.includes("The comparison earlier in this job was for Azure ML job 'train-2', not for job 'train-1'; its verdict and metrics are not recorded on this model."), fromJob.stdout);
+    for (const version of ['1', '2']) {
+      const tags = emulator.models.get('credit-c', version)!.properties.tags as Record<string, string>;
+      assert.deepEqual(Object.keys(tags).filter((k) => k.startsWith('compare.')), [], `version ${version}`);
+    }
+    assert.equal((emulator.models.get('credit-c', '1')!.properties.tags as Record<string, string>)['metric.accuracy'], '0.94', "train-1's own metrics, not the other job's");
+  });
+
+  it('outside a build (classic release, deployment group) registers but neither uploads model.json nor tags the build', async () => {
+    for (const hostType of ['release', 'deployment']) {
+      const r = await run({ modelName: 'credit-rel' }, { 'System.HostType': hostType });
+      assert.equal(r.result?.result, 'Succeeded', r.stdout);
+      assert.equal(r.outputs.modelVersion, '1');
+      assert.deepEqual([r.artifacts, r.buildTags], [[], []]);
+      assert.ok(r.lines.some((l) => l.startsWith(`Not uploading model.json or adding the build tag: this runs with System.HostType '${hostType}'`)), r.stdout);
+    }
+  });
+
+  it('warns when the job logged no metrics, naming the pipeline steps for metricsStepName', async () => {
+    const r = await run({ jobName: 'pipe-1', modelName: 'credit-p' });
+    assert.equal(r.result?.result, 'Succeeded', r.stdout);
+    assert.deepEqual(
+      r.issues.map((i) => [i.type, i.message]),
+      [['warning', "Azure ML job 'pipe-1' logged no MLflow metrics, so the model gets no metric.* tags and a later AzureMLCompareModels@1 against it finds none; set 'metricsStepName' to the pipeline step that logs them (its steps are prep, train)."]],
+    );
+    const step = await run({ jobName: 'pipe-1', modelName: 'credit-p2', metricsStepName: 'train' });
+    assert.deepEqual(step.issues, []);
+    assert.equal((emulator.models.get('credit-p2', '1')!.properties.tags as Record<string, string>)['metric.accuracy'], '0.9');
+  });
+
+  it('finds an archived earlier registration of the same output and reuses it', async () => {
+    const uri = 'azureml://jobs/train-1/outputs/model';
+    emulator.models.seed('credit-arch', '1', { jobName: 'train-1', modelUri: uri, properties: { [SOURCE_PROPERTY]: uri, [SOURCE_KEY_PROPERTY]: sourceKey(uri) }, archived: true });
+    const r = await run({ modelName: 'credit-arch' });
+    assert.equal(r.result?.result, 'Succeeded', r.stdout);
+    assert.equal(r.outputs.modelVersion, '1');
+    assert.equal(modelJson(r).reused, true);
+    assert.ok(r.issues.some((i) => i.type === 'warning' && /^Model credit-arch version 1 is archived; it is reused rather than registered again\./.test(i.message)), r.stdout);
+    assert.equal(emulator.models.list('credit-arch').length, 1, 'no second version');
+  });
+
+  describe('automatic versions when the container does not tell the truth', () => {
+    const taken = (r: TaskRunResult) => r.lines.filter((l) => / of credit-v\d was taken | already exists \(from /.test(l));
+
+    it('no nextVersion (older api-versions): counts every version, archived ones included', async () => {
+      emulator.models.seed('credit-v1', '1', { jobName: 'other-1' });
+      emulator.models.seed('credit-v1', '2', { jobName: 'other-2', archived: true });
+      emulator.models.reportNextVersion('credit-v1', null);
+      const r = await run({ modelName: 'credit-v1' });
+      assert.equal(r.result?.result, 'Succeeded', r.stdout);
+      assert.equal(r.outputs.modelVersion, '3');
+      assert.deepEqual(taken(r), [], 'the first pick was free');
+    });
+
+    it('a stale nextVersion: the version is read before it is written, and the next one is taken', async () => {
+      emulator.models.seed('credit-v2', '1', { jobName: 'other-1' });
+      emulator.models.seed('credit-v2', '2', { jobName: 'other-2' });
+      emulator.models.reportNextVersion('credit-v2', '2');
+      const r = await run({ modelName: 'credit-v2' });
+      assert.equal(r.result?.result, 'Succeeded', r.stdout);
+      assert.equal(r.outputs.modelVersion, '3');
+      assert.deepEqual(taken(r), ['Version 2 of credit-v2 already exists (from azureml://jobs/other-2/outputs/model), although the model reported it as the next one; trying the next one.']);
+      assert.equal(emulator.models.get('credit-v2', '2')!.properties.jobName, 'other-2', 'the existing version was not touched');
+      assert.equal(emulator.requests().filter((q) => q.method === 'PUT' && q.path.endsWith('/models/credit-v2/versions/2')).length, 0, 'no PUT to a version that exists');
+    });
+
+    it('a version taken between the read and the write: the PUT fails, a read shows why, the next one is taken', async () => {
+      emulator.models.seed('credit-v3', '1', { jobName: 'other-1' });
+      emulator.models.createBeforeNextPut('credit-v3', '2', { jobName: 'rival' });
+      const r = await run({ modelName: 'credit-v3' });
+      assert.equal(r.result?.result, 'Succeeded', r.stdout);
+      assert.equal(r.outputs.modelVersion, '3');
+      assert.equal(taken(r).length, 1, r.stdout);
+      assert.match(taken(r)[0], /^Version 2 of credit-v3 was taken by another registration meanwhile \(.+\); trying the next one\.$/);
+      assert.equal(emulator.models.get('credit-v3', '2')!.properties.jobName, 'rival');
+    });
   });
 
   describe('bad input: one clear line, no version created', () => {

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { evaluateRules, parseRules, threshold } from '../../shared/compare/rules';
 import { decide } from '../../shared/compare/verdict';
 import { compareSummaryMarkdown } from '../../shared/compare/summary';
-import { busiestDeployment, metricsFromTags, parseModelReference, parseTagFilter } from '../../shared/compare/production';
+import { busiestDeployment, describeBusiest, describeMetricsSource, isFromJob, mergeProductionMetrics, metricsFromTags, parseModelReference, parseTagFilter } from '../../shared/compare/production';
 import { parseCompareInputs } from '../../shared/compare/compare-inputs';
 
 describe('promotion rules: parsing', () => {
@@ -73,6 +73,21 @@ describe('promotion rules: evaluation', () => {
     const outcomes = evaluateRules(parseRules('accuracy >= production\nauc >= 0.75'), { candidate: { accuracy: 0.5, auc: 0.8 }, production: undefined });
     assert.deepEqual(outcomes.map((o) => o.status), ['skipped', 'pass']);
   });
+
+  it('without a production model a metric the candidate lacks is still missing (a typo must not pass)', () => {
+    const outcomes = evaluateRules(parseRules('acuracy >= production\nf1 >= production if present'), { candidate: { accuracy: 0.9 }, production: undefined });
+    assert.deepEqual(
+      outcomes.map((o) => [o.status, o.note]),
+      [
+        ['missing', "'acuracy' is missing on the candidate"],
+        ['skipped', "'f1' is missing on the candidate"],
+      ],
+    );
+    assert.throws(
+      () => decide({ outcomes, noProductionWhy: "'productionSource' is none", force: false, candidate: 'job j1' }, { candidate: ['accuracy'] }),
+      /^UserError: 'rules' line 1 'acuracy >= production': metric 'acuracy' is missing on the candidate \(job j1\); it has accuracy\./,
+    );
+  });
 });
 
 describe('promotion verdict and summary', () => {
@@ -124,12 +139,63 @@ describe('promotion verdict and summary', () => {
   });
 });
 
+describe('a candidate that logged no metrics', () => {
+  const outcomes = evaluateRules(parseRules('accuracy >= production'), { candidate: {}, production: { accuracy: 0.8 } });
+  const production = { name: 'credit', version: '3', how: 'h', metricsFrom: 'its metric.* tags' };
+
+  it('a pipeline job: says the run logged none and names the steps to choose from', () => {
+    assert.throws(
+      () => decide({ outcomes, production, force: false, candidate: 'job p1' }, { candidate: [], production: ['accuracy'], candidateSteps: ['train', 'prep'] }),
+      (e: Error) =>
+        e.name === 'UserError' &&
+        e.message ===
+          "'rules' line 1 'accuracy >= production': the candidate (job p1) logged no metrics to MLflow, so no rule can be checked; set 'stepName' to the pipeline step that logs them (its steps are prep, train).",
+    );
+  });
+
+  it('a step or a single job: says to log them with MLflow', () => {
+    assert.throws(
+      () => decide({ outcomes, production, force: false, candidate: 'job p1, step train' }, { candidate: [], production: ['accuracy'] }),
+      (e: Error) =>
+        e.message ===
+        "'rules' line 1 'accuracy >= production': the candidate (job p1, step train) logged no metrics to MLflow, so no rule can be checked; check that the training code logs its metrics with MLflow (mlflow.log_metric) in this run.",
+    );
+  });
+});
+
 describe('production model helpers', () => {
   it('picks the deployment with the most traffic, ties by name, none when all are zero', () => {
-    assert.deepEqual(busiestDeployment({ green: 10, blue: 90 }), { name: 'blue', percent: 90 });
-    assert.deepEqual(busiestDeployment({ green: 50, blue: 50 }), { name: 'blue', percent: 50 });
+    assert.deepEqual(busiestDeployment({ green: 10, blue: 90 }), { name: 'blue', percent: 90, tiedWith: [] });
+    assert.deepEqual(busiestDeployment({ green: 50, blue: 50 }), { name: 'blue', percent: 50, tiedWith: ['green'] });
+    assert.deepEqual(busiestDeployment({ red: 20, green: 40, blue: 40 }), { name: 'blue', percent: 40, tiedWith: ['green'] });
     assert.equal(busiestDeployment({ blue: 0 }), undefined);
     assert.equal(busiestDeployment(undefined), undefined);
+  });
+
+  it('says when the busiest deployment was a tie', () => {
+    assert.equal(describeBusiest('credit-prod', { name: 'blue', percent: 90, tiedWith: [] }), "served by deployment blue (90% of endpoint credit-prod's traffic)");
+    assert.equal(
+      describeBusiest('credit-prod', { name: 'blue', percent: 50, tiedWith: ['green'] }),
+      "served by deployment blue (50% of endpoint credit-prod's traffic; a tie with green, broken by taking the first name alphabetically)",
+    );
+  });
+
+  it('recognises a version registered from the candidate job, by jobName or by its source property', () => {
+    assert.equal(isFromJob({ jobName: 'Cand-1' }, 'cand-1'), true);
+    assert.equal(isFromJob({ jobName: null, properties: { 'azdo.modelSource': 'azureml://jobs/cand-1/outputs/model/paths/m' } }, 'cand-1'), true);
+    assert.equal(isFromJob({ jobName: 'old-3', properties: { 'azdo.modelSource': 'azureml://jobs/old-3/outputs/model' } }, 'cand-1'), false);
+    assert.equal(isFromJob({ properties: { 'azdo.modelSource': 'azureml://datastores/ws/paths/cand-1/outputs/x' } }, 'cand-1'), false);
+  });
+
+  it('production metrics per metric: the tag first, the source run for the rest, and says which came from where', () => {
+    const merged = mergeProductionMetrics({ accuracy: 0.9 }, { accuracy: 0.5, rmse: 0.45, loss: 1 });
+    assert.deepEqual(merged, { metrics: { accuracy: 0.9, rmse: 0.45, loss: 1 }, fromRun: ['loss', 'rmse'] });
+    assert.equal(describeMetricsSource({ accuracy: 0.9 }, merged.fromRun, 'train-1', ['accuracy', 'rmse']), 'its metric.* tags, and the MLflow run of its source job train-1 for rmse');
+    assert.equal(describeMetricsSource({ accuracy: 0.9 }, [], 'train-1', ['accuracy']), 'its metric.* tags');
+    assert.equal(describeMetricsSource({}, ['accuracy'], 'train-1', ['accuracy']), 'the MLflow run of its source job train-1');
+    assert.equal(describeMetricsSource({}, [], 'train-1', ['accuracy']), 'nowhere: it has no metric.* tags and the MLflow run of its source job train-1 has none');
+    assert.equal(describeMetricsSource({}, [], undefined, []), 'not read: no rule compares with production');
+    assert.deepEqual(mergeProductionMetrics({ accuracy: 0.9 }, undefined), { metrics: { accuracy: 0.9 }, fromRun: [] });
   });
 
   it('reads model references in ARM id and azureml: short form, not registry URIs', () => {

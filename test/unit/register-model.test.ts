@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { jobOutputUri, parseModelUri, parsePathInOutput, sourceKey } from '../../shared/register/model-source';
-import { buildModelJson, compareMetricsFor, explicitVersionPlan, modelTags, nextVersion } from '../../shared/register/model-record';
+import { buildModelJson, buildPublishing, compareHandoffFor, compareMetricsFor, explicitVersionPlan, modelTags, nextVersion } from '../../shared/register/model-record';
 import { parseRegisterInputs, parseTagLines } from '../../shared/register/register-inputs';
 
 describe('model source URIs', () => {
@@ -29,6 +29,29 @@ describe('model versions, tags and model.json', () => {
     assert.equal(nextVersion([]), '1');
     assert.equal(nextVersion(['1', '2', '10', 'beta']), '11');
     assert.equal(nextVersion(['1'], '5'), '5');
+    // After finding version 5 taken, never below 6, whatever a lagging container or list says.
+    assert.equal(nextVersion([], '5', 5), '6');
+    assert.equal(nextVersion(['1', '7'], '5', 5), '8');
+  });
+
+  it("the compare handoff applies only to the job it compared (never a datastore URI's model)", () => {
+    const handoff = { jobName: 'train-2', promote: 'false', reason: 'worse' };
+    assert.equal(compareHandoffFor('train-2', handoff), handoff);
+    assert.equal(compareHandoffFor('TRAIN-2', handoff), handoff, 'Azure ML job names are case-insensitive');
+    assert.equal(compareHandoffFor('train-1', handoff), undefined);
+    assert.equal(compareHandoffFor(undefined, handoff), undefined);
+    assert.equal(compareHandoffFor('train-2', { promote: 'true' }), undefined);
+  });
+
+  it('model.json and the build tag only where the agent allows them: the Build host type', () => {
+    assert.deepEqual(buildPublishing('build'), { publish: true });
+    assert.deepEqual(buildPublishing('Build'), { publish: true });
+    assert.deepEqual(buildPublishing(undefined), { publish: true });
+    for (const hostType of ['release', 'deployment']) {
+      const plan = buildPublishing(hostType);
+      assert.equal(plan.publish, false);
+      assert.match(plan.why!, new RegExp(`System.HostType '${hostType}'`));
+    }
   });
 
   it('an explicit version: create, reuse the same source, refuse other content', () => {
