@@ -1,7 +1,7 @@
 import type { Workspace } from './workspace';
 
 /** Asset kinds whose versions the publish task reads and writes. */
-export type AssetKind = 'components' | 'environments' | 'data' | 'codes';
+export type AssetKind = 'components' | 'environments' | 'data' | 'codes' | 'models';
 
 export interface AssetVersion {
   id: string;
@@ -22,6 +22,8 @@ function operations(ws: Workspace, kind: AssetKind) {
       return ws.client.dataVersions;
     case 'codes':
       return ws.client.codeVersions;
+    case 'models':
+      return ws.client.modelVersions;
   }
 }
 

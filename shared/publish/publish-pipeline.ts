@@ -77,7 +77,11 @@ export function preparePublish(inputs: PublishInputs, rt: Pick<PublishRuntime, '
   const displayName = inputs.displayName ?? (trace.buildNumber ? `${baseName} (build ${trace.buildNumber})` : baseName);
   const link = trace.runUrl ? `Submitted by Azure Pipelines: ${trace.runUrl}` : undefined;
   const description = [definition.description, link].filter(Boolean).join('\n\n') || undefined;
-  const defaultCompute = inputs.defaultCompute ?? definition.settings.defaultCompute ?? definition.compute;
+  if (inputs.defaultCompute) {
+    // The override replaces both of the YAML's pipeline-level computes (a stale `compute:` must not be checked or sent).
+    definition = { ...definition, compute: inputs.defaultCompute, settings: { ...definition.settings, defaultCompute: inputs.defaultCompute } };
+  }
+  const defaultCompute = definition.settings.defaultCompute ?? definition.compute;
   for (const step of Object.values(definition.steps)) {
     if (!step.compute && !defaultCompute) {
       throw new UserError(`Step '${step.name}' in ${definition.file} has no compute: set 'compute' on the step, 'settings.default_compute' in the YAML, or the task's 'defaultCompute' input.`);
@@ -99,6 +103,8 @@ function overrideSource(raw: string, input: DataInput, where: string, dir: strin
   if (input.type === 'uri_file' && kind !== 'file') throw new UserError(`${where} is a uri_file input but ${files.display(absolute)} is a folder.`);
   return { kind: 'local', absolute, display: files.display(absolute), isFolder: kind === 'dir' };
 }
+
+const isModelType = (type: string) => type === 'mlflow_model' || type === 'custom_model';
 
 const list = (xs: string[]) => (xs.length ? xs.join(', ') : 'none');
 
@@ -130,8 +136,8 @@ async function planReads(ws: Workspace, prep: PreparedPublish, rt: PublishRuntim
     }
   }
 
-  const resolveAsset = async (kind: 'components' | 'environments' | 'data', ref: { name: string; version?: string; label?: 'latest'; text: string }, who: string) => {
-    const what = kind === 'components' ? 'Component' : kind === 'environments' ? 'Environment' : 'Data asset';
+  const resolveAsset = async (kind: 'components' | 'environments' | 'data' | 'models', ref: { name: string; version?: string; label?: 'latest'; text: string }, who: string) => {
+    const what = { components: 'Component', environments: 'Environment', data: 'Data asset', models: 'Model' }[kind];
     if (ref.label === 'latest') {
       const latest = await getLatestVersion(ws, kind, ref.name, signal);
       if (!latest) throw new UserError(`${what} '${ref.name}' (${ref.text}, ${who}) has no versions in workspace '${ws.name}'.`);
@@ -151,7 +157,8 @@ async function planReads(ws: Workspace, prep: PreparedPublish, rt: PublishRuntim
     ),
   ];
   for (const [key, input, who] of dataInputs) {
-    if (input.source.kind === 'asset') plan.data.set(key, await resolveAsset('data', input.source, who));
+    // azureml:<name>:<version> names a model for model-typed inputs (azure-ai-ml resolves them as AzureMLResourceType.MODEL).
+    if (input.source.kind === 'asset') plan.data.set(key, await resolveAsset(isModelType(input.type) ? 'models' : 'data', input.source, who));
   }
   for (const step of Object.values(def.steps)) {
     const c = step.component;
@@ -212,7 +219,11 @@ export async function publishPipeline(ws: Workspace, prep: PreparedPublish, rt: 
     const s = input.source;
     if (s.kind === 'uri') dataUris[key] = s.uri;
     else if (s.kind === 'asset') dataUris[key] = plan.data.get(key)!;
-    else dataUris[key] = `azureml://datastores/${store!.name}/paths/${(await upload(s.absolute, s.isFolder)).blobPath}`;
+    else {
+      // azure-ai-ml ends an uploaded uri_folder with '/' (a folder URI); mltable and uri_file name the path itself.
+      const slash = input.type === 'uri_folder' ? '/' : '';
+      dataUris[key] = `azureml://datastores/${store!.name}/paths/${(await upload(s.absolute, s.isFolder)).blobPath}${slash}`;
+    }
   };
   for (const [k, v] of Object.entries(def.inputs)) if (v.kind === 'data') await resolveData(`inputs.${k}`, v);
   for (const step of Object.values(def.steps)) for (const [k, v] of Object.entries(step.inputs)) if (v.kind === 'data') await resolveData(`jobs.${step.name}.inputs.${k}`, v);

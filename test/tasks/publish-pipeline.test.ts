@@ -171,7 +171,7 @@ describe('AzureMLPublishPipeline@1 (task process)', function () {
     assert.deepEqual(p.inputs.epochs, { jobInputType: 'literal', value: '10' });
     assert.deepEqual(p.inputs.learning_rate, { jobInputType: 'literal', value: '0.01' });
     assert.equal(p.inputs.training_data.jobInputType, 'uri_folder');
-    assert.match(p.inputs.training_data.uri, /^azureml:\/\/datastores\/workspaceblobstore\/paths\/LocalUpload\/[0-9a-f]{32}\/data$/);
+    assert.match(p.inputs.training_data.uri, /^azureml:\/\/datastores\/workspaceblobstore\/paths\/LocalUpload\/[0-9a-f]{32}\/data\/$/);
     assert.deepEqual(p.outputs.model, { jobOutputType: 'uri_folder', mode: 'Upload' });
     assert.equal(p.settings.default_compute, `${wsId()}/computes/cpu-cluster`);
     assert.equal(p.settings.continue_on_step_failure, true);
@@ -191,6 +191,9 @@ describe('AzureMLPublishPipeline@1 (task process)', function () {
     const trainComponent = emulator.assets.list('components', 'azureml_anonymous').find((c) => c.id === p.jobs.train.componentId)!;
     const spec = trainComponent.properties.componentSpec as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped componentSpec
     assert.equal(spec.environment, 'azureml:sklearn-env:3');
+    // Bound inputs are typed by what they point at (the emulator rejects data bound to a string input, as the service does).
+    assert.deepEqual(spec.inputs, { epochs: { type: 'integer' }, data: { type: 'uri_folder' } });
+    assert.deepEqual(spec.outputs, { model: { type: 'uri_folder', mode: 'upload' } });
     assert.equal(spec._source, 'YAML.JOB');
     assert.equal((trainComponent.properties.tags as Record<string, string>)['azdo.buildId'], '4711');
     const code = /\/codes\/([^/]+)\/versions\/([^/]+)$/.exec(spec.code)!;
@@ -257,6 +260,40 @@ describe('AzureMLPublishPipeline@1 (task process)', function () {
     assert.equal(p.inputs.training_data.uri, `${wsId()}/data/churn-data/versions/1`);
     assert.equal(p.settings.default_compute, `${wsId()}/computes/gpu-cluster`);
     assert.equal(emulator.jobs.get(r.outputs.jobName)!.tags.owner, 'ml-team');
+  });
+
+  it('resolves model inputs as models, and a defaultCompute override replaces a stale top-level compute', async () => {
+    emulator.models.seed('churn-model', '3', {});
+    const yml = `type: pipeline
+compute: azureml:old-cluster
+inputs:
+  base_model:
+    type: mlflow_model
+    path: azureml:churn-model:3
+  notes:
+    type: custom_model
+    path: azureml:churn-model@latest
+jobs:
+  finetune:
+    command: python finetune.py --model \${{inputs.model}}
+    environment: azureml:sklearn-env:3
+    inputs:
+      model: \${{parent.inputs.base_model}}
+      extra:
+        path: \${{parent.inputs.notes}}
+        mode: download
+`;
+    const repo = makeRepo({ 'ml/pipeline.yml': yml });
+    const r = await run(repo, { defaultCompute: 'gpu-cluster' });
+    assert.equal(r.result?.result, 'Succeeded', r.stdout);
+    const p = emulator.jobs.get(r.outputs.jobName)!.properties as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped REST body
+    assert.deepEqual(p.inputs.base_model, { jobInputType: 'mlflow_model', uri: `${wsId()}/models/churn-model/versions/3` });
+    assert.equal(p.inputs.notes.uri, `${wsId()}/models/churn-model/versions/3`);
+    assert.equal(p.computeId, `${wsId()}/computes/gpu-cluster`);
+    assert.equal(p.settings.default_compute, `${wsId()}/computes/gpu-cluster`);
+    assert.deepEqual(p.jobs.finetune.inputs.extra, { job_input_type: 'literal', value: '${{parent.inputs.notes}}', mode: 'Download' });
+    const spec = emulator.assets.list('components', 'azureml_anonymous').find((c) => c.id === p.jobs.finetune.componentId)!.properties.componentSpec as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped componentSpec
+    assert.deepEqual(spec.inputs, { model: { type: 'mlflow_model' }, extra: { type: 'custom_model', mode: 'download' } });
   });
 
   const wsId = () => `/subscriptions/${emulator.subscriptionId}/resourceGroups/${emulator.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${emulator.workspaceName}`;
