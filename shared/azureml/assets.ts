@@ -68,6 +68,22 @@ export async function putAssetVersion(ws: Workspace, kind: AssetKind, name: stri
   return { id: r.id ?? assetArmId(ws, kind, name, version), name, version: r.name ?? version, properties: r.properties as Record<string, unknown> };
 }
 
+/**
+ * The version azure-ai-ml gives a new named version (`_create_or_update_autoincrement`): the
+ * container's `nextVersion`, or '1' when the container does not exist yet.
+ */
+export async function nextComponentVersion(ws: Workspace, name: string, abortSignal?: AbortSignal): Promise<string> {
+  try {
+    const container = await ws.client.componentContainers.get(ws.resourceGroup, ws.name, name, { abortSignal });
+    return container.properties.nextVersion ?? '1';
+  } catch (error) {
+    if (is404(error)) return '1';
+    throw error;
+  }
+}
+
+export const isConflict = (error: unknown) => (error as { statusCode?: number }).statusCode === 409;
+
 /** Names of the workspace's computes (one list call validates every compute a pipeline names). */
 export async function listComputeNames(ws: Workspace, abortSignal?: AbortSignal): Promise<string[]> {
   const names: string[] = [];

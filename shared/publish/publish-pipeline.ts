@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { HttpClientOptions } from '../http/agent-http-options';
-import { assetArmId, getAssetVersion, getLatestVersion, listComputeNames, putAssetVersion } from '../azureml/assets';
+import { assetArmId, getAssetVersion, getLatestVersion, isConflict, listComputeNames, nextComponentVersion, putAssetVersion } from '../azureml/assets';
 import { DefaultDatastore, openDefaultDatastore, uploadSnapshot } from '../azureml/datastore-upload';
 import { sendJson, Workspace } from '../azureml/workspace';
 import type { DataInput, DataSource, EnvironmentRef, PipelineDefinition, Step } from '../pipeline/definition';
@@ -12,7 +12,7 @@ import { parseAssetReference, readPipeline, SourceFiles } from '../pipeline/read
 import { anonymousComponentBody, anonymousComponentSpec, anonymousVersion, canonicalJson, pipelineComponentBody, pipelineJobBody, Resolved } from '../pipeline/rest-body';
 import { readTraceability, traceabilityTags, VariableReader } from '../task/traceability';
 import { UserError } from '../task/user-error';
-import { experimentNameFrom, PublishInputs } from './publish-inputs';
+import { defaultComponentName, experimentNameFrom, PublishInputs } from './publish-inputs';
 
 export interface PublishRuntime {
   signal: AbortSignal;
@@ -292,16 +292,7 @@ export async function publishPipeline(ws: Workspace, prep: PreparedPublish, rt: 
   const report: PublishReport = { uploadedBytes: 0, message: '' };
   const parts: string[] = [];
 
-  if (prep.inputs.mode !== 'submit') {
-    const name = prep.inputs.componentName ?? experimentNameFrom(def.name ?? prep.experimentName).replace(/-/g, '_');
-    const latest = await getLatestVersion(ws, 'components', name, signal);
-    const version = latest && /^\d+$/.test(latest.version) ? String(Number(latest.version) + 1) : '1';
-    const body = pipelineComponentBody(def, resolved, { name, version, displayName: def.displayName ?? def.name, description: prep.description, tags: prep.assetTags });
-    const created = await putAssetVersion(ws, 'components', name, version, body, signal);
-    report.pipelineComponentId = created.id;
-    parts.push(`published pipeline component ${name}:${version}`);
-    rt.log(`Published pipeline component ${name} version ${version}: ${created.id}`);
-  }
+  // Submit before publishing: in 'both' mode a rejected job then leaves no pipeline component version that a retry would duplicate.
   if (prep.inputs.mode !== 'publish') {
     const jobName = jobNameFor(rt.variables('Build.BuildId'));
     const body = pipelineJobBody(def, resolved, { displayName: prep.displayName, experimentName: prep.experimentName, description: prep.description, tags: prep.jobTags, defaultCompute: prep.defaultCompute });
@@ -311,11 +302,34 @@ export async function publishPipeline(ws: Workspace, prep: PreparedPublish, rt: 
     parts.push(`submitted pipeline job ${report.jobName} to experiment ${prep.experimentName}`);
     if (report.studioUrl) rt.log(`Azure ML studio: ${report.studioUrl}`);
   }
+  if (prep.inputs.mode !== 'submit') {
+    const name = prep.inputs.componentName ?? defaultComponentName(def.name ?? prep.experimentName);
+    const created = await publishComponent(ws, name, (version) => pipelineComponentBody(def, resolved, { name, version, displayName: def.displayName ?? def.name, description: prep.description, tags: prep.assetTags }), signal);
+    report.pipelineComponentId = created.id;
+    parts.push(`published pipeline component ${name}:${created.version}`);
+    rt.log(`Published pipeline component ${name} version ${created.version}: ${created.id}`);
+  }
   report.uploadedBytes = uploadedBytes;
   report.message = `${parts.join('; ')} (${Object.keys(def.steps).length} steps, ${uploadedBytes} bytes uploaded).`;
   report.message = report.message[0].toUpperCase() + report.message.slice(1);
   return report;
 }
+
+/**
+ * A new version numbered as azure-ai-ml numbers it: the container's nextVersion, taken again when a
+ * concurrent publish took that number first (the service answers 409 for an existing version).
+ */
+async function publishComponent(ws: Workspace, name: string, body: (version: string) => { properties: Record<string, unknown> }, signal: AbortSignal) {
+  for (let attempt = 1; ; attempt++) {
+    const version = await nextComponentVersion(ws, name, signal);
+    try {
+      return await putAssetVersion(ws, 'components', name, version, body(version), signal);
+    } catch (error) {
+      if (!isConflict(error) || attempt >= MAX_VERSION_ATTEMPTS) throw error;
+    }
+  }
+}
+const MAX_VERSION_ATTEMPTS = 3;
 
 /**
  * PUT jobs/{name} through the client's own pipeline (auth, proxy, retries) but not its serializer:

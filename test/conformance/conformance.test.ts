@@ -52,6 +52,8 @@ describe('conformance: recorded traffic against the Azure ML 2022-10-01 REST spe
     ['ComponentVersions_Get', 'GET', /\/workspaces\/[^/]+\/components\/[^/]+\/versions\/[^/]+\?/i],
     ['ComponentVersions_List', 'GET', /\/workspaces\/[^/]+\/components\/[^/]+\/versions\?/i],
     ['ComponentVersions_CreateOrUpdate', 'PUT', /\/workspaces\/[^/]+\/components\/[^/]+\/versions\/[^/]+\?/i],
+    // nextVersion of a pipeline component (publish mode), as azure-ai-ml numbers a new version.
+    ['ComponentContainers_Get', 'GET', /\/workspaces\/[^/]+\/components\/[^/]+\?/i],
     ['EnvironmentVersions_Get', 'GET', /\/workspaces\/[^/]+\/environments\/[^/]+\/versions\/[^/]+\?/i],
     ['EnvironmentVersions_CreateOrUpdate', 'PUT', /\/workspaces\/[^/]+\/environments\/[^/]+\/versions\/[^/]+\?/i],
     ['DataVersions_Get', 'GET', /\/workspaces\/[^/]+\/data\/[^/]+\/versions\/[^/]+\?/i],

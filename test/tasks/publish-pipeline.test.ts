@@ -296,6 +296,27 @@ jobs:
     assert.deepEqual(spec.inputs, { model: { type: 'mlflow_model' }, extra: { type: 'custom_model', mode: 'download' } });
   });
 
+  it('publish numbers the new version with the container nextVersion and never reuses an existing one', async () => {
+    // An existing numbered version and a newer non-numeric one: "newest + 1, else 1" would re-PUT version 1.
+    emulator.assets.seed('components', 'churn_release', '1', { componentSpec: { name: 'churn_release', version: '1', type: 'pipeline', jobs: {} } });
+    emulator.clock.advance(1000);
+    emulator.assets.seed('components', 'churn_release', 'beta', { componentSpec: { name: 'churn_release', version: 'beta', type: 'pipeline', jobs: {} } });
+    const r = await run(makeRepo(), { mode: 'publish', componentName: 'churn_release' });
+    assert.equal(r.result?.result, 'Succeeded', r.stdout);
+    assert.equal(r.outputs.pipelineComponentId, `${wsId()}/components/churn_release/versions/2`);
+    assert.deepEqual(emulator.assets.get('components', 'churn_release', '1')!.properties.componentSpec, { name: 'churn_release', version: '1', type: 'pipeline', jobs: {} }, 'version 1 is untouched');
+    assert.match(r.result!.message, /^Published pipeline component churn_release:2 \(3 steps, \d+ bytes uploaded\)\.$/);
+  });
+
+  it("'both' submits first: a job the service rejects leaves no pipeline component version behind", async () => {
+    // The registered report component declares scores as uri_folder; binding a literal to it is rejected at the job PUT.
+    const repo = makeRepo({ 'ml/pipeline.yml': PIPELINE.replace('scores: ${{parent.jobs.score.outputs.scores}}', 'scores: ${{parent.inputs.epochs}}') });
+    const r = await run(repo, { mode: 'both', componentName: 'churn_both' });
+    assert.equal(r.result?.result, 'Failed', r.stdout);
+    assert.match(r.result!.message, /Input 'scores' of node 'report' is declared as 'uri_folder'/);
+    assert.equal(emulator.assets.list('components', 'churn_both').length, 0);
+  });
+
   const wsId = () => `/subscriptions/${emulator.subscriptionId}/resourceGroups/${emulator.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${emulator.workspaceName}`;
   const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 

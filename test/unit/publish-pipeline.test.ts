@@ -8,7 +8,7 @@ import { parseYamlText } from '../../shared/pipeline/yaml-file';
 import { readPipeline, SourceFiles } from '../../shared/pipeline/read-pipeline';
 import { anonymousComponentSpec, anonymousVersion, literalText, nodeBody, pipelineJobBody, Resolved, restMode } from '../../shared/pipeline/rest-body';
 import { applyInputOverrides, parseKeyValueLines, parseTags } from '../../shared/pipeline/overrides';
-import { parsePublishInputs, experimentNameFrom } from '../../shared/publish/publish-inputs';
+import { defaultComponentName, parsePublishInputs, experimentNameFrom } from '../../shared/publish/publish-inputs';
 import { blobServiceUrl } from '../../shared/azureml/datastore-upload';
 
 /** In-memory files: the YAML reader is a pure function of these. */
@@ -298,6 +298,20 @@ describe('publish pipeline: inputs, overrides and tags', () => {
     assert.equal(parsePublishInputs(get(base)).mode, 'submit');
     assert.throws(() => parsePublishInputs(get({ ...base, mode: 'deploy' })), { message: "'mode' must be one of 'submit', 'publish', 'both', got 'deploy'" });
     assert.equal(experimentNameFrom('My Repo.v2'), 'My-Repo-v2');
+  });
+
+  it("checks componentName with azure-ai-ml's rule up front and derives a valid default", () => {
+    const get = (v: Record<string, string>) => (n: string) => v[n];
+    const base = { connectedServiceNameARM: 'c', resourceGroupName: 'rg', workspaceName: 'ws', pipelineFile: 'p.yml' };
+    assert.equal(parsePublishInputs(get({ ...base, componentName: 'churn_training_2' })).componentName, 'churn_training_2');
+    for (const bad of ['churn-training', 'churn.training', 'Churn_training', '2churn']) {
+      assert.throws(() => parsePublishInputs(get({ ...base, componentName: bad })), {
+        message: `'componentName' must contain only lower-case letters, digits and '_' and start with a lower-case letter or '_' (at most 255 characters), got '${bad}'`,
+      });
+    }
+    assert.equal(defaultComponentName('Churn-Model.v2'), 'churn_model_v2');
+    assert.equal(defaultComponentName('2024 nightly'), '_2024_nightly');
+    assert.equal(defaultComponentName('---'), 'pipeline');
   });
 
   it('addresses IP datastore endpoints path-style, Azure ones by host', () => {
