@@ -82,6 +82,17 @@ export async function nextComponentVersion(ws: Workspace, name: string, abortSig
   }
 }
 
+/** Whether the workspace has a datastore of that name (404 → false; anything else propagates). */
+export async function datastoreExists(ws: Workspace, name: string, abortSignal?: AbortSignal): Promise<boolean> {
+  try {
+    await ws.client.datastores.get(ws.resourceGroup, ws.name, name, { abortSignal });
+    return true;
+  } catch (error) {
+    if (is404(error)) return false;
+    throw error;
+  }
+}
+
 export const isConflict = (error: unknown) => (error as { statusCode?: number }).statusCode === 409;
 
 /** Names of the workspace's computes (one list call validates every compute a pipeline names). */

@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { HttpClientOptions } from '../http/agent-http-options';
-import { assetArmId, getAssetVersion, getLatestVersion, isConflict, listComputeNames, nextComponentVersion, putAssetVersion } from '../azureml/assets';
+import { assetArmId, datastoreExists, getAssetVersion, getLatestVersion, isConflict, listComputeNames, nextComponentVersion, putAssetVersion } from '../azureml/assets';
 import { DefaultDatastore, openDefaultDatastore, uploadSnapshot } from '../azureml/datastore-upload';
 import { sendJson, Workspace } from '../azureml/workspace';
 import type { DataInput, DataSource, EnvironmentRef, PipelineDefinition, Step } from '../pipeline/definition';
+import { BindingScope, checkBinding, parseBindings } from '../pipeline/bindings';
 import { CONTENT_HASH_VERSION, FolderSnapshot, snapshotFile, snapshotFolder } from '../pipeline/folder-hash';
 import { applyInputOverrides, parseKeyValueLines, parseTags } from '../pipeline/overrides';
 import { parseAssetReference, readPipeline, SourceFiles } from '../pipeline/read-pipeline';
@@ -141,11 +142,11 @@ async function planReads(ws: Workspace, prep: PreparedPublish, rt: PublishRuntim
     if (ref.label === 'latest') {
       const latest = await getLatestVersion(ws, kind, ref.name, signal);
       if (!latest) throw new UserError(`${what} '${ref.name}' (${ref.text}, ${who}) has no versions in workspace '${ws.name}'.`);
-      return latest.id;
+      return latest;
     }
     const found = await getAssetVersion(ws, kind, ref.name, ref.version!, signal);
     if (!found) throw new UserError(`${what} '${ref.name}' version '${ref.version}' (${ref.text}, ${who}) does not exist in workspace '${ws.name}'.`);
-    return found.id;
+    return found;
   };
 
   const dataInputs: Array<[string, DataInput, string]> = [
@@ -158,21 +159,73 @@ async function planReads(ws: Workspace, prep: PreparedPublish, rt: PublishRuntim
   ];
   for (const [key, input, who] of dataInputs) {
     // azureml:<name>:<version> names a model for model-typed inputs (azure-ai-ml resolves them as AzureMLResourceType.MODEL).
-    if (input.source.kind === 'asset') plan.data.set(key, await resolveAsset(isModelType(input.type) ? 'models' : 'data', input.source, who));
+    if (input.source.kind === 'asset') plan.data.set(key, (await resolveAsset(isModelType(input.type) ? 'models' : 'data', input.source, who)).id);
   }
   for (const step of Object.values(def.steps)) {
     const c = step.component;
-    if (c.kind === 'registered') plan.components.set(step.name, await resolveAsset('components', c, `step '${step.name}'`));
+    if (c.kind === 'registered') {
+      const found = await resolveAsset('components', c, `step '${step.name}'`);
+      plan.components.set(step.name, found.id);
+      checkRegisteredInterface(def, step, c.text, found.properties.componentSpec);
+    }
     else if (c.environment.kind === 'registered') {
       const env = c.environment;
       if (!plan.environments.has(env.text)) {
-        const id = await resolveAsset('environments', env, `step '${step.name}'`);
+        const { id } = await resolveAsset('environments', env, `step '${step.name}'`);
         // A pinned version is sent as written (as az ml does); @latest is sent as the version it resolved to.
         plan.environments.set(env.text, env.label === 'latest' ? `azureml:${id}` : env.text);
       }
     }
   }
+  // Datastores named by settings.default_datastore or an azureml://datastores/<name>/… input: otherwise only the service notices, after uploads.
+  for (const [name, who] of datastoreReferences(def)) {
+    if (!(await datastoreExists(ws, name, signal))) throw new UserError(`Datastore '${name}' (${who}) does not exist in workspace '${ws.name}'.`);
+  }
   return plan;
+}
+
+/** Every datastore the pipeline names, with the first place that names it. */
+function datastoreReferences(def: PipelineDefinition): Map<string, string> {
+  const out = new Map<string, string>();
+  if (def.settings.defaultDatastore) out.set(def.settings.defaultDatastore, `settings.default_datastore in ${def.file}`);
+  const add = (input: { kind: string; source?: DataSource }, who: string) => {
+    const uri = input.kind === 'data' && input.source?.kind === 'uri' ? input.source.uri : undefined;
+    const name = uri ? /^azureml:\/\/datastores\/([^/]+)\//i.exec(uri)?.[1] : undefined;
+    if (name && !out.has(name)) out.set(name, who);
+  };
+  for (const [k, v] of Object.entries(def.inputs)) add(v, `pipeline input '${k}'`);
+  for (const s of Object.values(def.steps)) for (const [k, v] of Object.entries(s.inputs)) add(v, `step '${s.name}' input '${k}'`);
+  return out;
+}
+
+/**
+ * A registered component's interface is known only once fetched: the step's inputs must be ones it
+ * declares, and bindings to its outputs must name outputs it has (the YAML reader could not check these).
+ */
+function checkRegisteredInterface(def: PipelineDefinition, step: Step, text: string, componentSpec: unknown): void {
+  const spec = (componentSpec ?? {}) as { inputs?: Record<string, unknown>; outputs?: Record<string, unknown> };
+  const declaredInputs = Object.keys(spec.inputs ?? {});
+  for (const key of Object.keys(step.inputs)) {
+    if (!declaredInputs.includes(key)) {
+      throw new UserError(`Step '${step.name}' in ${def.file} sets input '${key}', which component ${text} does not declare; its inputs: ${list(declaredInputs)}.`);
+    }
+  }
+  const outputs = Object.keys(spec.outputs ?? {});
+  const scope = { file: def.file, pipelineInputs: Object.keys(def.inputs), pipelineOutputs: Object.keys(def.outputs), steps: new Map([[step.name, outputs]]) };
+  for (const other of Object.values(def.steps)) {
+    for (const [key, input] of Object.entries(other.inputs)) {
+      if (input.kind === 'binding' && input.expression.includes(`parent.jobs.${step.name}.`)) checkBindingTo(input.expression, `Step '${other.name}' input '${key}'`, scope);
+    }
+  }
+  for (const key of Object.keys(step.outputs)) {
+    if (!outputs.includes(key)) throw new UserError(`Step '${step.name}' in ${def.file} sets output '${key}', which component ${text} does not declare; its outputs: ${list(outputs)}.`);
+  }
+}
+
+/** checkBinding limited to references to the steps in scope (the others were checked when the YAML was read). */
+function checkBindingTo(expression: string, where: string, scope: BindingScope): void {
+  const relevant = parseBindings(expression).filter((b) => b.kind === 'stepOutput' && scope.steps.has(b.step));
+  for (const b of relevant) checkBinding(b.text, where, scope);
 }
 
 function needsDatastore(def: PipelineDefinition): boolean {

@@ -46,6 +46,8 @@ describe('conformance: recorded traffic against the Azure ML 2022-10-01 REST spe
     ['Jobs_CreateOrUpdate', 'PUT', /\/workspaces\/[^/]+\/jobs\/[^/]+\?/i],
     ['Compute_List', 'GET', /\/workspaces\/[^/]+\/computes\?/i],
     ['Datastores_List', 'GET', /\/workspaces\/[^/]+\/datastores\?/i],
+    // A datastore named by settings.default_datastore or an azureml://datastores/… input is checked before the first write.
+    ['Datastores_Get', 'GET', /\/workspaces\/[^/]+\/datastores\/[^/?]+\?/i],
     ['Datastores_ListSecrets', 'POST', /\/workspaces\/[^/]+\/datastores\/[^/]+\/listSecrets\?/i],
     ['CodeVersions_Get', 'GET', /\/workspaces\/[^/]+\/codes\/[^/]+\/versions\/[^/]+\?/i],
     ['CodeVersions_CreateOrUpdate', 'PUT', /\/workspaces\/[^/]+\/codes\/[^/]+\/versions\/[^/]+\?/i],

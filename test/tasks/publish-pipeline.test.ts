@@ -395,6 +395,26 @@ jobs:
       files: { 'ml/pipeline.yml': PIPELINE.replace('compute: azureml:gpu-cluster', 'compute: azureml:gpu-clstr') },
       message: "Compute 'gpu-clstr' (step 'report') does not exist in workspace 'mlw-emulator'; computes: cpu-cluster, gpu-cluster.",
     },
+    {
+      name: 'a default datastore that does not exist',
+      files: { 'ml/pipeline.yml': PIPELINE.replace('  continue_on_step_failure: true', '  continue_on_step_failure: true\n  default_datastore: azureml:missing_store') },
+      message: "Datastore 'missing_store' (settings.default_datastore in ml/pipeline.yml) does not exist in workspace 'mlw-emulator'.",
+    },
+    {
+      name: 'an input URI on a datastore that does not exist',
+      inputs: { inputOverrides: 'training_data=azureml://datastores/nostore/paths/churn/' },
+      message: "Datastore 'nostore' (pipeline input 'training_data') does not exist in workspace 'mlw-emulator'.",
+    },
+    {
+      name: 'an input a registered component does not declare',
+      files: { 'ml/pipeline.yml': PIPELINE.replace('scores: ${{parent.jobs.score.outputs.scores}}', 'scorez: ${{parent.jobs.score.outputs.scores}}') },
+      message: "Step 'report' in ml/pipeline.yml sets input 'scorez', which component azureml:report@latest does not declare; its inputs: scores.",
+    },
+    {
+      name: 'a binding to an output a registered component does not have',
+      files: { 'ml/pipeline.yml': PIPELINE.replace('model_input: ${{parent.jobs.train.outputs.model}}', 'model_input: ${{parent.jobs.report.outputs.summary}}') },
+      message: "Step 'score' input 'model_input' in ml/pipeline.yml binds to ${{parent.jobs.report.outputs.summary}}, but step 'report' has no output 'summary'; its outputs: none.",
+    },
   ];
 
   for (const bad of BAD) {
