@@ -6,6 +6,7 @@ import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob
 import { startEmulator, Emulator, TaskConnection } from '../../emulator';
 import { runTask, assertNoSecretLeak, TaskRunResult } from '../harness/task-runner';
 import { saveTraffic } from '../harness/traffic';
+import { snapshotFolder } from '../../shared/pipeline/folder-hash';
 import { startAzurite, AzuriteHandle } from '../harness/azurite';
 
 /**
@@ -233,6 +234,28 @@ describe('AzureMLPublishPipeline@1 (task process)', function () {
     const b = emulator.jobs.get(second.outputs.jobName)!.properties.jobs as Record<string, { componentId: string }>;
     assert.equal(a.train.componentId, b.train.componentId);
   });
+
+  for (const prefix of ['LocalUpload', 'az-ml-artifacts']) {
+    it(`recognises a code folder az ml uploaded under ${prefix}/: 0 code bytes uploaded, its code version reused`, async () => {
+      // What `az ml job create` leaves behind: the indicator blob (first file in upload order) with the
+      // completed-upload metadata, and the code version named in it.
+      const repo = makeRepo({ 'ml/src/train.py': `print("uploaded by az ml under ${prefix}")\n` });
+      const snapshot = snapshotFolder(path.join(repo, 'ml', 'src'));
+      const codeName = `azml-${prefix.toLowerCase()}-code`;
+      const base = `${prefix}/${snapshot.objectHash}/src`;
+      await container.getBlockBlobClient(`${base}/${snapshot.files[0].relative}`).upload('*.tmp\n', 6, { metadata: { upload_status: 'completed', name: codeName, version: '1' } });
+      emulator.assets.seed('codes', codeName, '1', { isAnonymous: true, codeUri: `${azurite.blobUrl}/${emulator.datastore.containerName}/${base}` });
+      const codesBefore = emulator.assets.list('codes').length;
+      const r = await run(repo);
+      assert.equal(r.result?.result, 'Succeeded', r.stdout);
+      assert.ok(r.lines.includes(`Code src is unchanged: reusing ${codeName}:1, nothing uploaded.`), r.stdout);
+      assert.equal(emulator.assets.list('codes').length, codesBefore, 'no new code version');
+      assert.deepEqual((await blobNames()).filter((b) => b.includes(snapshot.objectHash)), [`${base}/${snapshot.files[0].relative}`], 'nothing uploaded under the folder hash');
+      const trainId = (emulator.jobs.get(r.outputs.jobName)!.properties.jobs as Record<string, { componentId: string }>).train.componentId;
+      const spec = emulator.assets.list('components', 'azureml_anonymous').find((c) => c.id === trainId)!.properties.componentSpec as Record<string, string>;
+      assert.equal(spec.code, `azureml:${wsId()}/codes/${codeName}/versions/1`);
+    });
+  }
 
   it('publish mode registers a versioned pipeline component and submits nothing', async () => {
     const repo = makeRepo();

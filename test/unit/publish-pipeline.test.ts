@@ -3,13 +3,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseIgnoreFile } from '../../shared/pipeline/ignore-file';
-import { snapshotFolder } from '../../shared/pipeline/folder-hash';
+import { FolderSnapshot, snapshotFolder, uploadOrder } from '../../shared/pipeline/folder-hash';
 import { parseYamlText } from '../../shared/pipeline/yaml-file';
 import { readPipeline, SourceFiles } from '../../shared/pipeline/read-pipeline';
 import { anonymousComponentSpec, anonymousVersion, literalText, nodeBody, pipelineJobBody, Resolved, restMode } from '../../shared/pipeline/rest-body';
 import { applyInputOverrides, parseKeyValueLines, parseTags } from '../../shared/pipeline/overrides';
 import { defaultComponentName, parsePublishInputs, experimentNameFrom } from '../../shared/publish/publish-inputs';
-import { blobServiceUrl } from '../../shared/azureml/datastore-upload';
+import { blobServiceUrl, DefaultDatastore, uploadSnapshot } from '../../shared/azureml/datastore-upload';
 
 /** In-memory files: the YAML reader is a pure function of these. */
 function memoryFiles(files: Record<string, string>, dirs: string[] = []): SourceFiles {
@@ -317,5 +317,39 @@ describe('publish pipeline: inputs, overrides and tags', () => {
   it('addresses IP datastore endpoints path-style, Azure ones by host', () => {
     assert.equal(blobServiceUrl('acct', 'core.windows.net', 'https'), 'https://acct.blob.core.windows.net');
     assert.equal(blobServiceUrl('devstoreaccount1', '127.0.0.1:10000', 'http'), 'http://127.0.0.1:10000/devstoreaccount1');
+  });
+});
+
+describe('publish pipeline: uploads', () => {
+  it("orders files like azure-ai-ml on Windows too: by the '/'-converted path, so the same indicator blob is probed", () => {
+    const files = [{ absolute: 'C:\\repo\\src\\a0.py' }, { absolute: 'C:\\repo\\src\\a\\x.py' }, { absolute: 'C:\\repo\\src\\B.py' }];
+    assert.deepEqual(
+      uploadOrder(files, '\\').map((f) => f.absolute),
+      ['C:\\repo\\src\\B.py', 'C:\\repo\\src\\a\\x.py', 'C:\\repo\\src\\a0.py'],
+    );
+    assert.deepEqual(uploadOrder([{ absolute: '/r/a0.py' }, { absolute: '/r/a/x.py' }]).map((f) => f.absolute), ['/r/a/x.py', '/r/a0.py']);
+  });
+
+  it('stops the other upload workers and aborts their requests at the first failure', async () => {
+    const started: Array<{ name: string; signal: AbortSignal }> = [];
+    const container = {
+      getBlockBlobClient: (name: string) => ({
+        getProperties: () => Promise.reject(Object.assign(new Error('not found'), { statusCode: 404 })),
+        setMetadata: () => assert.fail('a failed upload must not be confirmed'),
+        uploadFile: (_file: string, o: { abortSignal: AbortSignal }) => {
+          started.push({ name, signal: o.abortSignal });
+          if (name.endsWith('/f0')) return Promise.reject(new Error('disk read error'));
+          // Every other upload finishes only when aborted: without the stop, the second worker would hang here.
+          return new Promise((_resolve, reject) => o.abortSignal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }));
+        },
+      }),
+    };
+    const store = { name: 'ds', container } as unknown as DefaultDatastore;
+    const files = Array.from({ length: 10 }, (_, i) => ({ absolute: `/src/f${i}`, relative: `f${i}`, size: 1 }));
+    const snapshot: FolderSnapshot = { root: '/src', files, totalBytes: 10, objectHash: 'h', contentHash: 'c' };
+    await assert.rejects(uploadSnapshot(store, snapshot, { name: 'src', concurrency: 2, log: () => undefined }), { message: 'disk read error' });
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    assert.deepEqual(started.map((s) => s.name), ['LocalUpload/h/src/f0', 'LocalUpload/h/src/f1'], 'no file is started after the failure');
+    assert.ok(started.every((s) => s.signal.aborted), 'the in-flight upload is aborted');
   });
 });
