@@ -226,7 +226,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     assets: {
       seed(kind, name, version, properties) {
-        return asset(assets.put(kind, name, version, { isAnonymous: false, isArchived: false, ...properties }).record);
+        // Seeding other content under an existing version is a bug in the test, not a state to emulate.
+        const seeded = assets.put(kind, name, version, { isAnonymous: false, isArchived: false, ...properties });
+        if (seeded.conflict) throw new Error(`emulator.assets.seed: ${kind} ${name}:${version} already exists with different content`);
+        return asset(seeded.record);
       },
       get: (kind, name, version) => {
         const r = assets.get(kind, name, version);

@@ -27,10 +27,16 @@ export function assetResource(cloud: Cloud, r: AssetRecord) {
   };
 }
 
+const kindLabel = (kind: AssetKind) => ({ codes: 'Code', components: 'Component', environments: 'Environment', data: 'Data' })[kind];
+
 /** Azure ML's message for an asset version it does not have. */
-const notFound = (kind: AssetKind, name: string, version: string) => {
-  const what = { codes: 'Code', components: 'Component', environments: 'Environment', data: 'Data' }[kind];
-  return armError(404, 'UserError', `${what} container=${name}, version=${version} not found`);
+const notFound = (kind: AssetKind, name: string, version: string) => armError(404, 'UserError', `${kindLabel(kind)} container=${name}, version=${version} not found`);
+
+const CONTAINER_TYPE: Record<AssetKind, string> = {
+  codes: 'Microsoft.MachineLearningServices/workspaces/codes',
+  components: 'Microsoft.MachineLearningServices/workspaces/components',
+  environments: 'Microsoft.MachineLearningServices/workspaces/environments',
+  data: 'Microsoft.MachineLearningServices/workspaces/data',
 };
 
 /** Canonical JSON (sorted keys), for deduplicating identical anonymous component specs. */
@@ -85,11 +91,33 @@ export function assetRoutes(deps: AssetRouteDeps): Route[] {
       const twin = assets.versions(kind, name).find((r) => canonical(stripIdentity(r.properties.componentSpec)) === spec);
       if (twin) return json(200, assetResource(cloud, twin));
     }
-    const { record, created } = assets.put(kind, name, version, check.properties);
-    return json(created ? 201 : 200, assetResource(cloud, record));
+    const result = assets.put(kind, name, version, check.properties);
+    if (result.conflict) return armError(409, 'UserError', `${kindLabel(kind)} ${name}:${version} already exists with different content; asset versions are immutable, use another version.`);
+    return json(result.created ? 201 : 200, assetResource(cloud, result.record));
+  };
+
+  /** The container: its latest and next version (azure-ai-ml numbers a new named version with nextVersion). */
+  const container = (kind: AssetKind, name: string): EmulatorResponse => {
+    const versions = assets.versions(kind, name);
+    if (!versions.length) return armError(404, 'UserError', `${kindLabel(kind)} container=${name} not found`);
+    const at = new Date(versions[versions.length - 1].createdAt).toISOString();
+    return json(200, {
+      id: `${workspaceArmId(cloud)}/${kind}/${versions[0].name}`,
+      name: versions[0].name,
+      type: CONTAINER_TYPE[kind],
+      systemData: { createdAt: at, createdBy: 'mlops-pipeline@emulator.example', createdByType: 'Application', lastModifiedAt: at, lastModifiedBy: 'mlops-pipeline@emulator.example', lastModifiedByType: 'Application' },
+      properties: { description: null, tags: {}, properties: {}, isArchived: false, latestVersion: versions[0].version, nextVersion: assets.nextVersion(kind, name) },
+    });
   };
 
   return [
+    {
+      method: 'GET',
+      pattern: route(`${WORKSPACE}/(${kinds})/([^/]+)`),
+      area: 'arm',
+      traffic: true,
+      handle: (_req, [s, rg, ws, kind, name]) => scopeError(cloud, s, rg, ws) ?? container(kind.toLowerCase() as AssetKind, name),
+    },
     {
       method: 'GET',
       pattern: route(`${WORKSPACE}/(${kinds})/([^/]+)/versions`),

@@ -46,6 +46,21 @@ export function checkAssetBody(kind: AssetKind, body: unknown): { ok: true; prop
   return { ok: true, properties: body.properties };
 }
 
+/** What a version PUT may not change: everything but tags, description and the archive flag. */
+function immutableContent(properties: Record<string, unknown>): string {
+  const { tags: _t, description: _d, isArchived: _a, isAnonymous: _n, properties: _p, ...rest } = properties;
+  return canonical(rest);
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined && v !== null);
+    return `{${entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
 const key = (kind: AssetKind, name: string) => `${kind}/${name.toLowerCase()}`;
 
 export class AssetStore {
@@ -67,11 +82,22 @@ export class AssetStore {
     return [...this.containers.entries()].filter(([k]) => k.startsWith(`${kind}/`)).flatMap(([, m]) => [...m.values()]);
   }
 
-  put(kind: AssetKind, name: string, version: string, properties: Record<string, unknown>): { record: AssetRecord; created: boolean } {
+  /** The service's `nextVersion`: one past the highest integer version ('1' when there is none). */
+  nextVersion(kind: AssetKind, name: string): string {
+    const numbers = this.versions(kind, name).map((r) => r.version).filter((v) => /^\d+$/.test(v)).map(Number);
+    return String(numbers.length ? Math.max(...numbers) + 1 : 1);
+  }
+
+  put(kind: AssetKind, name: string, version: string, properties: Record<string, unknown>): { record: AssetRecord; created: boolean; conflict?: false } | { conflict: true; record: AssetRecord } {
     let container = this.containers.get(key(kind, name));
     if (!container) this.containers.set(key(kind, name), (container = new Map()));
     const existing = container.get(version);
     if (existing) {
+      // A named version is immutable: the same content again is an idempotent no-op, other content a conflict
+      // (anonymous versions are content-addressed, so the same name/version is the same content).
+      if (existing.properties.isAnonymous !== true && properties.isAnonymous !== true && immutableContent(existing.properties) !== immutableContent(properties)) {
+        return { conflict: true, record: existing };
+      }
       // Versions are immutable except for the mutable fields the service lets you change.
       if (properties.tags !== undefined) existing.properties.tags = properties.tags;
       if (properties.isArchived !== undefined) existing.properties.isArchived = properties.isArchived;

@@ -27,7 +27,7 @@ export function pipelineReferenceError(cloud: Cloud, assets: AssetStore, compute
   const settings = (properties.settings ?? {}) as Record<string, unknown>;
   const fromSettings = computeError(settings.default_compute, 'settings.default_compute');
   if (fromSettings) return fromSettings;
-  const inputs = (properties.inputs ?? {}) as Record<string, { uri?: unknown }>;
+  const inputs = (properties.inputs ?? {}) as Record<string, { uri?: unknown; jobInputType?: unknown }>;
   for (const [k, v] of Object.entries(inputs)) {
     const e = assetError('data', v?.uri, `inputs.${k}`);
     if (e) return e;
@@ -36,8 +36,34 @@ export function pipelineReferenceError(cloud: Cloud, assets: AssetStore, compute
     const e =
       computeError(node.computeId, `jobs.${name}.computeId`) ??
       assetError('components', node.componentId, `jobs.${name}.componentId`) ??
-      Object.entries((node.inputs ?? {}) as Record<string, { uri?: unknown }>).map(([k, v]) => assetError('data', v?.uri, `jobs.${name}.inputs.${k}`)).find(Boolean);
+      Object.entries((node.inputs ?? {}) as Record<string, { uri?: unknown }>).map(([k, v]) => assetError('data', v?.uri, `jobs.${name}.inputs.${k}`)).find(Boolean) ??
+      bindingTypeError(assets, name, node, inputs);
     if (e) return e;
+  }
+  return undefined;
+}
+
+const PRIMITIVE = ['string', 'integer', 'number', 'boolean'];
+
+/**
+ * The service resolves every `${{parent…}}` binding of a node against the component's declared
+ * input: data bound to a primitive input (or a primitive bound to a data input) is rejected.
+ */
+function bindingTypeError(assets: AssetStore, node: string, body: Record<string, unknown>, pipelineInputs: Record<string, { jobInputType?: unknown }>): EmulatorResponse | undefined {
+  const m = typeof body.componentId === 'string' ? /\/components\/([^/]+)\/versions\/([^/]+)$/i.exec(body.componentId) : null;
+  const component = m ? assets.get('components', m[1], m[2]) : undefined;
+  const declared = ((component?.properties.componentSpec as Record<string, unknown> | undefined)?.inputs ?? {}) as Record<string, { type?: unknown }>;
+  for (const [key, input] of Object.entries((body.inputs ?? {}) as Record<string, { job_input_type?: unknown; value?: unknown }>)) {
+    const type = declared[key]?.type;
+    if (input?.job_input_type !== 'literal' || typeof input.value !== 'string' || typeof type !== 'string') continue;
+    const b = /^\$\{\{\s*parent\.(inputs\.([^.\s}]+)|jobs\.[^.\s}]+\.outputs\.[^.\s}]+)\s*\}\}$/.exec(input.value);
+    if (!b) continue;
+    const sourceType = b[2] !== undefined ? String(pipelineInputs[b[2]]?.jobInputType ?? '') : 'uri_folder';
+    if (!sourceType) continue;
+    const sourceIsData = sourceType !== 'literal';
+    if (sourceIsData === PRIMITIVE.includes(type.toLowerCase())) {
+      return armError(400, 'UserError', `Input '${key}' of node '${node}' is declared as '${type}' by its component but is bound to ${input.value}, which is ${sourceIsData ? `a ${sourceType}` : 'a literal value'}.`);
+    }
   }
   return undefined;
 }

@@ -1,7 +1,7 @@
 import type { Workspace } from './workspace';
 
 /** Asset kinds whose versions the publish task reads and writes. */
-export type AssetKind = 'components' | 'environments' | 'data' | 'codes';
+export type AssetKind = 'components' | 'environments' | 'data' | 'codes' | 'models';
 
 export interface AssetVersion {
   id: string;
@@ -22,6 +22,8 @@ function operations(ws: Workspace, kind: AssetKind) {
       return ws.client.dataVersions;
     case 'codes':
       return ws.client.codeVersions;
+    case 'models':
+      return ws.client.modelVersions;
   }
 }
 
@@ -65,6 +67,33 @@ export async function putAssetVersion(ws: Workspace, kind: AssetKind, name: stri
   );
   return { id: r.id ?? assetArmId(ws, kind, name, version), name, version: r.name ?? version, properties: r.properties as Record<string, unknown> };
 }
+
+/**
+ * The version azure-ai-ml gives a new named version (`_create_or_update_autoincrement`): the
+ * container's `nextVersion`, or '1' when the container does not exist yet.
+ */
+export async function nextComponentVersion(ws: Workspace, name: string, abortSignal?: AbortSignal): Promise<string> {
+  try {
+    const container = await ws.client.componentContainers.get(ws.resourceGroup, ws.name, name, { abortSignal });
+    return container.properties.nextVersion ?? '1';
+  } catch (error) {
+    if (is404(error)) return '1';
+    throw error;
+  }
+}
+
+/** Whether the workspace has a datastore of that name (404 → false; anything else propagates). */
+export async function datastoreExists(ws: Workspace, name: string, abortSignal?: AbortSignal): Promise<boolean> {
+  try {
+    await ws.client.datastores.get(ws.resourceGroup, ws.name, name, { abortSignal });
+    return true;
+  } catch (error) {
+    if (is404(error)) return false;
+    throw error;
+  }
+}
+
+export const isConflict = (error: unknown) => (error as { statusCode?: number }).statusCode === 409;
 
 /** Names of the workspace's computes (one list call validates every compute a pipeline names). */
 export async function listComputeNames(ws: Workspace, abortSignal?: AbortSignal): Promise<string[]> {

@@ -8,6 +8,8 @@ import type { Workspace } from './workspace';
 
 /** azure-ai-ml's names: blobs of local uploads live under this prefix; the indicator blob's metadata marks a completed upload. */
 export const UPLOAD_PREFIX = 'LocalUpload';
+/** Where older azure-ai-ml/CLI versions uploaded; their completed uploads are still recognised (and reused in place). */
+export const LEGACY_UPLOAD_PREFIX = 'az-ml-artifacts';
 export const UPLOAD_CONFIRMATION = { upload_status: 'completed' } as const;
 
 export interface DefaultDatastore {
@@ -93,18 +95,15 @@ const PROGRESS_FROM_FILES = 200;
  */
 export async function uploadSnapshot(store: DefaultDatastore, snapshot: FolderSnapshot, options: UploadOptions): Promise<UploadResult> {
   const isFile = snapshot.files.length === 1 && snapshot.root === snapshot.files[0].absolute;
-  const blobPath = `${UPLOAD_PREFIX}/${snapshot.objectHash}/${options.name}`;
+  const pathUnder = (prefix: string) => `${prefix}/${snapshot.objectHash}/${options.name}`;
+  const blobPath = pathUnder(UPLOAD_PREFIX);
   const blobName = (relative: string) => (isFile ? blobPath : `${blobPath}/${relative}`);
   if (snapshot.files.length === 0) throw new UserError(`Nothing to upload in ${options.name}: the folder is empty or every file in it is ignored (${snapshot.ignoreSource ?? 'no ignore file'}).`);
   const indicator = store.container.getBlockBlobClient(blobName(snapshot.files[0].relative));
-  try {
-    const props = await indicator.getProperties({ abortSignal: options.abortSignal });
-    const meta = props.metadata ?? {};
-    if (meta.upload_status === UPLOAD_CONFIRMATION.upload_status && meta.name && meta.version) {
-      return { blobPath, existing: { name: meta.name, version: meta.version }, name: meta.name, version: meta.version, uploadedBytes: 0, uploadedFiles: 0 };
-    }
-  } catch (error) {
-    if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+  for (const prefix of [UPLOAD_PREFIX, LEGACY_UPLOAD_PREFIX]) {
+    const path = pathUnder(prefix);
+    const found = await confirmedUpload(store, isFile ? path : `${path}/${snapshot.files[0].relative}`, options.abortSignal);
+    if (found) return { blobPath: path, existing: found, name: found.name, version: found.version, uploadedBytes: 0, uploadedFiles: 0 };
   }
 
   const name = options.assetName ?? randomUUID();
@@ -116,9 +115,20 @@ export async function uploadSnapshot(store: DefaultDatastore, snapshot: FolderSn
   let bytes = 0;
   let nextReport = 0.25;
   const queue = [...snapshot.files];
+  // The first failure stops every worker (and their in-flight requests): the task is failing anyway, and
+  // uploads carrying on behind a reported error would keep the agent busy and the storage account written.
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(options.abortSignal?.reason);
+  if (options.abortSignal?.aborted) onAbort();
+  options.abortSignal?.addEventListener('abort', onAbort, { once: true });
   const worker = async () => {
-    for (let file = queue.shift(); file; file = queue.shift()) {
-      await store.container.getBlockBlobClient(blobName(file.relative)).uploadFile(file.absolute, { abortSignal: options.abortSignal, concurrency: 1 });
+    for (let file = queue.shift(); file && !stop.signal.aborted; file = queue.shift()) {
+      try {
+        await store.container.getBlockBlobClient(blobName(file.relative)).uploadFile(file.absolute, { abortSignal: stop.signal, concurrency: 1 });
+      } catch (error) {
+        stop.abort(error);
+        throw error;
+      }
       done++;
       bytes += file.size;
       if (showProgress && bytes / Math.max(1, snapshot.totalBytes) >= nextReport && done < snapshot.files.length) {
@@ -128,9 +138,24 @@ export async function uploadSnapshot(store: DefaultDatastore, snapshot: FolderSn
     }
   };
   // Bounded parallelism: enough to fill the link, few enough not to exhaust sockets on a small agent.
-  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 8, snapshot.files.length) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 8, snapshot.files.length) }, worker));
+  } finally {
+    options.abortSignal?.removeEventListener('abort', onAbort);
+  }
   // Only a complete upload is confirmed: a partial one is found unconfirmed by the retry and overwritten.
   await indicator.setMetadata({ ...UPLOAD_CONFIRMATION, name, version }, { abortSignal: options.abortSignal });
   if (showProgress) options.log(`  100% (${done} files, ${mb(bytes)} MB)`);
   return { blobPath, name, version, uploadedBytes: bytes, uploadedFiles: done };
+}
+
+/** The asset an indicator blob's metadata names when it marks a completed upload; undefined when absent or unconfirmed. */
+async function confirmedUpload(store: DefaultDatastore, blob: string, abortSignal?: AbortSignal): Promise<{ name: string; version: string } | undefined> {
+  try {
+    const meta = (await store.container.getBlockBlobClient(blob).getProperties({ abortSignal })).metadata ?? {};
+    if (meta.upload_status === UPLOAD_CONFIRMATION.upload_status && meta.name && meta.version) return { name: meta.name, version: meta.version };
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+  }
+  return undefined;
 }

@@ -27,6 +27,9 @@ export interface LiteralInput {
 export interface BindingInput {
   kind: 'binding';
   expression: string;
+  /** Written as `{type, path: \${{…}}, mode}`: the only way to give a bound input a type or delivery mode. */
+  type?: string;
+  mode?: string;
 }
 
 export type PipelineInput = LiteralInput | DataInput;

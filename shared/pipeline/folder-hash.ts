@@ -97,9 +97,17 @@ function listFiles(root: string, ignore: IgnoreMatcher): CodeFile[] {
     }
   };
   walk(root);
-  // upload_directory sorts (local path, blob name) pairs: by absolute path, plain code-point order.
-  out.sort((a, b) => (a.absolute < b.absolute ? -1 : a.absolute > b.absolute ? 1 : 0));
-  return out;
+  return uploadOrder(out);
+}
+
+/**
+ * azure-ai-ml's upload order, whose first file is the completed-upload indicator: upload_directory
+ * sorts (local path, blob name) pairs by the local path with '\\' turned into '/', in code-point
+ * order. Sorting native Windows paths instead puts 'a\\x.py' after 'a0.py' and picks another indicator.
+ */
+export function uploadOrder<T extends { absolute: string }>(files: T[], sep: string = path.sep): T[] {
+  const key = (f: T) => f.absolute.split(sep).join('/');
+  return [...files].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 /** `get_object_hash` of a single file: the seed, then the file's bytes. */

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { UserError } from '../task/user-error';
-import { BindingScope, checkBinding, hasBinding } from './bindings';
+import { BindingScope, checkBinding, hasBinding, parseBindings } from './bindings';
 import {
   AnonymousComponent,
   DATA_TYPES,
@@ -33,7 +33,7 @@ const KNOWN_UNSUPPORTED = ['sweep', 'parallel', 'spark', 'pipeline', 'automl', '
 /** Node fields `az ml` sends on the pipeline node (snake_case), not on the component. */
 const NODE_FIELDS = ['display_name', 'environment_variables', 'resources', 'distribution', 'limits', 'tags', 'properties', 'identity', 'services', 'queue_settings'];
 /** Component fields besides the interface, passed through to the anonymous component. */
-const COMPONENT_FIELDS = ['description', 'display_name', 'tags', 'is_deterministic', 'resources', 'distribution', 'additional_includes'];
+const COMPONENT_FIELDS = ['description', 'display_name', 'tags', 'is_deterministic', 'resources', 'distribution'];
 
 type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -71,7 +71,7 @@ export function readPipeline(absoluteFile: string, files: SourceFiles): Pipeline
     file,
     pipelineInputs: Object.keys(inputs),
     pipelineOutputs: Object.keys(outputs),
-    steps: new Map(Object.values(steps).map((s) => [s.name, s.component.kind === 'anonymous' ? Object.keys(s.component.outputs) : undefined])),
+    steps: new Map(Object.values(steps).map((s) => [s.name, stepOutputNames(s)])),
   };
   for (const step of Object.values(steps)) {
     for (const [key, input] of Object.entries(step.inputs)) {
@@ -82,6 +82,11 @@ export function readPipeline(absoluteFile: string, files: SourceFiles): Pipeline
     for (const [key, output] of Object.entries(step.outputs)) {
       if (output.kind === 'binding') checkBinding(output.expression, `Step '${step.name}' output '${key}'`, scope);
     }
+  }
+
+  // Typed after every step is read: a binding may point at a step written further down.
+  for (const step of Object.values(steps)) {
+    if (step.component.kind === 'anonymous' && step.component.source === 'YAML.JOB') Object.assign(step.component, inlineInterface(step, { inputs, outputs, steps }));
   }
 
   return {
@@ -167,9 +172,16 @@ function readInput(raw: unknown, where: string, ctx: Ctx, allowBinding: boolean)
   if (typeof raw === 'number' || typeof raw === 'boolean' || typeof raw === 'string') return { kind: 'literal', value: raw };
   if (!isObject(raw)) throw new UserError(`${where} in ${ctx.file} has no value.`);
   const type = raw.type === undefined ? undefined : String(raw.type);
+  const bound = [raw.path, raw.value].find((v): v is string => typeof v === 'string' && hasBinding(v));
+  if (bound !== undefined) {
+    // `{path: \${{…}}, mode: download}`: az ml accepts a binding in the mapping form, which is how a bound input gets a mode.
+    if (!allowBinding) throw new UserError(`${where} in ${ctx.file} is a binding (${bound}); pipeline inputs must be values.`);
+    const mode = raw.mode === undefined ? undefined : String(raw.mode);
+    if (mode !== undefined && !yamlModes.includes(mode)) throw new UserError(`${where} in ${ctx.file} has mode '${mode}'; supported modes: ${yamlModes.join(', ')}.`);
+    return { kind: 'binding', expression: bound.trim(), type, mode };
+  }
   if (type === undefined || ['integer', 'number', 'string', 'boolean'].includes(type)) {
     const value = raw.value ?? raw.default;
-    if (typeof value === 'string' && hasBinding(value) && allowBinding) return { kind: 'binding', expression: value };
     if (typeof value !== 'number' && typeof value !== 'boolean' && typeof value !== 'string') {
       throw new UserError(`${where} in ${ctx.file} has no 'value' (or its 'type' is missing: use one of ${[...DATA_TYPES].join(', ')} with a 'path').`);
     }
@@ -231,11 +243,8 @@ function readStep(name: string, raw: unknown, ctx: Ctx): Step {
     const output = readStepOutput(value, `${where} output '${key}'`, ctx.file);
     if (output) outputs[key] = output;
   }
-  if (component.kind === 'anonymous' && component.source === 'YAML.JOB') {
-    // An inline command's interface is its step's own inputs and outputs.
-    component.inputs = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, interfaceOfInput(v)]));
-    component.outputs = Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.kind === 'declared' ? compact({ type: v.type ?? 'uri_folder', mode: v.mode }) : { type: 'uri_folder' }]));
-  } else if (component.kind === 'anonymous') {
+  // An inline command's interface is its step's own inputs and outputs, typed once every step is read (inlineInterfaces).
+  if (component.kind === 'anonymous' && component.source === 'YAML.COMPONENT') {
     for (const key of Object.keys(inputs)) {
       if (!(key in component.inputs)) {
         throw new UserError(`${where} in ${ctx.file} sets input '${key}', which component ${component.file} does not declare; its inputs: ${Object.keys(component.inputs).join(', ') || 'none'}.`);
@@ -247,16 +256,66 @@ function readStep(name: string, raw: unknown, ctx: Ctx): Step {
   return { name, type, component, compute: computeName(raw.compute), inputs, outputs, extra };
 }
 
+/** An inline command's outputs are its step's; a component file's are declared in it; a registered one's are known only once fetched. */
+function stepOutputNames(s: Step): string[] | undefined {
+  if (s.component.kind !== 'anonymous') return undefined;
+  return Object.keys(s.component.source === 'YAML.JOB' ? s.outputs : s.component.outputs);
+}
+
 function compact(o: Obj): Obj {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }
 
-/** The component input an inline command declares for a step input, typed like azure-ai-ml types it. */
-function interfaceOfInput(input: StepInput): Obj {
-  if (input.kind === 'data') return compact({ type: input.type, mode: input.mode });
-  if (input.kind === 'binding') return { type: 'string' };
-  const v = input.value;
-  return { type: typeof v === 'boolean' ? 'boolean' : typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : 'string' };
+const literalType = (v: string | number | boolean) => (typeof v === 'boolean' ? 'boolean' : typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : 'string');
+
+/**
+ * Type and mode of what a binding points at, as azure-ai-ml's `_find_source_input_output_type` finds
+ * them: a pipeline input's own type (a literal's Python type, a data input's type and mode), a
+ * pipeline output's type (default uri_folder) and mode, or the source step's declared output type
+ * (default uri_folder; never its mode, which belongs to the producer). Anything else is a string.
+ */
+export function bindingSource(expression: string, def: Pick<PipelineDefinition, 'inputs' | 'outputs' | 'steps'>, seen: string[] = []): { type: string; mode?: string } {
+  const whole = parseBindings(expression);
+  if (whole.length !== 1 || expression.trim() !== whole[0].text) return { type: 'string' };
+  const b = whole[0];
+  if (b.kind === 'pipelineInput') {
+    const input = def.inputs[b.name];
+    if (!input) return { type: 'string' };
+    return input.kind === 'literal' ? { type: literalType(input.value) } : compactIo({ type: input.type, mode: input.mode });
+  }
+  if (b.kind === 'pipelineOutput') {
+    const output = def.outputs[b.name];
+    return compactIo({ type: output?.type ?? 'uri_folder', mode: output?.mode });
+  }
+  if (b.kind === 'stepOutput') {
+    const step = def.steps[b.step];
+    const own = step?.outputs[b.output];
+    if (own?.kind === 'binding' && !seen.includes(own.expression)) return { type: bindingSource(own.expression, def, [...seen, own.expression]).type };
+    if (own?.kind === 'declared' && own.type) return { type: own.type };
+    const declared = step?.component.kind === 'anonymous' ? step.component.outputs[b.output]?.type : undefined;
+    return { type: typeof declared === 'string' ? declared : 'uri_folder' };
+  }
+  return { type: 'string' };
+}
+
+const compactIo = (o: { type: string; mode?: string }) => (o.mode === undefined ? { type: o.type } : o);
+
+/** The component interface of an inline command step, typed as azure-ai-ml translates a CommandJob to a component. */
+function inlineInterface(step: Step, def: Pick<PipelineDefinition, 'inputs' | 'outputs' | 'steps'>): { inputs: Obj; outputs: Obj } {
+  const inputs = Object.fromEntries(
+    Object.entries(step.inputs).map(([k, v]): [string, Obj] => {
+      if (v.kind === 'data') return [k, compact({ type: v.type, mode: v.mode })];
+      // A literal becomes a typed input whose default is the value itself.
+      if (v.kind === 'literal') return [k, { type: literalType(v.value), default: v.value }];
+      // The mapping form may say its own type and mode; what it leaves out comes from the binding's source.
+      const source = bindingSource(v.expression, def);
+      return [k, compact({ type: v.type ?? source.type, mode: v.mode ?? source.mode })];
+    }),
+  );
+  const outputs = Object.fromEntries(
+    Object.entries(step.outputs).map(([k, v]): [string, Obj] => [k, v.kind === 'declared' ? compact({ type: v.type ?? 'uri_folder', mode: v.mode }) : bindingSource(v.expression, def)]),
+  );
+  return { inputs, outputs };
 }
 
 function readComponentReference(step: string, raw: unknown, ctx: Ctx): AnonymousComponent | RegisteredComponent {
@@ -282,6 +341,10 @@ function readComponentReference(step: string, raw: unknown, ctx: Ctx): Anonymous
 function componentFromYaml(step: string, doc: Obj, ctx: Ctx, file: string | undefined): AnonymousComponent {
   const where = file ? `Component ${file} (step '${step}')` : `Step '${step}' in ${ctx.file}`;
   if (typeof doc.command !== 'string' || doc.command.trim() === '') throw new UserError(`${where} has no 'command'.`);
+  if (doc.additional_includes !== undefined && doc.additional_includes !== null) {
+    // az ml copies these files into the code snapshot; passing the list through would run the step without them.
+    throw new UserError(`${where} uses 'additional_includes', which AzureMLPublishPipeline@1 does not support yet; copy the files into the 'code' folder instead.`);
+  }
   const inputs = Object.fromEntries(Object.entries(asMap(doc.inputs, `'inputs' of ${where}`)).map(([k, v]) => [k, isObject(v) ? v : { type: 'string', default: v }]));
   const outputs = Object.fromEntries(Object.entries(asMap(doc.outputs, `'outputs' of ${where}`)).map(([k, v]) => [k, isObject(v) ? v : { type: 'uri_folder' }]));
   const extra: Record<string, unknown> = {};

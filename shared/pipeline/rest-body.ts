@@ -68,7 +68,8 @@ function pipelineOutput(output: DeclaredOutput) {
 }
 
 function nodeInput(resolved: Resolved, step: string, name: string, input: StepInput) {
-  if (input.kind === 'binding') return { job_input_type: 'literal', value: input.expression };
+  // A bound input's mode rides on the literal, in REST casing (azure-ai-ml's process_sdk_component_job_io).
+  if (input.kind === 'binding') return defined({ job_input_type: 'literal', value: input.expression, mode: restMode(input.mode, 'input') });
   if (input.kind === 'literal') return { job_input_type: 'literal', value: literalText(input.value) };
   return nodeDataInput(resolved, `jobs.${step}.inputs.${name}`, input);
 }

@@ -29,8 +29,9 @@ export function parsePublishInputs(get: (name: string) => string | undefined): P
   const pipelineFile = opt('pipelineFile');
   if (!pipelineFile) throw new UserError("'pipelineFile' is required: the path of the az ml pipeline job YAML, relative to the repository");
   const componentName = opt('componentName');
-  if (componentName && !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}$/.test(componentName)) {
-    throw new UserError(`'componentName' must start with a letter, digit or '_' and contain only letters, digits, '_', '.' and '-', got '${componentName}'`);
+  // azure-ai-ml's ComponentNameStr (a Python function name): checked here, not at the PUT after code and components exist.
+  if (componentName && !COMPONENT_NAME.test(componentName)) {
+    throw new UserError(`'componentName' must contain only lower-case letters, digits and '_' and start with a lower-case letter or '_' (at most 255 characters), got '${componentName}'`);
   }
   return {
     connectionId,
@@ -51,4 +52,13 @@ export function parsePublishInputs(get: (name: string) => string | undefined): P
 export function experimentNameFrom(text: string): string {
   const clean = text.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^[-_]+|[-_]+$/g, '');
   return clean.slice(0, 255) || 'Default';
+}
+
+const COMPONENT_NAME = /^[a-z_][a-z0-9_]{0,254}$/;
+
+/** The pipeline component's name when 'componentName' is not given: the pipeline's name, made a valid component name. */
+export function defaultComponentName(text: string): string {
+  const clean = text.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+  const name = /^[a-z_]/.test(clean) ? clean : `_${clean}`;
+  return name === '_' ? 'pipeline' : name.slice(0, 255);
 }

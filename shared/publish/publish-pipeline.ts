@@ -2,17 +2,18 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { HttpClientOptions } from '../http/agent-http-options';
-import { assetArmId, getAssetVersion, getLatestVersion, listComputeNames, putAssetVersion } from '../azureml/assets';
+import { assetArmId, datastoreExists, getAssetVersion, getLatestVersion, isConflict, listComputeNames, nextComponentVersion, putAssetVersion } from '../azureml/assets';
 import { DefaultDatastore, openDefaultDatastore, uploadSnapshot } from '../azureml/datastore-upload';
 import { sendJson, Workspace } from '../azureml/workspace';
 import type { DataInput, DataSource, EnvironmentRef, PipelineDefinition, Step } from '../pipeline/definition';
+import { BindingScope, checkBinding, parseBindings } from '../pipeline/bindings';
 import { CONTENT_HASH_VERSION, FolderSnapshot, snapshotFile, snapshotFolder } from '../pipeline/folder-hash';
 import { applyInputOverrides, parseKeyValueLines, parseTags } from '../pipeline/overrides';
 import { parseAssetReference, readPipeline, SourceFiles } from '../pipeline/read-pipeline';
 import { anonymousComponentBody, anonymousComponentSpec, anonymousVersion, canonicalJson, pipelineComponentBody, pipelineJobBody, Resolved } from '../pipeline/rest-body';
 import { readTraceability, traceabilityTags, VariableReader } from '../task/traceability';
 import { UserError } from '../task/user-error';
-import { experimentNameFrom, PublishInputs } from './publish-inputs';
+import { defaultComponentName, experimentNameFrom, PublishInputs } from './publish-inputs';
 
 export interface PublishRuntime {
   signal: AbortSignal;
@@ -77,7 +78,11 @@ export function preparePublish(inputs: PublishInputs, rt: Pick<PublishRuntime, '
   const displayName = inputs.displayName ?? (trace.buildNumber ? `${baseName} (build ${trace.buildNumber})` : baseName);
   const link = trace.runUrl ? `Submitted by Azure Pipelines: ${trace.runUrl}` : undefined;
   const description = [definition.description, link].filter(Boolean).join('\n\n') || undefined;
-  const defaultCompute = inputs.defaultCompute ?? definition.settings.defaultCompute ?? definition.compute;
+  if (inputs.defaultCompute) {
+    // The override replaces both of the YAML's pipeline-level computes (a stale `compute:` must not be checked or sent).
+    definition = { ...definition, compute: inputs.defaultCompute, settings: { ...definition.settings, defaultCompute: inputs.defaultCompute } };
+  }
+  const defaultCompute = definition.settings.defaultCompute ?? definition.compute;
   for (const step of Object.values(definition.steps)) {
     if (!step.compute && !defaultCompute) {
       throw new UserError(`Step '${step.name}' in ${definition.file} has no compute: set 'compute' on the step, 'settings.default_compute' in the YAML, or the task's 'defaultCompute' input.`);
@@ -99,6 +104,8 @@ function overrideSource(raw: string, input: DataInput, where: string, dir: strin
   if (input.type === 'uri_file' && kind !== 'file') throw new UserError(`${where} is a uri_file input but ${files.display(absolute)} is a folder.`);
   return { kind: 'local', absolute, display: files.display(absolute), isFolder: kind === 'dir' };
 }
+
+const isModelType = (type: string) => type === 'mlflow_model' || type === 'custom_model';
 
 const list = (xs: string[]) => (xs.length ? xs.join(', ') : 'none');
 
@@ -130,16 +137,16 @@ async function planReads(ws: Workspace, prep: PreparedPublish, rt: PublishRuntim
     }
   }
 
-  const resolveAsset = async (kind: 'components' | 'environments' | 'data', ref: { name: string; version?: string; label?: 'latest'; text: string }, who: string) => {
-    const what = kind === 'components' ? 'Component' : kind === 'environments' ? 'Environment' : 'Data asset';
+  const resolveAsset = async (kind: 'components' | 'environments' | 'data' | 'models', ref: { name: string; version?: string; label?: 'latest'; text: string }, who: string) => {
+    const what = { components: 'Component', environments: 'Environment', data: 'Data asset', models: 'Model' }[kind];
     if (ref.label === 'latest') {
       const latest = await getLatestVersion(ws, kind, ref.name, signal);
       if (!latest) throw new UserError(`${what} '${ref.name}' (${ref.text}, ${who}) has no versions in workspace '${ws.name}'.`);
-      return latest.id;
+      return latest;
     }
     const found = await getAssetVersion(ws, kind, ref.name, ref.version!, signal);
     if (!found) throw new UserError(`${what} '${ref.name}' version '${ref.version}' (${ref.text}, ${who}) does not exist in workspace '${ws.name}'.`);
-    return found.id;
+    return found;
   };
 
   const dataInputs: Array<[string, DataInput, string]> = [
@@ -151,21 +158,74 @@ async function planReads(ws: Workspace, prep: PreparedPublish, rt: PublishRuntim
     ),
   ];
   for (const [key, input, who] of dataInputs) {
-    if (input.source.kind === 'asset') plan.data.set(key, await resolveAsset('data', input.source, who));
+    // azureml:<name>:<version> names a model for model-typed inputs (azure-ai-ml resolves them as AzureMLResourceType.MODEL).
+    if (input.source.kind === 'asset') plan.data.set(key, (await resolveAsset(isModelType(input.type) ? 'models' : 'data', input.source, who)).id);
   }
   for (const step of Object.values(def.steps)) {
     const c = step.component;
-    if (c.kind === 'registered') plan.components.set(step.name, await resolveAsset('components', c, `step '${step.name}'`));
+    if (c.kind === 'registered') {
+      const found = await resolveAsset('components', c, `step '${step.name}'`);
+      plan.components.set(step.name, found.id);
+      checkRegisteredInterface(def, step, c.text, found.properties.componentSpec);
+    }
     else if (c.environment.kind === 'registered') {
       const env = c.environment;
       if (!plan.environments.has(env.text)) {
-        const id = await resolveAsset('environments', env, `step '${step.name}'`);
+        const { id } = await resolveAsset('environments', env, `step '${step.name}'`);
         // A pinned version is sent as written (as az ml does); @latest is sent as the version it resolved to.
         plan.environments.set(env.text, env.label === 'latest' ? `azureml:${id}` : env.text);
       }
     }
   }
+  // Datastores named by settings.default_datastore or an azureml://datastores/<name>/… input: otherwise only the service notices, after uploads.
+  for (const [name, who] of datastoreReferences(def)) {
+    if (!(await datastoreExists(ws, name, signal))) throw new UserError(`Datastore '${name}' (${who}) does not exist in workspace '${ws.name}'.`);
+  }
   return plan;
+}
+
+/** Every datastore the pipeline names, with the first place that names it. */
+function datastoreReferences(def: PipelineDefinition): Map<string, string> {
+  const out = new Map<string, string>();
+  if (def.settings.defaultDatastore) out.set(def.settings.defaultDatastore, `settings.default_datastore in ${def.file}`);
+  const add = (input: { kind: string; source?: DataSource }, who: string) => {
+    const uri = input.kind === 'data' && input.source?.kind === 'uri' ? input.source.uri : undefined;
+    const name = uri ? /^azureml:\/\/datastores\/([^/]+)\//i.exec(uri)?.[1] : undefined;
+    if (name && !out.has(name)) out.set(name, who);
+  };
+  for (const [k, v] of Object.entries(def.inputs)) add(v, `pipeline input '${k}'`);
+  for (const s of Object.values(def.steps)) for (const [k, v] of Object.entries(s.inputs)) add(v, `step '${s.name}' input '${k}'`);
+  return out;
+}
+
+/**
+ * A registered component's interface is known only once fetched: the step's inputs must be ones it
+ * declares, and bindings to its outputs must name outputs it has (the YAML reader could not check these).
+ */
+function checkRegisteredInterface(def: PipelineDefinition, step: Step, text: string, componentSpec: unknown): void {
+  const spec = (componentSpec ?? {}) as { inputs?: Record<string, unknown>; outputs?: Record<string, unknown> };
+  const declaredInputs = Object.keys(spec.inputs ?? {});
+  for (const key of Object.keys(step.inputs)) {
+    if (!declaredInputs.includes(key)) {
+      throw new UserError(`Step '${step.name}' in ${def.file} sets input '${key}', which component ${text} does not declare; its inputs: ${list(declaredInputs)}.`);
+    }
+  }
+  const outputs = Object.keys(spec.outputs ?? {});
+  const scope = { file: def.file, pipelineInputs: Object.keys(def.inputs), pipelineOutputs: Object.keys(def.outputs), steps: new Map([[step.name, outputs]]) };
+  for (const other of Object.values(def.steps)) {
+    for (const [key, input] of Object.entries(other.inputs)) {
+      if (input.kind === 'binding' && input.expression.includes(`parent.jobs.${step.name}.`)) checkBindingTo(input.expression, `Step '${other.name}' input '${key}'`, scope);
+    }
+  }
+  for (const key of Object.keys(step.outputs)) {
+    if (!outputs.includes(key)) throw new UserError(`Step '${step.name}' in ${def.file} sets output '${key}', which component ${text} does not declare; its outputs: ${list(outputs)}.`);
+  }
+}
+
+/** checkBinding limited to references to the steps in scope (the others were checked when the YAML was read). */
+function checkBindingTo(expression: string, where: string, scope: BindingScope): void {
+  const relevant = parseBindings(expression).filter((b) => b.kind === 'stepOutput' && scope.steps.has(b.step));
+  for (const b of relevant) checkBinding(b.text, where, scope);
 }
 
 function needsDatastore(def: PipelineDefinition): boolean {
@@ -212,7 +272,11 @@ export async function publishPipeline(ws: Workspace, prep: PreparedPublish, rt: 
     const s = input.source;
     if (s.kind === 'uri') dataUris[key] = s.uri;
     else if (s.kind === 'asset') dataUris[key] = plan.data.get(key)!;
-    else dataUris[key] = `azureml://datastores/${store!.name}/paths/${(await upload(s.absolute, s.isFolder)).blobPath}`;
+    else {
+      // azure-ai-ml ends an uploaded uri_folder with '/' (a folder URI); mltable and uri_file name the path itself.
+      const slash = input.type === 'uri_folder' ? '/' : '';
+      dataUris[key] = `azureml://datastores/${store!.name}/paths/${(await upload(s.absolute, s.isFolder)).blobPath}${slash}`;
+    }
   };
   for (const [k, v] of Object.entries(def.inputs)) if (v.kind === 'data') await resolveData(`inputs.${k}`, v);
   for (const step of Object.values(def.steps)) for (const [k, v] of Object.entries(step.inputs)) if (v.kind === 'data') await resolveData(`jobs.${step.name}.inputs.${k}`, v);
@@ -281,16 +345,7 @@ export async function publishPipeline(ws: Workspace, prep: PreparedPublish, rt: 
   const report: PublishReport = { uploadedBytes: 0, message: '' };
   const parts: string[] = [];
 
-  if (prep.inputs.mode !== 'submit') {
-    const name = prep.inputs.componentName ?? experimentNameFrom(def.name ?? prep.experimentName).replace(/-/g, '_');
-    const latest = await getLatestVersion(ws, 'components', name, signal);
-    const version = latest && /^\d+$/.test(latest.version) ? String(Number(latest.version) + 1) : '1';
-    const body = pipelineComponentBody(def, resolved, { name, version, displayName: def.displayName ?? def.name, description: prep.description, tags: prep.assetTags });
-    const created = await putAssetVersion(ws, 'components', name, version, body, signal);
-    report.pipelineComponentId = created.id;
-    parts.push(`published pipeline component ${name}:${version}`);
-    rt.log(`Published pipeline component ${name} version ${version}: ${created.id}`);
-  }
+  // Submit before publishing: in 'both' mode a rejected job then leaves no pipeline component version that a retry would duplicate.
   if (prep.inputs.mode !== 'publish') {
     const jobName = jobNameFor(rt.variables('Build.BuildId'));
     const body = pipelineJobBody(def, resolved, { displayName: prep.displayName, experimentName: prep.experimentName, description: prep.description, tags: prep.jobTags, defaultCompute: prep.defaultCompute });
@@ -300,11 +355,34 @@ export async function publishPipeline(ws: Workspace, prep: PreparedPublish, rt: 
     parts.push(`submitted pipeline job ${report.jobName} to experiment ${prep.experimentName}`);
     if (report.studioUrl) rt.log(`Azure ML studio: ${report.studioUrl}`);
   }
+  if (prep.inputs.mode !== 'submit') {
+    const name = prep.inputs.componentName ?? defaultComponentName(def.name ?? prep.experimentName);
+    const created = await publishComponent(ws, name, (version) => pipelineComponentBody(def, resolved, { name, version, displayName: def.displayName ?? def.name, description: prep.description, tags: prep.assetTags }), signal);
+    report.pipelineComponentId = created.id;
+    parts.push(`published pipeline component ${name}:${created.version}`);
+    rt.log(`Published pipeline component ${name} version ${created.version}: ${created.id}`);
+  }
   report.uploadedBytes = uploadedBytes;
   report.message = `${parts.join('; ')} (${Object.keys(def.steps).length} steps, ${uploadedBytes} bytes uploaded).`;
   report.message = report.message[0].toUpperCase() + report.message.slice(1);
   return report;
 }
+
+/**
+ * A new version numbered as azure-ai-ml numbers it: the container's nextVersion, taken again when a
+ * concurrent publish took that number first (the service answers 409 for an existing version).
+ */
+async function publishComponent(ws: Workspace, name: string, body: (version: string) => { properties: Record<string, unknown> }, signal: AbortSignal) {
+  for (let attempt = 1; ; attempt++) {
+    const version = await nextComponentVersion(ws, name, signal);
+    try {
+      return await putAssetVersion(ws, 'components', name, version, body(version), signal);
+    } catch (error) {
+      if (!isConflict(error) || attempt >= MAX_VERSION_ATTEMPTS) throw error;
+    }
+  }
+}
+const MAX_VERSION_ATTEMPTS = 3;
 
 /**
  * PUT jobs/{name} through the client's own pipeline (auth, proxy, retries) but not its serializer:

@@ -46,12 +46,16 @@ describe('conformance: recorded traffic against the Azure ML 2022-10-01 REST spe
     ['Jobs_CreateOrUpdate', 'PUT', /\/workspaces\/[^/]+\/jobs\/[^/]+\?/i],
     ['Compute_List', 'GET', /\/workspaces\/[^/]+\/computes\?/i],
     ['Datastores_List', 'GET', /\/workspaces\/[^/]+\/datastores\?/i],
+    // A datastore named by settings.default_datastore or an azureml://datastores/… input is checked before the first write.
+    ['Datastores_Get', 'GET', /\/workspaces\/[^/]+\/datastores\/[^/?]+\?/i],
     ['Datastores_ListSecrets', 'POST', /\/workspaces\/[^/]+\/datastores\/[^/]+\/listSecrets\?/i],
     ['CodeVersions_Get', 'GET', /\/workspaces\/[^/]+\/codes\/[^/]+\/versions\/[^/]+\?/i],
     ['CodeVersions_CreateOrUpdate', 'PUT', /\/workspaces\/[^/]+\/codes\/[^/]+\/versions\/[^/]+\?/i],
     ['ComponentVersions_Get', 'GET', /\/workspaces\/[^/]+\/components\/[^/]+\/versions\/[^/]+\?/i],
     ['ComponentVersions_List', 'GET', /\/workspaces\/[^/]+\/components\/[^/]+\/versions\?/i],
     ['ComponentVersions_CreateOrUpdate', 'PUT', /\/workspaces\/[^/]+\/components\/[^/]+\/versions\/[^/]+\?/i],
+    // nextVersion of a pipeline component (publish mode), as azure-ai-ml numbers a new version.
+    ['ComponentContainers_Get', 'GET', /\/workspaces\/[^/]+\/components\/[^/]+\?/i],
     ['EnvironmentVersions_Get', 'GET', /\/workspaces\/[^/]+\/environments\/[^/]+\/versions\/[^/]+\?/i],
     ['EnvironmentVersions_CreateOrUpdate', 'PUT', /\/workspaces\/[^/]+\/environments\/[^/]+\/versions\/[^/]+\?/i],
     ['DataVersions_Get', 'GET', /\/workspaces\/[^/]+\/data\/[^/]+\/versions\/[^/]+\?/i],

@@ -112,6 +112,23 @@ describe('emulator: ARM / Azure ML with the real @azure/arm-machinelearning clie
     });
   });
 
+  it('keeps named asset versions immutable (same content 200, other content 409) and reports the container nextVersion', async () => {
+    const client = mlClient(emulator);
+    const body = (command: string) => ({ properties: { isAnonymous: false, tags: { run: command }, componentSpec: { name: 'immutable_pipe', type: 'command', command } } });
+    const rg = emulator.resourceGroup;
+    const ws = emulator.workspaceName;
+    assert.equal((await client.componentVersions.createOrUpdate(rg, ws, 'immutable_pipe', '1', body('echo 1'))).name, '1');
+    // The same content again (tags may change) is idempotent; other content under that version is refused, not silently ignored.
+    assert.equal((await client.componentVersions.createOrUpdate(rg, ws, 'immutable_pipe', '1', { properties: { ...body('echo 1').properties, tags: { run: 'retry' } } })).name, '1');
+    await assert.rejects(client.componentVersions.createOrUpdate(rg, ws, 'immutable_pipe', '1', body('echo 2')), (e: { statusCode?: number; message?: string }) => e.statusCode === 409 && /already exists with different content/.test(e.message ?? ''));
+    assert.equal((emulator.assets.get('components', 'immutable_pipe', '1')!.properties.componentSpec as { command: string }).command, 'echo 1');
+    await client.componentVersions.createOrUpdate(rg, ws, 'immutable_pipe', 'beta', body('echo beta'));
+    const container = await client.componentContainers.get(rg, ws, 'immutable_pipe');
+    assert.equal(container.properties.latestVersion, 'beta');
+    assert.equal(container.properties.nextVersion, '2');
+    await assert.rejects(client.componentContainers.get(rg, ws, 'no_such_pipe'), (e: { statusCode?: number }) => e.statusCode === 404);
+  });
+
   it('requires a bearer token from the emulator on ARM routes (401 + WWW-Authenticate)', async () => {
     const none = await call(emulator, 'GET', `${wsPath(emulator)}?api-version=2022-10-01`);
     assert.equal(none.status, 401);

@@ -6,6 +6,7 @@ import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob
 import { startEmulator, Emulator, TaskConnection } from '../../emulator';
 import { runTask, assertNoSecretLeak, TaskRunResult } from '../harness/task-runner';
 import { saveTraffic } from '../harness/traffic';
+import { snapshotFolder } from '../../shared/pipeline/folder-hash';
 import { startAzurite, AzuriteHandle } from '../harness/azurite';
 
 /**
@@ -171,7 +172,7 @@ describe('AzureMLPublishPipeline@1 (task process)', function () {
     assert.deepEqual(p.inputs.epochs, { jobInputType: 'literal', value: '10' });
     assert.deepEqual(p.inputs.learning_rate, { jobInputType: 'literal', value: '0.01' });
     assert.equal(p.inputs.training_data.jobInputType, 'uri_folder');
-    assert.match(p.inputs.training_data.uri, /^azureml:\/\/datastores\/workspaceblobstore\/paths\/LocalUpload\/[0-9a-f]{32}\/data$/);
+    assert.match(p.inputs.training_data.uri, /^azureml:\/\/datastores\/workspaceblobstore\/paths\/LocalUpload\/[0-9a-f]{32}\/data\/$/);
     assert.deepEqual(p.outputs.model, { jobOutputType: 'uri_folder', mode: 'Upload' });
     assert.equal(p.settings.default_compute, `${wsId()}/computes/cpu-cluster`);
     assert.equal(p.settings.continue_on_step_failure, true);
@@ -191,6 +192,9 @@ describe('AzureMLPublishPipeline@1 (task process)', function () {
     const trainComponent = emulator.assets.list('components', 'azureml_anonymous').find((c) => c.id === p.jobs.train.componentId)!;
     const spec = trainComponent.properties.componentSpec as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped componentSpec
     assert.equal(spec.environment, 'azureml:sklearn-env:3');
+    // Bound inputs are typed by what they point at (the emulator rejects data bound to a string input, as the service does).
+    assert.deepEqual(spec.inputs, { epochs: { type: 'integer' }, data: { type: 'uri_folder' } });
+    assert.deepEqual(spec.outputs, { model: { type: 'uri_folder', mode: 'upload' } });
     assert.equal(spec._source, 'YAML.JOB');
     assert.equal((trainComponent.properties.tags as Record<string, string>)['azdo.buildId'], '4711');
     const code = /\/codes\/([^/]+)\/versions\/([^/]+)$/.exec(spec.code)!;
@@ -231,6 +235,28 @@ describe('AzureMLPublishPipeline@1 (task process)', function () {
     assert.equal(a.train.componentId, b.train.componentId);
   });
 
+  for (const prefix of ['LocalUpload', 'az-ml-artifacts']) {
+    it(`recognises a code folder az ml uploaded under ${prefix}/: 0 code bytes uploaded, its code version reused`, async () => {
+      // What `az ml job create` leaves behind: the indicator blob (first file in upload order) with the
+      // completed-upload metadata, and the code version named in it.
+      const repo = makeRepo({ 'ml/src/train.py': `print("uploaded by az ml under ${prefix}")\n` });
+      const snapshot = snapshotFolder(path.join(repo, 'ml', 'src'));
+      const codeName = `azml-${prefix.toLowerCase()}-code`;
+      const base = `${prefix}/${snapshot.objectHash}/src`;
+      await container.getBlockBlobClient(`${base}/${snapshot.files[0].relative}`).upload('*.tmp\n', 6, { metadata: { upload_status: 'completed', name: codeName, version: '1' } });
+      emulator.assets.seed('codes', codeName, '1', { isAnonymous: true, codeUri: `${azurite.blobUrl}/${emulator.datastore.containerName}/${base}` });
+      const codesBefore = emulator.assets.list('codes').length;
+      const r = await run(repo);
+      assert.equal(r.result?.result, 'Succeeded', r.stdout);
+      assert.ok(r.lines.includes(`Code src is unchanged: reusing ${codeName}:1, nothing uploaded.`), r.stdout);
+      assert.equal(emulator.assets.list('codes').length, codesBefore, 'no new code version');
+      assert.deepEqual((await blobNames()).filter((b) => b.includes(snapshot.objectHash)), [`${base}/${snapshot.files[0].relative}`], 'nothing uploaded under the folder hash');
+      const trainId = (emulator.jobs.get(r.outputs.jobName)!.properties.jobs as Record<string, { componentId: string }>).train.componentId;
+      const spec = emulator.assets.list('components', 'azureml_anonymous').find((c) => c.id === trainId)!.properties.componentSpec as Record<string, string>;
+      assert.equal(spec.code, `azureml:${wsId()}/codes/${codeName}/versions/1`);
+    });
+  }
+
   it('publish mode registers a versioned pipeline component and submits nothing', async () => {
     const repo = makeRepo();
     const jobsBefore = emulator.requests().filter((q) => q.method === 'PUT' && /\/jobs\//.test(q.path)).length;
@@ -257,6 +283,61 @@ describe('AzureMLPublishPipeline@1 (task process)', function () {
     assert.equal(p.inputs.training_data.uri, `${wsId()}/data/churn-data/versions/1`);
     assert.equal(p.settings.default_compute, `${wsId()}/computes/gpu-cluster`);
     assert.equal(emulator.jobs.get(r.outputs.jobName)!.tags.owner, 'ml-team');
+  });
+
+  it('resolves model inputs as models, and a defaultCompute override replaces a stale top-level compute', async () => {
+    emulator.models.seed('churn-model', '3', {});
+    const yml = `type: pipeline
+compute: azureml:old-cluster
+inputs:
+  base_model:
+    type: mlflow_model
+    path: azureml:churn-model:3
+  notes:
+    type: custom_model
+    path: azureml:churn-model@latest
+jobs:
+  finetune:
+    command: python finetune.py --model \${{inputs.model}}
+    environment: azureml:sklearn-env:3
+    inputs:
+      model: \${{parent.inputs.base_model}}
+      extra:
+        path: \${{parent.inputs.notes}}
+        mode: download
+`;
+    const repo = makeRepo({ 'ml/pipeline.yml': yml });
+    const r = await run(repo, { defaultCompute: 'gpu-cluster' });
+    assert.equal(r.result?.result, 'Succeeded', r.stdout);
+    const p = emulator.jobs.get(r.outputs.jobName)!.properties as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped REST body
+    assert.deepEqual(p.inputs.base_model, { jobInputType: 'mlflow_model', uri: `${wsId()}/models/churn-model/versions/3` });
+    assert.equal(p.inputs.notes.uri, `${wsId()}/models/churn-model/versions/3`);
+    assert.equal(p.computeId, `${wsId()}/computes/gpu-cluster`);
+    assert.equal(p.settings.default_compute, `${wsId()}/computes/gpu-cluster`);
+    assert.deepEqual(p.jobs.finetune.inputs.extra, { job_input_type: 'literal', value: '${{parent.inputs.notes}}', mode: 'Download' });
+    const spec = emulator.assets.list('components', 'azureml_anonymous').find((c) => c.id === p.jobs.finetune.componentId)!.properties.componentSpec as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped componentSpec
+    assert.deepEqual(spec.inputs, { model: { type: 'mlflow_model' }, extra: { type: 'custom_model', mode: 'download' } });
+  });
+
+  it('publish numbers the new version with the container nextVersion and never reuses an existing one', async () => {
+    // An existing numbered version and a newer non-numeric one: "newest + 1, else 1" would re-PUT version 1.
+    emulator.assets.seed('components', 'churn_release', '1', { componentSpec: { name: 'churn_release', version: '1', type: 'pipeline', jobs: {} } });
+    emulator.clock.advance(1000);
+    emulator.assets.seed('components', 'churn_release', 'beta', { componentSpec: { name: 'churn_release', version: 'beta', type: 'pipeline', jobs: {} } });
+    const r = await run(makeRepo(), { mode: 'publish', componentName: 'churn_release' });
+    assert.equal(r.result?.result, 'Succeeded', r.stdout);
+    assert.equal(r.outputs.pipelineComponentId, `${wsId()}/components/churn_release/versions/2`);
+    assert.deepEqual(emulator.assets.get('components', 'churn_release', '1')!.properties.componentSpec, { name: 'churn_release', version: '1', type: 'pipeline', jobs: {} }, 'version 1 is untouched');
+    assert.match(r.result!.message, /^Published pipeline component churn_release:2 \(3 steps, \d+ bytes uploaded\)\.$/);
+  });
+
+  it("'both' submits first: a job the service rejects leaves no pipeline component version behind", async () => {
+    // The registered report component declares scores as uri_folder; binding a literal to it is rejected at the job PUT.
+    const repo = makeRepo({ 'ml/pipeline.yml': PIPELINE.replace('scores: ${{parent.jobs.score.outputs.scores}}', 'scores: ${{parent.inputs.epochs}}') });
+    const r = await run(repo, { mode: 'both', componentName: 'churn_both' });
+    assert.equal(r.result?.result, 'Failed', r.stdout);
+    assert.match(r.result!.message, /Input 'scores' of node 'report' is declared as 'uri_folder'/);
+    assert.equal(emulator.assets.list('components', 'churn_both').length, 0);
   });
 
   const wsId = () => `/subscriptions/${emulator.subscriptionId}/resourceGroups/${emulator.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${emulator.workspaceName}`;
@@ -336,6 +417,26 @@ describe('AzureMLPublishPipeline@1 (task process)', function () {
       name: 'an unknown compute',
       files: { 'ml/pipeline.yml': PIPELINE.replace('compute: azureml:gpu-cluster', 'compute: azureml:gpu-clstr') },
       message: "Compute 'gpu-clstr' (step 'report') does not exist in workspace 'mlw-emulator'; computes: cpu-cluster, gpu-cluster.",
+    },
+    {
+      name: 'a default datastore that does not exist',
+      files: { 'ml/pipeline.yml': PIPELINE.replace('  continue_on_step_failure: true', '  continue_on_step_failure: true\n  default_datastore: azureml:missing_store') },
+      message: "Datastore 'missing_store' (settings.default_datastore in ml/pipeline.yml) does not exist in workspace 'mlw-emulator'.",
+    },
+    {
+      name: 'an input URI on a datastore that does not exist',
+      inputs: { inputOverrides: 'training_data=azureml://datastores/nostore/paths/churn/' },
+      message: "Datastore 'nostore' (pipeline input 'training_data') does not exist in workspace 'mlw-emulator'.",
+    },
+    {
+      name: 'an input a registered component does not declare',
+      files: { 'ml/pipeline.yml': PIPELINE.replace('scores: ${{parent.jobs.score.outputs.scores}}', 'scorez: ${{parent.jobs.score.outputs.scores}}') },
+      message: "Step 'report' in ml/pipeline.yml sets input 'scorez', which component azureml:report@latest does not declare; its inputs: scores.",
+    },
+    {
+      name: 'a binding to an output a registered component does not have',
+      files: { 'ml/pipeline.yml': PIPELINE.replace('model_input: ${{parent.jobs.train.outputs.model}}', 'model_input: ${{parent.jobs.report.outputs.summary}}') },
+      message: "Step 'score' input 'model_input' in ml/pipeline.yml binds to ${{parent.jobs.report.outputs.summary}}, but step 'report' has no output 'summary'; its outputs: none.",
     },
   ];
 

@@ -3,13 +3,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseIgnoreFile } from '../../shared/pipeline/ignore-file';
-import { snapshotFolder } from '../../shared/pipeline/folder-hash';
+import { FolderSnapshot, snapshotFolder, uploadOrder } from '../../shared/pipeline/folder-hash';
 import { parseYamlText } from '../../shared/pipeline/yaml-file';
 import { readPipeline, SourceFiles } from '../../shared/pipeline/read-pipeline';
-import { anonymousVersion, literalText, pipelineJobBody, Resolved, restMode } from '../../shared/pipeline/rest-body';
+import { anonymousComponentSpec, anonymousVersion, literalText, nodeBody, pipelineJobBody, Resolved, restMode } from '../../shared/pipeline/rest-body';
 import { applyInputOverrides, parseKeyValueLines, parseTags } from '../../shared/pipeline/overrides';
-import { parsePublishInputs, experimentNameFrom } from '../../shared/publish/publish-inputs';
-import { blobServiceUrl } from '../../shared/azureml/datastore-upload';
+import { defaultComponentName, parsePublishInputs, experimentNameFrom } from '../../shared/publish/publish-inputs';
+import { blobServiceUrl, DefaultDatastore, uploadSnapshot } from '../../shared/azureml/datastore-upload';
 
 /** In-memory files: the YAML reader is a pure function of these. */
 function memoryFiles(files: Record<string, string>, dirs: string[] = []): SourceFiles {
@@ -23,6 +23,13 @@ function memoryFiles(files: Record<string, string>, dirs: string[] = []): Source
     display: (a) => path.relative(root, a),
   };
 }
+
+const resolvedIds: Resolved = {
+  workspaceId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws',
+  computeId: (n) => `/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/computes/${n}`,
+  componentIds: {},
+  dataUris: {},
+};
 
 const REFERENCE = path.resolve(__dirname, '..', '..', '..', 'shared', 'reference');
 function reference(rel: string): string {
@@ -93,6 +100,118 @@ describe('publish pipeline: YAML reading', () => {
     const reg = readPipeline('/repo/p.yml', memoryFiles({ 'p.yml': registered, 'data/x.csv': '1' }));
     assert.deepEqual(reg.steps.train_job.component, { kind: 'registered', name: 'my_train', label: 'latest', text: 'azureml:my_train@latest' });
     assert.equal(reg.settings.defaultCompute, 'cpu-cluster');
+  });
+
+  it("types an inline command's bound inputs and outputs by what they point at, as azure-ai-ml does", () => {
+    const yml = `type: pipeline
+inputs:
+  epochs: 10
+  rate: 0.5
+  name: run
+  training_data:
+    type: mltable
+    path: azureml://datastores/workspaceblobstore/paths/t/
+    mode: download
+outputs:
+  model:
+    type: mlflow_model
+    mode: upload
+  report: {}
+jobs:
+  score:
+    command: echo
+    environment: azureml:e:1
+    inputs:
+      model: \${{parent.jobs.train.outputs.model}}
+      stats: \${{parent.jobs.train.outputs.stats}}
+      flag: true
+    outputs:
+      report: \${{parent.outputs.report}}
+  train:
+    command: echo
+    environment: azureml:e:1
+    inputs:
+      epochs: \${{parent.inputs.epochs}}
+      rate: \${{parent.inputs.rate}}
+      name: \${{parent.inputs.name}}
+      data: \${{parent.inputs.training_data}}
+      text: prefix-\${{parent.inputs.name}}
+      batch: 32
+    outputs:
+      model: \${{parent.outputs.model}}
+      stats:
+        type: uri_file
+`;
+    const def = readPipeline('/repo/p.yml', memoryFiles({ 'p.yml': yml }));
+    const spec = (step: string) => {
+      const c = def.steps[step].component;
+      assert.equal(c.kind, 'anonymous');
+      return anonymousComponentSpec(c as Extract<typeof c, { kind: 'anonymous' }>, { environment: 'azureml:e:1' });
+    };
+    assert.deepEqual(spec('train').inputs, {
+      epochs: { type: 'integer' },
+      rate: { type: 'number' },
+      name: { type: 'string' },
+      data: { type: 'mltable', mode: 'download' },
+      text: { type: 'string' },
+      batch: { type: 'integer', default: 32 },
+    });
+    assert.deepEqual(spec('train').outputs, { model: { type: 'mlflow_model', mode: 'upload' }, stats: { type: 'uri_file' } });
+    // A step written before its source still sees the source's declared output types; the mode is the consumer's own.
+    assert.deepEqual(spec('score').inputs, { model: { type: 'mlflow_model' }, stats: { type: 'uri_file' }, flag: { type: 'boolean', default: true } });
+    assert.deepEqual(spec('score').outputs, { report: { type: 'uri_folder' } });
+  });
+
+  it('reads a binding written as path: or value: in the mapping form, keeping its type and mode', () => {
+    const yml = `type: pipeline
+inputs:
+  d:
+    type: uri_folder
+    path: azureml://datastores/x/paths/d/
+jobs:
+  a:
+    command: echo
+    environment: azureml:e:1
+    outputs:
+      o:
+        type: uri_file
+  b:
+    command: echo
+    environment: azureml:e:1
+    inputs:
+      x:
+        path: \${{parent.inputs.d}}
+      y:
+        type: uri_folder
+        path: \${{parent.jobs.a.outputs.o}}
+        mode: download
+      z:
+        value: \${{parent.inputs.d}}
+`;
+    const def = readPipeline('/repo/p.yml', memoryFiles({ 'p.yml': yml }));
+    const b = def.steps.b;
+    assert.deepEqual(b.inputs.x, { kind: 'binding', expression: '${{parent.inputs.d}}', type: undefined, mode: undefined });
+    assert.deepEqual(b.inputs.y, { kind: 'binding', expression: '${{parent.jobs.a.outputs.o}}', type: 'uri_folder', mode: 'download' });
+    const node = nodeBody(b, { ...resolvedIds, componentIds: { b: 'cb' } });
+    assert.deepEqual(node.inputs, {
+      x: { job_input_type: 'literal', value: '${{parent.inputs.d}}' },
+      y: { job_input_type: 'literal', value: '${{parent.jobs.a.outputs.o}}', mode: 'Download' },
+      z: { job_input_type: 'literal', value: '${{parent.inputs.d}}' },
+    });
+    const c = b.component as Extract<typeof b.component, { kind: 'anonymous' }>;
+    assert.deepEqual(c.inputs, { x: { type: 'uri_folder' }, y: { type: 'uri_folder', mode: 'download' }, z: { type: 'uri_folder' } });
+    // A misspelt reference in the mapping form is still caught before anything is sent.
+    assert.throws(() => readPipeline('/repo/p.yml', memoryFiles({ 'p.yml': yml.replace('path: ${{parent.inputs.d}}', 'path: ${{parent.inputs.dd}}') })), {
+      message: "Step 'b' input 'x' in p.yml binds to ${{parent.inputs.dd}}, but the pipeline declares no input 'dd'; declared inputs: d.",
+    });
+  });
+
+  it('refuses additional_includes in one line instead of running the step without the files', () => {
+    const component = 'type: command\ncommand: echo\nenvironment: azureml:e:1\nadditional_includes:\n  - ../shared/utils.py\n';
+    const yml = 'type: pipeline\njobs:\n  a:\n    component: ./c.yml\n';
+    assert.throws(() => readPipeline('/repo/p.yml', memoryFiles({ 'p.yml': yml, 'c.yml': component })), {
+      message: "Component c.yml (step 'a') uses 'additional_includes', which AzureMLPublishPipeline@1 does not support yet; copy the files into the 'code' folder instead.",
+    });
   });
 
   it('names an unsupported step type and lists the supported ones', () => {
@@ -181,8 +300,56 @@ describe('publish pipeline: inputs, overrides and tags', () => {
     assert.equal(experimentNameFrom('My Repo.v2'), 'My-Repo-v2');
   });
 
+  it("checks componentName with azure-ai-ml's rule up front and derives a valid default", () => {
+    const get = (v: Record<string, string>) => (n: string) => v[n];
+    const base = { connectedServiceNameARM: 'c', resourceGroupName: 'rg', workspaceName: 'ws', pipelineFile: 'p.yml' };
+    assert.equal(parsePublishInputs(get({ ...base, componentName: 'churn_training_2' })).componentName, 'churn_training_2');
+    for (const bad of ['churn-training', 'churn.training', 'Churn_training', '2churn']) {
+      assert.throws(() => parsePublishInputs(get({ ...base, componentName: bad })), {
+        message: `'componentName' must contain only lower-case letters, digits and '_' and start with a lower-case letter or '_' (at most 255 characters), got '${bad}'`,
+      });
+    }
+    assert.equal(defaultComponentName('Churn-Model.v2'), 'churn_model_v2');
+    assert.equal(defaultComponentName('2024 nightly'), '_2024_nightly');
+    assert.equal(defaultComponentName('---'), 'pipeline');
+  });
+
   it('addresses IP datastore endpoints path-style, Azure ones by host', () => {
     assert.equal(blobServiceUrl('acct', 'core.windows.net', 'https'), 'https://acct.blob.core.windows.net');
     assert.equal(blobServiceUrl('devstoreaccount1', '127.0.0.1:10000', 'http'), 'http://127.0.0.1:10000/devstoreaccount1');
+  });
+});
+
+describe('publish pipeline: uploads', () => {
+  it("orders files like azure-ai-ml on Windows too: by the '/'-converted path, so the same indicator blob is probed", () => {
+    const files = [{ absolute: 'C:\\repo\\src\\a0.py' }, { absolute: 'C:\\repo\\src\\a\\x.py' }, { absolute: 'C:\\repo\\src\\B.py' }];
+    assert.deepEqual(
+      uploadOrder(files, '\\').map((f) => f.absolute),
+      ['C:\\repo\\src\\B.py', 'C:\\repo\\src\\a\\x.py', 'C:\\repo\\src\\a0.py'],
+    );
+    assert.deepEqual(uploadOrder([{ absolute: '/r/a0.py' }, { absolute: '/r/a/x.py' }]).map((f) => f.absolute), ['/r/a/x.py', '/r/a0.py']);
+  });
+
+  it('stops the other upload workers and aborts their requests at the first failure', async () => {
+    const started: Array<{ name: string; signal: AbortSignal }> = [];
+    const container = {
+      getBlockBlobClient: (name: string) => ({
+        getProperties: () => Promise.reject(Object.assign(new Error('not found'), { statusCode: 404 })),
+        setMetadata: () => assert.fail('a failed upload must not be confirmed'),
+        uploadFile: (_file: string, o: { abortSignal: AbortSignal }) => {
+          started.push({ name, signal: o.abortSignal });
+          if (name.endsWith('/f0')) return Promise.reject(new Error('disk read error'));
+          // Every other upload finishes only when aborted: without the stop, the second worker would hang here.
+          return new Promise((_resolve, reject) => o.abortSignal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }));
+        },
+      }),
+    };
+    const store = { name: 'ds', container } as unknown as DefaultDatastore;
+    const files = Array.from({ length: 10 }, (_, i) => ({ absolute: `/src/f${i}`, relative: `f${i}`, size: 1 }));
+    const snapshot: FolderSnapshot = { root: '/src', files, totalBytes: 10, objectHash: 'h', contentHash: 'c' };
+    await assert.rejects(uploadSnapshot(store, snapshot, { name: 'src', concurrency: 2, log: () => undefined }), { message: 'disk read error' });
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    assert.deepEqual(started.map((s) => s.name), ['LocalUpload/h/src/f0', 'LocalUpload/h/src/f1'], 'no file is started after the failure');
+    assert.ok(started.every((s) => s.signal.aborted), 'the in-flight upload is aborted');
   });
 });
