@@ -2,13 +2,17 @@ import { createPublicKey, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { endpointRoutes, EndpointStore } from './arm/endpoint-routes';
+import { assetRoutes, AssetStore } from './arm/asset-routes';
+import { computeRoutes, ComputeStore } from './arm/compute-routes';
+import { endpointRoutes, provisioningState } from './arm/endpoint-routes';
+import { OnlineStore } from './endpoints/store';
+import { scoringRoutes } from './scoring/routes';
 import { jobRoutes } from './arm/job-routes';
 import { modelRoutes } from './arm/model-routes';
 import { subscriptionRoutes } from './arm/subscription-routes';
 import { workspaceRoutes } from './arm/workspace-routes';
 import { createClock } from './clock';
-import { Cloud, SEEDED } from './cloud';
+import { Cloud, SEEDED, workspaceArmId } from './cloud';
 import { connectionEnv, ConnectionMaterial, wifConnectionName } from './connection';
 import { createCertificateAuthority, createClientCertificate, createRsaKeyPair, createServerCertificate } from './crypto/certificates';
 import { devopsRoutes, issueSystemAccessToken, WifConnection } from './devops/routes';
@@ -75,7 +79,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const clock = createClock(options.clock ?? 'real');
   const store = new JobStore(() => clock.now());
   const models = new ModelStore(() => clock.now());
-  const endpoints = new EndpointStore(() => clock.now());
+  const endpoints = new OnlineStore(() => clock.now());
+  const computes = new ComputeStore(() => clock.now());
+  const assets = new AssetStore(() => clock.now());
   const faults = new FaultInjector(seededRandom(options.seed ?? 1), options.faults);
   const requests: RequestRecord[] = [];
   const traffic = new TrafficLog();
@@ -118,9 +124,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ...discoveryRoutes(cloud),
     ...subscriptionRoutes(cloud),
     ...workspaceRoutes(cloud),
+    // Before the job routes: their operation-result route would take the endpoints' operations too.
+    ...endpointRoutes({ cloud, store: endpoints, models, computes, assets }),
     ...jobRoutes({ cloud, store, defaultScenario: () => defaultScenario }),
     ...modelRoutes(cloud, models),
-    ...endpointRoutes(cloud, endpoints),
+    ...computeRoutes(cloud, computes),
+    ...assetRoutes(cloud, assets),
+    ...scoringRoutes(cloud, endpoints),
     ...historyRoutes(cloud, store),
     ...mlflowRoutes(cloud, store),
   ];
@@ -190,7 +200,47 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       list: (name) => models.versions(name).map(emulatedModelVersion),
     },
     endpoints: {
-      seed: (endpoint) => endpoints.seed(endpoint),
+      seed: (endpoint) => endpoints.seed(endpoint, (m) => `${workspaceArmId(cloud)}/models/${m.name}/versions/${m.version}`),
+      get(name) {
+        const e = endpoints.get(name);
+        if (!e) return undefined;
+        const now = clock.now();
+        return {
+          name: e.name,
+          authMode: e.authMode,
+          computeType: e.computeType,
+          compute: e.compute,
+          traffic: { ...e.traffic },
+          tags: { ...e.tags },
+          provisioningState: provisioningState(e.op, now),
+          keys: { ...e.keys },
+          deployments: [...e.deployments.values()].map((d) => ({
+            name: d.name,
+            provisioningState: provisioningState(d.op, now),
+            model: typeof d.properties.model === 'string' ? d.properties.model : undefined,
+            tags: { ...d.tags },
+            properties: structuredClone(d.properties),
+            sku: d.sku && { ...d.sku },
+          })),
+        };
+      },
+      behave: (model, behaviour) => endpoints.setBehaviour(model, behaviour),
+      get defaultBehaviour() {
+        return endpoints.defaultBehaviour;
+      },
+      set defaultBehaviour(value) {
+        endpoints.defaultBehaviour = value;
+      },
+    },
+    computes: {
+      seed: (compute) => computes.seed(compute),
+    },
+    assets: {
+      get: (kind, name, version) => {
+        const v = assets.get(kind, name, version);
+        return v ? structuredClone(v.properties) : undefined;
+      },
+      list: (kind, name) => assets.list(kind, name).map((v) => ({ version: v.version, properties: structuredClone(v.properties) })),
     },
     faults: {
       setRates: (rates) => faults.setRates(rates),
