@@ -203,6 +203,8 @@ export interface FaultRule {
   delayMs?: number;
   /** Default 1. */
   times?: number;
+  /** Let this many matching requests through before the rule applies (default 0), e.g. fail only the second traffic step. */
+  after?: number;
 }
 
 export interface RequestRecord {

@@ -34,6 +34,10 @@ export class ComputeStore {
     });
   }
 
+  list(): ComputeRecord[] {
+    return [...this.computes.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
   get(name: string): ComputeRecord | undefined {
     return this.computes.get(name.toLowerCase());
   }
@@ -78,6 +82,13 @@ export function computeRoutes(cloud: Cloud, store: ComputeStore): Route[] {
     };
   };
   return [
+    {
+      method: 'GET',
+      pattern: route(`${WORKSPACE}/computes`),
+      area: 'arm',
+      traffic: true,
+      handle: (_req, [s, rg, ws]) => scopeError(cloud, s, rg, ws) ?? json(200, { value: store.list().map(resource) }),
+    },
     {
       method: 'GET',
       pattern: route(`${WORKSPACE}/computes/([^/]+)`),

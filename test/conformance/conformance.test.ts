@@ -42,6 +42,19 @@ describe('conformance: recorded traffic against the Azure ML 2022-10-01 REST spe
     // AzureMLRegisterModel@1: next version and the idempotent create.
     ['ModelContainers_Get', 'GET', /\/models\/[^/]+\?/i],
     ['ModelVersions_CreateOrUpdate', 'PUT', /\/models\/[^/]+\/versions\/[^/]+\?/i],
+    // AzureMLPackageModel@1: environments registered by content hash, registered code read back.
+    ['EnvironmentVersions_CreateOrUpdate', 'PUT', /\/environments\/[^/]+\/versions\/[^/]+\?/i],
+    ['EnvironmentVersions_Get', 'GET', /\/environments\/[^/]+\/versions\/[^/]+\?/i],
+    ['CodeVersions_Get', 'GET', /\/codes\/[^/]+\/versions\/[^/]+\?/i],
+    // AzureMLDeployModel@1: preflight, endpoint and deployment writes, keys/token for the smoke test, logs on rollback.
+    ['Compute_Get', 'GET', /\/computes\/[^/]+\?/i],
+    ['OnlineEndpoints_CreateOrUpdate', 'PUT', /\/onlineEndpoints\/[^/]+\?/i],
+    ['OnlineDeployments_CreateOrUpdate', 'PUT', /\/onlineEndpoints\/[^/]+\/deployments\/[^/]+\?/i],
+    ['OnlineDeployments_List', 'GET', /\/onlineEndpoints\/[^/]+\/deployments\?/i],
+    ['OnlineDeployments_Delete', 'DELETE', /\/onlineEndpoints\/[^/]+\/deployments\/[^/]+\?/i],
+    ['OnlineDeployments_GetLogs', 'POST', /\/deployments\/[^/]+\/getLogs\?/i],
+    ['OnlineEndpoints_ListKeys', 'POST', /\/onlineEndpoints\/[^/]+\/listKeys\?/i],
+    ['OnlineEndpoints_GetToken', 'POST', /\/onlineEndpoints\/[^/]+\/token\?/i],
     // The classic editor's pickers (dataSourceBindings), called by Azure DevOps with the connection's identity.
     ['Workspaces_ListByResourceGroup', 'GET', /\/workspaces\?/i],
     ['Jobs_List', 'GET', /\/workspaces\/[^/]+\/jobs\?/i],

@@ -120,9 +120,9 @@ describe('emulator: ARM / Azure ML with the real @azure/arm-machinelearning clie
 
   it('puts request ids on every ARM response and names unknown routes in a 404', async () => {
     const token = await armToken(emulator);
-    const res = await call(emulator, 'GET', `${wsPath(emulator)}/computes?api-version=2022-10-01`, { token });
+    const res = await call(emulator, 'GET', `${wsPath(emulator)}/datastores?api-version=2022-10-01`, { token });
     assert.equal(res.status, 404);
-    assert.match(res.body.error.message, /GET \/subscriptions\/.*\/workspaces\/mlw-emulator\/computes/);
+    assert.match(res.body.error.message, /GET \/subscriptions\/.*\/workspaces\/mlw-emulator\/datastores/);
     assert.match(String(res.headers['x-ms-request-id']), /^[0-9a-f-]{36}$/);
     assert.match(String(res.headers['x-ms-correlation-request-id']), /^[0-9a-f-]{36}$/);
     const noVersion = await call(emulator, 'GET', wsPath(emulator), { token });
