@@ -3,6 +3,7 @@
  * Prints figures; asserts nothing (timings belong here, never in tests). `npm run bench`.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { startEmulator, Emulator } from '../emulator';
@@ -13,6 +14,7 @@ import { createMachineLearningClient, loadWorkspace } from '../shared/azureml/wo
 import { getJobSnapshot } from '../shared/azureml/jobs';
 import { runHistory } from '../shared/azureml/run-history';
 import { waitForJob } from '../shared/wait/wait-for-job';
+import { buildManifest } from '../shared/package/manifest';
 
 const ROOT = path.resolve(__dirname, '..');
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
@@ -109,7 +111,6 @@ async function readsPerHour(): Promise<void> {
 
 /** Publish figures: HTTP calls for a 3-step pipeline, upload speed vs a plain storage-blob loop, bytes on an unchanged re-publish. */
 async function publishFigures(): Promise<void> {
-  const os = await import('node:os');
   const { startAzurite } = await import('../test/harness/azurite');
   const { ContainerClient, StorageSharedKeyCredential } = await import('@azure/storage-blob');
   const { snapshotFolder } = await import('../shared/pipeline/folder-hash');
@@ -167,8 +168,63 @@ async function publishFigures(): Promise<void> {
   }
 }
 
+/**
+ * What one blue/green release costs in ARM calls (10/50/100 with a smoke test, onto an endpoint
+ * already serving a version), and the size of the package manifest it deploys.
+ */
+async function blueGreenCalls(): Promise<void> {
+  const emulator = await startEmulator();
+  try {
+    const conn = emulator.connection({ scheme: 'spnKey' });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-deploy-'));
+    emulator.computes.seed({ name: 'aks' });
+    emulator.endpoints.defaultBehaviour = { provisionSeconds: 1 };
+    const ws = `/subscriptions/${emulator.subscriptionId}/resourceGroups/${emulator.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${emulator.workspaceName}`;
+    const manifest = (v: string) => {
+      emulator.models.seed('credit', v);
+      const m = buildManifest({
+        model: { name: 'credit', version: v, id: `azureml:credit:${v}`, assetId: `${ws}/models/credit/versions/${v}`, modelType: 'mlflow_model' },
+        environmentId: null,
+        code: null,
+        instanceType: 'defaultinstancetype',
+        requestSettings: { requestTimeout: 'PT5S', maxConcurrentRequestsPerInstance: 2 },
+        livenessProbe: { initialDelay: 'PT10S', period: 'PT10S' },
+        readinessProbe: { initialDelay: 'PT10S', period: 'PT10S' },
+        environmentVariables: { LOG_LEVEL: 'info' },
+      });
+      const file = path.join(dir, `m${v}.json`);
+      fs.writeFileSync(file, `${JSON.stringify(m, null, 2)}\n`);
+      return file;
+    };
+    const payload = path.join(dir, 'payload.json');
+    fs.writeFileSync(payload, '{"data":[[1,2,3]]}');
+    const deploy = (file: string) =>
+      runTask({
+        task: 'AzureMLDeployModel',
+        inputs: { connectedServiceNameARM: conn.id, resourceGroupName: emulator.resourceGroup, workspaceName: emulator.workspaceName, packageManifest: file, computeName: 'aks', endpointName: 'bench-ep', trafficSteps: '10,50,100', stepWaitSeconds: '0', smokePayload: payload, smokeAssertions: '$.predictions exists' },
+        env: conn.env,
+        timeoutMs: 120_000,
+      });
+    await deploy(manifest('1'));
+    const from = emulator.requests().length;
+    const file = manifest('2');
+    const r = await deploy(file);
+    if (r.result?.result !== 'Succeeded') throw new Error(`bench deploy failed:\n${r.stdout}`);
+    const reqs = emulator.requests().slice(from).filter((q) => q.path.startsWith('/subscriptions/'));
+    const by = (pred: (q: (typeof reqs)[number]) => boolean) => reqs.filter(pred).length;
+    const polls = by((q) => /mfeOperation(sStatus|Results)/.test(q.path));
+    const scoring = emulator.requests().slice(from).filter((q) => q.path.startsWith('/score/')).length;
+    console.log(
+      `blue/green 10/50/100 onto a served endpoint: ${reqs.length} ARM calls (${by((q) => q.method === 'PUT')} PUT, ${by((q) => q.method === 'DELETE')} DELETE, ${by((q) => q.method === 'POST')} POST, ${by((q) => q.method === 'GET') - polls} GET, ${polls} LRO polls) + ${scoring} scoring calls; package manifest ${fs.statSync(file).size} bytes`,
+    );
+  } finally {
+    await emulator.stop();
+  }
+}
+
 async function main(): Promise<void> {
   await sizes();
+  await blueGreenCalls();
   const emulator = await startEmulator();
   try {
     await startUp(emulator);

@@ -2,12 +2,14 @@ import { createPublicKey, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { endpointRoutes, EndpointStore } from './arm/endpoint-routes';
+import { endpointRoutes, provisioningState } from './arm/endpoint-routes';
+import { OnlineStore } from './endpoints/store';
+import { scoringRoutes } from './scoring/routes';
 import { modelRoutes } from './arm/model-routes';
 import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { assetId, assetRoutes } from './arm/asset-routes';
 import { AssetRecord, AssetStore } from './arm/asset-store';
-import { computeRoutes, EmulatedCompute, SEEDED_COMPUTES } from './arm/compute-routes';
+import { computeRoutes, ComputeStore, SEEDED_COMPUTES } from './arm/compute-routes';
 import { datastoreRoutes, DEFAULT_DATASTORE, defaultContainerName } from './arm/datastore-routes';
 import { armError } from './arm/errors';
 import { jobRoutes } from './arm/job-routes';
@@ -15,7 +17,7 @@ import { pipelineReferenceError } from './arm/pipeline-references';
 import { subscriptionRoutes } from './arm/subscription-routes';
 import { workspaceRoutes } from './arm/workspace-routes';
 import { createClock } from './clock';
-import { Cloud, SEEDED } from './cloud';
+import { Cloud, SEEDED, workspaceArmId } from './cloud';
 import { connectionEnv, ConnectionMaterial, wifConnectionName } from './connection';
 import { createCertificateAuthority, createClientCertificate, createRsaKeyPair, createServerCertificate } from './crypto/certificates';
 import { devopsRoutes, issueSystemAccessToken, WifConnection } from './devops/routes';
@@ -82,14 +84,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const clock = createClock(options.clock ?? 'real');
   const store = new JobStore(() => clock.now());
   const models = new ModelStore(() => clock.now());
-  const endpoints = new EndpointStore(() => clock.now());
+  const endpoints = new OnlineStore(() => clock.now());
+  // One compute model and one asset store for every task: pipeline validation, endpoints and deployments read the same ones.
+  const computes = new ComputeStore(() => clock.now());
+  for (const c of SEEDED_COMPUTES) computes.seed(c);
+  const assets = new AssetStore(() => clock.now());
   const faults = new FaultInjector(seededRandom(options.seed ?? 1), options.faults);
   const requests: RequestRecord[] = [];
   const traffic = new TrafficLog();
   const wifConnections = new Map<string, WifConnection>();
   let defaultScenario: JobScenario = { phases: [...DEFAULT_PHASES], outcome: 'Completed' };
-  const assets = new AssetStore(() => clock.now());
-  const computes: EmulatedCompute[] = SEEDED_COMPUTES.map((c) => ({ ...c }));
 
   // The URL is known only once the server listens; routes read it through this object.
   const cloud: Cloud = {
@@ -127,12 +131,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ...discoveryRoutes(cloud),
     ...subscriptionRoutes(cloud),
     ...workspaceRoutes(cloud),
+    // Before the job routes: their operation-result route would take the endpoints' operations too.
+    ...endpointRoutes({ cloud, store: endpoints, models, computes, assets }),
     ...jobRoutes({ cloud, store, defaultScenario: () => defaultScenario, checkPipeline: (p) => pipelineReferenceError(cloud, assets, computes, p) }),
     ...assetRoutes({ cloud, assets, checkReferences: (kind, p) => assetReferenceError(kind, p) }),
     ...datastoreRoutes(cloud, () => options.storage),
-    ...computeRoutes(cloud, () => computes),
+    ...computeRoutes(cloud, computes),
     ...modelRoutes(cloud, models),
-    ...endpointRoutes(cloud, endpoints),
+    ...scoringRoutes(cloud, endpoints),
     ...historyRoutes(cloud, store),
     ...mlflowRoutes(cloud, store),
   ];
@@ -222,7 +228,37 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       createBeforeNextPut: (name, version, seed = {}) => models.createBeforeNextPut(name, version, seed),
     },
     endpoints: {
-      seed: (endpoint) => endpoints.seed(endpoint),
+      seed: (endpoint) => endpoints.seed(endpoint, (m) => `${workspaceArmId(cloud)}/models/${m.name}/versions/${m.version}`),
+      get(name) {
+        const e = endpoints.get(name);
+        if (!e) return undefined;
+        const now = clock.now();
+        return {
+          name: e.name,
+          authMode: e.authMode,
+          computeType: e.computeType,
+          compute: e.compute,
+          traffic: { ...e.traffic },
+          tags: { ...e.tags },
+          provisioningState: provisioningState(e.op, now),
+          keys: { ...e.keys },
+          deployments: [...e.deployments.values()].map((d) => ({
+            name: d.name,
+            provisioningState: provisioningState(d.op, now),
+            model: typeof d.properties.model === 'string' ? d.properties.model : undefined,
+            tags: { ...d.tags },
+            properties: structuredClone(d.properties),
+            sku: d.sku && { ...d.sku },
+          })),
+        };
+      },
+      behave: (model, behaviour) => endpoints.setBehaviour(model, behaviour),
+      get defaultBehaviour() {
+        return endpoints.defaultBehaviour;
+      },
+      set defaultBehaviour(value) {
+        endpoints.defaultBehaviour = value;
+      },
     },
     assets: {
       seed(kind, name, version, properties) {
@@ -238,10 +274,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       list: (kind, name) => (name ? assets.versions(kind, name) : assets.all(kind).sort((a, b) => b.createdAt - a.createdAt || b.sequence - a.sequence)).map(asset),
     },
     computes: {
-      add(name, computeType = 'AmlCompute') {
-        if (!computes.some((c) => c.name.toLowerCase() === name.toLowerCase())) computes.push({ name, computeType });
-      },
-      names: () => computes.map((c) => c.name),
+      add: (name, computeType = 'AmlCompute') => computes.add(name, computeType),
+      seed: (compute) => computes.seed(compute),
+      names: () => computes.list().map((c) => c.name),
     },
     datastore: { name: DEFAULT_DATASTORE, containerName: defaultContainerName(cloud) },
     faults: {

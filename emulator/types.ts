@@ -105,6 +105,55 @@ export interface OnlineDeploymentSeed {
   model?: string | { name: string; version: string };
   /** Default 'Succeeded'. */
   provisioningState?: string;
+  /** Overrides the model's behaviour (endpoints.behave) for this seeded deployment. */
+  behaviour?: DeploymentBehaviour;
+}
+
+/**
+ * What a deployment of a model does, as data: how provisioning ends and how its scoring route answers.
+ * Set per model version with `endpoints.behave('name:version', …)`; taken when the deployment is written.
+ */
+export interface DeploymentBehaviour {
+  /** Emulator seconds from PUT to the end of provisioning; default 1. */
+  provisionSeconds?: number;
+  /**
+   * 'Succeeded' (default); 'Failed': the container never becomes ready, and the operation fails with
+   * ResourceNotReady as Azure ML reports it after the readiness probe gives up; 'hang': stays Creating.
+   */
+  provisioning?: 'Succeeded' | 'Failed' | 'hang';
+  /** How the scoring URI answers: 'healthy' (default), 'error' (HTTP 500), 'wrongShape' (200 with another JSON), 'slow' (healthy after slowMs). */
+  scoring?: 'healthy' | 'error' | 'wrongShape' | 'slow';
+  /** Body of a healthy answer; default {"predictions":[0]}. */
+  response?: unknown;
+  /** Wall-clock delay of a 'slow' answer; default 3000. */
+  slowMs?: number;
+  /** Extra lines the getLogs route returns for this deployment. */
+  logs?: { inferenceServer?: string[]; storageInitializer?: string[] };
+}
+
+/** A compute of the workspace (emulator.computes.seed): an attached Kubernetes cluster or an AmlCompute cluster. */
+export interface ComputeSeed {
+  name: string;
+  /** Default 'Kubernetes' (an AKS or Arc cluster attached with the Azure ML extension). */
+  computeType?: 'Kubernetes' | 'AmlCompute' | 'ComputeInstance';
+  /** Kubernetes instance types, name → requests/limits; default one 'defaultinstancetype'. */
+  instanceTypes?: Record<string, { requests?: { cpu?: string; memory?: string }; limits?: { cpu?: string; memory?: string } }>;
+  defaultInstanceType?: string;
+  /** Default 'Succeeded'. */
+  provisioningState?: string;
+}
+
+/** An online endpoint as the emulator holds it now (endpoints.get). */
+export interface EmulatedEndpoint {
+  name: string;
+  authMode: string;
+  computeType: 'Kubernetes' | 'Managed';
+  compute?: string;
+  traffic: Record<string, number>;
+  tags: Record<string, string>;
+  provisioningState: string;
+  keys: { primaryKey: string; secondaryKey: string };
+  deployments: Array<{ name: string; provisioningState: string; model?: string; tags: Record<string, string>; properties: Record<string, unknown>; sku?: { name: string; capacity?: number } }>;
 }
 
 export interface OnlineEndpointSeed {
@@ -114,6 +163,8 @@ export interface OnlineEndpointSeed {
   deployments?: OnlineDeploymentSeed[];
   /** Default 'Kubernetes' (attached AKS compute). */
   computeType?: 'Kubernetes' | 'Managed';
+  /** Default 'Key'. */
+  authMode?: 'Key' | 'AMLToken';
   compute?: string;
   tags?: Record<string, string>;
   description?: string;
@@ -171,6 +222,8 @@ export interface FaultRule {
   delayMs?: number;
   /** Default 1. */
   times?: number;
+  /** Let this many matching requests through before the rule applies (default 0), e.g. fail only the second traffic step. */
+  after?: number;
 }
 
 export interface RequestRecord {
@@ -249,6 +302,12 @@ export interface Emulator {
   endpoints: {
     /** Adds (or replaces) an online endpoint with its deployments and traffic. */
     seed(endpoint: OnlineEndpointSeed): void;
+    /** The endpoint as of clock.now(), or undefined once deleted. */
+    get(name: string): EmulatedEndpoint | undefined;
+    /** How deployments of a model version (`name:version`) behave; applies to deployments written afterwards. */
+    behave(model: string, behaviour: DeploymentBehaviour): void;
+    /** For models without their own behaviour; default {} (healthy, provisioned in 1 s). */
+    defaultBehaviour: DeploymentBehaviour;
   };
   /** Versioned assets (codes, components, environments, data) of the workspace. */
   assets: {
@@ -258,9 +317,16 @@ export interface Emulator {
     /** Every version of every name of the kind, newest first. */
     list(kind: AssetKind, name?: string): EmulatedAsset[];
   };
+  /**
+   * The workspace's computes, one model for every task: cpu-cluster and gpu-cluster (AmlCompute) exist
+   * from the start; Kubernetes computes with instance types are seeded for online endpoints.
+   */
   computes: {
-    /** cpu-cluster and gpu-cluster (AmlCompute) exist from the start. */
+    /** Adds a compute of that name unless one exists; default AmlCompute. */
     add(name: string, computeType?: 'AmlCompute' | 'Kubernetes' | 'ComputeInstance'): void;
+    /** Adds (or replaces) a compute; default Kubernetes (an attached cluster) with one 'defaultinstancetype'. */
+    seed(compute: ComputeSeed): void;
+    /** In the order they were added. */
     names(): string[];
   };
   /** The default datastore's container (in the storage given at start). */

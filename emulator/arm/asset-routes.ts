@@ -3,7 +3,7 @@ import { workspaceArmId } from '../cloud';
 import type { EmulatorRequest, EmulatorResponse, Route } from '../http/types';
 import { json } from '../http/types';
 import { armError } from './errors';
-import { ASSET_KINDS, AssetKind, AssetRecord, AssetStore, checkAssetBody } from './asset-store';
+import { ASSET_KINDS, ASSET_NAME, AssetKind, AssetRecord, AssetStore, checkAssetBody } from './asset-store';
 import { route, scopeError, WORKSPACE } from './scope';
 
 const RESOURCE_TYPE: Record<AssetKind, string> = {
@@ -23,7 +23,16 @@ export function assetResource(cloud: Cloud, r: AssetRecord) {
     name: r.version,
     type: RESOURCE_TYPE[r.kind],
     systemData: { createdAt: at, createdBy: 'mlops-pipeline@emulator.example', createdByType: 'Application', lastModifiedAt: at, lastModifiedBy: 'mlops-pipeline@emulator.example', lastModifiedByType: 'Application' },
-    properties: { description: null, tags: {}, properties: {}, isArchived: false, isAnonymous: false, ...r.properties },
+    properties: {
+      description: null,
+      tags: {},
+      properties: {},
+      isArchived: false,
+      isAnonymous: false,
+      // What the service fills in for an environment it built from the PUT (read-only or defaulted).
+      ...(r.kind === 'environments' ? { environmentType: 'UserCreated', osType: 'Linux', autoRebuild: 'Disabled' } : {}),
+      ...r.properties,
+    },
   };
 }
 
@@ -80,6 +89,7 @@ export function assetRoutes(deps: AssetRouteDeps): Route[] {
 
   const put = (req: EmulatorRequest, kind: AssetKind, name: string, version: string): EmulatorResponse => {
     if (req.bodyError) return armError(400, 'UserError', `The request body is not valid JSON: ${req.bodyError}`);
+    if (!ASSET_NAME.test(name)) return armError(400, 'UserError', `Asset name '${name}' is invalid: it must match ${ASSET_NAME.source}.`);
     const check = checkAssetBody(kind, req.body);
     if (!check.ok) return armError(400, 'UserError', check.message);
     const refError = deps.checkReferences(kind, check.properties);

@@ -1,9 +1,15 @@
 import { createSerializer } from '@azure/core-client';
 import * as Mappers from '@azure/arm-machinelearning/dist-esm/src/models/mappers';
 
-/** Versioned assets of the workspace: what `PUT …/{kind}/{name}/versions/{version}` stored. */
+/**
+ * Versioned assets of the workspace: what `PUT …/{kind}/{name}/versions/{version}` stored. One store
+ * for every task: the publish task's codes, components, environments and data, the package task's
+ * environments, and the code and environment versions a deployment references by ARM id.
+ */
 export type AssetKind = 'codes' | 'components' | 'environments' | 'data';
 export const ASSET_KINDS: AssetKind[] = ['codes', 'components', 'environments', 'data'];
+/** Azure ML's rule for an asset (container) name. */
+export const ASSET_NAME = /^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,254}$/;
 
 export interface AssetRecord {
   kind: AssetKind;
@@ -43,7 +49,11 @@ export function checkAssetBody(kind: AssetKind, body: unknown): { ok: true; prop
   }
   if (kind === 'components' && !isObject(body.properties.componentSpec)) return { ok: false, message: "The 'componentSpec' field is required for a component version." };
   if (kind === 'codes' && typeof body.properties.codeUri !== 'string') return { ok: false, message: "The 'codeUri' field is required for a code version." };
-  return { ok: true, properties: body.properties };
+  if (kind === 'environments' && !body.properties.image && !body.properties.build) return { ok: false, message: 'An environment needs an image or a build context.' };
+  // Read-only fields the service computes: never stored from a PUT.
+  const { provisioningState: _p, ...properties } = body.properties;
+  if (kind === 'environments') delete properties.environmentType;
+  return { ok: true, properties };
 }
 
 /** What a version PUT may not change: everything but tags, description and the archive flag. */
@@ -80,6 +90,12 @@ export class AssetStore {
 
   all(kind: AssetKind): AssetRecord[] {
     return [...this.containers.entries()].filter(([k]) => k.startsWith(`${kind}/`)).flatMap(([, m]) => [...m.values()]);
+  }
+
+  /** By ARM id (…/codes/<n>/versions/<v>) or `azureml:<n>:<v>`, as a deployment or component names a version. */
+  byId(kind: AssetKind, ref: string): AssetRecord | undefined {
+    const m = new RegExp(`/${kind}/([^/]+)/versions/([^/]+)$`, 'i').exec(ref) ?? /^azureml:([^:/]+):([^:/]+)$/i.exec(ref);
+    return m ? this.get(kind, m[1], m[2]) : undefined;
   }
 
   /** The service's `nextVersion`: one past the highest integer version ('1' when there is none). */

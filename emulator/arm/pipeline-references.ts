@@ -1,18 +1,18 @@
 import type { Cloud } from '../cloud';
 import type { EmulatorResponse } from '../http/types';
 import type { AssetKind, AssetStore } from './asset-store';
-import type { EmulatedCompute } from './compute-routes';
+import type { ComputeStore } from './compute-routes';
 import { armError } from './errors';
 
 /**
  * What Azure ML checks when a pipeline job or component is created: every component, compute and
  * data asset a node names must exist in the workspace. Answers in the service's kind of words.
  */
-export function pipelineReferenceError(cloud: Cloud, assets: AssetStore, computes: EmulatedCompute[], properties: Record<string, unknown>): EmulatorResponse | undefined {
+export function pipelineReferenceError(cloud: Cloud, assets: AssetStore, computes: ComputeStore, properties: Record<string, unknown>): EmulatorResponse | undefined {
   const computeError = (id: unknown, where: string) => {
     if (typeof id !== 'string' || id === '') return undefined;
     const name = /\/computes\/([^/]+)$/i.exec(id)?.[1] ?? id.replace(/^azureml:/, '');
-    if (computes.some((c) => c.name.toLowerCase() === name.toLowerCase())) return undefined;
+    if (computes.get(name)) return undefined;
     return armError(400, 'UserError', `Compute ${name} not found in workspace ${cloud.workspaceName} (${where}).`);
   };
   const assetError = (kind: AssetKind, ref: unknown, where: string) => {

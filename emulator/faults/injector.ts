@@ -11,6 +11,8 @@ export interface FaultDecision {
 interface ScriptedRule {
   rule: FaultRule;
   remaining: number;
+  /** Matching requests still to let through before the rule applies (FaultRule.after). */
+  skip: number;
 }
 
 /**
@@ -31,7 +33,7 @@ export class FaultInjector {
   }
 
   script(rules: FaultRule[]): void {
-    this.rules.push(...rules.map((rule) => ({ rule, remaining: rule.times ?? 1 })));
+    this.rules.push(...rules.map((rule) => ({ rule, remaining: rule.times ?? 1, skip: rule.after ?? 0 })));
   }
 
   clear(): void {
@@ -40,7 +42,17 @@ export class FaultInjector {
   }
 
   decide(method: string, path: string, randomEligible: boolean): FaultDecision | undefined {
-    const scripted = this.rules.find((r) => r.remaining > 0 && matches(r.rule, method, path));
+    let scripted: ScriptedRule | undefined;
+    for (const r of this.rules) {
+      if (r.remaining <= 0 || !matches(r.rule, method, path)) continue;
+      // A rule waiting for its turn counts this request and lets it on (to later rules, or through).
+      if (r.skip > 0) {
+        r.skip -= 1;
+        continue;
+      }
+      scripted = r;
+      break;
+    }
     if (scripted) {
       scripted.remaining -= 1;
       this.rules = this.rules.filter((r) => r.remaining > 0);

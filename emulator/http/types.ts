@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
 /** Which cloud service a route plays; decides auth, faults and traffic logging. */
-export type Area = 'entra' | 'identity' | 'devops' | 'arm' | 'discovery' | 'history' | 'mlflow';
+export type Area = 'entra' | 'identity' | 'devops' | 'arm' | 'discovery' | 'history' | 'mlflow' | 'scoring';
 
 export interface EmulatorRequest {
   method: string;

@@ -16,6 +16,19 @@ export async function getModelVersion(ws: Workspace, name: string, version: stri
   }
 }
 
+/** The newest version (by creation time) matching the filters, one `$top=1` call: how azure-ai-ml resolves `@latest`. */
+export async function newestModelVersion(ws: Workspace, name: string, filters: { tags?: string; properties?: string } = {}, abortSignal?: AbortSignal): Promise<ModelVersion | undefined> {
+  try {
+    for await (const version of ws.client.modelVersions.list(ws.resourceGroup, ws.name, name, { orderBy: 'createdtime desc', top: 1, ...filters, abortSignal })) {
+      return version;
+    }
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+  return undefined;
+}
+
 /**
  * Every version matching the filters, newest first (bounded: a registry with more is not ours to page
  * through). The service lists active versions only unless `listViewType` says otherwise.

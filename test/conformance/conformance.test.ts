@@ -59,6 +59,16 @@ describe('conformance: recorded traffic against the Azure ML 2022-10-01 REST spe
     ['EnvironmentVersions_Get', 'GET', /\/workspaces\/[^/]+\/environments\/[^/]+\/versions\/[^/]+\?/i],
     ['EnvironmentVersions_CreateOrUpdate', 'PUT', /\/workspaces\/[^/]+\/environments\/[^/]+\/versions\/[^/]+\?/i],
     ['DataVersions_Get', 'GET', /\/workspaces\/[^/]+\/data\/[^/]+\/versions\/[^/]+\?/i],
+    // AzureMLPackageModel@1 registers environments by content hash and reads registered code back (EnvironmentVersions_CreateOrUpdate/Get, CodeVersions_Get above).
+    // AzureMLDeployModel@1: preflight, endpoint and deployment writes, keys/token for the smoke test, logs on rollback.
+    ['Compute_Get', 'GET', /\/computes\/[^/]+\?/i],
+    ['OnlineEndpoints_CreateOrUpdate', 'PUT', /\/onlineEndpoints\/[^/]+\?/i],
+    ['OnlineDeployments_CreateOrUpdate', 'PUT', /\/onlineEndpoints\/[^/]+\/deployments\/[^/]+\?/i],
+    ['OnlineDeployments_List', 'GET', /\/onlineEndpoints\/[^/]+\/deployments\?/i],
+    ['OnlineDeployments_Delete', 'DELETE', /\/onlineEndpoints\/[^/]+\/deployments\/[^/]+\?/i],
+    ['OnlineDeployments_GetLogs', 'POST', /\/deployments\/[^/]+\/getLogs\?/i],
+    ['OnlineEndpoints_ListKeys', 'POST', /\/onlineEndpoints\/[^/]+\/listKeys\?/i],
+    ['OnlineEndpoints_GetToken', 'POST', /\/onlineEndpoints\/[^/]+\/token\?/i],
     // The classic editor's pickers (dataSourceBindings), called by Azure DevOps with the connection's identity.
     ['Workspaces_ListByResourceGroup', 'GET', /\/workspaces\?/i],
     ['Jobs_List', 'GET', /\/workspaces\/[^/]+\/jobs\?/i],

@@ -1,0 +1,370 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { OnlineDeployment, OnlineEndpoint } from '@azure/arm-machinelearning';
+import type { Workspace } from '../azureml/workspace';
+import { deleteDeployment, deploymentLogs, getDeployment, getEndpoint, listDeployments, putDeployment, putEndpoint } from '../azureml/online';
+import { describeError } from '../task/describe-error';
+import { isAbortError, UserError } from '../task/user-error';
+import { traceabilityTags, TraceabilityContext } from '../task/traceability';
+import type { DeployInputs } from './deploy-inputs';
+import { deploymentNameFor } from './naming';
+import { kubernetesPreflight, managedPreflight } from './preflight';
+import type { ScoreResult } from './scoring-client';
+import { failedAssertions } from './smoke';
+import { deploymentsToRemove, formatTraffic, sameTraffic, TrafficMap, trafficAt } from './traffic-plan';
+
+export interface DeployRuntime {
+  traceability: TraceabilityContext;
+  log(line: string): void;
+  warn(line: string): void;
+  /** Registers a value with the agent's secret masking before anything could print it. */
+  secret(value: string): void;
+  score(url: string, opts: { credential: string; deployment: string; body: unknown; timeoutMs: number; abortSignal?: AbortSignal }): Promise<ScoreResult>;
+  abortSignal: AbortSignal;
+}
+
+export interface DeployReport {
+  endpointName: string;
+  deploymentName: string;
+  scoringUri: string;
+  swaggerUri: string;
+  previousTraffic: TrafficMap;
+  traffic: TrafficMap;
+  removed: string[];
+  message: string;
+}
+
+/** Tag on each deployment: which package it runs, so a re-run recognises its own deployment. */
+export const PACKAGE_TAG = 'package.id';
+/** Time a cancelled task gives its rollback: the agent sends SIGTERM 7.5 s after SIGINT. */
+const CANCELLED_ROLLBACK_MS = 6500;
+const ROLLBACK_MS = 10 * 60_000;
+const LOG_TAIL = { InferenceServer: 40, StorageInitializer: 15 } as const;
+
+/** The deployment failed once it existed: rolled back, then reported as one line (no stack: nothing in the code is wrong). */
+export class DeploymentFailed extends UserError {}
+
+/** Traffic moved underneath us (another release on the same endpoint): stop without touching it. */
+class ConcurrentChange extends Error {}
+
+const trafficOf = (e: OnlineEndpoint): TrafficMap => ({ ...(e.properties.traffic ?? {}) });
+
+/**
+ * The endpoint as last read, with another traffic map, for the whole-endpoint re-PUT (PATCH cannot
+ * change traffic). Only writable fields: read-only ones (systemData, provisioningState, scoringUri,
+ * the identity's principal) are refused in a request by the spec.
+ */
+export function endpointWithTraffic(e: OnlineEndpoint, traffic: TrafficMap): OnlineEndpoint {
+  const p = e.properties;
+  return {
+    location: e.location,
+    ...(e.tags ? { tags: e.tags } : {}),
+    ...(e.kind ? { kind: e.kind } : {}),
+    ...(e.identity ? { identity: { type: e.identity.type, ...(e.identity.userAssignedIdentities ? { userAssignedIdentities: Object.fromEntries(Object.keys(e.identity.userAssignedIdentities).map((k) => [k, {}])) } : {}) } } : {}),
+    ...(e.sku ? { sku: e.sku } : {}),
+    properties: {
+      authMode: p.authMode,
+      ...(p.compute ? { compute: p.compute } : {}),
+      ...(p.description ? { description: p.description } : {}),
+      ...(p.properties ? { properties: p.properties } : {}),
+      ...(p.publicNetworkAccess ? { publicNetworkAccess: p.publicNetworkAccess } : {}),
+      traffic,
+    },
+  };
+}
+
+export async function deployModel(ws: Workspace, inputs: DeployInputs, rt: DeployRuntime): Promise<DeployReport> {
+  const signal = rt.abortSignal;
+  const m = inputs.manifest;
+  const name = inputs.endpointName;
+  const computeId = `${ws.id}/computes/${inputs.compute}`;
+
+  // Preflight: nothing is written until compute, instance type and endpoint all fit.
+  const instanceType = inputs.target === 'kubernetes' ? await preflightKubernetes(ws, inputs, signal) : managedPreflight(m.instanceType);
+  let endpoint = await getEndpoint(ws, name, signal);
+  if (endpoint) checkEndpointFits(endpoint, inputs, computeId);
+
+  const tags = { ...inputs.tags, ...traceabilityTags(rt.traceability) };
+  if (!endpoint) {
+    rt.log(`Creating ${inputs.target === 'kubernetes' ? `Kubernetes online endpoint '${name}' on compute '${inputs.compute}'` : `managed online endpoint '${name}'`} (auth ${inputs.authMode}, no traffic yet)...`);
+    endpoint = await putEndpoint(
+      ws,
+      name,
+      {
+        location: ws.location,
+        identity: { type: 'SystemAssigned' },
+        tags,
+        properties: { authMode: inputs.authMode, traffic: {}, ...(inputs.target === 'kubernetes' ? { compute: computeId } : {}) },
+      },
+      signal,
+    );
+  }
+  const previous = trafficOf(endpoint);
+  rt.log(`Endpoint '${name}' traffic before this deployment: ${formatTraffic(previous)}.`);
+
+  const existing = await listDeployments(ws, name, signal);
+  const deploymentName = chooseDeploymentName(inputs, existing);
+  const mine = existing.find((d) => d.name?.toLowerCase() === deploymentName.toLowerCase());
+  const report = (traffic: TrafficMap, removed: string[], message: string): DeployReport => ({
+    endpointName: name,
+    deploymentName,
+    scoringUri: endpoint!.properties.scoringUri ?? '',
+    swaggerUri: endpoint!.properties.swaggerUri ?? '',
+    previousTraffic: previous,
+    traffic,
+    removed,
+    message,
+  });
+
+  if (inputs.strategy === 'blueGreen' && mine?.tags?.[PACKAGE_TAG] === m.packageId && mine.properties.provisioningState === 'Succeeded' && previous[mine.name!] === 100) {
+    return report(previous, [], `Package ${m.packageId} (${m.model.name}:${m.model.version}) already takes all traffic of endpoint '${name}' as deployment '${mine.name}'; nothing to do.`);
+  }
+
+  const body = deploymentBody(ws, inputs, instanceType, { ...tags, [PACKAGE_TAG]: m.packageId, model: m.model.id.replace(/^azureml:/, '') });
+  const state: RollbackState = { deploymentName, previous, written: previous, previousBody: inputs.strategy === 'replace' ? mine : undefined, created: false };
+  try {
+    if (inputs.strategy === 'blueGreen' && mine?.tags?.[PACKAGE_TAG] === m.packageId && mine.properties.provisioningState === 'Succeeded') {
+      rt.log(`Deployment '${deploymentName}' of package ${m.packageId} exists from an earlier run; continuing with it.`);
+    } else {
+      rt.log(`${mine ? 'Updating' : 'Creating'} deployment '${deploymentName}' (${m.model.name}:${m.model.version}, ${instanceType ?? 'default instance type'}, ${describeScale(inputs)}) at 0% traffic; waiting for it to provision...`);
+      state.created = !mine;
+      await putDeployment(ws, name, deploymentName, body, signal);
+      rt.log(`Deployment '${deploymentName}' is provisioned.`);
+    }
+    const credential = inputs.smoke ? await endpointCredential(ws, name, inputs.authMode, rt) : '';
+    if (inputs.smoke) await smokeTest(rt, inputs, endpoint, deploymentName, credential, 'Smoke test');
+    else rt.warn(`No smoke test: 'smokePayload' is empty, so '${deploymentName}' takes traffic without a request being checked first.`);
+
+    for (const [i, percent] of inputs.trafficSteps.entries()) {
+      const current = await getEndpoint(ws, name, signal);
+      if (!current || !sameTraffic(trafficOf(current), state.written)) {
+        throw new ConcurrentChange(
+          `The traffic of endpoint '${name}' changed while this deployment ran (expected ${formatTraffic(state.written)}, found ${current ? formatTraffic(trafficOf(current)) : 'the endpoint gone'}): another release is deploying to it. Stopping without touching its traffic.`,
+        );
+      }
+      const next = inputs.strategy === 'replace' ? { ...Object.fromEntries(Object.keys(previous).map((k) => [k, 0])), [deploymentName]: 100 } : trafficAt(previous, deploymentName, percent);
+      rt.log(`Traffic step ${i + 1}/${inputs.trafficSteps.length}: ${formatTraffic(next)}.`);
+      // The whole endpoint is re-PUT from what was just read: PATCH cannot change traffic.
+      state.written = next;
+      await putEndpoint(ws, name, endpointWithTraffic(current, next), signal);
+      await healthCheck(ws, rt, inputs, current, deploymentName, credential);
+      if (i < inputs.trafficSteps.length - 1 && inputs.stepWaitSeconds > 0) {
+        rt.log(`Waiting ${inputs.stepWaitSeconds} s before the next step.`);
+        await sleep(inputs.stepWaitSeconds * 1000, undefined, { signal });
+      }
+    }
+  } catch (error) {
+    await rollback(ws, inputs, state, rt, error);
+    if (isAbortError(error) || signal.aborted) throw error;
+    const why = error instanceof ConcurrentChange ? error.message : describeError(error);
+    throw new DeploymentFailed(`Deployment '${deploymentName}' of ${m.model.name}:${m.model.version} to endpoint '${name}' failed: ${why} ${state.outcome ?? ''}`.trim());
+  }
+
+  const final = state.written;
+  const removed: string[] = [];
+  if (inputs.strategy === 'blueGreen') {
+    const all = await listDeployments(ws, name, signal);
+    for (const old of deploymentsToRemove(all.map((d) => ({ name: d.name!, createdAt: d.systemData?.createdAt })), deploymentName, inputs.keepDeployments)) {
+      if ((final[old] ?? 0) > 0) continue;
+      try {
+        await deleteDeployment(ws, name, old, { wait: true, abortSignal: signal });
+        removed.push(old);
+      } catch (error) {
+        // The release itself succeeded; an old deployment left at 0% costs money, not correctness.
+        rt.warn(`Could not remove old deployment '${old}' (it takes no traffic): ${describeError(error)}`);
+      }
+    }
+    if (removed.length > 0) rt.log(`Removed old deployment(s) ${removed.join(', ')} (keeping the last ${inputs.keepDeployments}).`);
+  }
+  return report(final, removed, `Deployed ${m.model.name}:${m.model.version} (package ${m.packageId}) to endpoint '${name}' as '${deploymentName}': ${formatTraffic(final)}.`);
+}
+
+async function preflightKubernetes(ws: Workspace, inputs: DeployInputs, signal: AbortSignal): Promise<string | undefined> {
+  let compute;
+  try {
+    compute = await ws.client.computeOperations.get(ws.resourceGroup, ws.name, inputs.compute!, { abortSignal: signal });
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+  }
+  const props = compute?.properties as { computeType?: string; provisioningState?: string; properties?: { instanceTypes?: Record<string, unknown>; defaultInstanceType?: string } } | undefined;
+  return kubernetesPreflight(
+    inputs.compute!,
+    ws.name,
+    props && { computeType: props.computeType, provisioningState: props.provisioningState, instanceTypes: Object.keys(props.properties?.instanceTypes ?? {}), defaultInstanceType: props.properties?.defaultInstanceType },
+    inputs.manifest.instanceType,
+  );
+}
+
+function checkEndpointFits(e: OnlineEndpoint, inputs: DeployInputs, computeId: string): void {
+  const isKubernetes = !!e.properties.compute;
+  if (inputs.target === 'kubernetes' && !isKubernetes) {
+    throw new UserError(`'target' is 'kubernetes', but endpoint '${inputs.endpointName}' is a managed online endpoint; set 'target' to managed or choose another 'endpointName'`);
+  }
+  if (inputs.target === 'managed' && isKubernetes) {
+    throw new UserError(`'target' is 'managed', but endpoint '${inputs.endpointName}' runs on Kubernetes compute ${e.properties.compute!.split('/').pop()}; set 'target' to kubernetes or choose another 'endpointName'`);
+  }
+  if (isKubernetes && e.properties.compute!.toLowerCase() !== computeId.toLowerCase()) {
+    throw new UserError(`'computeName' is '${inputs.compute}', but endpoint '${inputs.endpointName}' runs on compute '${e.properties.compute!.split('/').pop()}' (an endpoint's compute cannot change); use that compute or another 'endpointName'`);
+  }
+  if (e.properties.authMode !== inputs.authMode) {
+    throw new UserError(`'authMode' is '${inputs.authMode === 'Key' ? 'key' : 'aml_token'}', but endpoint '${inputs.endpointName}' uses ${e.properties.authMode} (it cannot change after creation); set 'authMode' to match`);
+  }
+}
+
+/**
+ * The model-version name, unless a deployment of that name runs another package: then the package
+ * id is appended, so a re-packaged version never overwrites the deployment serving traffic.
+ */
+function chooseDeploymentName(inputs: DeployInputs, existing: OnlineDeployment[]): string {
+  if (inputs.deploymentName) return inputs.deploymentName;
+  const m = inputs.manifest;
+  const plain = deploymentNameFor(m.model.name, m.model.version);
+  const other = existing.find((d) => d.name?.toLowerCase() === plain && d.tags?.[PACKAGE_TAG] !== m.packageId);
+  return other ? deploymentNameFor(m.model.name, m.model.version, m.packageId.slice(0, 6)) : plain;
+}
+
+function describeScale(inputs: DeployInputs): string {
+  const a = inputs.scale.autoscale;
+  return a ? `autoscale ${a.minInstances}-${a.maxInstances} at ${a.targetUtilizationPercentage}% CPU` : `${inputs.scale.instanceCount} instance(s)`;
+}
+
+function deploymentBody(ws: Workspace, inputs: DeployInputs, instanceType: string | undefined, tags: Record<string, string>): OnlineDeployment {
+  const m = inputs.manifest;
+  const a = inputs.scale.autoscale;
+  return {
+    location: ws.location,
+    tags,
+    sku: { name: 'Default', capacity: a ? a.minInstances : inputs.scale.instanceCount },
+    properties: {
+      endpointComputeType: inputs.target === 'kubernetes' ? 'Kubernetes' : 'Managed',
+      model: m.model.assetId,
+      ...(m.code ? { codeConfiguration: { codeId: m.code.id, scoringScript: m.code.scoringScript } } : {}),
+      ...(m.environmentId ? { environmentId: m.environmentId } : {}),
+      ...(instanceType ? { instanceType } : {}),
+      ...(m.requestSettings ? { requestSettings: m.requestSettings } : {}),
+      ...(m.livenessProbe ? { livenessProbe: m.livenessProbe } : {}),
+      ...(m.readinessProbe ? { readinessProbe: m.readinessProbe } : {}),
+      environmentVariables: { ...m.environmentVariables },
+      appInsightsEnabled: inputs.appInsights,
+      scaleSettings: a
+        ? { scaleType: 'TargetUtilization', minInstances: a.minInstances, maxInstances: a.maxInstances, targetUtilizationPercentage: a.targetUtilizationPercentage, pollingInterval: 'PT10S' }
+        : { scaleType: 'Default' },
+      properties: { [PACKAGE_TAG]: m.packageId },
+    },
+  } as OnlineDeployment;
+}
+
+async function endpointCredential(ws: Workspace, name: string, authMode: DeployInputs['authMode'], rt: DeployRuntime): Promise<string> {
+  if (authMode === 'Key') {
+    const keys = await ws.client.onlineEndpoints.listKeys(ws.resourceGroup, ws.name, name, { abortSignal: rt.abortSignal });
+    rt.secret(keys.primaryKey ?? '');
+    rt.secret(keys.secondaryKey ?? '');
+    if (!keys.primaryKey) throw new Error(`Endpoint '${name}' returned no key.`);
+    return keys.primaryKey;
+  }
+  const token = await ws.client.onlineEndpoints.getToken(ws.resourceGroup, ws.name, name, { abortSignal: rt.abortSignal });
+  rt.secret(token.accessToken ?? '');
+  if (!token.accessToken) throw new Error(`Endpoint '${name}' returned no token.`);
+  return token.accessToken;
+}
+
+/** One request straight to the deployment: expected status, JSON answer, every assertion. */
+async function smokeTest(rt: DeployRuntime, inputs: DeployInputs, endpoint: OnlineEndpoint, deployment: string, credential: string, what: string): Promise<void> {
+  const smoke = inputs.smoke!;
+  const uri = endpoint.properties.scoringUri!;
+  let answer: ScoreResult;
+  try {
+    answer = await rt.score(uri, { credential, deployment, body: smoke.payload, timeoutMs: smoke.timeoutMs, abortSignal: rt.abortSignal });
+  } catch (error) {
+    if (rt.abortSignal.aborted) throw error;
+    throw new Error(`${what}: POST ${uri} to '${deployment}' got no answer within ${smoke.timeoutMs / 1000} s (${(error as Error).message}).`);
+  }
+  const excerpt = answer.text.length > 300 ? `${answer.text.slice(0, 300)}…` : answer.text;
+  if (answer.status !== smoke.expectedStatus) throw new Error(`${what}: '${deployment}' answered HTTP ${answer.status}, expected ${smoke.expectedStatus}: ${excerpt}`);
+  if (smoke.assertions.length > 0 && answer.json === undefined) throw new Error(`${what}: '${deployment}' answered HTTP ${answer.status} with a body that is not JSON: ${excerpt}`);
+  const failed = failedAssertions(smoke.assertions, answer.json);
+  if (failed.length > 0) throw new Error(`${what}: ${failed.length} of ${smoke.assertions.length} assertion(s) failed on the answer of '${deployment}': ${failed.join('; ')}. Answer: ${excerpt}`);
+  rt.log(`${what} passed: HTTP ${answer.status}${smoke.assertions.length ? `, ${smoke.assertions.length} assertion(s) hold` : ''}.`);
+}
+
+/** After each traffic step: the deployment is still Succeeded and (with a payload) still answers well. */
+async function healthCheck(ws: Workspace, rt: DeployRuntime, inputs: DeployInputs, endpoint: OnlineEndpoint, deployment: string, credential: string): Promise<void> {
+  const d = await getDeployment(ws, inputs.endpointName, deployment, rt.abortSignal);
+  if (d?.properties.provisioningState !== 'Succeeded') throw new Error(`Health check: deployment '${deployment}' is ${d ? d.properties.provisioningState : 'gone'}, not Succeeded.`);
+  if (inputs.smoke) await smokeTest(rt, inputs, endpoint, deployment, credential, 'Health check');
+}
+
+interface RollbackState {
+  deploymentName: string;
+  previous: TrafficMap;
+  /** The traffic map this run last wrote (the previous one until the first step). */
+  written: TrafficMap;
+  /** replace: the deployment as it was before the update, re-PUT on rollback. */
+  previousBody?: OnlineDeployment;
+  created: boolean;
+  /** One sentence on what the rollback did, appended to the failure. */
+  outcome?: string;
+}
+
+/**
+ * Puts the endpoint back exactly as it was: the previous traffic map, then the new deployment
+ * removed (or kept at 0% when asked). Runs with its own time budget, because the task's signal may
+ * be the reason we are here; the SDK's retry policy carries it through transient ARM errors.
+ */
+async function rollback(ws: Workspace, inputs: DeployInputs, state: RollbackState, rt: DeployRuntime, cause: unknown): Promise<void> {
+  const cancelled = rt.abortSignal.aborted;
+  const signal = AbortSignal.timeout(cancelled ? CANCELLED_ROLLBACK_MS : ROLLBACK_MS);
+  const name = inputs.endpointName;
+  const d = state.deploymentName;
+  rt.log(`Rolling back (${cancelled ? 'the pipeline was cancelled' : cause instanceof ConcurrentChange ? 'concurrent change' : 'deployment failed'}): restoring traffic ${formatTraffic(state.previous)}.`);
+  const done: string[] = [];
+  try {
+    const current = await getEndpoint(ws, name, signal);
+    if (!current) throw new Error(`endpoint '${name}' no longer exists`);
+    const now = trafficOf(current);
+    const ours = sameTraffic(now, state.written) || sameTraffic(now, state.previous);
+    if (!ours) {
+      // Someone else moved traffic: theirs stands. Ours may be removed only if it takes none.
+      state.outcome = `Traffic was left as the other release set it (${formatTraffic(now)}).`;
+    } else if (!sameTraffic(now, state.previous) || Object.keys(now).length !== Object.keys(state.previous).length) {
+      const restore = { ...state.previous };
+      // A deployment this run created is not in the previous map; Azure ML keeps it with 0 until deleted.
+      if (state.created && !(d in restore) && d in now) restore[d] = 0;
+      await putEndpoint(ws, name, endpointWithTraffic(current, restore), signal);
+      done.push(`traffic restored to ${formatTraffic(state.previous)}`);
+    } else {
+      done.push(`traffic unchanged (${formatTraffic(state.previous)})`);
+    }
+    if (!cancelled) await printLogs(ws, name, d, rt, signal);
+    const share = (ours ? state.previous[d] : now[d]) ?? 0;
+    if (state.previousBody) {
+      await putDeployment(ws, name, d, state.previousBody, signal);
+      done.push(`deployment '${d}' put back as it was`);
+    } else if (!state.created) {
+      done.push(`deployment '${d}' (from an earlier run) kept at 0%`);
+    } else if (inputs.keepFailedDeployment) {
+      done.push(`deployment '${d}' kept at 0% for debugging ('keepFailedDeployment')`);
+    } else if (share > 0) {
+      done.push(`deployment '${d}' kept: it takes ${share}% of the traffic another release set`);
+    } else {
+      await deleteDeployment(ws, name, d, { wait: !cancelled, abortSignal: signal });
+      done.push(cancelled ? `deletion of deployment '${d}' started` : `deployment '${d}' removed`);
+    }
+    state.outcome = `Rolled back: ${[state.outcome, ...done].filter(Boolean).join('; ')}.`;
+    rt.log(state.outcome);
+  } catch (error) {
+    state.outcome = `ROLLBACK INCOMPLETE (${describeError(error)}): ${done.length ? `${done.join('; ')}; ` : ''}check endpoint '${name}' by hand — its traffic should be ${formatTraffic(state.previous)} and deployment '${d}' should be removed.`;
+    rt.warn(state.outcome);
+  }
+}
+
+async function printLogs(ws: Workspace, endpoint: string, deployment: string, rt: DeployRuntime, signal: AbortSignal): Promise<void> {
+  for (const container of ['InferenceServer', 'StorageInitializer'] as const) {
+    try {
+      const content = await deploymentLogs(ws, endpoint, deployment, container, LOG_TAIL[container], signal);
+      rt.log(`--- last ${LOG_TAIL[container]} lines of ${container} logs of '${deployment}' ---`);
+      for (const line of content.split(/\r?\n/)) rt.log(`  ${line}`);
+    } catch (error) {
+      rt.log(`(no ${container} logs of '${deployment}': ${describeError(error)})`);
+    }
+  }
+}

@@ -1,0 +1,29 @@
+// First: masks secrets in all output before task-lib loads and echoes any.
+import '../../shared/task/mask-output-first';
+import * as tl from 'azure-pipelines-task-lib/task';
+import { runTask } from '../../shared/task/run-task';
+import { openWorkspace } from '../../shared/task/open-workspace';
+import { writeTaskFile } from '../../shared/task/task-files';
+import { parsePackageInputs } from '../../shared/package/package-inputs';
+import { packageModel } from '../../shared/package/package-model';
+
+void runTask(async ({ signal }) => {
+  const inputs = parsePackageInputs((name) => tl.getInput(name, false));
+  const { workspace } = await openWorkspace({
+    connectionId: inputs.connectionId,
+    resourceGroup: inputs.resourceGroup,
+    workspace: inputs.workspace,
+    taskName: 'AzureMLPackageModel/1',
+    abortSignal: signal,
+  });
+  const manifest = await packageModel(workspace, inputs, { log: (line) => console.log(line), warn: (line) => tl.warning(line), abortSignal: signal });
+  tl.setVariable('packageId', manifest.packageId, false, true);
+  tl.setVariable('modelId', manifest.model.id, false, true);
+  tl.setVariable('environmentId', manifest.environmentId ?? '', false, true);
+  tl.setVariable('codeId', manifest.code?.id ?? '', false, true);
+  const file = writeTaskFile('package-manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);
+  // Job-scoped: AzureMLDeployModel@1 later in the same job reads it by default.
+  tl.setVariable('AzureML.PackageManifest', file);
+  tl.uploadArtifact('package', file, inputs.artifactName);
+  tl.setResult(tl.TaskResult.Succeeded, `Packaged ${manifest.model.id} as package ${manifest.packageId}.`);
+});
