@@ -48,6 +48,26 @@ class ConcurrentChange extends Error {}
 
 const trafficOf = (e: OnlineEndpoint): TrafficMap => ({ ...(e.properties.traffic ?? {}) });
 
+const writableIdentity = (identity: OnlineEndpoint['identity']) =>
+  identity ? { identity: { type: identity.type, ...(identity.userAssignedIdentities ? { userAssignedIdentities: Object.fromEntries(Object.keys(identity.userAssignedIdentities).map((k) => [k, {}])) } : {}) } } : {};
+
+/**
+ * A deployment as read, made a PUT body again (the replace strategy's rollback): without the
+ * read-only fields (id, name, type, systemData, provisioningState, the identity's principal) the
+ * spec refuses in a request.
+ */
+export function deploymentForPut(d: OnlineDeployment): OnlineDeployment {
+  const { provisioningState: _state, ...properties } = d.properties as OnlineDeployment['properties'] & { provisioningState?: unknown };
+  return {
+    location: d.location,
+    ...(d.tags ? { tags: d.tags } : {}),
+    ...(d.kind ? { kind: d.kind } : {}),
+    ...writableIdentity(d.identity),
+    ...(d.sku ? { sku: d.sku } : {}),
+    properties: properties as OnlineDeployment['properties'],
+  };
+}
+
 /**
  * The endpoint as last read, with another traffic map, for the whole-endpoint re-PUT (PATCH cannot
  * change traffic). Only writable fields: read-only ones (systemData, provisioningState, scoringUri,
@@ -59,7 +79,7 @@ export function endpointWithTraffic(e: OnlineEndpoint, traffic: TrafficMap): Onl
     location: e.location,
     ...(e.tags ? { tags: e.tags } : {}),
     ...(e.kind ? { kind: e.kind } : {}),
-    ...(e.identity ? { identity: { type: e.identity.type, ...(e.identity.userAssignedIdentities ? { userAssignedIdentities: Object.fromEntries(Object.keys(e.identity.userAssignedIdentities).map((k) => [k, {}])) } : {}) } } : {}),
+    ...writableIdentity(e.identity),
     ...(e.sku ? { sku: e.sku } : {}),
     properties: {
       authMode: p.authMode,
@@ -120,7 +140,7 @@ export async function deployModel(ws: Workspace, inputs: DeployInputs, rt: Deplo
   }
 
   const body = deploymentBody(ws, inputs, instanceType, { ...tags, [PACKAGE_TAG]: m.packageId, model: m.model.id.replace(/^azureml:/, '') });
-  const state: RollbackState = { deploymentName, previous, written: previous, previousBody: inputs.strategy === 'replace' ? mine : undefined, created: false };
+  const state: RollbackState = { deploymentName, previous, written: previous, previousBody: inputs.strategy === 'replace' && mine ? deploymentForPut(mine) : undefined, created: false };
   try {
     if (inputs.strategy === 'blueGreen' && mine?.tags?.[PACKAGE_TAG] === m.packageId && mine.properties.provisioningState === 'Succeeded') {
       rt.log(`Deployment '${deploymentName}' of package ${m.packageId} exists from an earlier run; continuing with it.`);

@@ -8,7 +8,15 @@ import type { ProbeSettings, RequestSettings } from './manifest';
 import { missingScoringFunctions } from './scoring-script';
 
 export type ModelChoice = { kind: 'modelJson'; file: string; name: string; version: string } | { kind: 'nameVersion'; name: string; version: string } | { kind: 'latest'; name: string };
-export type EnvironmentChoice = { kind: 'none' } | { kind: 'registered'; name: string; version: string } | { kind: 'image'; name: string; image: string; condaFile?: string; conda?: string };
+export type EnvironmentChoice =
+  | { kind: 'none' }
+  | { kind: 'registered'; name: string; version: string }
+  | { kind: 'image'; name: string; image: string; condaFile?: string; conda?: string }
+  /** A Docker build context folder, uploaded content-addressed like code; dockerfilePath is relative to it. */
+  | { kind: 'build'; name: string; context: string; dockerfilePath: string };
+
+/** Scoring code: a registered code version, or a local folder uploaded content-addressed as one. */
+export type CodeChoice = { kind: 'registered'; name: string; version: string; scoringScript: string } | { kind: 'folder'; folder: string; scoringScript: string };
 
 export interface PackageInputs {
   connectionId: string;
@@ -16,8 +24,8 @@ export interface PackageInputs {
   workspace: string;
   model: ModelChoice;
   environment: EnvironmentChoice;
-  /** A registered code version and its entry script; undefined = MLflow no-code deployment. */
-  code?: { name: string; version: string; scoringScript: string };
+  /** The scoring code and its entry script; undefined = MLflow no-code deployment. */
+  code?: CodeChoice;
   instanceType: string | null;
   requestSettings: RequestSettings | null;
   probe: ProbeSettings | null;
@@ -55,6 +63,29 @@ function readModelJson(file: string): { name: string; version: string } {
   return { name: m.name, version: m.version };
 }
 
+const isFile = (file: string) => {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+};
+
+/** An existing local folder, resolved to an absolute path. */
+function requireFolder(input: string, raw: string | undefined, what: string): string {
+  const text = (raw ?? '').trim();
+  if (!text) throw new UserError(`'${input}' is required: ${what}`);
+  const absolute = path.resolve(text);
+  let dir = false;
+  try {
+    dir = fs.statSync(absolute).isDirectory();
+  } catch {
+    throw new UserError(`'${input}' is '${text}', which does not exist: give ${what}`);
+  }
+  if (!dir) throw new UserError(`'${input}' is '${text}', which is a file: give ${what}`);
+  return absolute;
+}
+
 const duration = (seconds: number) => `PT${seconds}S`;
 
 /** Every input checked before any call to Azure, files included (model.json, conda file, scoring script). */
@@ -79,33 +110,45 @@ export function parsePackageInputs(read: (name: string) => string | undefined): 
     }
   }
 
-  const envSource = parseChoice('environmentSource', read('environmentSource') ?? 'none', ['none', 'registered', 'image'] as const);
+  const envSource = parseChoice('environmentSource', read('environmentSource') ?? 'none', ['none', 'registered', 'image', 'build'] as const);
   let environment: EnvironmentChoice = { kind: 'none' };
+  const environmentName = () => {
+    const name = (read('environmentName') ?? '').trim() || `${model.name}-env`;
+    if (!/^[A-Za-z0-9][A-Za-z0-9\-_]{0,254}$/.test(name)) throw new UserError(`'environmentName' is '${name}': use letters, digits, '-' and '_'`);
+    return name;
+  };
   if (envSource === 'registered') environment = { kind: 'registered', ...parseAssetRef('environment', read('environment'), 'environment') };
   if (envSource === 'image') {
     const image = (read('image') ?? '').trim();
     if (!/^[a-z0-9][a-z0-9.\-_/:@]*$/i.test(image)) throw new UserError(`'image' is '${image}': give a container image such as mcr.microsoft.com/azureml/minimal-ubuntu22.04-py39-cpu-inference:latest`);
     const condaFile = read('condaFile')?.trim() || undefined;
-    const name = (read('environmentName') ?? '').trim() || `${model.name}-env`;
-    if (!/^[A-Za-z0-9][A-Za-z0-9\-_]{0,254}$/.test(name)) throw new UserError(`'environmentName' is '${name}': use letters, digits, '-' and '_'`);
-    environment = { kind: 'image', name, image, condaFile, conda: condaFile ? readText('condaFile', condaFile) : undefined };
+    environment = { kind: 'image', name: environmentName(), image, condaFile, conda: condaFile ? readText('condaFile', condaFile) : undefined };
+  }
+  if (envSource === 'build') {
+    const context = requireFolder('buildContext', read('buildContext'), 'the Docker build context folder (it holds the Dockerfile and what it copies)');
+    const dockerfilePath = (read('dockerfilePath') ?? '').trim() || 'Dockerfile';
+    if (path.isAbsolute(dockerfilePath) || dockerfilePath.split(/[\\/]/).includes('..')) throw new UserError(`'dockerfilePath' is '${dockerfilePath}': give the Dockerfile's path inside 'buildContext', for example Dockerfile`);
+    if (!isFile(path.join(context, dockerfilePath))) throw new UserError(`'dockerfilePath' is '${dockerfilePath}', but ${path.join(context, dockerfilePath)} does not exist; check 'buildContext' and 'dockerfilePath'`);
+    environment = { kind: 'build', name: environmentName(), context, dockerfilePath: dockerfilePath.replace(/\\/g, '/') };
   }
 
+  // scoringCode names registered code; codeFolder alone is uploaded as the code; with both, the folder is the local copy checked.
   const codeRaw = read('scoringCode')?.trim();
+  const folderRaw = read('codeFolder')?.trim();
   let code: PackageInputs['code'];
-  if (codeRaw) {
-    const scoringScript = (read('scoringScript') ?? 'score.py').trim();
+  if (codeRaw || folderRaw) {
+    const scoringScript = (read('scoringScript') ?? 'score.py').trim() || 'score.py';
     if (!/^[A-Za-z0-9_][A-Za-z0-9_./-]*\.py$/.test(scoringScript) || scoringScript.includes('..')) throw new UserError(`'scoringScript' is '${scoringScript}': give the entry script's path inside the code, for example score.py`);
-    code = { ...parseAssetRef('scoringCode', codeRaw, 'code'), scoringScript };
-    const folder = read('codeFolder')?.trim();
+    const folder = folderRaw ? requireFolder('codeFolder', folderRaw, 'the folder with the scoring code') : undefined;
     if (folder) {
       const script = path.join(folder, scoringScript);
-      if (!fs.existsSync(script)) throw new UserError(`'scoringScript' is '${scoringScript}', but ${script} does not exist; check 'codeFolder' and 'scoringScript'`);
+      if (!isFile(script)) throw new UserError(`'scoringScript' is '${scoringScript}', but ${script} does not exist; check 'codeFolder' and 'scoringScript'`);
       const missing = missingScoringFunctions(readText('scoringScript', script));
       if (missing.length > 0) {
         throw new UserError(`'scoringScript' ${script} does not define ${missing.map((f) => `${f}()`).join(' and ')} at module level; Azure ML's inference server calls init() once and run(data) per request`);
       }
     }
+    code = codeRaw ? { kind: 'registered', ...parseAssetRef('scoringCode', codeRaw, 'code'), scoringScript } : { kind: 'folder', folder: folder!, scoringScript };
   }
 
   const instanceType = read('instanceType')?.trim() || null;

@@ -1,5 +1,9 @@
+import * as path from 'node:path';
 import type { Workspace } from '../azureml/workspace';
+import { getAssetVersion, putAssetVersion } from '../azureml/assets';
+import { DefaultDatastore, uploadSnapshot } from '../azureml/datastore-upload';
 import { getModelVersion, newestModelVersion } from '../azureml/models';
+import { CONTENT_HASH_VERSION, FolderSnapshot, snapshotFolder } from '../pipeline/folder-hash';
 import { UserError } from '../task/user-error';
 import { buildManifest, PackageManifest, sha256 } from './manifest';
 import type { PackageInputs } from './package-inputs';
@@ -8,6 +12,8 @@ export interface PackageRuntime {
   log(line: string): void;
   warn(line: string): void;
   abortSignal?: AbortSignal;
+  /** The workspace's default datastore (its key masked); called only when a local folder is uploaded. */
+  openDatastore(): Promise<DefaultDatastore>;
 }
 
 const isNotFound = (error: unknown) => (error as { statusCode?: number }).statusCode === 404;
@@ -27,32 +33,15 @@ export async function packageModel(ws: Workspace, inputs: PackageInputs, rt: Pac
     throw new UserError(`An environment without scoring code cannot serve model ${model.name}:${model.version}; set 'scoringCode' too, or leave 'environmentSource' at none for MLflow's no-code deployment`);
   }
 
-  let environmentId: string | null = null;
+  // Hash local folders before the first write: an unreadable or empty folder fails here, with nothing registered.
+  const codeSnapshot = inputs.code?.kind === 'folder' ? snapshotOf(inputs.code.folder, 'codeFolder') : undefined;
   const env = inputs.environment;
-  if (env.kind === 'registered') {
-    try {
-      environmentId = (await ws.client.environmentVersions.get(ws.resourceGroup, ws.name, env.name, env.version, { abortSignal: signal })).id ?? null;
-    } catch (error) {
-      if (isNotFound(error)) throw new UserError(`'environment' is 'azureml:${env.name}:${env.version}', which is not registered in workspace '${ws.name}'`, { cause: error });
-      throw error;
-    }
-  } else if (env.kind === 'image') {
-    // Named by content: the same image and conda file always give the same version, registered once.
-    const version = sha256(JSON.stringify({ image: env.image, conda: env.conda ?? null })).slice(0, 16);
-    const created = await ws.client.environmentVersions.createOrUpdate(
-      ws.resourceGroup,
-      ws.name,
-      env.name,
-      version,
-      { properties: { image: env.image, ...(env.conda ? { condaFile: env.conda } : {}), description: `Packaged for ${model.name}:${model.version}` } },
-      { abortSignal: signal },
-    );
-    environmentId = created.id ?? null;
-    rt.log(`Environment ${env.name}:${version} (${env.image}${env.condaFile ? ` + ${env.condaFile}` : ''}) is registered.`);
+  const contextSnapshot = env.kind === 'build' ? snapshotOf(env.context, 'buildContext') : undefined;
+  if (inputs.code?.kind === 'folder' && !codeSnapshot!.files.some((f) => f.relative === inputs.code!.scoringScript)) {
+    throw new UserError(`'scoringScript' ${inputs.code.scoringScript} is excluded by ${codeSnapshot!.ignoreSource} in ${inputs.code.folder}, so it would not be uploaded`);
   }
-
   let code: PackageManifest['code'] = null;
-  if (inputs.code) {
+  if (inputs.code?.kind === 'registered') {
     const c = inputs.code;
     try {
       const v = await ws.client.codeVersions.get(ws.resourceGroup, ws.name, c.name, c.version, { abortSignal: signal });
@@ -61,6 +50,47 @@ export async function packageModel(ws: Workspace, inputs: PackageInputs, rt: Pac
       if (isNotFound(error)) throw new UserError(`'scoringCode' is 'azureml:${c.name}:${c.version}', which is not registered in workspace '${ws.name}'`, { cause: error });
       throw error;
     }
+  }
+  let environmentId: string | null = null;
+  if (env.kind === 'registered') {
+    try {
+      environmentId = (await ws.client.environmentVersions.get(ws.resourceGroup, ws.name, env.name, env.version, { abortSignal: signal })).id ?? null;
+    } catch (error) {
+      if (isNotFound(error)) throw new UserError(`'environment' is 'azureml:${env.name}:${env.version}', which is not registered in workspace '${ws.name}'`, { cause: error });
+      throw error;
+    }
+  }
+
+  // ---- writes from here on; each is content-addressed, so packaging again registers nothing new.
+  const store = codeSnapshot || contextSnapshot ? await rt.openDatastore() : undefined;
+  if (env.kind === 'image' || env.kind === 'build') {
+    let properties: Record<string, unknown>;
+    let shown: string;
+    if (env.kind === 'image') {
+      properties = { image: env.image, ...(env.conda ? { condaFile: env.conda } : {}) };
+      shown = `${env.image}${env.condaFile ? ` + ${env.condaFile}` : ''}`;
+    } else {
+      const up = await uploadSnapshot(store!, contextSnapshot!, { name: path.basename(env.context), log: rt.log, abortSignal: signal });
+      // azure-ai-ml ends a build context URI with '/' (a folder).
+      properties = { build: { contextUri: `${store!.serviceUrl}/${store!.containerName}/${up.blobPath}/`, dockerfilePath: env.dockerfilePath } };
+      shown = `build context ${path.basename(env.context)}, ${up.uploadedBytes} bytes uploaded`;
+    }
+    // Named by content: the same image and conda file (or build context) always give the same version, registered once.
+    const version = environmentVersion(properties);
+    const created = await ws.client.environmentVersions.createOrUpdate(
+      ws.resourceGroup,
+      ws.name,
+      env.name,
+      version,
+      { properties: { ...properties, description: `Packaged for ${model.name}:${model.version}` } },
+      { abortSignal: signal },
+    );
+    environmentId = created.id ?? null;
+    rt.log(`Environment ${env.name}:${version} (${shown}) is registered.`);
+  }
+  if (inputs.code?.kind === 'folder') {
+    const id = await uploadCode(ws, store!, codeSnapshot!, path.basename(inputs.code.folder), rt);
+    code = { id, scoringScript: inputs.code.scoringScript };
   }
 
   return buildManifest({
@@ -89,4 +119,40 @@ async function resolveModel(ws: Workspace, inputs: PackageInputs, rt: PackageRun
     throw new UserError(`${where} model ${m.name} version ${m.version}, which is not registered in workspace '${ws.name}'; check the workspace inputs`);
   }
   return { name: m.name, version: m.version, assetId: v.id!, modelType: v.properties.modelType };
+}
+
+/**
+ * The environment version for inline content: a hash of what the version holds. For an image this is
+ * { image, conda }, which keeps the versions earlier releases registered.
+ */
+export function environmentVersion(properties: Record<string, unknown>): string {
+  const content = 'build' in properties ? { build: properties.build } : { image: properties.image, conda: properties.condaFile ?? null };
+  return sha256(JSON.stringify(content)).slice(0, 16);
+}
+
+function snapshotOf(folder: string, input: string): FolderSnapshot {
+  try {
+    return snapshotFolder(folder);
+  } catch (error) {
+    throw new UserError(`'${input}' is '${folder}', which cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
+/**
+ * Uploads a code folder under LocalUpload/<md5>/<folder>/ and registers it as an anonymous code
+ * version, as AzureMLPublishPipeline@1 (and az ml) do: unchanged content is found by its completed
+ * upload indicator, nothing is uploaded and the code version recorded there is reused.
+ */
+async function uploadCode(ws: Workspace, store: DefaultDatastore, snapshot: FolderSnapshot, folderName: string, rt: PackageRuntime): Promise<string> {
+  const up = await uploadSnapshot(store, snapshot, { name: folderName, log: rt.log, abortSignal: rt.abortSignal });
+  const known = up.existing ? await getAssetVersion(ws, 'codes', up.name, up.version, rt.abortSignal) : undefined;
+  if (known) {
+    rt.log(`Code ${folderName} is unchanged: reusing ${up.name}:${up.version}, nothing uploaded.`);
+    return known.id;
+  }
+  const codeUri = `${store.serviceUrl}/${store.containerName}/${up.blobPath}`;
+  const body = { properties: { codeUri, isAnonymous: true, properties: { hash_sha256: snapshot.contentHash, hash_version: CONTENT_HASH_VERSION } } };
+  const created = await putAssetVersion(ws, 'codes', up.name, up.version, body, rt.abortSignal);
+  rt.log(`Uploaded code ${folderName} (${up.uploadedFiles} files, ${up.uploadedBytes} bytes) as code ${up.name}:${up.version}.`);
+  return created.id;
 }

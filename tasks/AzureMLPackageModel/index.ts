@@ -6,6 +6,9 @@ import { openWorkspace } from '../../shared/task/open-workspace';
 import { writeTaskFile } from '../../shared/task/task-files';
 import { parsePackageInputs } from '../../shared/package/package-inputs';
 import { packageModel } from '../../shared/package/package-model';
+import { openDefaultDatastore } from '../../shared/azureml/datastore-upload';
+import { readAgentHttpOptions } from '../../shared/http/agent-http-options';
+import { maskSecret } from '../../shared/task/secrets';
 
 void runTask(async ({ signal }) => {
   const inputs = parsePackageInputs((name) => tl.getInput(name, false));
@@ -16,7 +19,12 @@ void runTask(async ({ signal }) => {
     taskName: 'AzureMLPackageModel/1',
     abortSignal: signal,
   });
-  const manifest = await packageModel(workspace, inputs, { log: (line) => console.log(line), warn: (line) => tl.warning(line), abortSignal: signal });
+  const manifest = await packageModel(workspace, inputs, {
+    log: (line) => console.log(line),
+    warn: (line) => tl.warning(line),
+    abortSignal: signal,
+    openDatastore: () => openDefaultDatastore(workspace, readAgentHttpOptions, maskSecret, signal),
+  });
   tl.setVariable('packageId', manifest.packageId, false, true);
   tl.setVariable('modelId', manifest.model.id, false, true);
   tl.setVariable('environmentId', manifest.environmentId ?? '', false, true);

@@ -316,3 +316,134 @@ describe('AzureMLDeployModel@1 (task process)', function () {
       ));
   });
 });
+
+/**
+ * The two paths besides blue/green to Kubernetes, each on an emulator of its own: the `replace`
+ * strategy for dev environments (one deployment updated in place, its previous body re-PUT when the
+ * update fails) and a `managed` online endpoint (no compute to check; a VM size as the instance type).
+ */
+describe('AzureMLDeployModel@1 replace strategy and managed target (task process)', function () {
+  let emulator: Emulator;
+  let spn: TaskConnection;
+  let dir: string;
+
+  const manifestFor = (version: string, extra: Partial<PackageManifest> = {}) => {
+    const m = buildManifest({
+      model: { name: 'credit', version, id: `azureml:credit:${version}`, assetId: `${wsPath(emulator)}/models/credit/versions/${version}`, modelType: 'mlflow_model' },
+      environmentId: null,
+      code: null,
+      instanceType: 'defaultinstancetype',
+      requestSettings: null,
+      livenessProbe: null,
+      readinessProbe: null,
+      environmentVariables: { MODEL_VERSION: version },
+      ...extra,
+    });
+    const file = path.join(dir, `manifest-${version}-${m.packageId}.json`);
+    fs.writeFileSync(file, JSON.stringify(m, null, 2));
+    return file;
+  };
+
+  before(async () => {
+    emulator = await startEmulator({ seed: 9 });
+    spn = emulator.connection({ scheme: 'spnKey' });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-replace-test-'));
+    fs.writeFileSync(path.join(dir, 'payload.json'), JSON.stringify({ data: [[1, 2]] }));
+    emulator.computes.seed({ name: 'aks-dev', instanceTypes: { defaultinstancetype: {} } });
+    for (const v of ['1', '2', '3', '4']) emulator.models.seed('credit', v, { jobName: `train-${v}` });
+    emulator.endpoints.defaultBehaviour = { provisionSeconds: 1, response: { predictions: [0.9] } };
+    emulator.endpoints.behave('credit:3', { provisionSeconds: 1, provisioning: 'Failed' });
+    emulator.endpoints.behave('credit:4', { provisionSeconds: 1, scoring: 'wrongShape' });
+  });
+  after(async () => {
+    saveTraffic(emulator.traffic(), 'deploy-model-replace-managed');
+    await emulator.stop();
+  });
+
+  function run(extra: Record<string, string>): Promise<TaskRunResult> {
+    return runTask({
+      task: 'AzureMLDeployModel',
+      inputs: {
+        connectedServiceNameARM: spn.id,
+        resourceGroupName: emulator.resourceGroup,
+        workspaceName: emulator.workspaceName,
+        trafficSteps: '100',
+        stepWaitSeconds: '0',
+        smokePayload: path.join(dir, 'payload.json'),
+        smokeAssertions: '$.predictions.length == 1',
+        ...extra,
+      },
+      env: spn.env,
+      variables: { 'System.Debug': 'true' },
+      timeoutMs: 90_000,
+    });
+  }
+  const leakCheck = (r: TaskRunResult, endpointName: string) => {
+    const e = emulator.endpoints.get(endpointName);
+    assertNoSecretLeak(r, [...spn.secrets, ...(e ? [e.keys.primaryKey, e.keys.secondaryKey] : [])]);
+  };
+
+  describe('replace', () => {
+    const replace = (version: string) => run({ packageManifest: manifestFor(version), strategy: 'replace', deploymentName: 'dev', computeName: 'aks-dev', endpointName: 'credit-dev' });
+    const dev = () => emulator.endpoints.get('credit-dev')!;
+    const deployment = () => dev().deployments.find((d) => d.name === 'dev')!;
+
+    it('updates the one named deployment in place: no second deployment, all traffic stays on it', async () => {
+      const first = await replace('1');
+      assert.equal(first.result?.result, 'Succeeded', first.stdout);
+      assert.deepEqual(dev().traffic, { dev: 100 });
+      assert.equal(deployment().properties.model, `${wsPath(emulator)}/models/credit/versions/1`);
+
+      const second = await replace('2');
+      assert.equal(second.result?.result, 'Succeeded', second.stdout);
+      assert.ok(second.lines.some((l) => l.startsWith("Updating deployment 'dev' (credit:2,")), second.stdout);
+      assert.deepEqual(dev().deployments.map((d) => d.name), ['dev'], 'updated in place, nothing created beside it');
+      assert.deepEqual(dev().traffic, { dev: 100 });
+      assert.equal(deployment().properties.model, `${wsPath(emulator)}/models/credit/versions/2`);
+      assert.deepEqual(deployment().properties.environmentVariables, { MODEL_VERSION: '2' });
+      assert.deepEqual([second.outputs.deploymentName, second.outputs.previousTraffic], ['dev', '{"dev":100}']);
+      leakCheck(second, 'credit-dev');
+    });
+
+    for (const [version, fault, cause] of [
+      ['3', 'an update that never becomes healthy', /ResourceNotReady/],
+      ['4', 'an update whose smoke test fails', /Smoke test: 1 of 1 assertion\(s\) failed on the answer of 'dev'/],
+    ] as const) {
+      it(`${fault}: the previous body is re-PUT, the deployment serves version 2 again, traffic unchanged`, async () => {
+        const before = deployment();
+        const from = emulator.requests().length;
+        const r = await replace(version);
+        assert.equal(r.result?.result, 'Failed', r.stdout);
+        assert.match(r.result!.message, cause);
+        assert.match(r.result!.message, /Rolled back: traffic unchanged \(dev 100%\); deployment 'dev' put back as it was\.$/);
+        const puts = emulator.requests().slice(from).filter((q) => q.method === 'PUT' && /\/deployments\/dev$/.test(q.path));
+        assert.equal(puts.length, 2, 'the update, then the previous body');
+        assert.equal(deployment().properties.model, `${wsPath(emulator)}/models/credit/versions/2`);
+        assert.deepEqual(deployment().properties.environmentVariables, before.properties.environmentVariables);
+        assert.equal(deployment().provisioningState, 'Succeeded');
+        assert.deepEqual(dev().deployments.map((d) => d.name), ['dev']);
+        assert.deepEqual(dev().traffic, { dev: 100 });
+        leakCheck(r, 'credit-dev');
+      });
+    }
+  });
+
+  it('managed: creates a managed endpoint, deploys the package on its VM size and gives it all traffic after the smoke test', async () => {
+    const from = emulator.requests().length;
+    const r = await run({ packageManifest: manifestFor('1', { instanceType: 'Standard_DS3_v2' }), target: 'managed', endpointName: 'credit-managed', authMode: 'key' });
+    assert.equal(r.result?.result, 'Succeeded', r.stdout);
+    const e = emulator.endpoints.get('credit-managed')!;
+    assert.equal(e.computeType, 'Managed');
+    assert.equal(e.compute, undefined);
+    assert.deepEqual(e.traffic, { 'credit-1': 100 });
+    const d = e.deployments.find((x) => x.name === 'credit-1')!;
+    assert.equal(d.provisioningState, 'Succeeded');
+    assert.equal(d.properties.endpointComputeType, 'Managed');
+    assert.equal(d.properties.instanceType, 'Standard_DS3_v2');
+    assert.equal(d.properties.model, `${wsPath(emulator)}/models/credit/versions/1`);
+    assert.ok(r.lines.some((l) => l.includes('Smoke test passed: HTTP 200, 1 assertion(s) hold.')), r.stdout);
+    assert.deepEqual([r.outputs.endpointName, r.outputs.deploymentName, r.outputs.previousTraffic], ['credit-managed', 'credit-1', '{}']);
+    assert.equal(emulator.requests().slice(from).filter((q) => /\/computes\//.test(q.path)).length, 0, 'a managed target needs no compute');
+    leakCheck(r, 'credit-managed');
+  });
+});

@@ -7,6 +7,9 @@ import { manifestIntact } from '../../shared/package/manifest';
 import { runTask, assertNoSecretLeak, TaskRunResult } from '../harness/task-runner';
 import { saveTraffic } from '../harness/traffic';
 import { mlClient } from '../emulator/helpers';
+import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
+import { snapshotFolder } from '../../shared/pipeline/folder-hash';
+import { startAzurite, AzuriteHandle } from '../harness/azurite';
 
 /**
  * AzureMLPackageModel@1 run as the agent runs it: the exact model version from model.json, an
@@ -123,5 +126,158 @@ describe('AzureMLPackageModel@1 (task process)', function () {
       failsWith({ modelSource: 'nameVersion', modelName: 'fraud', modelVersion: '4' }, "Model fraud:4 is a custom_model model: only MLflow models deploy without scoring code and an environment; set 'scoringCode' and 'environmentSource'"));
 
     it('a model.json that is not JSON', () => failsWith({ modelJson: file('broken.json', '{name: credit') }, /^'modelJson' is '.*broken\.json', which is not JSON \(/));
+  });
+});
+
+/**
+ * Local folders (scoring code, a Docker build context) uploaded as the publish task uploads them, into
+ * the emulator's default datastore backed by a real Azurite: content-addressed, reused when unchanged.
+ */
+describe('AzureMLPackageModel@1 with local folders (task process, Azurite)', function () {
+  let azurite: AzuriteHandle;
+  let emulator: Emulator;
+  let spn: TaskConnection;
+  let container: ContainerClient;
+  let dir: string;
+  const file = (name: string, text: string) => {
+    const p = path.join(dir, name);
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.writeFileSync(p, text);
+    return p;
+  };
+
+  before(async () => {
+    azurite = await startAzurite();
+    emulator = await startEmulator({ seed: 11, storage: { blobUrl: azurite.blobUrl, accountName: azurite.accountName, accountKey: azurite.accountKey } });
+    spn = emulator.connection({ scheme: 'spnKey' });
+    container = new ContainerClient(`${azurite.blobUrl}/${emulator.datastore.containerName}`, new StorageSharedKeyCredential(azurite.accountName, azurite.accountKey));
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'package-folders-'));
+    emulator.models.seed('fraud', '4', { modelType: 'custom_model' });
+    file('scoring/score.py', 'import json\n\ndef init():\n    pass\n\ndef run(raw_data):\n    return json.loads(raw_data)\n');
+    file('scoring/features.py', 'COLUMNS = ["amount", "age"]\n');
+    file('scoring/.amlignore', '*.log\n');
+    file('scoring/debug.log', 'local noise\n');
+    file('docker/Dockerfile', 'FROM mcr.microsoft.com/azureml/minimal-ubuntu22.04-py39-cpu-inference:latest\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n');
+    file('docker/requirements.txt', 'scikit-learn==1.5.0\n');
+  });
+  after(async () => {
+    if (emulator) {
+      saveTraffic(emulator.traffic(), 'package-model-folders');
+      await emulator.stop();
+    }
+    await azurite?.stop();
+  });
+
+  function run(extra: Record<string, string>): Promise<TaskRunResult> {
+    return runTask({
+      task: 'AzureMLPackageModel',
+      inputs: { connectedServiceNameARM: spn.id, resourceGroupName: emulator.resourceGroup, workspaceName: emulator.workspaceName, modelSource: 'nameVersion', modelName: 'fraud', modelVersion: '4', ...extra },
+      env: spn.env,
+      variables: { 'System.Debug': 'true' },
+      timeoutMs: 90_000,
+    });
+  }
+  const manifestOf = (r: TaskRunResult) => {
+    assert.equal(r.artifacts.length, 1, r.stdout);
+    return fs.readFileSync(r.artifacts[0].path, 'utf8');
+  };
+  const blobs = async () => {
+    const out: Record<string, string> = {};
+    for await (const b of container.listBlobsFlat()) out[b.name] = b.properties.etag ?? '';
+    return out;
+  };
+  const puts = (from: number, kind: string) => emulator.requests().slice(from).filter((q) => q.method === 'PUT' && q.path.includes(`/${kind}/`));
+
+  it('uploads a local code folder content-addressed as a code version; unchanged code uploads 0 bytes, registers nothing, same manifest', async () => {
+    const inputs = { environmentSource: 'image', image: 'mcr.microsoft.com/azureml/minimal-ubuntu22.04-py39-cpu-inference:latest', codeFolder: path.join(dir, 'scoring'), scoringScript: 'score.py' };
+    const first = await run(inputs);
+    assert.equal(first.result?.result, 'Succeeded', first.stdout);
+    const text = manifestOf(first);
+    const m = JSON.parse(text);
+    const snapshot = snapshotFolder(path.join(dir, 'scoring'));
+    const base = `LocalUpload/${snapshot.objectHash}/scoring`;
+    assert.deepEqual(Object.keys(await blobs()).sort(), [`${base}/.amlignore`, `${base}/features.py`, `${base}/score.py`], 'the ignored debug.log is not uploaded');
+    const codes = emulator.assets.list('codes');
+    assert.equal(codes.length, 1);
+    assert.match(codes[0].name, /^[0-9a-f-]{36}$/);
+    assert.equal(codes[0].version, '1');
+    assert.equal(codes[0].properties.codeUri, `${azurite.blobUrl}/${emulator.datastore.containerName}/${base}`);
+    assert.equal(codes[0].properties.isAnonymous, true);
+    assert.deepEqual(codes[0].properties.properties, { hash_sha256: snapshot.contentHash, hash_version: '202208' });
+    assert.match(m.code.id, new RegExp(`/codes/${codes[0].name}/versions/1$`));
+    assert.deepEqual(m.code, { id: first.outputs.codeId, scoringScript: 'score.py' });
+    assert.ok(first.lines.includes(`Uploaded code scoring (3 files, ${snapshot.totalBytes} bytes) as code ${codes[0].name}:1.`), first.stdout);
+    assertNoSecretLeak(first, [...spn.secrets, azurite.accountKey]);
+
+    const blobsBefore = await blobs();
+    const from = emulator.requests().length;
+    const second = await run(inputs);
+    assert.equal(second.result?.result, 'Succeeded', second.stdout);
+    assert.ok(second.lines.includes(`Code scoring is unchanged: reusing ${codes[0].name}:1, nothing uploaded.`), second.stdout);
+    assert.deepEqual(await blobs(), blobsBefore, 'no blob written again (same names, same etags)');
+    assert.deepEqual(puts(from, 'codes'), [], 'no code version created');
+    assert.equal(emulator.assets.list('codes').length, 1);
+    assert.equal(manifestOf(second), text, 'byte-identical manifest, the same code id');
+  });
+
+  it('uploads a Docker build context like code and registers it as an environment version {build: {contextUri, dockerfilePath}}, once', async () => {
+    const inputs = { environmentSource: 'build', buildContext: path.join(dir, 'docker'), environmentName: 'fraud-docker', codeFolder: path.join(dir, 'scoring') };
+    const first = await run(inputs);
+    assert.equal(first.result?.result, 'Succeeded', first.stdout);
+    const m = JSON.parse(manifestOf(first));
+    const snapshot = snapshotFolder(path.join(dir, 'docker'));
+    const names = Object.keys(await blobs()).filter((b) => b.includes(snapshot.objectHash)).sort();
+    assert.deepEqual(names, [`LocalUpload/${snapshot.objectHash}/docker/Dockerfile`, `LocalUpload/${snapshot.objectHash}/docker/requirements.txt`]);
+    const envs = emulator.assets.list('environments', 'fraud-docker');
+    assert.equal(envs.length, 1);
+    assert.match(envs[0].version, /^[0-9a-f]{16}$/);
+    const build = envs[0].properties.build as { contextUri: string; dockerfilePath: string };
+    assert.match(build.contextUri, new RegExp(`/${emulator.datastore.containerName}/LocalUpload/${snapshot.objectHash}/docker/$`));
+    assert.equal(build.dockerfilePath, 'Dockerfile');
+    assert.equal(envs[0].properties.image, undefined);
+    assert.match(m.environmentId, new RegExp(`/environments/fraud-docker/versions/${envs[0].version}$`));
+
+    const blobsBefore = await blobs();
+    const second = await run(inputs);
+    assert.equal(second.result?.result, 'Succeeded', second.stdout);
+    assert.deepEqual(await blobs(), blobsBefore, 'nothing uploaded again');
+    assert.equal(emulator.assets.list('environments', 'fraud-docker').length, 1, 'unchanged context registers no new version');
+    assert.equal(JSON.parse(manifestOf(second)).packageId, m.packageId);
+  });
+
+  describe('bad input: one clear line, nothing uploaded or registered', () => {
+    async function failsWith(extra: Record<string, string>, message: string) {
+      const before = emulator.requests().length;
+      const blobsBefore = await blobs();
+      const r = await run(extra);
+      assert.equal(r.result?.result, 'Failed', r.stdout);
+      assert.equal(r.result?.message, message);
+      assert.equal(emulator.requests().slice(before).filter((q) => q.method === 'PUT').length, 0, 'nothing was registered');
+      assert.deepEqual(await blobs(), blobsBefore, 'nothing was uploaded');
+    }
+
+    it('a code folder without the entry script', () =>
+      failsWith(
+        { environmentSource: 'registered', environment: 'azureml:any-env:1', codeFolder: path.join(dir, 'docker'), scoringScript: 'score.py' },
+        `'scoringScript' is 'score.py', but ${path.join(dir, 'docker', 'score.py')} does not exist; check 'codeFolder' and 'scoringScript'`,
+      ));
+
+    it('a code folder that does not exist', () =>
+      failsWith({ environmentSource: 'registered', environment: 'azureml:any-env:1', codeFolder: path.join(dir, 'nowhere') }, `'codeFolder' is '${path.join(dir, 'nowhere')}', which does not exist: give the folder with the scoring code`));
+
+    it('a build context without its Dockerfile', () =>
+      failsWith(
+        { environmentSource: 'build', buildContext: path.join(dir, 'scoring'), codeFolder: path.join(dir, 'scoring') },
+        `'dockerfilePath' is 'Dockerfile', but ${path.join(dir, 'scoring', 'Dockerfile')} does not exist; check 'buildContext' and 'dockerfilePath'`,
+      ));
+
+    it('a scoring script excluded by the ignore file', () => {
+      file('ignored/score.py', 'def init():\n    pass\n\ndef run(data):\n    return data\n');
+      file('ignored/.amlignore', 'score.py\n');
+      return failsWith(
+        { environmentSource: 'image', image: 'mcr.microsoft.com/azureml/minimal-ubuntu22.04-py39-cpu-inference:latest', codeFolder: path.join(dir, 'ignored') },
+        `'scoringScript' score.py is excluded by .amlignore in ${path.join(dir, 'ignored')}, so it would not be uploaded`,
+      );
+    });
   });
 });

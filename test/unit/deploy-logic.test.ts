@@ -3,7 +3,10 @@ import { deploymentNameFor, isOnlineName } from '../../shared/deploy/naming';
 import { kubernetesPreflight, managedPreflight } from '../../shared/deploy/preflight';
 import { failedAssertions, parseAssertions } from '../../shared/deploy/smoke';
 import { deploymentsToRemove, parseTrafficSteps, sameTraffic, trafficAt } from '../../shared/deploy/traffic-plan';
-import { buildManifest, canonicalJson, manifestIntact } from '../../shared/package/manifest';
+import { buildManifest, canonicalJson, manifestIntact, sha256 } from '../../shared/package/manifest';
+import { deploymentForPut } from '../../shared/deploy/deploy-model';
+import { environmentVersion } from '../../shared/package/package-model';
+import type { OnlineDeployment } from '@azure/arm-machinelearning';
 import { missingScoringFunctions } from '../../shared/package/scoring-script';
 
 describe('deploy: traffic plans', () => {
@@ -132,5 +135,41 @@ describe('package: manifest and scoring script', () => {
     assert.deepEqual(missingScoringFunctions('def init():\n  pass\n\nasync def run(data):\n  return data\n'), []);
     assert.deepEqual(missingScoringFunctions('class M:\n    def init(self): pass\n    def run(self, d): pass\n'), ['init', 'run']);
     assert.deepEqual(missingScoringFunctions('def init ():\n  pass\n# def run(x)\n'), ['run']);
+  });
+});
+
+describe('deploy: replace rollback body', () => {
+  it("keeps a deployment's writable fields and drops the read-only ones the spec refuses in a PUT", () => {
+    const read = {
+      id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w/onlineEndpoints/e/deployments/dev',
+      name: 'dev',
+      type: 'Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments',
+      systemData: { createdBy: 'someone', createdAt: new Date(0) },
+      location: 'westeurope',
+      tags: { 'package.id': 'abc' },
+      sku: { name: 'Default', capacity: 2 },
+      identity: { type: 'UserAssigned', principalId: 'p', tenantId: 't', userAssignedIdentities: { '/ids/one': { principalId: 'p1', clientId: 'c1' } } },
+      properties: { endpointComputeType: 'Kubernetes', model: 'azureml:m:1', provisioningState: 'Succeeded', environmentVariables: { A: '1' } },
+    } as unknown as OnlineDeployment;
+    assert.deepEqual(deploymentForPut(read), {
+      location: 'westeurope',
+      tags: { 'package.id': 'abc' },
+      sku: { name: 'Default', capacity: 2 },
+      identity: { type: 'UserAssigned', userAssignedIdentities: { '/ids/one': {} } },
+      properties: { endpointComputeType: 'Kubernetes', model: 'azureml:m:1', environmentVariables: { A: '1' } },
+    });
+  });
+});
+
+describe('package: environment versions named by content', () => {
+  it('keeps the image versions earlier releases registered, and names a build context by its upload', () => {
+    const image = environmentVersion({ image: 'mcr.microsoft.com/x:1', condaFile: 'name: a\n' });
+    assert.equal(image, sha256(JSON.stringify({ image: 'mcr.microsoft.com/x:1', conda: 'name: a\n' })).slice(0, 16));
+    assert.equal(environmentVersion({ image: 'mcr.microsoft.com/x:1' }), sha256(JSON.stringify({ image: 'mcr.microsoft.com/x:1', conda: null })).slice(0, 16));
+    const build = (hash: string, dockerfilePath = 'Dockerfile') => environmentVersion({ build: { contextUri: `https://a.blob.core.windows.net/c/LocalUpload/${hash}/docker/`, dockerfilePath } });
+    assert.match(build('aa'), /^[0-9a-f]{16}$/);
+    assert.equal(build('aa'), build('aa'));
+    assert.notEqual(build('aa'), build('bb'), 'other content, another version');
+    assert.notEqual(build('aa'), build('aa', 'gpu/Dockerfile'), 'another Dockerfile, another version');
   });
 });
