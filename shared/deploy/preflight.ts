@@ -17,7 +17,7 @@ export function kubernetesPreflight(computeName: string, workspace: string, fact
     throw new UserError(`'computeName' is '${computeName}', but workspace '${workspace}' has no compute of that name; attach the AKS cluster as a Kubernetes compute first (Azure ML studio > Compute > Kubernetes clusters)`);
   }
   if (facts.computeType !== 'Kubernetes') {
-    throw new UserError(`'computeName' is '${computeName}', a ${facts.computeType ?? 'unknown'} compute; a Kubernetes online endpoint needs a Kubernetes compute (an attached AKS or Arc cluster)`);
+    throw new UserError(`'computeName' is '${computeName}', which is of type ${facts.computeType ?? 'unknown'}; a Kubernetes online endpoint needs a Kubernetes compute (an attached AKS or Arc cluster)`);
   }
   if (facts.provisioningState && facts.provisioningState !== 'Succeeded') {
     throw new UserError(`Kubernetes compute '${computeName}' is ${facts.provisioningState}, not Succeeded; fix the attachment before deploying`);

@@ -246,7 +246,7 @@ describe('AzureMLDeployModel@1 (task process)', function () {
     it('a compute that is not Kubernetes', () =>
       failsWith(
         { packageManifest: manifestFor('8'), computeName: 'cpu-cluster' },
-        "'computeName' is 'cpu-cluster', a AmlCompute compute; a Kubernetes online endpoint needs a Kubernetes compute (an attached AKS or Arc cluster)",
+        "'computeName' is 'cpu-cluster', which is of type AmlCompute; a Kubernetes online endpoint needs a Kubernetes compute (an attached AKS or Arc cluster)",
         { azureCalls: true },
       ));
 
