@@ -3,7 +3,7 @@ import type { Workspace } from '../azureml/workspace';
 import { getAssetVersion, putAssetVersion } from '../azureml/assets';
 import { DefaultDatastore, uploadSnapshot } from '../azureml/datastore-upload';
 import { getModelVersion, newestModelVersion } from '../azureml/models';
-import { CONTENT_HASH_VERSION, FolderSnapshot, snapshotFolder } from '../pipeline/folder-hash';
+import { anonymousCodeVersion, FolderSnapshot, snapshotFolder } from '../pipeline/folder-hash';
 import { UserError } from '../task/user-error';
 import { buildManifest, PackageManifest, sha256 } from './manifest';
 import type { PackageInputs } from './package-inputs';
@@ -151,7 +151,7 @@ async function uploadCode(ws: Workspace, store: DefaultDatastore, snapshot: Fold
     return known.id;
   }
   const codeUri = `${store.serviceUrl}/${store.containerName}/${up.blobPath}`;
-  const body = { properties: { codeUri, isAnonymous: true, properties: { hash_sha256: snapshot.contentHash, hash_version: CONTENT_HASH_VERSION } } };
+  const body = anonymousCodeVersion(codeUri, snapshot);
   const created = await putAssetVersion(ws, 'codes', up.name, up.version, body, rt.abortSignal);
   rt.log(`Uploaded code ${folderName} (${up.uploadedFiles} files, ${up.uploadedBytes} bytes) as code ${up.name}:${up.version}.`);
   return created.id;

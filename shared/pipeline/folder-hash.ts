@@ -12,6 +12,14 @@ import { IgnoreMatcher, parseIgnoreFile } from './ignore-file';
 /** MD5 seed azure-ai-ml uses for object hashes (`get_object_hash`). */
 const OBJECT_HASH_SEED = 'Initialize for october 2021 AML CLI version';
 export const CONTENT_HASH_VERSION = '202208';
+
+/**
+ * The anonymous code version `az ml` registers for an uploaded folder: its blob URI and the content
+ * hash that lets the service (and the next upload) recognise the same code.
+ */
+export function anonymousCodeVersion(codeUri: string, snapshot: Pick<FolderSnapshot, 'contentHash'>, tags?: Record<string, string>) {
+  return { properties: { codeUri, isAnonymous: true, ...(tags ? { tags } : {}), properties: { hash_sha256: snapshot.contentHash, hash_version: CONTENT_HASH_VERSION } } };
+}
 const CHUNK = 1024 * 1024;
 
 export interface CodeFile {

@@ -7,7 +7,7 @@ import { DefaultDatastore, openDefaultDatastore, uploadSnapshot } from '../azure
 import { sendJson, Workspace } from '../azureml/workspace';
 import type { DataInput, DataSource, EnvironmentRef, PipelineDefinition, Step } from '../pipeline/definition';
 import { BindingScope, checkBinding, parseBindings } from '../pipeline/bindings';
-import { CONTENT_HASH_VERSION, FolderSnapshot, snapshotFile, snapshotFolder } from '../pipeline/folder-hash';
+import { anonymousCodeVersion, FolderSnapshot, snapshotFile, snapshotFolder } from '../pipeline/folder-hash';
 import { applyInputOverrides, parseKeyValueLines, parseTags } from '../pipeline/overrides';
 import { parseAssetReference, readPipeline, SourceFiles } from '../pipeline/read-pipeline';
 import { anonymousComponentBody, anonymousComponentSpec, anonymousVersion, canonicalJson, pipelineComponentBody, pipelineJobBody, Resolved } from '../pipeline/rest-body';
@@ -291,7 +291,7 @@ export async function publishPipeline(ws: Workspace, prep: PreparedPublish, rt: 
     if (up.existing) id = (await getAssetVersion(ws, 'codes', up.name, up.version, signal))?.id;
     if (!id) {
       const codeUri = `${store!.serviceUrl}/${store!.containerName}/${up.blobPath}`;
-      const body = { properties: { codeUri, isAnonymous: true, tags: prep.assetTags, properties: { hash_sha256: snapshot.contentHash, hash_version: CONTENT_HASH_VERSION } } };
+      const body = anonymousCodeVersion(codeUri, snapshot, prep.assetTags);
       id = (await putAssetVersion(ws, 'codes', up.name, up.version, body, signal)).id;
       rt.log(`Registered code ${path.basename(absolute)} as ${up.name}:${up.version}.`);
     } else {
