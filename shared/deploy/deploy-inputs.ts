@@ -95,6 +95,11 @@ export function parseDeployInputs(read: (name: string) => string | undefined): D
   const instanceCount = parseWholeNumber('instanceCount', read('instanceCount') ?? '1', { min: 1, max: 100 });
   const autoscaleOn = parseBoolean('autoscale', read('autoscale') ?? 'false');
   let autoscale: Scale['autoscale'];
+  if (autoscaleOn && target === 'managed') {
+    // Target-utilisation scaling is a Kubernetes deployment setting; managed deployments scale
+    // through Azure Monitor autoscale rules, and the service would refuse it after the endpoint exists.
+    throw new UserError("'autoscale' is true, but target 'managed' does not take target-utilisation scaling; set 'instanceCount' instead and scale a managed deployment with Azure Monitor autoscale, or use target 'kubernetes'");
+  }
   if (autoscaleOn) {
     const minInstances = parseWholeNumber('minInstances', read('minInstances') ?? '1', { min: 1, max: 100 });
     const maxInstances = parseWholeNumber('maxInstances', read('maxInstances') ?? '3', { min: 1, max: 100 });

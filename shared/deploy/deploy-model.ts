@@ -122,7 +122,7 @@ export async function deployModel(ws: Workspace, inputs: DeployInputs, rt: Deplo
   rt.log(`Endpoint '${name}' traffic before this deployment: ${formatTraffic(previous)}.`);
 
   const existing = await listDeployments(ws, name, signal);
-  const deploymentName = chooseDeploymentName(inputs, existing);
+  const deploymentName = chooseDeploymentName(inputs, existing, previous);
   const mine = existing.find((d) => d.name?.toLowerCase() === deploymentName.toLowerCase());
   const report = (traffic: TrafficMap, removed: string[], message: string): DeployReport => ({
     endpointName: name,
@@ -234,8 +234,20 @@ function checkEndpointFits(e: OnlineEndpoint, inputs: DeployInputs, computeId: s
  * The model-version name, unless a deployment of that name runs another package: then the package
  * id is appended, so a re-packaged version never overwrites the deployment serving traffic.
  */
-function chooseDeploymentName(inputs: DeployInputs, existing: OnlineDeployment[]): string {
-  if (inputs.deploymentName) return inputs.deploymentName;
+function chooseDeploymentName(inputs: DeployInputs, existing: OnlineDeployment[], traffic: TrafficMap): string {
+  if (inputs.deploymentName) {
+    // Blue/green must never write a new model into the deployment that serves traffic: a failed
+    // smoke test would then "roll back" traffic onto the very deployment now running the bad model.
+    const taken = existing.find((d) => d.name?.toLowerCase() === inputs.deploymentName!.toLowerCase());
+    const share = taken ? traffic[taken.name!] ?? 0 : 0;
+    if (inputs.strategy === 'blueGreen' && taken && share > 0 && taken.tags?.[PACKAGE_TAG] !== inputs.manifest.packageId) {
+      throw new UserError(
+        `'deploymentName' is '${inputs.deploymentName}', which already serves ${share}% of endpoint '${inputs.endpointName}' with another package; ` +
+          "blue/green needs a new deployment: leave 'deploymentName' empty (it is then named from the model version), choose a name not in use, or use strategy 'replace' to update it in place",
+      );
+    }
+    return inputs.deploymentName;
+  }
   const m = inputs.manifest;
   const plain = deploymentNameFor(m.model.name, m.model.version);
   const other = existing.find((d) => d.name?.toLowerCase() === plain && d.tags?.[PACKAGE_TAG] !== m.packageId);

@@ -271,6 +271,22 @@ describe('AzureMLDeployModel@1 (task process)', function () {
         { azureCalls: true },
       ));
 
+    it('an explicit blue/green deploymentName that already serves traffic with another package', () => {
+      const [live, share] = Object.entries(endpoint().traffic).sort((a, b) => b[1] - a[1])[0];
+      return failsWith(
+        { packageManifest: manifestFor('8'), deploymentName: live },
+        `'deploymentName' is '${live}', which already serves ${share}% of endpoint 'credit-ep' with another package; blue/green needs a new deployment: leave 'deploymentName' empty (it is then named from the model version), choose a name not in use, or use strategy 'replace' to update it in place`,
+        { azureCalls: true },
+      );
+    });
+
+    it('autoscale with the managed target, before any call', () =>
+      failsWith(
+        { packageManifest: manifestFor('8'), target: 'managed', autoscale: 'true' },
+        "'autoscale' is true, but target 'managed' does not take target-utilisation scaling; set 'instanceCount' instead and scale a managed deployment with Azure Monitor autoscale, or use target 'kubernetes'",
+        { azureCalls: false },
+      ));
+
     it('a payload file that is not JSON', () => {
       const bad = path.join(dir, 'payload.txt');
       fs.writeFileSync(bad, 'age=42,income=1000');
