@@ -126,15 +126,23 @@ export function endpointRoutes(deps: OnlineRouteDeps): Route[] {
     return undefined;
   };
 
-  const putEndpoint = (req: EmulatorRequest, name: string): EmulatorResponse => {
+  /** What ARM refuses in any endpoint or deployment PUT: bad JSON, a bad name, a body off the SDK's mapper. */
+  const refuseOnlineBody = (req: EmulatorRequest, kind: 'Endpoint' | 'Deployment', name: string, mapper: unknown): EmulatorResponse | undefined => {
     if (req.bodyError) return armError(400, 'UserError', `The request body is not valid JSON: ${req.bodyError}`);
     if (name.length < 3 || name.length > 32 || !ONLINE_NAME.test(name)) {
-      return armError(400, 'UserError', `Endpoint name '${name}' is invalid: 3 to 32 characters, starting with a letter, then letters, digits or '-', not ending with '-'.`);
+      return armError(400, 'UserError', `${kind} name '${name}' is invalid: 3 to 32 characters, starting with a letter, then letters, digits or '-', not ending with '-'.`);
     }
     const body = req.body;
     if (!isObject(body) || !isObject(body.properties)) return armError(400, 'UserError', "The 'properties' field is required: body.properties cannot be null or undefined.");
-    const invalid = checkMapper(Mappers.OnlineEndpoint, body);
+    const invalid = checkMapper(mapper, body);
     if (invalid) return armError(400, 'UserError', `The request body is invalid: ${invalid}`);
+    return undefined;
+  };
+
+  const putEndpoint = (req: EmulatorRequest, name: string): EmulatorResponse => {
+    const refused = refuseOnlineBody(req, 'Endpoint', name, Mappers.OnlineEndpoint);
+    if (refused) return refused;
+    const body = req.body as Record<string, unknown> & { properties: Record<string, unknown> };
     const p = body.properties;
     const existing = store.get(name);
     if (existing?.op && opState(existing.op, now()) === 'running') return busy(`Endpoint '${name}'`, existing.op);
@@ -186,13 +194,9 @@ export function endpointRoutes(deps: OnlineRouteDeps): Route[] {
     if (req.bodyError) return armError(400, 'UserError', `The request body is not valid JSON: ${req.bodyError}`);
     const e = store.get(endpointName);
     if (!e) return endpointNotFound(endpointName);
-    if (name.length < 3 || name.length > 32 || !ONLINE_NAME.test(name)) {
-      return armError(400, 'UserError', `Deployment name '${name}' is invalid: 3 to 32 characters, starting with a letter, then letters, digits or '-', not ending with '-'.`);
-    }
-    const body = req.body;
-    if (!isObject(body) || !isObject(body.properties)) return armError(400, 'UserError', "The 'properties' field is required: body.properties cannot be null or undefined.");
-    const invalid = checkMapper(Mappers.OnlineDeployment, body);
-    if (invalid) return armError(400, 'UserError', `The request body is invalid: ${invalid}`);
+    const refused = refuseOnlineBody(req, 'Deployment', name, Mappers.OnlineDeployment);
+    if (refused) return refused;
+    const body = req.body as Record<string, unknown> & { properties: Record<string, unknown> };
     if (e.op && opState(e.op, now()) === 'running' && e.op.kind !== 'Update') return busy(`Endpoint '${endpointName}'`, e.op);
     const p = { ...body.properties };
     delete p.provisioningState;

@@ -11,6 +11,14 @@ import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob
 import { snapshotFolder } from '../../shared/pipeline/folder-hash';
 import { startAzurite, AzuriteHandle } from '../harness/azurite';
 
+/** Writes a file (and its folders) under `dir`; returns its path. */
+function writeFileIn(dir: string, name: string, text: string): string {
+  const p = path.join(dir, name);
+  fs.mkdirSync(path.dirname(p), { recursive: true });
+  fs.writeFileSync(p, text);
+  return p;
+}
+
 /**
  * AzureMLPackageModel@1 run as the agent runs it: the exact model version from model.json, an
  * environment registered by content hash, registered scoring code checked for init() and run(), and a
@@ -20,12 +28,7 @@ describe('AzureMLPackageModel@1 (task process)', function () {
   let emulator: Emulator;
   let spn: TaskConnection;
   let dir: string;
-  const file = (name: string, text: string) => {
-    const p = path.join(dir, name);
-    fs.mkdirSync(path.dirname(p), { recursive: true });
-    fs.writeFileSync(p, text);
-    return p;
-  };
+  const file = (name: string, text: string) => writeFileIn(dir, name, text);
 
   before(async () => {
     emulator = await startEmulator({ seed: 7 });
@@ -139,12 +142,7 @@ describe('AzureMLPackageModel@1 with local folders (task process, Azurite)', fun
   let spn: TaskConnection;
   let container: ContainerClient;
   let dir: string;
-  const file = (name: string, text: string) => {
-    const p = path.join(dir, name);
-    fs.mkdirSync(path.dirname(p), { recursive: true });
-    fs.writeFileSync(p, text);
-    return p;
-  };
+  const file = (name: string, text: string) => writeFileIn(dir, name, text);
 
   before(async () => {
     azurite = await startAzurite();
