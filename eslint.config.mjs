@@ -18,7 +18,7 @@ export default tseslint.config(
     ignores: ['build/', 'dist/', 'node_modules/', 'coverage/', '.nyc_output/', '**/*.d.ts'],
   },
   {
-    files: ['{shared,tasks,emulator,test,bench,demo,scripts}/**/*.{ts,mts,cts,js,mjs,cjs}', '*.{mjs,js,cjs}'],
+    files: ['{shared,tasks,emulator,test,bench,demo,scripts,local-runner}/**/*.{ts,mts,cts,js,mjs,cjs}', '*.{mjs,js,cjs}'],
     extends: [js.configs.recommended, ...tseslint.configs.recommended],
     languageOptions: {
       ecmaVersion: 2022,
