@@ -1,0 +1,126 @@
+/**
+ * The credit-risk example's ML Build and ML Release pipelines, run by the local runner against the
+ * embedded emulator and a real Azurite: the flow `npm run demo` shows and the template tests check.
+ * The example repository is copied to a fresh folder first, as an agent's checkout would be.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startEmulator, type Emulator } from '../emulator';
+import { startAzurite, type AzuriteHandle } from '../test/harness/azurite';
+import { mlClient } from '../test/emulator/helpers';
+import { expandPipeline } from '../local-runner/expand-pipeline';
+import { runPipeline, type PipelineRunResult } from '../local-runner/run-pipeline';
+import { seedCreditRiskWorkspace, PRODUCTION, CANDIDATE_METRICS } from './credit-risk-workspace';
+import { scoreEndpoint, type ScoringAnswer } from './score-endpoint';
+
+export const REPO_ROOT = path.resolve(__dirname, '..');
+export const EXAMPLE = path.join(REPO_ROOT, 'pipeline-templates', 'examples', 'credit-risk');
+/** The service connection name the example pipelines use. */
+export const CONNECTION_NAME = 'azureml-credit-risk';
+
+export interface MlFlowOptions {
+  /** metrics the simulated evaluate step logs (default: better than production) */
+  candidateMetrics?: Record<string, number>;
+  /** skip the release (e.g. when the build did not register a model) */
+  release?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface MlFlowResult {
+  build: PipelineRunResult;
+  release?: PipelineRunResult;
+  jobName?: string;
+  promote?: string;
+  reason?: string;
+  modelVersion?: string;
+  endpoint?: string;
+  traffic?: Record<string, number>;
+  deployments?: Array<{ name: string; model: string }>;
+  scoring?: ScoringAnswer;
+  /** requests the emulator served, by kind */
+  calls: { arm: number; total: number };
+}
+
+/** Starts Azurite and the emulator, runs the flow, always stops both. */
+export async function runMlFlow(options: MlFlowOptions = {}): Promise<MlFlowResult> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  let azurite: AzuriteHandle | undefined;
+  let emulator: Emulator | undefined;
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ml-flow-'));
+  try {
+    azurite = await startAzurite();
+    emulator = await startEmulator({ storage: { blobUrl: azurite.blobUrl, accountName: azurite.accountName, accountKey: azurite.accountKey } });
+    seedCreditRiskWorkspace(emulator, options.candidateMetrics ?? CANDIDATE_METRICS);
+    return await buildAndRelease(emulator, work, options.release ?? true, log);
+  } finally {
+    await emulator?.stop();
+    await azurite?.stop();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function buildAndRelease(emulator: Emulator, work: string, release: boolean, log: (line: string) => void): Promise<MlFlowResult> {
+  const sources = path.join(work, 's');
+  fs.cpSync(EXAMPLE, sources, { recursive: true });
+  const connection = emulator.connection({ scheme: 'workloadIdentity' });
+  const common = {
+    sourcesDir: sources,
+    serviceConnections: { [CONNECTION_NAME]: connection },
+    log,
+  };
+  // The example's defaults name its own workspace; point the run at the emulator's.
+  const where = { resourceGroup: emulator.resourceGroup, workspace: emulator.workspaceName };
+  const expand = (file: string, parameters: Record<string, unknown> = {}) =>
+    expandPipeline(path.join(sources, 'azure-pipelines', file), { selfRoot: sources, repositories: { templates: REPO_ROOT }, parameters: { ...where, ...parameters } });
+
+  log('=== ML Build (pipeline-templates/examples/credit-risk/azure-pipelines/ml-build.yml) ===');
+  const build = await runPipeline({ ...common, pipeline: expand('ml-build.yml'), runDir: path.join(work, 'build'), buildId: 101, buildNumber: '20261125.1', pipelineName: 'credit-risk ML Build' });
+  const result: MlFlowResult = {
+    build,
+    jobName: build.outputs['Train.Train.publish.jobName'],
+    promote: build.outputs['Train.Train.compare.promote'],
+    reason: build.outputs['Train.Train.compare.reason'],
+    modelVersion: build.outputs['Train.Train.register.modelVersion'],
+    calls: { arm: 0, total: 0 },
+  };
+  if (release && build.result.startsWith('Succeeded') && build.buildTags.includes('model-registered')) {
+    log('');
+    log('=== ML Release (pipeline-templates/examples/credit-risk/azure-pipelines/ml-release.yml) ===');
+    result.release = await runPipeline({
+      ...common,
+      pipeline: expand('ml-release.yml', { stepWaitSeconds: 1 }),
+      runDir: path.join(work, 'release'),
+      buildId: 102,
+      buildNumber: '20261125.2',
+      pipelineName: 'credit-risk ML Release',
+      pipelineResources: { modelBuild: build },
+    });
+    const client = mlClient(emulator);
+    const endpoint = await client.onlineEndpoints.get(where.resourceGroup, where.workspace, PRODUCTION.endpoint);
+    result.endpoint = PRODUCTION.endpoint;
+    result.traffic = endpoint.properties.traffic ?? {};
+    result.deployments = [];
+    for await (const d of client.onlineDeployments.list(where.resourceGroup, where.workspace, PRODUCTION.endpoint)) {
+      result.deployments.push({ name: d.name ?? '', model: String(d.properties.model ?? '').replace(/^.*\/models\/([^/]+)\/versions\/([^/]+)$/, 'azureml:$1:$2') });
+    }
+    if (result.release.result.startsWith('Succeeded')) {
+      const payload = fs.readFileSync(path.join(sources, 'sample-request.json'), 'utf8');
+      result.scoring = await scoreEndpoint(client, { ...where, endpoint: PRODUCTION.endpoint, ca: emulator.caCertPem }, payload);
+    }
+  }
+  const requests = emulator.requests();
+  result.calls = { arm: requests.filter((r) => r.path.startsWith('/subscriptions/')).length, total: requests.length };
+  return result;
+}
+
+/** true when the flow did everything the demo promises: built, promoted, registered, released and scored. */
+export function flowSucceeded(r: MlFlowResult): boolean {
+  return (
+    r.build.result.startsWith('Succeeded') &&
+    r.release !== undefined &&
+    r.release.result.startsWith('Succeeded') &&
+    r.scoring !== undefined &&
+    r.scoring.status === 200
+  );
+}
