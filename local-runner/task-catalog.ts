@@ -62,7 +62,7 @@ export function loadTaskCatalog(tasksDir = DEFAULT_TASKS_DIR): TaskDefinition[] 
 
 /** `Name@Major` → parts; `undefined` when the reference has no major. */
 export function parseTaskRef(ref: string): { name: string; major: number } | undefined {
-  const m = /^([A-Za-z0-9_.\-]+)@(\d+)$/.exec(ref.trim());
+  const m = /^([A-Za-z0-9_.-]+)@(\d+)$/.exec(ref.trim());
   return m ? { name: m[1]!, major: Number(m[2]) } : undefined;
 }
 
