@@ -12,7 +12,7 @@ describe('runner: variables, macros and output variables', function () {
           'Build',
           [
             job('J', [
-              script('echo "OUT:$(where) $(only) "'$(nope)'" id=$(Build.BuildId) job=$(System.JobName) stage=$(System.StageName) os=$(Agent.OS) env=$WHERE/$BUILD_BUILDNUMBER"'),
+              script('echo "OUT:$(where) $(only) "\'$(nope)\'" id=$(Build.BuildId) job=$(System.JobName) stage=$(System.StageName) os=$(Agent.OS) env=$WHERE/$BUILD_BUILDNUMBER"'),
               script('echo "##vso[task.setvariable variable=made]in step 1"'),
               script('echo "OUT:$(made) / $MADE / $(Build.SourcesDirectory)" ; echo "OUT:cwd=$PWD"'),
             ], { variables: [{ name: 'where', value: 'job' }] }),
