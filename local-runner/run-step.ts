@@ -383,7 +383,12 @@ export async function runStep(rt: JobRuntime, step: Step): Promise<StepOutcome> 
       return publish(rt, place, step.path, step.artifact);
     case 'download':
       if (step.source.toLowerCase() === 'none') return { result: 'Succeeded' };
-      return download(rt, place, step.source, step.artifact ? expand(rt, place, 'artifact', step.artifact) : undefined, step.patterns, undefined);
+    {
+      // the shortcut always puts an artifact in its own folder: $(Pipeline.Workspace)[/<alias>]/<artifact>
+      const artifact = step.artifact ? expand(rt, place, 'artifact', step.artifact) : undefined;
+      const base = step.source.toLowerCase() === 'current' ? rt.dirs.pipelineWorkspace : path.join(rt.dirs.pipelineWorkspace, step.source);
+      return download(rt, place, step.source, artifact, step.patterns, artifact ? path.join(base, artifact) : base);
+    }
     case 'checkout':
       // sources are used in place (self), or not at all (none)
       if (step.repository !== 'self' && step.repository !== 'none') {
