@@ -4,20 +4,25 @@
  * AGENT_TEMPDIRECTORY …), reading `##vso[...]` commands from stdout and stderr, and — when asked —
  * cancelling it with the agent's signal escalation (SIGINT, 7.5 s, SIGTERM, 2.5 s, kill).
  */
-import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { extractCommands, parseVsoLine, splitAgentLines, type ArtifactUpload, type Issue, type Progress, type SetVariable, type TaskComplete, type VsoCommand } from './vso';
+import {
+  AGENT_SIGINT_TIMEOUT_MS,
+  AGENT_SIGTERM_TIMEOUT_MS,
+  buildTaskEnv as buildAgentTaskEnv,
+  runProcess,
+  toEnvName,
+  type CancelSignal,
+  type SignalSent,
+} from '../../local-runner/agent-process';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const BUNDLE_ROOT = path.join(REPO_ROOT, 'build', 'extension', 'tasks');
 
-/** The agent's waits between cancellation signals (ProcessInvoker). */
-export const AGENT_SIGINT_TIMEOUT_MS = 7500;
-export const AGENT_SIGTERM_TIMEOUT_MS = 2500;
-
-export type CancelSignal = 'SIGINT' | 'SIGTERM';
+// The process contract itself (env, line splitting, signal escalation) lives in local-runner/agent-process.ts.
+export { AGENT_SIGINT_TIMEOUT_MS, AGENT_SIGTERM_TIMEOUT_MS, type CancelSignal };
 
 export interface RunTaskOptions {
   /** task folder name, e.g. `AzureMLWaitForRun` → build/extension/tasks/AzureMLWaitForRun/index.js */
@@ -42,7 +47,7 @@ export interface RunTaskOptions {
 
 export interface SignalReport {
   /** signals sent, in order, with the time since the first one */
-  sent: Array<{ signal: CancelSignal | 'SIGKILL'; afterFirstSignalMs: number }>;
+  sent: SignalSent[];
   /** the last signal sent before the process exited: the one that made it end */
   lastSignal: CancelSignal | 'SIGKILL';
   /** 'exit' when the task exited by itself (handled the signal); else the signal that killed it */
@@ -89,10 +94,7 @@ export interface TaskRunResult {
   env: Record<string, string>;
 }
 
-/** Pipeline name → environment name, as the agent converts it (`.` and space → `_`, upper-case). */
-export function toEnvName(name: string): string {
-  return name.replace(/[. ]/g, '_').toUpperCase();
-}
+export { toEnvName };
 
 export function bundlePath(task: string): string {
   return path.join(BUNDLE_ROOT, task, 'index.js');
@@ -123,52 +125,7 @@ export function buildTaskEnv(
   options: Pick<RunTaskOptions, 'inputs' | 'env' | 'variables' | 'secretVariables'>,
   dirs: { temp: string; work: string; defaultWorkingDirectory: string },
 ): Record<string, string> {
-  const env: Record<string, string> = {};
-  // Keep only what a process needs to start; never the test process's own env.
-  for (const k of ['PATH', 'HOME', 'SYSTEMROOT', 'SystemRoot', 'WINDIR', 'TEMP', 'TMP', 'USERPROFILE', 'LANG']) {
-    const v = process.env[k];
-    if (v !== undefined) env[k] = v;
-  }
-  Object.assign(env, {
-    AGENT_TEMPDIRECTORY: dirs.temp,
-    AGENT_WORKFOLDER: dirs.work,
-    SYSTEM_DEFAULTWORKINGDIRECTORY: dirs.defaultWorkingDirectory,
-    AGENT_VERSION: '4.260.0',
-    SYSTEM_CULTURE: 'en-US',
-  });
-  for (const [k, v] of Object.entries(options.variables ?? {})) env[toEnvName(k)] = v;
-  for (const [k, v] of Object.entries(options.secretVariables ?? {})) env[`SECRET_${toEnvName(k)}`] = v;
-  for (const [k, v] of Object.entries(options.inputs)) env[`INPUT_${toEnvName(k)}`] = v;
-  Object.assign(env, options.env ?? {});
-  return env;
-}
-
-/** Line splitter (CR, LF, CRLF) that keeps a partial line until more data or the end arrives. */
-class LineCollector {
-  private rest = '';
-  private pendingCR = false;
-  constructor(private readonly onLine: (line: string) => void) {}
-  push(chunk: string): void {
-    let text = this.rest + chunk;
-    if (this.pendingCR) {
-      // the CR ending the previous chunk was the first half of a CRLF
-      if (text.startsWith('\n')) text = text.slice(1);
-      this.pendingCR = false;
-    }
-    const re = /\r\n|\r|\n/g;
-    let last = 0;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(text))) {
-      this.onLine(text.slice(last, m.index));
-      last = m.index + m[0].length;
-      if (m[0] === '\r' && last === text.length) this.pendingCR = true;
-    }
-    this.rest = text.slice(last);
-  }
-  end(): void {
-    if (this.rest.length > 0) this.onLine(this.rest);
-    this.rest = '';
-  }
+  return buildAgentTaskEnv(options, dirs);
 }
 
 export async function runTask(options: RunTaskOptions): Promise<TaskRunResult> {
@@ -185,126 +142,43 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRunResult> {
   const cwd = makeTempDir('task-cwd-');
   const env = buildTaskEnv(options, { temp, work, defaultWorkingDirectory });
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const sigintToSigterm = options.escalationMs?.sigintToSigterm ?? AGENT_SIGINT_TIMEOUT_MS;
-  const sigtermToKill = options.escalationMs?.sigtermToKill ?? AGENT_SIGTERM_TIMEOUT_MS;
 
-  const started = Date.now();
-  const child = spawn(process.execPath, [entry], {
-    cwd,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // own process group so the final kill takes the whole tree, as the agent does
-    detached: process.platform !== 'win32',
-    windowsHide: true,
-  });
-  const pid = child.pid;
-  if (pid === undefined) throw new Error(`could not start ${process.execPath} ${entry}`);
-
-  let stdout = '';
-  let stderr = '';
   const commands: VsoCommand[] = [];
   const stdoutLines: string[] = [];
   const stderrLines: string[] = [];
-  const onLine = (sink: string[]) => (line: string) => {
-    const cmd = parseVsoLine(line);
-    if (cmd) commands.push(cmd);
-    else sink.push(line);
-  };
-  const outCollector = new LineCollector(onLine(stdoutLines));
-  const errCollector = new LineCollector(onLine(stderrLines));
-  child.stdout.setEncoding('utf8');
-  child.stderr.setEncoding('utf8');
-
-  const timers: NodeJS.Timeout[] = [];
-  let exited = false;
-  let firstSignalAt: number | undefined;
-  const sent: SignalReport['sent'] = [];
-
-  const killTree = (sig: NodeJS.Signals) => {
-    try {
-      if (process.platform !== 'win32') process.kill(-pid, sig);
-      else child.kill(sig);
-    } catch {
-      /* already gone */
-    }
-  };
-  const send = (sig: CancelSignal | 'SIGKILL') => {
-    if (exited) return;
-    const now = Date.now();
-    if (firstSignalAt === undefined) firstSignalAt = now;
-    sent.push({ signal: sig, afterFirstSignalMs: now - firstSignalAt });
-    if (sig === 'SIGKILL') killTree('SIGKILL');
-    else {
-      try {
-        process.kill(pid, sig);
-      } catch {
-        /* already gone */
-      }
-    }
-  };
-  const startCancellation = () => {
-    if (firstSignalAt !== undefined || exited || !options.signal) return;
-    if (options.signal.name === 'SIGINT') {
-      send('SIGINT');
-      timers.push(
-        setTimeout(() => {
-          send('SIGTERM');
-          timers.push(setTimeout(() => send('SIGKILL'), sigtermToKill));
-        }, sigintToSigterm),
-      );
-    } else {
-      send('SIGTERM');
-      timers.push(setTimeout(() => send('SIGKILL'), sigtermToKill));
-    }
-  };
-
+  // the cancellation trigger (a delay or a stdout pattern) aborts; runProcess escalates like the agent
+  const abort = new AbortController();
+  const trigger: NodeJS.Timeout[] = [];
+  let seen = '';
   if (options.signal) {
     const { afterMs, whenStdoutMatches } = options.signal;
-    if (afterMs !== undefined) timers.push(setTimeout(startCancellation, afterMs));
-    else if (!whenStdoutMatches) setImmediate(startCancellation);
+    if (afterMs !== undefined) trigger.push(setTimeout(() => abort.abort(), afterMs));
+    else if (!whenStdoutMatches) setImmediate(() => abort.abort());
   }
-
-  child.stdout.on('data', (chunk: string) => {
-    stdout += chunk;
-    outCollector.push(chunk);
-    const re = options.signal?.whenStdoutMatches;
-    if (re && firstSignalAt === undefined && new RegExp(re.source, re.flags.replace('g', '')).test(stdout)) {
-      startCancellation();
-    }
+  const re = options.signal?.whenStdoutMatches;
+  const outcome = await runProcess({
+    file: process.execPath,
+    args: [entry],
+    cwd,
+    env,
+    signal: options.signal ? abort.signal : undefined,
+    firstSignal: options.signal?.name,
+    escalationMs: options.escalationMs,
+    timeoutMs,
+    onLine: (line, stream) => {
+      const cmd = parseVsoLine(line);
+      if (cmd) commands.push(cmd);
+      else (stream === 'stdout' ? stdoutLines : stderrLines).push(line);
+    },
+    onStdout: (chunk) => {
+      seen += chunk;
+      if (re && !abort.signal.aborted && new RegExp(re.source, re.flags.replace('g', '')).test(seen)) abort.abort();
+    },
   });
-  child.stderr.on('data', (chunk: string) => {
-    stderr += chunk;
-    errCollector.push(chunk);
-  });
+  for (const t of trigger) clearTimeout(t);
+  const { stdout, stderr, pid } = outcome;
 
-  let timedOut = false;
-  let exitedAt: number | undefined;
-  const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
-    timers.push(
-      setTimeout(() => {
-        timedOut = true;
-        killTree('SIGKILL');
-      }, timeoutMs),
-    );
-    child.on('error', reject);
-    // 'close' waits for stdio to drain, so no output is lost
-    child.on('close', (code, signal) => resolve({ code, signal }));
-    child.on('exit', () => {
-      exited = true;
-      exitedAt = Date.now();
-      // a leftover grandchild holding our pipes open must not hang the test
-      timers.push(setTimeout(() => killTree('SIGKILL'), 2000));
-    });
-  });
-  const ended = exitedAt ?? Date.now();
-  exited = true;
-  for (const t of timers) clearTimeout(t);
-  outCollector.end();
-  errCollector.end();
-  // a task may leave children behind in its group; the agent kills the tree too
-  killTree('SIGKILL');
-
-  if (timedOut) {
+  if (outcome.timedOut) {
     const tail = (s: string) => s.split('\n').slice(-20).join('\n');
     throw new Error(
       `task ${options.task} did not finish within ${timeoutMs} ms and was killed.\n--- stdout (tail) ---\n${tail(stdout)}\n--- stderr (tail) ---\n${tail(stderr)}`,
@@ -325,23 +199,23 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRunResult> {
   });
 
   let cancellation: SignalReport | undefined;
-  if (firstSignalAt !== undefined) {
-    const last = sent[sent.length - 1];
+  if (outcome.firstSignalAt !== undefined) {
+    const last = outcome.sent[outcome.sent.length - 1];
     cancellation = {
-      sent,
+      sent: outcome.sent,
       lastSignal: last ? last.signal : 'SIGKILL',
-      endedBy: exit.signal ?? 'exit',
-      exitedAfterMs: ended - firstSignalAt,
-      firstSignalAtMs: firstSignalAt - started,
+      endedBy: outcome.signal ?? 'exit',
+      exitedAfterMs: outcome.exitedAt - outcome.firstSignalAt,
+      firstSignalAtMs: outcome.firstSignalAt - outcome.startedAt,
     };
   }
 
   return {
-    exitCode: exit.code,
-    signal: exit.signal,
+    exitCode: outcome.exitCode,
+    signal: outcome.signal,
     stdout,
     stderr,
-    durationMs: ended - started,
+    durationMs: outcome.exitedAt - outcome.startedAt,
     pid,
     lines: [...stdoutLines, ...stderrLines],
     commands,

@@ -1,0 +1,97 @@
+/**
+ * `tsx local-runner/cli.ts <pipeline.yml> [--param name=value]… [--var name=value]…`
+ * Expands the YAML (expand-pipeline.ts) and runs it here without service connections: script-only
+ * pipelines run whole; a task that needs a connection fails with the unknown-connection error.
+ * Exit code 0 when the run Succeeded or SucceededWithIssues, 1 otherwise.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { LocalRunError } from './errors';
+import type { Pipeline } from './pipeline-model';
+import { isSuccess } from './run-types';
+import { runPipeline } from './run-pipeline';
+
+export interface CliArgs {
+  file: string;
+  parameters: Record<string, string>;
+  variables: Record<string, string>;
+}
+
+export function parseCliArgs(argv: string[]): CliArgs {
+  const usage = 'usage: tsx local-runner/cli.ts <pipeline.yml> [--param name=value]… [--var name=value]…';
+  let file: string | undefined;
+  const parameters: Record<string, string> = {};
+  const variables: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--param' || a === '--var') {
+      const pair = argv[++i];
+      const eq = pair?.indexOf('=') ?? -1;
+      if (!pair || eq <= 0) throw new LocalRunError(`${a} needs name=value (got '${pair ?? ''}'); ${usage}`);
+      (a === '--param' ? parameters : variables)[pair.slice(0, eq)] = pair.slice(eq + 1);
+    } else if (a.startsWith('--')) {
+      throw new LocalRunError(`unknown option '${a}'; ${usage}`);
+    } else if (file === undefined) {
+      file = a;
+    } else {
+      throw new LocalRunError(`one pipeline file only (got '${file}' and '${a}'); ${usage}`);
+    }
+  }
+  if (!file) throw new LocalRunError(usage);
+  return { file, parameters, variables };
+}
+
+type Expand = (file: string, options: { selfRoot: string; repositories: Record<string, string>; parameters: Record<string, unknown> }) => Pipeline;
+
+/** expand-pipeline.ts comes from the template-expansion half; loaded at run time so this file builds without it. */
+function loadExpand(): Expand {
+  const modulePath = path.join(__dirname, 'expand-pipeline');
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require(modulePath) as { expandPipeline: Expand }).expandPipeline;
+  } catch (e) {
+    throw new LocalRunError(`template expansion is not available (${(e as Error).message.split('\n')[0]}): local-runner/expand-pipeline.ts must export expandPipeline.`);
+  }
+}
+
+/** Finds the repository root of the pipeline file (its `self`): the nearest folder with .git, else the file's folder. */
+function selfRoot(file: string): string {
+  let dir = path.dirname(path.resolve(file));
+  for (;;) {
+    if (fs.existsSync(path.join(dir, '.git'))) return dir;
+    const up = path.dirname(dir);
+    if (up === dir) return path.dirname(path.resolve(file));
+    dir = up;
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const args = parseCliArgs(argv);
+    if (!fs.existsSync(args.file)) throw new LocalRunError(`pipeline file not found: ${args.file}`);
+    const root = selfRoot(args.file);
+    const pipeline = loadExpand()(path.resolve(args.file), { selfRoot: root, repositories: {}, parameters: args.parameters });
+    const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-run-'));
+    const ac = new AbortController();
+    const onSigint = () => ac.abort();
+    process.once('SIGINT', onSigint);
+    try {
+      const result = await runPipeline({ pipeline, sourcesDir: root, runDir, variables: args.variables, pipelineName: path.basename(args.file, path.extname(args.file)), signal: ac.signal });
+      console.log(`run folder: ${runDir}`);
+      return isSuccess(result.result) ? 0 : 1;
+    } finally {
+      process.removeListener('SIGINT', onSigint);
+    }
+  } catch (e) {
+    if (e instanceof LocalRunError) {
+      console.error(`error: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => process.exit(code));
+}
