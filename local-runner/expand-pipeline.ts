@@ -51,7 +51,7 @@ export function expandPipeline(file: string, options: ExpandOptions): Pipeline {
     if (!isMapping(reference)) throw new PipelineDefinitionError(`${current.origin.file}: extends: must be a mapping with template: and parameters:, got ${describeValue(reference)}.`);
     // variables defined so far are visible to the template's compile-time expressions
     const withVariables: Scope = { ...current, values: { ...current.values, variables: compileTimeVariables(outer.variables) } };
-    const { body, scope: inner } = loadTemplate(reference, withVariables, EXTENDS_TEMPLATE_KEYS, 'extends');
+    const { body, scope: inner } = loadTemplate(reference, withVariables, EXTENDS_TEMPLATE_KEYS, 'an extended');
     pipeline = merge(outer, body, inner.origin.file);
     current = inner;
   }

@@ -31,7 +31,7 @@ export function normalizeSteps(value: unknown, parent: Place, repositories: stri
 function normalizeStep(raw: unknown, place: Place, repositories: string[]): Step {
   if (!isMapping(raw)) return refuse(place, `a step must be a mapping such as 'script: …' or 'task: …', got ${describeValue(raw)}`);
   for (const [key, fix] of Object.entries(UNSUPPORTED_STEPS)) {
-    if (key in raw) refuseUnsupported(place, `'${key}:' steps`, fix);
+    if (key in raw) refuseUnsupported(place, `a '${key}:' step`, fix);
   }
   let body: StepBody;
   let defaultName: string;

@@ -271,6 +271,7 @@ export function loadTemplate(
   reference: Record<string, unknown>,
   scope: Scope,
   allowedKeys: string[],
+  /** with its article, for messages: 'a step', 'an extended' */
   what: string,
 ): { body: Record<string, unknown>; scope: Scope } {
   for (const key of Object.keys(reference)) {
@@ -289,11 +290,11 @@ export function loadTemplate(
     fail(scope, `templates are nested more than ${MAX_TEMPLATE_DEPTH} levels deep (${[...scope.chain.slice(-3), target.file].join(' → ')} …). Fix: check for a template that includes itself`);
   }
   const raw = readYamlFile(target.file, target.root, scope.origin.file);
-  if (!isMapping(raw)) throw new PipelineDefinitionError(`${target.file}: a ${what} template must be a mapping with ${allowedKeys.filter((k) => k !== 'parameters').join('/')}:, got ${describeValue(raw)}.`);
+  if (!isMapping(raw)) throw new PipelineDefinitionError(`${target.file}: ${what} template must be a mapping with ${allowedKeys.filter((k) => k !== 'parameters').join('/')}:, got ${describeValue(raw)}.`);
   for (const key of Object.keys(raw)) {
     if (!allowedKeys.includes(key)) {
       throw new PipelineDefinitionError(
-        `${target.file}: '${key}:' is not allowed in a ${what} template (it is included from ${scope.origin.file}). Fix: a ${what} template has only ${allowedKeys.join(', ')}.`,
+        `${target.file}: '${key}:' is not allowed in ${what} template (it is included from ${scope.origin.file}). Fix: ${what} template has only ${allowedKeys.join(', ')}.`,
       );
     }
   }
@@ -313,7 +314,7 @@ export function loadTemplate(
 }
 
 function includeTemplate(kind: string, reference: Record<string, unknown>, scope: Scope): unknown[] {
-  const { body, scope: inner } = loadTemplate(reference, scope, ['parameters', kind], kind.replace(/s$/, ''));
+  const { body, scope: inner } = loadTemplate(reference, scope, ['parameters', kind], `a ${kind.replace(/s$/, '')}`);
   const content = body[kind];
   if (content === undefined) fail(inner, `the template has no ${kind}: (it is included as a ${kind.replace(/s$/, '')} template from ${scope.origin.file})`);
   if (content === null) return [];

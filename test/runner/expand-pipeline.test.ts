@@ -362,6 +362,58 @@ steps:
     assert.deepEqual(scripts(job(p).steps), ['echo from job', 'passed in', 'echo common']);
   });
 
+  it('includes a job template twice with different parameters, and resolves @self to the root', () => {
+    const p = expand({
+      'azure-pipelines.yml': `
+jobs:
+- template: ci/job.yml@self
+  parameters: { name: Lint, command: lint }
+- template: /ci/job.yml
+  parameters: { name: Test, command: test, dependsOn: Lint }
+`,
+      'ci/job.yml': `
+parameters:
+- name: name
+  type: string
+- name: command
+  type: string
+- name: dependsOn
+  type: object
+  default: []
+jobs:
+- job: \${{ parameters.name }}
+  dependsOn: \${{ parameters.dependsOn }}
+  steps:
+  - script: make \${{ parameters.command }}
+`,
+    });
+    assert.deepEqual(p.stages[0].jobs.map((j) => [j.name, j.dependsOn, scripts((j as RegularJob).steps)]), [
+      ['Lint', [], ['make lint']],
+      ['Test', ['Lint'], ['make test']],
+    ]);
+  });
+
+  it('chooses the elseif branch among mapping keys', () => {
+    const p = expand({
+      'azure-pipelines.yml': `
+parameters:
+- name: target
+  type: string
+  default: managed
+jobs:
+- job: J
+  \${{ if eq(parameters.target, 'kubernetes') }}:
+    displayName: AKS
+  \${{ elseif eq(parameters.target, 'MANAGED') }}:
+    displayName: Managed
+  \${{ else }}:
+    displayName: Other
+  steps: [{ script: x }]
+`,
+    });
+    assert.equal(job(p).displayName, 'Managed');
+  });
+
   it('finds template@alias in the folder given for the alias', () => {
     const dir = writeFixture({ 'steps/build.yml': 'steps:\n- script: from the template repository\n' });
     const p = expand(
@@ -505,7 +557,7 @@ steps:
     [
       'a powershell step',
       { 'azure-pipelines.yml': 'jobs:\n- job: Build\n  steps:\n  - powershell: Write-Host hi\n' },
-      "<dir>/azure-pipelines.yml: job 'Build', step 1: 'powershell:' steps is not supported by the local runner (it runs on Azure DevOps). Fix: use script: or bash: (the local runner runs steps with bash).",
+      "<dir>/azure-pipelines.yml: job 'Build', step 1: a 'powershell:' step is not supported by the local runner (it runs on Azure DevOps). Fix: use script: or bash: (the local runner runs steps with bash).",
     ],
     [
       'a matrix strategy',
@@ -581,6 +633,41 @@ steps:
       'an else without an if',
       { 'azure-pipelines.yml': 'steps:\n- script: a\n- ${{ else }}:\n  - script: b\n' },
       "<dir>/azure-pipelines.yml: '${{ else }}' has no ${{ if }} right before it. Fix: put it directly after an ${{ if }} or ${{ elseif }} at the same level.",
+    ],
+    [
+      'an unknown key in an extended template',
+      { 'azure-pipelines.yml': 'extends:\n  template: base.yml\n', 'base.yml': 'stages: []\nfoo: 1\n' },
+      "<dir>/base.yml: 'foo:' is not allowed in an extended template (it is included from <dir>/azure-pipelines.yml). Fix: an extended template has only parameters, stages, jobs, steps, variables, resources, extends, pool, name, trigger, pr, schedules, lockBehavior.",
+    ],
+    [
+      'stages both in the pipeline and in the template it extends',
+      { 'azure-pipelines.yml': 'stages: []\nextends:\n  template: base.yml\n', 'base.yml': 'stages: []\n' },
+      "<dir>/base.yml: 'stages:' is defined both in the extended template and in the pipeline that extends it. Fix: define it in one place.",
+    ],
+    [
+      'a dependency on a stage that does not exist',
+      { 'azure-pipelines.yml': 'stages:\n- stage: A\n  dependsOn: Biuld\n  jobs: []\n' },
+      "<dir>/azure-pipelines.yml: stage 'A' depends on 'Biuld', which is not a stage here. Fix: use one of A.",
+    ],
+    [
+      'two jobs with one name',
+      { 'azure-pipelines.yml': 'jobs:\n- job: A\n  steps: []\n- job: a\n  steps: []\n' },
+      "<dir>/azure-pipelines.yml: job 'a' is defined twice. Fix: give each job its own name.",
+    ],
+    [
+      'each over a scalar',
+      { 'azure-pipelines.yml': 'parameters:\n- name: n\n  type: number\n  default: 2\nsteps:\n- ${{ each i in parameters.n }}:\n  - script: x\n' },
+      "<dir>/azure-pipelines.yml: ${{ each i in parameters.n }} needs a sequence or a mapping, got 2 (a number).",
+    ],
+    [
+      'a checkout of an undeclared repository',
+      { 'azure-pipelines.yml': 'steps:\n- checkout: tools\n' },
+      "<dir>/azure-pipelines.yml: job 'Job', step 1: checkout: 'tools' is not a repository alias (known: self, none). Fix: declare it under resources.repositories.",
+    ],
+    [
+      'a pwsh step inside a steps template, naming the template file',
+      { 'azure-pipelines.yml': 'steps:\n- template: t/s.yml\n', 't/s.yml': 'steps:\n- pwsh: Get-Date\n' },
+      "<dir>/t/s.yml: job 'Job', step 1: a 'pwsh:' step is not supported by the local runner (it runs on Azure DevOps). Fix: use script: or bash: (the local runner runs steps with bash).",
     ],
     [
       'a YAML syntax error',
