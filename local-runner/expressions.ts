@@ -553,12 +553,13 @@ function evaluate(node: Node, ctx: EvalContext): unknown {
 }
 
 /** Parses and evaluates one expression (the text inside `${{ }}`, `$[ ]`, or a `condition:`). */
-export function evaluateExpression(text: string, context: ExpressionContext): unknown {
+export function evaluateExpression(expression: string, context: ExpressionContext): unknown {
+  const text = expression.trim();
   const tree = parse(text);
   const ctx: EvalContext = {
     context,
     fail(what: string): never {
-      throw new ExpressionError(`Invalid expression '${text.trim()}': ${what}.`);
+      throw new ExpressionError(`Invalid expression '${text}': ${what}.`);
     },
   };
   const result = evaluate(tree, ctx);

@@ -40,6 +40,8 @@ export interface DownloadStep {
   source: string;
   artifact?: string;
   patterns?: string;
+  /** `path:` where the files go, as written (default: the agent's `$(Pipeline.Workspace)/<source>/<artifact>`) */
+  path?: string;
 }
 
 /** `checkout: self` (the repository folder is used in place) or `checkout: none`. */
