@@ -66,7 +66,7 @@ export function endpointRoutes(deps: OnlineRouteDeps): Route[] {
       authMode: e.authMode,
       description: e.description ?? null,
       properties: { ...e.properties },
-      ...(e.compute ? { compute: e.compute.startsWith('/') ? e.compute : `${workspaceArmId(cloud)}/computes/${e.compute}` } : {}),
+      ...(e.compute ? { compute: computeArmId(e.compute) } : {}),
       provisioningState: provisioningState(e.op, now()),
       publicNetworkAccess: 'Enabled',
       scoringUri: scoringUri(cloud, e.name),
@@ -139,6 +139,8 @@ export function endpointRoutes(deps: OnlineRouteDeps): Route[] {
     return undefined;
   };
 
+  const computeArmId = (compute: string): string => (compute.startsWith('/') ? compute : `${workspaceArmId(cloud)}/computes/${compute}`);
+
   const putEndpoint = (req: EmulatorRequest, name: string): EmulatorResponse => {
     const refused = refuseOnlineBody(req, 'Endpoint', name, Mappers.OnlineEndpoint);
     if (refused) return refused;
@@ -153,7 +155,8 @@ export function endpointRoutes(deps: OnlineRouteDeps): Route[] {
     if (!['Key', 'AMLToken', 'AADToken'].includes(authMode)) return armError(400, 'UserError', `authMode must be Key, AMLToken or AADToken, got '${authMode}'.`);
     const compute = typeof p.compute === 'string' && p.compute ? p.compute : undefined;
     if (existing) {
-      if ((existing.compute ?? '') !== (compute ?? existing.compute ?? '')) return armError(400, 'UserError', `The compute of endpoint '${name}' cannot be changed.`);
+      // A seeded endpoint may hold a bare compute name; ARM shows (and clients send back) its ARM id.
+      if (compute !== undefined && computeArmId(compute).toLowerCase() !== computeArmId(existing.compute ?? '').toLowerCase()) return armError(400, 'UserError', `The compute of endpoint '${name}' cannot be changed.`);
       if (existing.authMode !== authMode) return armError(400, 'UserError', `The authMode of endpoint '${name}' cannot be changed after creation.`);
       existing.traffic = Object.fromEntries(Object.entries(traffic).map(([k, v]) => [existing.deployments.get(k.toLowerCase())!.name, v as number]));
       existing.tags = isObject(body.tags) ? (body.tags as Record<string, string>) : existing.tags;

@@ -73,6 +73,21 @@ describe('emulator: online endpoints, deployments, computes and scoring', () => 
     assert.deepEqual(emulator.endpoints.get('credit-ep')?.traffic, { blue: 100 });
   });
 
+  it('a seeded endpoint reads back with its compute ARM id, takes that id back in a PUT, and refuses another compute', async () => {
+    emulator.endpoints.seed({ name: 'credit-seeded', compute: 'aks', traffic: { blue: 100 }, deployments: [{ name: 'blue', model: { name: 'credit', version: '1' } }] });
+    const read = await client.onlineEndpoints.get(rg(), ws(), 'credit-seeded');
+    assert.equal(read.properties.compute, `${wsPath(emulator)}/computes/aks`);
+    const put = (compute: string) =>
+      call(emulator, 'PUT', `${wsPath(emulator)}/onlineEndpoints/credit-seeded?api-version=2022-10-01`, {
+        token,
+        body: { location: emulator.location, properties: { authMode: 'Key', compute, traffic: { blue: 100 } } },
+      });
+    assert.equal((await put(read.properties.compute!.toUpperCase())).status, 200);
+    const other = await put(`${wsPath(emulator)}/computes/cpu-cluster`);
+    assert.equal(other.status, 400);
+    assert.equal(other.body.error.message, "The compute of endpoint 'credit-seeded' cannot be changed.");
+  });
+
   it('rejects an instance type the compute lacks, a missing model and a mismatched compute type', async () => {
     await assert.rejects(
       client.onlineDeployments.beginCreateOrUpdateAndWait(rg(), ws(), 'credit-ep', 'bad', { ...deployment('1'), properties: { ...deployment('1').properties, instanceType: 'huge' } }, fast),
