@@ -387,7 +387,9 @@ export async function runStep(rt: JobRuntime, step: Step): Promise<StepOutcome> 
       // the shortcut always puts an artifact in its own folder: $(Pipeline.Workspace)[/<alias>]/<artifact>
       const artifact = step.artifact ? expand(rt, place, 'artifact', step.artifact) : undefined;
       const base = step.source.toLowerCase() === 'current' ? rt.dirs.pipelineWorkspace : path.join(rt.dirs.pipelineWorkspace, step.source);
-      return download(rt, place, step.source, artifact, step.patterns, artifact ? path.join(base, artifact) : base);
+      // `path:` replaces the default folder (relative paths are from the default working directory, as the agent resolves them)
+      const target = step.path ? path.resolve(rt.dirs.defaultWorkingDirectory, expand(rt, place, 'path', step.path)) : artifact ? path.join(base, artifact) : base;
+      return download(rt, place, step.source, artifact, step.patterns, target);
     }
     case 'checkout':
       // sources are used in place (self), or not at all (none)
