@@ -144,7 +144,8 @@ function applyCommand(rt: JobRuntime, step: Step, cmd: VsoCommand, cwd: string):
         rt.log(`##[error]unable to process command '${cmd.line}': result must be one of Succeeded, SucceededWithIssues, Failed, Canceled, Skipped`);
         return undefined;
       }
-      if (cmd.data) rt.log(cmd.data);
+      // The agent keeps the message as the step's result message (timeline), not as a log line; task-lib
+      // logs a failure's message itself as an error issue.
       const r = x.result.result.toLowerCase();
       return r === 'succeededwithissues' ? 'SucceededWithIssues' : r === 'failed' ? 'Failed' : r === 'canceled' ? 'Canceled' : 'Succeeded';
     }
