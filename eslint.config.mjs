@@ -1,5 +1,5 @@
 // ESLint flat config: typescript-eslint's recommended rules for all project code (TypeScript in
-// shared/, tasks/, emulator/, test/, bench/, demo/; ES modules in scripts/). Type checking itself is
+// shared/, tasks/, emulator/, test/, bench/, demo/, local-runner/; ES modules in scripts/). Type checking itself is
 // tsc's job (`npm run build`), so no type-aware rules here: lint stays fast and needs no program.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
