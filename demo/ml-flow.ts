@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { startEmulator, type Emulator } from '../emulator';
 import { startAzurite, type AzuriteHandle } from '../test/harness/azurite';
 import { mlClient } from '../test/emulator/helpers';
+import { saveTraffic } from '../test/harness/traffic';
 import { expandPipeline } from '../local-runner/expand-pipeline';
 import { runPipeline, type PipelineRunResult } from '../local-runner/run-pipeline';
 import { seedCreditRiskWorkspace, PRODUCTION, CANDIDATE_METRICS } from './credit-risk-workspace';
@@ -25,6 +26,8 @@ export interface MlFlowOptions {
   /** skip the release (e.g. when the build did not register a model) */
   release?: boolean;
   log?: (line: string) => void;
+  /** keep the emulator's ARM traffic under build/traffic/<name> for the conformance test */
+  saveTrafficAs?: string;
 }
 
 export interface MlFlowResult {
@@ -34,12 +37,16 @@ export interface MlFlowResult {
   promote?: string;
   reason?: string;
   modelVersion?: string;
+  /** the build's `model` artifact (model.json), read before the run folder is removed */
+  modelJson?: { name: string; version: string; id: string; metrics: Record<string, number> };
   endpoint?: string;
   traffic?: Record<string, number>;
   deployments?: Array<{ name: string; model: string }>;
   scoring?: ScoringAnswer;
   /** requests the emulator served, by kind */
   calls: { arm: number; total: number };
+  /** every secret the runs had (service connection, storage key): none may appear in the log */
+  secrets: string[];
 }
 
 /** Starts Azurite and the emulator, runs the flow, always stops both. */
@@ -52,15 +59,16 @@ export async function runMlFlow(options: MlFlowOptions = {}): Promise<MlFlowResu
     azurite = await startAzurite();
     emulator = await startEmulator({ storage: { blobUrl: azurite.blobUrl, accountName: azurite.accountName, accountKey: azurite.accountKey } });
     seedCreditRiskWorkspace(emulator, options.candidateMetrics ?? CANDIDATE_METRICS);
-    return await buildAndRelease(emulator, work, options.release ?? true, log);
+    return await buildAndRelease(emulator, azurite, work, options.release ?? true, log);
   } finally {
+    if (emulator && options.saveTrafficAs) saveTraffic(emulator.traffic(), options.saveTrafficAs);
     await emulator?.stop();
     await azurite?.stop();
     fs.rmSync(work, { recursive: true, force: true });
   }
 }
 
-async function buildAndRelease(emulator: Emulator, work: string, release: boolean, log: (line: string) => void): Promise<MlFlowResult> {
+async function buildAndRelease(emulator: Emulator, azurite: AzuriteHandle, work: string, release: boolean, log: (line: string) => void): Promise<MlFlowResult> {
   const sources = path.join(work, 's');
   fs.cpSync(EXAMPLE, sources, { recursive: true });
   const connection = emulator.connection({ scheme: 'workloadIdentity' });
@@ -83,7 +91,10 @@ async function buildAndRelease(emulator: Emulator, work: string, release: boolea
     reason: build.outputs['Train.Train.compare.reason'],
     modelVersion: build.outputs['Train.Train.register.modelVersion'],
     calls: { arm: 0, total: 0 },
+    secrets: [...connection.secrets, azurite.accountKey],
   };
+  const modelJson = build.artifacts.model ? path.join(build.artifacts.model, 'model.json') : undefined;
+  if (modelJson && fs.existsSync(modelJson)) result.modelJson = JSON.parse(fs.readFileSync(modelJson, 'utf8'));
   if (release && build.result.startsWith('Succeeded') && build.buildTags.includes('model-registered')) {
     log('');
     log('=== ML Release (pipeline-templates/examples/credit-risk/azure-pipelines/ml-release.yml) ===');
