@@ -1,6 +1,6 @@
 /**
- * `tsx local-runner/cli.ts <pipeline.yml> [--param name=value]… [--var name=value]…`
- * Expands the YAML (expand-pipeline.ts) and runs it here without service connections: script-only
+ * `tsx local-runner/cli.ts <pipeline.yml> [--param name=value]… [--var name=value]… [--repo alias=folder]…`
+ * Expands the YAML (expand-pipeline.ts; `--repo` gives the folder of a `resources.repositories` alias) and runs it here without service connections: script-only
  * pipelines run whole; a task that needs a connection fails with the unknown-connection error.
  * Exit code 0 when the run Succeeded or SucceededWithIssues, 1 otherwise.
  */
@@ -8,7 +8,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { LocalRunError } from './errors';
-import type { Pipeline } from './pipeline-model';
+import { expandPipeline } from './expand-pipeline';
+import { PipelineDefinitionError } from './pipeline-errors';
 import { isSuccess } from './run-types';
 import { runPipeline } from './run-pipeline';
 
@@ -16,20 +17,23 @@ export interface CliArgs {
   file: string;
   parameters: Record<string, string>;
   variables: Record<string, string>;
+  repositories: Record<string, string>;
 }
 
 export function parseCliArgs(argv: string[]): CliArgs {
-  const usage = 'usage: tsx local-runner/cli.ts <pipeline.yml> [--param name=value]… [--var name=value]…';
+  const usage = 'usage: tsx local-runner/cli.ts <pipeline.yml> [--param name=value]… [--var name=value]… [--repo alias=folder]…';
   let file: string | undefined;
   const parameters: Record<string, string> = {};
   const variables: Record<string, string> = {};
+  const repositories: Record<string, string> = {};
+  const bags: Record<string, Record<string, string>> = { '--param': parameters, '--var': variables, '--repo': repositories };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--param' || a === '--var') {
+    if (a in bags) {
       const pair = argv[++i];
       const eq = pair?.indexOf('=') ?? -1;
       if (!pair || eq <= 0) throw new LocalRunError(`${a} needs name=value (got '${pair ?? ''}'); ${usage}`);
-      (a === '--param' ? parameters : variables)[pair.slice(0, eq)] = pair.slice(eq + 1);
+      bags[a][pair.slice(0, eq)] = a === '--repo' ? path.resolve(pair.slice(eq + 1)) : pair.slice(eq + 1);
     } else if (a.startsWith('--')) {
       throw new LocalRunError(`unknown option '${a}'; ${usage}`);
     } else if (file === undefined) {
@@ -39,20 +43,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     }
   }
   if (!file) throw new LocalRunError(usage);
-  return { file, parameters, variables };
-}
-
-type Expand = (file: string, options: { selfRoot: string; repositories: Record<string, string>; parameters: Record<string, unknown> }) => Pipeline;
-
-/** expand-pipeline.ts comes from the template-expansion half; loaded at run time so this file builds without it. */
-function loadExpand(): Expand {
-  const modulePath = path.join(__dirname, 'expand-pipeline');
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (require(modulePath) as { expandPipeline: Expand }).expandPipeline;
-  } catch (e) {
-    throw new LocalRunError(`template expansion is not available (${(e as Error).message.split('\n')[0]}): local-runner/expand-pipeline.ts must export expandPipeline.`);
-  }
+  return { file, parameters, variables, repositories };
 }
 
 /** Finds the repository root of the pipeline file (its `self`): the nearest folder with .git, else the file's folder. */
@@ -71,7 +62,7 @@ export async function main(argv: string[]): Promise<number> {
     const args = parseCliArgs(argv);
     if (!fs.existsSync(args.file)) throw new LocalRunError(`pipeline file not found: ${args.file}`);
     const root = selfRoot(args.file);
-    const pipeline = loadExpand()(path.resolve(args.file), { selfRoot: root, repositories: {}, parameters: args.parameters });
+    const pipeline = expandPipeline(path.resolve(args.file), { selfRoot: root, repositories: args.repositories, parameters: args.parameters });
     const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-run-'));
     const ac = new AbortController();
     const onSigint = () => ac.abort();
@@ -84,7 +75,7 @@ export async function main(argv: string[]): Promise<number> {
       process.removeListener('SIGINT', onSigint);
     }
   } catch (e) {
-    if (e instanceof LocalRunError) {
+    if (e instanceof LocalRunError || e instanceof PipelineDefinitionError) {
       console.error(`error: ${e.message}`);
       return 1;
     }

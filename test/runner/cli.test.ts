@@ -1,12 +1,39 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { main, parseCliArgs } from '../../local-runner/cli';
+
+/** Runs the cli with console.log/error captured. */
+async function cli(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const [log, error] = [console.log, console.error];
+  console.log = (m: string) => out.push(String(m));
+  console.error = (m: string) => err.push(String(m));
+  try {
+    return { code: await main(argv), out, err };
+  } finally {
+    [console.log, console.error] = [log, error];
+  }
+}
+
+function files(entries: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-'));
+  for (const [rel, text] of Object.entries(entries)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+  return dir;
+}
 
 describe('runner: cli', function () {
   it('parses the pipeline file, --param and --var pairs (values may contain =)', () => {
-    assert.deepEqual(parseCliArgs(['ml-build.yml', '--param', 'env=dev', '--var', 'a=b=c', '--var', 'x=']), {
+    assert.deepEqual(parseCliArgs(['ml-build.yml', '--param', 'env=dev', '--var', 'a=b=c', '--var', 'x=', '--repo', 'templates=/tmp/t']), {
       file: 'ml-build.yml',
       parameters: { env: 'dev' },
       variables: { a: 'b=c', x: '' },
+      repositories: { templates: '/tmp/t' },
     });
   });
 
@@ -26,5 +53,28 @@ describe('runner: cli', function () {
       console.error = orig;
     }
     assert.deepEqual(errors, ['error: pipeline file not found: /nonexistent/pipeline.yml']);
+  });
+
+  it('expands and runs a YAML pipeline with a template from a --repo folder, typed --param values and output variables', async () => {
+    const templates = files({ 'steps/greet.yml': 'parameters:\n  - name: times\n    type: number\nsteps:\n  - ${{ each i in split(\'1,2,3\', \',\') }}:\n    - ${{ if le(i, parameters.times) }}:\n      - bash: echo "hello ${{ i }}"\n' });
+    const repo = files({
+      'azure-pipelines.yml':
+        'parameters:\n  - name: times\n    type: number\n    default: 1\nresources:\n  repositories:\n    - repository: shared\n      type: git\n      name: org/shared\nsteps:\n  - template: steps/greet.yml@shared\n    parameters:\n      times: ${{ parameters.times }}\n  - bash: echo "##vso[task.setvariable variable=n;isOutput=true]$(( 40 + 2 ))"\n    name: calc\n  - bash: echo "answer $(calc.n) for $(who)"\n',
+    });
+    const r = await cli([path.join(repo, 'azure-pipelines.yml'), '--repo', `shared=${templates}`, '--param', 'times=2', '--var', 'who=you']);
+    assert.equal(r.code, 0, [...r.out, ...r.err].join('\n'));
+    assert.ok(r.out.includes('hello 1') && r.out.includes('hello 2') && !r.out.includes('hello 3'), r.out.join('\n'));
+    assert.ok(r.out.includes('answer 42 for you'), r.out.join('\n'));
+  });
+
+  it('exits 1 naming the construct it does not support, and a parameter of the wrong type', async () => {
+    const repo = files({ 'p.yml': 'steps:\n  - powershell: Write-Host hi\n', 'q.yml': 'parameters:\n  - name: n\n    type: number\nsteps:\n  - bash: echo ${{ parameters.n }}\n' });
+    const unsupported = await cli([path.join(repo, 'p.yml')]);
+    assert.equal(unsupported.code, 1);
+    assert.equal(unsupported.err.length, 1);
+    assert.match(unsupported.err[0], /^error: .*p\.yml.*powershell.*not supported by the local runner/s);
+    const wrongType = await cli([path.join(repo, 'q.yml'), '--param', 'n=lots']);
+    assert.equal(wrongType.code, 1);
+    assert.match(wrongType.err[0], /^error: .*q\.yml.*'n'.*number.*'lots'/s);
   });
 });
