@@ -15,6 +15,7 @@ import { getJobSnapshot } from '../shared/azureml/jobs';
 import { runHistory } from '../shared/azureml/run-history';
 import { waitForJob } from '../shared/wait/wait-for-job';
 import { buildManifest } from '../shared/package/manifest';
+import { runMlFlow, flowSucceeded } from '../demo/ml-flow';
 
 const ROOT = path.resolve(__dirname, '..');
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
@@ -222,6 +223,23 @@ async function blueGreenCalls(): Promise<void> {
   }
 }
 
+/** `npm run demo`'s flow: requests per pipeline and where the time goes (as ratios, not budgets). */
+async function mlFlowFigures(): Promise<void> {
+  const marks: Array<{ at: number; line: string }> = [];
+  const t0 = Date.now();
+  const flow = await runMlFlow({ log: (line) => marks.push({ at: Date.now(), line }) });
+  const end = Date.now();
+  if (!flowSucceeded(flow)) throw new Error(`bench ml flow failed:\n${marks.map((m) => m.line).join('\n')}`);
+  const releaseAt = marks.find((m) => m.line.startsWith('=== ML Release'))?.at ?? end;
+  const buildStart = marks[0]?.at ?? t0;
+  const steps = (from: number, to: number) => marks.filter((m) => m.at >= from && m.at < to && m.line.startsWith('##[section]Starting:')).length;
+  const [build, release] = [releaseAt - buildStart, end - releaseAt];
+  console.log(
+    `ml flow (demo): ML Build ${steps(buildStart, releaseAt)} steps, ML Release ${steps(releaseAt, end + 1)} steps; ${flow.calls.arm} ARM requests, ${flow.calls.total} requests in all; ` +
+      `release/build time ratio ${(release / build).toFixed(2)}; servers' start-up ${((buildStart - t0) / (end - t0) * 100).toFixed(0)}% of the whole run`,
+  );
+}
+
 async function main(): Promise<void> {
   await sizes();
   await blueGreenCalls();
@@ -233,6 +251,7 @@ async function main(): Promise<void> {
   }
   await readsPerHour();
   await publishFigures();
+  await mlFlowFigures();
 }
 
 main().catch((e) => {
