@@ -22,7 +22,18 @@ function summary(r: MlFlowResult): string[] {
   ];
 }
 
-runMlFlow().then(
+// Ctrl-C cancels the running step as the agent would, then the flow stops its servers and removes
+// its folders; a second Ctrl-C exits at once.
+const cancel = new AbortController();
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    if (cancel.signal.aborted) process.exit(130);
+    console.error(`\n${sig}: cancelling the run and stopping the emulator and Azurite...`);
+    cancel.abort();
+  });
+}
+
+runMlFlow({ signal: cancel.signal }).then(
   (r) => {
     console.log('');
     for (const line of summary(r)) console.log(line);

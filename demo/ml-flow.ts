@@ -28,6 +28,10 @@ export interface MlFlowOptions {
   log?: (line: string) => void;
   /** keep the emulator's ARM traffic under build/traffic/<name> for the conformance test */
   saveTrafficAs?: string;
+  /** changes the seeded workspace before the runs (tests: a model that answers wrongly, …) */
+  configure?: (emulator: Emulator) => void;
+  /** cancels the running pipeline as Azure DevOps would (the step gets SIGINT); the servers still stop */
+  signal?: AbortSignal;
 }
 
 export interface MlFlowResult {
@@ -59,7 +63,8 @@ export async function runMlFlow(options: MlFlowOptions = {}): Promise<MlFlowResu
     azurite = await startAzurite();
     emulator = await startEmulator({ storage: { blobUrl: azurite.blobUrl, accountName: azurite.accountName, accountKey: azurite.accountKey } });
     seedCreditRiskWorkspace(emulator, options.candidateMetrics ?? CANDIDATE_METRICS);
-    return await buildAndRelease(emulator, azurite, work, options.release ?? true, log);
+    options.configure?.(emulator);
+    return await buildAndRelease(emulator, azurite, work, options, log);
   } finally {
     if (emulator && options.saveTrafficAs) saveTraffic(emulator.traffic(), options.saveTrafficAs);
     await emulator?.stop();
@@ -68,7 +73,7 @@ export async function runMlFlow(options: MlFlowOptions = {}): Promise<MlFlowResu
   }
 }
 
-async function buildAndRelease(emulator: Emulator, azurite: AzuriteHandle, work: string, release: boolean, log: (line: string) => void): Promise<MlFlowResult> {
+async function buildAndRelease(emulator: Emulator, azurite: AzuriteHandle, work: string, options: MlFlowOptions, log: (line: string) => void): Promise<MlFlowResult> {
   const sources = path.join(work, 's');
   fs.cpSync(EXAMPLE, sources, { recursive: true });
   const connection = emulator.connection({ scheme: 'workloadIdentity' });
@@ -76,6 +81,7 @@ async function buildAndRelease(emulator: Emulator, azurite: AzuriteHandle, work:
     sourcesDir: sources,
     serviceConnections: { [CONNECTION_NAME]: connection },
     log,
+    signal: options.signal,
   };
   // The example's defaults name its own workspace; point the run at the emulator's.
   const where = { resourceGroup: emulator.resourceGroup, workspace: emulator.workspaceName };
@@ -95,7 +101,7 @@ async function buildAndRelease(emulator: Emulator, azurite: AzuriteHandle, work:
   };
   const modelJson = build.artifacts.model ? path.join(build.artifacts.model, 'model.json') : undefined;
   if (modelJson && fs.existsSync(modelJson)) result.modelJson = JSON.parse(fs.readFileSync(modelJson, 'utf8'));
-  if (release && build.result.startsWith('Succeeded') && build.buildTags.includes('model-registered')) {
+  if ((options.release ?? true) && build.result.startsWith('Succeeded') && build.buildTags.includes('model-registered')) {
     log('');
     log('=== ML Release (pipeline-templates/examples/credit-risk/azure-pipelines/ml-release.yml) ===');
     result.release = await runPipeline({

@@ -356,7 +356,7 @@ async function rollback(ws: Workspace, inputs: DeployInputs, state: RollbackStat
     const ours = sameTraffic(now, state.written) || sameTraffic(now, state.previous);
     if (!ours) {
       // Someone else moved traffic: theirs stands. Ours may be removed only if it takes none.
-      state.outcome = `Traffic was left as the other release set it (${formatTraffic(now)}).`;
+      state.outcome = `Traffic was left as the other release set it: ${formatTraffic(now)}.`;
     } else if (!sameTraffic(now, state.previous) || Object.keys(now).length !== Object.keys(state.previous).length) {
       const restore = { ...state.previous };
       // A deployment this run created is not in the previous map; Azure ML keeps it with 0 until deleted.
@@ -364,7 +364,7 @@ async function rollback(ws: Workspace, inputs: DeployInputs, state: RollbackStat
       await putEndpoint(ws, name, endpointWithTraffic(current, restore), signal);
       done.push(`traffic restored to ${formatTraffic(state.previous)}`);
     } else {
-      done.push(`traffic unchanged (${formatTraffic(state.previous)})`);
+      done.push(`traffic unchanged: ${formatTraffic(state.previous)}`);
     }
     if (!cancelled) await printLogs(ws, name, d, rt, signal);
     const share = (ours ? state.previous[d] : now[d]) ?? 0;

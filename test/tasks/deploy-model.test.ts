@@ -140,7 +140,7 @@ describe('AzureMLDeployModel@1 (task process)', function () {
     it('a deployment that never becomes healthy: rollback with its logs, traffic unchanged', async () => {
       const r = await run({ packageManifest: manifestFor('3') });
       assert.equal(r.result?.result, 'Failed', r.stdout);
-      assert.match(r.result!.message, /^Deployment 'credit-3' of credit:3 to endpoint 'credit-ep' failed: .*ResourceNotReady.*Rolled back: traffic unchanged \(credit-1 0%, credit-2 100%\); deployment 'credit-3' removed\.$/);
+      assert.match(r.result!.message, /^Deployment 'credit-3' of credit:3 to endpoint 'credit-ep' failed: .*ResourceNotReady.*Rolled back: traffic unchanged: credit-1 0%, credit-2 100%; deployment 'credit-3' removed\.$/);
       assert.ok(r.lines.some((l) => l.includes("--- last 40 lines of InferenceServer logs of 'credit-3' ---")), r.stdout);
       assert.ok(r.lines.some((l) => l.includes("ModuleNotFoundError: No module named 'sklearn'")), 'the inference server log tail is printed');
       assert.ok(r.lines.some((l) => l.includes('StorageInitializer logs')), 'the storage initializer log tail is printed');
@@ -431,7 +431,7 @@ describe('AzureMLDeployModel@1 replace strategy and managed target (task process
         const r = await replace(version);
         assert.equal(r.result?.result, 'Failed', r.stdout);
         assert.match(r.result!.message, cause);
-        assert.match(r.result!.message, /Rolled back: traffic unchanged \(dev 100%\); deployment 'dev' put back as it was\.$/);
+        assert.match(r.result!.message, /Rolled back: traffic unchanged: dev 100%; deployment 'dev' put back as it was\.$/);
         const puts = emulator.requests().slice(from).filter((q) => q.method === 'PUT' && /\/deployments\/dev$/.test(q.path));
         assert.equal(puts.length, 2, 'the update, then the previous body');
         assert.equal(deployment().properties.model, `${wsPath(emulator)}/models/credit/versions/2`);

@@ -19,8 +19,12 @@ const stepsOf = (job: Job): Step[] => (job.kind === 'job' ? job.steps : job.hook
 const tasksOf = (p: Pipeline) => p.stages.flatMap((s) => s.jobs.flatMap((j) => stepsOf(j).flatMap((st) => (st.kind === 'task' ? [`${s.name}/${j.name}/${st.name ?? ''}: ${st.task}`] : []))));
 
 /** An example repository copy whose build pipeline extends ml-build.yml with the given parameter lines. */
+const made: string[] = [];
+after(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
 function buildWith(parameterLines: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'template-params-'));
+  made.push(dir);
   fs.cpSync(EXAMPLE, dir, { recursive: true });
   const file = path.join(dir, 'azure-pipelines', 'custom.yml');
   fs.writeFileSync(
