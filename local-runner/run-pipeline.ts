@@ -230,7 +230,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
     const { deps: sDeps, stageDepsValue } = stageDeps();
     const stageStatus = dependencyStatus(depResults, stage.dependsOn, canceled);
     const stageCtx = (vars: VariableStore): ExpressionContext => ({
-      values: { variables: vars.expressionValues(), dependencies: sDeps, stageDependencies: stageDepsValue, resources: resourceValues },
+      // no stageDependencies here: at stage level the service has only dependencies (checkPipelineRefs refuses it)
+      values: { variables: vars.expressionValues(), dependencies: sDeps, resources: resourceValues },
       status: stageStatus,
     });
 
