@@ -145,7 +145,7 @@ jobs:
     assert.deepEqual(scripts(d.hooks.deploy), ['deploy']);
   });
 
-  it('reads pipeline resources: trigger true, a tag list and { include: [...] }', () => {
+  it('reads pipeline resources as the service schema has them: trigger none/true/mapping, branch filters, resource-level branch/tags/version/project', () => {
     const p = expand({
       'azure-pipelines.yml': `
 resources:
@@ -155,15 +155,26 @@ resources:
     trigger: true
   - pipeline: tagged
     source: ML-Build
+    project: MLPlatform
     branch: main
+    version: '20260101.3'
+    tags: [nightly]
     trigger:
       tags: [model-registered, approved]
-  - pipeline: included
+  - pipeline: filtered
     source: ML-Build
     trigger:
-      branches: { include: [main] }
-      tags:
-        include: [model-registered]
+      branches: { include: [main, releases/*], exclude: [releases/old*] }
+  - pipeline: listed
+    source: ML-Build
+    trigger:
+      enabled: false
+      branches: [main]
+  - pipeline: off
+    source: ML-Build
+    trigger: none
+  - pipeline: untriggered
+    source: ML-Build
 schedules:
 - cron: '0 3 * * *'
   branches: { include: [main] }
@@ -172,9 +183,12 @@ steps:
 `,
     });
     assert.deepEqual(p.resources.pipelines, [
-      { alias: 'any', source: 'ML-Build', triggerTags: [] },
-      { alias: 'tagged', source: 'ML-Build', triggerTags: ['model-registered', 'approved'], branch: 'main' },
-      { alias: 'included', source: 'ML-Build', triggerTags: ['model-registered'] },
+      { alias: 'any', source: 'ML-Build', tags: [], triggerEnabled: true, triggerTags: [] },
+      { alias: 'tagged', source: 'ML-Build', tags: ['nightly'], triggerEnabled: true, triggerTags: ['model-registered', 'approved'], project: 'MLPlatform', version: '20260101.3', branch: 'main' },
+      { alias: 'filtered', source: 'ML-Build', tags: [], triggerEnabled: true, triggerTags: [], triggerBranches: { include: ['main', 'releases/*'], exclude: ['releases/old*'] } },
+      { alias: 'listed', source: 'ML-Build', tags: [], triggerEnabled: false, triggerTags: [], triggerBranches: { include: ['main'], exclude: [] } },
+      { alias: 'off', source: 'ML-Build', tags: [], triggerEnabled: false, triggerTags: [] },
+      { alias: 'untriggered', source: 'ML-Build', tags: [], triggerEnabled: false, triggerTags: [] },
     ]);
     assert.deepEqual(p.schedules, [{ cron: '0 3 * * *', branches: { include: ['main'] } }]);
   });
@@ -668,6 +682,16 @@ steps:
       'a pwsh step inside a steps template, naming the template file',
       { 'azure-pipelines.yml': 'steps:\n- template: t/s.yml\n', 't/s.yml': 'steps:\n- pwsh: Get-Date\n' },
       "<dir>/t/s.yml: job 'Job', step 1: a 'pwsh:' step is not supported by the local runner (it runs on Azure DevOps). Fix: use script: or bash: (the local runner runs steps with bash).",
+    ],
+    [
+      'trigger.tags of a pipeline resource written as { include: [...] } (the service schema has a list only)',
+      { 'azure-pipelines.yml': 'resources:\n  pipelines:\n  - pipeline: build\n    source: ML-Build\n    trigger:\n      tags:\n        include: [model-registered]\nsteps:\n- script: x\n' },
+      "<dir>/azure-pipelines.yml: resources.pipelines 'build': trigger.tags of a pipeline resource is a list of tags that must all be on the run, not { include: [...] } (that form is for repository triggers). Fix: write tags: [model-registered].",
+    ],
+    [
+      'a pipeline resource trigger that is neither none, true nor a mapping',
+      { 'azure-pipelines.yml': 'resources:\n  pipelines:\n  - pipeline: build\n    source: ML-Build\n    trigger: always\nsteps:\n- script: x\n' },
+      "<dir>/azure-pipelines.yml: resources.pipelines 'build': trigger: must be none, true, or a mapping with enabled:, branches: and tags:, got 'always' (a string).",
     ],
     [
       'a YAML syntax error',
