@@ -11,7 +11,7 @@ import { ArtifactStore } from './artifacts';
 import { describePlace, LocalRunError, type Place } from './errors';
 import { evaluateExpression, ExpressionError, toBoolean, toDisplayString, type ExpressionContext } from './expressions';
 import type { DeploymentJob, Job, Pipeline, Stage, Step, VariableEntry } from './pipeline-model';
-import { predefinedVariables, runFolders, sourceInfo } from './predefined';
+import { predefinedVariables, runFolders, runSource } from './predefined';
 import { checkPipelineRefs, findOutputRefs, jobSteps, notSetMessage, outputKey, runtimeExpression } from './references';
 import { macroChecker, runStep, stepLabel, type JobRuntime, type ServiceConnection } from './run-step';
 import { isSuccess, worst, type JobResult, type PipelineRunResult, type RecordResult, type RunResult, type StageResult, type StepResult } from './run-types';
@@ -39,6 +39,10 @@ export interface RunPipelineOptions {
   buildId?: number;
   buildNumber?: string;
   pipelineName?: string;
+  /** Build.Reason (default Manual); give expandPipeline the same (compileTimeVariables) */
+  buildReason?: string;
+  /** Build.SourceBranch instead of the sources folder's git branch (`main` = `refs/heads/main`) */
+  sourceBranch?: string;
   /** default console.log; every line goes through the secret masker */
   log?: (line: string) => void;
   /** cancel: the running step gets SIGINT (then SIGTERM, kill); later steps are Canceled unless their condition still holds (always()) */
@@ -159,7 +163,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
   const buildId = options.buildId ?? 1;
   const pipelineName = options.pipelineName ?? path.basename(sourcesDir);
   const buildNumber = options.buildNumber ?? String(buildId);
-  const src = sourceInfo(sourcesDir);
+  const src = runSource(sourcesDir, options.sourceBranch);
   const artifacts = new ArtifactStore(runDir);
   const catalog = loadTaskCatalog(options.tasksDir);
   const buildTags: string[] = [];
@@ -176,7 +180,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
 
   const overrides = options.variables ?? {};
   const root = new VariableStore();
-  for (const [k, v] of Object.entries(predefinedVariables({ buildId, buildNumber, pipelineName, sourcesDir, runDir }, src, resources))) root.set(k, v);
+  for (const [k, v] of Object.entries(predefinedVariables({ buildId, buildNumber, pipelineName, sourcesDir, runDir, buildReason: options.buildReason }, src, resources))) root.set(k, v);
   for (const v of pipeline.variables) {
     if (runtimeExpression(v.value) !== undefined) throw new LocalRunError(`pipeline variable '${v.name}': $[ ] runtime expressions are only allowed in stage and job variables.`);
     root.set(v.name, v.value, { readonly: v.readonly });
