@@ -1,5 +1,5 @@
 /**
- * `tsx local-runner/cli.ts <pipeline.yml> [--param name=value]… [--var name=value]… [--repo alias=folder]…`
+ * `tsx local-runner/cli.ts <pipeline.yml> [--param name=value]… [--var name=value]… [--repo alias=folder]… [--reason Manual|Schedule|…]`
  * Expands the YAML (expand-pipeline.ts; `--repo` gives the folder of a `resources.repositories` alias) and runs it here without service connections: script-only
  * pipelines run whole; a task that needs a connection fails with the unknown-connection error.
  * Exit code 0 when the run Succeeded or SucceededWithIssues, 1 otherwise.
@@ -10,6 +10,7 @@ import * as path from 'path';
 import { LocalRunError } from './errors';
 import { expandPipeline } from './expand-pipeline';
 import { PipelineDefinitionError } from './pipeline-errors';
+import { BUILD_REASONS, compileTimeVariables } from './predefined';
 import { isSuccess } from './run-types';
 import { runPipeline } from './run-pipeline';
 
@@ -18,18 +19,26 @@ export interface CliArgs {
   parameters: Record<string, string>;
   variables: Record<string, string>;
   repositories: Record<string, string>;
+  /** Build.Reason at compile time and in the run (default Manual) */
+  reason: string;
 }
 
 export function parseCliArgs(argv: string[]): CliArgs {
-  const usage = 'usage: tsx local-runner/cli.ts <pipeline.yml> [--param name=value]… [--var name=value]… [--repo alias=folder]…';
+  const usage = `usage: tsx local-runner/cli.ts <pipeline.yml> [--param name=value]… [--var name=value]… [--repo alias=folder]… [--reason ${BUILD_REASONS.join('|')}]`;
   let file: string | undefined;
   const parameters: Record<string, string> = {};
   const variables: Record<string, string> = {};
   const repositories: Record<string, string> = {};
   const bags: Record<string, Record<string, string>> = { '--param': parameters, '--var': variables, '--repo': repositories };
+  let reason = 'Manual';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a in bags) {
+    if (a === '--reason') {
+      const value = argv[++i] ?? '';
+      const known = BUILD_REASONS.find((r) => r.toLowerCase() === value.toLowerCase());
+      if (!known) throw new LocalRunError(`--reason needs one of ${BUILD_REASONS.join(', ')} (got '${value}'); ${usage}`);
+      reason = known;
+    } else if (a in bags) {
       const pair = argv[++i];
       const eq = pair?.indexOf('=') ?? -1;
       if (!pair || eq <= 0) throw new LocalRunError(`${a} needs name=value (got '${pair ?? ''}'); ${usage}`);
@@ -43,7 +52,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     }
   }
   if (!file) throw new LocalRunError(usage);
-  return { file, parameters, variables, repositories };
+  return { file, parameters, variables, repositories, reason };
 }
 
 /** Finds the repository root of the pipeline file (its `self`): the nearest folder with .git, else the file's folder. */
@@ -62,13 +71,16 @@ export async function main(argv: string[]): Promise<number> {
     const args = parseCliArgs(argv);
     if (!fs.existsSync(args.file)) throw new LocalRunError(`pipeline file not found: ${args.file}`);
     const root = selfRoot(args.file);
-    const pipeline = expandPipeline(path.resolve(args.file), { selfRoot: root, repositories: args.repositories, parameters: args.parameters });
+    const pipelineName = path.basename(args.file, path.extname(args.file));
+    // the predefined variables templates can read, with the values the run below uses
+    const variables = compileTimeVariables({ sourcesDir: root, buildReason: args.reason, definitionName: pipelineName });
+    const pipeline = expandPipeline(path.resolve(args.file), { selfRoot: root, repositories: args.repositories, parameters: args.parameters, variables });
     const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-run-'));
     const ac = new AbortController();
     const onSigint = () => ac.abort();
     process.once('SIGINT', onSigint);
     try {
-      const result = await runPipeline({ pipeline, sourcesDir: root, runDir, variables: args.variables, pipelineName: path.basename(args.file, path.extname(args.file)), signal: ac.signal });
+      const result = await runPipeline({ pipeline, sourcesDir: root, runDir, variables: args.variables, pipelineName, buildReason: args.reason, signal: ac.signal });
       console.log(`run folder: ${runDir}`);
       return isSuccess(result.result) ? 0 : 1;
     } finally {

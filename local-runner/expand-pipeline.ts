@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import type { Pipeline } from './pipeline-model';
 import { PipelineDefinitionError } from './pipeline-errors';
 import { normalizePipeline } from './normalize-pipeline';
+import { ExpressionError, MISSING_PROPERTY } from './expressions';
+import { PREDEFINED_PREFIXES, TEMPLATE_VARIABLES } from './predefined';
 import { loadTemplate, Scope, walkValue } from './template-evaluator';
 import { bindParameters, describeValue, parseDeclarations } from './template-parameters';
 import { isMapping, readYamlFile } from './yaml-file';
@@ -20,6 +22,12 @@ export interface ExpandOptions {
   repositories?: Record<string, string>;
   /** runtime parameter values given by the user for the top-level `parameters:` (strings from a CLI or typed values) */
   parameters?: Record<string, unknown>;
+  /**
+   * predefined variables for `${{ variables['Build.Reason'] }}` & co. (case-insensitive), as the service
+   * sets them before expansion: use `compileTimeVariables()` from predefined.ts for a local run's values.
+   * Reading a predefined variable that is not given here is a PipelineDefinitionError.
+   */
+  variables?: Record<string, string>;
 }
 
 /** What an extended template may contain (the rest of the pipeline comes from the extending file). */
@@ -37,7 +45,7 @@ export function expandPipeline(file: string, options: ExpandOptions): Pipeline {
   });
   const scope: Scope = {
     origin: { file: absolute, root: selfRoot },
-    values: { parameters, variables: {} },
+    values: { parameters, variables: predefinedScope(options.variables ?? {}) },
     chain: [absolute],
     roots: { selfRoot, repositories: options.repositories ?? {} },
   };
@@ -50,7 +58,7 @@ export function expandPipeline(file: string, options: ExpandOptions): Pipeline {
     const { extends: reference, ...outer } = pipeline;
     if (!isMapping(reference)) throw new PipelineDefinitionError(`${current.origin.file}: extends: must be a mapping with template: and parameters:, got ${describeValue(reference)}.`);
     // variables defined so far are visible to the template's compile-time expressions
-    const withVariables: Scope = { ...current, values: { ...current.values, variables: compileTimeVariables(outer.variables) } };
+    const withVariables: Scope = { ...current, values: { ...current.values, variables: { ...(current.values.variables as object), ...definedVariables(outer.variables) } } };
     const { body, scope: inner } = loadTemplate(reference, withVariables, EXTENDS_TEMPLATE_KEYS, 'an extended');
     pipeline = merge(outer, body, inner.origin.file);
     current = inner;
@@ -58,7 +66,30 @@ export function expandPipeline(file: string, options: ExpandOptions): Pipeline {
   return normalizePipeline(pipeline, absolute, parameters);
 }
 
-function compileTimeVariables(variables: unknown): Record<string, unknown> {
+/**
+ * The compile-time `variables` at the start: the supplied predefined ones, and a refusal for any
+ * other predefined name (the service has either a value or, for runtime-only ones, nothing).
+ */
+function predefinedScope(supplied: Record<string, string>): Record<string, unknown> {
+  const variables: Record<string | symbol, unknown> = { ...supplied };
+  variables[MISSING_PROPERTY] = (name: string) => {
+    if (!PREDEFINED_PREFIXES.some((p) => name.toLowerCase().startsWith(p.toLowerCase()))) return null;
+    const known = TEMPLATE_VARIABLES.find((v) => v.toLowerCase() === name.toLowerCase());
+    if (known) {
+      throw new ExpressionError(
+        `the predefined variable '${known}' is read at compile time (\${{ }}) but was not supplied: Azure DevOps sets it before expanding templates, so pass it in ExpandOptions.variables ` +
+          `(compileTimeVariables() in local-runner/predefined.ts gives the values a local run uses; the cli passes them, --reason sets Build.Reason).`,
+      );
+    }
+    throw new ExpressionError(
+      `the predefined variable '${name}' is read at compile time (\${{ }}), but Azure DevOps does not make it available in template expressions (it would be empty there). ` +
+        `Fix: read it at runtime with $(${name}) or $[ variables['${name}'] ].`,
+    );
+  };
+  return variables as Record<string, unknown>;
+}
+
+function definedVariables(variables: unknown): Record<string, unknown> {
   if (isMapping(variables)) return { ...variables };
   const result: Record<string, unknown> = {};
   if (Array.isArray(variables)) for (const v of variables) if (isMapping(v) && typeof v.name === 'string') result[v.name] = v.value;

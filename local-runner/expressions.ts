@@ -305,11 +305,19 @@ function filtered(items: unknown[]): FilteredArray {
   return a;
 }
 
+/**
+ * A named-value object may carry a function under this key: it is asked for a key the object does not
+ * have (and may throw an ExpressionError). Compile-time `variables` use it to refuse predefined
+ * variables that were not supplied. Object spread keeps it; Object.keys/entries do not list it.
+ */
+export const MISSING_PROPERTY = Symbol('missingProperty');
+
 function lookupProperty(obj: Record<string, unknown>, key: string): unknown {
   if (Object.prototype.hasOwnProperty.call(obj, key)) return obj[key];
   const lower = key.toLowerCase();
   for (const k of Object.keys(obj)) if (k.toLowerCase() === lower) return obj[k];
-  return null;
+  const missing = (obj as { [MISSING_PROPERTY]?: (key: string) => unknown })[MISSING_PROPERTY];
+  return missing ? missing(key) ?? null : null;
 }
 
 function indexInto(target: unknown, index: unknown): unknown {

@@ -219,29 +219,59 @@ function pipelineResource(raw: unknown, place: Place): PipelineResource {
   if (!isMapping(raw)) return refuse(place, `expected '- pipeline: <alias>' with source:, got ${describeValue(raw)}`);
   const alias = identifier(raw.pipeline, place, 'pipeline');
   const here = { ...place, path: `resources.pipelines '${alias}'` };
-  checkKeys(raw, here, 'pipeline resource', ['pipeline', 'source', 'project', 'branch', 'trigger'], {
-    version: 'pick the run when you start the local runner',
-    tags: 'pick the run when you start the local runner',
-  });
-  const resource: PipelineResource = { alias, source: text(raw.source, here, 'source'), triggerTags: triggerTags(raw.trigger, here) };
+  checkKeys(raw, here, 'pipeline resource', ['pipeline', 'source', 'project', 'version', 'branch', 'tags', 'trigger']);
+  const resource: PipelineResource = {
+    alias,
+    source: text(raw.source, here, 'source'),
+    tags: stringList(raw.tags, here, 'tags'),
+    ...trigger(raw.trigger, here),
+  };
   if (resource.source === '') refuse(here, 'source: (the source pipeline name) is required');
-  const branch = optionalText(raw.branch, here, 'branch');
-  if (branch !== undefined) resource.branch = branch;
+  for (const key of ['project', 'version', 'branch'] as const) {
+    const value = optionalText(raw[key], here, key);
+    if (value !== undefined) resource[key] = value;
+  }
   return resource;
 }
 
-/** `trigger: true` / `none` → no tag filter; `trigger.tags` as a list or `{ include: [...] }`. */
-function triggerTags(trigger: unknown, place: Place): string[] {
-  if (trigger === undefined || trigger === null || typeof trigger === 'boolean' || trigger === 'none' || trigger === 'true' || trigger === 'false') return [];
-  if (!isMapping(trigger)) return refuse(place, `trigger: must be true, none, or a mapping with tags:, got ${describeValue(trigger)}`);
-  checkKeys(trigger, place, 'pipeline resource trigger', ['enabled', 'branches', 'tags'], {
+/** A sequence of non-empty strings (the schema's sequenceOfNonEmptyString). */
+function stringList(value: unknown, place: Place, key: string): string[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) return refuse(place, `${key}: must be a list of strings, got ${describeValue(value)}`);
+  return value.map((t, i) => {
+    const item = text(t, place, `${key}[${i}]`);
+    if (item === '') refuse(place, `${key}[${i}] is empty`);
+    return item;
+  });
+}
+
+/**
+ * The schema's pipelineResourceTrigger: `none` | `true` | { enabled, branches, stages, tags }.
+ * No `trigger:` at all means runs of the source do not trigger this pipeline.
+ */
+function trigger(value: unknown, place: Place): Pick<PipelineResource, 'triggerEnabled' | 'triggerTags' | 'triggerBranches'> {
+  if (value === undefined || value === null || value === 'none') return { triggerEnabled: false, triggerTags: [] };
+  if (value === true || value === 'true') return { triggerEnabled: true, triggerTags: [] };
+  if (!isMapping(value)) return refuse(place, `trigger: must be none, true, or a mapping with enabled:, branches: and tags:, got ${describeValue(value)}`);
+  checkKeys(value, place, 'pipeline resource trigger', ['enabled', 'branches', 'tags'], {
     stages: 'remove trigger.stages (the local runner uses a completed run of the source pipeline)',
   });
-  const tags = trigger.tags;
-  if (tags === undefined || tags === null) return [];
-  const list = isMapping(tags) ? (checkKeys(tags, place, 'trigger.tags', ['include']), tags.include) : tags;
-  if (!Array.isArray(list)) return refuse(place, `trigger.tags must be a list or { include: [...] }, got ${describeValue(tags)}`);
-  return list.map((t, i) => text(t, place, `trigger.tags[${i}]`));
+  if (isMapping(value.tags)) {
+    refuse(place, `trigger.tags of a pipeline resource is a list of tags that must all be on the run, not { include: [...] } (that form is for repository triggers). Fix: write tags: [${(Array.isArray(value.tags.include) ? value.tags.include : []).map(String).join(', ')}]`);
+  }
+  const result: ReturnType<typeof trigger> = {
+    triggerEnabled: bool(value.enabled, place, 'trigger.enabled', true),
+    triggerTags: stringList(value.tags, place, 'trigger.tags'),
+  };
+  const branches = value.branches;
+  if (branches !== undefined && branches !== null) {
+    if (Array.isArray(branches)) result.triggerBranches = { include: stringList(branches, place, 'trigger.branches'), exclude: [] };
+    else if (isMapping(branches)) {
+      checkKeys(branches, place, 'trigger.branches', ['include', 'exclude']);
+      result.triggerBranches = { include: stringList(branches.include, place, 'trigger.branches.include'), exclude: stringList(branches.exclude, place, 'trigger.branches.exclude') };
+    } else refuse(place, `trigger.branches must be a list of branches or { include: [...], exclude: [...] }, got ${describeValue(branches)}`);
+  }
+  return result;
 }
 
 function repositoryResource(raw: unknown, place: Place): RepositoryResource {

@@ -110,14 +110,29 @@ export interface Stage {
   jobs: Job[];
 }
 
+/**
+ * `resources.pipelines[]` (service schema `pipelineResource`). Locally the run given for the alias
+ * stands for both the run that triggered this pipeline and the run a manual or scheduled run picks.
+ */
 export interface PipelineResource {
   /** the alias (`pipeline:`) */
   alias: string;
   /** the source pipeline's name (`source:`) */
   source: string;
+  /** `project:` (recorded; locally the given run is used) */
+  project?: string;
+  /** `version:` run number to pick (recorded; locally the given run is used) */
+  version?: string;
+  /** resource-level `branch:`: the branch a manual/scheduled run picks the run from (`main` = `refs/heads/main`) */
+  branch?: string;
+  /** resource-level `tags:`: tags the picked run must have (all of them) */
+  tags: string[];
+  /** false for `trigger: none`, `trigger.enabled: false` or no `trigger:` (runs of the source never trigger this pipeline) */
+  triggerEnabled: boolean;
   /** `trigger.tags` (all must be on the run); empty = any run */
   triggerTags: string[];
-  branch?: string;
+  /** `trigger.branches` as include/exclude (a bare list is the include list); absent = any branch */
+  triggerBranches?: { include: string[]; exclude: string[] };
 }
 
 export interface RepositoryResource {

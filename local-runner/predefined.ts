@@ -12,6 +12,62 @@ export interface RunIdentity {
   pipelineName: string;
   sourcesDir: string;
   runDir: string;
+  /** Build.Reason (default Manual) */
+  buildReason?: string;
+}
+
+/** Build.Reason values (the predefined-variables table). */
+export const BUILD_REASONS = ['Manual', 'IndividualCI', 'BatchedCI', 'Schedule', 'ValidateShelveset', 'CheckInShelveset', 'PullRequest', 'ResourceTrigger'];
+
+/**
+ * Predefined variables the docs' predefined-variables table marks "Available in templates? Yes"
+ * (https://learn.microsoft.com/azure/devops/pipelines/build/variables): the service sets them before
+ * `${{ }}` is expanded. Every other Build./System./Agent./Pipeline./… variable is runtime only.
+ */
+export const TEMPLATE_VARIABLES = [
+  'Build.DefinitionName', 'Build.DefinitionVersion', 'Build.QueuedBy', 'Build.QueuedById', 'Build.Reason', 'Build.RequestedFor',
+  'Build.RequestedForEmail', 'Build.RequestedForId', 'Build.SourceBranch', 'Build.SourceBranchName', 'Build.SourceVersion',
+  'System.AccessToken', 'System.CollectionId', 'System.CollectionUri', 'System.DefinitionId', 'System.HostType', 'System.PullRequest.IsFork',
+  'System.StageName', 'System.TeamFoundationCollectionUri', 'System.TeamProject', 'System.TeamProjectId',
+];
+
+/** Prefixes of the service's predefined variables. */
+export const PREDEFINED_PREFIXES = ['Build.', 'System.', 'Agent.', 'Pipeline.', 'Release.', 'Environment.', 'Resources.'];
+
+export interface CompileTimeOptions {
+  /** the `self` repository folder (its git branch and commit, like a run) */
+  sourcesDir: string;
+  /** Build.Reason, default Manual */
+  buildReason?: string;
+  /** Build.DefinitionName, default the folder's name (as runPipeline's pipelineName) */
+  definitionName?: string;
+  /** Build.SourceBranch instead of the folder's git branch (`main` = `refs/heads/main`) */
+  sourceBranch?: string;
+}
+
+/** The branch a run is for: the option (`main` = `refs/heads/main`), else the folder's git branch. */
+export function runSource(sourcesDir: string, sourceBranch?: string): SourceInfo {
+  const src = sourceInfo(sourcesDir);
+  if (sourceBranch !== undefined) src.branch = sourceBranch.startsWith('refs/') ? sourceBranch : `refs/heads/${sourceBranch}`;
+  return src;
+}
+
+/** The values shared by compile time and the run. */
+function identityValues(pipelineName: string, src: SourceInfo, buildReason: string | undefined): Record<string, string> {
+  return {
+    'Build.DefinitionName': pipelineName,
+    'Build.Reason': buildReason ?? 'Manual',
+    'Build.SourceBranchName': src.branch.split('/').pop() ?? src.branch,
+  };
+}
+
+/**
+ * The predefined variables the service makes available in template expressions, with the values a
+ * local run of the same folder gets: pass them as `ExpandOptions.variables` (and the same
+ * buildReason/pipelineName/sourceBranch to runPipeline).
+ */
+export function compileTimeVariables(opts: CompileTimeOptions): Record<string, string> {
+  return identityValues(opts.definitionName ?? path.basename(path.resolve(opts.sourcesDir)), runSource(opts.sourcesDir, opts.sourceBranch), opts.buildReason);
 }
 
 export interface SourceInfo {
@@ -45,11 +101,10 @@ export function runFolders(runDir: string) {
 
 export function predefinedVariables(id: RunIdentity, src: SourceInfo, resources: Record<string, PipelineRunResult>): Record<string, string> {
   const f = runFolders(id.runDir);
-  const branchName = src.branch.split('/').pop() ?? src.branch;
   const vars: Record<string, string> = {
+    ...identityValues(id.pipelineName, src, id.buildReason),
     'Build.BuildId': String(id.buildId),
     'Build.BuildNumber': id.buildNumber,
-    'Build.DefinitionName': id.pipelineName,
     'Build.SourcesDirectory': id.sourcesDir,
     'Build.ArtifactStagingDirectory': f.staging,
     'Build.StagingDirectory': f.staging,
@@ -57,9 +112,7 @@ export function predefinedVariables(id: RunIdentity, src: SourceInfo, resources:
     'Build.Repository.Name': path.basename(id.sourcesDir),
     'Build.Repository.LocalPath': id.sourcesDir,
     'Build.SourceBranch': src.branch,
-    'Build.SourceBranchName': branchName,
     'Build.SourceVersion': src.version,
-    'Build.Reason': 'Manual',
     'Build.RequestedFor': 'local runner',
     'System.DefaultWorkingDirectory': id.sourcesDir,
     'System.HostType': 'build',

@@ -84,6 +84,7 @@ function checkStepKey(job: Job, key: string, where: string, ref: string): void {
  */
 export function checkRefs(pipeline: Pipeline, stage: Stage, job: Job | undefined, expression: string, place: Place, what: string): void {
   const where = `${describePlace(place)}, ${what}`;
+  if (!job) checkNoStageDependencies(expression, where);
   for (const ref of findOutputRefs(expression)) {
     if (ref.kind === 'stageDependencies') {
       const s = findByName(pipeline.stages, ref.first);
@@ -118,6 +119,26 @@ export function checkRefs(pipeline: Pipeline, stage: Stage, job: Job | undefined
       }
     }
   }
+}
+
+/**
+ * `stageDependencies` is the jobs' context (job conditions and job variables). A stage condition or
+ * stage variable reads another stage's outputs through `dependencies.<stage>.outputs['<job>.<step>.<var>']`
+ * (the documented stage-to-stage form; `stageDependencies.S.J.outputs[...]` there is reported not to
+ * resolve on the service: MicrosoftDocs/azure-devops-docs#9050, #8486), so the local runner refuses it.
+ */
+function checkNoStageDependencies(expression: string, where: string): void {
+  const m = /\bstageDependencies\b(?:\.([A-Za-z_]\w*)(?:\.(?!outputs\b|result\b)([A-Za-z_]\w*))?(?:\.outputs\[\s*'([^']*)'\s*\]|\.(result)\b)?)?/i.exec(expression);
+  if (!m) return;
+  const [text, s, j, key, result] = m;
+  let fix = "dependencies.<stage>.outputs['<job>.<step>.<variable>']";
+  if (s && j && key !== undefined) fix = `dependencies.${s}.outputs['${j}.${key}']`;
+  else if (s && !j && key !== undefined) fix = `dependencies.${s}.outputs['${key}']`;
+  else if (s && result) fix = `dependencies.${s}.result`;
+  throw new LocalRunError(
+    `${where}: ${text} is only available to jobs (job conditions and job variables). ` +
+      `At stage level (stage conditions and stage variables) another stage's outputs are read as dependencies.<stage>.outputs['<job>.<step>.<variable>']: write ${fix}.`,
+  );
 }
 
 /** Every expression of the pipeline checked before anything runs. */

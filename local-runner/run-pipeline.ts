@@ -11,7 +11,7 @@ import { ArtifactStore } from './artifacts';
 import { describePlace, LocalRunError, type Place } from './errors';
 import { evaluateExpression, ExpressionError, toBoolean, toDisplayString, type ExpressionContext } from './expressions';
 import type { DeploymentJob, Job, Pipeline, Stage, Step, VariableEntry } from './pipeline-model';
-import { predefinedVariables, runFolders, sourceInfo } from './predefined';
+import { predefinedVariables, runFolders, runSource } from './predefined';
 import { checkPipelineRefs, findOutputRefs, jobSteps, notSetMessage, outputKey, runtimeExpression } from './references';
 import { macroChecker, runStep, stepLabel, type JobRuntime, type ServiceConnection } from './run-step';
 import { isSuccess, worst, type JobResult, type PipelineRunResult, type RecordResult, type RunResult, type StageResult, type StepResult } from './run-types';
@@ -39,6 +39,10 @@ export interface RunPipelineOptions {
   buildId?: number;
   buildNumber?: string;
   pipelineName?: string;
+  /** Build.Reason (default Manual); give expandPipeline the same (compileTimeVariables) */
+  buildReason?: string;
+  /** Build.SourceBranch instead of the sources folder's git branch (`main` = `refs/heads/main`) */
+  sourceBranch?: string;
   /** default console.log; every line goes through the secret masker */
   log?: (line: string) => void;
   /** cancel: the running step gets SIGINT (then SIGTERM, kill); later steps are Canceled unless their condition still holds (always()) */
@@ -85,7 +89,19 @@ function order<T extends { name: string; dependsOn: string[] }>(items: T[], what
   return out;
 }
 
-function checkResources(pipeline: Pipeline, given: Record<string, PipelineRunResult>): void {
+/** A branch filter pattern or name as the service reads it: a bare `main` is `refs/heads/main`. */
+function refName(branch: string): string {
+  return branch.startsWith('refs/') ? branch : `refs/heads/${branch}`;
+}
+
+/** `*` (any characters, `/` included) and `?` (one character) wildcards; branch names compare case-insensitively. */
+export function branchMatches(pattern: string, branch: string): boolean {
+  const escape = (t: string) => t.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  const body = refName(pattern).split('*').map((part) => part.split('?').map(escape).join('.')).join('.*');
+  return new RegExp(`^${body}$`, 'i').test(branch);
+}
+
+function checkResources(pipeline: Pipeline, given: Record<string, PipelineRunResult>, log: (line: string) => void): void {
   for (const r of pipeline.resources.pipelines) {
     const run = given[r.alias];
     if (!run) {
@@ -95,12 +111,35 @@ function checkResources(pipeline: Pipeline, given: Record<string, PipelineRunRes
     if (!isSuccess(run.result)) {
       throw new LocalRunError(`pipeline resource '${r.alias}': run ${run.buildNumber} of '${run.pipelineName}' ended ${run.result}; only a Succeeded or SucceededWithIssues run can be consumed.`);
     }
-    const missing = r.triggerTags.filter((t) => !run.buildTags.includes(t));
+    const head = `pipeline resource '${r.alias}': run ${run.buildNumber} of '${run.pipelineName}'`;
+    const tagsOnRun = run.buildTags.length ? run.buildTags.join(', ') : 'none';
+    if (r.triggerEnabled) {
+      // the given run stands for the run whose completion triggers this pipeline
+      const missing = r.triggerTags.filter((t) => !run.buildTags.includes(t));
+      if (missing.length > 0) {
+        throw new LocalRunError(`${head} would not trigger this pipeline: trigger tags needed: ${r.triggerTags.join(', ')}; tags on the run: ${tagsOnRun} (missing: ${missing.join(', ')}).`);
+      }
+      const f = r.triggerBranches;
+      if (f) {
+        const include = f.include.length ? f.include : ['*'];
+        const excludedBy = f.exclude.find((p) => branchMatches(p, run.sourceBranch));
+        if (!include.some((p) => branchMatches(p, run.sourceBranch)) || excludedBy) {
+          throw new LocalRunError(
+            `${head} would not trigger this pipeline: trigger branches needed: ${include.map(refName).join(', ')}${f.exclude.length ? ` (excluding ${f.exclude.map(refName).join(', ')})` : ''}; ` +
+              `the run's branch: ${run.sourceBranch} (${excludedBy ? `excluded by ${refName(excludedBy)}` : 'matches none'}).`,
+          );
+        }
+      }
+    } else {
+      log(`Pipeline resource '${r.alias}': its trigger is disabled (trigger: none, enabled: false or no trigger:), so run ${run.buildNumber} of '${run.pipelineName}' is taken as a manual pick: only the resource's branch: and tags: are checked.`);
+    }
+    // the given run also stands for the run a manual or scheduled run would pick
+    if (r.branch !== undefined && refName(r.branch).toLowerCase() !== run.sourceBranch.toLowerCase()) {
+      throw new LocalRunError(`${head} is not a run this pipeline would pick: branch needed: ${refName(r.branch)}; the run's branch: ${run.sourceBranch}.`);
+    }
+    const missing = r.tags.filter((t) => !run.buildTags.includes(t));
     if (missing.length > 0) {
-      throw new LocalRunError(
-        `pipeline resource '${r.alias}': run ${run.buildNumber} of '${run.pipelineName}' would not trigger this pipeline: trigger tags needed: ${r.triggerTags.join(', ')}; ` +
-          `tags on the run: ${run.buildTags.length ? run.buildTags.join(', ') : 'none'} (missing: ${missing.join(', ')}).`,
-      );
+      throw new LocalRunError(`${head} is not a run this pipeline would pick: tags needed: ${r.tags.join(', ')}; tags on the run: ${tagsOnRun} (missing: ${missing.join(', ')}).`);
     }
   }
 }
@@ -109,13 +148,13 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
   const { pipeline } = options;
   const resources = options.pipelineResources ?? {};
   checkPipelineRefs(pipeline);
-  checkResources(pipeline, resources);
 
   const masker = new SecretMasker();
   for (const v of Object.values(options.secretVariables ?? {})) masker.add(v);
   for (const c of Object.values(options.serviceConnections ?? {})) for (const s of c.secrets ?? []) masker.add(s);
   const sink = options.log ?? ((l: string) => console.log(l));
   const log = (line: string) => sink(masker.mask(line));
+  checkResources(pipeline, resources, log);
 
   const sourcesDir = path.resolve(options.sourcesDir);
   const runDir = path.resolve(options.runDir);
@@ -124,7 +163,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
   const buildId = options.buildId ?? 1;
   const pipelineName = options.pipelineName ?? path.basename(sourcesDir);
   const buildNumber = options.buildNumber ?? String(buildId);
-  const src = sourceInfo(sourcesDir);
+  const src = runSource(sourcesDir, options.sourceBranch);
   const artifacts = new ArtifactStore(runDir);
   const catalog = loadTaskCatalog(options.tasksDir);
   const buildTags: string[] = [];
@@ -141,7 +180,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
 
   const overrides = options.variables ?? {};
   const root = new VariableStore();
-  for (const [k, v] of Object.entries(predefinedVariables({ buildId, buildNumber, pipelineName, sourcesDir, runDir }, src, resources))) root.set(k, v);
+  for (const [k, v] of Object.entries(predefinedVariables({ buildId, buildNumber, pipelineName, sourcesDir, runDir, buildReason: options.buildReason }, src, resources))) root.set(k, v);
   for (const v of pipeline.variables) {
     if (runtimeExpression(v.value) !== undefined) throw new LocalRunError(`pipeline variable '${v.name}': $[ ] runtime expressions are only allowed in stage and job variables.`);
     root.set(v.name, v.value, { readonly: v.readonly });
@@ -230,7 +269,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
     const { deps: sDeps, stageDepsValue } = stageDeps();
     const stageStatus = dependencyStatus(depResults, stage.dependsOn, canceled);
     const stageCtx = (vars: VariableStore): ExpressionContext => ({
-      values: { variables: vars.expressionValues(), dependencies: sDeps, stageDependencies: stageDepsValue, resources: resourceValues },
+      // no stageDependencies here: at stage level the service has only dependencies (checkPipelineRefs refuses it)
+      values: { variables: vars.expressionValues(), dependencies: sDeps, resources: resourceValues },
       status: stageStatus,
     });
 

@@ -242,9 +242,17 @@ async function runScript(rt: JobRuntime, step: Step & { kind: 'script' }, place:
   const stepEnv = Object.fromEntries(Object.entries(step.env).map(([k, v]) => [k, expand(rt, place, `env ${k}`, v)]));
   // scripts see public variables only: the agent never maps secrets into a script's environment
   const env = envWithPath(rt, buildTaskEnv({ inputs: {}, variables: rt.vars.publicValues(), env: stepEnv }, rt.dirs));
-  rt.log(`Generating script: bash --noprofile --norc -e -o pipefail ${file}`);
+  // as the agent's CmdLine@2 / Bash@3 on Linux: `bash --noprofile --norc <file>`, no -e and no pipefail,
+  // so only the script's last command decides the exit code (the script can `set -e` itself)
+  rt.log('Generating script.');
+  if (!script.includes('\n') && !script.toUpperCase().includes('##VSO[')) {
+    rt.log('Script contents:');
+    rt.log(script);
+  }
+  rt.log('========================== Starting Command Output ===========================');
+  rt.log(`[command]bash --noprofile --norc ${file}`);
   try {
-    return await runChild(rt, step, 'bash', ['--noprofile', '--norc', '-e', '-o', 'pipefail', file], cwd, env, step.failOnStderr);
+    return await runChild(rt, step, 'bash', ['--noprofile', '--norc', file], cwd, env, step.failOnStderr);
   } finally {
     fs.rmSync(file, { force: true });
   }

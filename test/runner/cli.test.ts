@@ -34,7 +34,21 @@ describe('runner: cli', function () {
       parameters: { env: 'dev' },
       variables: { a: 'b=c', x: '' },
       repositories: { templates: '/tmp/t' },
+      reason: 'Manual',
     });
+    assert.equal(parseCliArgs(['p.yml', '--reason', 'schedule']).reason, 'Schedule');
+    assert.throws(() => parseCliArgs(['p.yml', '--reason', 'Nightly']), /--reason needs one of Manual, IndividualCI, BatchedCI, Schedule, ValidateShelveset, CheckInShelveset, PullRequest, ResourceTrigger \(got 'Nightly'\)/);
+  });
+
+  it('--reason sets Build.Reason for ${{ }} and for the run alike', async () => {
+    const dir = files({
+      'p.yml': "steps:\n- ${{ if eq(variables['Build.Reason'], 'Schedule') }}:\n  - bash: echo \"nightly run, reason $(Build.Reason)\"\n- ${{ else }}:\n  - bash: echo \"manual run, reason $(Build.Reason) on ${{ variables['Build.SourceBranchName'] }}\"\n",
+    });
+    const scheduled = await cli([path.join(dir, 'p.yml'), '--reason', 'Schedule']);
+    assert.equal(scheduled.code, 0);
+    assert.ok(scheduled.out.includes('nightly run, reason Schedule'), scheduled.out.join('\n'));
+    const manual = await cli([path.join(dir, 'p.yml')]);
+    assert.ok(manual.out.includes('manual run, reason Manual on local'), manual.out.join('\n'));
   });
 
   it('refuses a malformed pair, an unknown option and a missing file name', () => {

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { ExpandOptions, expandPipeline, PipelineDefinitionError } from '../../local-runner/expand-pipeline';
 import type { DeploymentJob, Pipeline, RegularJob, ScriptStep, Step, TaskStep } from '../../local-runner/pipeline-model';
 import { removeFixtures, writeFixture } from './fixtures';
+import { compileTimeVariables } from '../../local-runner/predefined';
 
 /** Expands `azure-pipelines.yml` of a fixture made of `files`. */
 function expand(files: Record<string, string>, options: Partial<ExpandOptions> = {}): Pipeline {
@@ -145,7 +146,7 @@ jobs:
     assert.deepEqual(scripts(d.hooks.deploy), ['deploy']);
   });
 
-  it('reads pipeline resources: trigger true, a tag list and { include: [...] }', () => {
+  it('reads pipeline resources as the service schema has them: trigger none/true/mapping, branch filters, resource-level branch/tags/version/project', () => {
     const p = expand({
       'azure-pipelines.yml': `
 resources:
@@ -155,15 +156,26 @@ resources:
     trigger: true
   - pipeline: tagged
     source: ML-Build
+    project: MLPlatform
     branch: main
+    version: '20260101.3'
+    tags: [nightly]
     trigger:
       tags: [model-registered, approved]
-  - pipeline: included
+  - pipeline: filtered
     source: ML-Build
     trigger:
-      branches: { include: [main] }
-      tags:
-        include: [model-registered]
+      branches: { include: [main, releases/*], exclude: [releases/old*] }
+  - pipeline: listed
+    source: ML-Build
+    trigger:
+      enabled: false
+      branches: [main]
+  - pipeline: off
+    source: ML-Build
+    trigger: none
+  - pipeline: untriggered
+    source: ML-Build
 schedules:
 - cron: '0 3 * * *'
   branches: { include: [main] }
@@ -172,9 +184,12 @@ steps:
 `,
     });
     assert.deepEqual(p.resources.pipelines, [
-      { alias: 'any', source: 'ML-Build', triggerTags: [] },
-      { alias: 'tagged', source: 'ML-Build', triggerTags: ['model-registered', 'approved'], branch: 'main' },
-      { alias: 'included', source: 'ML-Build', triggerTags: ['model-registered'] },
+      { alias: 'any', source: 'ML-Build', tags: [], triggerEnabled: true, triggerTags: [] },
+      { alias: 'tagged', source: 'ML-Build', tags: ['nightly'], triggerEnabled: true, triggerTags: ['model-registered', 'approved'], project: 'MLPlatform', version: '20260101.3', branch: 'main' },
+      { alias: 'filtered', source: 'ML-Build', tags: [], triggerEnabled: true, triggerTags: [], triggerBranches: { include: ['main', 'releases/*'], exclude: ['releases/old*'] } },
+      { alias: 'listed', source: 'ML-Build', tags: [], triggerEnabled: false, triggerTags: [], triggerBranches: { include: ['main'], exclude: [] } },
+      { alias: 'off', source: 'ML-Build', tags: [], triggerEnabled: false, triggerTags: [] },
+      { alias: 'untriggered', source: 'ML-Build', tags: [], triggerEnabled: false, triggerTags: [] },
     ]);
     assert.deepEqual(p.schedules, [{ cron: '0 3 * * *', branches: { include: ['main'] } }]);
   });
@@ -305,6 +320,48 @@ variables:
     assert.deepEqual(p.variables, [{ name: 'model', value: 'mnist' }, { name: 'registry', value: 'reg-mnist' }]);
     assert.deepEqual(job(p).variables, [{ name: 'local', value: 'reg-mnist-local' }]);
     assert.deepEqual(scripts(job(p).steps), ['echo mnist reg-mnist-local']);
+  });
+});
+
+describe('expandPipeline: predefined variables at compile time', () => {
+  after(removeFixtures);
+  const yml = `
+steps:
+- \${{ if eq(variables['Build.Reason'], 'Schedule') }}:
+  - script: nightly \${{ variables['build.sourcebranchname'] }}
+- \${{ else }}:
+  - script: other
+`;
+  it("picks the branch ${{ if eq(variables['Build.Reason'], 'Schedule') }} names when Build.Reason is supplied (case-insensitive names)", () => {
+    const dir = writeFixture({ 'azure-pipelines.yml': yml });
+    const script = (o: ExpandOptions) => (expandPipeline(path.join(dir, 'azure-pipelines.yml'), o).stages[0]!.jobs[0] as RegularJob).steps.map((st) => (st as { script: string }).script);
+    assert.deepEqual(script({ selfRoot: dir, variables: compileTimeVariables({ sourcesDir: dir, buildReason: 'Schedule', sourceBranch: 'main' }) }), ['nightly main']);
+    assert.deepEqual(script({ selfRoot: dir, variables: { 'BUILD.REASON': 'Manual' } }), ['other']);
+    // a template and an extended template see them too
+    const ext = writeFixture({
+      'azure-pipelines.yml': 'extends:\n  template: base.yml\n',
+      'base.yml': "steps:\n- script: reason=${{ variables['Build.Reason'] }} def=${{ variables['Build.DefinitionName'] }}\n",
+    });
+    const p = expandPipeline(path.join(ext, 'azure-pipelines.yml'), { selfRoot: ext, variables: compileTimeVariables({ sourcesDir: ext, buildReason: 'IndividualCI', definitionName: 'ML Build' }) });
+    assert.equal(((p.stages[0]!.jobs[0] as RegularJob).steps[0] as { script: string }).script, 'reason=IndividualCI def=ML Build');
+  });
+
+  it('refuses a predefined variable that was not supplied, or that the service does not have at compile time', () => {
+    const dir = writeFixture({ 'azure-pipelines.yml': yml });
+    assert.throws(() => expandPipeline(path.join(dir, 'azure-pipelines.yml'), { selfRoot: dir }), {
+      message:
+        `${dir}/azure-pipelines.yml: the predefined variable 'Build.Reason' is read at compile time (\${{ }}) but was not supplied: Azure DevOps sets it before expanding templates, so pass it in ExpandOptions.variables ` +
+        '(compileTimeVariables() in local-runner/predefined.ts gives the values a local run uses; the cli passes them, --reason sets Build.Reason).',
+    });
+    const runtimeOnly = writeFixture({ 'azure-pipelines.yml': "steps:\n- script: echo ${{ variables['Build.BuildId'] }}\n" });
+    assert.throws(() => expandPipeline(path.join(runtimeOnly, 'azure-pipelines.yml'), { selfRoot: runtimeOnly, variables: compileTimeVariables({ sourcesDir: runtimeOnly }) }), {
+      message:
+        `${runtimeOnly}/azure-pipelines.yml: the predefined variable 'Build.BuildId' is read at compile time (\${{ }}), but Azure DevOps does not make it available in template expressions (it would be empty there). ` +
+        "Fix: read it at runtime with $(Build.BuildId) or $[ variables['Build.BuildId'] ].",
+    });
+    // a variable the pipeline defines, and names outside the predefined prefixes, are as before
+    const own = writeFixture({ 'azure-pipelines.yml': "variables:\n  Build.Flavor: gpu\nsteps:\n- script: ${{ variables['Build.Flavor'] }}-${{ variables.unknown }}\n" });
+    assert.equal(((expandPipeline(path.join(own, 'azure-pipelines.yml'), { selfRoot: own }).stages[0]!.jobs[0] as RegularJob).steps[0] as { script: string }).script, 'gpu-');
   });
 });
 
@@ -668,6 +725,16 @@ steps:
       'a pwsh step inside a steps template, naming the template file',
       { 'azure-pipelines.yml': 'steps:\n- template: t/s.yml\n', 't/s.yml': 'steps:\n- pwsh: Get-Date\n' },
       "<dir>/t/s.yml: job 'Job', step 1: a 'pwsh:' step is not supported by the local runner (it runs on Azure DevOps). Fix: use script: or bash: (the local runner runs steps with bash).",
+    ],
+    [
+      'trigger.tags of a pipeline resource written as { include: [...] } (the service schema has a list only)',
+      { 'azure-pipelines.yml': 'resources:\n  pipelines:\n  - pipeline: build\n    source: ML-Build\n    trigger:\n      tags:\n        include: [model-registered]\nsteps:\n- script: x\n' },
+      "<dir>/azure-pipelines.yml: resources.pipelines 'build': trigger.tags of a pipeline resource is a list of tags that must all be on the run, not { include: [...] } (that form is for repository triggers). Fix: write tags: [model-registered].",
+    ],
+    [
+      'a pipeline resource trigger that is neither none, true nor a mapping',
+      { 'azure-pipelines.yml': 'resources:\n  pipelines:\n  - pipeline: build\n    source: ML-Build\n    trigger: always\nsteps:\n- script: x\n' },
+      "<dir>/azure-pipelines.yml: resources.pipelines 'build': trigger: must be none, true, or a mapping with enabled:, branches: and tags:, got 'always' (a string).",
     ],
     [
       'a YAML syntax error',

@@ -2,6 +2,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { deployment, job, marked, pipeline, run, script, stage, step, task } from './run-helpers';
+import type { PipelineResource } from '../../local-runner/pipeline-model';
+import type { PipelineRunResult } from '../../local-runner/run-pipeline';
 
 describe('runner: artifacts, pipeline resources and logging commands', function () {
   it('publishes in one job and downloads in another (publish:/download: and the tasks); artifact.upload and build tags', async () => {
@@ -38,7 +40,7 @@ describe('runner: artifacts, pipeline resources and logging commands', function 
             job('Explicit', [step({ kind: 'download', source: 'build', artifact: 'package' }), script('echo "OUT:explicit $(cat $(Pipeline.Workspace)/build/package/pkg.json)"')]),
           ]),
         ],
-        { resources: { pipelines: [{ alias: 'build', source: 'ml-build', triggerTags: tags }], repositories: [] } },
+        { resources: { pipelines: [{ alias: 'build', source: 'ml-build', tags: [], triggerEnabled: true, triggerTags: tags }], repositories: [] } },
       );
     const ok = await run(release(['release']), { pipelineResources: { build: build.result } });
     assert.equal(ok.result.result, 'Succeeded');
@@ -48,6 +50,53 @@ describe('runner: artifacts, pipeline resources and logging commands', function 
       message: "pipeline resource 'build': run 20260101.7 of 'ml-build' would not trigger this pipeline: trigger tags needed: release, approved; tags on the run: release (missing: approved).",
     });
     await assert.rejects(run(release([])), /pipeline resource 'build' \(source 'ml-build'\) has no run: pass pipelineResources\.build/);
+  });
+
+  it('checks the given run against the trigger branch filter and the resource-level branch and tags', async () => {
+    const runOf = (sourceBranch: string, buildTags: string[] = []): PipelineRunResult => ({
+      result: 'Succeeded', buildId: 9, buildNumber: '20260102.1', pipelineName: 'ml-build', stages: [], artifactsDir: '/nonexistent', artifacts: {}, buildTags, outputs: {}, sourceBranch, sourceVersion: '0'.repeat(40),
+    });
+    const consumer = (resource: Partial<PipelineResource>) =>
+      pipeline([stage('S', [job('J', [script('echo "OUT:$(resources.pipeline.build.sourceBranch)"')])])], {
+        resources: { pipelines: [{ alias: 'build', source: 'ml-build', tags: [], triggerEnabled: true, triggerTags: [], ...resource }], repositories: [] },
+      });
+    const withRun = (r: PipelineRunResult) => ({ pipelineResources: { build: r } });
+    const filter = { triggerBranches: { include: ['main', 'releases/*'], exclude: ['releases/old*'] } };
+
+    for (const ok of ['refs/heads/main', 'refs/heads/releases/2026.1', 'refs/heads/releases/eu/2026.1', 'refs/heads/Main']) {
+      assert.deepEqual(marked((await run(consumer(filter), withRun(runOf(ok)))).lines, 'OUT:'), [ok]);
+    }
+    await assert.rejects(run(consumer(filter), withRun(runOf('refs/heads/local'))), {
+      message:
+        "pipeline resource 'build': run 20260102.1 of 'ml-build' would not trigger this pipeline: trigger branches needed: refs/heads/main, refs/heads/releases/* (excluding refs/heads/releases/old*); " +
+        "the run's branch: refs/heads/local (matches none).",
+    });
+    await assert.rejects(run(consumer(filter), withRun(runOf('refs/heads/releases/old-1'))), {
+      message:
+        "pipeline resource 'build': run 20260102.1 of 'ml-build' would not trigger this pipeline: trigger branches needed: refs/heads/main, refs/heads/releases/* (excluding refs/heads/releases/old*); " +
+        "the run's branch: refs/heads/releases/old-1 (excluded by refs/heads/releases/old*).",
+    });
+    // an exclude list alone includes every other branch
+    await run(consumer({ triggerBranches: { include: [], exclude: ['dev'] } }), withRun(runOf('refs/heads/main')));
+    await assert.rejects(run(consumer({ triggerBranches: { include: [], exclude: ['dev'] } }), withRun(runOf('refs/heads/dev'))), /trigger branches needed: refs\/heads\/\* \(excluding refs\/heads\/dev\); the run's branch: refs\/heads\/dev \(excluded by refs\/heads\/dev\)\.$/);
+
+    // resource-level branch: and tags: (the run a manual or scheduled run would pick)
+    await assert.rejects(run(consumer({ branch: 'main' }), withRun(runOf('refs/heads/feature/x'))), {
+      message: "pipeline resource 'build': run 20260102.1 of 'ml-build' is not a run this pipeline would pick: branch needed: refs/heads/main; the run's branch: refs/heads/feature/x.",
+    });
+    await assert.rejects(run(consumer({ tags: ['nightly', 'green'] }), withRun(runOf('refs/heads/main', ['green']))), {
+      message: "pipeline resource 'build': run 20260102.1 of 'ml-build' is not a run this pipeline would pick: tags needed: nightly, green; tags on the run: green (missing: nightly).",
+    });
+    await run(consumer({ branch: 'refs/heads/main', tags: ['nightly'] }), withRun(runOf('refs/heads/main', ['nightly'])));
+
+    // trigger disabled: a manual pick, the trigger's filters do not apply, the resource's do
+    const manual = await run(consumer({ triggerEnabled: false, triggerTags: ['never'], ...filter }), withRun(runOf('refs/heads/local')));
+    assert.ok(
+      manual.lines.includes(
+        "Pipeline resource 'build': its trigger is disabled (trigger: none, enabled: false or no trigger:), so run 20260102.1 of 'ml-build' is taken as a manual pick: only the resource's branch: and tags: are checked.",
+      ),
+    );
+    await assert.rejects(run(consumer({ triggerEnabled: false, branch: 'main' }), withRun(runOf('refs/heads/local'))), /is not a run this pipeline would pick: branch needed: refs\/heads\/main/);
   });
 
   it('refuses a missing artifact, naming it and its source', async () => {

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { LocalRunError } from '../../local-runner/run-pipeline';
+import type { Stage } from '../../local-runner/pipeline-model';
 import { deployment, job, marked, pipeline, run, script, stage } from './run-helpers';
 
 const setOut = (name: string, value: string) => `echo "##vso[task.setvariable variable=${name};isOutput=true]${value}"`;
@@ -29,7 +30,7 @@ describe('runner: variables, macros and output variables', function () {
     assert.match(marked(q.lines, 'OUT:')[0]!, /^queue stage-only/);
   });
 
-  it('passes output variables across steps, jobs ($[ dependencies ]) and stages ($[ stageDependencies ], stage conditions)', async () => {
+  it('passes output variables across steps, jobs ($[ dependencies ]) and stages (job: $[ stageDependencies ], stage: dependencies.S.outputs)', async () => {
     const p = pipeline([
       stage('Build', [
         job('Train', [script(setOut('model', 'm-7'), { name: 'train' }), script('echo "OUT:same job $(train.model) $TRAIN_MODEL"')]),
@@ -45,7 +46,7 @@ describe('runner: variables, macros and output variables', function () {
       stage('Release', [job('R', [script('echo "OUT:next stage $(m) $(s)"')], { variables: [{ name: 'm', value: "$[ stageDependencies.Build.Train.outputs['train.model'] ]" }] })], {
         dependsOn: ['Build'],
         condition: "eq(dependencies.Build.outputs['Train.train.model'], 'm-7')",
-        variables: [{ name: 's', value: "$[ stageDependencies.Build.Train.outputs['train.model'] ]" }],
+        variables: [{ name: 's', value: "$[ dependencies.Build.outputs['Train.train.model'] ]" }],
       }),
     ]);
     const { result, lines } = await run(p);
@@ -109,6 +110,21 @@ describe('runner: variables, macros and output variables', function () {
     await assert.rejects(run(use("$[ dependencies.Train.outputs['trian.x'] ]")), /names step 'trian', which job 'Train' does not have; its named steps: train/);
     await assert.rejects(run(use("$[ dependencies.Train.outputs['train.x'] ]", [])), /reads job 'Train', which job 'Use' does not depend on: add 'Train' to its dependsOn/);
     await assert.rejects(run(use("$[ stageDependencies.Nope.J.outputs['s.v'] ]")), /names stage 'Nope', which does not exist; stages: Build/);
+    const stageLevel = (extra: Partial<Stage>) => pipeline([
+      stage('Build', [job('Train', [script(setOut('model', 'm-7'), { name: 'train' })])]),
+      stage('Release', [job('R', [script('true')])], { dependsOn: ['Build'], ...extra }),
+    ]);
+    await assert.rejects(run(stageLevel({ condition: "eq(stageDependencies.Build.Train.outputs['train.model'], 'm-7')" })), {
+      message:
+        "stage 'Release', condition: stageDependencies.Build.Train.outputs['train.model'] is only available to jobs (job conditions and job variables). " +
+        "At stage level (stage conditions and stage variables) another stage's outputs are read as dependencies.<stage>.outputs['<job>.<step>.<variable>']: write dependencies.Build.outputs['Train.train.model'].",
+    });
+    await assert.rejects(run(stageLevel({ variables: [{ name: 's', value: "$[ stageDependencies.Build.Train.result ]" }] })), {
+      message:
+        "stage 'Release', variable 's': stageDependencies.Build.Train.result is only available to jobs (job conditions and job variables). " +
+        "At stage level (stage conditions and stage variables) another stage's outputs are read as dependencies.<stage>.outputs['<job>.<step>.<variable>']: write dependencies.Build.result.",
+    });
+    await assert.rejects(run(stageLevel({ variables: [{ name: 's', value: "$[ stageDependencies.Build.outputs['Train.train.model'] ]" }] })), /write dependencies\.Build\.outputs\['Train\.train\.model'\]\.$/);
     const cross = pipeline([stage('Build', [job('Train', [script(setOut('x', '1'), { name: 'train' })]), job('Use', [script('echo $(train.x)')], { dependsOn: ['Train'] })])]);
     await assert.rejects(run(cross), /\$\(train\.x\) reads output variable 'x' of step 'train', which is in job 'Train' of stage 'Build'; \$\(step\.var\) only sees steps of the same job\. Map it into a variable of job 'Use': \$\[ dependencies\.Train\.outputs\['train\.x'\] \]/);
   });
