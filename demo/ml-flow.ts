@@ -10,7 +10,9 @@ import { startEmulator, type Emulator } from '../emulator';
 import { startAzurite, type AzuriteHandle } from '../test/harness/azurite';
 import { mlClient } from '../test/emulator/helpers';
 import { saveTraffic } from '../test/harness/traffic';
+import { execFileSync } from 'node:child_process';
 import { expandPipeline } from '../local-runner/expand-pipeline';
+import { compileTimeVariables } from '../local-runner/predefined';
 import { runPipeline, type PipelineRunResult } from '../local-runner/run-pipeline';
 import { seedCreditRiskWorkspace, PRODUCTION, CANDIDATE_METRICS } from './credit-risk-workspace';
 import { scoreEndpoint, type ScoringAnswer } from './score-endpoint';
@@ -74,8 +76,7 @@ export async function runMlFlow(options: MlFlowOptions = {}): Promise<MlFlowResu
 }
 
 async function buildAndRelease(emulator: Emulator, azurite: AzuriteHandle, work: string, options: MlFlowOptions, log: (line: string) => void): Promise<MlFlowResult> {
-  const sources = path.join(work, 's');
-  fs.cpSync(EXAMPLE, sources, { recursive: true });
+  const sources = checkout(path.join(work, 's'));
   const connection = emulator.connection({ scheme: 'workloadIdentity' });
   const common = {
     sourcesDir: sources,
@@ -85,11 +86,17 @@ async function buildAndRelease(emulator: Emulator, azurite: AzuriteHandle, work:
   };
   // The example's defaults name its own workspace; point the run at the emulator's.
   const where = { resourceGroup: emulator.resourceGroup, workspace: emulator.workspaceName };
-  const expand = (file: string, parameters: Record<string, unknown> = {}) =>
-    expandPipeline(path.join(sources, 'azure-pipelines', file), { selfRoot: sources, repositories: { templates: REPO_ROOT }, parameters: { ...where, ...parameters } });
+  // A push to main queued the build; the build's tag queued the release (Build.Reason as Azure DevOps sets it).
+  const expand = (file: string, definitionName: string, buildReason: string, parameters: Record<string, unknown> = {}) =>
+    expandPipeline(path.join(sources, 'azure-pipelines', file), {
+      selfRoot: sources,
+      repositories: { templates: REPO_ROOT },
+      parameters: { ...where, ...parameters },
+      variables: compileTimeVariables({ sourcesDir: sources, buildReason, definitionName }),
+    });
 
   log('=== ML Build (pipeline-templates/examples/credit-risk/azure-pipelines/ml-build.yml) ===');
-  const build = await runPipeline({ ...common, pipeline: expand('ml-build.yml'), runDir: path.join(work, 'build'), buildId: 101, buildNumber: '20261125.1', pipelineName: 'credit-risk ML Build' });
+  const build = await runPipeline({ ...common, pipeline: expand('ml-build.yml', 'credit-risk ML Build', 'IndividualCI'), buildReason: 'IndividualCI', runDir: path.join(work, 'build'), buildId: 101, buildNumber: '20261125.1', pipelineName: 'credit-risk ML Build' });
   const result: MlFlowResult = {
     build,
     jobName: build.outputs['Train.Train.publish.jobName'],
@@ -106,7 +113,8 @@ async function buildAndRelease(emulator: Emulator, azurite: AzuriteHandle, work:
     log('=== ML Release (pipeline-templates/examples/credit-risk/azure-pipelines/ml-release.yml) ===');
     result.release = await runPipeline({
       ...common,
-      pipeline: expand('ml-release.yml', { stepWaitSeconds: 1 }),
+      pipeline: expand('ml-release.yml', 'credit-risk ML Release', 'ResourceTrigger', { stepWaitSeconds: 1 }),
+      buildReason: 'ResourceTrigger',
       runDir: path.join(work, 'release'),
       buildId: 102,
       buildNumber: '20261125.2',
@@ -129,6 +137,16 @@ async function buildAndRelease(emulator: Emulator, azurite: AzuriteHandle, work:
   const requests = emulator.requests();
   result.calls = { arm: requests.filter((r) => r.path.startsWith('/subscriptions/')).length, total: requests.length };
   return result;
+}
+
+/** The example as an agent checks it out: a git work tree on main, one commit (so Build.SourceBranch and Build.SourceVersion are real). */
+export function checkout(dir: string): string {
+  fs.cpSync(EXAMPLE, dir, { recursive: true });
+  const git = (...args: string[]) => execFileSync('git', ['-C', dir, '-c', 'user.name=demo', '-c', 'user.email=demo@example.invalid', ...args], { stdio: 'ignore' });
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'credit-risk example');
+  return dir;
 }
 
 /** true when the flow did everything the demo promises: built, promoted, registered, released and scored. */

@@ -7,8 +7,9 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runMlFlow, flowSucceeded, EXAMPLE, REPO_ROOT, CONNECTION_NAME, type MlFlowResult } from '../../demo/ml-flow';
+import { runMlFlow, flowSucceeded, checkout, REPO_ROOT, CONNECTION_NAME, type MlFlowResult } from '../../demo/ml-flow';
 import { expandPipeline } from '../../local-runner/expand-pipeline';
+import { compileTimeVariables } from '../../local-runner/predefined';
 import { runPipeline, type PipelineRunResult } from '../../local-runner/run-pipeline';
 
 const stageResults = (r: PipelineRunResult) => Object.fromEntries(r.stages.map((s) => [s.name, s.result]));
@@ -125,6 +126,14 @@ describe('ML Build → ML Release of the credit-risk example (local runner, emul
       });
     });
 
+    it('the release refuses a tagged run from another branch than its trigger takes (main)', async () => {
+      const feature: PipelineRunResult = { ...flow.build, buildTags: ['model-registered'], sourceBranch: 'refs/heads/feature/bigger-trees' };
+      await assert.rejects(release(feature), {
+        message:
+          "pipeline resource 'modelBuild': run 20261125.1 of 'credit-risk ML Build' would not trigger this pipeline: trigger branches needed: refs/heads/main; the run's branch: refs/heads/feature/bigger-trees (matches none).",
+      });
+    });
+
     it('a release run without a model.json artifact stops at the download, naming the artifact and the build', async () => {
       const tagged: PipelineRunResult = { ...flow.build, buildTags: ['model-registered'] };
       await assert.rejects(release(tagged), {
@@ -136,10 +145,13 @@ describe('ML Build → ML Release of the credit-risk example (local runner, emul
 
 /** The example's release, with the given build run as its `modelBuild` resource (no Azure needed: it stops first). */
 async function release(build: PipelineRunResult): Promise<PipelineRunResult> {
-  const sources = fs.mkdtempSync(path.join(os.tmpdir(), 'release-'));
-  fs.cpSync(EXAMPLE, sources, { recursive: true });
+  const sources = checkout(fs.mkdtempSync(path.join(os.tmpdir(), 'release-')));
   try {
-    const pipeline = expandPipeline(path.join(sources, 'azure-pipelines', 'ml-release.yml'), { selfRoot: sources, repositories: { templates: REPO_ROOT } });
+    const pipeline = expandPipeline(path.join(sources, 'azure-pipelines', 'ml-release.yml'), {
+      selfRoot: sources,
+      repositories: { templates: REPO_ROOT },
+      variables: compileTimeVariables({ sourcesDir: sources, buildReason: 'ResourceTrigger' }),
+    });
     return await runPipeline({
       pipeline,
       sourcesDir: sources,

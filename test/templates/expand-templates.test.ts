@@ -8,12 +8,17 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { expandPipeline } from '../../local-runner/expand-pipeline';
+import { compileTimeVariables } from '../../local-runner/predefined';
 import type { Pipeline, Step, Job } from '../../local-runner/pipeline-model';
 import { repoRoot } from './pipeline-schema';
 
 const EXAMPLE = path.join(repoRoot, 'pipeline-templates', 'examples', 'credit-risk');
-const expand = (file: string, parameters: Record<string, unknown> = {}): Pipeline =>
-  expandPipeline(path.join(EXAMPLE, 'azure-pipelines', file), { selfRoot: EXAMPLE, repositories: { templates: repoRoot }, parameters });
+const expand = (file: string, buildReason = 'Manual'): Pipeline =>
+  expandPipeline(path.join(EXAMPLE, 'azure-pipelines', file), {
+    selfRoot: EXAMPLE,
+    repositories: { templates: repoRoot },
+    variables: compileTimeVariables({ sourcesDir: EXAMPLE, buildReason, sourceBranch: 'refs/heads/main' }),
+  });
 
 const stepsOf = (job: Job): Step[] => (job.kind === 'job' ? job.steps : job.hooks.deploy);
 const tasksOf = (p: Pipeline) => p.stages.flatMap((s) => s.jobs.flatMap((j) => stepsOf(j).flatMap((st) => (st.kind === 'task' ? [`${s.name}/${j.name}/${st.name ?? ''}: ${st.task}`] : []))));
@@ -55,7 +60,17 @@ describe('templates: expansion of the examples through @templates', () => {
 
   it('ml-release.yml: the model-registered trigger, package from model.json, two deployment jobs on environments', () => {
     const p = expand('ml-release.yml');
-    assert.deepEqual(p.resources.pipelines, [{ alias: 'modelBuild', source: 'credit-risk ML Build', triggerTags: ['model-registered'] }]);
+    assert.deepEqual(p.resources.pipelines, [
+      {
+        alias: 'modelBuild',
+        source: 'credit-risk ML Build',
+        branch: 'main',
+        tags: ['model-registered'],
+        triggerEnabled: true,
+        triggerTags: ['model-registered'],
+        triggerBranches: { include: ['main'], exclude: [] },
+      },
+    ]);
     assert.deepEqual(p.stages.map((s) => [s.name, s.dependsOn]), [['Package', []], ['Staging', ['Package']], ['Production', ['Package', 'Staging']]]);
     const pkg = stepsOf(p.stages[0].jobs[0]).find((s) => s.kind === 'task')!;
     assert.equal(pkg.kind === 'task' && pkg.inputs.modelJson, '$(Pipeline.Workspace)/modelBuild/model/model.json');
@@ -64,12 +79,18 @@ describe('templates: expansion of the examples through @templates', () => {
     assert.deepEqual(deployments[1].variables, [{ name: 'expectedPackageId', value: "$[ stageDependencies.Package.Package.outputs['package.packageId'] ]" }]);
   });
 
-  it('ml-retrain-weekly.yml: a schedule, no code-quality stage, the data override', () => {
-    const p = expand('ml-retrain-weekly.yml');
+  it('ml-build.yml on its weekly schedule: no code-quality stage, trained on the newest registered data', () => {
+    const p = expand('ml-build.yml', 'Schedule');
     assert.equal(p.schedules.length, 1);
-    assert.deepEqual(p.stages.map((s) => s.name), ['Train']);
+    assert.deepEqual(p.stages.map((s) => [s.name, s.dependsOn]), [['Train', []]]);
     const publish = stepsOf(p.stages[0].jobs[0]).find((s) => s.name === 'publish')!;
     assert.equal(publish.kind === 'task' && publish.inputs.inputOverrides, 'raw_data=azureml:credit-applications@latest');
+    const pushed = stepsOf(expand('ml-build.yml', 'IndividualCI').stages[1].jobs[0]).find((s) => s.name === 'publish')!;
+    assert.equal(pushed.kind === 'task' && pushed.inputs.inputOverrides, undefined, 'a push trains on the repository sample');
+  });
+
+  it('ml-build.yml cannot expand without Build.Reason: it is read at compile time, as the service allows', () => {
+    assert.throws(() => expandPipeline(path.join(EXAMPLE, 'azure-pipelines', 'ml-build.yml'), { selfRoot: EXAMPLE, repositories: { templates: repoRoot } }), /the predefined variable 'Build\.Reason' is read at compile time/);
   });
 
   const BUILD_TEMPLATE = path.join(repoRoot, 'pipeline-templates', 'ml-build.yml');
