@@ -13,6 +13,14 @@
 // - No source maps in the package; legal comments are dropped from the bundle and replaced by a
 //   generated ThirdPartyNotices.txt that carries each bundled package's own license text (most
 //   packages have no /*! legal comments */ at all, so keeping those alone would be incomplete).
+// - ESM builds first (mainFields module, main): @azure/arm-machinelearning has no "exports" map, so
+//   with esbuild's Node default (main first) it came in as CommonJS and required the CommonJS builds of
+//   core-client, core-rest-pipeline, core-lro, core-util, logger and ts-http-runtime, while everything
+//   imported through "exports" got their ESM builds: two copies of each in one bundle (and SDK log
+//   routing set on one copy only). ESM-first resolves arm-machinelearning to its dist-esm build (the
+//   same sources) so one copy of each remains and tree-shaking works; no other package changes file.
+// - charset utf8: task-lib embeds its localized strings; escaping each non-ASCII character as \uXXXX
+//   costs twice the bytes, and Node reads .js files as UTF-8 anyway.
 // - Each bundle is started once with no inputs: it must load, report through task-lib and not
 //   warn about missing resource files (task-lib reads strings relative to its own __dirname).
 import { build } from 'esbuild';
@@ -102,6 +110,8 @@ async function bundleTask(task) {
       platform: 'node',
       target: 'node20',
       format: 'cjs',
+      mainFields: ['module', 'main'],
+      charset: 'utf8',
       minify: true,
       sourcemap: false,
       legalComments: 'none',
