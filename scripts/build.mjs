@@ -13,6 +13,16 @@
 // - No source maps in the package; legal comments are dropped from the bundle and replaced by a
 //   generated ThirdPartyNotices.txt that carries each bundled package's own license text (most
 //   packages have no /*! legal comments */ at all, so keeping those alone would be incomplete).
+// - ESM builds first (mainFields module, main): @azure/arm-machinelearning has no "exports" map, so
+//   with esbuild's Node default (main first) it came in as CommonJS and required the CommonJS builds of
+//   core-client, core-rest-pipeline, core-lro, core-util, logger and ts-http-runtime, while everything
+//   imported through "exports" got their ESM builds: two copies of each in one bundle (and SDK log
+//   routing set on one copy only). ESM-first resolves arm-machinelearning to its dist-esm build (the
+//   same sources) so one copy of each remains and tree-shaking works; no other package changes file.
+// - charset utf8: task-lib embeds its localized strings; escaping each non-ASCII character as \uXXXX
+//   costs twice the bytes, and Node reads .js files as UTF-8 anyway.
+// - scripts/bundle-trims.mjs replaces, for one importer each, modules the tasks can never run
+//   (each with its reasoning and build-time checks that fail when that reasoning stops holding).
 // - Each bundle is started once with no inputs: it must load, report through task-lib and not
 //   warn about missing resource files (task-lib reads strings relative to its own __dirname).
 import { build } from 'esbuild';
@@ -21,6 +31,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TRIMS, bundleTrimsPlugin } from './bundle-trims.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outRoot = path.join(root, 'build', 'extension');
@@ -93,6 +104,7 @@ async function bundleTask(task) {
   const outfile = path.join(outDir, 'index.js');
 
   let result;
+  const trimsUsed = new Set();
   try {
     result = await build({
       absWorkingDir: root,
@@ -102,6 +114,9 @@ async function bundleTask(task) {
       platform: 'node',
       target: 'node20',
       format: 'cjs',
+      mainFields: ['module', 'main'],
+      charset: 'utf8',
+      plugins: [bundleTrimsPlugin(root, trimsUsed)],
       minify: true,
       sourcemap: false,
       legalComments: 'none',
@@ -169,7 +184,7 @@ async function bundleTask(task) {
     .slice(0, 3)
     .map(([k, v]) => `${k} ${kb(v)}`)
     .join(', ');
-  return { task, outfile, bytes, packageRoots, taskLibEmbedded: embedded, largest };
+  return { task, outfile, bytes, packageRoots, taskLibEmbedded: embedded, largest, trimsUsed };
 }
 
 // Start the bundle as the agent would, with no inputs, and look for signs it cannot run.
@@ -303,6 +318,11 @@ async function main() {
       `build: tasks/${b.task}/index.js ${b.bytes} bytes (${kb(b.bytes)}), ${b.packageRoots.size} packages, ` +
         `one ${TASK_LIB}${b.taskLibEmbedded ? ' (embedded strings)' : ' (+ lib.json, Strings/)'}`,
     );
+  }
+  const trimsUsed = new Set(bundles.flatMap((b) => [...b.trimsUsed]));
+  console.log(`build: bundle trims applied: ${[...trimsUsed].join(', ') || 'none'} (scripts/bundle-trims.mjs)`);
+  for (const t of TRIMS.filter((x) => !trimsUsed.has(x.id))) {
+    console.log(`build: note: bundle trim ${t.id} matched nothing (its importer moved?); remove or update it`);
   }
   // DESIGN.md budget; measured and reported (bench/), not enforced here.
   for (const b of bundles.filter((x) => x.bytes > BUNDLE_BUDGET_BYTES)) {
