@@ -2,7 +2,7 @@
  * Sends one scoring request to an online endpoint the way a client application would: its scoring
  * URI, its primary key (from listKeys), JSON in and out. Trusts the emulator's CA only.
  */
-import * as https from 'node:https';
+import { httpsJson } from '../test/harness/https-json';
 import type { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
 
 export interface ScoringAnswer {
@@ -21,26 +21,11 @@ export async function scoreEndpoint(
   const scoringUri = endpoint.properties.scoringUri;
   if (!scoringUri) throw new Error(`Endpoint ${where.endpoint} has no scoring URI`);
   const keys = await client.onlineEndpoints.listKeys(where.resourceGroup, where.workspace, where.endpoint);
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      scoringUri,
-      { method: 'POST', ca: where.ca, headers: { 'content-type': 'application/json', authorization: `Bearer ${keys.primaryKey}` } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let body: unknown = text;
-          try {
-            body = JSON.parse(text);
-          } catch {
-            /* keep the text */
-          }
-          resolve({ status: res.statusCode ?? 0, body, deployment: res.headers['azureml-model-deployment'] as string | undefined });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
+  const answer = await httpsJson(scoringUri, {
+    method: 'POST',
+    ca: where.ca,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${keys.primaryKey}` },
+    body: payload,
   });
+  return { status: answer.status, body: answer.body, deployment: answer.headers['azureml-model-deployment'] };
 }

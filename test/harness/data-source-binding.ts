@@ -10,9 +10,10 @@
  * Unsupported (clear error): server-side mustache helpers (`{{#equals a b}}`, `{{#extractResource x}}`,
  * `{{else}}`, …), partials, other `dataSourceName`s, non-`jsonpath:` selectors, request verbs/bodies.
  */
-import * as https from 'https';
 import { JSONPath } from 'jsonpath-plus';
 import Mustache from 'mustache';
+import { httpsJson, type HttpAnswer } from './https-json';
+export type { HttpAnswer };
 
 export interface DataSourceBinding {
   target: string;
@@ -35,11 +36,6 @@ export interface PickerItem {
   displayValue: string;
 }
 
-export interface HttpAnswer {
-  status: number;
-  headers: Record<string, string>;
-  body: unknown;
-}
 
 export interface EvaluateBindingOptions {
   taskJson: { dataSourceBindings?: DataSourceBinding[] };
@@ -179,30 +175,6 @@ function parseContext(rendered: string, what: string): Record<string, unknown> {
   throw new Error(`${what} did not render a JSON object: ${rendered.slice(0, 200)}`);
 }
 
-function httpsGetJson(url: string, headers: Record<string, string>, ca?: string | Buffer): Promise<HttpAnswer> {
-  return new Promise((resolve, reject) => {
-    const req = https.request(url, { method: 'GET', headers, ca, timeout: 30_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let body: unknown = text;
-        try {
-          body = text ? JSON.parse(text) : undefined;
-        } catch {
-          /* keep text */
-        }
-        const h: Record<string, string> = {};
-        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-        resolve({ status: res.statusCode ?? 0, headers: h, body });
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error(`timeout calling ${url}`)));
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 /** The `endpoint` object templates see: the connection's data plus `url`. */
 export function endpointContext(endpoint: { url: string; data: Record<string, string> }): Record<string, string> {
   return { ...endpoint.data, url: endpoint.url };
@@ -230,7 +202,7 @@ export async function evaluateBinding(options: EvaluateBindingOptions): Promise<
     const t = await options.getToken(scope);
     const token = typeof t === 'string' ? t : t.token;
     const headers = { authorization: `Bearer ${token}`, accept: 'application/json' };
-    const answer = options.transport ? await options.transport(url, headers) : await httpsGetJson(url, headers, options.ca);
+    const answer = options.transport ? await options.transport(url, headers) : await httpsJson(url, { headers, ca: options.ca });
     if (answer.status < 200 || answer.status > 299) {
       throw new Error(`${what}: GET ${url} answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`);
     }
