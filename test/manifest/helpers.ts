@@ -3,22 +3,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
+import { referenceFile } from '../support/reference-file';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 export const stageDir = path.join(repoRoot, 'build', 'extension');
 
 /** ../shared/reference beside the checkout; a clear failure when it is not there. */
 export function referencePath(...parts: string[]): string {
-  const dir = path.resolve(repoRoot, '..', 'shared', 'reference');
-  if (!fs.existsSync(dir)) {
-    throw new Error(
-      `Reference data not found at ${dir}. The manifest tests read tasks.schema.json from ../shared/reference ` +
-        '(beside the repository checkout, never copied into it); check it out there and run the tests again.',
-    );
-  }
-  const file = path.join(dir, ...parts);
-  if (!fs.existsSync(file)) throw new Error(`Reference file missing: ${file}`);
-  return file;
+  return referenceFile(parts, { reads: 'The manifest tests read tasks.schema.json from ../shared/reference' });
 }
 
 /** Task folders under tasks/, discovered. */

@@ -14,6 +14,7 @@ import {
   parse,
   TextDocument,
 } from 'azure-pipelines-language-service';
+import { referenceFile } from '../support/reference-file';
 
 export { DiagnosticSeverity };
 export type { Diagnostic };
@@ -22,19 +23,12 @@ export const repoRoot = path.resolve(__dirname, '..', '..');
 export const SERVICE_SCHEMA_PARTS = ['azure-pipelines-yaml', 'service-schema.json'] as const;
 
 /** ../shared/reference/azure-pipelines-yaml/service-schema.json; a clear failure when it is not there. */
-export function serviceSchemaPath(dir = path.resolve(repoRoot, '..', 'shared', 'reference')): string {
-  if (!fs.existsSync(dir)) {
-    throw new Error(
-      `Reference data not found at ${dir}. The template tests read the Azure Pipelines service schema from ` +
-        `../shared/reference/${SERVICE_SCHEMA_PARTS.join('/')} (beside the repository checkout, never copied into it); ` +
-        'check it out there and run the tests again.',
-    );
-  }
-  const file = path.join(dir, ...SERVICE_SCHEMA_PARTS);
-  if (!fs.existsSync(file)) {
-    throw new Error(`Reference file missing: ${file} (the Azure Pipelines service schema the template tests validate against).`);
-  }
-  return file;
+export function serviceSchemaPath(dir?: string): string {
+  return referenceFile(SERVICE_SCHEMA_PARTS, {
+    dir,
+    reads: `The template tests read the Azure Pipelines service schema from ../shared/reference/${SERVICE_SCHEMA_PARTS.join('/')}`,
+    missingNote: '(the Azure Pipelines service schema the template tests validate against).',
+  });
 }
 
 // ---- task.json -> service-schema entry ------------------------------------------------------
