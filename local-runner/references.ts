@@ -77,6 +77,16 @@ function checkStepKey(job: Job, key: string, where: string, ref: string): void {
   }
 }
 
+/** The stage an expression of `stage` reads: it must exist and be in the stage's dependsOn. */
+function dependedStage(pipeline: Pipeline, stage: Stage, name: string, where: string, text: string): Stage {
+  const s = findByName(pipeline.stages, name);
+  if (!s) throw new LocalRunError(`${where}: ${text} names stage '${name}', which does not exist; stages: ${pipeline.stages.map((x) => x.name).join(', ')}.`);
+  if (!stage.dependsOn.some((d) => d.toLowerCase() === s.name.toLowerCase())) {
+    throw new LocalRunError(`${where}: ${text} reads stage '${s.name}', which stage '${stage.name}' does not depend on: add it to the stage's dependsOn.`);
+  }
+  return s;
+}
+
 /**
  * Static check of one expression's references. Job scope: `dependencies.J` is a job of this stage
  * listed in the job's dependsOn; `stageDependencies.S.J` a job of a stage in the stage's dependsOn.
@@ -87,11 +97,7 @@ export function checkRefs(pipeline: Pipeline, stage: Stage, job: Job | undefined
   if (!job) checkNoStageDependencies(expression, where);
   for (const ref of findOutputRefs(expression)) {
     if (ref.kind === 'stageDependencies') {
-      const s = findByName(pipeline.stages, ref.first);
-      if (!s) throw new LocalRunError(`${where}: ${ref.text} names stage '${ref.first}', which does not exist; stages: ${pipeline.stages.map((x) => x.name).join(', ')}.`);
-      if (!stage.dependsOn.some((d) => d.toLowerCase() === s.name.toLowerCase())) {
-        throw new LocalRunError(`${where}: ${ref.text} reads stage '${s.name}', which stage '${stage.name}' does not depend on: add it to the stage's dependsOn.`);
-      }
+      const s = dependedStage(pipeline, stage, ref.first, where, ref.text);
       const j = findByName(s.jobs, ref.second!);
       if (!j) throw new LocalRunError(`${where}: ${ref.text} names job '${ref.second}', which stage '${s.name}' does not have; its jobs: ${s.jobs.map((x) => x.name).join(', ')}.`);
       if (ref.key !== undefined) checkStepKey(j, ref.key, where, ref.text);
@@ -105,11 +111,7 @@ export function checkRefs(pipeline: Pipeline, stage: Stage, job: Job | undefined
       }
       if (ref.key !== undefined) checkStepKey(j, ref.key, where, ref.text);
     } else {
-      const s = findByName(pipeline.stages, ref.first);
-      if (!s) throw new LocalRunError(`${where}: ${ref.text} names stage '${ref.first}', which does not exist; stages: ${pipeline.stages.map((x) => x.name).join(', ')}.`);
-      if (!stage.dependsOn.some((d) => d.toLowerCase() === s.name.toLowerCase())) {
-        throw new LocalRunError(`${where}: ${ref.text} reads stage '${s.name}', which stage '${stage.name}' does not depend on: add it to the stage's dependsOn.`);
-      }
+      const s = dependedStage(pipeline, stage, ref.first, where, ref.text);
       if (ref.key !== undefined) {
         // stage scope: '<job>.<job output key>'
         const dot = ref.key.indexOf('.');
