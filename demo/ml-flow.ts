@@ -13,7 +13,7 @@ import { saveTraffic } from '../test/harness/traffic';
 import { execFileSync } from 'node:child_process';
 import { expandPipeline } from '../local-runner/expand-pipeline';
 import { compileTimeVariables } from '../local-runner/predefined';
-import { runPipeline, type PipelineRunResult } from '../local-runner/run-pipeline';
+import { runPipeline, type PipelineRunResult, type ServiceConnection } from '../local-runner/run-pipeline';
 import { seedCreditRiskWorkspace, PRODUCTION, CANDIDATE_METRICS } from './credit-risk-workspace';
 import { scoreEndpoint, type ScoringAnswer } from './score-endpoint';
 
@@ -79,24 +79,17 @@ async function buildAndRelease(emulator: Emulator, azurite: AzuriteHandle, work:
   const sources = checkout(path.join(work, 's'));
   const connection = emulator.connection({ scheme: 'workloadIdentity' });
   const common = {
-    sourcesDir: sources,
+    sources,
     serviceConnections: { [CONNECTION_NAME]: connection },
     log,
     signal: options.signal,
   };
   // The example's defaults name its own workspace; point the run at the emulator's.
   const where = { resourceGroup: emulator.resourceGroup, workspace: emulator.workspaceName };
-  // A push to main queued the build; the build's tag queued the release (Build.Reason as Azure DevOps sets it).
-  const expand = (file: string, definitionName: string, buildReason: string, parameters: Record<string, unknown> = {}) =>
-    expandPipeline(path.join(sources, 'azure-pipelines', file), {
-      selfRoot: sources,
-      repositories: { templates: REPO_ROOT },
-      parameters: { ...where, ...parameters },
-      variables: compileTimeVariables({ sourcesDir: sources, buildReason, definitionName }),
-    });
 
   log('=== ML Build (pipeline-templates/examples/credit-risk/azure-pipelines/ml-build.yml) ===');
-  const build = await runPipeline({ ...common, pipeline: expand('ml-build.yml', 'credit-risk ML Build', 'IndividualCI'), buildReason: 'IndividualCI', runDir: path.join(work, 'build'), buildId: 101, buildNumber: '20261125.1', pipelineName: 'credit-risk ML Build' });
+  // A push to main queued the build; the build's tag queued the release (Build.Reason as Azure DevOps sets it).
+  const build = await runExamplePipeline({ ...common, file: 'ml-build.yml', pipelineName: 'credit-risk ML Build', buildReason: 'IndividualCI', buildId: 101, buildNumber: '20261125.1', parameters: where, runDir: path.join(work, 'build') });
   const result: MlFlowResult = {
     build,
     jobName: build.outputs['Train.Train.publish.jobName'],
@@ -111,14 +104,15 @@ async function buildAndRelease(emulator: Emulator, azurite: AzuriteHandle, work:
   if ((options.release ?? true) && build.result.startsWith('Succeeded') && build.buildTags.includes('model-registered')) {
     log('');
     log('=== ML Release (pipeline-templates/examples/credit-risk/azure-pipelines/ml-release.yml) ===');
-    result.release = await runPipeline({
+    result.release = await runExamplePipeline({
       ...common,
-      pipeline: expand('ml-release.yml', 'credit-risk ML Release', 'ResourceTrigger', { stepWaitSeconds: 1 }),
+      file: 'ml-release.yml',
+      pipelineName: 'credit-risk ML Release',
       buildReason: 'ResourceTrigger',
-      runDir: path.join(work, 'release'),
       buildId: 102,
       buildNumber: '20261125.2',
-      pipelineName: 'credit-risk ML Release',
+      parameters: { ...where, stepWaitSeconds: 1 },
+      runDir: path.join(work, 'release'),
       pipelineResources: { modelBuild: build },
     });
     const client = mlClient(emulator);
@@ -137,6 +131,49 @@ async function buildAndRelease(emulator: Emulator, azurite: AzuriteHandle, work:
   const requests = emulator.requests();
   result.calls = { arm: requests.filter((r) => r.path.startsWith('/subscriptions/')).length, total: requests.length };
   return result;
+}
+
+export interface ExampleRun {
+  /** the example checkout (see checkout()) */
+  sources: string;
+  /** a pipeline of the example's azure-pipelines/ folder */
+  file: string;
+  pipelineName: string;
+  buildReason: string;
+  buildId: number;
+  buildNumber: string;
+  parameters?: Record<string, unknown>;
+  runDir: string;
+  serviceConnections: Record<string, ServiceConnection>;
+  pipelineResources?: Record<string, PipelineRunResult>;
+  log: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Expands one of the example's pipelines (templates from this repository as `@templates`) and runs
+ * it, with the same Build.Reason and definition name at compile time and at run time.
+ */
+export async function runExamplePipeline(run: ExampleRun): Promise<PipelineRunResult> {
+  const pipeline = expandPipeline(path.join(run.sources, 'azure-pipelines', run.file), {
+    selfRoot: run.sources,
+    repositories: { templates: REPO_ROOT },
+    parameters: run.parameters ?? {},
+    variables: compileTimeVariables({ sourcesDir: run.sources, buildReason: run.buildReason, definitionName: run.pipelineName }),
+  });
+  return runPipeline({
+    pipeline,
+    sourcesDir: run.sources,
+    runDir: run.runDir,
+    serviceConnections: run.serviceConnections,
+    pipelineResources: run.pipelineResources,
+    buildId: run.buildId,
+    buildNumber: run.buildNumber,
+    pipelineName: run.pipelineName,
+    buildReason: run.buildReason,
+    log: run.log,
+    signal: run.signal,
+  });
 }
 
 /** The example as an agent checks it out: a git work tree on main, one commit (so Build.SourceBranch and Build.SourceVersion are real). */

@@ -7,10 +7,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runMlFlow, flowSucceeded, checkout, REPO_ROOT, CONNECTION_NAME, type MlFlowResult } from '../../demo/ml-flow';
-import { expandPipeline } from '../../local-runner/expand-pipeline';
-import { compileTimeVariables } from '../../local-runner/predefined';
-import { runPipeline, type PipelineRunResult } from '../../local-runner/run-pipeline';
+import { runMlFlow, flowSucceeded, checkout, runExamplePipeline, CONNECTION_NAME, type MlFlowResult } from '../../demo/ml-flow';
+import type { PipelineRunResult } from '../../local-runner/run-pipeline';
 
 const stageResults = (r: PipelineRunResult) => Object.fromEntries(r.stages.map((s) => [s.name, s.result]));
 
@@ -147,14 +145,13 @@ describe('ML Build → ML Release of the credit-risk example (local runner, emul
 async function release(build: PipelineRunResult): Promise<PipelineRunResult> {
   const sources = checkout(fs.mkdtempSync(path.join(os.tmpdir(), 'release-')));
   try {
-    const pipeline = expandPipeline(path.join(sources, 'azure-pipelines', 'ml-release.yml'), {
-      selfRoot: sources,
-      repositories: { templates: REPO_ROOT },
-      variables: compileTimeVariables({ sourcesDir: sources, buildReason: 'ResourceTrigger' }),
-    });
-    return await runPipeline({
-      pipeline,
-      sourcesDir: sources,
+    return await runExamplePipeline({
+      sources,
+      file: 'ml-release.yml',
+      pipelineName: 'credit-risk ML Release',
+      buildReason: 'ResourceTrigger',
+      buildId: 102,
+      buildNumber: '20261125.2',
       runDir: path.join(sources, '.run'),
       serviceConnections: { [CONNECTION_NAME]: { id: 'unused', env: {} } },
       pipelineResources: { modelBuild: build },
