@@ -6,6 +6,7 @@ import {
   ManagedIdentityCredential,
 } from '@azure/identity';
 import type { HttpClientOptions } from '../http/agent-http-options';
+import { transientRetryPolicy } from '../http/retry-policy';
 import { UserError, isAbortError } from '../task/user-error';
 import type { ServiceConnection } from './service-connection';
 import { describeSignInFailure } from './sign-in-error';
@@ -19,10 +20,14 @@ export interface CredentialOptions {
 
 /** A TokenCredential for the service connection; sign-in failures become one clear UserError. */
 export function createCredential(connection: ServiceConnection, options: CredentialOptions): TokenCredential {
+  // Sign-in retries by the same policy as every other call (identity's default gives up after 3
+  // tries and skips a 429 without Retry-After): its own retries off, ours per call.
+  const retries = { retryOptions: { maxRetries: 0 }, additionalPolicies: [{ policy: transientRetryPolicy(), position: 'perCall' as const }] };
   const common = {
     authorityHost: connection.cloud.authorityHost,
     disableInstanceDiscovery: connection.cloud.disableInstanceDiscovery,
     ...options.http,
+    ...retries,
   };
   let inner: TokenCredential;
   let who: string;
@@ -44,8 +49,8 @@ export function createCredential(connection: ServiceConnection, options: Credent
     }
     case 'managedIdentity':
       inner = connection.clientId
-        ? new ManagedIdentityCredential({ clientId: connection.clientId, ...options.http })
-        : new ManagedIdentityCredential({ ...options.http });
+        ? new ManagedIdentityCredential({ clientId: connection.clientId, ...options.http, ...retries })
+        : new ManagedIdentityCredential({ ...options.http, ...retries });
       who = connection.clientId ? `managed identity ${connection.clientId}` : 'the agent machine\'s managed identity';
       break;
   }

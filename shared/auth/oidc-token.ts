@@ -6,6 +6,7 @@ import { BearerCredentialHandler } from 'azure-devops-node-api/handlers/bearerto
 import { UserError } from '../task/user-error';
 import { maskSecret } from '../task/secrets';
 import { readEndpointAuthParameter } from '../task/endpoint-auth';
+import { withTransientRetries } from '../http/retry-policy';
 
 /**
  * Workload identity federation: Azure DevOps issues a short-lived OIDC token for the service
@@ -71,11 +72,14 @@ export function createOidcTokenProvider(
   const proxy = tl.getHttpProxyConfiguration(ctx.collectionUri) ?? undefined;
   const cert = tl.getHttpCertConfiguration() ?? undefined;
   // WebApi.getTaskApi() resolves no resource area for this API: the collection URL is the base.
-  const taskApi = new TaskApi(ctx.collectionUri, [new BearerCredentialHandler(ctx.accessToken, false)], { proxy, cert, allowRetries: true, maxRetries: 3 });
+  // The typed REST client never retries a POST; ours does (asking for a token twice is harmless).
+  const taskApi = new TaskApi(ctx.collectionUri, [new BearerCredentialHandler(ctx.accessToken, false)], { proxy, cert, allowRetries: false });
   return async () => {
     let token: string | undefined;
     try {
-      const response = await taskApi.createOidcToken({}, ctx.projectId, ctx.hostType, ctx.planId, ctx.jobId, connectionId);
+      const response = await withTransientRetries(() => taskApi.createOidcToken({}, ctx.projectId, ctx.hostType, ctx.planId, ctx.jobId, connectionId), {
+        what: 'Azure DevOps OIDC token',
+      });
       token = response?.oidcToken;
     } catch (e) {
       throw new UserError(

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
 import { AnonymousCredential, ContainerClient, StoragePipelineOptions, StorageSharedKeyCredential } from '@azure/storage-blob';
 import type { HttpClientOptions } from '../http/agent-http-options';
+import { DEFAULT_RETRY } from '../http/retry-policy';
 import type { FolderSnapshot } from '../pipeline/folder-hash';
 import { UserError } from '../task/user-error';
 import type { Workspace } from './workspace';
@@ -47,7 +48,10 @@ export async function openDefaultDatastore(ws: Workspace, http: (url: string) =>
   }
   const secrets = (await ws.client.datastores.listSecrets(ws.resourceGroup, ws.name, found.name, { abortSignal })) as { secretsType: string; key?: string; sasToken?: string };
   const serviceUrl = blobServiceUrl(p.accountName, p.endpoint ?? 'core.windows.net', p.protocol ?? 'https');
-  const options = { ...http(serviceUrl), retryOptions: { maxTries: 4 } } as StoragePipelineOptions;
+  // Storage keeps its own retry policy (it knows the service's 503 ServerBusy and re-reads file
+  // streams per try), with the budget every other call has.
+  const retryOptions = { maxTries: DEFAULT_RETRY.maxRetries + 1, retryDelayInMs: DEFAULT_RETRY.baseDelayMs, maxRetryDelayInMs: DEFAULT_RETRY.maxDelayMs };
+  const options = { ...http(serviceUrl), retryOptions } as StoragePipelineOptions;
   let container: ContainerClient;
   if (secrets.secretsType === 'AccountKey' && secrets.key) {
     mask(secrets.key);

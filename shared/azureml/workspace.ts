@@ -3,6 +3,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { createPipelineRequest } from '@azure/core-rest-pipeline';
 import type { HttpClientOptions } from '../http/agent-http-options';
 import { perHostAgentSettingsPolicy } from '../http/per-host-agent-settings';
+import { useTransientRetries } from '../http/retry-policy';
 import type { CloudEndpoints } from '../auth/clouds';
 import { UserError } from '../task/user-error';
 import { USER_AGENT } from './user-agent';
@@ -49,6 +50,8 @@ export function createMachineLearningClient(options: MachineLearningClientOption
     userAgentOptions: { userAgentPrefix: `${USER_AGENT} ${options.taskName}` },
   });
   client.pipeline.addPolicy(perHostAgentSettingsPolicy(options.httpFor), { afterPhase: 'Sign' });
+  // Every call of this client (typed operations, LRO polls, sendJson) retries by the one policy.
+  useTransientRetries(client.pipeline);
   return client;
 }
 

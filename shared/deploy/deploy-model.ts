@@ -8,7 +8,7 @@ import { traceabilityTags, TraceabilityContext } from '../task/traceability';
 import type { DeployInputs } from './deploy-inputs';
 import { deploymentNameFor } from './naming';
 import { kubernetesPreflight, managedPreflight } from './preflight';
-import type { ScoreResult } from './scoring-client';
+import { ScoringTimeout, type ScoreResult } from './scoring-client';
 import { failedAssertions } from './smoke';
 import { deploymentsToRemove, formatTraffic, sameTraffic, TrafficMap, trafficAt } from './traffic-plan';
 
@@ -308,7 +308,9 @@ async function smokeTest(rt: DeployRuntime, inputs: DeployInputs, endpoint: Onli
     answer = await rt.score(uri, { credential, deployment, body: smoke.payload, timeoutMs: smoke.timeoutMs, abortSignal: rt.abortSignal });
   } catch (error) {
     if (rt.abortSignal.aborted) throw error;
-    throw new Error(`${what}: POST ${uri} to '${deployment}' got no answer within ${smoke.timeoutMs / 1000} s (${(error as Error).message}).`);
+    if (error instanceof ScoringTimeout) throw new Error(`${what}: POST ${uri} to '${deployment}' got no answer within ${smoke.timeoutMs / 1000} s ('smokeTimeoutSeconds').`);
+    // Transient faults were already retried; what is left is a connection that kept failing.
+    throw new Error(`${what}: POST ${uri} to '${deployment}' failed: ${describeError(error)}.`);
   }
   const excerpt = answer.text.length > 300 ? `${answer.text.slice(0, 300)}…` : answer.text;
   if (answer.status !== smoke.expectedStatus) throw new Error(`${what}: '${deployment}' answered HTTP ${answer.status}, expected ${smoke.expectedStatus}: ${excerpt}`);

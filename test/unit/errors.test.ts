@@ -1,20 +1,28 @@
 import { strict as assert } from 'node:assert';
 import { RestError, createHttpHeaders, createPipelineRequest } from '@azure/core-rest-pipeline';
-import { describeError } from '../../shared/task/describe-error';
+import { describeCall, describeError } from '../../shared/task/describe-error';
 import { describeSignInFailure } from '../../shared/auth/sign-in-error';
 import { printableForms as secretForms, maskText, agentSecrets } from '../../shared/task/output-masker';
 
 describe('describeError', () => {
   it("carries the service's code, message and request id", () => {
     const body = JSON.stringify({ error: { code: 'UserError', message: 'Job xyz not found.' } });
-    const request = createPipelineRequest({ url: 'https://management.azure.com/x' });
+    const request = createPipelineRequest({ url: 'https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/jobs/xyz?api-version=2022-10-01' });
     const error = new RestError('raw', {
       statusCode: 404,
       code: 'NotFound',
       request,
       response: { status: 404, headers: createHttpHeaders({ 'x-ms-request-id': 'req-1', 'x-ms-correlation-request-id': 'corr-1' }), bodyAsText: body, request },
     });
-    assert.equal(describeError(error), 'Azure returned HTTP 404 UserError: Job xyz not found. (request id req-1, correlation id corr-1)');
+    assert.equal(describeError(error), 'Azure returned HTTP 404 UserError to GET …/jobs/xyz: Job xyz not found. (request id req-1, correlation id corr-1)');
+  });
+
+  it('names the call of a request that got no answer, never its query (a SAS could be there)', () => {
+    const request = createPipelineRequest({ url: 'https://acct.blob.core.windows.net/c/LocalUpload/x?sv=2021&sig=SECRETSIG', method: 'PUT' });
+    const error = new RestError('socket hang up', { code: 'ECONNRESET', request });
+    assert.equal(describeError(error), 'PUT /c/LocalUpload/x: ECONNRESET socket hang up');
+    assert.equal(describeCall({ method: 'GET', url: 'not a url' }), undefined);
+    assert.equal(describeCall({ method: 'GET', url: 'https://m/subscriptions/s/resourceGroups/r/providers/Microsoft.MachineLearningServices/workspaces/w' }), 'GET /subscriptions/s/resourceGroups/r/providers/Microsoft.MachineLearningServices/workspaces/w');
   });
 
   it('passes plain errors through', () => {
