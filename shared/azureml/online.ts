@@ -1,10 +1,11 @@
 import type { OnlineDeployment, OnlineEndpoint } from '@azure/arm-machinelearning';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Workspace } from './workspace';
 
 /**
  * Online endpoint and deployment calls through @azure/arm-machinelearning (2022-10-01). Writes are
- * long-running operations awaited with the SDK's poller (Azure-AsyncOperation / Location); a 404 on
- * a read comes back as undefined.
+ * long-running operations awaited with the SDK's poller (Azure-AsyncOperation / Location), resumed
+ * when a retried PUT meets its own first attempt; a 404 on a read comes back as undefined.
  */
 const isNotFound = (error: unknown) => (error as { statusCode?: number }).statusCode === 404;
 
@@ -32,18 +33,85 @@ export async function getDeployment(ws: Workspace, endpoint: string, name: strin
   }
 }
 
-export function putEndpoint(ws: Workspace, name: string, body: OnlineEndpoint, abortSignal?: AbortSignal): Promise<OnlineEndpoint> {
-  return ws.client.onlineEndpoints.beginCreateOrUpdateAndWait(ws.resourceGroup, ws.name, name, body, { abortSignal });
+/** How a PUT that met a running operation finds out whether that operation already did its work. */
+export interface ResumeOptions<T> {
+  /** True when the resource, as read once nothing runs on it, is already what this PUT would make it. */
+  alreadyDone: (current: T) => boolean;
+  abortSignal?: AbortSignal;
+  /** Waits between reads of a busy resource (tests shorten them). */
+  pollMs?: { first: number; max: number };
 }
 
-export function putDeployment(ws: Workspace, endpoint: string, name: string, body: OnlineDeployment, abortSignal?: AbortSignal): Promise<OnlineDeployment> {
-  return ws.client.onlineDeployments.beginCreateOrUpdateAndWait(ws.resourceGroup, ws.name, endpoint, name, body, { abortSignal });
+const TERMINAL = new Set(['succeeded', 'failed', 'canceled']);
+const isConflict = (error: unknown) => (error as { statusCode?: number }).statusCode === 409;
+const stateOf = (r: { properties?: { provisioningState?: string } } | undefined) => (r?.properties?.provisioningState ?? 'Succeeded').toLowerCase();
+
+/**
+ * A PUT whose answer was lost is retried by the retry policy and meets its own first attempt still
+ * running: Azure ML answers 409 ("another operation … until it finishes"). That is not a failure
+ * to report but an operation to resume: wait until nothing runs on the resource, and if it is then
+ * what we asked for, take it; else PUT again. The wait ends with the task's signal.
+ */
+export async function putResumingConflicts<T extends { properties?: { provisioningState?: string } }>(
+  put: () => Promise<T>,
+  read: () => Promise<T | undefined>,
+  options: ResumeOptions<T>,
+): Promise<T> {
+  const poll = options.pollMs ?? { first: 2_000, max: 15_000 };
+  for (let round = 0; ; round++) {
+    try {
+      return await put();
+    } catch (error) {
+      if (!isConflict(error) || round >= 3) throw error;
+      let current = await read();
+      let waited = false;
+      for (let wait = poll.first; current && !TERMINAL.has(stateOf(current)); wait = Math.min(poll.max, wait * 2)) {
+        await sleep(wait, undefined, { signal: options.abortSignal });
+        waited = true;
+        current = await read();
+      }
+      if (current && stateOf(current) === 'succeeded' && options.alreadyDone(current)) return current;
+      // Busy for a reason the resource itself does not show (its endpoint still being created): wait a little anyway.
+      if (!waited) await sleep(poll.first * (round + 1), undefined, { signal: options.abortSignal });
+    }
+  }
 }
 
-/** Deletes a deployment; `wait: false` only starts the deletion (when a cancelled task has seconds left). */
+export function putEndpoint(ws: Workspace, name: string, body: OnlineEndpoint, abortSignal?: AbortSignal, resume?: Omit<ResumeOptions<OnlineEndpoint>, 'abortSignal'>): Promise<OnlineEndpoint> {
+  return putResumingConflicts(
+    () => ws.client.onlineEndpoints.beginCreateOrUpdateAndWait(ws.resourceGroup, ws.name, name, body, { abortSignal }),
+    () => getEndpoint(ws, name, abortSignal),
+    { alreadyDone: () => false, ...resume, abortSignal },
+  );
+}
+
+export function putDeployment(ws: Workspace, endpoint: string, name: string, body: OnlineDeployment, abortSignal?: AbortSignal, resume?: Omit<ResumeOptions<OnlineDeployment>, 'abortSignal'>): Promise<OnlineDeployment> {
+  return putResumingConflicts(
+    () => ws.client.onlineDeployments.beginCreateOrUpdateAndWait(ws.resourceGroup, ws.name, endpoint, name, body, { abortSignal }),
+    () => getDeployment(ws, endpoint, name, abortSignal),
+    { alreadyDone: () => false, ...resume, abortSignal },
+  );
+}
+
+/** Deletes a deployment; `wait: false` only starts the deletion (when a cancelled task has seconds left). Already gone is done. */
 export async function deleteDeployment(ws: Workspace, endpoint: string, name: string, opts: { wait: boolean; abortSignal?: AbortSignal }): Promise<void> {
-  const poller = await ws.client.onlineDeployments.beginDelete(ws.resourceGroup, ws.name, endpoint, name, { abortSignal: opts.abortSignal });
-  if (opts.wait) await poller.pollUntilDone({ abortSignal: opts.abortSignal });
+  try {
+    const poller = await ws.client.onlineDeployments.beginDelete(ws.resourceGroup, ws.name, endpoint, name, { abortSignal: opts.abortSignal });
+    if (opts.wait) await poller.pollUntilDone({ abortSignal: opts.abortSignal });
+  } catch (error) {
+    // A retried DELETE whose first answer was lost may find the deployment already gone.
+    if (!isNotFound(error)) throw error;
+  }
+}
+
+/** Deletes an endpoint (one this run created and left without deployments). */
+export async function deleteEndpoint(ws: Workspace, name: string, opts: { wait: boolean; abortSignal?: AbortSignal }): Promise<void> {
+  try {
+    const poller = await ws.client.onlineEndpoints.beginDelete(ws.resourceGroup, ws.name, name, { abortSignal: opts.abortSignal });
+    if (opts.wait) await poller.pollUntilDone({ abortSignal: opts.abortSignal });
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
 }
 
 /** The last lines a container of a deployment printed ('' when the service has none). */

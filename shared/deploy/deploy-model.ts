@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { OnlineDeployment, OnlineEndpoint } from '@azure/arm-machinelearning';
 import type { Workspace } from '../azureml/workspace';
-import { deleteDeployment, deploymentLogs, getDeployment, getEndpoint, listDeployments, putDeployment, putEndpoint } from '../azureml/online';
+import { deleteDeployment, deleteEndpoint, deploymentLogs, getDeployment, getEndpoint, listDeployments, putDeployment, putEndpoint } from '../azureml/online';
 import { describeError } from '../task/describe-error';
 import { isAbortError, UserError } from '../task/user-error';
 import { traceabilityTags, TraceabilityContext } from '../task/traceability';
@@ -104,24 +104,32 @@ export async function deployModel(ws: Workspace, inputs: DeployInputs, rt: Deplo
   if (endpoint) checkEndpointFits(endpoint, inputs, computeId);
 
   const tags = { ...inputs.tags, ...traceabilityTags(rt.traceability) };
-  if (!endpoint) {
-    rt.log(`Creating ${inputs.target === 'kubernetes' ? `Kubernetes online endpoint '${name}' on compute '${inputs.compute}'` : `managed online endpoint '${name}'`} (auth ${inputs.authMode}, no traffic yet)...`);
-    endpoint = await putEndpoint(
-      ws,
-      name,
-      {
-        location: ws.location,
-        identity: { type: 'SystemAssigned' },
-        tags,
-        properties: { authMode: inputs.authMode, traffic: {}, ...(inputs.target === 'kubernetes' ? { compute: computeId } : {}) },
-      },
-      signal,
-    );
+  const createdEndpoint = !endpoint;
+  let existing: OnlineDeployment[];
+  try {
+    if (!endpoint) {
+      rt.log(`Creating ${inputs.target === 'kubernetes' ? `Kubernetes online endpoint '${name}' on compute '${inputs.compute}'` : `managed online endpoint '${name}'`} (auth ${inputs.authMode}, no traffic yet)...`);
+      endpoint = await putEndpoint(
+        ws,
+        name,
+        {
+          location: ws.location,
+          identity: { type: 'SystemAssigned' },
+          tags,
+          properties: { authMode: inputs.authMode, traffic: {}, ...(inputs.target === 'kubernetes' ? { compute: computeId } : {}) },
+        },
+        signal,
+        // A retried create that finds the endpoint made by its first attempt takes it.
+        { alreadyDone: () => true },
+      );
+    }
+    existing = await listDeployments(ws, name, signal);
+  } catch (error) {
+    if (createdEndpoint) await removeCreatedEndpoint(ws, name, rt, signal.aborted);
+    throw error;
   }
   const previous = trafficOf(endpoint);
   rt.log(`Endpoint '${name}' traffic before this deployment: ${formatTraffic(previous)}.`);
-
-  const existing = await listDeployments(ws, name, signal);
   const deploymentName = chooseDeploymentName(inputs, existing, previous);
   const mine = existing.find((d) => d.name?.toLowerCase() === deploymentName.toLowerCase());
   const report = (traffic: TrafficMap, removed: string[], message: string): DeployReport => ({
@@ -140,14 +148,21 @@ export async function deployModel(ws: Workspace, inputs: DeployInputs, rt: Deplo
   }
 
   const body = deploymentBody(ws, inputs, instanceType, { ...tags, [PACKAGE_TAG]: m.packageId, model: m.model.id.replace(/^azureml:/, '') });
-  const state: RollbackState = { deploymentName, previous, written: previous, previousBody: inputs.strategy === 'replace' && mine ? deploymentForPut(mine) : undefined, created: false };
+  const state: RollbackState = {
+    deploymentName,
+    previous,
+    written: previous,
+    previousBody: inputs.strategy === 'replace' && mine ? deploymentForPut(mine) : undefined,
+    created: false,
+    createdEndpoint,
+  };
   try {
     if (inputs.strategy === 'blueGreen' && mine?.tags?.[PACKAGE_TAG] === m.packageId && mine.properties.provisioningState === 'Succeeded') {
       rt.log(`Deployment '${deploymentName}' of package ${m.packageId} exists from an earlier run; continuing with it.`);
     } else {
       rt.log(`${mine ? 'Updating' : 'Creating'} deployment '${deploymentName}' (${m.model.name}:${m.model.version}, ${instanceType ?? 'default instance type'}, ${describeScale(inputs)}) at 0% traffic; waiting for it to provision...`);
       state.created = !mine;
-      await putDeployment(ws, name, deploymentName, body, signal);
+      await putDeployment(ws, name, deploymentName, body, signal, { alreadyDone: (d) => runsSame(d, body) });
       rt.log(`Deployment '${deploymentName}' is provisioned.`);
     }
     const credential = inputs.smoke ? await endpointCredential(ws, name, inputs.authMode, rt) : '';
@@ -165,7 +180,7 @@ export async function deployModel(ws: Workspace, inputs: DeployInputs, rt: Deplo
       rt.log(`Traffic step ${i + 1}/${inputs.trafficSteps.length}: ${formatTraffic(next)}.`);
       // The whole endpoint is re-PUT from what was just read: PATCH cannot change traffic.
       state.written = next;
-      await putEndpoint(ws, name, endpointWithTraffic(current, next), signal);
+      await putEndpoint(ws, name, endpointWithTraffic(current, next), signal, { alreadyDone: (e) => sameTraffic(trafficOf(e), next) });
       await healthCheck(ws, rt, inputs, current, deploymentName, credential);
       if (i < inputs.trafficSteps.length - 1 && inputs.stepWaitSeconds > 0) {
         rt.log(`Waiting ${inputs.stepWaitSeconds} s before the next step.`);
@@ -227,6 +242,22 @@ function checkEndpointFits(e: OnlineEndpoint, inputs: DeployInputs, computeId: s
   }
   if (e.properties.authMode !== inputs.authMode) {
     throw new UserError(`'authMode' is '${inputs.authMode === 'Key' ? 'key' : 'aml_token'}', but endpoint '${inputs.endpointName}' uses ${e.properties.authMode} (it cannot change after creation); set 'authMode' to match`);
+  }
+}
+
+/** The deployment already runs what `body` asks for (a retried PUT found its first attempt done). */
+function runsSame(d: OnlineDeployment, body: OnlineDeployment): boolean {
+  return d.properties.model === body.properties.model && d.tags?.[PACKAGE_TAG] === body.tags?.[PACKAGE_TAG];
+}
+
+/** A failed first deploy removes the empty endpoint it created (time-boxed like a rollback; a failure here is a warning). */
+async function removeCreatedEndpoint(ws: Workspace, name: string, rt: DeployRuntime, cancelled: boolean): Promise<void> {
+  const signal = AbortSignal.timeout(cancelled ? CANCELLED_ROLLBACK_MS : ROLLBACK_MS);
+  try {
+    await deleteEndpoint(ws, name, { wait: !cancelled, abortSignal: signal });
+    rt.log(`Removed endpoint '${name}', which this run had created.`);
+  } catch (error) {
+    rt.warn(`Could not remove endpoint '${name}', which this run created and left empty: ${describeError(error)}. Delete it by hand.`);
   }
 }
 
@@ -335,6 +366,8 @@ interface RollbackState {
   /** replace: the deployment as it was before the update, re-PUT on rollback. */
   previousBody?: OnlineDeployment;
   created: boolean;
+  /** The endpoint did not exist before this run. */
+  createdEndpoint: boolean;
   /** One sentence on what the rollback did, appended to the failure. */
   outcome?: string;
 }
@@ -363,7 +396,7 @@ async function rollback(ws: Workspace, inputs: DeployInputs, state: RollbackStat
       const restore = { ...state.previous };
       // A deployment this run created is not in the previous map; Azure ML keeps it with 0 until deleted.
       if (state.created && !(d in restore) && d in now) restore[d] = 0;
-      await putEndpoint(ws, name, endpointWithTraffic(current, restore), signal);
+      await putEndpoint(ws, name, endpointWithTraffic(current, restore), signal, { alreadyDone: (e) => sameTraffic(trafficOf(e), restore) });
       done.push(`traffic restored to ${formatTraffic(state.previous)}`);
     } else {
       done.push(`traffic unchanged: ${formatTraffic(state.previous)}`);
@@ -371,7 +404,8 @@ async function rollback(ws: Workspace, inputs: DeployInputs, state: RollbackStat
     if (!cancelled) await printLogs(ws, name, d, rt, signal);
     const share = (ours ? state.previous[d] : now[d]) ?? 0;
     if (state.previousBody) {
-      await putDeployment(ws, name, d, state.previousBody, signal);
+      const before = state.previousBody;
+      await putDeployment(ws, name, d, before, signal, { alreadyDone: (x) => runsSame(x, before) });
       done.push(`deployment '${d}' put back as it was`);
     } else if (!state.created) {
       done.push(`deployment '${d}' (from an earlier run) kept at 0%`);
@@ -380,8 +414,15 @@ async function rollback(ws: Workspace, inputs: DeployInputs, state: RollbackStat
     } else if (share > 0) {
       done.push(`deployment '${d}' kept: it takes ${share}% of the traffic another release set`);
     } else {
-      await deleteDeployment(ws, name, d, { wait: !cancelled, abortSignal: signal });
-      done.push(cancelled ? `deletion of deployment '${d}' started` : `deployment '${d}' removed`);
+      if (state.createdEndpoint) {
+        // The endpoint came with this run and holds nothing else: deleting it (which deletes its
+        // deployments too) leaves the workspace as a failed first release found it.
+        await deleteEndpoint(ws, name, { wait: !cancelled, abortSignal: signal });
+        done.push(cancelled ? `deletion of endpoint '${name}' (created by this run) started` : `endpoint '${name}' (created by this run) removed with deployment '${d}'`);
+      } else {
+        await deleteDeployment(ws, name, d, { wait: !cancelled, abortSignal: signal });
+        done.push(cancelled ? `deletion of deployment '${d}' started` : `deployment '${d}' removed`);
+      }
     }
     state.outcome = `Rolled back: ${[state.outcome, ...done].filter(Boolean).join('; ')}.`;
     rt.log(state.outcome);

@@ -175,9 +175,10 @@ describe('AzureMLDeployModel@1 (task process)', function () {
     });
 
     it('a failure in the middle of the traffic steps restores the previous map, through transient ARM errors in the rollback', async () => {
-      // Smoke test and the 10% health check pass; the 50% one gets a 500 from the model.
+      // Smoke test and the 10% health check pass; from the 50% one on, the model answers 500 to
+      // every try (a blip would be retried: 1 try + 4 retries of the scoring budget all fail).
       emulator.faults.script([
-        { path: '/score/credit-ep/score', method: 'POST', status: 500, after: 2 },
+        { path: '/score/credit-ep/score', method: 'POST', status: 500, after: 2, times: 5 },
         // The rollback's own calls hit throttling and server errors; the SDK's retry policy carries them.
         { path: /\/onlineEndpoints\/credit-ep$/, method: 'PUT', status: 503, after: 2, times: 2 },
         { path: /\/deployments\/credit-5$/, method: 'DELETE', status: 429, retryAfterSeconds: 1 },
