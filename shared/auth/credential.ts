@@ -6,7 +6,7 @@ import {
   ManagedIdentityCredential,
 } from '@azure/identity';
 import type { HttpClientOptions } from '../http/agent-http-options';
-import { transientRetryPolicy } from '../http/retry-policy';
+import { DEFAULT_RETRY, transientRetryPolicy } from '../http/retry-policy';
 import { UserError, isAbortError } from '../task/user-error';
 import type { ServiceConnection } from './service-connection';
 import { describeSignInFailure } from './sign-in-error';
@@ -23,6 +23,9 @@ export function createCredential(connection: ServiceConnection, options: Credent
   // Sign-in retries by the same policy as every other call (identity's default gives up after 3
   // tries and skips a 429 without Retry-After): its own retries off, ours per call.
   const retries = { retryOptions: { maxRetries: 0 }, additionalPolicies: [{ policy: transientRetryPolicy(), position: 'perCall' as const }] };
+  // A managed identity replaces any added policy with its own identity-endpoint retry policy (it
+  // knows IMDS's 404/410 while the identity is being assigned); it gets our budget.
+  const managedIdentityRetries = { retryOptions: { maxRetries: DEFAULT_RETRY.maxRetries, retryDelayInMs: DEFAULT_RETRY.baseDelayMs, maxRetryDelayInMs: DEFAULT_RETRY.maxDelayMs } };
   const common = {
     authorityHost: connection.cloud.authorityHost,
     disableInstanceDiscovery: connection.cloud.disableInstanceDiscovery,
@@ -49,8 +52,8 @@ export function createCredential(connection: ServiceConnection, options: Credent
     }
     case 'managedIdentity':
       inner = connection.clientId
-        ? new ManagedIdentityCredential({ clientId: connection.clientId, ...options.http, ...retries })
-        : new ManagedIdentityCredential({ ...options.http, ...retries });
+        ? new ManagedIdentityCredential({ clientId: connection.clientId, ...options.http, ...managedIdentityRetries })
+        : new ManagedIdentityCredential({ ...options.http, ...managedIdentityRetries });
       who = connection.clientId ? `managed identity ${connection.clientId}` : 'the agent machine\'s managed identity';
       break;
   }
