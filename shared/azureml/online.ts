@@ -77,20 +77,40 @@ export async function putResumingConflicts<T extends { properties?: { provisioni
   }
 }
 
-export function putEndpoint(ws: Workspace, name: string, body: OnlineEndpoint, abortSignal?: AbortSignal, resume?: Omit<ResumeOptions<OnlineEndpoint>, 'abortSignal'>): Promise<OnlineEndpoint> {
+export interface PutOnlineOptions<T> extends Partial<Omit<ResumeOptions<T>, 'abortSignal'>> {
+  abortSignal?: AbortSignal;
+  /**
+   * false: return once Azure accepted the PUT, without waiting for the operation to finish. A
+   * cancelled task's rollback has seconds before the agent kills it; an accepted traffic change is
+   * carried out by the service whether or not we watch it.
+   */
+  wait?: boolean;
+}
+
+export function putEndpoint(ws: Workspace, name: string, body: OnlineEndpoint, options: PutOnlineOptions<OnlineEndpoint> = {}): Promise<OnlineEndpoint> {
+  const { abortSignal, wait = true, alreadyDone = () => false, pollMs } = options;
+  const ops = ws.client.onlineEndpoints;
   return putResumingConflicts(
-    () => ws.client.onlineEndpoints.beginCreateOrUpdateAndWait(ws.resourceGroup, ws.name, name, body, { abortSignal }),
+    async () => (wait ? ops.beginCreateOrUpdateAndWait(ws.resourceGroup, ws.name, name, body, { abortSignal }) : acceptedResult(await ops.beginCreateOrUpdate(ws.resourceGroup, ws.name, name, body, { abortSignal }), body)),
     () => getEndpoint(ws, name, abortSignal),
-    { alreadyDone: () => false, ...resume, abortSignal },
+    { alreadyDone, pollMs, abortSignal },
   );
 }
 
-export function putDeployment(ws: Workspace, endpoint: string, name: string, body: OnlineDeployment, abortSignal?: AbortSignal, resume?: Omit<ResumeOptions<OnlineDeployment>, 'abortSignal'>): Promise<OnlineDeployment> {
+export function putDeployment(ws: Workspace, endpoint: string, name: string, body: OnlineDeployment, options: PutOnlineOptions<OnlineDeployment> = {}): Promise<OnlineDeployment> {
+  const { abortSignal, wait = true, alreadyDone = () => false, pollMs } = options;
+  const ops = ws.client.onlineDeployments;
   return putResumingConflicts(
-    () => ws.client.onlineDeployments.beginCreateOrUpdateAndWait(ws.resourceGroup, ws.name, endpoint, name, body, { abortSignal }),
+    async () =>
+      wait ? ops.beginCreateOrUpdateAndWait(ws.resourceGroup, ws.name, endpoint, name, body, { abortSignal }) : acceptedResult(await ops.beginCreateOrUpdate(ws.resourceGroup, ws.name, endpoint, name, body, { abortSignal }), body),
     () => getDeployment(ws, endpoint, name, abortSignal),
-    { alreadyDone: () => false, ...resume, abortSignal },
+    { alreadyDone, pollMs, abortSignal },
   );
+}
+
+/** What an accepted, unfinished PUT returned (the resource as the service took it), else the body sent. */
+function acceptedResult<T>(poller: { getOperationState(): { result?: T } }, body: T): T {
+  return poller.getOperationState().result ?? body;
 }
 
 /** Deletes a deployment; `wait: false` only starts the deletion (when a cancelled task has seconds left). Already gone is done. */

@@ -118,9 +118,8 @@ export async function deployModel(ws: Workspace, inputs: DeployInputs, rt: Deplo
           tags,
           properties: { authMode: inputs.authMode, traffic: {}, ...(inputs.target === 'kubernetes' ? { compute: computeId } : {}) },
         },
-        signal,
         // A retried create that finds the endpoint made by its first attempt takes it.
-        { alreadyDone: () => true },
+        { abortSignal: signal, alreadyDone: () => true },
       );
     }
     existing = await listDeployments(ws, name, signal);
@@ -162,7 +161,7 @@ export async function deployModel(ws: Workspace, inputs: DeployInputs, rt: Deplo
     } else {
       rt.log(`${mine ? 'Updating' : 'Creating'} deployment '${deploymentName}' (${m.model.name}:${m.model.version}, ${instanceType ?? 'default instance type'}, ${describeScale(inputs)}) at 0% traffic; waiting for it to provision...`);
       state.created = !mine;
-      await putDeployment(ws, name, deploymentName, body, signal, { alreadyDone: (d) => runsSame(d, body) });
+      await putDeployment(ws, name, deploymentName, body, { abortSignal: signal, alreadyDone: (d) => runsSame(d, body) });
       rt.log(`Deployment '${deploymentName}' is provisioned.`);
     }
     const credential = inputs.smoke ? await endpointCredential(ws, name, inputs.authMode, rt) : '';
@@ -180,7 +179,7 @@ export async function deployModel(ws: Workspace, inputs: DeployInputs, rt: Deplo
       rt.log(`Traffic step ${i + 1}/${inputs.trafficSteps.length}: ${formatTraffic(next)}.`);
       // The whole endpoint is re-PUT from what was just read: PATCH cannot change traffic.
       state.written = next;
-      await putEndpoint(ws, name, endpointWithTraffic(current, next), signal, { alreadyDone: (e) => sameTraffic(trafficOf(e), next) });
+      await putEndpoint(ws, name, endpointWithTraffic(current, next), { abortSignal: signal, alreadyDone: (e) => sameTraffic(trafficOf(e), next) });
       await healthCheck(ws, rt, inputs, current, deploymentName, credential);
       if (i < inputs.trafficSteps.length - 1 && inputs.stepWaitSeconds > 0) {
         rt.log(`Waiting ${inputs.stepWaitSeconds} s before the next step.`);
@@ -396,7 +395,8 @@ async function rollback(ws: Workspace, inputs: DeployInputs, state: RollbackStat
       const restore = { ...state.previous };
       // A deployment this run created is not in the previous map; Azure ML keeps it with 0 until deleted.
       if (state.created && !(d in restore) && d in now) restore[d] = 0;
-      await putEndpoint(ws, name, endpointWithTraffic(current, restore), signal, { alreadyDone: (e) => sameTraffic(trafficOf(e), restore) });
+      // Cancelled: the agent kills the task seconds from now; an accepted PUT is enough, the service carries it out.
+      await putEndpoint(ws, name, endpointWithTraffic(current, restore), { abortSignal: signal, wait: !cancelled, alreadyDone: (e) => sameTraffic(trafficOf(e), restore) });
       done.push(`traffic restored to ${formatTraffic(state.previous)}`);
     } else {
       done.push(`traffic unchanged: ${formatTraffic(state.previous)}`);
@@ -405,7 +405,7 @@ async function rollback(ws: Workspace, inputs: DeployInputs, state: RollbackStat
     const share = (ours ? state.previous[d] : now[d]) ?? 0;
     if (state.previousBody) {
       const before = state.previousBody;
-      await putDeployment(ws, name, d, before, signal, { alreadyDone: (x) => runsSame(x, before) });
+      await putDeployment(ws, name, d, before, { abortSignal: signal, wait: !cancelled, alreadyDone: (x) => runsSame(x, before) });
       done.push(`deployment '${d}' put back as it was`);
     } else if (!state.created) {
       done.push(`deployment '${d}' (from an earlier run) kept at 0%`);
