@@ -115,9 +115,9 @@ export function bundlePath(task: string): string {
   return path.join(BUNDLE_ROOT, task, 'index.js');
 }
 
-/** The inputs the bundled task's task.json declares (the agent fills them all); none for a fixture without one. */
-export function taskInputDefs(task: string): AgentInputDef[] {
-  const file = path.join(BUNDLE_ROOT, task, 'task.json');
+/** The inputs the task.json beside the task's entry declares (the agent fills them all); none for a fixture without one. */
+export function taskInputDefs(entry: string): AgentInputDef[] {
+  const file = path.join(path.dirname(entry), 'task.json');
   if (!fs.existsSync(file)) return [];
   const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { inputs?: AgentInputDef[] };
   return json.inputs ?? [];
@@ -186,7 +186,7 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRunResult> {
   const variables = jobVariables(options, { temp, work, repo });
   const variable = (name: string) => Object.entries(variables).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
   // the task's inputs as the agent prepares them: every task.json default, trimmed, macros expanded, filePath rooted
-  const inputs = prepareTaskInputs(taskInputDefs(options.task), options.inputs, {
+  const inputs = prepareTaskInputs(taskInputDefs(entry), options.inputs, {
     expand: expandWith({ ...variables, ...(options.secretVariables ?? {}) }),
     root: filePathRoot(variable),
   });
