@@ -79,6 +79,10 @@ describe('task.json files', () => {
         }
       });
 
+      it('minimumAgentVersion is 3.232.1, the first agent with Node20_1, so 3.x agents still run it on Node 20', () => {
+        assert.equal(tj.minimumAgentVersion, '3.232.1');
+      });
+
       it('has its index.ts entry and icon.png beside task.json', () => {
         for (const f of ['index.ts', 'icon.png']) {
           assert.ok(fs.existsSync(path.join(repoRoot, 'tasks', task, f)), `tasks/${task}/${f} is missing`);

@@ -131,6 +131,13 @@ describe('AzureMLDeployModel@1 (task process)', function () {
     assertNoSecretLeak(r, [...spn.secrets, ...r.secrets.filter((s) => s.startsWith('aml.'))]);
   });
 
+  it('without a smoke test: smokePayload left empty (the agent hands it over as the repository root) deploys with the "no smoke test" warning', async () => {
+    const r = await run({ packageManifest: manifestFor('5'), endpointName: 'credit-nosmoke', trafficSteps: '100', smokePayload: '', smokeAssertions: '' });
+    assert.equal(r.result?.result, 'Succeeded', r.stdout);
+    assert.ok(r.issues.some((i) => i.type === 'warning' && /^No smoke test: 'smokePayload' is empty/.test(i.message)), r.stdout);
+    assert.deepEqual(emulator.endpoints.get('credit-nosmoke')!.traffic, { 'credit-5': 100 });
+  });
+
   describe('faults once the new deployment exists: previous traffic restored exactly, new deployment removed', () => {
     let before: Record<string, number>;
     beforeEach(() => {

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startEmulator, Emulator, TaskConnection } from '../../emulator';
 import { manifestIntact } from '../../shared/package/manifest';
-import { runTask, assertNoSecretLeak, TaskRunResult } from '../harness/task-runner';
+import { runTask, assertNoSecretLeak, TaskRunResult, RunTaskOptions } from '../harness/task-runner';
 import { saveTraffic } from '../harness/traffic';
 import { mlClient } from '../emulator/helpers';
 import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
@@ -46,13 +46,14 @@ describe('AzureMLPackageModel@1 (task process)', function () {
     await emulator.stop();
   });
 
-  function run(extra: Record<string, string>): Promise<TaskRunResult> {
+  function run(extra: Record<string, string>, more: Partial<RunTaskOptions> = {}): Promise<TaskRunResult> {
     return runTask({
       task: 'AzureMLPackageModel',
       inputs: { connectedServiceNameARM: spn.id, resourceGroupName: emulator.resourceGroup, workspaceName: emulator.workspaceName, ...extra },
       env: spn.env,
-      variables: { 'System.Debug': 'true' },
       timeoutMs: 60_000,
+      ...more,
+      variables: { 'System.Debug': 'true', ...more.variables },
     });
   }
   const manifestOf = (r: TaskRunResult) => {
@@ -103,6 +104,66 @@ describe('AzureMLPackageModel@1 (task process)', function () {
     assert.equal(r.result?.result, 'Succeeded', r.stdout);
     assert.equal(r.outputs.modelId, 'azureml:credit:2');
     assert.ok(r.issues.some((i) => i.type === 'warning' && /Packaging the LATEST version of credit \(2\)/.test(i.message)), r.stdout);
+  });
+
+  it('condaFile and codeFolder left empty (the agent hands them over as the repository root) are not set: the image as it is, the registered code', async () => {
+    const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'package-repo-'));
+    writeFileIn(repo, 'README.md', '# a repository with no scoring code at its root\n');
+    const r = await run({ modelSource: 'nameVersion', modelName: 'fraud', modelVersion: '4', environmentSource: 'image', image: 'mcr.microsoft.com/azureml/minimal-ubuntu22.04-py39-cpu-inference:latest', condaFile: '', codeFolder: '', scoringCode: 'azureml:fraud-score:1' }, { repo });
+    assert.equal(r.result?.result, 'Succeeded', r.stdout);
+    const m = JSON.parse(manifestOf(r));
+    const version = /\/environments\/fraud-env\/versions\/([^/]+)$/.exec(m.environmentId)?.[1];
+    const env = emulator.assets.list('environments', 'fraud-env').find((v) => v.version === version);
+    assert.ok(env, m.environmentId);
+    assert.equal(env.properties.condaFile, undefined, 'no conda file: the image as it is');
+    assert.match(m.code.id, /\/codes\/fraud-score\/versions\/1$/);
+  });
+
+  describe('classic release (System.HostType release, no Pipeline.Workspace, no artifact uploads)', () => {
+    const artifactsWith = (files: Record<string, unknown>) => {
+      const artifacts = fs.mkdtempSync(path.join(os.tmpdir(), 'release-artifacts-'));
+      for (const [name, json] of Object.entries(files)) writeFileIn(artifacts, name, JSON.stringify(json));
+      return artifacts;
+    };
+
+    it('finds model.json by its default at <artifacts>/<alias>/<artifact>/ and leaves the manifest to the job instead of uploading it', async () => {
+      const artifacts = artifactsWith({ '_credit-build/model/model.json': { name: 'credit', version: '1', id: 'azureml:credit:1' } });
+      const r = await run({}, { repo: artifacts, classicRelease: true });
+      assert.equal(r.result?.result, 'Succeeded', r.stdout);
+      assert.equal(r.outputs.modelId, 'azureml:credit:1');
+      assert.deepEqual([r.artifacts, r.refused], [[], []], 'no artifact.upload, which the agent refuses in a release');
+      const manifest = r.variables['AzureML.PackageManifest']?.value ?? '';
+      assert.equal(JSON.parse(fs.readFileSync(manifest, 'utf8')).packageId, r.outputs.packageId, 'AzureMLDeployModel@1 later in the job finds it');
+      assert.ok(r.lines.some((l) => l.startsWith("Not uploading the package manifest as an artifact: this runs with System.HostType 'release'")), r.stdout);
+    });
+
+    it("the old default $(Pipeline.Workspace)/model/model.json gets the tailored unset-variable message", async () => {
+      const r = await run({ modelJson: '$(Pipeline.Workspace)/model/model.json' }, { repo: artifactsWith({}), classicRelease: true });
+      assert.equal(r.result?.result, 'Failed', r.stdout);
+      assert.equal(
+        r.result?.message,
+        "'modelJson' is '$(Pipeline.Workspace)/model/model.json', which holds $(Pipeline.Workspace), a pipeline variable that is not set in this job; leave 'modelJson' empty to find model.json among the job's downloaded artifacts, or give its path",
+      );
+    });
+
+    it('two model.json among the artifacts: names both and asks for one', async () => {
+      const artifacts = artifactsWith({ 'a/model/model.json': { name: 'credit', version: '1' }, 'b/model/model.json': { name: 'credit', version: '2' } });
+      const r = await run({}, { repo: artifacts, classicRelease: true });
+      assert.equal(r.result?.result, 'Failed', r.stdout);
+      assert.equal(
+        r.result?.message,
+        `'modelJson' is not set to one file and 2 model.json files were found under '${artifacts}' (${path.join(artifacts, 'a', 'model', 'model.json')}, ${path.join(artifacts, 'b', 'model', 'model.json')}); give the path of the one to package`,
+      );
+    });
+  });
+
+  it("in a YAML pipeline an empty modelJson finds the 'model' artifact downloaded into Pipeline.Workspace", async () => {
+    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-workspace-'));
+    writeFileIn(workspace, 'model/model.json', JSON.stringify({ name: 'credit', version: '2' }));
+    const r = await run({}, { variables: { 'Pipeline.Workspace': workspace } });
+    assert.equal(r.result?.result, 'Succeeded', r.stdout);
+    assert.equal(r.outputs.modelId, 'azureml:credit:2');
+    assert.equal(r.artifacts.length, 1, 'a build job publishes the manifest');
   });
 
   describe('bad input: one clear line, nothing registered', () => {
@@ -166,13 +227,14 @@ describe('AzureMLPackageModel@1 with local folders (task process, Azurite)', fun
     await azurite?.stop();
   });
 
-  function run(extra: Record<string, string>): Promise<TaskRunResult> {
+  function run(extra: Record<string, string>, more: Partial<RunTaskOptions> = {}): Promise<TaskRunResult> {
     return runTask({
       task: 'AzureMLPackageModel',
       inputs: { connectedServiceNameARM: spn.id, resourceGroupName: emulator.resourceGroup, workspaceName: emulator.workspaceName, modelSource: 'nameVersion', modelName: 'fraud', modelVersion: '4', ...extra },
       env: spn.env,
       variables: { 'System.Debug': 'true' },
       timeoutMs: 90_000,
+      ...more,
     });
   }
   const manifestOf = (r: TaskRunResult) => {
@@ -244,10 +306,10 @@ describe('AzureMLPackageModel@1 with local folders (task process, Azurite)', fun
   });
 
   describe('bad input: one clear line, nothing uploaded or registered', () => {
-    async function failsWith(extra: Record<string, string>, message: string) {
+    async function failsWith(extra: Record<string, string>, message: string, more: Partial<RunTaskOptions> = {}) {
       const before = emulator.requests().length;
       const blobsBefore = await blobs();
-      const r = await run(extra);
+      const r = await run(extra, more);
       assert.equal(r.result?.result, 'Failed', r.stdout);
       assert.equal(r.result?.message, message);
       assert.equal(emulator.requests().slice(before).filter((q) => q.method === 'PUT').length, 0, 'nothing was registered');
@@ -259,6 +321,21 @@ describe('AzureMLPackageModel@1 with local folders (task process, Azurite)', fun
         { environmentSource: 'registered', environment: 'azureml:any-env:1', codeFolder: path.join(dir, 'docker'), scoringScript: 'score.py' },
         `'scoringScript' is 'score.py', but ${path.join(dir, 'docker', 'score.py')} does not exist; check 'codeFolder' and 'scoringScript'`,
       ));
+
+    it('an empty buildContext (the repository root, as the agent hands it over) is not taken as the build context', () =>
+      failsWith(
+        { environmentSource: 'build', codeFolder: path.join(dir, 'scoring') },
+        "'buildContext' is required with environmentSource 'build' and is empty (or the repository root): give the Docker build context folder (it holds the Dockerfile and what it copies), for example deploy/docker",
+      ));
+
+    it('an empty codeFolder never uploads the whole repository, even one with a score.py at its root', () => {
+      file('score.py', 'def init():\n    pass\n\ndef run(data):\n    return data\n');
+      return failsWith(
+        { environmentSource: 'image', image: 'mcr.microsoft.com/azureml/minimal-ubuntu22.04-py39-cpu-inference:latest', codeFolder: '' },
+        "Model fraud:4 is a custom_model model: only MLflow models deploy without scoring code and an environment; set 'scoringCode' and 'environmentSource'",
+        { repo: dir },
+      );
+    });
 
     it('a code folder that does not exist', () =>
       failsWith({ environmentSource: 'registered', environment: 'azureml:any-env:1', codeFolder: path.join(dir, 'nowhere') }, `'codeFolder' is '${path.join(dir, 'nowhere')}', which does not exist: give the folder with the scoring code`));
