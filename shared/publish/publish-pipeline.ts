@@ -195,6 +195,12 @@ function datastoreReferences(def: PipelineDefinition): Map<string, string> {
   };
   for (const [k, v] of Object.entries(def.inputs)) add(v, `pipeline input '${k}'`);
   for (const s of Object.values(def.steps)) for (const [k, v] of Object.entries(s.inputs)) add(v, `step '${s.name}' input '${k}'`);
+  // Output paths name datastores too; the service would only refuse them after the uploads.
+  const addOutput = (o: { kind: string; path?: string }, who: string) => {
+    if (o.kind === 'declared' && o.path) add({ kind: 'data', source: { kind: 'uri', uri: o.path } }, who);
+  };
+  for (const [k, v] of Object.entries(def.outputs)) addOutput(v, `pipeline output '${k}'`);
+  for (const s of Object.values(def.steps)) for (const [k, v] of Object.entries(s.outputs)) addOutput(v, `step '${s.name}' output '${k}'`);
   return out;
 }
 
