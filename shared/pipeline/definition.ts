@@ -44,6 +44,11 @@ export interface DeclaredOutput {
   kind: 'declared';
   type?: string;
   mode?: string;
+  /**
+   * Written with no settings (`model_output:`): part of an inline command's interface (uri_folder),
+   * but nothing to say on the node, where the component's declaration then applies.
+   */
+  bare?: boolean;
   /** Where the output is written (`path:`), a datastore URI; sent as the output's `uri`. */
   path?: string;
   description?: string;

@@ -230,8 +230,9 @@ function readDeclaredOutput(raw: unknown, where: string, file: string): Declared
   return { kind: 'declared', type: raw.type === undefined ? undefined : String(raw.type), mode, path, description };
 }
 
-function readStepOutput(raw: unknown, where: string, file: string): StepOutput | undefined {
-  if (raw === null || raw === undefined) return undefined;
+function readStepOutput(raw: unknown, where: string, file: string): StepOutput {
+  // `model_output:` with nothing after it still declares the output (azureml-examples' nyc-taxi pipeline binds to one).
+  if (raw === null || raw === undefined) return { kind: 'declared', bare: true };
   if (typeof raw === 'string') {
     if (!hasBinding(raw)) throw new UserError(`${where} in ${file} is '${raw}'; an output is a mapping (type, mode) or a \${{parent.outputs.<name>}} binding.`);
     return { kind: 'binding', expression: raw };
@@ -265,8 +266,7 @@ function readStep(name: string, raw: unknown, ctx: Ctx): Step {
   }
   const outputs: Record<string, StepOutput> = {};
   for (const [key, value] of Object.entries(asMap(raw.outputs, `'outputs' of step '${name}' in ${ctx.file}`))) {
-    const output = readStepOutput(value, `${where} output '${key}'`, ctx.file);
-    if (output) outputs[key] = output;
+    outputs[key] = readStepOutput(value, `${where} output '${key}'`, ctx.file);
   }
   // An inline command's interface is its step's own inputs and outputs, typed once every step is read (inlineInterfaces).
   if (component.kind === 'anonymous' && component.source === 'YAML.COMPONENT') {

@@ -85,6 +85,11 @@ function nodeOutput(output: StepOutput) {
   return defined({ job_output_type: output.type ?? 'uri_folder', uri: output.path, mode: restMode(output.mode, 'output'), description: output.description });
 }
 
+function nodeOutputs(step: Step) {
+  const set = Object.entries(step.outputs).filter(([, v]) => !(v.kind === 'declared' && v.bare));
+  return set.length ? Object.fromEntries(set.map(([k, v]) => [k, nodeOutput(v)])) : undefined;
+}
+
 /** One entry of `properties.jobs`. */
 export function nodeBody(step: Step, resolved: Resolved): Record<string, unknown> {
   const componentId = resolved.componentIds[step.name];
@@ -103,7 +108,7 @@ export function nodeBody(step: Step, resolved: Resolved): Record<string, unknown
     type: step.type,
     computeId: step.compute ? resolved.computeId(step.compute) : undefined,
     inputs: Object.keys(step.inputs).length ? Object.fromEntries(Object.entries(step.inputs).map(([k, v]) => [k, nodeInput(resolved, step.name, k, v)])) : undefined,
-    outputs: Object.keys(step.outputs).length ? Object.fromEntries(Object.entries(step.outputs).map(([k, v]) => [k, nodeOutput(v)])) : undefined,
+    outputs: nodeOutputs(step),
     _source: source,
     componentId,
   });

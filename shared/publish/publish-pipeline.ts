@@ -82,13 +82,19 @@ export function preparePublish(inputs: PublishInputs, rt: Pick<PublishRuntime, '
     // The override replaces both of the YAML's pipeline-level computes (a stale `compute:` must not be checked or sent).
     definition = { ...definition, compute: inputs.defaultCompute, settings: { ...definition.settings, defaultCompute: inputs.defaultCompute } };
   }
+  const defaultCompute = requireComputes(definition);
+  return { inputs, definition, experimentName, displayName, description, jobTags: { ...definition.tags, ...traceTags, ...extraTags }, assetTags: { ...traceTags, ...extraTags }, defaultCompute };
+}
+
+/** The compute of steps that name none; throws for a step that would have none at all. */
+export function requireComputes(definition: PipelineDefinition): string | undefined {
   const defaultCompute = definition.settings.defaultCompute ?? definition.compute;
   for (const step of Object.values(definition.steps)) {
     if (!step.compute && !defaultCompute) {
       throw new UserError(`Step '${step.name}' in ${definition.file} has no compute: set 'compute' on the step, 'settings.default_compute' in the YAML, or the task's 'defaultCompute' input.`);
     }
   }
-  return { inputs, definition, experimentName, displayName, description, jobTags: { ...definition.tags, ...traceTags, ...extraTags }, assetTags: { ...traceTags, ...extraTags }, defaultCompute };
+  return defaultCompute;
 }
 
 function overrideSource(raw: string, input: DataInput, where: string, dir: string, files: SourceFiles): DataSource {
