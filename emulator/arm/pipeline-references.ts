@@ -3,10 +3,11 @@ import type { EmulatorResponse } from '../http/types';
 import type { AssetKind, AssetStore } from './asset-store';
 import type { ComputeStore } from './compute-routes';
 import { armError } from './errors';
+import { pipelineNodeError } from './job-body';
 
 /**
- * What Azure ML checks when a pipeline job or component is created: every component, compute and
- * data asset a node names must exist in the workspace. Answers in the service's kind of words.
+ * What Azure ML checks when a pipeline job or component is created: node fields in REST form, and
+ * every component, compute and data asset a node names must exist in the workspace. Answers in the service's kind of words.
  */
 export function pipelineReferenceError(cloud: Cloud, assets: AssetStore, computes: ComputeStore, properties: Record<string, unknown>): EmulatorResponse | undefined {
   const computeError = (id: unknown, where: string) => {
@@ -22,6 +23,9 @@ export function pipelineReferenceError(cloud: Cloud, assets: AssetStore, compute
     const what = kind === 'components' ? 'Component' : 'Data';
     return armError(404, 'UserError', `${what} container=${m[1]}, version=${m[2]} not found (${where}).`);
   };
+  // Node shapes first: the service validates the request before it looks anything up.
+  const shape = pipelineNodeError(properties.jobs);
+  if (shape) return armError(400, 'UserError', shape);
   const first = computeError(properties.computeId, 'computeId');
   if (first) return first;
   const settings = (properties.settings ?? {}) as Record<string, unknown>;

@@ -1,4 +1,6 @@
 /** The pipeline job as read from `az ml` v2 YAML, validated, before anything in Azure is looked up. */
+import type { Distribution, Limits, Resources } from './node-settings';
+import type { YamlScalar } from './yaml-file';
 
 export const DATA_TYPES = ['uri_file', 'uri_folder', 'mltable', 'mlflow_model', 'custom_model'] as const;
 export type DataType = (typeof DATA_TYPES)[number];
@@ -20,8 +22,11 @@ export interface DataInput {
 
 export interface LiteralInput {
   kind: 'literal';
-  /** The YAML value, kept typed: integer vs number vs string vs boolean matters for the component's input types. */
-  value: string | number | boolean;
+  /**
+   * The value as PyYAML reads it, kept typed: integer (number or bigint) vs number (PyFloat) vs string vs
+   * boolean matters for the component's input types, and Python's str() of it is what is sent.
+   */
+  value: YamlScalar;
 }
 
 export interface BindingInput {
@@ -39,6 +44,14 @@ export interface DeclaredOutput {
   kind: 'declared';
   type?: string;
   mode?: string;
+  /**
+   * Written with no settings (`model_output:`): part of an inline command's interface (uri_folder),
+   * but nothing to say on the node, where the component's declaration then applies.
+   */
+  bare?: boolean;
+  /** Where the output is written (`path:`), a datastore URI; sent as the output's `uri`. */
+  path?: string;
+  description?: string;
 }
 export type StepOutput = DeclaredOutput | BindingInput;
 
@@ -59,8 +72,11 @@ export interface AnonymousComponent {
   /** Component input and output interface, YAML shape (type, default, optional, description, mode). */
   inputs: Record<string, Record<string, unknown>>;
   outputs: Record<string, Record<string, unknown>>;
-  /** Other component fields passed through as `az ml` sends them (description, display_name, tags, resources…). */
+  /** Other component fields passed through as `az ml` sends them (description, display_name, tags, $schema…). */
   extra: Record<string, unknown>;
+  /** YAML form, as the component spec carries them (for an inline step: the step's own). */
+  distribution?: Distribution;
+  resources?: Resources;
 }
 
 export interface RegisteredComponent {
@@ -78,8 +94,12 @@ export interface Step {
   compute?: string;
   inputs: Record<string, StepInput>;
   outputs: Record<string, StepOutput>;
-  /** Node-level settings passed through in snake_case (display_name, environment_variables, resources, …). */
+  /** Node-level settings passed through in snake_case (display_name, environment_variables, tags, …). */
   extra: Record<string, unknown>;
+  /** The step's own; the node falls back to its anonymous component's (Command.__init__ in azure-ai-ml). */
+  distribution?: Distribution;
+  resources?: Resources;
+  limits?: Limits;
 }
 
 export interface PipelineDefinition {

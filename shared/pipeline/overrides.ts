@@ -1,5 +1,6 @@
 import { UserError } from '../task/user-error';
 import type { PipelineDefinition, PipelineInput } from './definition';
+import { PyFloat, pythonType } from './yaml-file';
 
 export interface KeyValueLine {
   line: number;
@@ -43,17 +44,19 @@ export function applyInputOverrides(
       inputs[key] = { ...current, source: dataSource(value, current, `'inputOverrides' line ${line} ('${key}')`) };
       continue;
     }
-    const v = current.value;
     const bad = (what: string) => new UserError(`'inputOverrides' line ${line} sets '${key}' to '${value}', but it is ${what} input in ${def.file}.`);
-    if (typeof v === 'boolean') {
+    // Typed by the Python type PyYAML gave the YAML's value; the override itself is plain text, not YAML.
+    const type = pythonType(current.value);
+    if (type === 'boolean') {
       if (!/^(true|false)$/i.test(value)) throw bad('a boolean (true/false)');
       inputs[key] = { kind: 'literal', value: value.toLowerCase() === 'true' };
-    } else if (typeof v === 'number' && Number.isInteger(v)) {
+    } else if (type === 'integer') {
       if (!/^[-+]?\d+$/.test(value)) throw bad('an integer');
-      inputs[key] = { kind: 'literal', value: Number(value) };
-    } else if (typeof v === 'number') {
+      const n = BigInt(value);
+      inputs[key] = { kind: 'literal', value: n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n };
+    } else if (type === 'number') {
       if (value === '' || !Number.isFinite(Number(value))) throw bad('a number');
-      inputs[key] = { kind: 'literal', value: Number(value) };
+      inputs[key] = { kind: 'literal', value: new PyFloat(Number(value)) };
     } else {
       inputs[key] = { kind: 'literal', value };
     }

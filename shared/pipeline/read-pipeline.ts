@@ -16,7 +16,8 @@ import {
   StepInput,
   StepOutput,
 } from './definition';
-import { parseYamlText } from './yaml-file';
+import { readDistribution, readLimits, readResources } from './node-settings';
+import { isYamlScalar, jsonSafe, parseYamlText, pythonText, pythonType, PyTimestamp, YamlScalar } from './yaml-file';
 
 /** The file system as the reader sees it; injected so the reader stays a pure function in tests. */
 export interface SourceFiles {
@@ -31,12 +32,12 @@ export const SUPPORTED_STEP_TYPES = ['command'] as const;
 const KNOWN_UNSUPPORTED = ['sweep', 'parallel', 'spark', 'pipeline', 'automl', 'data_transfer', 'import', 'flow'];
 
 /** Node fields `az ml` sends on the pipeline node (snake_case), not on the component. */
-const NODE_FIELDS = ['display_name', 'environment_variables', 'resources', 'distribution', 'limits', 'tags', 'properties', 'identity', 'services', 'queue_settings'];
-/** Component fields besides the interface, passed through to the anonymous component. */
-const COMPONENT_FIELDS = ['description', 'display_name', 'tags', 'is_deterministic', 'resources', 'distribution'];
+const NODE_FIELDS = ['display_name', 'environment_variables', 'tags', 'properties', 'identity', 'services', 'queue_settings'];
+/** Component fields besides the interface, passed through to the anonymous component (`$schema` too, as azure-ai-ml dumps it). */
+const COMPONENT_FIELDS = ['$schema', 'description', 'display_name', 'tags', 'is_deterministic'];
 
 type Obj = Record<string, unknown>;
-const isObject = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
+const isObject = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v) && !isYamlScalar(v) && !(v instanceof PyTimestamp);
 
 const yamlModes = ['ro_mount', 'rw_mount', 'mount', 'download', 'upload', 'direct', 'eval_mount', 'eval_download'];
 
@@ -121,11 +122,20 @@ function asMap(value: unknown, what: string): Obj {
   return value;
 }
 
-const optionalString = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : typeof v === 'number' ? String(v) : undefined);
+const optionalString = (v: unknown) => (typeof v === 'string' ? (v.trim() !== '' ? v : undefined) : isYamlScalar(v) || v instanceof PyTimestamp ? pythonText(v) : undefined);
 
+/** Tags and properties are strings in Azure ML: other YAML values become Python's str() of them, as azure-ai-ml sends them. */
 function stringMap(value: unknown): Record<string, string> {
   if (!isObject(value)) return {};
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === 'string' ? v : String(v)]));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === 'string' ? v : isYamlScalar(v) || v instanceof PyTimestamp || v === null ? pythonText(v) : JSON.stringify(v)]));
+}
+
+/** A literal's value; a YAML timestamp is refused: azure-ai-ml's input schemas take only str, int, float and bool. */
+function literalValue(value: unknown, where: string, file: string): YamlScalar | undefined {
+  if (value instanceof PyTimestamp) {
+    throw new UserError(`${where} in ${file} is '${value.source}', which az ml reads as a YAML timestamp and does not accept as an input value; quote it ('${value.source}') to pass the text.`);
+  }
+  return isYamlScalar(value) ? value : undefined;
 }
 
 /** `azureml:cpu-cluster` or `cpu-cluster` → `cpu-cluster`. */
@@ -169,7 +179,8 @@ function readInput(raw: unknown, where: string, ctx: Ctx, allowBinding: boolean)
     if (!allowBinding) throw new UserError(`${where} in ${ctx.file} is a binding (${raw}); pipeline inputs must be values.`);
     return { kind: 'binding', expression: raw };
   }
-  if (typeof raw === 'number' || typeof raw === 'boolean' || typeof raw === 'string') return { kind: 'literal', value: raw };
+  const literal = literalValue(raw, where, ctx.file);
+  if (literal !== undefined) return { kind: 'literal', value: literal };
   if (!isObject(raw)) throw new UserError(`${where} in ${ctx.file} has no value.`);
   const type = raw.type === undefined ? undefined : String(raw.type);
   const bound = [raw.path, raw.value].find((v): v is string => typeof v === 'string' && hasBinding(v));
@@ -181,8 +192,8 @@ function readInput(raw: unknown, where: string, ctx: Ctx, allowBinding: boolean)
     return { kind: 'binding', expression: bound.trim(), type, mode };
   }
   if (type === undefined || ['integer', 'number', 'string', 'boolean'].includes(type)) {
-    const value = raw.value ?? raw.default;
-    if (typeof value !== 'number' && typeof value !== 'boolean' && typeof value !== 'string') {
+    const value = literalValue(raw.value ?? raw.default, where, ctx.file);
+    if (value === undefined) {
       throw new UserError(`${where} in ${ctx.file} has no 'value' (or its 'type' is missing: use one of ${[...DATA_TYPES].join(', ')} with a 'path').`);
     }
     return { kind: 'literal', value };
@@ -199,14 +210,29 @@ function readInput(raw: unknown, where: string, ctx: Ctx, allowBinding: boolean)
 
 function readDeclaredOutput(raw: unknown, where: string, file: string): DeclaredOutput {
   if (raw === null || raw === undefined) return { kind: 'declared' };
-  if (!isObject(raw)) throw new UserError(`${where} in ${file} must be a mapping (type, mode) or a \${{parent.outputs.<name>}} binding.`);
+  if (!isObject(raw)) throw new UserError(`${where} in ${file} must be a mapping (type, mode, path) or a \${{parent.outputs.<name>}} binding.`);
   const mode = raw.mode === undefined ? undefined : String(raw.mode);
   if (mode !== undefined && !yamlModes.includes(mode)) throw new UserError(`${where} in ${file} has mode '${mode}'; supported modes: ${yamlModes.join(', ')}.`);
-  return { kind: 'declared', type: raw.type === undefined ? undefined : String(raw.type), mode };
+  for (const field of ['name', 'version']) {
+    // azure-ai-ml sends these as asset_name/asset_version, which api-version 2022-10-01 (this task's) does not have: the service would drop them silently.
+    if (raw[field] !== undefined && raw[field] !== null) {
+      throw new UserError(`${where} in ${file} sets '${field}', which registers the output as a named data asset; AzureMLPublishPipeline@1 speaks api-version 2022-10-01, which cannot do that yet (remove it and register the output afterwards).`);
+    }
+  }
+  let path: string | undefined;
+  if (raw.path !== undefined && raw.path !== null) {
+    path = typeof raw.path === 'string' ? raw.path.trim() : '';
+    if (!/^(azureml|https?|wasbs?|abfss?|adl):\/\//i.test(path)) {
+      throw new UserError(`${where} in ${file} has path '${String(raw.path)}'; an output path is a datastore URI such as azureml://datastores/<name>/paths/<folder>/.`);
+    }
+  }
+  const description = typeof raw.description === 'string' ? raw.description : undefined;
+  return { kind: 'declared', type: raw.type === undefined ? undefined : String(raw.type), mode, path, description };
 }
 
-function readStepOutput(raw: unknown, where: string, file: string): StepOutput | undefined {
-  if (raw === null || raw === undefined) return undefined;
+function readStepOutput(raw: unknown, where: string, file: string): StepOutput {
+  // `model_output:` with nothing after it still declares the output (azureml-examples' nyc-taxi pipeline binds to one).
+  if (raw === null || raw === undefined) return { kind: 'declared', bare: true };
   if (typeof raw === 'string') {
     if (!hasBinding(raw)) throw new UserError(`${where} in ${file} is '${raw}'; an output is a mapping (type, mode) or a \${{parent.outputs.<name>}} binding.`);
     return { kind: 'binding', expression: raw };
@@ -240,8 +266,7 @@ function readStep(name: string, raw: unknown, ctx: Ctx): Step {
   }
   const outputs: Record<string, StepOutput> = {};
   for (const [key, value] of Object.entries(asMap(raw.outputs, `'outputs' of step '${name}' in ${ctx.file}`))) {
-    const output = readStepOutput(value, `${where} output '${key}'`, ctx.file);
-    if (output) outputs[key] = output;
+    outputs[key] = readStepOutput(value, `${where} output '${key}'`, ctx.file);
   }
   // An inline command's interface is its step's own inputs and outputs, typed once every step is read (inlineInterfaces).
   if (component.kind === 'anonymous' && component.source === 'YAML.COMPONENT') {
@@ -252,8 +277,17 @@ function readStep(name: string, raw: unknown, ctx: Ctx): Step {
     }
   }
   const extra: Record<string, unknown> = {};
-  for (const field of NODE_FIELDS) if (raw[field] !== undefined && raw[field] !== null) extra[field] = raw[field];
-  return { name, type, component, compute: computeName(raw.compute), inputs, outputs, extra };
+  for (const field of NODE_FIELDS) if (raw[field] !== undefined && raw[field] !== null) extra[field] = jsonSafe(raw[field]);
+  if (extra.tags !== undefined) extra.tags = stringMap(extra.tags);
+  const distribution = readDistribution(raw.distribution, `${where} in ${ctx.file}`);
+  const resources = readResources(raw.resources, `${where} in ${ctx.file}`);
+  const limits = readLimits(raw.limits, `${where} in ${ctx.file}`);
+  if (component.kind === 'anonymous' && component.source === 'YAML.JOB') {
+    // CommandJob._to_component: an inline step's resources, distribution and tags belong to its anonymous component too.
+    Object.assign(component, { distribution, resources });
+    if (extra.tags !== undefined) component.extra.tags = extra.tags;
+  }
+  return { name, type, component, compute: computeName(raw.compute), inputs, outputs, extra, distribution, resources, limits };
 }
 
 /** An inline command's outputs are its step's; a component file's are declared in it; a registered one's are known only once fetched. */
@@ -266,7 +300,6 @@ function compact(o: Obj): Obj {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }
 
-const literalType = (v: string | number | boolean) => (typeof v === 'boolean' ? 'boolean' : typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : 'string');
 
 /**
  * Type and mode of what a binding points at, as azure-ai-ml's `_find_source_input_output_type` finds
@@ -281,7 +314,7 @@ export function bindingSource(expression: string, def: Pick<PipelineDefinition, 
   if (b.kind === 'pipelineInput') {
     const input = def.inputs[b.name];
     if (!input) return { type: 'string' };
-    return input.kind === 'literal' ? { type: literalType(input.value) } : compactIo({ type: input.type, mode: input.mode });
+    return input.kind === 'literal' ? { type: pythonType(input.value) } : compactIo({ type: input.type, mode: input.mode });
   }
   if (b.kind === 'pipelineOutput') {
     const output = def.outputs[b.name];
@@ -306,7 +339,7 @@ function inlineInterface(step: Step, def: Pick<PipelineDefinition, 'inputs' | 'o
     Object.entries(step.inputs).map(([k, v]): [string, Obj] => {
       if (v.kind === 'data') return [k, compact({ type: v.type, mode: v.mode })];
       // A literal becomes a typed input whose default is the value itself.
-      if (v.kind === 'literal') return [k, { type: literalType(v.value), default: v.value }];
+      if (v.kind === 'literal') return [k, { type: pythonType(v.value), default: v.value }];
       // The mapping form may say its own type and mode; what it leaves out comes from the binding's source.
       const source = bindingSource(v.expression, def);
       return [k, compact({ type: v.type ?? source.type, mode: v.mode ?? source.mode })];
@@ -345,10 +378,18 @@ function componentFromYaml(step: string, doc: Obj, ctx: Ctx, file: string | unde
     // az ml copies these files into the code snapshot; passing the list through would run the step without them.
     throw new UserError(`${where} uses 'additional_includes', which AzureMLPublishPipeline@1 does not support yet; copy the files into the 'code' folder instead.`);
   }
-  const inputs = Object.fromEntries(Object.entries(asMap(doc.inputs, `'inputs' of ${where}`)).map(([k, v]) => [k, isObject(v) ? v : { type: 'string', default: v }]));
+  const inputs = Object.fromEntries(
+    Object.entries(asMap(doc.inputs, `'inputs' of ${where}`)).map(([k, v]) => {
+      const input = isObject(v) ? v : { type: 'string', default: v };
+      const fallback = input.default === undefined || input.default === null ? undefined : literalValue(input.default, `${where} input '${k}' default`, ctx.file);
+      // The default stays typed here (rest-body writes it as text); the rest of the declaration is sent as written.
+      return [k, { ...(jsonSafe(input) as Obj), ...(fallback === undefined ? {} : { default: fallback }) }];
+    }),
+  );
   const outputs = Object.fromEntries(Object.entries(asMap(doc.outputs, `'outputs' of ${where}`)).map(([k, v]) => [k, isObject(v) ? v : { type: 'uri_folder' }]));
   const extra: Record<string, unknown> = {};
-  for (const field of COMPONENT_FIELDS) if (doc[field] !== undefined && doc[field] !== null) extra[field] = doc[field];
+  for (const field of COMPONENT_FIELDS) if (doc[field] !== undefined && doc[field] !== null) extra[field] = jsonSafe(doc[field]);
+  if (extra.tags !== undefined) extra.tags = stringMap(extra.tags);
   return {
     kind: 'anonymous',
     source: file ? 'YAML.COMPONENT' : 'YAML.JOB',
@@ -359,6 +400,8 @@ function componentFromYaml(step: string, doc: Obj, ctx: Ctx, file: string | unde
     inputs,
     outputs,
     extra,
+    distribution: readDistribution(doc.distribution, where),
+    resources: readResources(doc.resources, where),
   };
 }
 

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AnonymousComponent, DataInput, DeclaredOutput, PipelineDefinition, Step, StepInput, StepOutput } from './definition';
+import { distributionRest, limitsRest, resourcesRest } from './node-settings';
+import { isYamlScalar, pythonText, pythonType, YamlScalar } from './yaml-file';
 
 /**
  * YAML definition + what was resolved in Azure → the REST bodies `az ml job create` sends. Casing
@@ -43,10 +45,9 @@ export function restMode(mode: string | undefined, direction: 'input' | 'output'
   return MODES[mode]?.[direction] ?? mode;
 }
 
-/** How azure-ai-ml writes a literal: Python's str() of the YAML value (True/False for booleans). */
-export function literalText(value: string | number | boolean): string {
-  if (typeof value === 'boolean') return value ? 'True' : 'False';
-  return String(value);
+/** How azure-ai-ml writes a literal: Python's str() of the value PyYAML read (True/False, 1.0, 1e-05). */
+export function literalText(value: YamlScalar): string {
+  return pythonText(value);
 }
 
 const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
@@ -63,8 +64,9 @@ function pipelineInput(resolved: Resolved, name: string, input: DefinitionInput)
 }
 type DefinitionInput = PipelineDefinition['inputs'][string];
 
+/** azure-ai-ml's to_rest_data_outputs: uri from `path`, mode in REST casing, description. */
 function pipelineOutput(output: DeclaredOutput) {
-  return defined({ jobOutputType: output.type ?? 'uri_folder', mode: restMode(output.mode, 'output') });
+  return defined({ jobOutputType: output.type ?? 'uri_folder', uri: output.path, mode: restMode(output.mode, 'output'), description: output.description });
 }
 
 function nodeInput(resolved: Resolved, step: string, name: string, input: StepInput) {
@@ -80,7 +82,12 @@ function nodeDataInput(resolved: Resolved, key: string, input: DataInput) {
 
 function nodeOutput(output: StepOutput) {
   if (output.kind === 'binding') return { type: 'literal', value: output.expression };
-  return defined({ job_output_type: output.type ?? 'uri_folder', mode: restMode(output.mode, 'output') });
+  return defined({ job_output_type: output.type ?? 'uri_folder', uri: output.path, mode: restMode(output.mode, 'output'), description: output.description });
+}
+
+function nodeOutputs(step: Step) {
+  const set = Object.entries(step.outputs).filter(([, v]) => !(v.kind === 'declared' && v.bare));
+  return set.length ? Object.fromEntries(set.map(([k, v]) => [k, nodeOutput(v)])) : undefined;
 }
 
 /** One entry of `properties.jobs`. */
@@ -88,13 +95,20 @@ export function nodeBody(step: Step, resolved: Resolved): Record<string, unknown
   const componentId = resolved.componentIds[step.name];
   if (!componentId) throw new Error(`internal: component of step ${step.name} was not resolved`);
   const source = step.component.kind === 'registered' ? 'REMOTE.WORKSPACE.COMPONENT' : step.component.source;
+  // The node takes the step's own resources and distribution, else its component's (azure-ai-ml's Command.__init__).
+  const own = step.component.kind === 'anonymous' ? step.component : undefined;
+  const distribution = step.distribution ?? own?.distribution;
+  const resources = step.resources ?? own?.resources;
   return defined({
     ...step.extra,
+    distribution: distribution ? distributionRest(distribution) : undefined,
+    limits: step.limits ? limitsRest(step.limits) : undefined,
+    resources: resources ? resourcesRest(resources) : undefined,
     name: step.name,
     type: step.type,
     computeId: step.compute ? resolved.computeId(step.compute) : undefined,
     inputs: Object.keys(step.inputs).length ? Object.fromEntries(Object.entries(step.inputs).map(([k, v]) => [k, nodeInput(resolved, step.name, k, v)])) : undefined,
-    outputs: Object.keys(step.outputs).length ? Object.fromEntries(Object.entries(step.outputs).map(([k, v]) => [k, nodeOutput(v)])) : undefined,
+    outputs: nodeOutputs(step),
     _source: source,
     componentId,
   });
@@ -142,13 +156,20 @@ export function anonymousComponentSpec(component: AnonymousComponent, refs: { co
     type: 'command',
     is_deterministic: is_deterministic ?? true,
     ...rest,
-    inputs: Object.keys(component.inputs).length ? component.inputs : undefined,
+    distribution: component.distribution,
+    resources: component.resources,
+    inputs: Object.keys(component.inputs).length ? componentInputs(component.inputs) : undefined,
     outputs: Object.keys(component.outputs).length ? component.outputs : undefined,
     command: component.command,
     code: refs.codeId ? `azureml:${refs.codeId}` : undefined,
     environment: refs.environment,
     _source: component.source,
   });
+}
+
+/** Component input defaults go as Python's str() of the value (azure-ai-ml sends `"default": "10"`, not 10). */
+function componentInputs(inputs: Record<string, Record<string, unknown>>): Record<string, Record<string, unknown>> {
+  return Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, isYamlScalar(v.default) ? { ...v, default: pythonText(v.default) } : v]));
 }
 
 export function anonymousComponentBody(spec: Record<string, unknown>, tags: Record<string, string>) {
@@ -166,6 +187,9 @@ export function anonymousComponentBody(spec: Record<string, unknown>, tags: Reco
 
 /** JSON with sorted keys at every level: the same spec always hashes the same. */
 export function canonicalJson(value: unknown): string {
+  // PyFloat and PyTimestamp write themselves (toJSON); integers beyond 2^53 keep every digit.
+  if (typeof value === 'bigint') return value.toString();
+  if (value && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') return canonicalJson((value as { toJSON(): unknown }).toJSON());
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -188,10 +212,7 @@ export function anonymousVersion(spec: Record<string, unknown>): string {
 export function pipelineComponentBody(def: PipelineDefinition, resolved: Resolved, meta: { name: string; version: string; displayName?: string; description?: string; tags: Record<string, string> }) {
   const inputs = Object.fromEntries(
     Object.entries(def.inputs).map(([k, v]) => {
-      if (v.kind === 'literal') {
-        const type = typeof v.value === 'boolean' ? 'boolean' : typeof v.value === 'number' ? (Number.isInteger(v.value) ? 'integer' : 'number') : 'string';
-        return [k, { type, default: literalText(v.value) }];
-      }
+      if (v.kind === 'literal') return [k, { type: pythonType(v.value), default: literalText(v.value) }];
       return [k, defined({ type: v.type, mode: v.mode })];
     }),
   );

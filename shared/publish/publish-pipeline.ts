@@ -82,13 +82,19 @@ export function preparePublish(inputs: PublishInputs, rt: Pick<PublishRuntime, '
     // The override replaces both of the YAML's pipeline-level computes (a stale `compute:` must not be checked or sent).
     definition = { ...definition, compute: inputs.defaultCompute, settings: { ...definition.settings, defaultCompute: inputs.defaultCompute } };
   }
+  const defaultCompute = requireComputes(definition);
+  return { inputs, definition, experimentName, displayName, description, jobTags: { ...definition.tags, ...traceTags, ...extraTags }, assetTags: { ...traceTags, ...extraTags }, defaultCompute };
+}
+
+/** The compute of steps that name none; throws for a step that would have none at all. */
+export function requireComputes(definition: PipelineDefinition): string | undefined {
   const defaultCompute = definition.settings.defaultCompute ?? definition.compute;
   for (const step of Object.values(definition.steps)) {
     if (!step.compute && !defaultCompute) {
       throw new UserError(`Step '${step.name}' in ${definition.file} has no compute: set 'compute' on the step, 'settings.default_compute' in the YAML, or the task's 'defaultCompute' input.`);
     }
   }
-  return { inputs, definition, experimentName, displayName, description, jobTags: { ...definition.tags, ...traceTags, ...extraTags }, assetTags: { ...traceTags, ...extraTags }, defaultCompute };
+  return defaultCompute;
 }
 
 function overrideSource(raw: string, input: DataInput, where: string, dir: string, files: SourceFiles): DataSource {
@@ -195,6 +201,12 @@ function datastoreReferences(def: PipelineDefinition): Map<string, string> {
   };
   for (const [k, v] of Object.entries(def.inputs)) add(v, `pipeline input '${k}'`);
   for (const s of Object.values(def.steps)) for (const [k, v] of Object.entries(s.inputs)) add(v, `step '${s.name}' input '${k}'`);
+  // Output paths name datastores too; the service would only refuse them after the uploads.
+  const addOutput = (o: { kind: string; path?: string }, who: string) => {
+    if (o.kind === 'declared' && o.path) add({ kind: 'data', source: { kind: 'uri', uri: o.path } }, who);
+  };
+  for (const [k, v] of Object.entries(def.outputs)) addOutput(v, `pipeline output '${k}'`);
+  for (const s of Object.values(def.steps)) for (const [k, v] of Object.entries(s.outputs)) addOutput(v, `step '${s.name}' output '${k}'`);
   return out;
 }
 

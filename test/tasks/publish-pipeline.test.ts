@@ -333,6 +333,29 @@ jobs:
     assert.match(r.result!.message, /^Published pipeline component churn_release:2 \(3 steps, \d+ bytes uploaded\)\.$/);
   });
 
+  it('sends what az ml would for YAML 1.1 values, output paths, distribution, limits and resources (the emulator refuses YAML-form nodes)', async () => {
+    const pipeline = PIPELINE.replace('  epochs: 10\n', '  epochs: 010\n  window: 1:30\n  verbose: yes\n  lr_text: 1e-3\n')
+      .replace('outputs:\n  model:\n    mode: upload\n', 'outputs:\n  model:\n    mode: upload\n    path: azureml://datastores/workspaceblobstore/paths/models/churn/\n')
+      .replace(
+        '    environment: azureml:sklearn-env:3\n',
+        '    environment: azureml:sklearn-env:3\n    distribution:\n      type: pytorch\n      process_count_per_instance: 2\n    limits:\n      timeout: 5400\n    resources:\n      instance_count: 2\n      shm_size: 8g\n',
+      );
+    const r = await run(makeRepo({ 'ml/pipeline.yml': pipeline }));
+    assert.equal(r.result?.result, 'Succeeded', r.stdout);
+    const p = emulator.jobs.get(r.outputs.jobName)!.properties as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped REST body
+    assert.deepEqual(p.inputs.epochs, { jobInputType: 'literal', value: '8' });
+    assert.deepEqual(p.inputs.window, { jobInputType: 'literal', value: '90' });
+    assert.deepEqual(p.inputs.verbose, { jobInputType: 'literal', value: 'True' });
+    assert.deepEqual(p.inputs.lr_text, { jobInputType: 'literal', value: '1e-3' });
+    assert.deepEqual(p.outputs.model, { jobOutputType: 'uri_folder', uri: 'azureml://datastores/workspaceblobstore/paths/models/churn/', mode: 'Upload' });
+    assert.deepEqual(p.jobs.train.distribution, { distribution_type: 'PyTorch', process_count_per_instance: 2 });
+    assert.deepEqual(p.jobs.train.limits, { job_limits_type: 'Command', timeout: 'PT1H30M' });
+    assert.deepEqual(p.jobs.train.resources, { instance_count: 2, shm_size: '8g' });
+    const spec = emulator.assets.list('components', 'azureml_anonymous').find((c) => c.id === p.jobs.train.componentId)!.properties.componentSpec as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped componentSpec
+    assert.deepEqual(spec.distribution, { type: 'pytorch', process_count_per_instance: 2 });
+    assert.deepEqual(spec.resources, { instance_count: 2, shm_size: '8g' });
+  });
+
   it("'both' submits first: a job the service rejects leaves no pipeline component version behind", async () => {
     // The registered report component declares scores as uri_folder; binding a literal to it is rejected at the job PUT.
     const repo = makeRepo({ 'ml/pipeline.yml': PIPELINE.replace('scores: ${{parent.jobs.score.outputs.scores}}', 'scores: ${{parent.inputs.epochs}}') });
@@ -358,6 +381,17 @@ jobs:
       files: { 'ml/pipeline.yml': PIPELINE.replace('  report:\n    type: command', '  report:\n    type: sweep') },
       message: "Step 'report' in ml/pipeline.yml is a 'sweep' step, which AzureMLPublishPipeline@1 does not support yet; supported step types: command.",
       noCalls: true,
+    },
+    {
+      name: 'a distribution type Azure ML does not know',
+      files: { 'ml/pipeline.yml': PIPELINE.replace('    environment: azureml:sklearn-env:3\n', '    environment: azureml:sklearn-env:3\n    distribution:\n      type: horovod\n') },
+      message: "Step 'train' in ml/pipeline.yml has 'distribution.type: horovod', which Azure ML does not know; Azure ML distribution types: mpi, pytorch, tensorflow.",
+      noCalls: true,
+    },
+    {
+      name: 'an output path on a datastore that does not exist',
+      files: { 'ml/pipeline.yml': PIPELINE.replace('outputs:\n  model:\n    mode: upload\n', 'outputs:\n  model:\n    mode: upload\n    path: azureml://datastores/nostore/paths/m/\n') },
+      message: "Datastore 'nostore' (pipeline output 'model') does not exist in workspace 'mlw-emulator'.",
     },
     {
       name: 'a missing code folder',
