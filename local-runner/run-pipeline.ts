@@ -7,6 +7,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { BUILD_ONLY_VARIABLES, releaseJobVariables, type ReleaseIdentity } from './agent-inputs';
 import { ArtifactStore } from './artifacts';
 import { describePlace, LocalRunError, type Place } from './errors';
 import { evaluateExpression, ExpressionError, toBoolean, toDisplayString, type ExpressionContext } from './expressions';
@@ -49,6 +50,14 @@ export interface RunPipelineOptions {
   signal?: AbortSignal;
   /** where the bundled tasks are (default build/extension/tasks) */
   tasksDir?: string;
+  /** the waits of a cancelled step's escalation (default the agent's: SIGINT, 7.5 s, SIGTERM, 2.5 s, kill); shorter keeps cancel tests fast */
+  escalationMs?: { sigintToSigterm?: number; sigtermToKill?: number };
+  /**
+   * Run the jobs as classic release jobs: `sourcesDir` is then the release's artifacts directory
+   * (<alias>/<artifact name>/...), System.HostType is release with the Release.* variables, there
+   * is no Pipeline.Workspace, and `artifact.upload` is refused and fails the step, as on the agent.
+   */
+  classicRelease?: Omit<ReleaseIdentity, 'artifactsDirectory'>;
 }
 
 type Status = NonNullable<ExpressionContext['status']>;
@@ -180,7 +189,12 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
 
   const overrides = options.variables ?? {};
   const root = new VariableStore();
-  for (const [k, v] of Object.entries(predefinedVariables({ buildId, buildNumber, pipelineName, sourcesDir, runDir, buildReason: options.buildReason }, src, resources))) root.set(k, v);
+  const predefined = predefinedVariables({ buildId, buildNumber, pipelineName, sourcesDir, runDir, buildReason: options.buildReason }, src, resources);
+  if (options.classicRelease) {
+    for (const k of BUILD_ONLY_VARIABLES) delete predefined[k];
+    Object.assign(predefined, releaseJobVariables({ ...options.classicRelease, artifactsDirectory: sourcesDir }));
+  }
+  for (const [k, v] of Object.entries(predefined)) root.set(k, v);
   for (const v of pipeline.variables) {
     if (runtimeExpression(v.value) !== undefined) throw new LocalRunError(`pipeline variable '${v.name}': $[ ] runtime expressions are only allowed in stage and job variables.`);
     root.set(v.name, v.value, { readonly: v.readonly });
@@ -375,6 +389,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
         record.outputs[outputKey(job, step, variable)] = value;
       },
       signal,
+      escalationMs: options.escalationMs,
     };
     const status = jobStatus(() => current, canceled);
 

@@ -9,6 +9,7 @@ import { randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { buildTaskEnv, runProcess, type AgentDirs } from './agent-process';
+import { artifactUploadRefusal, filePathRoot, prepareTaskInputs } from './agent-inputs';
 import { ArtifactStore, copyInto, splitPatterns } from './artifacts';
 import { describePlace, LocalRunError, type Place } from './errors';
 import type { Step, TaskStep } from './pipeline-model';
@@ -49,6 +50,8 @@ export interface JobRuntime {
   /** called when a step sets an output variable */
   onOutput: (step: string, variable: string, value: string) => void;
   signal: AbortSignal;
+  /** the waits of the cancellation escalation (default the agent's 7.5 s + 2.5 s) */
+  escalationMs?: { sigintToSigterm?: number; sigtermToKill?: number };
 }
 
 export interface StepOutcome {
@@ -159,6 +162,11 @@ function applyCommand(rt: JobRuntime, step: Step, cmd: VsoCommand, cwd: string):
       if (vsoBool(rt.vars.get('System.Debug')?.value)) rt.log(`##[debug]${cmd.data}`);
       return undefined;
     case 'artifact.upload': {
+      const refused = artifactUploadRefusal(rt.vars.get('System.HostType')?.value);
+      if (refused) {
+        rt.log(`##[error]${refused}`);
+        return 'Failed';
+      }
       const name = p['artifactname'] || 'drop';
       const source = path.resolve(cwd, cmd.data);
       try {
@@ -207,6 +215,7 @@ async function runChild(rt: JobRuntime, step: Step, file: string, args: string[]
     env,
     signal,
     firstSignal: 'SIGINT',
+    escalationMs: rt.escalationMs,
     onLine: (line, stream) => {
       const cmd = parseVsoLine(line);
       if (cmd) {
@@ -273,18 +282,18 @@ async function runOurTask(rt: JobRuntime, step: Step & TaskStep, def: TaskDefini
   if (!resolved.ok) {
     throw new LocalRunError(`${describePlace(place)}: ${step.task} has no input ${resolved.unknown.map((u) => `'${u}'`).join(', ')}; its inputs: ${describeInputs(def)}.`);
   }
-  const inputs: Record<string, string> = {};
+  const variable = (name: string) => rt.vars.get(name)?.value;
+  // defaults, trimming, macros and filePath rooting exactly as the agent does them
+  const inputs = prepareTaskInputs(def.inputs, resolved.inputs, { expand: (text, name) => expand(rt, place, `input '${name}'`, text), root: filePathRoot(variable) });
   const connEnv: Record<string, string> = {};
-  for (const [name, raw] of Object.entries(resolved.inputs)) {
-    let value = expand(rt, place, `input '${name}'`, raw);
+  for (const [name, value] of Object.entries(inputs)) {
     const type = def.inputs.find((i) => i.name === name)?.type ?? '';
     if (type.startsWith('connectedService:') && value) {
       const conn = connectionFor(rt, value, place, name);
       for (const s of conn.secrets ?? []) rt.masker.add(s);
       Object.assign(connEnv, conn.env);
-      value = conn.id;
+      inputs[name] = conn.id;
     }
-    inputs[name] = value;
   }
   const stepEnv = Object.fromEntries(Object.entries(step.env).map(([k, v]) => [k, expand(rt, place, `env ${k}`, v)]));
   const env = envWithPath(
@@ -292,7 +301,7 @@ async function runOurTask(rt: JobRuntime, step: Step & TaskStep, def: TaskDefini
     buildTaskEnv({ inputs, variables: rt.vars.publicValues(), secretVariables: rt.vars.secretValues(), env: { ...connEnv, ...stepEnv } }, rt.dirs),
   );
   // the agent runs a Node handler in System.DefaultWorkingDirectory
-  return runChild(rt, step, process.execPath, [def.entry], rt.dirs.sourcesDir, env);
+  return runChild(rt, step, process.execPath, [def.entry], variable('System.DefaultWorkingDirectory') ?? rt.dirs.defaultWorkingDirectory, env);
 }
 
 /** Case-insensitive input lookup over several accepted names (the built-in tasks' aliases). */

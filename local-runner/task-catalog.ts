@@ -1,8 +1,8 @@
 /**
  * Our tasks as the agent finds them: `Name@Major` → the bundled folder whose task.json has that
  * `name` and `version.Major`, run with `node <execution.Node20_1.target>`. Inputs are mapped the
- * agent's way: a YAML key may be an input's name or one of its `aliases`; an input the step does not
- * give gets the task.json `defaultValue`.
+ * agent's way: a YAML key may be an input's name or one of its `aliases`. Defaults, trimming and
+ * filePath rooting are agent-inputs.ts's (prepareTaskInputs).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -75,8 +75,8 @@ export function findTask(catalog: TaskDefinition[], ref: string): TaskDefinition
 export type InputResolution = { ok: true; inputs: Record<string, string> } | { ok: false; unknown: string[] };
 
 /**
- * YAML inputs (keys may be aliases, case-insensitive) → values by task.json input name, defaults
- * filled in. Macro expansion is the caller's (defaults are expanded too).
+ * YAML inputs (keys may be aliases, case-insensitive) → values by task.json input name; unknown keys
+ * are reported. Defaults and expansion are prepareTaskInputs' (agent-inputs.ts).
  */
 export function resolveTaskInputs(def: TaskDefinition, given: Record<string, string>): InputResolution {
   const out: Record<string, string> = {};
@@ -88,7 +88,6 @@ export function resolveTaskInputs(def: TaskDefinition, given: Record<string, str
     else out[input.name] = value;
   }
   if (unknown.length > 0) return { ok: false, unknown };
-  for (const i of def.inputs) if (!(i.name in out) && i.defaultValue !== undefined) out[i.name] = i.defaultValue;
   return { ok: true, inputs: out };
 }
 

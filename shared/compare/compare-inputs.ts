@@ -1,5 +1,6 @@
 import { parseBoolean, parseChoice, parseResourceName } from '../task/input-parsers';
 import { UserError } from '../task/user-error';
+import { unresolvedMacro, unsetVariableMessage } from '../task/agent-path-input';
 import { parseRules, Rule } from './rules';
 import { parseTagFilter } from './production';
 
@@ -33,7 +34,8 @@ export const MODEL_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,254}$/;
 export function parseModelName(input: string, raw: string | undefined): string {
   const text = (raw ?? '').trim();
   if (text === '') throw new UserError(`'${input}' is required: give the name of the model in the workspace's registry`);
-  if (/^\$\(.+\)$/.test(text)) throw new UserError(`'${input}' is '${text}', a pipeline variable that is not set in this job; set it or give the value directly`);
+  const macro = unresolvedMacro(text);
+  if (macro !== undefined) throw new UserError(unsetVariableMessage(input, text, macro, 'set it or give the value directly'));
   if (!MODEL_NAME_PATTERN.test(text)) {
     throw new UserError(
       `'${input}' is '${raw}', which Azure ML does not accept as a model name: use 1 to 255 letters, digits, '-' and '_', starting with a letter or digit (for example credit-risk_model).`,
@@ -44,7 +46,7 @@ export function parseModelName(input: string, raw: string | undefined): string {
 
 export function parseJobName(raw: string | undefined): string {
   const jobName = raw?.trim() ?? '';
-  if (jobName === '' || jobName === '$(AzureML.JobName)') {
+  if (jobName === '' || unresolvedMacro(jobName)?.toLowerCase() === '$(azureml.jobname)') {
     throw new UserError("'jobName' is empty: give the Azure ML job name, or run AzureMLPublishPipeline@1 earlier in this job so that $(AzureML.JobName) is set");
   }
   return parseResourceName('jobName', jobName, 255);

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { parseBoolean, parseChoice, parseResourceName, parseWholeNumber } from '../task/input-parsers';
 import { UserError } from '../task/user-error';
+import { AgentPaths, classifyPathInput, NO_AGENT_ROOTS, unsetVariableMessage } from '../task/agent-path-input';
 import { requireConnection } from '../compare/compare-inputs';
 import { parseTagLines } from '../register/register-inputs';
 import { manifestIntact, PackageManifest } from '../package/manifest';
@@ -71,16 +72,35 @@ function readManifest(file: string): PackageManifest {
   return m;
 }
 
+/** The manifest the agent handed over: an unset `$(AzureML.PackageManifest)` or an empty value arrive rooted in the repository. */
+function readManifestPath(raw: string | undefined, paths: AgentPaths): string {
+  const p = classifyPathInput(raw, 'file', paths);
+  if (p.state === 'unresolved') {
+    throw new UserError(unsetVariableMessage('packageManifest', p.value, p.macro, "run AzureMLPackageModel@1 earlier in the job, or download the 'package' artifact and give the path of its package-manifest.json"));
+  }
+  if (p.state === 'notSet' && p.why === 'directory') {
+    throw new UserError(`'packageManifest' is '${p.value}', a folder: give the path of the package-manifest.json file in it`);
+  }
+  if (p.state === 'notSet') throw new UserError(`'packageManifest' is required: the package-manifest.json AzureMLPackageModel@1 published`);
+  return p.path;
+}
+
+/** The smoke-test payload, or undefined: left empty, the agent hands over the repository root. */
+function readPayloadPath(raw: string | undefined, paths: AgentPaths): string | undefined {
+  const p = classifyPathInput(raw, 'file', paths);
+  if (p.state === 'unresolved') throw new UserError(unsetVariableMessage('smokePayload', p.value, p.macro, 'set it, give the payload file directly, or leave it empty to deploy without a smoke test'));
+  if (p.state === 'notSet' && p.why === 'directory') {
+    throw new UserError(`'smokePayload' is '${p.value}', a folder: give the JSON file to send, or leave it empty to deploy without a smoke test`);
+  }
+  return p.state === 'path' ? p.path : undefined;
+}
+
 /** Every input checked before any call to Azure: a typo fails in milliseconds and writes nothing. */
-export function parseDeployInputs(read: (name: string) => string | undefined): DeployInputs {
+export function parseDeployInputs(read: (name: string) => string | undefined, paths: AgentPaths = NO_AGENT_ROOTS): DeployInputs {
   const connectionId = requireConnection(read);
   const resourceGroup = parseResourceName('resourceGroupName', read('resourceGroupName'), 90);
   const workspace = parseResourceName('workspaceName', read('workspaceName'), 33);
-  const manifestPath = (read('packageManifest') ?? '').trim();
-  if (!manifestPath) throw new UserError(`'packageManifest' is required: the package-manifest.json AzureMLPackageModel@1 published`);
-  if (/^\$\(.+\)$/.test(manifestPath)) {
-    throw new UserError(`'packageManifest' is '${manifestPath}', a pipeline variable that is not set in this job; run AzureMLPackageModel@1 earlier in the job, or download the 'package' artifact and give the path of its package-manifest.json`);
-  }
+  const manifestPath = readManifestPath(read('packageManifest'), paths);
   const manifest = readManifest(manifestPath);
   const endpointName = parseOnlineName('endpointName', read('endpointName'), 'endpoint');
   const target = parseChoice('target', read('target') ?? 'kubernetes', ['kubernetes', 'managed'] as const);
@@ -106,7 +126,7 @@ export function parseDeployInputs(read: (name: string) => string | undefined): D
     if (maxInstances < minInstances) throw new UserError(`'maxInstances' is ${maxInstances}, below 'minInstances' ${minInstances}; raise it or lower 'minInstances'`);
     autoscale = { minInstances, maxInstances, targetUtilizationPercentage: parseWholeNumber('targetUtilization', read('targetUtilization') ?? '70', { min: 1, max: 100, unit: 'percent' }) };
   }
-  const payloadFile = read('smokePayload')?.trim();
+  const payloadFile = readPayloadPath(read('smokePayload'), paths);
   let smoke: SmokeTest | undefined;
   if (payloadFile) {
     let text: string;

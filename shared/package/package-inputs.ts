@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseChoice, parseResourceName, parseWholeNumber } from '../task/input-parsers';
 import { UserError } from '../task/user-error';
+import { AgentPaths, classifyPathInput, NO_AGENT_ROOTS, unsetVariableMessage } from '../task/agent-path-input';
 import { parseModelName, requireConnection } from '../compare/compare-inputs';
 import { parseTagLines } from '../register/register-inputs';
 import type { ProbeSettings, RequestSettings } from './manifest';
@@ -71,25 +72,78 @@ const isFile = (file: string) => {
   }
 };
 
-/** An existing local folder, resolved to an absolute path. */
-function requireFolder(input: string, raw: string | undefined, what: string): string {
-  const text = (raw ?? '').trim();
-  if (!text) throw new UserError(`'${input}' is required: ${what}`);
-  const absolute = path.resolve(text);
-  let dir = false;
-  try {
-    dir = fs.statSync(absolute).isDirectory();
-  } catch {
-    throw new UserError(`'${input}' is '${text}', which does not exist: give ${what}`);
+/**
+ * A local folder input, or undefined when not set. Left empty, the agent hands over the repository
+ * root: that is "not set", never "upload the whole repository".
+ */
+function readFolder(input: string, raw: string | undefined, what: string, paths: AgentPaths): string | undefined {
+  const p = classifyPathInput(raw, 'folder', paths);
+  if (p.state === 'unresolved') throw new UserError(unsetVariableMessage(input, p.value, p.macro, `set it or give ${what} directly`));
+  if (p.state === 'notSet') return undefined;
+  const kind = paths.kind(p.path);
+  if (kind === 'missing') throw new UserError(`'${input}' is '${p.path}', which does not exist: give ${what}`);
+  if (kind !== 'directory') throw new UserError(`'${input}' is '${p.path}', which is a file: give ${what}`);
+  return p.path;
+}
+
+/** An optional file input (the conda file): undefined when not set. */
+function readOptionalFile(input: string, raw: string | undefined, what: string, paths: AgentPaths): string | undefined {
+  const p = classifyPathInput(raw, 'file', paths);
+  if (p.state === 'unresolved') throw new UserError(unsetVariableMessage(input, p.value, p.macro, `set it, give ${what} directly, or leave it empty`));
+  if (p.state === 'notSet' && p.why === 'directory') throw new UserError(`'${input}' is '${p.value}', a folder: give ${what}, or leave it empty`);
+  return p.state === 'path' ? p.path : undefined;
+}
+
+const MODEL_JSON = 'model.json';
+
+/** model.json in a folder, its artifact folders or their artifacts (<folder>/<alias>/<artifact>/model.json, a classic release's layout). */
+export function findModelJson(folder: string, skip: string[], kind: AgentPaths['kind']): string[] {
+  const found: string[] = [];
+  const skipped = new Set(skip.map((d) => path.resolve(d)));
+  const walk = (dir: string, depth: number) => {
+    const candidate = path.join(dir, MODEL_JSON);
+    if (kind(candidate) === 'file') found.push(candidate);
+    if (depth === 0) return;
+    let names: string[];
+    try {
+      names = fs.readdirSync(dir).sort();
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const sub = path.join(dir, name);
+      if (!name.startsWith('.') && !skipped.has(sub) && kind(sub) === 'directory') walk(sub, depth - 1);
+    }
+  };
+  walk(folder, 2);
+  return found;
+}
+
+/**
+ * The model.json to package. Left empty (the agent hands over the repository root) it is looked for
+ * where the job's artifacts are downloaded: Pipeline.Workspace in a YAML pipeline, the artifacts
+ * directory in a classic release; a folder given is searched the same way.
+ */
+function readModelJsonPath(raw: string | undefined, paths: AgentPaths): string {
+  const p = classifyPathInput(raw, 'file', paths);
+  if (p.state === 'unresolved') {
+    throw new UserError(unsetVariableMessage('modelJson', p.value, p.macro, "leave 'modelJson' empty to find model.json among the job's downloaded artifacts, or give its path"));
   }
-  if (!dir) throw new UserError(`'${input}' is '${text}', which is a file: give ${what}`);
-  return absolute;
+  if (p.state === 'path') return p.path;
+  const folder = p.why === 'directory' ? path.resolve(p.value) : paths.artifactsFolder;
+  if (!folder) throw new UserError(`'modelJson' is required: the model.json AzureMLRegisterModel@1 published (download the 'model' artifact first)`);
+  const found = findModelJson(folder, paths.roots.filter((r) => path.resolve(r) !== path.resolve(folder)), paths.kind);
+  if (found.length === 1) return found[0]!;
+  if (found.length === 0) {
+    throw new UserError(`'modelJson' ${p.why === 'directory' ? `is the folder '${folder}'` : `is empty and the job's artifacts folder is '${folder}'`}, where no model.json was found (up to <artifact alias>/<artifact name>/model.json); download the 'model' artifact AzureMLRegisterModel@1 published, or give the path of model.json`);
+  }
+  throw new UserError(`'modelJson' is not set to one file and ${found.length} model.json files were found under '${folder}' (${found.join(', ')}); give the path of the one to package`);
 }
 
 const duration = (seconds: number) => `PT${seconds}S`;
 
 /** Every input checked before any call to Azure, files included (model.json, conda file, scoring script). */
-export function parsePackageInputs(read: (name: string) => string | undefined): PackageInputs {
+export function parsePackageInputs(read: (name: string) => string | undefined, paths: AgentPaths = NO_AGENT_ROOTS): PackageInputs {
   const connectionId = requireConnection(read);
   const resourceGroup = parseResourceName('resourceGroupName', read('resourceGroupName'), 90);
   const workspace = parseResourceName('workspaceName', read('workspaceName'), 33);
@@ -97,8 +151,7 @@ export function parsePackageInputs(read: (name: string) => string | undefined): 
   const source = parseChoice('modelSource', read('modelSource') ?? 'modelJson', ['modelJson', 'nameVersion', 'latest'] as const);
   let model: ModelChoice;
   if (source === 'modelJson') {
-    const file = (read('modelJson') ?? '').trim();
-    if (!file) throw new UserError(`'modelJson' is required: the model.json AzureMLRegisterModel@1 published`);
+    const file = readModelJsonPath(read('modelJson'), paths);
     model = { kind: 'modelJson', file, ...readModelJson(file) };
   } else {
     const name = parseModelName('modelName', read('modelName'));
@@ -121,11 +174,14 @@ export function parsePackageInputs(read: (name: string) => string | undefined): 
   if (envSource === 'image') {
     const image = (read('image') ?? '').trim();
     if (!/^[a-z0-9][a-z0-9.\-_/:@]*$/i.test(image)) throw new UserError(`'image' is '${image}': give a container image such as mcr.microsoft.com/azureml/minimal-ubuntu22.04-py39-cpu-inference:latest`);
-    const condaFile = read('condaFile')?.trim() || undefined;
+    const condaFile = readOptionalFile('condaFile', read('condaFile'), 'the conda file (for example deploy/conda.yml)', paths);
     environment = { kind: 'image', name: environmentName(), image, condaFile, conda: condaFile ? readText('condaFile', condaFile) : undefined };
   }
   if (envSource === 'build') {
-    const context = requireFolder('buildContext', read('buildContext'), 'the Docker build context folder (it holds the Dockerfile and what it copies)');
+    const what = 'the Docker build context folder (it holds the Dockerfile and what it copies), for example deploy/docker';
+    const context = readFolder('buildContext', read('buildContext'), what, paths);
+    // the repository root is never taken as the context: it would upload the whole repository
+    if (!context) throw new UserError(`'buildContext' is required with environmentSource 'build' and is empty (or the repository root): give ${what}`);
     const dockerfilePath = (read('dockerfilePath') ?? '').trim() || 'Dockerfile';
     if (path.isAbsolute(dockerfilePath) || dockerfilePath.split(/[\\/]/).includes('..')) throw new UserError(`'dockerfilePath' is '${dockerfilePath}': give the Dockerfile's path inside 'buildContext', for example Dockerfile`);
     if (!isFile(path.join(context, dockerfilePath))) throw new UserError(`'dockerfilePath' is '${dockerfilePath}', but ${path.join(context, dockerfilePath)} does not exist; check 'buildContext' and 'dockerfilePath'`);
@@ -134,12 +190,11 @@ export function parsePackageInputs(read: (name: string) => string | undefined): 
 
   // scoringCode names registered code; codeFolder alone is uploaded as the code; with both, the folder is the local copy checked.
   const codeRaw = read('scoringCode')?.trim();
-  const folderRaw = read('codeFolder')?.trim();
+  const folder = readFolder('codeFolder', read('codeFolder'), 'the folder with the scoring code', paths);
   let code: PackageInputs['code'];
-  if (codeRaw || folderRaw) {
+  if (codeRaw || folder) {
     const scoringScript = (read('scoringScript') ?? 'score.py').trim() || 'score.py';
     if (!/^[A-Za-z0-9_][A-Za-z0-9_./-]*\.py$/.test(scoringScript) || scoringScript.includes('..')) throw new UserError(`'scoringScript' is '${scoringScript}': give the entry script's path inside the code, for example score.py`);
-    const folder = folderRaw ? requireFolder('codeFolder', folderRaw, 'the folder with the scoring code') : undefined;
     if (folder) {
       const script = path.join(folder, scoringScript);
       if (!isFile(script)) throw new UserError(`'scoringScript' is '${scoringScript}', but ${script} does not exist; check 'codeFolder' and 'scoringScript'`);

@@ -156,3 +156,17 @@ async function uploadCode(ws: Workspace, store: DefaultDatastore, snapshot: Fold
   rt.log(`Uploaded code ${folderName} (${up.uploadedFiles} files, ${up.uploadedBytes} bytes) as code ${up.name}:${up.version}.`);
   return created.id;
 }
+
+/**
+ * Whether the manifest can be published as an artifact. The agent takes `artifact.upload` only in
+ * build jobs (YAML pipelines, classic builds); in a classic release it refuses the command and fails
+ * the step, so there the manifest stays a file the AzureML.PackageManifest variable names.
+ */
+export function packagePublishing(hostType: string | undefined): { publish: boolean; why?: string } {
+  const type = (hostType ?? '').trim();
+  if (type === '' || type.toLowerCase() === 'build') return { publish: true };
+  return {
+    publish: false,
+    why: `Not uploading the package manifest as an artifact: this runs with System.HostType '${type}', where the agent takes no artifact uploads. AzureMLDeployModel@1 later in this job finds it through the AzureML.PackageManifest variable.`,
+  };
+}

@@ -1,5 +1,6 @@
 import { parseChoice, parseResourceName } from '../task/input-parsers';
 import { UserError } from '../task/user-error';
+import { AgentPaths, classifyPathInput, NO_AGENT_ROOTS, unsetVariableMessage } from '../task/agent-path-input';
 
 export const PUBLISH_MODES = ['submit', 'publish', 'both'] as const;
 export type PublishMode = (typeof PUBLISH_MODES)[number];
@@ -19,7 +20,7 @@ export interface PublishInputs {
 }
 
 /** Pure: raw input text → validated inputs. Each error names the input. */
-export function parsePublishInputs(get: (name: string) => string | undefined): PublishInputs {
+export function parsePublishInputs(get: (name: string) => string | undefined, paths: AgentPaths = NO_AGENT_ROOTS): PublishInputs {
   const opt = (name: string) => {
     const v = get(name)?.trim();
     return v ? v : undefined;
@@ -27,7 +28,11 @@ export function parsePublishInputs(get: (name: string) => string | undefined): P
   const connectionId = opt('connectedServiceNameARM');
   if (!connectionId) throw new UserError("'connectedServiceNameARM' is required and was not given");
   const pipelineFile = opt('pipelineFile');
-  if (!pipelineFile) throw new UserError("'pipelineFile' is required: the path of the az ml pipeline job YAML, relative to the repository");
+  // left empty, the agent hands over the repository root (a folder), which is no pipeline file
+  const file = classifyPathInput(pipelineFile, 'file', paths);
+  if (file.state === 'unresolved') throw new UserError(unsetVariableMessage('pipelineFile', file.value, file.macro, 'set it or give the path of the az ml pipeline job YAML directly'));
+  if (file.state === 'notSet' && file.why === 'directory') throw new UserError(`'pipelineFile' is '${file.value}', a folder: give the path of the az ml pipeline job YAML in it`);
+  if (file.state === 'notSet' || !pipelineFile) throw new UserError("'pipelineFile' is required: the path of the az ml pipeline job YAML, relative to the repository");
   const componentName = opt('componentName');
   // azure-ai-ml's ComponentNameStr (a Python function name): checked here, not at the PUT after code and components exist.
   if (componentName && !COMPONENT_NAME.test(componentName)) {

@@ -1,4 +1,5 @@
 import { UserError } from './user-error';
+import { unresolvedMacro, unsetVariableMessage } from './agent-path-input';
 
 /**
  * Pure parsers for task inputs. Each error names the input, the value it got and what would be valid,
@@ -42,11 +43,11 @@ export function parseBoolean(name: string, raw: string | undefined): boolean {
 export function parseResourceName(name: string, raw: string | undefined, maxLength = 260): string {
   const text = (raw ?? '').trim();
   if (text === '') throw new UserError(`'${name}' is required`);
+  // the agent leaves a variable the job does not set as written, anywhere in the value
+  const macro = unresolvedMacro(text);
+  if (macro !== undefined) throw new UserError(unsetVariableMessage(name, text, macro, 'set it or give the value directly'));
   if (text.length > maxLength || /[\\/?#%\u0000-\u001f]/.test(text)) {
     throw new UserError(`'${name}' must be an Azure resource name (no '/', '\\', '?', '#' or '%', at most ${maxLength} characters), got '${raw}'`);
-  }
-  if (/^\$\(.+\)$/.test(text)) {
-    throw new UserError(`'${name}' is '${text}', a pipeline variable that is not set in this job; set it or give the value directly`);
   }
   return text;
 }

@@ -1,5 +1,6 @@
 import { parseBoolean, parseChoice, parseResourceName, parseWholeNumber } from '../task/input-parsers';
 import { UserError } from '../task/user-error';
+import { unresolvedMacro } from '../task/agent-path-input';
 
 export type JobDisposal = 'cancelJob' | 'leaveRunning';
 
@@ -21,7 +22,7 @@ export function parseWaitForRunInputs(read: (name: string) => string | undefined
   const connectionId = read('connectedServiceNameARM')?.trim();
   if (!connectionId) throw new UserError("'azureSubscription' is required: name an Azure Resource Manager service connection");
   const jobName = read('jobName')?.trim() ?? '';
-  if (jobName === '' || jobName === '$(AzureML.JobName)') {
+  if (jobName === '' || unresolvedMacro(jobName)?.toLowerCase() === '$(azureml.jobname)') {
     throw new UserError(
       "'jobName' is empty: give the Azure ML job name, or run AzureMLPublishPipeline@1 earlier in this job so that $(AzureML.JobName) is set",
     );

@@ -2,6 +2,7 @@
 import '../../shared/task/mask-output-first';
 import * as tl from 'azure-pipelines-task-lib/task';
 import { runTask } from '../../shared/task/run-task';
+import { agentPathsFrom, pathKind } from '../../shared/task/agent-path-input';
 import { openWorkspace } from '../../shared/task/open-workspace';
 import { readTraceability } from '../../shared/task/traceability';
 import { maskSecret } from '../../shared/task/secrets';
@@ -11,7 +12,7 @@ import { deployModel } from '../../shared/deploy/deploy-model';
 import { scoringClient } from '../../shared/deploy/scoring-client';
 
 void runTask(async ({ signal }) => {
-  const inputs = parseDeployInputs((name) => tl.getInput(name, false));
+  const inputs = parseDeployInputs((name) => tl.getInput(name, false), agentPathsFrom((name) => tl.getVariable(name), pathKind));
   const { workspace } = await openWorkspace({
     connectionId: inputs.connectionId,
     resourceGroup: inputs.resourceGroup,

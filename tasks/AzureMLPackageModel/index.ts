@@ -2,16 +2,17 @@
 import '../../shared/task/mask-output-first';
 import * as tl from 'azure-pipelines-task-lib/task';
 import { runTask } from '../../shared/task/run-task';
+import { agentPathsFrom, pathKind } from '../../shared/task/agent-path-input';
 import { openWorkspace } from '../../shared/task/open-workspace';
 import { writeTaskFile } from '../../shared/task/task-files';
 import { parsePackageInputs } from '../../shared/package/package-inputs';
-import { packageModel } from '../../shared/package/package-model';
+import { packageModel, packagePublishing } from '../../shared/package/package-model';
 import { openDefaultDatastore } from '../../shared/azureml/datastore-upload';
 import { readAgentHttpOptions } from '../../shared/http/agent-http-options';
 import { maskSecret } from '../../shared/task/secrets';
 
 void runTask(async ({ signal }) => {
-  const inputs = parsePackageInputs((name) => tl.getInput(name, false));
+  const inputs = parsePackageInputs((name) => tl.getInput(name, false), agentPathsFrom((name) => tl.getVariable(name), pathKind));
   const { workspace } = await openWorkspace({
     connectionId: inputs.connectionId,
     resourceGroup: inputs.resourceGroup,
@@ -32,6 +33,8 @@ void runTask(async ({ signal }) => {
   const file = writeTaskFile('package-manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);
   // Job-scoped: AzureMLDeployModel@1 later in the same job reads it by default.
   tl.setVariable('AzureML.PackageManifest', file);
-  tl.uploadArtifact('package', file, inputs.artifactName);
+  const publishing = packagePublishing(tl.getVariable('System.HostType'));
+  if (publishing.publish) tl.uploadArtifact('package', file, inputs.artifactName);
+  else console.log(publishing.why);
   tl.setResult(tl.TaskResult.Succeeded, `Packaged ${manifest.model.id} as package ${manifest.packageId}.`);
 });

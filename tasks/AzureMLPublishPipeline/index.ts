@@ -2,6 +2,7 @@
 import '../../shared/task/mask-output-first';
 import * as tl from 'azure-pipelines-task-lib/task';
 import { runTask } from '../../shared/task/run-task';
+import { agentPathsFrom, pathKind } from '../../shared/task/agent-path-input';
 import { openWorkspace } from '../../shared/task/open-workspace';
 import { maskSecret } from '../../shared/task/secrets';
 import { readAgentHttpOptions } from '../../shared/http/agent-http-options';
@@ -9,7 +10,7 @@ import { parsePublishInputs } from '../../shared/publish/publish-inputs';
 import { preparePublish, publishPipeline } from '../../shared/publish/publish-pipeline';
 
 void runTask(async ({ signal }) => {
-  const inputs = parsePublishInputs((name) => tl.getInput(name, false));
+  const inputs = parsePublishInputs((name) => tl.getInput(name, false), agentPathsFrom((name) => tl.getVariable(name), pathKind));
   const variables = (name: string) => tl.getVariable(name);
   const repoRoot = tl.getVariable('Build.SourcesDirectory') ?? tl.getVariable('System.DefaultWorkingDirectory') ?? process.cwd();
   // The YAML is read and checked before signing in: a typo costs no call to Azure.

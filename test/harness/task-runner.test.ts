@@ -1,8 +1,16 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { assertNoSecretLeak, base64Fragments, buildTaskEnv, runTask, toEnvName, type RunTaskOptions } from './task-runner';
 
 const FAKE = path.join(__dirname, 'fixtures', 'fake-task.js');
+const PROBE = path.join(__dirname, 'fixtures', 'tasks', 'AgentInputsProbe', 'index.js');
+const probeOf = (r: { lines: string[]; stdout: string }) => {
+  const line = r.lines.find((l) => l.startsWith('PROBE '));
+  assert.ok(line, r.stdout);
+  return JSON.parse(line.slice(6)) as { cwd: string; inputs: Record<string, string>; vars: Record<string, string | undefined> };
+};
 const run = (mode: string, extra: Partial<RunTaskOptions> = {}) =>
   runTask({ task: 'FakeTask', entry: FAKE, ...extra, inputs: { mode, ...(extra.inputs ?? {}) } });
 
@@ -155,6 +163,50 @@ describe('harness/task-runner: runs a task as the agent does', function () {
     assert.strictEqual(r.endedBy, 'SIGKILL');
     assert.strictEqual(r.signal, 'SIGKILL');
     assert.ok(r.lines.includes('ignoring SIGTERM'));
+  });
+
+  it('prepares inputs as the agent does: every task.json default, trimmed, unset macros kept, filePath inputs rooted in the repository the test names', async () => {
+    const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'harness-repo-'));
+    const r = await runTask({ task: 'AgentInputsProbe', entry: PROBE, repo, inputs: { noDefault: '  given  ', relativeFile: ' data/x.json ' }, variables: { 'Fixture.Set': 'from a variable' } });
+    const probe = probeOf(r);
+    assert.equal(probe.cwd, fs.realpathSync(repo), 'the task starts in System.DefaultWorkingDirectory');
+    assert.deepEqual(probe.inputs, {
+      MODE: 'print',
+      PADDED: 'spaced default',
+      NODEFAULT: 'given',
+      UNSETMACRO: '$(Fixture.Unset)',
+      SETMACRO: 'from a variable',
+      EMPTYFILE: repo,
+      RELATIVEFILE: path.join(repo, 'data', 'x.json'),
+      UNSETFILE: path.join(repo, '$(Fixture.Unset)', 'model.json'),
+      HIDDENFILE: repo,
+      ABSOLUTEFILE: '/opt/probe/file.json',
+    });
+    assert.deepEqual([probe.vars.SYSTEM_DEFAULTWORKINGDIRECTORY, probe.vars.BUILD_SOURCESDIRECTORY, probe.vars.SYSTEM_HOSTTYPE], [repo, repo, 'build']);
+    assert.ok(probe.vars.PIPELINE_WORKSPACE, 'a build job has Pipeline.Workspace');
+  });
+
+  it('classic release: Release.* variables, no Pipeline.Workspace, filePath inputs rooted in the artifacts directory, artifact.upload refused and the step Failed', async () => {
+    const artifacts = fs.mkdtempSync(path.join(os.tmpdir(), 'harness-release-'));
+    const r = await runTask({ task: 'AgentInputsProbe', entry: PROBE, repo: artifacts, classicRelease: { releaseId: 42 }, inputs: { mode: 'upload' } });
+    const probe = probeOf(r);
+    // (JSON leaves out what is not set: Build.SourcesDirectory and Pipeline.Workspace)
+    assert.deepEqual(probe.vars, {
+      SYSTEM_HOSTTYPE: 'release',
+      SYSTEM_DEFAULTWORKINGDIRECTORY: artifacts,
+      RELEASE_ARTIFACTSDIRECTORY: artifacts,
+      SYSTEM_ARTIFACTSDIRECTORY: artifacts,
+      RELEASE_RELEASEID: '42',
+    });
+    assert.equal(probe.inputs.EMPTYFILE, artifacts);
+    assert.equal(probe.inputs.RELATIVEFILE, path.join(artifacts, 'sub', 'file.json'));
+    assert.equal(r.result?.result, 'Failed', 'the agent fails the step although the task reported Succeeded');
+    assert.match(r.result?.message ?? '', /^UploadArtifactCommandNotSupported/);
+    assert.equal(r.refused.length, 1);
+    assert.deepEqual(r.artifacts, []);
+    const build = await runTask({ task: 'AgentInputsProbe', entry: PROBE, inputs: { mode: 'upload' } });
+    assert.equal(build.result?.result, 'Succeeded', 'a build job takes the upload');
+    assert.equal(build.artifacts.length, 1);
   });
 
   it('kills and fails a task that outlives timeoutMs', async () => {

@@ -17,6 +17,7 @@ import {
   type CancelSignal,
   type SignalSent,
 } from '../../local-runner/agent-process';
+import { artifactUploadRefusal, BUILD_ONLY_VARIABLES, expandWith, filePathRoot, prepareTaskInputs, releaseJobVariables, type AgentInputDef } from '../../local-runner/agent-inputs';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const BUNDLE_ROOT = path.join(REPO_ROOT, 'build', 'extension', 'tasks');
@@ -43,6 +44,18 @@ export interface RunTaskOptions {
   entry?: string;
   /** override the agent's escalation waits (harness self-tests only) */
   escalationMs?: { sigintToSigterm?: number; sigtermToKill?: number };
+  /**
+   * The folder the test names as the repository: System.DefaultWorkingDirectory and
+   * Build.SourcesDirectory, where filePath inputs are rooted and the task starts (default: a fresh
+   * empty folder). In a classic release it is the release's artifacts directory instead.
+   */
+  repo?: string;
+  /**
+   * Run as a classic release job: System.HostType release, the Release.* variables, no
+   * Pipeline.Workspace or Build.SourcesDirectory, filePath inputs rooted in the artifacts directory
+   * (`repo`), and `artifact.upload` refused so the step ends Failed, as the agent does.
+   */
+  classicRelease?: boolean | { releaseId?: number; releaseName?: string; definitionName?: string; environmentName?: string };
 }
 
 export interface SignalReport {
@@ -82,6 +95,8 @@ export interface TaskRunResult {
   buildTags: string[];
   issues: Issue[];
   progress: Progress[];
+  /** logging commands the agent refused in this job (artifact.upload in a release), each failing the step */
+  refused: string[];
   /** present when `signal` was requested and sent */
   cancellation?: SignalReport;
   /** = cancellation.exitedAfterMs: how long after the first signal the process exited */
@@ -98,6 +113,35 @@ export { toEnvName };
 
 export function bundlePath(task: string): string {
   return path.join(BUNDLE_ROOT, task, 'index.js');
+}
+
+/** The inputs the task.json beside the task's entry declares (the agent fills them all); none for a fixture without one. */
+export function taskInputDefs(entry: string): AgentInputDef[] {
+  const file = path.join(path.dirname(entry), 'task.json');
+  if (!fs.existsSync(file)) return [];
+  const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { inputs?: AgentInputDef[] };
+  return json.inputs ?? [];
+}
+
+/** The job's variables as the agent sets them for a build or a classic release job, then the test's own. */
+function jobVariables(options: RunTaskOptions, dirs: { temp: string; work: string; repo: string }): Record<string, string> {
+  const buildDirectory = path.join(dirs.work, '1');
+  const base: Record<string, string> = {
+    'System.HostType': 'build',
+    'System.DefaultWorkingDirectory': dirs.repo,
+    'Build.SourcesDirectory': dirs.repo,
+    'Build.Repository.LocalPath': dirs.repo,
+    'Pipeline.Workspace': buildDirectory,
+    'Agent.BuildDirectory': buildDirectory,
+    'System.ArtifactsDirectory': path.join(buildDirectory, 'a'),
+    'Agent.TempDirectory': dirs.temp,
+  };
+  if (options.classicRelease) {
+    for (const k of BUILD_ONLY_VARIABLES) delete base[k];
+    const id = typeof options.classicRelease === 'object' ? options.classicRelease : {};
+    Object.assign(base, releaseJobVariables({ ...id, artifactsDirectory: dirs.repo }));
+  }
+  return { ...base, ...(options.variables ?? {}) };
 }
 
 const createdDirs: string[] = [];
@@ -137,10 +181,19 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRunResult> {
   }
   const temp = makeTempDir('agent-temp-');
   const work = makeTempDir('agent-work-');
-  const defaultWorkingDirectory = path.join(work, '1', 's');
-  fs.mkdirSync(defaultWorkingDirectory, { recursive: true });
-  const cwd = makeTempDir('task-cwd-');
-  const env = buildTaskEnv(options, { temp, work, defaultWorkingDirectory });
+  const repo = options.repo ? path.resolve(options.repo) : path.join(work, '1', options.classicRelease ? 'a' : 's');
+  fs.mkdirSync(repo, { recursive: true });
+  const variables = jobVariables(options, { temp, work, repo });
+  const variable = (name: string) => Object.entries(variables).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
+  // the task's inputs as the agent prepares them: every task.json default, trimmed, macros expanded, filePath rooted
+  const inputs = prepareTaskInputs(taskInputDefs(entry), options.inputs, {
+    expand: expandWith({ ...variables, ...(options.secretVariables ?? {}) }),
+    root: filePathRoot(variable),
+  });
+  // the agent starts the task in System.DefaultWorkingDirectory
+  const defaultWorkingDirectory = variable('System.DefaultWorkingDirectory')!;
+  const cwd = defaultWorkingDirectory;
+  const env = buildTaskEnv({ ...options, inputs, variables }, { temp, work, defaultWorkingDirectory });
   const timeoutMs = options.timeoutMs ?? 60_000;
 
   const commands: VsoCommand[] = [];
@@ -189,6 +242,13 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRunResult> {
   if (x.rejected.length > 0) {
     throw new Error(`task ${options.task} wrote logging commands the agent would reject: ${x.rejected.join('; ')}`);
   }
+  // the agent refuses artifact.upload outside build jobs and fails the step, whatever the task reported
+  const refusal = x.artifacts.length > 0 ? artifactUploadRefusal(variable('System.HostType')) : undefined;
+  const refused = refusal ? x.artifacts.map(() => refusal) : [];
+  if (refusal) {
+    x.result = { result: 'Failed', message: refusal };
+    x.artifacts = [];
+  }
   const summaries = x.summaryFiles.map((f) => {
     const p = path.isAbsolute(f) ? f : path.join(cwd, f);
     try {
@@ -229,6 +289,7 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRunResult> {
     buildTags: x.buildTags,
     issues: x.issues,
     progress: x.progress,
+    refused,
     cancellation,
     signalToExitMs: cancellation?.exitedAfterMs,
     endedBy: cancellation?.endedBy,

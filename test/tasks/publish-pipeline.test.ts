@@ -138,7 +138,9 @@ describe('AzureMLPublishPipeline@1 (task process)', function () {
       task: 'AzureMLPublishPipeline',
       inputs: { connectedServiceNameARM: spn.id, resourceGroupName: emulator.resourceGroup, workspaceName: emulator.workspaceName, pipelineFile: 'ml/pipeline.yml', ...extra },
       env: spn.env,
-      variables: { 'System.Debug': 'true', 'Build.SourcesDirectory': repo, ...BUILD, ...variables },
+      // the repository the agent checked out: filePath inputs are rooted there and the task starts there
+      repo,
+      variables: { 'System.Debug': 'true', ...BUILD, ...variables },
       timeoutMs: 90_000,
     });
   }
