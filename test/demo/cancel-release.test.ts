@@ -35,6 +35,12 @@ interface CancelPoint {
   trigger: Trigger;
   /** the agent's real 7.5 s + 2.5 s instead of the shortened escalation */
   realTimings?: boolean;
+  /**
+   * Hold the request's answer this long (the emulator handles it only then): the cancel lands while
+   * it is in flight. Scoring points always have it (no side effects); for one ARM write it is the
+   * case of a service that applies a write after its client went away.
+   */
+  holdMs?: number;
 }
 
 type Event = { kind: 'line'; step: string; text: string } | { kind: 'request'; step: string; key: string; phase: string };
@@ -151,9 +157,12 @@ async function recordRelease(build: PipelineRunResult, model: EmulatedModelVersi
       configure: (e) => {
         emulator = e;
         const t = point?.trigger;
-        if (t?.kind === 'request' && t.key.startsWith('POST /score/')) {
-          // Scoring has no side effects: holding the answer makes the cancel land inside the smoke test or health check, not just after it.
-          e.faults.script([{ method: 'POST', path: t.key.slice('POST '.length), delayMs: 1000, after: t.nth - 1 }]);
+        // Scoring has no side effects: holding its answer makes the cancel land inside the smoke test or health check, not just after it.
+        const hold = point?.holdMs ?? (t?.kind === 'request' && t.key.startsWith('POST /score/') ? 1000 : undefined);
+        if (t?.kind === 'request' && hold) {
+          // (each held path occurs in one step only, so the step's count is the run's)
+          const [method, route] = t.key.split(' ');
+          e.faults.script([{ method, path: new RegExp(`${route!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`), delayMs: hold, after: t.nth - 1 }]);
         }
         // The version the ML Build registered, exactly as it holds it.
         const p = model.properties as { modelUri?: string; modelType?: string; jobName?: string; description?: string; tags?: Record<string, string>; properties?: Record<string, string> };
@@ -161,6 +170,8 @@ async function recordRelease(build: PipelineRunResult, model: EmulatedModelVersi
         for (const name of [PRODUCTION.endpoint, STAGING]) before[name] = stateOf(e.endpoints.get(name));
       },
       inspect: async (e) => {
+        // The state as left once the service has handled every request it received (a held one lands late).
+        for (let i = 0; i < 250 && e.requests().some((r) => r.status === 0 && !r.fault?.startsWith('reset')); i++) await new Promise((res) => setTimeout(res, 20));
         const all = e.requests();
         for (; seen < all.length; seen++) onRequest(all[seen]!);
         for (const name of [PRODUCTION.endpoint, STAGING]) {
@@ -250,7 +261,10 @@ describe('ML Release cancelled at every step and phase of package and deploy (lo
     points = deriveCancelPoints(reference.events);
     // The real escalation once, where the rollback has the most to undo: a production traffic step.
     const real = points.find((p) => p.trigger.kind === 'request' && p.trigger.step.includes(PRODUCTION.endpoint) && /^PUT \/onlineEndpoints\//.test(p.trigger.key) && p.trigger.nth === 2);
-    if (real) points.push({ ...real, label: `${real.label} [agent's real 7.5 s + 2.5 s]`, realTimings: true });
+    if (real) {
+      points.push({ ...real, label: `${real.label} [agent's real 7.5 s + 2.5 s]`, realTimings: true });
+      points.push({ ...real, label: `${real.label} [answered 1 s late: the cancel lands while it is in flight]`, holdMs: 1000 });
+    }
     console.log(`      ${points.length} cancel points, derived from the fault-free release:`);
     for (const p of points) console.log(`        - ${p.label}`);
     const suite = this.test!.parent!;
