@@ -13,7 +13,7 @@ import { saveTraffic } from '../test/harness/traffic';
 import { execFileSync } from 'node:child_process';
 import { expandPipeline } from '../local-runner/expand-pipeline';
 import { compileTimeVariables } from '../local-runner/predefined';
-import { runPipeline, type PipelineRunResult, type ServiceConnection } from '../local-runner/run-pipeline';
+import { runPipeline, type PipelineRunResult, type RunPipelineOptions, type ServiceConnection } from '../local-runner/run-pipeline';
 import { seedCreditRiskWorkspace, PRODUCTION, CANDIDATE_METRICS } from './credit-risk-workspace';
 import { scoreEndpoint, type ScoringAnswer } from './score-endpoint';
 
@@ -34,6 +34,15 @@ export interface MlFlowOptions {
   configure?: (emulator: Emulator) => void;
   /** cancels the running pipeline as Azure DevOps would (the step gets SIGINT); the servers still stop */
   signal?: AbortSignal;
+  /** the waits of a cancelled step's escalation (default the agent's 7.5 s + 2.5 s) */
+  escalationMs?: RunPipelineOptions['escalationMs'];
+  /**
+   * A folder the caller owns for the checkout and the run folders; it is kept, so the build's
+   * artifacts outlive the servers (runMlRelease). Default: a temporary folder removed at the end.
+   */
+  workDir?: string;
+  /** reads the emulator's state after the runs, before the servers stop */
+  inspect?: (emulator: Emulator) => void | Promise<void>;
 }
 
 export interface MlFlowResult {
@@ -60,19 +69,95 @@ export async function runMlFlow(options: MlFlowOptions = {}): Promise<MlFlowResu
   const log = options.log ?? ((line: string) => console.log(line));
   let azurite: AzuriteHandle | undefined;
   let emulator: Emulator | undefined;
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ml-flow-'));
+  const work = options.workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ml-flow-'));
   try {
     azurite = await startAzurite();
     emulator = await startEmulator({ storage: { blobUrl: azurite.blobUrl, accountName: azurite.accountName, accountKey: azurite.accountKey } });
     seedCreditRiskWorkspace(emulator, options.candidateMetrics ?? CANDIDATE_METRICS);
     options.configure?.(emulator);
-    return await buildAndRelease(emulator, azurite, work, options, log);
+    const result = await buildAndRelease(emulator, azurite, work, options, log);
+    await options.inspect?.(emulator);
+    return result;
   } finally {
     if (emulator && options.saveTrafficAs) saveTraffic(emulator.traffic(), options.saveTrafficAs);
     await emulator?.stop();
     await azurite?.stop();
+    if (!options.workDir) fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+export interface MlReleaseOptions {
+  /** a build run of runMlFlow whose artifacts still exist (its `workDir` kept) */
+  build: PipelineRunResult;
+  /** changes the freshly seeded workspace before the release (e.g. registers the build's model version in it) */
+  configure?: (emulator: Emulator) => void;
+  log?: (line: string) => void;
+  signal?: AbortSignal;
+  escalationMs?: RunPipelineOptions['escalationMs'];
+  /** reads the emulator's state after the release, before the servers stop */
+  inspect?: (emulator: Emulator) => void | Promise<void>;
+}
+
+export type MlReleaseResult = Pick<MlFlowResult, 'release' | 'endpoint' | 'traffic' | 'deployments' | 'scoring' | 'calls' | 'secrets'> & { release: PipelineRunResult };
+
+/**
+ * Only the ML Release, against a fresh emulator and Azurite seeded as runMlFlow seeds them, with an
+ * earlier build run as its `modelBuild` resource: many releases from the same starting state without
+ * paying for a build each time. The build's model version is the caller's to register (configure).
+ */
+export async function runMlRelease(options: MlReleaseOptions): Promise<MlReleaseResult> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  let azurite: AzuriteHandle | undefined;
+  let emulator: Emulator | undefined;
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ml-release-'));
+  try {
+    azurite = await startAzurite();
+    emulator = await startEmulator({ storage: { blobUrl: azurite.blobUrl, accountName: azurite.accountName, accountKey: azurite.accountKey } });
+    seedCreditRiskWorkspace(emulator);
+    options.configure?.(emulator);
+    const sources = checkout(path.join(work, 's'));
+    const connection = emulator.connection({ scheme: 'workloadIdentity' });
+    const common = { sources, serviceConnections: { [CONNECTION_NAME]: connection }, log, signal: options.signal, escalationMs: options.escalationMs };
+    const state = await releaseAfter(emulator, options.build, path.join(work, 'release'), common, log);
+    const requests = emulator.requests();
+    await options.inspect?.(emulator);
+    return { ...state, calls: { arm: requests.filter((r) => r.path.startsWith('/subscriptions/')).length, total: requests.length }, secrets: [...connection.secrets, azurite.accountKey] };
+  } finally {
+    await emulator?.stop();
+    await azurite?.stop();
     fs.rmSync(work, { recursive: true, force: true });
   }
+}
+
+type CommonRun = Pick<ExampleRun, 'sources' | 'serviceConnections' | 'log' | 'signal' | 'escalationMs'>;
+
+/** The example's release with `build` as its resource, then the production endpoint as it is left (and scored when the release succeeded). */
+async function releaseAfter(emulator: Emulator, build: PipelineRunResult, runDir: string, common: CommonRun, log: (line: string) => void) {
+  const where = { resourceGroup: emulator.resourceGroup, workspace: emulator.workspaceName };
+  log('=== ML Release (pipeline-templates/examples/credit-risk/azure-pipelines/ml-release.yml) ===');
+  const release = await runExamplePipeline({
+    ...common,
+    file: 'ml-release.yml',
+    pipelineName: 'credit-risk ML Release',
+    buildReason: 'ResourceTrigger',
+    buildId: 102,
+    buildNumber: '20261125.2',
+    parameters: { ...where, stepWaitSeconds: 1 },
+    runDir,
+    pipelineResources: { modelBuild: build },
+  });
+  const client = mlClient(emulator);
+  const endpoint = await client.onlineEndpoints.get(where.resourceGroup, where.workspace, PRODUCTION.endpoint);
+  const deployments: Array<{ name: string; model: string }> = [];
+  for await (const d of client.onlineDeployments.list(where.resourceGroup, where.workspace, PRODUCTION.endpoint)) {
+    deployments.push({ name: d.name ?? '', model: String(d.properties.model ?? '').replace(/^.*\/models\/([^/]+)\/versions\/([^/]+)$/, 'azureml:$1:$2') });
+  }
+  let scoring: ScoringAnswer | undefined;
+  if (release.result.startsWith('Succeeded')) {
+    const payload = fs.readFileSync(path.join(common.sources, 'sample-request.json'), 'utf8');
+    scoring = await scoreEndpoint(client, { ...where, endpoint: PRODUCTION.endpoint, ca: emulator.caCertPem }, payload);
+  }
+  return { release, endpoint: PRODUCTION.endpoint, traffic: endpoint.properties.traffic ?? {}, deployments, scoring };
 }
 
 async function buildAndRelease(emulator: Emulator, azurite: AzuriteHandle, work: string, options: MlFlowOptions, log: (line: string) => void): Promise<MlFlowResult> {
@@ -83,6 +168,7 @@ async function buildAndRelease(emulator: Emulator, azurite: AzuriteHandle, work:
     serviceConnections: { [CONNECTION_NAME]: connection },
     log,
     signal: options.signal,
+    escalationMs: options.escalationMs,
   };
   // The example's defaults name its own workspace; point the run at the emulator's.
   const where = { resourceGroup: emulator.resourceGroup, workspace: emulator.workspaceName };
@@ -103,30 +189,7 @@ async function buildAndRelease(emulator: Emulator, azurite: AzuriteHandle, work:
   if (modelJson && fs.existsSync(modelJson)) result.modelJson = JSON.parse(fs.readFileSync(modelJson, 'utf8'));
   if ((options.release ?? true) && build.result.startsWith('Succeeded') && build.buildTags.includes('model-registered')) {
     log('');
-    log('=== ML Release (pipeline-templates/examples/credit-risk/azure-pipelines/ml-release.yml) ===');
-    result.release = await runExamplePipeline({
-      ...common,
-      file: 'ml-release.yml',
-      pipelineName: 'credit-risk ML Release',
-      buildReason: 'ResourceTrigger',
-      buildId: 102,
-      buildNumber: '20261125.2',
-      parameters: { ...where, stepWaitSeconds: 1 },
-      runDir: path.join(work, 'release'),
-      pipelineResources: { modelBuild: build },
-    });
-    const client = mlClient(emulator);
-    const endpoint = await client.onlineEndpoints.get(where.resourceGroup, where.workspace, PRODUCTION.endpoint);
-    result.endpoint = PRODUCTION.endpoint;
-    result.traffic = endpoint.properties.traffic ?? {};
-    result.deployments = [];
-    for await (const d of client.onlineDeployments.list(where.resourceGroup, where.workspace, PRODUCTION.endpoint)) {
-      result.deployments.push({ name: d.name ?? '', model: String(d.properties.model ?? '').replace(/^.*\/models\/([^/]+)\/versions\/([^/]+)$/, 'azureml:$1:$2') });
-    }
-    if (result.release.result.startsWith('Succeeded')) {
-      const payload = fs.readFileSync(path.join(sources, 'sample-request.json'), 'utf8');
-      result.scoring = await scoreEndpoint(client, { ...where, endpoint: PRODUCTION.endpoint, ca: emulator.caCertPem }, payload);
-    }
+    Object.assign(result, await releaseAfter(emulator, build, path.join(work, 'release'), common, log));
   }
   const requests = emulator.requests();
   result.calls = { arm: requests.filter((r) => r.path.startsWith('/subscriptions/')).length, total: requests.length };
@@ -148,6 +211,7 @@ export interface ExampleRun {
   pipelineResources?: Record<string, PipelineRunResult>;
   log: (line: string) => void;
   signal?: AbortSignal;
+  escalationMs?: RunPipelineOptions['escalationMs'];
 }
 
 /**
@@ -173,6 +237,7 @@ export async function runExamplePipeline(run: ExampleRun): Promise<PipelineRunRe
     buildReason: run.buildReason,
     log: run.log,
     signal: run.signal,
+    escalationMs: run.escalationMs,
   });
 }
 
