@@ -10,7 +10,7 @@ import { deploymentNameFor } from './naming';
 import { kubernetesPreflight, managedPreflight } from './preflight';
 import { ScoringTimeout, type ScoreResult } from './scoring-client';
 import { failedAssertions } from './smoke';
-import { deploymentsToRemove, formatTraffic, sameTraffic, TrafficMap, trafficAt } from './traffic-plan';
+import { deploymentsToRemove, formatTraffic, restorableTraffic, sameTraffic, TrafficMap, trafficAt } from './traffic-plan';
 
 export interface DeployRuntime {
   traceability: TraceabilityContext;
@@ -35,8 +35,14 @@ export interface DeployReport {
 
 /** Tag on each deployment: which package it runs, so a re-run recognises its own deployment. */
 export const PACKAGE_TAG = 'package.id';
-/** Time a cancelled task gives its rollback: the agent sends SIGTERM 7.5 s after SIGINT. */
+/** Time from the cancel to the end of the rollback: the agent sends SIGTERM 7.5 s after SIGINT (and kills 2.5 s later). */
 const CANCELLED_ROLLBACK_MS = 6500;
+/**
+ * A write in flight when the pipeline is cancelled gets this long for its answer before it is
+ * abandoned: an aborted PUT may still land on the service after the rollback read the endpoint,
+ * undoing the rollback. With the answer in, the rollback knows exactly what was written.
+ */
+const WRITE_GRACE_MS = 2500;
 const ROLLBACK_MS = 10 * 60_000;
 const LOG_TAIL = { InferenceServer: 40, StorageInitializer: 15 } as const;
 
@@ -147,21 +153,27 @@ export async function deployModel(ws: Workspace, inputs: DeployInputs, rt: Deplo
   }
 
   const body = deploymentBody(ws, inputs, instanceType, { ...tags, [PACKAGE_TAG]: m.packageId, model: m.model.id.replace(/^azureml:/, '') });
+  const writeSignal = afterGrace(signal, WRITE_GRACE_MS);
   const state: RollbackState = {
     deploymentName,
     previous,
     written: previous,
+    ourMaps: [previous],
+    cancelledAt: undefined,
     previousBody: inputs.strategy === 'replace' && mine ? deploymentForPut(mine) : undefined,
     created: false,
     createdEndpoint,
   };
+  signal.addEventListener('abort', () => (state.cancelledAt ??= Date.now()), { once: true });
+  const removed: string[] = [];
   try {
     if (inputs.strategy === 'blueGreen' && mine?.tags?.[PACKAGE_TAG] === m.packageId && mine.properties.provisioningState === 'Succeeded') {
       rt.log(`Deployment '${deploymentName}' of package ${m.packageId} exists from an earlier run; continuing with it.`);
     } else {
       rt.log(`${mine ? 'Updating' : 'Creating'} deployment '${deploymentName}' (${m.model.name}:${m.model.version}, ${instanceType ?? 'default instance type'}, ${describeScale(inputs)}) at 0% traffic; waiting for it to provision...`);
       state.created = !mine;
-      await putDeployment(ws, name, deploymentName, body, { abortSignal: signal, alreadyDone: (d) => runsSame(d, body) });
+      await putDeployment(ws, name, deploymentName, body, { abortSignal: writeSignal, alreadyDone: (d) => runsSame(d, body) });
+      signal.throwIfAborted();
       rt.log(`Deployment '${deploymentName}' is provisioned.`);
     }
     const credential = inputs.smoke ? await endpointCredential(ws, name, inputs.authMode, rt) : '';
@@ -179,13 +191,17 @@ export async function deployModel(ws: Workspace, inputs: DeployInputs, rt: Deplo
       rt.log(`Traffic step ${i + 1}/${inputs.trafficSteps.length}: ${formatTraffic(next)}.`);
       // The whole endpoint is re-PUT from what was just read: PATCH cannot change traffic.
       state.written = next;
-      await putEndpoint(ws, name, endpointWithTraffic(current, next), { abortSignal: signal, alreadyDone: (e) => sameTraffic(trafficOf(e), next) });
+      state.ourMaps.push(next);
+      await putEndpoint(ws, name, endpointWithTraffic(current, next), { abortSignal: writeSignal, alreadyDone: (e) => sameTraffic(trafficOf(e), next) });
+      signal.throwIfAborted();
       await healthCheck(ws, rt, inputs, current, deploymentName, credential);
       if (i < inputs.trafficSteps.length - 1 && inputs.stepWaitSeconds > 0) {
         rt.log(`Waiting ${inputs.stepWaitSeconds} s before the next step.`);
         await sleep(inputs.stepWaitSeconds * 1000, undefined, { signal });
       }
     }
+    // Removing old deployments is still part of the release: a cancel here also puts traffic back.
+    if (inputs.strategy === 'blueGreen') await removeOldDeployments(ws, inputs, state, removed, rt, signal);
   } catch (error) {
     await rollback(ws, inputs, state, rt, error);
     if (isAbortError(error) || signal.aborted) throw error;
@@ -194,22 +210,40 @@ export async function deployModel(ws: Workspace, inputs: DeployInputs, rt: Deplo
   }
 
   const final = state.written;
-  const removed: string[] = [];
-  if (inputs.strategy === 'blueGreen') {
-    const all = await listDeployments(ws, name, signal);
-    for (const old of deploymentsToRemove(all.map((d) => ({ name: d.name!, createdAt: d.systemData?.createdAt })), deploymentName, inputs.keepDeployments)) {
-      if ((final[old] ?? 0) > 0) continue;
-      try {
-        await deleteDeployment(ws, name, old, { wait: true, abortSignal: signal });
-        removed.push(old);
-      } catch (error) {
-        // The release itself succeeded; an old deployment left at 0% costs money, not correctness.
-        rt.warn(`Could not remove old deployment '${old}' (it takes no traffic): ${describeError(error)}`);
-      }
-    }
-    if (removed.length > 0) rt.log(`Removed old deployment(s) ${removed.join(', ')} (keeping the last ${inputs.keepDeployments}).`);
-  }
+  if (removed.length > 0) rt.log(`Removed old deployment(s) ${removed.join(', ')} (keeping the last ${inputs.keepDeployments}).`);
   return report(final, removed, `Deployed ${m.model.name}:${m.model.version} (package ${m.packageId}) to endpoint '${name}' as '${deploymentName}': ${formatTraffic(final)}.`);
+}
+
+/**
+ * Old deployments beyond `keepDeployments` that take no traffic now. Those that took none before
+ * this release go first, the one that served before it last, so a cancel in between still finds
+ * the previous traffic's deployments to put traffic back on.
+ */
+async function removeOldDeployments(ws: Workspace, inputs: DeployInputs, state: RollbackState, removed: string[], rt: DeployRuntime, signal: AbortSignal): Promise<void> {
+  const all = await listDeployments(ws, inputs.endpointName, signal);
+  const candidates = deploymentsToRemove(all.map((d) => ({ name: d.name!, createdAt: d.systemData?.createdAt })), state.deploymentName, inputs.keepDeployments)
+    .filter((old) => (state.written[old] ?? 0) === 0)
+    .sort((a, b) => (state.previous[a] ?? 0) - (state.previous[b] ?? 0));
+  for (const old of candidates) {
+    signal.throwIfAborted();
+    try {
+      await deleteDeployment(ws, inputs.endpointName, old, { wait: true, abortSignal: signal });
+      removed.push(old);
+    } catch (error) {
+      if (signal.aborted) throw error;
+      // The release itself succeeded; an old deployment left at 0% costs money, not correctness.
+      rt.warn(`Could not remove old deployment '${old}' (it takes no traffic): ${describeError(error)}`);
+    }
+  }
+}
+
+/** Aborts `graceMs` after `signal` does (the timer never keeps the process alive). */
+function afterGrace(signal: AbortSignal, graceMs: number): AbortSignal {
+  const later = new AbortController();
+  const start = () => setTimeout(() => later.abort(signal.reason), graceMs).unref();
+  if (signal.aborted) start();
+  else signal.addEventListener('abort', start, { once: true });
+  return later.signal;
 }
 
 async function preflightKubernetes(ws: Workspace, inputs: DeployInputs, signal: AbortSignal): Promise<string | undefined> {
@@ -362,6 +396,10 @@ interface RollbackState {
   previous: TrafficMap;
   /** The traffic map this run last wrote (the previous one until the first step). */
   written: TrafficMap;
+  /** Every map this run wrote, and the previous one: traffic in any of them is this run's to undo. */
+  ourMaps: TrafficMap[];
+  /** When the pipeline was cancelled: the rollback's deadline counts from there. */
+  cancelledAt: number | undefined;
   /** replace: the deployment as it was before the update, re-PUT on rollback. */
   previousBody?: OnlineDeployment;
   created: boolean;
@@ -378,7 +416,7 @@ interface RollbackState {
  */
 async function rollback(ws: Workspace, inputs: DeployInputs, state: RollbackState, rt: DeployRuntime, cause: unknown): Promise<void> {
   const cancelled = rt.abortSignal.aborted;
-  const signal = AbortSignal.timeout(cancelled ? CANCELLED_ROLLBACK_MS : ROLLBACK_MS);
+  const signal = AbortSignal.timeout(cancelled ? Math.max(1000, (state.cancelledAt ?? Date.now()) + CANCELLED_ROLLBACK_MS - Date.now()) : ROLLBACK_MS);
   const name = inputs.endpointName;
   const d = state.deploymentName;
   rt.log(`Rolling back (${cancelled ? 'the pipeline was cancelled' : cause instanceof ConcurrentChange ? 'concurrent change' : 'deployment failed'}): restoring traffic ${formatTraffic(state.previous)}.`);
@@ -387,12 +425,13 @@ async function rollback(ws: Workspace, inputs: DeployInputs, state: RollbackStat
     const current = await getEndpoint(ws, name, signal);
     if (!current) throw new Error(`endpoint '${name}' no longer exists`);
     const now = trafficOf(current);
-    const ours = sameTraffic(now, state.written) || sameTraffic(now, state.previous);
+    const ours = state.ourMaps.some((map) => sameTraffic(now, map));
     if (!ours) {
       // Someone else moved traffic: theirs stands. Ours may be removed only if it takes none.
       state.outcome = `Traffic was left as the other release set it: ${formatTraffic(now)}.`;
     } else if (!sameTraffic(now, state.previous) || Object.keys(now).length !== Object.keys(state.previous).length) {
-      const restore = { ...state.previous };
+      const restore = restorableTraffic(state.previous, now);
+      if (!restore) throw new Error(`a deployment that served before this release was already removed (traffic now ${formatTraffic(now)})`);
       // A deployment this run created is not in the previous map; Azure ML keeps it with 0 until deleted.
       if (state.created && !(d in restore) && d in now) restore[d] = 0;
       // Cancelled: the agent kills the task seconds from now; an accepted PUT is enough, the service carries it out.

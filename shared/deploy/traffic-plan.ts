@@ -66,3 +66,17 @@ export function deploymentsToRemove(all: Array<{ name: string; createdAt?: Date 
   old.sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0) || a.name.localeCompare(b.name));
   return old.slice(keep).map((d) => d.name);
 }
+
+/**
+ * The previous traffic map as far as it can be written now: deployments removed since (old ones at
+ * 0%) are left out; undefined when one that took traffic before is gone, so the map cannot return.
+ */
+export function restorableTraffic(previous: TrafficMap, now: TrafficMap): TrafficMap | undefined {
+  const exists = new Set(Object.keys(now).map((k) => k.toLowerCase()));
+  const out: TrafficMap = {};
+  for (const [name, share] of Object.entries(previous)) {
+    if (exists.has(name.toLowerCase())) out[name] = share;
+    else if (share > 0) return undefined;
+  }
+  return out;
+}

@@ -84,7 +84,8 @@ describe('ML Build → ML Release of the credit-risk example (local runner, emul
       assert.equal(flow.release.result, 'Failed');
       assert.deepEqual(stageResults(flow.release), { Package: 'Succeeded', Staging: 'Failed', Production: 'Skipped' });
       assert.ok(lines.some((l) => l.includes("failed: Smoke test: 2 of 2 assertion(s) failed on the answer of 'credit-risk-2'")), lines.filter((l) => /smoke|roll/i.test(l)).join('\n'));
-      assert.ok(lines.includes("Rolled back: traffic unchanged: (no traffic); deployment 'credit-risk-2' removed."), 'staging rolled back');
+      // Staging's endpoint came with this release: the rollback removes it with its deployment.
+      assert.ok(lines.includes("Rolled back: traffic unchanged: (no traffic); endpoint 'credit-risk-staging' (created by this run) removed with deployment 'credit-risk-2'."), lines.filter((l) => /roll/i.test(l)).join('\n'));
       assert.deepEqual(flow.traffic, { blue: 100 });
       assert.deepEqual(flow.deployments, [{ name: 'blue', model: 'azureml:credit-risk:1' }]);
       assert.equal(flow.scoring, undefined);
