@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startEmulator, type Emulator } from '../emulator';
+import { startEmulator, type Emulator, type FaultRates } from '../emulator';
 import { startAzurite, type AzuriteHandle } from '../test/harness/azurite';
 import { mlClient } from '../test/emulator/helpers';
 import { saveTraffic } from '../test/harness/traffic';
@@ -34,6 +34,15 @@ export interface MlFlowOptions {
   configure?: (emulator: Emulator) => void;
   /** cancels the running pipeline as Azure DevOps would (the step gets SIGINT); the servers still stop */
   signal?: AbortSignal;
+  /**
+   * random faults for the build and release (chaos runs; default none): set after `configure`, lifted
+   * once the release ends so the flow's own read of the endpoint and scoring call see fair weather
+   */
+  faults?: FaultRates;
+  /** the emulator's seed, which its fault streams follow (default 1) */
+  seed?: number;
+  /** looks at the emulator's state after the runs and the flow's own checks, before the servers stop */
+  inspect?: (emulator: Emulator, result: MlFlowResult) => void | Promise<void>;
 }
 
 export interface MlFlowResult {
@@ -63,10 +72,13 @@ export async function runMlFlow(options: MlFlowOptions = {}): Promise<MlFlowResu
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ml-flow-'));
   try {
     azurite = await startAzurite();
-    emulator = await startEmulator({ storage: { blobUrl: azurite.blobUrl, accountName: azurite.accountName, accountKey: azurite.accountKey } });
+    emulator = await startEmulator({ seed: options.seed, storage: { blobUrl: azurite.blobUrl, accountName: azurite.accountName, accountKey: azurite.accountKey } });
     seedCreditRiskWorkspace(emulator, options.candidateMetrics ?? CANDIDATE_METRICS);
     options.configure?.(emulator);
-    return await buildAndRelease(emulator, azurite, work, options, log);
+    if (options.faults) emulator.faults.setRates(options.faults);
+    const result = await buildAndRelease(emulator, azurite, work, options, log);
+    await options.inspect?.(emulator, result);
+    return result;
   } finally {
     if (emulator && options.saveTrafficAs) saveTraffic(emulator.traffic(), options.saveTrafficAs);
     await emulator?.stop();
@@ -115,6 +127,10 @@ async function buildAndRelease(emulator: Emulator, azurite: AzuriteHandle, work:
       runDir: path.join(work, 'release'),
       pipelineResources: { modelBuild: build },
     });
+  }
+  // The flow's own checks below are an observer, not the product: no faults for them.
+  if (options.faults) emulator.faults.setRates({});
+  if (result.release) {
     const client = mlClient(emulator);
     const endpoint = await client.onlineEndpoints.get(where.resourceGroup, where.workspace, PRODUCTION.endpoint);
     result.endpoint = PRODUCTION.endpoint;
