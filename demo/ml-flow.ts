@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startEmulator, type Emulator } from '../emulator';
+import { startEmulator, type Emulator, type FaultRates } from '../emulator';
 import { startAzurite, type AzuriteHandle } from '../test/harness/azurite';
 import { mlClient } from '../test/emulator/helpers';
 import { saveTraffic } from '../test/harness/traffic';
@@ -41,8 +41,15 @@ export interface MlFlowOptions {
    * artifacts outlive the servers (runMlRelease). Default: a temporary folder removed at the end.
    */
   workDir?: string;
-  /** reads the emulator's state after the runs, before the servers stop */
-  inspect?: (emulator: Emulator) => void | Promise<void>;
+  /**
+   * random faults for the build and release (chaos runs; default none): set after `configure`, lifted
+   * once the release ends so the flow's own read of the endpoint and scoring call see fair weather
+   */
+  faults?: FaultRates;
+  /** the emulator's seed, which its fault streams follow (default 1) */
+  seed?: number;
+  /** looks at the emulator's state after the runs and the flow's own checks, before the servers stop */
+  inspect?: (emulator: Emulator, result: MlFlowResult) => void | Promise<void>;
 }
 
 export interface MlFlowResult {
@@ -72,11 +79,12 @@ export async function runMlFlow(options: MlFlowOptions = {}): Promise<MlFlowResu
   const work = options.workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ml-flow-'));
   try {
     azurite = await startAzurite();
-    emulator = await startEmulator({ storage: { blobUrl: azurite.blobUrl, accountName: azurite.accountName, accountKey: azurite.accountKey } });
+    emulator = await startEmulator({ seed: options.seed, storage: { blobUrl: azurite.blobUrl, accountName: azurite.accountName, accountKey: azurite.accountKey } });
     seedCreditRiskWorkspace(emulator, options.candidateMetrics ?? CANDIDATE_METRICS);
     options.configure?.(emulator);
+    if (options.faults) emulator.faults.setRates(options.faults);
     const result = await buildAndRelease(emulator, azurite, work, options, log);
-    await options.inspect?.(emulator);
+    await options.inspect?.(emulator, result);
     return result;
   } finally {
     if (emulator && options.saveTrafficAs) saveTraffic(emulator.traffic(), options.saveTrafficAs);
@@ -132,7 +140,7 @@ export async function runMlRelease(options: MlReleaseOptions): Promise<MlRelease
 type CommonRun = Pick<ExampleRun, 'sources' | 'serviceConnections' | 'log' | 'signal' | 'escalationMs'>;
 
 /** The example's release with `build` as its resource, then the production endpoint as it is left (and scored when the release succeeded). */
-async function releaseAfter(emulator: Emulator, build: PipelineRunResult, runDir: string, common: CommonRun, log: (line: string) => void) {
+async function releaseAfter(emulator: Emulator, build: PipelineRunResult, runDir: string, common: CommonRun, log: (line: string) => void, fairWeather?: () => void) {
   const where = { resourceGroup: emulator.resourceGroup, workspace: emulator.workspaceName };
   log('=== ML Release (pipeline-templates/examples/credit-risk/azure-pipelines/ml-release.yml) ===');
   const release = await runExamplePipeline({
@@ -146,6 +154,7 @@ async function releaseAfter(emulator: Emulator, build: PipelineRunResult, runDir
     runDir,
     pipelineResources: { modelBuild: build },
   });
+  fairWeather?.();
   const client = mlClient(emulator);
   const endpoint = await client.onlineEndpoints.get(where.resourceGroup, where.workspace, PRODUCTION.endpoint);
   const deployments: Array<{ name: string; model: string }> = [];
@@ -189,7 +198,8 @@ async function buildAndRelease(emulator: Emulator, azurite: AzuriteHandle, work:
   if (modelJson && fs.existsSync(modelJson)) result.modelJson = JSON.parse(fs.readFileSync(modelJson, 'utf8'));
   if ((options.release ?? true) && build.result.startsWith('Succeeded') && build.buildTags.includes('model-registered')) {
     log('');
-    Object.assign(result, await releaseAfter(emulator, build, path.join(work, 'release'), common, log));
+    // The flow's own checks after the release are an observer, not the product: no faults for them.
+    Object.assign(result, await releaseAfter(emulator, build, path.join(work, 'release'), common, log, () => options.faults && emulator.faults.setRates({})));
   }
   const requests = emulator.requests();
   result.calls = { arm: requests.filter((r) => r.path.startsWith('/subscriptions/')).length, total: requests.length };

@@ -36,7 +36,6 @@ import { DEFAULT_PHASES } from './jobs/simulator';
 import { JobRecord, JobStore } from './jobs/store';
 import { ModelStore, ModelVersionRecord } from './models/store';
 import { seededJobProperties } from './jobs/seeded-job';
-import { seededRandom } from './random';
 import { TrafficLog } from './traffic';
 import type { EmulatedModelVersion, Emulator, EmulatorOptions, JobScenario, RequestRecord } from './types';
 
@@ -89,7 +88,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const computes = new ComputeStore(() => clock.now());
   for (const c of SEEDED_COMPUTES) computes.seed(c);
   const assets = new AssetStore(() => clock.now());
-  const faults = new FaultInjector(seededRandom(options.seed ?? 1), options.faults);
+  const faults = new FaultInjector(options.seed ?? 1, options.faults);
   const requests: RequestRecord[] = [];
   const traffic = new TrafficLog();
   const wifConnections = new Map<string, WifConnection>();

@@ -200,25 +200,58 @@ export interface EmulatedJob {
   children: Array<{ name: string; displayName: string; status: string }>;
 }
 
+/**
+ * Where random faults can land: `entra` is the token endpoint only (`POST …/oauth2/v2.0/token`),
+ * `openid` its discovery documents (OpenID configuration, instance discovery, keys), `identity` the
+ * managed-identity token route, `discovery` Azure ML's discovery document, `scoring` the online
+ * endpoints' scoring URIs, `devops` the Azure DevOps OIDC and location routes.
+ */
+export type FaultArea = 'arm' | 'entra' | 'openid' | 'identity' | 'devops' | 'discovery' | 'history' | 'mlflow' | 'scoring';
+
+/** The kinds a `FaultRates.transient` share is spread over: 429 (with Retry-After), 500, 502, 503, a reset before handling, a response lost after handling. */
+export type TransientFaultKind = 'throttle' | 'internalError' | 'badGateway' | 'unavailable' | 'reset' | 'lostResponse';
+
+/** Statuses an injected fault can answer with. */
+export type FaultStatus = 429 | 500 | 502 | 503 | 504;
+
 export interface FaultRates {
   throttle?: number;
   retryAfterSeconds?: number;
   /** 500 or 503, alternately. */
   serverError?: number;
-  /** Destroy the socket without a response. */
+  /** 502 Bad Gateway (what a gateway in front of the service answers when the backend drops). */
+  badGateway?: number;
+  /** Destroy the socket without a response, before the request is handled. */
   reset?: number;
+  /**
+   * Handle the request (its state change sticks: a PUT creates what it creates), then destroy the
+   * socket without an answer: a retried PUT then meets its own earlier write.
+   */
+  lostResponse?: number;
   latencyMs?: number;
   /** Rate of slow responses (each delayed by latencyMs). */
   latency?: number;
+  /**
+   * Share of requests answered by a transient fault, its kind taken from `transientKinds` (default
+   * all six) evenly: each run of n faults in an area uses each of the n kinds once, in a seeded order.
+   * Drawn before the per-kind rates above, which still apply to the requests it lets through.
+   */
+  transient?: number;
+  transientKinds?: TransientFaultKind[];
+  /** Which areas random faults hit; default ['arm', 'history', 'mlflow']. Scripted rules ignore this. */
+  areas?: FaultArea[];
 }
 
 export interface FaultRule {
   method?: string;
   /** RegExp, or a substring of the request path (query excluded). */
   path: RegExp | string;
-  status?: 429 | 500 | 503;
+  status?: FaultStatus;
   retryAfterSeconds?: number;
+  /** Destroy the socket before the request is handled. */
   reset?: boolean;
+  /** Handle the request, then destroy the socket without answering (see FaultRates.lostResponse). */
+  lostResponse?: boolean;
   delayMs?: number;
   /** Default 1. */
   times?: number;
@@ -229,13 +262,15 @@ export interface FaultRule {
 export interface RequestRecord {
   method: string;
   path: string;
-  /** 0 when the socket was reset. */
+  /** 0 when the socket was reset; for a lost response, the status the handler produced (the client never saw it). */
   status: number;
   query: Record<string, string>;
   /** Emulator clock time. */
   at: number;
-  /** Present when the response was an injected fault. */
-  fault?: 'throttle' | 'serverError' | 'reset' | 'latency';
+  /** Present when the response was an injected fault (`serverError`: see `status` for 500/502/503/504). */
+  fault?: 'throttle' | 'serverError' | 'reset' | 'lostResponse' | 'latency';
+  /** Which fault area the request belongs to (FaultRates.areas). */
+  area?: FaultArea;
 }
 
 export interface TrafficEntry {

@@ -9,7 +9,7 @@ import { checkBearer, SigningKey } from '../entra/access-tokens';
 import type { FaultDecision, FaultInjector } from '../faults/injector';
 import { faultResponse } from '../faults/responses';
 import { loggableHeaders, TrafficLog } from '../traffic';
-import type { RequestRecord } from '../types';
+import type { FaultArea, RequestRecord } from '../types';
 import { readRequest } from './read-request';
 import type { Area, EmulatorRequest, EmulatorResponse, Route } from './types';
 
@@ -22,7 +22,7 @@ export interface DispatchDeps {
   traffic: TrafficLog;
 }
 
-/** Areas behind ARM-scoped bearer tokens, which are also the ones random faults hit. */
+/** Areas behind ARM-scoped bearer tokens. */
 const PROTECTED: ReadonlySet<Area> = new Set(['arm', 'history', 'mlflow']);
 
 function areaOfPath(path: string): Area {
@@ -31,7 +31,14 @@ function areaOfPath(path: string): Area {
   if (first === 'history') return 'history';
   if (first === 'mlflow') return 'mlflow';
   if (first === 'devops') return 'devops';
+  if (first === 'score') return 'scoring';
   return 'entra';
+}
+
+/** The fault area of a request: Entra's token endpoint apart from its discovery documents, so faults can hit one without the other. */
+function faultAreaOf(area: Area, method: string, path: string): FaultArea {
+  if (area === 'entra') return method === 'POST' && /\/oauth2\/v2\.0\/token$/i.test(path) ? 'entra' : 'openid';
+  return area;
 }
 
 function findRoute(routes: Route[], method: string, path: string): { route: Route; params: string[] } | undefined {
@@ -49,7 +56,7 @@ export function createDispatcher(deps: DispatchDeps) {
   const audiences = () => armAudiences(cloud);
 
   async function respond(request: EmulatorRequest, area: Area, found: ReturnType<typeof findRoute>, decision?: FaultDecision): Promise<EmulatorResponse> {
-    if (decision?.status) return faultResponse(decision, cloud.subscriptionId);
+    if (decision?.status) return faultResponse(decision, cloud.subscriptionId, faultAreaOf(area, request.method, request.path));
     if (PROTECTED.has(area) && !found?.route.anonymous) {
       const check = checkBearer(request.headers.authorization, deps.accessTokenKey, audiences());
       if (!check.ok) {
@@ -72,8 +79,9 @@ export function createDispatcher(deps: DispatchDeps) {
     deps.requests.push(record);
     const found = findRoute(deps.routes, request.method, request.path);
     const area = found?.route.area ?? areaOfPath(request.path);
+    record.area = faultAreaOf(area, request.method, request.path);
 
-    const decision = deps.faults.decide(request.method, request.path, PROTECTED.has(area));
+    const decision = deps.faults.decide(request.method, request.path, record.area);
     if (decision) record.fault = decision.kind;
     if (decision?.delayMs) await sleep(decision.delayMs);
     if (decision?.reset) {
@@ -86,6 +94,12 @@ export function createDispatcher(deps: DispatchDeps) {
       response = await respond(request, area, found, decision);
     } catch (error) {
       response = armError(500, 'InternalServerError', `The emulator failed handling ${request.method} ${request.path}: ${(error as Error).message}`);
+    }
+    if (decision?.lostResponse) {
+      // The work is done (a PUT created what it created); only the answer never reaches the client.
+      record.status = response.status;
+      res.socket?.destroy();
+      return;
     }
     const headers: Record<string, string> = {
       'x-ms-request-id': randomUUID(),
