@@ -367,6 +367,23 @@ export function assertNoSecretLeak(
   secrets: string[],
   options: SecretLeakOptions = {},
 ): void {
+  const { problems, debugHits } = findSecretLeaks(result, secrets, options);
+  if (problems.length > 0) {
+    const hint =
+      debugHits > 0
+        ? '\n  hint: task-lib prints values in task.debug lines (getInput "name=value", getEndpointAuthorizationParameter "id auth param key = value"); ' +
+          'read secrets with tl.getEndpointAuthorization(id, true)?.parameters (prints nothing), or pass { allowTaskLibDebug: true } if relying on the agent masking them'
+        : '';
+    throw new Error(`secret leak check failed:\n  ${problems.join('\n  ')}${hint}`);
+  }
+}
+
+/** The leak check's findings without throwing: one masked line per hit (never the secret), for reports such as the chaos bench. */
+export function findSecretLeaks(
+  result: Pick<TaskRunResult, 'stdout' | 'stderr' | 'summaries'>,
+  secrets: string[],
+  options: SecretLeakOptions = {},
+): { problems: string[]; debugHits: number } {
   const problems: string[] = [];
   const sources: Array<{ name: string; text: string; isLog: boolean }> = [
     { name: 'stdout', text: result.stdout, isLog: true },
@@ -400,12 +417,5 @@ export function assertNoSecretLeak(
       });
     }
   });
-  if (problems.length > 0) {
-    const hint =
-      debugHits > 0
-        ? '\n  hint: task-lib prints values in task.debug lines (getInput "name=value", getEndpointAuthorizationParameter "id auth param key = value"); ' +
-          'read secrets with tl.getEndpointAuthorization(id, true)?.parameters (prints nothing), or pass { allowTaskLibDebug: true } if relying on the agent masking them'
-        : '';
-    throw new Error(`secret leak check failed:\n  ${problems.join('\n  ')}${hint}`);
-  }
+  return { problems, debugHits };
 }

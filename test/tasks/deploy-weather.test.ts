@@ -104,4 +104,32 @@ describe('AzureMLDeployModel@1 in bad weather (task process)', function () {
     assert.deepEqual(emulator.endpoints.get('churn-ep')!.traffic, { 'churn-1': 100 });
     assert.deepEqual(emulator.endpoints.get('churn-ep')!.deployments.map((d) => d.name), ['churn-1']);
   });
+
+  it('PUTs whose answers were lost are resumed, not failed: one endpoint, one deployment, the traffic asked for', async () => {
+    // The service does the work, the answer never arrives; the retry then meets the operation still running (409).
+    emulator.faults.script([
+      { path: /\/onlineEndpoints\/churn-lost$/, method: 'PUT', lostResponse: true },
+      { path: /\/onlineEndpoints\/churn-lost\/deployments\/churn-2$/, method: 'PUT', lostResponse: true },
+    ]);
+    const seen = emulator.requests().length;
+    const r = await run('churn-lost', '2', { trafficSteps: '100' });
+    emulator.faults.clear();
+    const mine = emulator.requests().slice(seen);
+    assert.equal(r.result?.result, 'Succeeded', `${r.result?.message}\n${r.stdout}`);
+    assert.equal(mine.filter((q) => q.fault === 'lostResponse').length, 2);
+    assert.ok(mine.some((q) => q.method === 'PUT' && q.status === 409), 'a retried PUT met its first attempt still running');
+    const e = emulator.endpoints.get('churn-lost')!;
+    assert.deepEqual(e.deployments.map((d) => d.name), ['churn-2'], 'no second deployment');
+    assert.deepEqual(e.traffic, { 'churn-2': 100 });
+  });
+
+  it('a traffic step whose answer was lost is taken as written, and the next step goes on from it', async () => {
+    emulator.faults.script([{ path: /\/onlineEndpoints\/churn-ep$/, method: 'PUT', lostResponse: true }]);
+    const seen = emulator.requests().length;
+    const r = await run('churn-ep', '1', { trafficSteps: '50,100', deploymentName: 'churn-again' });
+    emulator.faults.clear();
+    assert.equal(emulator.requests().slice(seen).filter((q) => q.fault === 'lostResponse').length, 1);
+    assert.equal(r.result?.result, 'Succeeded', `${r.result?.message}\n${r.stdout}`);
+    assert.deepEqual(emulator.endpoints.get('churn-ep')!.traffic, { 'churn-1': 0, 'churn-again': 100 });
+  });
 });
