@@ -202,6 +202,9 @@ export async function deployModel(ws: Workspace, inputs: DeployInputs, rt: Deplo
     }
     // Removing old deployments is still part of the release: a cancel here also puts traffic back.
     if (inputs.strategy === 'blueGreen') await removeOldDeployments(ws, inputs, state, removed, rt, signal);
+    // A cancel that arrived while the last call's answer was on its way still undoes the release:
+    // the pipeline shows this step cancelled, so production must not run what it released.
+    signal.throwIfAborted();
   } catch (error) {
     await rollback(ws, inputs, state, rt, error);
     if (isAbortError(error) || signal.aborted) throw error;
