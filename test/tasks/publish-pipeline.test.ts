@@ -419,6 +419,18 @@ jobs:
     assert.match(spec.code, /\/codes\/[0-9a-f-]+\/versions\/1$/);
     // The trial shares the code folder of the train step: one code version, not two.
     assert.equal(spec.code, (emulator.assets.list('components', 'azureml_anonymous').find((c) => c.id === p.jobs.train.componentId)!.properties.componentSpec as Record<string, unknown>).code);
+
+    // AzureMLWaitForRun@1 on the submitted job shows the sweep's trials (max_total_trials: 4) as steps.
+    const wait = await runTask({
+      task: 'AzureMLWaitForRun',
+      inputs: { connectedServiceNameARM: spn.id, resourceGroupName: emulator.resourceGroup, workspaceName: emulator.workspaceName, jobName: r.outputs.jobName, pollIntervalSeconds: '1', maxPollIntervalSeconds: '1' },
+      env: spn.env,
+      variables: { 'System.Debug': 'true' },
+      timeoutMs: 90_000,
+    });
+    assert.equal(wait.result?.result, 'Succeeded', wait.stdout);
+    for (const n of [0, 1, 2, 3]) assert.ok(wait.lines.some((l) => new RegExp(`^  step tune trial ${n}: .*Completed$`).test(l)), wait.lines.join('\n'));
+    assert.ok(!wait.lines.some((l) => /step tune trial 4/.test(l)), 'no more trials than max_total_trials');
   });
 
   it("'both' submits first: a job the service rejects leaves no pipeline component version behind", async () => {
