@@ -62,6 +62,10 @@ export function pipelineNodeError(jobs: unknown): string | undefined {
   for (const [name, node] of Object.entries(jobs)) {
     if (!isObject(node)) return `Node '${name}' of the pipeline must be an object.`;
     const where = (field: string) => `Node '${name}' has an invalid '${field}'`;
+    if (node.type === 'sweep') {
+      const sweep = sweepNodeError(name, node);
+      if (sweep) return sweep;
+    }
     const d = node.distribution;
     if (d !== undefined && d !== null) {
       const type = isObject(d) ? d.distribution_type : undefined;
@@ -75,7 +79,7 @@ export function pipelineNodeError(jobs: unknown): string | undefined {
       }
     }
     const l = node.limits;
-    if (l !== undefined && l !== null) {
+    if (node.type !== 'sweep' && l !== undefined && l !== null) {
       if (!isObject(l) || l.job_limits_type !== 'Command') return `${where('limits')}: 'job_limits_type' must be 'Command' for a command node; got ${JSON.stringify(l)}.`;
       for (const [k, v] of Object.entries(l)) {
         if (k === 'job_limits_type' || v === null) continue;
@@ -94,5 +98,87 @@ export function pipelineNodeError(jobs: unknown): string | undefined {
       }
     }
   }
+  return undefined;
+}
+
+/**
+ * A sweep node as the service reads it. azure-ai-ml (entities/_builders/sweep.py) sends the sweep
+ * fields from its YAML schema dump (ParameterizedSweepSchema: `sampling_algorithm: random`,
+ * `objective: {goal, primary_metric}`, `limits` in seconds, `search_space: {x: {type, …}}`) and
+ * only `early_termination` as the REST model (`policy_type: Bandit`), "because only early
+ * termination does not follow the yaml schema" on the service side; the trial is
+ * `trial: {componentId}`. The standalone SweepJob's camelCase REST forms (mfe.json 2022-10-01
+ * SweepJob: `samplingAlgorithm: {samplingAlgorithmType}`, `limits: {jobLimitsType: Sweep}`) are not
+ * what a pipeline node carries, and are refused like any other unknown shape. Required as in
+ * ParameterizedSweepSchema and SweepJob: objective, limits, sampling_algorithm, search_space, trial.
+ */
+const SAMPLING = ['random', 'grid', 'bayesian'];
+const SEARCH_SPACE: Record<string, string[]> = {
+  choice: ['values'],
+  uniform: ['min_value', 'max_value'],
+  loguniform: ['min_value', 'max_value'],
+  quniform: ['min_value', 'max_value', 'q'],
+  qloguniform: ['min_value', 'max_value', 'q'],
+  normal: ['mu', 'sigma'],
+  lognormal: ['mu', 'sigma'],
+  qnormal: ['mu', 'sigma', 'q'],
+  qlognormal: ['mu', 'sigma', 'q'],
+  randint: ['upper'],
+};
+const POLICY_FIELDS: Record<string, string[]> = {
+  Bandit: ['delay_evaluation', 'evaluation_interval', 'slack_amount', 'slack_factor'],
+  MedianStopping: ['delay_evaluation', 'evaluation_interval'],
+  TruncationSelection: ['delay_evaluation', 'evaluation_interval', 'truncation_percentage'],
+};
+const SWEEP_LIMITS = ['max_total_trials', 'max_concurrent_trials', 'timeout', 'trial_timeout'];
+const isPositiveInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v > 0;
+
+function sweepNodeError(name: string, node: Record<string, unknown>): string | undefined {
+  const where = (field: string) => `Sweep node '${name}' has an invalid '${field}'`;
+  const missing = (field: string) => `Sweep node '${name}' is missing the required field '${field}'.`;
+  for (const field of ['trial', 'objective', 'limits', 'sampling_algorithm', 'search_space']) if (node[field] === undefined || node[field] === null) return missing(field);
+
+  const trial = node.trial;
+  if (!isObject(trial) || typeof trial.componentId !== 'string' || trial.componentId === '') return `${where('trial')}: it must be {"componentId": "<component version id>"}; got ${JSON.stringify(trial)}.`;
+
+  const o = node.objective;
+  if (!isObject(o) || typeof o.goal !== 'string' || !['minimize', 'maximize'].includes(o.goal.toLowerCase())) return `${where('objective')}: 'goal' must be minimize or maximize; got ${JSON.stringify(o)}.`;
+  if (typeof o.primary_metric !== 'string' || o.primary_metric === '') return `${where('objective')}: 'primary_metric' is required; got ${JSON.stringify(o)}.`;
+
+  const s = node.sampling_algorithm;
+  const samplingType = typeof s === 'string' ? s : isObject(s) && typeof s.type === 'string' ? s.type : undefined;
+  if (samplingType === undefined || !SAMPLING.includes(samplingType.toLowerCase())) return `${where('sampling_algorithm')}: it must be one of ${SAMPLING.join(', ')} (or {"type": …}); got ${JSON.stringify(s)}.`;
+  if (isObject(s)) {
+    for (const k of Object.keys(s)) if (!['type', 'seed', 'rule'].includes(k)) return `${where('sampling_algorithm')}: no field '${k}'.`;
+  }
+
+  const space = node.search_space;
+  if (!isObject(space) || Object.keys(space).length === 0) return `${where('search_space')}: it must map input names to distributions; got ${JSON.stringify(space)}.`;
+  for (const [key, d] of Object.entries(space)) {
+    const type = isObject(d) && typeof d.type === 'string' ? d.type.toLowerCase() : undefined;
+    if (type === undefined || !(type in SEARCH_SPACE)) return `${where('search_space')}: '${key}' must have a type among ${Object.keys(SEARCH_SPACE).join(', ')}; got ${JSON.stringify(d)}.`;
+    for (const f of SEARCH_SPACE[type]) if ((d as Record<string, unknown>)[f] === undefined) return `${where('search_space')}: '${key}' (${type}) needs '${f}'.`;
+    for (const f of Object.keys(d as object)) if (f !== 'type' && !SEARCH_SPACE[type].includes(f)) return `${where('search_space')}: '${key}' (${type}) has no field '${f}'.`;
+  }
+
+  const l = node.limits;
+  if (!isObject(l)) return `${where('limits')}: it must be an object; got ${JSON.stringify(l)}.`;
+  for (const [k, v] of Object.entries(l)) {
+    if (v === null) continue;
+    if (!SWEEP_LIMITS.includes(k)) return `${where('limits')}: sweep limits have no field '${k}'; fields: ${SWEEP_LIMITS.join(', ')}.`;
+    if (!isPositiveInt(v)) return `${where('limits')}: '${k}' must be a positive integer${k.endsWith('timeout') ? ' (seconds)' : ''}; got ${JSON.stringify(v)}.`;
+  }
+
+  const e = node.early_termination;
+  if (e !== undefined && e !== null) {
+    const policy = isObject(e) ? e.policy_type : undefined;
+    if (typeof policy !== 'string' || !(policy in POLICY_FIELDS)) return `${where('early_termination')}: 'policy_type' must be one of ${Object.keys(POLICY_FIELDS).join(', ')}; got ${JSON.stringify(e)}.`;
+    for (const [k, v] of Object.entries(e as Record<string, unknown>)) {
+      if (k === 'policy_type' || v === null) continue;
+      if (!POLICY_FIELDS[policy].includes(k)) return `${where('early_termination')}: a ${policy} policy has no field '${k}'.`;
+      if (typeof v !== 'number') return `${where('early_termination')}: '${k}' must be a number; got ${JSON.stringify(v)}.`;
+    }
+  }
+  for (const field of ['distribution', 'componentId']) if (node[field] !== undefined && node[field] !== null) return `Sweep node '${name}' has '${field}', which a sweep node does not take (the trial component carries it).`;
   return undefined;
 }

@@ -40,6 +40,8 @@ export function pipelineReferenceError(cloud: Cloud, assets: AssetStore, compute
     const e =
       computeError(node.computeId, `jobs.${name}.computeId`) ??
       assetError('components', node.componentId, `jobs.${name}.componentId`) ??
+      // A sweep names its component in trial.componentId.
+      assetError('components', (node.trial as { componentId?: unknown } | undefined)?.componentId, `jobs.${name}.trial.componentId`) ??
       Object.entries((node.inputs ?? {}) as Record<string, { uri?: unknown }>).map(([k, v]) => assetError('data', v?.uri, `jobs.${name}.inputs.${k}`)).find(Boolean) ??
       bindingTypeError(assets, name, node, inputs);
     if (e) return e;
@@ -54,7 +56,8 @@ const PRIMITIVE = ['string', 'integer', 'number', 'boolean'];
  * input: data bound to a primitive input (or a primitive bound to a data input) is rejected.
  */
 function bindingTypeError(assets: AssetStore, node: string, body: Record<string, unknown>, pipelineInputs: Record<string, { jobInputType?: unknown }>): EmulatorResponse | undefined {
-  const m = typeof body.componentId === 'string' ? /\/components\/([^/]+)\/versions\/([^/]+)$/i.exec(body.componentId) : null;
+  const componentId = body.componentId ?? (body.trial as { componentId?: unknown } | undefined)?.componentId;
+  const m = typeof componentId === 'string' ? /\/components\/([^/]+)\/versions\/([^/]+)$/i.exec(componentId) : null;
   const component = m ? assets.get('components', m[1], m[2]) : undefined;
   const declared = ((component?.properties.componentSpec as Record<string, unknown> | undefined)?.inputs ?? {}) as Record<string, { type?: unknown }>;
   for (const [key, input] of Object.entries((body.inputs ?? {}) as Record<string, { job_input_type?: unknown; value?: unknown }>)) {

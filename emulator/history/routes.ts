@@ -3,6 +3,7 @@ import type { EmulatorResponse, Route } from '../http/types';
 import { json } from '../http/types';
 import { childState, JobRecord, JobStore, jobState, ChildRef } from '../jobs/store';
 import { childProperties, runBody } from './run-body';
+import { isSweepChild, sweepTrials, TrialRef } from '../jobs/sweep-trials';
 
 const WS = '/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/Microsoft\\.MachineLearningServices/workspaces/([^/]+)';
 const HISTORY = `^/history/v1\\.0${WS}`;
@@ -30,20 +31,52 @@ export function historyRoutes(cloud: Cloud, store: JobStore): Route[] {
       properties: { 'azureml.runsource': job.jobType === 'Pipeline' ? 'azureml.PipelineRun' : 'azureml.scriptrun' },
     });
 
-  const childRun = (ref: ChildRef, now: number) =>
-    runBody(cloud, {
+  const childRun = (ref: ChildRef, now: number) => {
+    // A sweep node runs as a HyperDrive run, whose children are its trials.
+    const sweep = isSweepChild(ref);
+    const properties = childProperties(ref.parent.name, ref.child.displayName);
+    return runBody(cloud, {
       runId: ref.child.name,
       parentRunId: ref.parent.name,
       rootRunId: ref.parent.name,
       displayName: ref.child.displayName,
       experimentName: ref.parent.experimentName,
       createdAt: ref.parent.createdAt,
-      runType: 'azureml.StepRun',
+      runType: sweep ? 'hyperdrive' : 'azureml.StepRun',
       state: childState(ref, now),
       error: ref.child.error,
-      tags: { 'azureml.nodeid': childProperties(ref.parent.name, ref.child.displayName)['azureml.nodeid'], 'azureml.pipeline': ref.parent.name },
-      properties: childProperties(ref.parent.name, ref.child.displayName),
+      tags: { 'azureml.nodeid': properties['azureml.nodeid'], 'azureml.pipeline': ref.parent.name },
+      properties: sweep ? { ...properties, 'azureml.runsource': 'hyperdrive' } : properties,
     });
+  };
+
+  const trialRun = (ref: TrialRef, now: number) =>
+    runBody(cloud, {
+      runId: ref.trial.name,
+      parentRunId: ref.sweep.child.name,
+      rootRunId: ref.sweep.parent.name,
+      displayName: ref.trial.displayName,
+      experimentName: ref.sweep.parent.experimentName,
+      createdAt: ref.sweep.parent.createdAt,
+      runType: 'azureml.scriptrun',
+      state: childState({ parent: ref.sweep.parent, child: ref.trial }, now),
+      error: ref.trial.error,
+      tags: {},
+      properties: { 'azureml.runsource': 'azureml.scriptrun' },
+    });
+
+  const page = (req: { query: Record<string, string>; path: string }, all: unknown[]) => {
+    const top = Math.min(Number(req.query.$top) || PAGE_SIZE, PAGE_SIZE);
+    const start = Number(req.query.$continuationtoken ?? 0) || 0;
+    const end = start + top;
+    const more = end < all.length;
+    const next = more ? new URLSearchParams({ ...req.query, $continuationtoken: String(end) }) : undefined;
+    return json(200, {
+      value: all.slice(start, end),
+      continuationToken: more ? String(end) : null,
+      nextLink: next ? `${cloud.url}${req.path}?${next.toString()}` : null,
+    });
+  };
 
   const notFound = (runId: string): EmulatorResponse =>
     json(404, {
@@ -68,7 +101,9 @@ export function historyRoutes(cloud: Cloud, store: JobStore): Route[] {
         const job = store.get(runId);
         if (job) return json(200, parentRun(job, now));
         const child = store.findChild(runId);
-        return child ? json(200, childRun(child, now)) : notFound(runId);
+        if (child) return json(200, childRun(child, now));
+        const trial = store.findTrial(runId);
+        return trial ? json(200, trialRun(trial, now)) : notFound(runId);
       },
     },
     {
@@ -77,20 +112,12 @@ export function historyRoutes(cloud: Cloud, store: JobStore): Route[] {
       area: 'history',
       handle: (req, [s, rg, ws, runId]) => {
         if (!scopeOk(s, rg, ws)) return wrongScope();
-        const job = store.get(runId);
-        if (!job) return store.findChild(runId) ? json(200, { value: [], continuationToken: null, nextLink: null }) : notFound(runId);
         const now = cloud.clock.now();
-        const all = (job.scenario.children ?? []).map((child) => childRun({ parent: job, child }, now));
-        const top = Math.min(Number(req.query.$top) || PAGE_SIZE, PAGE_SIZE);
-        const start = Number(req.query.$continuationtoken ?? 0) || 0;
-        const end = start + top;
-        const more = end < all.length;
-        const next = more ? new URLSearchParams({ ...req.query, $continuationtoken: String(end) }) : undefined;
-        return json(200, {
-          value: all.slice(start, end),
-          continuationToken: more ? String(end) : null,
-          nextLink: next ? `${cloud.url}${req.path}?${next.toString()}` : null,
-        });
+        const job = store.get(runId);
+        if (job) return page(req, (job.scenario.children ?? []).map((child) => childRun({ parent: job, child }, now)));
+        const child = store.findChild(runId);
+        if (child) return page(req, sweepTrials(child).map((t) => trialRun(t, now)));
+        return store.findTrial(runId) ? page(req, []) : notFound(runId);
       },
     },
   ];

@@ -18,7 +18,7 @@ export interface RunFacts {
   displayName: string;
   experimentName: string;
   createdAt: number;
-  runType: 'azureml.PipelineRun' | 'azureml.StepRun' | 'azureml.scriptrun';
+  runType: 'azureml.PipelineRun' | 'azureml.StepRun' | 'azureml.scriptrun' | 'hyperdrive';
   state: RunState;
   error?: JobError;
   tags: Record<string, string>;

@@ -1,5 +1,6 @@
 import type { ChildScenario, EmulatedJob, JobScenario } from '../types';
 import { runStateAt, RunState } from './simulator';
+import { sweepTrials, TrialRef } from './sweep-trials';
 
 /** What the emulator remembers about a job; statuses are derived from it on demand. */
 export interface JobRecord {
@@ -57,6 +58,13 @@ export class JobStore {
       if (child) return { parent, child };
     }
     return undefined;
+  }
+
+  /** A sweep trial looked up by its run id (`<sweep run id>_<n>`). */
+  findTrial(name: string): TrialRef | undefined {
+    const m = /^(.+)_(\d+)$/.exec(name);
+    const sweep = m ? this.findChild(m[1]) : undefined;
+    return sweep ? sweepTrials(sweep).find((t) => t.trial.name === name) : undefined;
   }
 
   add(record: JobRecord): void {

@@ -11,6 +11,8 @@ export interface ChildRun {
   /** The run's display name (a pipeline step's node name unless the YAML sets display_name), else its run id. */
   name: string;
   status: string;
+  /** A sweep (HyperDrive) run: its children are the trials. */
+  sweep?: boolean;
 }
 
 export interface RunHistory {
@@ -28,6 +30,7 @@ interface RunDto {
   status?: string;
   displayName?: string;
   name?: string;
+  runType?: string;
   properties?: Record<string, string>;
   error?: { error?: { code?: string; message?: string }; code?: string; message?: string };
 }
@@ -66,11 +69,10 @@ export function runHistory(ws: Workspace): RunHistory {
 
 function toChildRun(dto: RunDto): ChildRun {
   const runId = dto.runId ?? dto.name ?? '';
-  return {
-    runId,
-    name: dto.displayName || runId,
-    status: dto.status ?? 'Unknown',
-  };
+  const child: ChildRun = { runId, name: dto.displayName || runId, status: dto.status ?? 'Unknown' };
+  // A sweep node runs as a HyperDrive run (runType and runsource 'hyperdrive').
+  if (dto.runType?.toLowerCase() === 'hyperdrive' || dto.properties?.['azureml.runsource']?.toLowerCase() === 'hyperdrive') child.sweep = true;
+  return child;
 }
 
 async function historyBaseUrl(ws: Workspace, abortSignal?: AbortSignal): Promise<string> {

@@ -1,5 +1,6 @@
 /** The pipeline job as read from `az ml` v2 YAML, validated, before anything in Azure is looked up. */
 import type { Distribution, Limits, Resources } from './node-settings';
+import type { SweepSettings } from './sweep';
 import type { YamlScalar } from './yaml-file';
 
 export const DATA_TYPES = ['uri_file', 'uri_folder', 'mltable', 'mlflow_model', 'custom_model'] as const;
@@ -89,7 +90,8 @@ export interface RegisteredComponent {
 
 export interface Step {
   name: string;
-  type: 'command';
+  /** A sweep's component is its trial (a command component). */
+  type: 'command' | 'sweep';
   component: AnonymousComponent | RegisteredComponent;
   compute?: string;
   inputs: Record<string, StepInput>;
@@ -100,6 +102,8 @@ export interface Step {
   distribution?: Distribution;
   resources?: Resources;
   limits?: Limits;
+  /** A sweep step's own settings, in the form azure-ai-ml puts on the node. */
+  sweep?: SweepSettings;
 }
 
 export interface PipelineDefinition {

@@ -17,6 +17,7 @@ import {
   StepOutput,
 } from './definition';
 import { readDistribution, readLimits, readResources } from './node-settings';
+import { readSweep } from './sweep';
 import { isYamlScalar, jsonSafe, parseYamlText, pythonText, pythonType, PyTimestamp, YamlScalar } from './yaml-file';
 
 /** The file system as the reader sees it; injected so the reader stays a pure function in tests. */
@@ -27,9 +28,9 @@ export interface SourceFiles {
   display(absolute: string): string;
 }
 
-export const SUPPORTED_STEP_TYPES = ['command'] as const;
+export const SUPPORTED_STEP_TYPES = ['command', 'sweep'] as const;
 /** Step types `az ml` accepts that this task does not submit yet (named in the error, so users know it is not a typo). */
-const KNOWN_UNSUPPORTED = ['sweep', 'parallel', 'spark', 'pipeline', 'automl', 'data_transfer', 'import', 'flow'];
+const KNOWN_UNSUPPORTED = ['parallel', 'spark', 'pipeline', 'automl', 'data_transfer', 'import', 'flow'];
 
 /** Node fields `az ml` sends on the pipeline node (snake_case), not on the component. */
 const NODE_FIELDS = ['display_name', 'environment_variables', 'tags', 'properties', 'identity', 'services', 'queue_settings'];
@@ -87,7 +88,8 @@ export function readPipeline(absoluteFile: string, files: SourceFiles): Pipeline
 
   // Typed after every step is read: a binding may point at a step written further down.
   for (const step of Object.values(steps)) {
-    if (step.component.kind === 'anonymous' && step.component.source === 'YAML.JOB') Object.assign(step.component, inlineInterface(step, { inputs, outputs, steps }));
+    // A sweep's trial declares its own interface, like a component file.
+    if (step.type === 'command' && step.component.kind === 'anonymous' && step.component.source === 'YAML.JOB') Object.assign(step.component, inlineInterface(step, { inputs, outputs, steps }));
   }
 
   return {
@@ -240,9 +242,9 @@ function readStepOutput(raw: unknown, where: string, file: string): StepOutput {
   return readDeclaredOutput(raw, where, file);
 }
 
-function stepType(name: string, raw: Obj, file: string): 'command' {
+function stepType(name: string, raw: Obj, file: string): Step['type'] {
   const type = raw.type === undefined ? (raw.command !== undefined || raw.component !== undefined ? 'command' : undefined) : String(raw.type);
-  if (type === 'command') return 'command';
+  if (type === 'command' || type === 'sweep') return type;
   const supported = `supported step types: ${SUPPORTED_STEP_TYPES.join(', ')}`;
   if (type === undefined) throw new UserError(`Step '${name}' in ${file} has no 'type'; ${supported}.`);
   const known = KNOWN_UNSUPPORTED.includes(type) ? ' yet' : '';
@@ -254,7 +256,9 @@ function readStep(name: string, raw: unknown, ctx: Ctx): Step {
   const type = stepType(name, raw, ctx.file);
   const where = `Step '${name}'`;
   let component: AnonymousComponent | RegisteredComponent;
-  if (raw.component !== undefined) {
+  if (type === 'sweep') {
+    component = readTrial(name, raw, ctx);
+  } else if (raw.component !== undefined) {
     component = readComponentReference(name, raw.component, ctx);
   } else {
     if (typeof raw.command !== 'string') throw new UserError(`${where} in ${ctx.file} has neither 'command' nor 'component'.`);
@@ -269,18 +273,25 @@ function readStep(name: string, raw: unknown, ctx: Ctx): Step {
     outputs[key] = readStepOutput(value, `${where} output '${key}'`, ctx.file);
   }
   // An inline command's interface is its step's own inputs and outputs, typed once every step is read (inlineInterfaces).
-  if (component.kind === 'anonymous' && component.source === 'YAML.COMPONENT') {
+  if (component.kind === 'anonymous' && (component.source === 'YAML.COMPONENT' || type === 'sweep')) {
+    const which = component.source === 'YAML.COMPONENT' ? `component ${component.file}` : 'its inline trial';
     for (const key of Object.keys(inputs)) {
       if (!(key in component.inputs)) {
-        throw new UserError(`${where} in ${ctx.file} sets input '${key}', which component ${component.file} does not declare; its inputs: ${Object.keys(component.inputs).join(', ') || 'none'}.`);
+        throw new UserError(`${where} in ${ctx.file} sets input '${key}', which ${which} does not declare; its inputs: ${Object.keys(component.inputs).join(', ') || 'none'}.`);
       }
     }
   }
   const extra: Record<string, unknown> = {};
   for (const field of NODE_FIELDS) if (raw[field] !== undefined && raw[field] !== null) extra[field] = jsonSafe(raw[field]);
   if (extra.tags !== undefined) extra.tags = stringMap(extra.tags);
-  const distribution = readDistribution(raw.distribution, `${where} in ${ctx.file}`);
   const resources = readResources(raw.resources, `${where} in ${ctx.file}`);
+  if (type === 'sweep') {
+    // A sweep node has no distribution of its own (ParameterizedSweepSchema); its trial component may.
+    if (raw.distribution !== undefined && raw.distribution !== null) throw new UserError(`${where} in ${ctx.file} is a sweep with 'distribution'; set it in the trial component instead.`);
+    const sweep = readSweep(raw, `${where} in ${ctx.file}`);
+    return { name, type, component, compute: computeName(raw.compute), inputs, outputs, extra, resources, sweep };
+  }
+  const distribution = readDistribution(raw.distribution, `${where} in ${ctx.file}`);
   const limits = readLimits(raw.limits, `${where} in ${ctx.file}`);
   if (component.kind === 'anonymous' && component.source === 'YAML.JOB') {
     // CommandJob._to_component: an inline step's resources, distribution and tags belong to its anonymous component too.
@@ -293,7 +304,7 @@ function readStep(name: string, raw: unknown, ctx: Ctx): Step {
 /** An inline command's outputs are its step's; a component file's are declared in it; a registered one's are known only once fetched. */
 function stepOutputNames(s: Step): string[] | undefined {
   if (s.component.kind !== 'anonymous') return undefined;
-  return Object.keys(s.component.source === 'YAML.JOB' ? s.outputs : s.component.outputs);
+  return Object.keys(s.type === 'command' && s.component.source === 'YAML.JOB' ? s.outputs : s.component.outputs);
 }
 
 function compact(o: Obj): Obj {
@@ -349,6 +360,25 @@ function inlineInterface(step: Step, def: Pick<PipelineDefinition, 'inputs' | 'o
     Object.entries(step.outputs).map(([k, v]): [string, Obj] => [k, v.kind === 'declared' ? compact({ type: v.type ?? 'uri_folder', mode: v.mode }) : bindingSource(v.expression, def)]),
   );
   return { inputs, outputs };
+}
+
+/** A sweep's `trial`: a command component, inline or in a local file (SweepSchema.trial in azure-ai-ml). */
+function readTrial(step: string, raw: Obj, ctx: Ctx): AnonymousComponent {
+  const where = `Step '${step}' in ${ctx.file}`;
+  for (const field of ['component', 'command']) {
+    if (raw[field] !== undefined) throw new UserError(`${where} is a sweep with '${field}'; a sweep step runs its 'trial' (a command component file or an inline command component).`);
+  }
+  const trial = raw.trial;
+  if (trial === undefined || trial === null) throw new UserError(`${where} is a sweep without 'trial': give a command component file (trial: ./train.yml) or an inline command component.`);
+  if (typeof trial === 'string' && trial.trim().startsWith('azureml:')) {
+    throw new UserError(`${where} has trial '${trial.trim()}'; AzureMLPublishPipeline@1 takes a sweep's trial from a local component file or an inline command component, not a registered component yet.`);
+  }
+  if (isObject(trial) && trial.type !== undefined && trial.type !== 'command') {
+    throw new UserError(`${where} has a '${String(trial.type)}' trial; a sweep's trial is a command component.`);
+  }
+  const component = readComponentReference(step, trial, ctx);
+  if (component.kind !== 'anonymous') throw new Error('internal: a sweep trial resolved to a registered component');
+  return component;
 }
 
 function readComponentReference(step: string, raw: unknown, ctx: Ctx): AnonymousComponent | RegisteredComponent {

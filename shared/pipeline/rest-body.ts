@@ -95,6 +95,7 @@ export function nodeBody(step: Step, resolved: Resolved): Record<string, unknown
   const componentId = resolved.componentIds[step.name];
   if (!componentId) throw new Error(`internal: component of step ${step.name} was not resolved`);
   const source = step.component.kind === 'registered' ? 'REMOTE.WORKSPACE.COMPONENT' : step.component.source;
+  if (step.type === 'sweep') return sweepNodeBody(step, resolved, componentId, source);
   // The node takes the step's own resources and distribution, else its component's (azure-ai-ml's Command.__init__).
   const own = step.component.kind === 'anonymous' ? step.component : undefined;
   const distribution = step.distribution ?? own?.distribution;
@@ -111,6 +112,32 @@ export function nodeBody(step: Step, resolved: Resolved): Record<string, unknown
     outputs: nodeOutputs(step),
     _source: source,
     componentId,
+  });
+}
+
+/**
+ * A sweep node as azure-ai-ml's Sweep._to_rest_object writes it (see shared/pipeline/sweep.ts):
+ * the sweep fields, `trial: {componentId}` in place of a node-level componentId, and the common
+ * node fields (name, type, computeId, inputs, outputs, _source).
+ */
+function sweepNodeBody(step: Step, resolved: Resolved, componentId: string, source: string): Record<string, unknown> {
+  if (!step.sweep) throw new Error(`internal: sweep step ${step.name} has no sweep settings`);
+  const { sampling_algorithm, search_space, objective, limits, early_termination } = step.sweep;
+  return defined({
+    ...step.extra,
+    limits,
+    sampling_algorithm,
+    objective,
+    early_termination,
+    search_space,
+    resources: step.resources ? resourcesRest(step.resources) : undefined,
+    name: step.name,
+    type: 'sweep',
+    computeId: step.compute ? resolved.computeId(step.compute) : undefined,
+    inputs: Object.keys(step.inputs).length ? Object.fromEntries(Object.entries(step.inputs).map(([k, v]) => [k, nodeInput(resolved, step.name, k, v)])) : undefined,
+    outputs: nodeOutputs(step),
+    _source: source,
+    trial: { componentId },
   });
 }
 

@@ -6,6 +6,7 @@ import { describeError } from '../task/describe-error';
 import type { WaitForRunInputs } from './wait-for-run-inputs';
 import { waitForJob, WaitEffects } from './wait-for-job';
 import type { ChildRun } from '../azureml/run-history';
+import { emptyTrialCache, withSweepTrials } from './sweep-trials';
 
 export interface WaitForRunReport {
   result: 'Succeeded' | 'SucceededWithIssues' | 'Failed';
@@ -54,6 +55,7 @@ export async function waitForRun(ref: WorkspaceRef, inputs: WaitForRunInputs, rt
 
 async function waitAndReport(ws: Workspace, inputs: WaitForRunInputs, rt: WaitRuntime, seen: (job: JobSnapshot) => void): Promise<WaitForRunReport> {
   const history = runHistory(ws);
+  const trials = emptyTrialCache();
   let studioShown = false;
   const effects: WaitEffects = {
     getJob: async (signal) => {
@@ -65,7 +67,8 @@ async function waitAndReport(ws: Workspace, inputs: WaitForRunInputs, rt: WaitRu
       }
       return job;
     },
-    listChildren: (signal) => history.listChildren(inputs.jobName, signal),
+    // A sweep step's trials show as steps too: one more run-history read per running sweep.
+    listChildren: async (signal) => withSweepTrials(await history.listChildren(inputs.jobName, signal), (runId) => history.listChildren(runId, signal), trials),
     sleep: rt.sleep,
     now: rt.now,
     log: rt.log,

@@ -76,6 +76,46 @@ environment:
 command: python score.py --model \${{inputs.model_input}} --out \${{outputs.scores}}
 `;
 
+/** PIPELINE with a sweep step tuning an inline trial over the uploaded training data. */
+const SWEEP_PIPELINE = `${PIPELINE}  tune:
+    type: sweep
+    inputs:
+      data: \${{parent.inputs.training_data}}
+    outputs:
+      best_model:
+        mode: upload
+    trial:
+      code: ./src
+      command: python train.py --lr \${{inputs.lr}} --data \${{inputs.data}} --model \${{outputs.best_model}}
+      environment: azureml:sklearn-env:3
+      inputs:
+        data:
+          type: uri_folder
+        lr:
+          type: number
+          default: 0.01
+      outputs:
+        best_model:
+          type: uri_folder
+    sampling_algorithm: random
+    search_space:
+      lr:
+        type: loguniform
+        min_value: -6
+        max_value: -1
+    objective:
+      goal: maximize
+      primary_metric: accuracy
+    limits:
+      max_total_trials: 4
+      max_concurrent_trials: 2
+      timeout: 3600
+    early_termination:
+      type: bandit
+      evaluation_interval: 1
+      slack_factor: 0.1
+`;
+
 function makeRepo(files: Record<string, string> = {}): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'publish-repo-'));
   const all: Record<string, string> = {
@@ -356,6 +396,43 @@ jobs:
     assert.deepEqual(spec.resources, { instance_count: 2, shm_size: '8g' });
   });
 
+  it('submits a sweep step as az ml does: trial registered as an anonymous command component, sweep fields on the node (the emulator refuses other forms)', async () => {
+    const repo = makeRepo({ 'ml/pipeline.yml': SWEEP_PIPELINE });
+    const r = await run(repo);
+    assert.equal(r.result?.result, 'Succeeded', r.stdout);
+    const p = emulator.jobs.get(r.outputs.jobName)!.properties as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- the untyped REST body
+    const node = p.jobs.tune;
+    assert.equal(node.type, 'sweep');
+    assert.equal(node._source, 'YAML.JOB');
+    assert.equal(node.componentId, undefined);
+    assert.match(node.trial.componentId, /\/components\/azureml_anonymous\/versions\/[0-9a-f-]{36}$/);
+    assert.equal(node.sampling_algorithm, 'random');
+    assert.deepEqual(node.objective, { goal: 'maximize', primary_metric: 'accuracy' });
+    assert.deepEqual(node.limits, { max_total_trials: 4, max_concurrent_trials: 2, timeout: 3600 });
+    assert.deepEqual(node.search_space, { lr: { type: 'loguniform', min_value: -6, max_value: -1 } });
+    assert.deepEqual(node.early_termination, { policy_type: 'Bandit', delay_evaluation: 0, evaluation_interval: 1, slack_amount: 0, slack_factor: 0.1 });
+    assert.deepEqual(node.inputs.data, { job_input_type: 'literal', value: '${{parent.inputs.training_data}}' });
+    const trial = emulator.assets.list('components', 'azureml_anonymous').find((c) => c.id === node.trial.componentId)!;
+    const spec = trial.properties.componentSpec as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped componentSpec
+    assert.equal(spec.type, 'command');
+    assert.deepEqual(spec.inputs, { data: { type: 'uri_folder' }, lr: { type: 'number', default: '0.01' } });
+    assert.match(spec.code, /\/codes\/[0-9a-f-]+\/versions\/1$/);
+    // The trial shares the code folder of the train step: one code version, not two.
+    assert.equal(spec.code, (emulator.assets.list('components', 'azureml_anonymous').find((c) => c.id === p.jobs.train.componentId)!.properties.componentSpec as Record<string, unknown>).code);
+
+    // AzureMLWaitForRun@1 on the submitted job shows the sweep's trials (max_total_trials: 4) as steps.
+    const wait = await runTask({
+      task: 'AzureMLWaitForRun',
+      inputs: { connectedServiceNameARM: spn.id, resourceGroupName: emulator.resourceGroup, workspaceName: emulator.workspaceName, jobName: r.outputs.jobName, pollIntervalSeconds: '1', maxPollIntervalSeconds: '1' },
+      env: spn.env,
+      variables: { 'System.Debug': 'true' },
+      timeoutMs: 90_000,
+    });
+    assert.equal(wait.result?.result, 'Succeeded', wait.stdout);
+    for (const n of [0, 1, 2, 3]) assert.ok(wait.lines.some((l) => new RegExp(`^  step tune trial ${n}: .*Completed$`).test(l)), wait.lines.join('\n'));
+    assert.ok(!wait.lines.some((l) => /step tune trial 4/.test(l)), 'no more trials than max_total_trials');
+  });
+
   it("'both' submits first: a job the service rejects leaves no pipeline component version behind", async () => {
     // The registered report component declares scores as uri_folder; binding a literal to it is rejected at the job PUT.
     const repo = makeRepo({ 'ml/pipeline.yml': PIPELINE.replace('scores: ${{parent.jobs.score.outputs.scores}}', 'scores: ${{parent.inputs.epochs}}') });
@@ -377,9 +454,28 @@ jobs:
       noCalls: true,
     },
     {
-      name: 'a sweep step',
-      files: { 'ml/pipeline.yml': PIPELINE.replace('  report:\n    type: command', '  report:\n    type: sweep') },
-      message: "Step 'report' in ml/pipeline.yml is a 'sweep' step, which AzureMLPublishPipeline@1 does not support yet; supported step types: command.",
+      name: 'a spark step',
+      files: { 'ml/pipeline.yml': PIPELINE.replace('  report:\n    type: command', '  report:\n    type: spark') },
+      message: "Step 'report' in ml/pipeline.yml is a 'spark' step, which AzureMLPublishPipeline@1 does not support yet; supported step types: command, sweep.",
+      noCalls: true,
+    },
+    {
+      name: 'a sweep without an objective',
+      files: { 'ml/pipeline.yml': SWEEP_PIPELINE.replace('    objective:\n      goal: maximize\n      primary_metric: accuracy\n', '') },
+      message: "Step 'tune' in ml/pipeline.yml is a sweep without 'objective': give 'goal' (minimize or maximize) and 'primary_metric' (the metric the trial logs).",
+      noCalls: true,
+    },
+    {
+      name: 'a sweep with an unknown sampling algorithm',
+      files: { 'ml/pipeline.yml': SWEEP_PIPELINE.replace('sampling_algorithm: random', 'sampling_algorithm: hyperband') },
+      message: "Step 'tune' in ml/pipeline.yml has 'sampling_algorithm: hyperband', which Azure ML does not know; Azure ML sampling algorithms: random, grid, bayesian.",
+      noCalls: true,
+    },
+    {
+      name: 'a search-space entry of an unknown type',
+      files: { 'ml/pipeline.yml': SWEEP_PIPELINE.replace('type: loguniform', 'type: logarithmic') },
+      message:
+        "Step 'tune' in ml/pipeline.yml 'search_space.lr' has type 'logarithmic', which Azure ML does not know; search space types: choice, uniform, loguniform, quniform, qloguniform, normal, lognormal, qnormal, qlognormal, randint.",
       noCalls: true,
     },
     {
