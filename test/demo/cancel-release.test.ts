@@ -157,8 +157,10 @@ async function recordRelease(build: PipelineRunResult, model: EmulatedModelVersi
       configure: (e) => {
         emulator = e;
         const t = point?.trigger;
-        // Scoring has no side effects: holding its answer makes the cancel land inside the smoke test or health check, not just after it.
-        const hold = point?.holdMs ?? (t?.kind === 'request' && t.key.startsWith('POST /score/') ? 1000 : undefined);
+        // Scoring and reads have no side effects: holding their answer makes the cancel land inside the
+        // smoke test, the health check or the old-deployment listing, not just after it (the in-process
+        // emulator answers a request before the test sees it, and a task that has already finished cannot roll back).
+        const hold = point?.holdMs ?? (t?.kind === 'request' && (t.key.startsWith('POST /score/') || t.key.startsWith('GET ')) ? 1000 : undefined);
         if (t?.kind === 'request' && hold) {
           // (each held path occurs in one step only, so the step's count is the run's)
           const [method, route] = t.key.split(' ');
