@@ -182,6 +182,10 @@ describe('AzureMLPublishPipeline@1 (task process)', function () {
       emulator.assets.seed('components', 'report', version, { componentSpec: { name: 'report', version, type: 'command', command: 'python report.py', inputs: { scores: { type: 'uri_folder' } } } });
       emulator.clock.advance(1000);
     }
+    // A registered parallel component that leaves mini_batch_size to its nodes.
+    emulator.assets.seed('components', 'batch_score', '1', {
+      componentSpec: { name: 'batch_score', version: '1', type: 'parallel', inputs: { data: { type: 'uri_folder' } }, input_data: '${{inputs.data}}', task: { type: 'run_function', entry_script: 'score.py', environment: 'azureml:sklearn-env:3' } },
+    });
     emulator.assets.seed('data', 'churn-data', '1', { dataType: 'uri_folder', dataUri: 'azureml://datastores/workspaceblobstore/paths/churn/' });
   });
   after(async () => {
@@ -492,6 +496,16 @@ jobs:
     assert.match(node.task.code, /^azureml:\/subscriptions\/.*\/codes\/[0-9a-f-]+\/versions\/1$/);
   });
 
+  it('submits a parallel step over a registered parallel component with the mini_batch_size the node gives', async () => {
+    const r = await run(makeRepo({ 'ml/pipeline.yml': `${PIPELINE}  batch_score:\n    type: parallel\n    component: azureml:batch_score:1\n    inputs:\n      data: \${{parent.inputs.training_data}}\n    mini_batch_size: 100\n` }));
+    assert.equal(r.result?.result, 'Succeeded', r.stdout);
+    const node = (emulator.jobs.get(r.outputs.jobName)!.properties as Record<string, any>).jobs.batch_score; // eslint-disable-line @typescript-eslint/no-explicit-any -- the untyped REST body
+    assert.equal(node._source, 'REMOTE.WORKSPACE.COMPONENT');
+    assert.equal(node.componentId, `${wsId()}/components/batch_score/versions/1`);
+    assert.equal(node.mini_batch_size, 100);
+    assert.equal(node.task, undefined, 'the registered component carries the task');
+  });
+
   it("'both' submits first: a job the service rejects leaves no pipeline component version behind", async () => {
     // The registered report component declares scores as uri_folder; binding a literal to it is rejected at the job PUT.
     const repo = makeRepo({ 'ml/pipeline.yml': PIPELINE.replace('scores: ${{parent.jobs.score.outputs.scores}}', 'scores: ${{parent.inputs.epochs}}') });
@@ -555,6 +569,17 @@ jobs:
       files: { 'ml/pipeline.yml': PARALLEL_PIPELINE.replace('timeout: 60', 'timeout: 1m') },
       message: "Step 'batch_score' in ml/pipeline.yml 'retry_settings.timeout' must be a whole number of seconds from 1 to 259200 (for example 60), got '1m'.",
       noCalls: true,
+    },
+    {
+      name: 'a parallel step over a registered component where neither gives mini_batch_size',
+      files: { 'ml/pipeline.yml': `${PIPELINE}  batch_score:\n    type: parallel\n    component: azureml:batch_score:1\n    inputs:\n      data: \${{parent.inputs.training_data}}\n` },
+      message:
+        "Step 'batch_score' in ml/pipeline.yml (component azureml:batch_score:1) is a parallel step without 'mini_batch_size': give the number of files (for example 10) or the data size (for example 10mb) each run() call gets, or 'partition_keys'.",
+    },
+    {
+      name: 'a parallel step over a registered command component',
+      files: { 'ml/pipeline.yml': `${PIPELINE}  batch_score:\n    type: parallel\n    component: azureml:report@latest\n    inputs:\n      scores: \${{parent.inputs.training_data}}\n` },
+      message: "Step 'batch_score' in ml/pipeline.yml is a parallel step, but component azureml:report@latest is a 'command' component.",
     },
     {
       name: 'a distribution type Azure ML does not know',
