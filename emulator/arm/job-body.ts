@@ -66,6 +66,10 @@ export function pipelineNodeError(jobs: unknown): string | undefined {
       const sweep = sweepNodeError(name, node);
       if (sweep) return sweep;
     }
+    if (node.type === 'parallel') {
+      const parallel = parallelNodeError(name, node);
+      if (parallel) return parallel;
+    }
     const d = node.distribution;
     if (d !== undefined && d !== null) {
       const type = isObject(d) ? d.distribution_type : undefined;
@@ -180,5 +184,91 @@ function sweepNodeError(name: string, node: Record<string, unknown>): string | u
     }
   }
   for (const field of ['distribution', 'componentId']) if (node[field] !== undefined && node[field] !== null) return `Sweep node '${name}' has '${field}', which a sweep node does not take (the trial component carries it).`;
+  return undefined;
+}
+
+/**
+ * A parallel node as the service reads it. azure-ai-ml (entities/_builders/parallel.py
+ * Parallel._to_rest_object) sends the parallel fields in the YAML schema's form: `task: {type:
+ * run_function, code, entry_script, program_arguments, append_row_to, environment}`,
+ * `retry_settings: {max_retries, timeout}` in seconds, `mini_batch_size` as an integer (the YAML's
+ * "10kb" already converted to bytes), `logging_level` DEBUG/INFO/WARNING, `partition_keys` as a JSON
+ * string, beside `componentId`. The batch-deployment REST forms a client might borrow (mfe.json
+ * 2022-10-01 BatchDeployment: `retrySettings: {maxRetries, timeout: "PT30S"}`, `miniBatchSize`,
+ * `loggingLevel: "Info"`) and the YAML's unconverted sizes are refused like any unknown shape.
+ * Whether `mini_batch_size` and `task` are present is checked with the component
+ * (parallelRequiredError): a node may inherit them from it.
+ */
+const LOGGING_LEVELS = ['DEBUG', 'INFO', 'WARNING'];
+const PARALLEL_TASK_FIELDS = ['type', 'code', 'entry_script', 'program_arguments', 'model', 'append_row_to', 'environment'];
+const isInt = (v: unknown, min: number) => (typeof v === 'number' && Number.isInteger(v) && v >= min) || (typeof v === 'string' && BINDING.test(v));
+
+function parallelNodeError(name: string, node: Record<string, unknown>): string | undefined {
+  const where = (field: string) => `Parallel node '${name}' has an invalid '${field}'`;
+  if (typeof node.componentId !== 'string' || node.componentId === '') return `Parallel node '${name}' is missing the required field 'componentId'.`;
+  for (const field of ['trial', 'distribution', 'limits']) {
+    if (node[field] !== undefined && node[field] !== null) return `Parallel node '${name}' has '${field}', which a parallel node does not take.`;
+  }
+  const present = (field: string) => node[field] !== undefined && node[field] !== null;
+
+  if (present('mini_batch_size') && !isInt(node.mini_batch_size, 1)) {
+    return `${where('mini_batch_size')}: it must be a positive integer (files per mini-batch, or bytes for tabular data); got ${JSON.stringify(node.mini_batch_size)}.`;
+  }
+  if (present('retry_settings')) {
+    const r = node.retry_settings;
+    if (!isObject(r)) return `${where('retry_settings')}: it must be an object with max_retries and timeout (seconds); got ${JSON.stringify(r)}.`;
+    for (const [k, v] of Object.entries(r)) {
+      if (v === null) continue;
+      if (k !== 'max_retries' && k !== 'timeout') return `${where('retry_settings')}: no field '${k}'; fields: max_retries, timeout.`;
+      if (!isInt(v, k === 'timeout' ? 1 : 0)) return `${where('retry_settings')}: '${k}' must be an integer${k === 'timeout' ? ' (seconds)' : ''}; got ${JSON.stringify(v)}.`;
+    }
+  }
+  if (present('logging_level') && !LOGGING_LEVELS.includes(node.logging_level as string)) {
+    return `${where('logging_level')}: it must be one of ${LOGGING_LEVELS.join(', ')}; got ${JSON.stringify(node.logging_level)}.`;
+  }
+  const ints: Array<[string, number]> = [['max_concurrency_per_instance', 1], ['error_threshold', -1], ['mini_batch_error_threshold', -1]];
+  for (const [field, min] of ints) {
+    if (present(field) && !isInt(node[field], min)) return `${where(field)}: it must be an integer of at least ${min}; got ${JSON.stringify(node[field])}.`;
+  }
+  if (present('input_data') && typeof node.input_data !== 'string') return `${where('input_data')}: it must be an \${{inputs.<name>}} expression; got ${JSON.stringify(node.input_data)}.`;
+  if (present('partition_keys') && (typeof node.partition_keys !== 'string' || !isJsonList(node.partition_keys))) {
+    return `${where('partition_keys')}: it must be a JSON list in a string (as json.dumps writes it); got ${JSON.stringify(node.partition_keys)}.`;
+  }
+  if (present('environment_variables')) {
+    const e = node.environment_variables;
+    if (!isObject(e) || Object.values(e).some((v) => typeof v !== 'string')) return `${where('environment_variables')}: it must map names to strings; got ${JSON.stringify(e)}.`;
+  }
+  if (present('task')) {
+    const t = node.task;
+    if (!isObject(t)) return `${where('task')}: it must be an object; got ${JSON.stringify(t)}.`;
+    if (t.type !== 'run_function') return `${where('task')}: 'type' must be run_function; got ${JSON.stringify(t.type ?? null)}.`;
+    for (const [k, v] of Object.entries(t)) {
+      if (!PARALLEL_TASK_FIELDS.includes(k)) return `${where('task')}: no field '${k}'; fields: ${PARALLEL_TASK_FIELDS.join(', ')}.`;
+      if (v !== null && typeof v !== 'string') return `${where('task')}: '${k}' must be a string; got ${JSON.stringify(v)}.`;
+    }
+    if (typeof t.environment !== 'string' || t.environment === '') return `${where('task')}: 'environment' is required.`;
+  }
+  return undefined;
+}
+
+function isJsonList(text: string): boolean {
+  try {
+    return Array.isArray(JSON.parse(text));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What a parallel node needs once its component is known: a parallel component, a task and a
+ * mini_batch_size (or partition_keys), each from the node or, where the node leaves it out, the component.
+ */
+export function parallelRequiredError(name: string, node: Record<string, unknown>, spec: Record<string, unknown> | undefined): string | undefined {
+  if (!spec) return undefined;
+  const type = typeof spec.type === 'string' ? spec.type : 'command';
+  if (type !== 'parallel') return `Parallel node '${name}' runs component ${String(node.componentId)}, which is a '${type}' component; a parallel node runs a parallel component.`;
+  const has = (field: string) => (node[field] !== undefined && node[field] !== null) || (spec[field] !== undefined && spec[field] !== null);
+  if (!has('task')) return `Parallel node '${name}' is missing the required field 'task'.`;
+  if (!has('mini_batch_size') && !has('partition_keys')) return `Parallel node '${name}' is missing the required field 'mini_batch_size'.`;
   return undefined;
 }

@@ -3,7 +3,7 @@ import type { EmulatorResponse } from '../http/types';
 import type { AssetKind, AssetStore } from './asset-store';
 import type { ComputeStore } from './compute-routes';
 import { armError } from './errors';
-import { pipelineNodeError } from './job-body';
+import { parallelRequiredError, pipelineNodeError } from './job-body';
 
 /**
  * What Azure ML checks when a pipeline job or component is created: node fields in REST form, and
@@ -43,10 +43,20 @@ export function pipelineReferenceError(cloud: Cloud, assets: AssetStore, compute
       // A sweep names its component in trial.componentId.
       assetError('components', (node.trial as { componentId?: unknown } | undefined)?.componentId, `jobs.${name}.trial.componentId`) ??
       Object.entries((node.inputs ?? {}) as Record<string, { uri?: unknown }>).map(([k, v]) => assetError('data', v?.uri, `jobs.${name}.inputs.${k}`)).find(Boolean) ??
+      parallelError(assets, name, node) ??
       bindingTypeError(assets, name, node, inputs);
     if (e) return e;
   }
   return undefined;
+}
+
+/** A parallel node may leave mini_batch_size and task to its component; the service checks them together. */
+function parallelError(assets: AssetStore, name: string, node: Record<string, unknown>): EmulatorResponse | undefined {
+  if (node.type !== 'parallel' || typeof node.componentId !== 'string') return undefined;
+  const m = /\/components\/([^/]+)\/versions\/([^/]+)$/i.exec(node.componentId);
+  const spec = m ? (assets.get('components', m[1], m[2])?.properties.componentSpec as Record<string, unknown> | undefined) : undefined;
+  const message = parallelRequiredError(name, node, spec);
+  return message ? armError(400, 'UserError', message) : undefined;
 }
 
 const PRIMITIVE = ['string', 'integer', 'number', 'boolean'];

@@ -1,5 +1,6 @@
 /** The pipeline job as read from `az ml` v2 YAML, validated, before anything in Azure is looked up. */
 import type { Distribution, Limits, Resources } from './node-settings';
+import type { ParallelSettings, ParallelTask } from './parallel';
 import type { SweepSettings } from './sweep';
 import type { YamlScalar } from './yaml-file';
 
@@ -67,7 +68,8 @@ export interface AnonymousComponent {
   source: 'YAML.JOB' | 'YAML.COMPONENT';
   /** The component file as the user named it, for messages. */
   file?: string;
-  command: string;
+  /** A command component's command; a parallel component has none (its `parallel.task` runs). */
+  command?: string;
   code?: { absolute: string; display: string };
   environment: EnvironmentRef;
   /** Component input and output interface, YAML shape (type, default, optional, description, mode). */
@@ -78,6 +80,8 @@ export interface AnonymousComponent {
   /** YAML form, as the component spec carries them (for an inline step: the step's own). */
   distribution?: Distribution;
   resources?: Resources;
+  /** Set for a parallel component (`type: parallel`): its run_function task and settings; code and environment above are the task's. */
+  parallel?: { task: ParallelTask; settings: ParallelSettings };
 }
 
 export interface RegisteredComponent {
@@ -90,8 +94,8 @@ export interface RegisteredComponent {
 
 export interface Step {
   name: string;
-  /** A sweep's component is its trial (a command component). */
-  type: 'command' | 'sweep';
+  /** A sweep's component is its trial (a command component); a parallel step's is a parallel component. */
+  type: 'command' | 'sweep' | 'parallel';
   component: AnonymousComponent | RegisteredComponent;
   compute?: string;
   inputs: Record<string, StepInput>;
@@ -104,6 +108,8 @@ export interface Step {
   limits?: Limits;
   /** A sweep step's own settings, in the form azure-ai-ml puts on the node. */
   sweep?: SweepSettings;
+  /** A parallel step's own settings (the node falls back to its local component's for some: see parallel.ts). */
+  parallel?: ParallelSettings;
 }
 
 export interface PipelineDefinition {

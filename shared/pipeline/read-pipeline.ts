@@ -17,6 +17,7 @@ import {
   StepOutput,
 } from './definition';
 import { readDistribution, readLimits, readResources } from './node-settings';
+import { boundName, effectiveNodeSettings, readParallelSettings, readParallelTask, requireMiniBatchSize } from './parallel';
 import { readSweep } from './sweep';
 import { isYamlScalar, jsonSafe, parseYamlText, pythonText, pythonType, PyTimestamp, YamlScalar } from './yaml-file';
 
@@ -28,9 +29,9 @@ export interface SourceFiles {
   display(absolute: string): string;
 }
 
-export const SUPPORTED_STEP_TYPES = ['command', 'sweep'] as const;
+export const SUPPORTED_STEP_TYPES = ['command', 'sweep', 'parallel'] as const;
 /** Step types `az ml` accepts that this task does not submit yet (named in the error, so users know it is not a typo). */
-const KNOWN_UNSUPPORTED = ['parallel', 'spark', 'pipeline', 'automl', 'data_transfer', 'import', 'flow'];
+const KNOWN_UNSUPPORTED = ['spark', 'pipeline', 'automl', 'data_transfer', 'import', 'flow'];
 
 /** Node fields `az ml` sends on the pipeline node (snake_case), not on the component. */
 const NODE_FIELDS = ['display_name', 'environment_variables', 'tags', 'properties', 'identity', 'services', 'queue_settings'];
@@ -88,8 +89,9 @@ export function readPipeline(absoluteFile: string, files: SourceFiles): Pipeline
 
   // Typed after every step is read: a binding may point at a step written further down.
   for (const step of Object.values(steps)) {
-    // A sweep's trial declares its own interface, like a component file.
-    if (step.type === 'command' && step.component.kind === 'anonymous' && step.component.source === 'YAML.JOB') Object.assign(step.component, inlineInterface(step, { inputs, outputs, steps }));
+    // A sweep's trial declares its own interface, like a component file; an inline parallel step's is derived like a command's (ParallelJob._to_component).
+    const c = step.component;
+    if (c.kind === 'anonymous' && (step.type === 'command' ? c.source === 'YAML.JOB' : inlineParallelSteps.has(c))) Object.assign(c, inlineInterface(step, { inputs, outputs, steps }));
   }
 
   return {
@@ -244,7 +246,7 @@ function readStepOutput(raw: unknown, where: string, file: string): StepOutput {
 
 function stepType(name: string, raw: Obj, file: string): Step['type'] {
   const type = raw.type === undefined ? (raw.command !== undefined || raw.component !== undefined ? 'command' : undefined) : String(raw.type);
-  if (type === 'command' || type === 'sweep') return type;
+  if (type === 'command' || type === 'sweep' || type === 'parallel') return type;
   const supported = `supported step types: ${SUPPORTED_STEP_TYPES.join(', ')}`;
   if (type === undefined) throw new UserError(`Step '${name}' in ${file} has no 'type'; ${supported}.`);
   const known = KNOWN_UNSUPPORTED.includes(type) ? ' yet' : '';
@@ -259,7 +261,13 @@ function readStep(name: string, raw: unknown, ctx: Ctx): Step {
   if (type === 'sweep') {
     component = readTrial(name, raw, ctx);
   } else if (raw.component !== undefined) {
-    component = readComponentReference(name, raw.component, ctx);
+    if (type === 'parallel' && raw.task !== undefined && raw.task !== null) {
+      // The node would carry a task whose code and environment azure-ai-ml resolves only through the component.
+      throw new UserError(`${where} in ${ctx.file} has both 'component' and 'task'; set the task in the parallel component.`);
+    }
+    component = readComponentReference(name, raw.component, ctx, type);
+  } else if (type === 'parallel') {
+    component = inlineParallelComponent(name, raw, ctx);
   } else {
     if (typeof raw.command !== 'string') throw new UserError(`${where} in ${ctx.file} has neither 'command' nor 'component'.`);
     component = inlineCommandComponent(name, raw, ctx);
@@ -291,6 +299,7 @@ function readStep(name: string, raw: unknown, ctx: Ctx): Step {
     const sweep = readSweep(raw, `${where} in ${ctx.file}`);
     return { name, type, component, compute: computeName(raw.compute), inputs, outputs, extra, resources, sweep };
   }
+  if (type === 'parallel') return parallelStep(name, raw, ctx, { component, inputs, outputs, extra, resources });
   const distribution = readDistribution(raw.distribution, `${where} in ${ctx.file}`);
   const limits = readLimits(raw.limits, `${where} in ${ctx.file}`);
   if (component.kind === 'anonymous' && component.source === 'YAML.JOB') {
@@ -304,7 +313,8 @@ function readStep(name: string, raw: unknown, ctx: Ctx): Step {
 /** An inline command's outputs are its step's; a component file's are declared in it; a registered one's are known only once fetched. */
 function stepOutputNames(s: Step): string[] | undefined {
   if (s.component.kind !== 'anonymous') return undefined;
-  return Object.keys(s.type === 'command' && s.component.source === 'YAML.JOB' ? s.outputs : s.component.outputs);
+  const derived = s.type === 'command' ? s.component.source === 'YAML.JOB' : inlineParallelSteps.has(s.component);
+  return Object.keys(derived ? s.outputs : s.component.outputs);
 }
 
 function compact(o: Obj): Obj {
@@ -381,8 +391,12 @@ function readTrial(step: string, raw: Obj, ctx: Ctx): AnonymousComponent {
   return component;
 }
 
-function readComponentReference(step: string, raw: unknown, ctx: Ctx): AnonymousComponent | RegisteredComponent {
-  if (isObject(raw)) return componentFromYaml(step, raw, ctx, undefined);
+function readComponentReference(step: string, raw: unknown, ctx: Ctx, stepType: 'command' | 'parallel' = 'command'): AnonymousComponent | RegisteredComponent {
+  if (isObject(raw)) {
+    const type = raw.type === undefined ? stepType : String(raw.type);
+    if (type !== stepType) throw new UserError(`Step '${step}' in ${ctx.file} is a ${stepType} step with an inline '${type}' component; the component's type must be ${stepType}.`);
+    return stepType === 'parallel' ? parallelComponentFromYaml(step, raw, ctx, undefined) : componentFromYaml(step, raw, ctx, undefined);
+  }
   if (typeof raw !== 'string' || raw.trim() === '') throw new UserError(`Step '${step}' in ${ctx.file} has an empty 'component'.`);
   const text = raw.trim();
   if (text.startsWith('azureml:')) {
@@ -395,15 +409,115 @@ function readComponentReference(step: string, raw: unknown, ctx: Ctx): Anonymous
   const doc = parseYamlText(ctx.files.readText(local.absolute), local.display);
   if (!isObject(doc)) throw new UserError(`Component file ${local.display} of step '${step}' is not a YAML mapping.`);
   const type = doc.type === undefined ? 'command' : String(doc.type);
-  if (type !== 'command') {
+  if (type !== 'command' && type !== 'parallel') {
     throw new UserError(`Component file ${local.display} of step '${step}' is a '${type}' component, which AzureMLPublishPipeline@1 does not support yet; supported step types: ${SUPPORTED_STEP_TYPES.join(', ')}.`);
   }
-  return componentFromYaml(step, doc, { file: local.display, dir: path.dirname(local.absolute), files: ctx.files }, local.display);
+  if (type !== stepType) {
+    // A command node over a parallel component (or the reverse) is not what the file's author meant; az ml would build a node of the component's kind.
+    throw new UserError(`Component file ${local.display} of step '${step}' is a '${type}' component, but the step is a ${stepType} step; write 'type: ${type}' on the step.`);
+  }
+  const fileCtx = { file: local.display, dir: path.dirname(local.absolute), files: ctx.files };
+  return type === 'parallel' ? parallelComponentFromYaml(step, doc, fileCtx, local.display) : componentFromYaml(step, doc, fileCtx, local.display);
 }
 
 function componentFromYaml(step: string, doc: Obj, ctx: Ctx, file: string | undefined): AnonymousComponent {
   const where = file ? `Component ${file} (step '${step}')` : `Step '${step}' in ${ctx.file}`;
   if (typeof doc.command !== 'string' || doc.command.trim() === '') throw new UserError(`${where} has no 'command'.`);
+  const { inputs, outputs, extra } = componentInterface(doc, where, ctx);
+  return {
+    kind: 'anonymous',
+    source: file ? 'YAML.COMPONENT' : 'YAML.JOB',
+    file: file ?? ctx.file,
+    command: doc.command,
+    code: readCode(step, doc.code, ctx),
+    environment: readEnvironment(step, doc.environment, ctx),
+    inputs,
+    outputs,
+    extra,
+    distribution: readDistribution(doc.distribution, where),
+    resources: readResources(doc.resources, where),
+  };
+}
+
+/** A parallel component, inline under `component:` or in a local file (ParallelComponentSchema); its code and environment are its task's. */
+function parallelComponentFromYaml(step: string, doc: Obj, ctx: Ctx, file: string | undefined): AnonymousComponent {
+  const where = file ? `Component ${file} (step '${step}')` : `Step '${step}' in ${ctx.file}`;
+  if (doc.command !== undefined) throw new UserError(`${where} is a parallel component with 'command'; a parallel component runs its 'task' (run_function with entry_script).`);
+  const { inputs, outputs, extra } = componentInterface(doc, where, ctx);
+  const task = readParallelTask(doc.task, where, 'component');
+  const raw = doc.task as Obj;
+  const settings = readParallelSettings(doc, where);
+  checkParallelNames(settings.input_data, task.append_row_to, Object.keys(inputs), Object.keys(outputs), where);
+  return {
+    kind: 'anonymous',
+    source: file ? 'YAML.COMPONENT' : 'YAML.JOB',
+    file: file ?? ctx.file,
+    code: readCode(step, raw.code, ctx),
+    environment: readEnvironment(step, raw.environment, ctx),
+    inputs,
+    outputs,
+    extra,
+    resources: readResources(doc.resources, where),
+    parallel: { task, settings },
+  };
+}
+
+/** Components of inline parallel steps, whose interface is derived from the step (not those written under `component:`, which declare theirs). */
+const inlineParallelSteps = new WeakSet<AnonymousComponent>();
+
+/** An inline parallel step (ParallelJob in azure-ai-ml): its task, code and environment; the interface and settings are the step's. */
+function inlineParallelComponent(step: string, raw: Obj, ctx: Ctx): AnonymousComponent {
+  const task = readParallelTask(raw.task, `Step '${step}' in ${ctx.file}`);
+  const t = raw.task as Obj;
+  const component: AnonymousComponent = {
+    kind: 'anonymous',
+    source: 'YAML.JOB',
+    file: ctx.file,
+    code: readCode(step, t.code, ctx),
+    environment: readEnvironment(step, t.environment, ctx),
+    inputs: {},
+    outputs: {},
+    extra: {},
+    parallel: { task, settings: {} },
+  };
+  inlineParallelSteps.add(component);
+  return component;
+}
+
+/** `input_data` must name an input and `append_row_to` an output of the step (or component): otherwise the service has nothing to split or append to. */
+function checkParallelNames(inputData: string | undefined, appendRowTo: string | undefined, inputs: string[], outputs: string[], where: string): void {
+  const list = (xs: string[]) => xs.join(', ') || 'none';
+  if (inputData !== undefined && !inputs.includes(boundName(inputData))) throw new UserError(`${where} has 'input_data: ${inputData}', but no input '${boundName(inputData)}'; its inputs: ${list(inputs)}.`);
+  if (appendRowTo !== undefined && !outputs.includes(boundName(appendRowTo))) throw new UserError(`${where} has 'task.append_row_to: ${appendRowTo}', but no output '${boundName(appendRowTo)}'; its outputs: ${list(outputs)}.`);
+}
+
+/** A parallel step: its own settings (node form), with what its anonymous component carries checked now (a registered one is checked once fetched). */
+function parallelStep(name: string, raw: Obj, ctx: Ctx, read: { component: AnonymousComponent | RegisteredComponent; inputs: Record<string, StepInput>; outputs: Record<string, StepOutput>; extra: Obj; resources: Step['resources'] }): Step {
+  const where = `Step '${name}' in ${ctx.file}`;
+  for (const field of ['distribution', 'limits', 'command', 'trial']) {
+    if (raw[field] !== undefined && raw[field] !== null) throw new UserError(`${where} is a parallel step with '${field}', which a parallel step does not take (it runs its 'task' over mini-batches of 'input_data').`);
+  }
+  const own = readParallelSettings(raw, where);
+  const { component } = read;
+  if (component.kind === 'anonymous' && component.parallel) {
+    const inline = inlineParallelSteps.has(component);
+    if (inline) {
+      // ParallelJob._to_component: the step's settings and resources are its anonymous component's too.
+      component.parallel.settings = own;
+      component.resources = read.resources;
+    }
+    const effective = effectiveNodeSettings(own, component.parallel.settings);
+    requireMiniBatchSize(effective, where);
+    if (effective.input_data === undefined) throw new UserError(`${where} is a parallel step without 'input_data': name the input to split into mini-batches as \${{inputs.<name>}}.`);
+    const inputs = Object.keys(inline ? read.inputs : component.inputs);
+    const outputs = Object.keys(inline ? read.outputs : component.outputs);
+    checkParallelNames(effective.input_data, component.parallel.task.append_row_to, inputs, outputs, where);
+  }
+  return { name, type: 'parallel', component, compute: computeName(raw.compute), inputs: read.inputs, outputs: read.outputs, extra: read.extra, resources: read.resources, parallel: own };
+}
+
+/** A component's declared interface and pass-through fields (description, display_name, tags, …). */
+function componentInterface(doc: Obj, where: string, ctx: Ctx): { inputs: Record<string, Obj>; outputs: Record<string, Obj>; extra: Obj } {
   if (doc.additional_includes !== undefined && doc.additional_includes !== null) {
     // az ml copies these files into the code snapshot; passing the list through would run the step without them.
     throw new UserError(`${where} uses 'additional_includes', which AzureMLPublishPipeline@1 does not support yet; copy the files into the 'code' folder instead.`);
@@ -420,19 +534,7 @@ function componentFromYaml(step: string, doc: Obj, ctx: Ctx, file: string | unde
   const extra: Record<string, unknown> = {};
   for (const field of COMPONENT_FIELDS) if (doc[field] !== undefined && doc[field] !== null) extra[field] = jsonSafe(doc[field]);
   if (extra.tags !== undefined) extra.tags = stringMap(extra.tags);
-  return {
-    kind: 'anonymous',
-    source: file ? 'YAML.COMPONENT' : 'YAML.JOB',
-    file: file ?? ctx.file,
-    command: doc.command,
-    code: readCode(step, doc.code, ctx),
-    environment: readEnvironment(step, doc.environment, ctx),
-    inputs,
-    outputs,
-    extra,
-    distribution: readDistribution(doc.distribution, where),
-    resources: readResources(doc.resources, where),
-  };
+  return { inputs, outputs, extra };
 }
 
 function inlineCommandComponent(step: string, raw: Obj, ctx: Ctx): AnonymousComponent {

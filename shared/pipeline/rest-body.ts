@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AnonymousComponent, DataInput, DeclaredOutput, PipelineDefinition, Step, StepInput, StepOutput } from './definition';
 import { distributionRest, limitsRest, resourcesRest } from './node-settings';
+import { effectiveNodeSettings, parallelComponentFields, parallelNodeFields, parallelTaskBody } from './parallel';
 import { isYamlScalar, pythonText, pythonType, YamlScalar } from './yaml-file';
 
 /**
@@ -18,6 +19,8 @@ export interface Resolved {
   componentIds: Record<string, string>;
   /** Data inputs → URI: keys `inputs.<name>` for the pipeline, `jobs.<step>.inputs.<name>` for steps. */
   dataUris: Record<string, string>;
+  /** Step name → its parallel task's resolved code id and environment (a local parallel component's; the node carries the task too). */
+  parallelTasks?: Record<string, { codeId?: string; environment: string }>;
 }
 
 export interface JobMeta {
@@ -96,6 +99,7 @@ export function nodeBody(step: Step, resolved: Resolved): Record<string, unknown
   if (!componentId) throw new Error(`internal: component of step ${step.name} was not resolved`);
   const source = step.component.kind === 'registered' ? 'REMOTE.WORKSPACE.COMPONENT' : step.component.source;
   if (step.type === 'sweep') return sweepNodeBody(step, resolved, componentId, source);
+  if (step.type === 'parallel') return parallelNodeBody(step, resolved, componentId, source);
   // The node takes the step's own resources and distribution, else its component's (azure-ai-ml's Command.__init__).
   const own = step.component.kind === 'anonymous' ? step.component : undefined;
   const distribution = step.distribution ?? own?.distribution;
@@ -141,6 +145,37 @@ function sweepNodeBody(step: Step, resolved: Resolved, componentId: string, sour
   });
 }
 
+/**
+ * A parallel node as azure-ai-ml's Parallel._to_rest_object writes it (see shared/pipeline/parallel.ts):
+ * the step's settings, falling back to its local component's where Parallel.__init__ does, the
+ * component's task (code and environment resolved), and the common node fields.
+ */
+function parallelNodeBody(step: Step, resolved: Resolved, componentId: string, source: string): Record<string, unknown> {
+  const own = step.component.kind === 'anonymous' ? step.component : undefined;
+  const settings = effectiveNodeSettings(step.parallel ?? {}, own?.parallel?.settings);
+  const resources = step.resources ?? own?.resources;
+  const refs = resolved.parallelTasks?.[step.name];
+  if (own?.parallel && !refs) throw new Error(`internal: the task of parallel step ${step.name} was not resolved`);
+  const { retry_settings, logging_level, mini_batch_size, partition_keys, ...picked } = parallelNodeFields(settings);
+  return defined({
+    ...step.extra,
+    type: 'parallel',
+    resources: resources ? resourcesRest(resources) : undefined,
+    ...picked,
+    task: own?.parallel && refs ? parallelTaskBody(own.parallel.task, refs) : undefined,
+    name: step.name,
+    computeId: step.compute ? resolved.computeId(step.compute) : undefined,
+    inputs: Object.keys(step.inputs).length ? Object.fromEntries(Object.entries(step.inputs).map(([k, v]) => [k, nodeInput(resolved, step.name, k, v)])) : undefined,
+    outputs: nodeOutputs(step),
+    _source: source,
+    componentId,
+    retry_settings,
+    logging_level,
+    mini_batch_size,
+    partition_keys,
+  });
+}
+
 function settingsBody(def: PipelineDefinition, resolved: Resolved, meta: JobMeta): Record<string, unknown> {
   return defined({
     default_compute: meta.defaultCompute ? resolved.computeId(meta.defaultCompute) : undefined,
@@ -171,9 +206,28 @@ export function pipelineJobBody(def: PipelineDefinition, resolved: Resolved, met
   };
 }
 
-/** The componentSpec of an anonymous command component (inline step or local component file). */
+/** The componentSpec of an anonymous command or parallel component (inline step or local component file). */
 export function anonymousComponentSpec(component: AnonymousComponent, refs: { codeId?: string; environment: string }): Record<string, unknown> {
   const { description, display_name, tags, is_deterministic, ...rest } = component.extra;
+  if (component.parallel) {
+    // ParallelComponentSchema's dump: code and environment live in the task, not at the top level.
+    return defined({
+      name: 'azureml_anonymous',
+      version: '1',
+      display_name,
+      description,
+      tags,
+      type: 'parallel',
+      is_deterministic: is_deterministic ?? true,
+      ...rest,
+      inputs: Object.keys(component.inputs).length ? componentInputs(component.inputs) : undefined,
+      outputs: Object.keys(component.outputs).length ? component.outputs : undefined,
+      resources: component.resources,
+      task: parallelTaskBody(component.parallel.task, refs),
+      ...parallelComponentFields(component.parallel.settings),
+      _source: component.source,
+    });
+  }
   return defined({
     name: 'azureml_anonymous',
     version: '1',

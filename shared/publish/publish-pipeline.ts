@@ -10,6 +10,7 @@ import { BindingScope, checkBinding, parseBindings } from '../pipeline/bindings'
 import { anonymousCodeVersion, FolderSnapshot, snapshotFile, snapshotFolder } from '../pipeline/folder-hash';
 import { applyInputOverrides, parseKeyValueLines, parseTags } from '../pipeline/overrides';
 import { parseAssetReference, readPipeline, SourceFiles } from '../pipeline/read-pipeline';
+import { requireMiniBatchSize } from '../pipeline/parallel';
 import { anonymousComponentBody, anonymousComponentSpec, anonymousVersion, canonicalJson, pipelineComponentBody, pipelineJobBody, Resolved } from '../pipeline/rest-body';
 import { readTraceability, traceabilityTags, VariableReader } from '../task/traceability';
 import { UserError } from '../task/user-error';
@@ -173,6 +174,7 @@ async function planReads(ws: Workspace, prep: PreparedPublish, rt: PublishRuntim
       const found = await resolveAsset('components', c, `step '${step.name}'`);
       plan.components.set(step.name, found.id);
       checkRegisteredInterface(def, step, c.text, found.properties.componentSpec);
+      checkRegisteredKind(def, step, c.text, found.properties.componentSpec);
     }
     else if (c.environment.kind === 'registered') {
       const env = c.environment;
@@ -231,6 +233,21 @@ function checkRegisteredInterface(def: PipelineDefinition, step: Step, text: str
   }
   for (const key of Object.keys(step.outputs)) {
     if (!outputs.includes(key)) throw new UserError(`Step '${step.name}' in ${def.file} sets output '${key}', which component ${text} does not declare; its outputs: ${list(outputs)}.`);
+  }
+}
+
+/**
+ * A registered component's kind must match the step's, and a parallel step over one must still say
+ * how to split its input: the node's mini_batch_size (or partition_keys), else the component's.
+ */
+function checkRegisteredKind(def: PipelineDefinition, step: Step, text: string, componentSpec: unknown): void {
+  const spec = (componentSpec ?? {}) as { type?: unknown; mini_batch_size?: unknown; partition_keys?: unknown };
+  const kind = typeof spec.type === 'string' ? spec.type : 'command';
+  const expected = step.type === 'parallel' ? 'parallel' : 'command';
+  // Only the parallel pairing is checked here: other kinds behave as before.
+  if ((expected === 'parallel' || kind === 'parallel') && kind !== expected) throw new UserError(`Step '${step.name}' in ${def.file} is a ${step.type} step, but component ${text} is a '${kind}' component.`);
+  if (step.type === 'parallel' && spec.mini_batch_size === undefined && spec.partition_keys === undefined) {
+    requireMiniBatchSize(step.parallel ?? {}, `Step '${step.name}' in ${def.file} (component ${text})`);
   }
 }
 
@@ -336,6 +353,7 @@ export async function publishPipeline(ws: Workspace, prep: PreparedPublish, rt: 
   };
 
   const componentIds: Record<string, string> = {};
+  const parallelTasks: Record<string, { codeId?: string; environment: string }> = {};
   const seenSpecs = new Map<string, string>();
   for (const step of Object.values(def.steps) as Step[]) {
     const c = step.component;
@@ -343,7 +361,10 @@ export async function publishPipeline(ws: Workspace, prep: PreparedPublish, rt: 
       componentIds[step.name] = plan.components.get(step.name)!;
       continue;
     }
-    const spec = anonymousComponentSpec(c, { codeId: c.code ? await codeId(c.code.absolute) : undefined, environment: await environmentOf(c.environment) });
+    const refs = { codeId: c.code ? await codeId(c.code.absolute) : undefined, environment: await environmentOf(c.environment) };
+    // A parallel node carries its component's task too, with the same resolved code and environment.
+    if (c.parallel) parallelTasks[step.name] = refs;
+    const spec = anonymousComponentSpec(c, refs);
     const version = anonymousVersion(spec);
     let id = seenSpecs.get(version);
     if (!id) {
@@ -353,7 +374,7 @@ export async function publishPipeline(ws: Workspace, prep: PreparedPublish, rt: 
     componentIds[step.name] = id;
   }
 
-  const resolved: Resolved = { workspaceId: ws.id, computeId: (name) => `${ws.id}/computes/${name}`, componentIds, dataUris };
+  const resolved: Resolved = { workspaceId: ws.id, computeId: (name) => `${ws.id}/computes/${name}`, componentIds, dataUris, parallelTasks };
   const report: PublishReport = { uploadedBytes: 0, message: '' };
   const parts: string[] = [];
 

@@ -116,6 +116,35 @@ const SWEEP_PIPELINE = `${PIPELINE}  tune:
       slack_factor: 0.1
 `;
 
+/** PIPELINE with an inline parallel step scoring the training data in mini-batches with the trained model. */
+const PARALLEL_PIPELINE = `${PIPELINE}  batch_score:
+    type: parallel
+    inputs:
+      data: \${{parent.inputs.training_data}}
+      model: \${{parent.jobs.train.outputs.model}}
+    outputs:
+      scored:
+        type: uri_file
+        mode: rw_mount
+    input_data: \${{inputs.data}}
+    mini_batch_size: "10kb"
+    resources:
+      instance_count: 2
+    max_concurrency_per_instance: 2
+    logging_level: DEBUG
+    mini_batch_error_threshold: 5
+    retry_settings:
+      max_retries: 2
+      timeout: 60
+    task:
+      type: run_function
+      code: ./src
+      entry_script: score.py
+      environment: azureml:sklearn-env:3
+      program_arguments: --model \${{inputs.model}}
+      append_row_to: \${{outputs.scored}}
+`;
+
 function makeRepo(files: Record<string, string> = {}): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'publish-repo-'));
   const all: Record<string, string> = {
@@ -153,6 +182,10 @@ describe('AzureMLPublishPipeline@1 (task process)', function () {
       emulator.assets.seed('components', 'report', version, { componentSpec: { name: 'report', version, type: 'command', command: 'python report.py', inputs: { scores: { type: 'uri_folder' } } } });
       emulator.clock.advance(1000);
     }
+    // A registered parallel component that leaves mini_batch_size to its nodes.
+    emulator.assets.seed('components', 'batch_score', '1', {
+      componentSpec: { name: 'batch_score', version: '1', type: 'parallel', inputs: { data: { type: 'uri_folder' } }, input_data: '${{inputs.data}}', task: { type: 'run_function', entry_script: 'score.py', environment: 'azureml:sklearn-env:3' } },
+    });
     emulator.assets.seed('data', 'churn-data', '1', { dataType: 'uri_folder', dataUri: 'azureml://datastores/workspaceblobstore/paths/churn/' });
   });
   after(async () => {
@@ -433,6 +466,46 @@ jobs:
     assert.ok(!wait.lines.some((l) => /step tune trial 4/.test(l)), 'no more trials than max_total_trials');
   });
 
+  it('submits a parallel step as az ml does: an anonymous parallel component, the task and parallel fields on the node (the emulator refuses other forms)', async () => {
+    const r = await run(makeRepo({ 'ml/pipeline.yml': PARALLEL_PIPELINE }));
+    assert.equal(r.result?.result, 'Succeeded', r.stdout);
+    const p = emulator.jobs.get(r.outputs.jobName)!.properties as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- the untyped REST body
+    const node = p.jobs.batch_score;
+    assert.equal(node.type, 'parallel');
+    assert.equal(node._source, 'YAML.JOB');
+    assert.equal(node.mini_batch_size, 10240);
+    assert.deepEqual(node.retry_settings, { max_retries: 2, timeout: 60 });
+    assert.equal(node.logging_level, 'DEBUG');
+    assert.equal(node.input_data, '${{inputs.data}}');
+    assert.deepEqual(node.resources, { instance_count: 2 });
+    assert.equal(node.max_concurrency_per_instance, 2);
+    assert.equal(node.mini_batch_error_threshold, 5);
+    assert.deepEqual(node.inputs.model, { job_input_type: 'literal', value: '${{parent.jobs.train.outputs.model}}' });
+    const spec = emulator.assets.list('components', 'azureml_anonymous').find((c) => c.id === node.componentId)!.properties.componentSpec as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped componentSpec
+    assert.equal(spec.type, 'parallel');
+    assert.equal(spec.mini_batch_size, '10240');
+    assert.deepEqual(spec.inputs, { data: { type: 'uri_folder' }, model: { type: 'uri_folder' } });
+    assert.deepEqual(spec.outputs, { scored: { type: 'uri_file', mode: 'rw_mount' } });
+    // The node carries the component's task, code and environment resolved.
+    assert.deepEqual(node.task, spec.task);
+    assert.equal(node.task.environment, 'azureml:sklearn-env:3');
+    assert.equal(node.task.entry_script, 'score.py');
+    // The task shares the code folder of the train step: one code version, not two.
+    const trainSpec = emulator.assets.list('components', 'azureml_anonymous').find((c) => c.id === p.jobs.train.componentId)!.properties.componentSpec as Record<string, unknown>;
+    assert.equal(node.task.code, trainSpec.code);
+    assert.match(node.task.code, /^azureml:\/subscriptions\/.*\/codes\/[0-9a-f-]+\/versions\/1$/);
+  });
+
+  it('submits a parallel step over a registered parallel component with the mini_batch_size the node gives', async () => {
+    const r = await run(makeRepo({ 'ml/pipeline.yml': `${PIPELINE}  batch_score:\n    type: parallel\n    component: azureml:batch_score:1\n    inputs:\n      data: \${{parent.inputs.training_data}}\n    mini_batch_size: 100\n` }));
+    assert.equal(r.result?.result, 'Succeeded', r.stdout);
+    const node = (emulator.jobs.get(r.outputs.jobName)!.properties as Record<string, any>).jobs.batch_score; // eslint-disable-line @typescript-eslint/no-explicit-any -- the untyped REST body
+    assert.equal(node._source, 'REMOTE.WORKSPACE.COMPONENT');
+    assert.equal(node.componentId, `${wsId()}/components/batch_score/versions/1`);
+    assert.equal(node.mini_batch_size, 100);
+    assert.equal(node.task, undefined, 'the registered component carries the task');
+  });
+
   it("'both' submits first: a job the service rejects leaves no pipeline component version behind", async () => {
     // The registered report component declares scores as uri_folder; binding a literal to it is rejected at the job PUT.
     const repo = makeRepo({ 'ml/pipeline.yml': PIPELINE.replace('scores: ${{parent.jobs.score.outputs.scores}}', 'scores: ${{parent.inputs.epochs}}') });
@@ -456,7 +529,7 @@ jobs:
     {
       name: 'a spark step',
       files: { 'ml/pipeline.yml': PIPELINE.replace('  report:\n    type: command', '  report:\n    type: spark') },
-      message: "Step 'report' in ml/pipeline.yml is a 'spark' step, which AzureMLPublishPipeline@1 does not support yet; supported step types: command, sweep.",
+      message: "Step 'report' in ml/pipeline.yml is a 'spark' step, which AzureMLPublishPipeline@1 does not support yet; supported step types: command, sweep, parallel.",
       noCalls: true,
     },
     {
@@ -477,6 +550,36 @@ jobs:
       message:
         "Step 'tune' in ml/pipeline.yml 'search_space.lr' has type 'logarithmic', which Azure ML does not know; search space types: choice, uniform, loguniform, quniform, qloguniform, normal, lognormal, qnormal, qlognormal, randint.",
       noCalls: true,
+    },
+    {
+      name: 'a parallel step without mini_batch_size',
+      files: { 'ml/pipeline.yml': PARALLEL_PIPELINE.replace('    mini_batch_size: "10kb"\n', '') },
+      message:
+        "Step 'batch_score' in ml/pipeline.yml is a parallel step without 'mini_batch_size': give the number of files (for example 10) or the data size (for example 10mb) each run() call gets, or 'partition_keys'.",
+      noCalls: true,
+    },
+    {
+      name: 'a parallel task of an unknown type',
+      files: { 'ml/pipeline.yml': PARALLEL_PIPELINE.replace('type: run_function', 'type: run_command') },
+      message: "Step 'batch_score' in ml/pipeline.yml has 'task.type: run_command', which Azure ML does not run; parallel task types: run_function.",
+      noCalls: true,
+    },
+    {
+      name: 'a parallel retry timeout that is not a whole number of seconds',
+      files: { 'ml/pipeline.yml': PARALLEL_PIPELINE.replace('timeout: 60', 'timeout: 1m') },
+      message: "Step 'batch_score' in ml/pipeline.yml 'retry_settings.timeout' must be a whole number of seconds from 1 to 259200 (for example 60), got '1m'.",
+      noCalls: true,
+    },
+    {
+      name: 'a parallel step over a registered component where neither gives mini_batch_size',
+      files: { 'ml/pipeline.yml': `${PIPELINE}  batch_score:\n    type: parallel\n    component: azureml:batch_score:1\n    inputs:\n      data: \${{parent.inputs.training_data}}\n` },
+      message:
+        "Step 'batch_score' in ml/pipeline.yml (component azureml:batch_score:1) is a parallel step without 'mini_batch_size': give the number of files (for example 10) or the data size (for example 10mb) each run() call gets, or 'partition_keys'.",
+    },
+    {
+      name: 'a parallel step over a registered command component',
+      files: { 'ml/pipeline.yml': `${PIPELINE}  batch_score:\n    type: parallel\n    component: azureml:report@latest\n    inputs:\n      scores: \${{parent.inputs.training_data}}\n` },
+      message: "Step 'batch_score' in ml/pipeline.yml is a parallel step, but component azureml:report@latest is a 'command' component.",
     },
     {
       name: 'a distribution type Azure ML does not know',
