@@ -586,7 +586,7 @@ function readEnvironment(step: string, raw: unknown, ctx: Ctx): EnvironmentRef {
     if (typeof build.path !== 'string') throw new UserError(`Step '${step}' in ${ctx.file}: 'environment.build.path' must name the Docker build context folder.`);
     const local = localPath(ctx, build.path);
     if (ctx.files.kind(local.absolute) !== 'dir') throw new UserError(`Docker build context '${build.path}' of step '${step}' (${ctx.file}) does not exist: ${local.display}`);
-    env.build = { ...local, dockerfile: typeof build.dockerfile_path === 'string' ? build.dockerfile_path : 'Dockerfile' };
+    env.build = { ...local, ...(typeof build.dockerfile_path === 'string' ? { dockerfile: build.dockerfile_path } : {}) };
   }
   if (!env.image && !env.build) throw new UserError(`Step '${step}' in ${ctx.file}: an inline environment needs 'image' (with an optional 'conda_file') or 'build'.`);
   return env;

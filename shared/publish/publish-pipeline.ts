@@ -11,7 +11,8 @@ import { anonymousCodeVersion, FolderSnapshot, snapshotFile, snapshotFolder } fr
 import { applyInputOverrides, parseKeyValueLines, parseTags } from '../pipeline/overrides';
 import { parseAssetReference, readPipeline, SourceFiles } from '../pipeline/read-pipeline';
 import { requireMiniBatchSize } from '../pipeline/parallel';
-import { anonymousComponentBody, anonymousComponentSpec, anonymousVersion, canonicalJson, pipelineComponentBody, pipelineJobBody, Resolved } from '../pipeline/rest-body';
+import { ANONYMOUS_ENV_NAME, anonymousEnvironmentVersion, translatedCondaFile } from '../pipeline/anonymous-environment';
+import { anonymousComponentBody, anonymousComponentSpec, anonymousVersion, pipelineComponentBody, pipelineJobBody, Resolved } from '../pipeline/rest-body';
 import { readTraceability, traceabilityTags, VariableReader } from '../task/traceability';
 import { UserError } from '../task/user-error';
 import { defaultComponentName, experimentNameFrom, PublishInputs } from './publish-inputs';
@@ -335,19 +336,25 @@ export async function publishPipeline(ws: Workspace, prep: PreparedPublish, rt: 
     if (env.kind === 'registry') return env.uri;
     if (env.kind === 'registered') return plan.environments.get(env.text)!;
     const properties: Record<string, unknown> = { isAnonymous: true, tags: prep.assetTags, osType: 'Linux' };
-    if (env.image) properties.image = env.image;
-    if (env.condaFile) properties.condaFile = fs.readFileSync(env.condaFile.absolute, 'utf8');
-    if (env.description) properties.description = env.description;
+    // Named and versioned as azure-ai-ml does (its conda dump, its hash), so an environment az ml
+    // registered is the one we find, and ours is the one az ml finds.
+    let version: string;
     if (env.build) {
       const up = await upload(env.build.absolute, true);
-      properties.build = { contextUri: `${store!.serviceUrl}/${store!.containerName}/${up.blobPath}/`, dockerfilePath: env.build.dockerfile };
+      properties.build = { contextUri: `${store!.serviceUrl}/${store!.containerName}/${up.blobPath}/`, ...(env.build.dockerfile ? { dockerfilePath: env.build.dockerfile } : {}) };
+      // LocalUpload/<object hash>/<folder>: the hash azure-ai-ml keeps as the environment's _upload_hash.
+      version = anonymousEnvironmentVersion({ uploadHash: up.blobPath.split('/')[1]!, dockerfilePath: env.build.dockerfile });
+    } else {
+      properties.image = env.image;
+      const condaText = env.condaFile ? translatedCondaFile(fs.readFileSync(env.condaFile.absolute, 'utf8'), env.condaFile.display) : undefined;
+      if (condaText) properties.condaFile = condaText;
+      version = anonymousEnvironmentVersion({ image: env.image!, condaText });
     }
-    const { tags: _t, ...content } = properties;
-    const key = canonicalJson(content);
-    let id = inlineEnvironments.get(key);
+    if (env.description) properties.description = env.description;
+    let id = inlineEnvironments.get(version);
     if (!id) {
-      id = (await putAssetVersion(ws, 'environments', 'CliV2AnonymousEnvironment', anonymousVersion(content), { properties }, signal)).id;
-      inlineEnvironments.set(key, id);
+      id = (await putAssetVersion(ws, 'environments', ANONYMOUS_ENV_NAME, version, { properties }, signal)).id;
+      inlineEnvironments.set(version, id);
     }
     return `azureml:${id}`;
   };

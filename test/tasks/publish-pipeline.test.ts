@@ -280,7 +280,11 @@ describe('AzureMLPublishPipeline@1 (task process)', function () {
 
     // The score component's inline environment became an anonymous environment version.
     const scoreSpec = emulator.assets.list('components', 'azureml_anonymous').find((c) => c.id === p.jobs.score.componentId)!.properties.componentSpec as Record<string, string>;
-    assert.match(scoreSpec.environment, /^azureml:\/subscriptions\/.*\/environments\/CliV2AnonymousEnvironment\/versions\/[0-9a-f-]{36}$/);
+    // Named and versioned as az ml would (computed by azure-ai-ml's algorithm in Python on the same
+    // image and conda file), with the conda file as PyYAML dumps it: az ml's registration is reused.
+    assert.match(scoreSpec.environment, /^azureml:\/subscriptions\/.*\/environments\/CliV2AnonymousEnvironment\/versions\/9bb288bd6f66a546c2162c1ad928cf16$/);
+    const env = emulator.assets.get('environments', 'CliV2AnonymousEnvironment', '9bb288bd6f66a546c2162c1ad928cf16')!;
+    assert.equal(env.properties.condaFile, 'dependencies:\n- python=3.10\nname: score\n');
     // The same ./src folder is uploaded once for both steps, without the ignored file; the indicator is confirmed.
     const blobs = await blobNames();
     const src = blobs.filter((b) => /\/src\//.test(b));

@@ -212,9 +212,9 @@ jobs:
   });
 
   it('names an unsupported step type and lists the supported ones', () => {
-    const yml = 'type: pipeline\njobs:\n  p:\n    type: parallel\n    component: ./x.yml\n';
+    const yml = 'type: pipeline\njobs:\n  p:\n    type: pipeline\n    component: ./x.yml\n';
     assert.throws(() => readPipeline('/repo/p.yml', memoryFiles({ 'p.yml': yml })), {
-      message: "Step 'p' in p.yml is a 'parallel' step, which AzureMLPublishPipeline@1 does not support yet; supported step types: command, sweep.",
+      message: "Step 'p' in p.yml is a 'pipeline' step, which AzureMLPublishPipeline@1 does not support yet; supported step types: command, sweep, parallel.",
     });
   });
 });

@@ -254,7 +254,7 @@ jobs:
 
   it('still refuses spark steps, naming the step', () => {
     assert.throws(() => read('type: pipeline\njobs:\n  prep:\n    type: spark\n    component: ./s.yml\n'), {
-      message: "Step 'prep' in p.yml is a 'spark' step, which AzureMLPublishPipeline@1 does not support yet; supported step types: command, sweep.",
+      message: "Step 'prep' in p.yml is a 'spark' step, which AzureMLPublishPipeline@1 does not support yet; supported step types: command, sweep, parallel.",
     });
   });
 });
