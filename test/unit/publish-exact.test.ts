@@ -1,23 +1,17 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readPipeline, SourceFiles } from '../../shared/pipeline/read-pipeline';
+import { readPipeline } from '../../shared/pipeline/read-pipeline';
 import { anonymousComponentSpec, nodeBody, pipelineComponentBody, pipelineJobBody, Resolved } from '../../shared/pipeline/rest-body';
 import { isoDuration } from '../../shared/pipeline/node-settings';
 import type { AnonymousComponent, PipelineDefinition } from '../../shared/pipeline/definition';
+import { memoryFiles } from '../support/memory-files';
 
 /**
  * Issue 13: the REST bodies carry what `az ml job create -f` would send for the same file. Expected
  * shapes are azure-ai-ml's (file of the reference named at each test).
  */
 
-const ROOT = '/repo';
-function memoryFiles(files: Record<string, string>): SourceFiles {
-  const abs = Object.fromEntries(Object.entries(files).map(([k, v]) => [path.join(ROOT, k), v]));
-  const dirs = new Set<string>();
-  for (const f of Object.keys(abs)) for (let d = path.dirname(f); d !== '/'; d = path.dirname(d)) dirs.add(d);
-  return { kind: (a) => (a in abs ? 'file' : dirs.has(a) ? 'dir' : undefined), readText: (a) => abs[a], display: (a) => path.relative(ROOT, a) };
-}
 const read = (yml: string, extra: Record<string, string> = {}) => readPipeline('/repo/p.yml', memoryFiles({ 'p.yml': yml, ...extra }));
 
 const WS = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws';

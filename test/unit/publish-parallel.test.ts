@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
-import * as path from 'node:path';
-import { readPipeline, SourceFiles } from '../../shared/pipeline/read-pipeline';
+import { readPipeline } from '../../shared/pipeline/read-pipeline';
 import { anonymousComponentSpec, pipelineJobBody, Resolved } from '../../shared/pipeline/rest-body';
 import { miniBatchSize, pythonJsonList } from '../../shared/pipeline/parallel';
 import type { AnonymousComponent, PipelineDefinition } from '../../shared/pipeline/definition';
+import { memoryFiles } from '../support/memory-files';
 
 /**
  * Parallel steps, translated as azure-ai-ml translates them (shared/pipeline/parallel.ts cites the
@@ -13,13 +13,6 @@ import type { AnonymousComponent, PipelineDefinition } from '../../shared/pipeli
  * component as ParallelComponentSchema dumps it.
  */
 
-const ROOT = '/repo';
-function memoryFiles(files: Record<string, string>): SourceFiles {
-  const abs = Object.fromEntries(Object.entries(files).map(([k, v]) => [path.join(ROOT, k), v]));
-  const dirs = new Set<string>();
-  for (const f of Object.keys(abs)) for (let d = path.dirname(f); d !== '/'; d = path.dirname(d)) dirs.add(d);
-  return { kind: (a) => (a in abs ? 'file' : dirs.has(a) ? 'dir' : undefined), readText: (a) => abs[a], display: (a) => path.relative(ROOT, a) };
-}
 
 const WS = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws';
 const CODE = `${WS}/codes/c0de/versions/1`;

@@ -5,24 +5,14 @@ import * as path from 'node:path';
 import { parseIgnoreFile } from '../../shared/pipeline/ignore-file';
 import { FolderSnapshot, snapshotFolder, uploadOrder } from '../../shared/pipeline/folder-hash';
 import { PyFloat } from '../../shared/pipeline/yaml-file';
-import { readPipeline, SourceFiles } from '../../shared/pipeline/read-pipeline';
+import { readPipeline } from '../../shared/pipeline/read-pipeline';
 import { anonymousComponentSpec, anonymousVersion, literalText, nodeBody, pipelineJobBody, Resolved, restMode } from '../../shared/pipeline/rest-body';
 import { applyInputOverrides, parseKeyValueLines, parseTags } from '../../shared/pipeline/overrides';
 import { defaultComponentName, parsePublishInputs, experimentNameFrom } from '../../shared/publish/publish-inputs';
 import { blobServiceUrl, DefaultDatastore, uploadSnapshot } from '../../shared/azureml/datastore-upload';
+import { memoryFiles } from '../support/memory-files';
 
 /** In-memory files: the YAML reader is a pure function of these. */
-function memoryFiles(files: Record<string, string>, dirs: string[] = []): SourceFiles {
-  const root = '/repo';
-  const abs = Object.fromEntries(Object.entries(files).map(([k, v]) => [path.join(root, k), v]));
-  const allDirs = new Set(dirs.map((d) => path.join(root, d)));
-  for (const f of Object.keys(abs)) for (let d = path.dirname(f); d !== root && d !== '/'; d = path.dirname(d)) allDirs.add(d);
-  return {
-    kind: (a) => (a in abs ? 'file' : allDirs.has(a) ? 'dir' : undefined),
-    readText: (a) => abs[a],
-    display: (a) => path.relative(root, a),
-  };
-}
 
 const resolvedIds: Resolved = {
   workspaceId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws',

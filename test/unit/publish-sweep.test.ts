@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
-import * as path from 'node:path';
-import { readPipeline, SourceFiles } from '../../shared/pipeline/read-pipeline';
+import { readPipeline } from '../../shared/pipeline/read-pipeline';
 import { anonymousComponentSpec, pipelineJobBody, Resolved } from '../../shared/pipeline/rest-body';
 import type { AnonymousComponent, PipelineDefinition } from '../../shared/pipeline/definition';
+import { memoryFiles } from '../support/memory-files';
 
 /**
  * Sweep steps, translated as azure-ai-ml translates them (entities/_builders/sweep.py
@@ -12,13 +12,6 @@ import type { AnonymousComponent, PipelineDefinition } from '../../shared/pipeli
  * sdk/ml/azure-ai-ml/tests/dsl/unittests/test_dsl_pipeline.py (test_dsl_pipeline_sweep_node).
  */
 
-const ROOT = '/repo';
-function memoryFiles(files: Record<string, string>): SourceFiles {
-  const abs = Object.fromEntries(Object.entries(files).map(([k, v]) => [path.join(ROOT, k), v]));
-  const dirs = new Set<string>();
-  for (const f of Object.keys(abs)) for (let d = path.dirname(f); d !== '/'; d = path.dirname(d)) dirs.add(d);
-  return { kind: (a) => (a in abs ? 'file' : dirs.has(a) ? 'dir' : undefined), readText: (a) => abs[a], display: (a) => path.relative(ROOT, a) };
-}
 const read = (yml: string, extra: Record<string, string> = {}) => readPipeline('/repo/p.yml', memoryFiles({ 'p.yml': yml, ...extra }));
 
 const WS = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws';
