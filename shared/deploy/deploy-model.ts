@@ -3,7 +3,7 @@ import type { OnlineDeployment, OnlineEndpoint } from '@azure/arm-machinelearnin
 import type { Workspace } from '../azureml/workspace';
 import { deleteDeployment, deleteEndpoint, deploymentLogs, getDeployment, getEndpoint, listDeployments, putDeployment, putEndpoint } from '../azureml/online';
 import { describeError } from '../task/describe-error';
-import { isAbortError, UserError } from '../task/user-error';
+import { isAbortError, isUserError, UserError } from '../task/user-error';
 import { traceabilityTags, TraceabilityContext } from '../task/traceability';
 import type { DeployInputs } from './deploy-inputs';
 import { deploymentNameFor } from './naming';
@@ -124,13 +124,14 @@ export async function deployModel(ws: Workspace, inputs: DeployInputs, rt: Deplo
           tags,
           properties: { authMode: inputs.authMode, traffic: {}, ...(inputs.target === 'kubernetes' ? { compute: computeId } : {}) },
         },
-        // A retried create that finds the endpoint made by its first attempt takes it.
-        { abortSignal: signal, alreadyDone: () => true },
+        // A retried create that finds the endpoint made by its first attempt takes it (checked to fit, as any found endpoint is).
+        { abortSignal: signal, alreadyDone: (e) => (checkEndpointFits(e, inputs, computeId), true) },
       );
     }
     existing = await listDeployments(ws, name, signal);
   } catch (error) {
-    if (createdEndpoint) await removeCreatedEndpoint(ws, name, rt, signal.aborted);
+    // (not when the create met an endpoint that does not fit: that one is someone else's)
+    if (createdEndpoint && !isUserError(error)) await removeCreatedEndpoint(ws, name, rt, signal.aborted);
     throw error;
   }
   const previous = trafficOf(endpoint);
@@ -223,7 +224,15 @@ export async function deployModel(ws: Workspace, inputs: DeployInputs, rt: Deplo
  * the previous traffic's deployments to put traffic back on.
  */
 async function removeOldDeployments(ws: Workspace, inputs: DeployInputs, state: RollbackState, removed: string[], rt: DeployRuntime, signal: AbortSignal): Promise<void> {
-  const all = await listDeployments(ws, inputs.endpointName, signal);
+  let all: OnlineDeployment[];
+  try {
+    all = await listDeployments(ws, inputs.endpointName, signal);
+  } catch (error) {
+    if (signal.aborted) throw error;
+    // The release itself succeeded: old deployments left in place cost money, not correctness.
+    rt.warn(`Could not list the old deployments of endpoint '${inputs.endpointName}' to remove them: ${describeError(error)}`);
+    return;
+  }
   const candidates = deploymentsToRemove(all.map((d) => ({ name: d.name!, createdAt: d.systemData?.createdAt })), state.deploymentName, inputs.keepDeployments)
     .filter((old) => (state.written[old] ?? 0) === 0)
     .sort((a, b) => (state.previous[a] ?? 0) - (state.previous[b] ?? 0));
@@ -286,10 +295,21 @@ function runsSame(d: OnlineDeployment, body: OnlineDeployment): boolean {
   return d.properties.model === body.properties.model && d.tags?.[PACKAGE_TAG] === body.tags?.[PACKAGE_TAG];
 }
 
+/** The endpoint has no deployment but `mine` (none at all when `mine` is undefined). */
+async function onlyDeploymentIs(ws: Workspace, endpoint: string, mine: string | undefined, signal: AbortSignal): Promise<boolean> {
+  const all = await listDeployments(ws, endpoint, signal);
+  return all.every((x) => mine !== undefined && x.name?.toLowerCase() === mine.toLowerCase());
+}
+
 /** A failed first deploy removes the empty endpoint it created (time-boxed like a rollback; a failure here is a warning). */
 async function removeCreatedEndpoint(ws: Workspace, name: string, rt: DeployRuntime, cancelled: boolean): Promise<void> {
   const signal = AbortSignal.timeout(cancelled ? CANCELLED_ROLLBACK_MS : ROLLBACK_MS);
   try {
+    // Another release may have found the endpoint meanwhile and deployed to it: then it stays.
+    if (!(await onlyDeploymentIs(ws, name, undefined, signal))) {
+      rt.warn(`Endpoint '${name}', which this run created, now has deployments of another release; it was left in place.`);
+      return;
+    }
     await deleteEndpoint(ws, name, { wait: !cancelled, abortSignal: signal });
     rt.log(`Removed endpoint '${name}', which this run had created.`);
   } catch (error) {
@@ -456,9 +476,10 @@ async function rollback(ws: Workspace, inputs: DeployInputs, state: RollbackStat
     } else if (share > 0) {
       done.push(`deployment '${d}' kept: it takes ${share}% of the traffic another release set`);
     } else {
-      if (state.createdEndpoint) {
-        // The endpoint came with this run and holds nothing else: deleting it (which deletes its
-        // deployments too) leaves the workspace as a failed first release found it.
+      // The endpoint came with this run: deleting it (which deletes its deployments too) leaves the
+      // workspace as a failed first release found it, but only while the traffic is still this
+      // run's and no other release has put a deployment on it meanwhile.
+      if (state.createdEndpoint && ours && (await onlyDeploymentIs(ws, name, d, signal))) {
         await deleteEndpoint(ws, name, { wait: !cancelled, abortSignal: signal });
         done.push(cancelled ? `deletion of endpoint '${name}' (created by this run) started` : `endpoint '${name}' (created by this run) removed with deployment '${d}'`);
       } else {

@@ -46,6 +46,7 @@ export const TRANSIENT_ERROR_CODES: ReadonlySet<string> = new Set([
   'ESOCKETTIMEDOUT',
   'EPIPE',
   'EAI_AGAIN',
+  'ENOTFOUND',
   'EHOSTUNREACH',
   'ENETUNREACH',
   'ENETDOWN',
@@ -156,7 +157,10 @@ export async function withTransientRetries<T>(call: () => Promise<T>, options: {
       return await call();
     } catch (error) {
       const e = error as ErrorLike;
-      const outcome: AttemptOutcome = e.statusCode !== undefined ? { status: e.statusCode, header: (n) => e.response?.headers?.get(n) } : { errorCode: e.code };
+      // typed-rest-client (azure-devops-node-api) keeps the answer's headers as a plain object.
+      const plain = (error as { responseHeaders?: Record<string, string | string[] | undefined> }).responseHeaders;
+      const header = (n: string) => e.response?.headers?.get(n) ?? [plain?.[n.toLowerCase()]].flat()[0];
+      const outcome: AttemptOutcome = e.statusCode !== undefined ? { status: e.statusCode, header } : { errorCode: e.code };
       const delay = options.abortSignal?.aborted ? undefined : retryDelay(retryCount, outcome, budget);
       if (delay === undefined) throw error;
       logger.info(`${options.what}: ${outcome.status !== undefined ? `HTTP ${outcome.status}` : outcome.errorCode}: try ${retryCount + 2} of ${budget.maxRetries + 1} in ${delay} ms`);

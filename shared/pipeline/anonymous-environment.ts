@@ -14,8 +14,11 @@ const pyJoin = (separator: string, text: string) => [...text].join(separator);
  * `dump_yaml(conda, sort_keys=True)` (entities/_assets/environment.py, `_translated_conda_file`).
  * Sending the same bytes as az ml is what lets the service (and our hash) see one environment.
  */
-export function translatedCondaFile(text: string, displayPath: string): string {
-  return pyyamlDump(parseYamlText(text, displayPath));
+export function translatedCondaFile(text: string, displayPath: string): string | undefined {
+  const conda = parseYamlText(text, displayPath);
+  // Python's truthiness: None, {} and [] are "no conda file".
+  if (conda === null || conda === undefined || (typeof conda === 'object' && Object.keys(conda as object).length === 0)) return undefined;
+  return pyyamlDump(conda);
 }
 
 /**

@@ -346,6 +346,7 @@ export async function publishPipeline(ws: Workspace, prep: PreparedPublish, rt: 
       version = anonymousEnvironmentVersion({ uploadHash: up.blobPath.split('/')[1]!, dockerfilePath: env.build.dockerfile });
     } else {
       properties.image = env.image;
+      // An empty conda file (or {} / []) is no conda file to azure-ai-ml (`if self.conda_file:`): neither sent nor hashed.
       const condaText = env.condaFile ? translatedCondaFile(fs.readFileSync(env.condaFile.absolute, 'utf8'), env.condaFile.display) : undefined;
       if (condaText) properties.condaFile = condaText;
       version = anonymousEnvironmentVersion({ image: env.image!, condaText });

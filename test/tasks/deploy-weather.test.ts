@@ -132,4 +132,15 @@ describe('AzureMLDeployModel@1 in bad weather (task process)', function () {
     assert.equal(r.result?.result, 'Succeeded', `${r.result?.message}\n${r.stdout}`);
     assert.deepEqual(emulator.endpoints.get('churn-ep')!.traffic, { 'churn-1': 0, 'churn-again': 100 });
   });
+
+  it('a release whose old-deployment listing fails at the end still succeeds, with a warning (nothing rolled back)', async () => {
+    // The first listing (before the deployment) passes; the cleanup's listing is throttled on every
+    // one of its 9 tries (Retry-After 0 keeps the test quick).
+    emulator.faults.script([{ path: /\/onlineEndpoints\/churn-ep\/deployments$/, method: 'GET', status: 429, retryAfterSeconds: 0, after: 1, times: 9 }]);
+    const r = await run('churn-ep', '2', { trafficSteps: '100', deploymentName: 'churn-last' });
+    emulator.faults.clear();
+    assert.equal(r.result?.result, 'Succeeded', `${r.result?.message}\n${r.stdout}`);
+    assert.ok(r.issues.some((i) => i.type === 'warning' && /Could not list the old deployments of endpoint 'churn-ep'/.test(i.message)), JSON.stringify(r.issues));
+    assert.equal(emulator.endpoints.get('churn-ep')!.traffic['churn-last'], 100);
+  });
 });
