@@ -7,6 +7,7 @@ import { anonymousCodeVersion, FolderSnapshot, snapshotFolder } from '../pipelin
 import { UserError } from '../task/user-error';
 import { buildManifest, PackageManifest, sha256 } from './manifest';
 import type { PackageInputs } from './package-inputs';
+import { takesBuildCommands } from '../task/job-kind';
 
 export interface PackageRuntime {
   log(line: string): void;
@@ -164,7 +165,7 @@ async function uploadCode(ws: Workspace, store: DefaultDatastore, snapshot: Fold
  */
 export function packagePublishing(hostType: string | undefined): { publish: boolean; why?: string } {
   const type = (hostType ?? '').trim();
-  if (type === '' || type.toLowerCase() === 'build') return { publish: true };
+  if (takesBuildCommands(type)) return { publish: true };
   return {
     publish: false,
     why: `Not uploading the package manifest as an artifact: this runs with System.HostType '${type}', where the agent takes no artifact uploads. AzureMLDeployModel@1 later in this job finds it through the AzureML.PackageManifest variable.`,

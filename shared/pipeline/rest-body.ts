@@ -88,6 +88,11 @@ function nodeOutput(output: StepOutput) {
   return defined({ job_output_type: output.type ?? 'uri_folder', uri: output.path, mode: restMode(output.mode, 'output'), description: output.description });
 }
 
+function nodeInputs(step: Step, resolved: Resolved) {
+  const set = Object.entries(step.inputs);
+  return set.length ? Object.fromEntries(set.map(([k, v]) => [k, nodeInput(resolved, step.name, k, v)])) : undefined;
+}
+
 function nodeOutputs(step: Step) {
   const set = Object.entries(step.outputs).filter(([, v]) => !(v.kind === 'declared' && v.bare));
   return set.length ? Object.fromEntries(set.map(([k, v]) => [k, nodeOutput(v)])) : undefined;
@@ -112,7 +117,7 @@ export function nodeBody(step: Step, resolved: Resolved): Record<string, unknown
     name: step.name,
     type: step.type,
     computeId: step.compute ? resolved.computeId(step.compute) : undefined,
-    inputs: Object.keys(step.inputs).length ? Object.fromEntries(Object.entries(step.inputs).map(([k, v]) => [k, nodeInput(resolved, step.name, k, v)])) : undefined,
+    inputs: nodeInputs(step, resolved),
     outputs: nodeOutputs(step),
     _source: source,
     componentId,
@@ -138,7 +143,7 @@ function sweepNodeBody(step: Step, resolved: Resolved, componentId: string, sour
     name: step.name,
     type: 'sweep',
     computeId: step.compute ? resolved.computeId(step.compute) : undefined,
-    inputs: Object.keys(step.inputs).length ? Object.fromEntries(Object.entries(step.inputs).map(([k, v]) => [k, nodeInput(resolved, step.name, k, v)])) : undefined,
+    inputs: nodeInputs(step, resolved),
     outputs: nodeOutputs(step),
     _source: source,
     trial: { componentId },
@@ -165,7 +170,7 @@ function parallelNodeBody(step: Step, resolved: Resolved, componentId: string, s
     task: own?.parallel && refs ? parallelTaskBody(own.parallel.task, refs) : undefined,
     name: step.name,
     computeId: step.compute ? resolved.computeId(step.compute) : undefined,
-    inputs: Object.keys(step.inputs).length ? Object.fromEntries(Object.entries(step.inputs).map(([k, v]) => [k, nodeInput(resolved, step.name, k, v)])) : undefined,
+    inputs: nodeInputs(step, resolved),
     outputs: nodeOutputs(step),
     _source: source,
     componentId,

@@ -1,6 +1,7 @@
 import { UserError } from '../task/user-error';
 import { traceabilityTags, TraceabilityContext } from '../task/traceability';
 import { METRIC_TAG_PREFIX } from '../compare/production';
+import { takesBuildCommands } from '../task/job-kind';
 
 /**
  * Pure pieces of a registration: the tags a version carries, which version to write, and the
@@ -83,7 +84,7 @@ export function nextVersion(existing: readonly string[], containerNext?: string,
  */
 export function buildPublishing(hostType: string | undefined): { publish: boolean; why?: string } {
   const type = (hostType ?? '').trim();
-  if (type === '' || type.toLowerCase() === 'build') return { publish: true };
+  if (takesBuildCommands(type)) return { publish: true };
   return {
     publish: false,
     why:
