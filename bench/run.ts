@@ -136,7 +136,8 @@ async function publishFigures(): Promise<void> {
         task: 'AzureMLPublishPipeline',
         inputs: { connectedServiceNameARM: conn.id, resourceGroupName: emulator.resourceGroup, workspaceName: emulator.workspaceName, pipelineFile: 'pipeline.yml' },
         env: conn.env,
-        variables: { 'Build.SourcesDirectory': repo },
+        // the repository as the agent hands it over: filePath inputs rooted there, the task started there
+        repo,
       });
       if (r.result?.result !== 'Succeeded') throw new Error(`bench publish failed: ${r.stdout}`);
       const calls = emulator.requests().slice(before);
