@@ -1,5 +1,5 @@
 // ESLint flat config: typescript-eslint's recommended rules for all project code (TypeScript in
-// shared/, tasks/, emulator/, test/, bench/, demo/, local-runner/; ES modules in scripts/). Type checking itself is
+// shared/, tasks/, emulator/, test/, bench/, demo/, local-runner/, devkit/; ES modules in scripts/). Type checking itself is
 // tsc's job (`npm run build`), so no type-aware rules here: lint stays fast and needs no program.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -18,7 +18,7 @@ export default tseslint.config(
     ignores: ['build/', 'dist/', 'node_modules/', 'coverage/', '.nyc_output/', '**/*.d.ts'],
   },
   {
-    files: ['{shared,tasks,emulator,test,bench,demo,scripts,local-runner}/**/*.{ts,mts,cts,js,mjs,cjs}', '*.{mjs,js,cjs}'],
+    files: ['{shared,tasks,emulator,test,bench,demo,scripts,local-runner,devkit}/**/*.{ts,mts,cts,js,mjs,cjs}', '*.{mjs,js,cjs}'],
     extends: [js.configs.recommended, ...tseslint.configs.recommended],
     languageOptions: {
       ecmaVersion: 2022,

@@ -24,7 +24,7 @@
  *   created exists without traffic; an Azure ML job the flow created is not terminal.
  * - secrets: every secret of the flow (service connection secrets incl. System.AccessToken, the
  *   storage key, the endpoints' keys) searched verbatim, URL-encoded, JSON-escaped and base64 in the
- *   whole log (test/harness/task-runner.ts's leak check), plus anything shaped like a token the
+ *   whole log (devkit/task-runner.ts's leak check), plus anything shaped like a token the
  *   emulator issues (JWT access/OIDC tokens, AML endpoint tokens).
  * - one clean line: each failed step of a failed flow logged exactly one `##[error]` line and no
  *   stack trace (`    at ` lines), unless System.Debug is on; a flow that throws is never clean.

@@ -7,8 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { startEmulator, Emulator } from '../emulator';
-import { runTask } from '../test/harness/task-runner';
-import { secretCredential } from '../test/emulator/helpers';
+import { runTask } from '../devkit/task-runner';
+import { secretCredential } from '../devkit/emulator-clients';
 import { resolveCloud } from '../shared/auth/clouds';
 import { createMachineLearningClient, loadWorkspace } from '../shared/azureml/workspace';
 import { getJobSnapshot } from '../shared/azureml/jobs';
@@ -112,9 +112,9 @@ async function readsPerHour(): Promise<void> {
 
 /** Publish figures: HTTP calls for a 3-step pipeline, upload speed vs a plain storage-blob loop, bytes on an unchanged re-publish. */
 async function publishFigures(): Promise<void> {
-  const { startAzurite } = await import('../test/harness/azurite');
+  const { startAzurite } = await import('../devkit/azurite');
   const { ContainerClient, StorageSharedKeyCredential } = await import('@azure/storage-blob');
-  const { snapshotFolder } = await import('../shared/pipeline/folder-hash');
+  const { snapshotFolder } = await import('../shared/azureml-pipeline/folder-hash');
   const { uploadSnapshot } = await import('../shared/azureml/datastore-upload');
   const azurite = await startAzurite();
   const emulator = await startEmulator({ storage: { blobUrl: azurite.blobUrl, accountName: azurite.accountName, accountKey: azurite.accountKey } });

@@ -2,7 +2,7 @@
  * Sends one scoring request to an online endpoint the way a client application would: its scoring
  * URI, its primary key (from listKeys), JSON in and out. Trusts the emulator's CA only.
  */
-import { httpsJson } from '../test/harness/https-json';
+import { httpsJson } from '../devkit/https-json';
 import type { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
 
 export interface ScoringAnswer {

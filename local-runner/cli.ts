@@ -7,12 +7,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { LocalRunError } from './errors';
-import { expandPipeline } from './expand-pipeline';
-import { PipelineDefinitionError } from './pipeline-errors';
-import { BUILD_REASONS, compileTimeVariables } from './predefined';
-import { isSuccess } from './run-types';
-import { runPipeline } from './run-pipeline';
+import { LocalRunError } from './execution/errors';
+import { expandPipeline } from './expansion/expand-pipeline';
+import { PipelineDefinitionError } from './expansion/pipeline-errors';
+import { BUILD_REASONS, compileTimeVariables } from './evaluation/predefined';
+import { isSuccess } from './execution/run-types';
+import { runPipeline } from './execution/run-pipeline';
 
 export interface CliArgs {
   file: string;

@@ -2,7 +2,7 @@
  * What a chaos run reads from one flow's log (the local runner's output, already through its secret
  * masker, as the agent's log would be): where it failed and how cleanly, and which secrets show.
  */
-import { findSecretLeaks } from '../../test/harness/task-runner';
+import { findSecretLeaks } from '../../devkit/task-runner';
 
 export interface FailedStep {
   /** 'ML Build' or 'ML Release' */

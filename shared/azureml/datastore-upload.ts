@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import { AnonymousCredential, ContainerClient, StoragePipelineOptions, StorageSharedKeyCredential } from '@azure/storage-blob';
 import type { HttpClientOptions } from '../http/agent-http-options';
 import { DEFAULT_RETRY } from '../http/retry-policy';
-import type { FolderSnapshot } from '../pipeline/folder-hash';
+import type { FolderSnapshot } from '../azureml-pipeline/folder-hash';
 import { UserError } from '../task/user-error';
 import type { Workspace } from './workspace';
 

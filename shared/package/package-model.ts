@@ -3,7 +3,7 @@ import type { Workspace } from '../azureml/workspace';
 import { getAssetVersion, putAssetVersion } from '../azureml/assets';
 import { DefaultDatastore, uploadSnapshot } from '../azureml/datastore-upload';
 import { getModelVersion, newestModelVersion } from '../azureml/models';
-import { anonymousCodeVersion, FolderSnapshot, snapshotFolder } from '../pipeline/folder-hash';
+import { anonymousCodeVersion, FolderSnapshot, snapshotFolder } from '../azureml-pipeline/folder-hash';
 import { UserError } from '../task/user-error';
 import { buildManifest, PackageManifest, sha256 } from './manifest';
 import type { PackageInputs } from './package-inputs';

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as path from 'path';
-import { loadAllTraffic, TRAFFIC_ROOT } from '../harness/traffic';
+import { loadAllTraffic, TRAFFIC_ROOT } from '../../devkit/traffic';
 import { formatProblem, getConformanceValidator } from './validator';
 
 // Replays every request/response pair the task-process tests recorded (build/traffic/<test>/<n>.json)

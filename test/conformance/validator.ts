@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { LiveValidator } from 'oav/dist/lib/liveValidation/liveValidator';
-import type { TrafficPair } from '../harness/traffic';
+import type { TrafficPair } from '../../devkit/traffic';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 /** `directory` for LiveValidator: the folder holding `specification/` (relative `$ref`s resolve inside it) */

@@ -19,8 +19,8 @@ import Mocha from 'mocha';
 import { runMlFlow, runMlRelease, type MlReleaseResult } from '../../demo/ml-flow';
 import { PRODUCTION } from '../../demo/credit-risk-workspace';
 import type { Emulator, EmulatedEndpoint, EmulatedModelVersion, RequestRecord } from '../../emulator';
-import type { PipelineRunResult, StepResult } from '../../local-runner/run-pipeline';
-import { mlClient } from '../emulator/helpers';
+import type { PipelineRunResult, StepResult } from '../../local-runner/execution/run-pipeline';
+import { mlClient } from '../../devkit/emulator-clients';
 
 const STAGING = 'credit-risk-staging';
 /** Kill at 7 s: the deploy task's cancelled rollback budget (6.5 s) still fits, 3 s sooner than the agent's 10 s. */

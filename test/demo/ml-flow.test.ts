@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runMlFlow, flowSucceeded, checkout, runExamplePipeline, CONNECTION_NAME, type MlFlowResult } from '../../demo/ml-flow';
-import type { PipelineRunResult } from '../../local-runner/run-pipeline';
+import type { PipelineRunResult } from '../../local-runner/execution/run-pipeline';
 
 const stageResults = (r: PipelineRunResult) => Object.fromEntries(r.stages.map((s) => [s.name, s.result]));
 

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { Emulator, startEmulator } from '../../emulator';
-import { armToken, call, mlClient, wsPath } from './helpers';
+import { armToken, call, mlClient, wsPath } from '../../devkit/emulator-clients';
 
 const pipelineBody = (e: Emulator, extra: Record<string, unknown> = {}) => ({
   properties: {

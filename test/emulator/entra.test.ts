@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { ClientAssertionCredential, ClientCertificateCredential, ClientSecretCredential, ManagedIdentityCredential } from '@azure/identity';
 import { WebApi, getBearerHandler } from 'azure-devops-node-api';
 import { createClientCertificate, Emulator, FederatedTokenKind, startEmulator } from '../../emulator';
-import { call, credentialOptions, tlsFor } from './helpers';
+import { call, credentialOptions, tlsFor } from '../../devkit/emulator-clients';
 
 const param = (env: Record<string, string>, id: string, key: string) => env[`ENDPOINT_AUTH_PARAMETER_${id}_${key}`];
 

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Emulator, startEmulator } from '../../emulator';
-import { armToken, call, mlClient, wsPath } from './helpers';
+import { armToken, call, mlClient, wsPath } from '../../devkit/emulator-clients';
 
 describe('emulator: fault injection', function () {
   let emulator: Emulator;

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { Emulator, JobScenario, startEmulator } from '../../emulator';
 import { runStateAt } from '../../emulator/jobs/simulator';
-import { armToken, call } from './helpers';
+import { armToken, call } from '../../devkit/emulator-clients';
 
 describe('emulator: job simulator (pure status walk)', () => {
   const t0 = 1_700_000_000_000;

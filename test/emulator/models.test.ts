@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { startEmulator, Emulator } from '../../emulator';
-import { armToken, call, mlClient, wsPath } from './helpers';
+import { armToken, call, mlClient, wsPath } from '../../devkit/emulator-clients';
 
 /**
  * The model registry, online endpoints and MLflow routes the compare and register tasks read, driven

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { startEmulator, Emulator } from '../../emulator';
-import { armToken, call, mlClient, wsPath } from './helpers';
+import { armToken, call, mlClient, wsPath } from '../../devkit/emulator-clients';
 
 /**
  * Online endpoints and deployments as the deploy task drives them, through the real

@@ -12,7 +12,7 @@
  */
 import { JSONPath } from 'jsonpath-plus';
 import Mustache from 'mustache';
-import { httpsJson, type HttpAnswer } from './https-json';
+import { httpsJson, type HttpAnswer } from '../../devkit/https-json';
 export type { HttpAnswer };
 
 export interface DataSourceBinding {

@@ -8,7 +8,7 @@ import {
   parseVsoOutput,
   splitAgentLines,
   unescapeVso,
-} from './vso';
+} from '../../local-runner/execution/vso';
 
 describe('harness/vso: ##vso[...] parser', () => {
   it('parses area, event, properties and data', () => {

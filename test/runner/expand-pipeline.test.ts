@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { ExpandOptions, expandPipeline, PipelineDefinitionError } from '../../local-runner/expand-pipeline';
+import { ExpandOptions, expandPipeline, PipelineDefinitionError } from '../../local-runner/expansion/expand-pipeline';
 import type { DeploymentJob, Pipeline, RegularJob, ScriptStep, Step, TaskStep } from '../../local-runner/pipeline-model';
 import { removeFixtures, writeFixture } from './fixtures';
-import { compileTimeVariables } from '../../local-runner/predefined';
+import { compileTimeVariables } from '../../local-runner/evaluation/predefined';
 
 /** Expands `azure-pipelines.yml` of a fixture made of `files`. */
 function expand(files: Record<string, string>, options: Partial<ExpandOptions> = {}): Pipeline {
@@ -351,7 +351,7 @@ steps:
     assert.throws(() => expandPipeline(path.join(dir, 'azure-pipelines.yml'), { selfRoot: dir }), {
       message:
         `${dir}/azure-pipelines.yml: the predefined variable 'Build.Reason' is read at compile time (\${{ }}) but was not supplied: Azure DevOps sets it before expanding templates, so pass it in ExpandOptions.variables ` +
-        '(compileTimeVariables() in local-runner/predefined.ts gives the values a local run uses; the cli passes them, --reason sets Build.Reason).',
+        '(compileTimeVariables() in local-runner/evaluation/predefined.ts gives the values a local run uses; the cli passes them, --reason sets Build.Reason).',
     });
     const runtimeOnly = writeFixture({ 'azure-pipelines.yml': "steps:\n- script: echo ${{ variables['Build.BuildId'] }}\n" });
     assert.throws(() => expandPipeline(path.join(runtimeOnly, 'azure-pipelines.yml'), { selfRoot: runtimeOnly, variables: compileTimeVariables({ sourcesDir: runtimeOnly }) }), {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { evaluateExpression, ExpressionContext, ExpressionError, toBoolean, toDisplayString } from '../../local-runner/expressions';
+import { evaluateExpression, ExpressionContext, ExpressionError, toBoolean, toDisplayString } from '../../local-runner/evaluation/expressions';
 
 const compileTime: ExpressionContext = {
   values: {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runPipeline } from '../../local-runner/run-pipeline';
+import { runPipeline } from '../../local-runner/execution/run-pipeline';
 import { job, pipeline, run, stage, stepResults, task, tempDir } from './run-helpers';
 
 /** A task fixture that prints the inputs, folder and variables it was started with (test/harness/fixtures/tasks). */

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { deployment, job, marked, pipeline, run, script, stage, step, task } from './run-helpers';
 import type { PipelineResource } from '../../local-runner/pipeline-model';
-import type { PipelineRunResult } from '../../local-runner/run-pipeline';
+import type { PipelineRunResult } from '../../local-runner/execution/run-pipeline';
 
 describe('runner: artifacts, pipeline resources and logging commands', function () {
   it('publishes in one job and downloads in another (publish:/download: and the tasks); artifact.upload and build tags', async () => {

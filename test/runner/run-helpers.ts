@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { DeploymentJob, Pipeline, RegularJob, Stage, Step } from '../../local-runner/pipeline-model';
-import { runPipeline, type PipelineRunResult, type RunPipelineOptions } from '../../local-runner/run-pipeline';
+import { runPipeline, type PipelineRunResult, type RunPipelineOptions } from '../../local-runner/execution/run-pipeline';
 
 const base = { condition: 'succeeded()', env: {}, continueOnError: false, enabled: true };
 

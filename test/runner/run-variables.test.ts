@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { LocalRunError } from '../../local-runner/run-pipeline';
+import { LocalRunError } from '../../local-runner/execution/run-pipeline';
 import type { Stage } from '../../local-runner/pipeline-model';
 import { deployment, job, marked, pipeline, run, script, stage } from './run-helpers';
 

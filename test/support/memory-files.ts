@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { SourceFiles } from '../../shared/pipeline/read-pipeline';
+import type { SourceFiles } from '../../shared/azureml-pipeline/read-pipeline';
 
 /** The pipeline reader's file access over an in-memory repository at /repo: files by relative path, their folders, and extra empty folders. */
 export function memoryFiles(files: Record<string, string>, dirs: string[] = [], root = '/repo'): SourceFiles {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { startEmulator, Emulator, ConnectionOptions } from '../../emulator';
-import { runTask, assertNoSecretLeak } from '../harness/task-runner';
+import { runTask, assertNoSecretLeak } from '../../devkit/task-runner';
 
 /**
  * Sign-in on a bad-weather day: Entra's token endpoint, the managed identity endpoint and the

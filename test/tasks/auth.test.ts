@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { startEmulator, Emulator, ConnectionOptions, TaskConnection } from '../../emulator';
-import { runTask, assertNoSecretLeak, TaskRunResult } from '../harness/task-runner';
-import { saveTraffic } from '../harness/traffic';
+import { runTask, assertNoSecretLeak, TaskRunResult } from '../../devkit/task-runner';
+import { saveTraffic } from '../../devkit/traffic';
 
 /**
  * Every service-connection scheme, run through a real task process against the emulator's Entra ID

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { startEmulator, Emulator, TaskConnection } from '../../emulator';
-import { runTask, assertNoSecretLeak, TaskRunResult } from '../harness/task-runner';
-import { saveTraffic } from '../harness/traffic';
+import { runTask, assertNoSecretLeak, TaskRunResult } from '../../devkit/task-runner';
+import { saveTraffic } from '../../devkit/traffic';
 
 /**
  * AzureMLCompareModels@1 run as the agent runs it, against the emulator over HTTPS with the real SDKs:

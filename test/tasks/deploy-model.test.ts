@@ -6,9 +6,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startEmulator, Emulator, TaskConnection } from '../../emulator';
 import { buildManifest, PackageManifest } from '../../shared/package/manifest';
 import { endpointWithTraffic } from '../../shared/deploy/deploy-model';
-import { runTask, assertNoSecretLeak, TaskRunResult } from '../harness/task-runner';
-import { saveTraffic } from '../harness/traffic';
-import { mlClient, wsPath } from '../emulator/helpers';
+import { runTask, assertNoSecretLeak, TaskRunResult } from '../../devkit/task-runner';
+import { saveTraffic } from '../../devkit/traffic';
+import { mlClient, wsPath } from '../../devkit/emulator-clients';
 
 /**
  * AzureMLDeployModel@1 run as the agent runs it, against the emulator over HTTPS with the real SDK:

@@ -4,8 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startEmulator, Emulator, TaskConnection } from '../../emulator';
 import { buildManifest } from '../../shared/package/manifest';
-import { runTask, assertNoSecretLeak, TaskRunResult } from '../harness/task-runner';
-import { wsPath } from '../emulator/helpers';
+import { runTask, assertNoSecretLeak, TaskRunResult } from '../../devkit/task-runner';
+import { wsPath } from '../../devkit/emulator-clients';
 
 /**
  * AzureMLDeployModel@1 on a bad-weather day: transient faults on the scoring endpoint and on

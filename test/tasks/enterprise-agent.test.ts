@@ -2,8 +2,8 @@ import { strict as assert } from 'node:assert';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { startEmulator, Emulator, TaskConnection } from '../../emulator';
-import { runTask } from '../harness/task-runner';
-import { saveTraffic } from '../harness/traffic';
+import { runTask } from '../../devkit/task-runner';
+import { saveTraffic } from '../../devkit/traffic';
 
 /**
  * An agent behind a corporate proxy that trusts a private CA: the task must send every Azure call

@@ -4,12 +4,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startEmulator, Emulator, TaskConnection } from '../../emulator';
 import { manifestIntact } from '../../shared/package/manifest';
-import { runTask, assertNoSecretLeak, TaskRunResult, RunTaskOptions } from '../harness/task-runner';
-import { saveTraffic } from '../harness/traffic';
-import { mlClient } from '../emulator/helpers';
+import { runTask, assertNoSecretLeak, TaskRunResult, RunTaskOptions } from '../../devkit/task-runner';
+import { saveTraffic } from '../../devkit/traffic';
+import { mlClient } from '../../devkit/emulator-clients';
 import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
-import { snapshotFolder } from '../../shared/pipeline/folder-hash';
-import { startAzurite, AzuriteHandle } from '../harness/azurite';
+import { snapshotFolder } from '../../shared/azureml-pipeline/folder-hash';
+import { startAzurite, AzuriteHandle } from '../../devkit/azurite';
 
 /** Writes a file (and its folders) under `dir`; returns its path. */
 function writeFileIn(dir: string, name: string, text: string): string {

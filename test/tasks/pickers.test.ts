@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startEmulator, Emulator } from '../../emulator';
 import { evaluateBinding } from '../harness/data-source-binding';
-import { saveTraffic } from '../harness/traffic';
-import { secretCredential } from '../emulator/helpers';
+import { saveTraffic } from '../../devkit/traffic';
+import { secretCredential } from '../../devkit/emulator-clients';
 
 /**
  * The classic editor's dropdowns: each dataSourceBinding of the wait task evaluated as the Azure

@@ -4,10 +4,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { startEmulator, Emulator, TaskConnection } from '../../emulator';
-import { runTask, assertNoSecretLeak, TaskRunResult } from '../harness/task-runner';
-import { saveTraffic } from '../harness/traffic';
-import { snapshotFolder } from '../../shared/pipeline/folder-hash';
-import { startAzurite, AzuriteHandle } from '../harness/azurite';
+import { runTask, assertNoSecretLeak, TaskRunResult } from '../../devkit/task-runner';
+import { saveTraffic } from '../../devkit/traffic';
+import { snapshotFolder } from '../../shared/azureml-pipeline/folder-hash';
+import { startAzurite, AzuriteHandle } from '../../devkit/azurite';
 
 /**
  * AzureMLPublishPipeline@1 run as the agent runs it, against the emulator (HTTPS) whose default

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import { startEmulator, Emulator, TaskConnection } from '../../emulator';
-import { runTask, assertNoSecretLeak, TaskRunResult } from '../harness/task-runner';
-import { saveTraffic } from '../harness/traffic';
+import { runTask, assertNoSecretLeak, TaskRunResult } from '../../devkit/task-runner';
+import { saveTraffic } from '../../devkit/traffic';
 import { SOURCE_KEY_PROPERTY, SOURCE_PROPERTY, sourceKey } from '../../shared/register/model-source';
 
 /**

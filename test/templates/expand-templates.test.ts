@@ -1,5 +1,5 @@
 /**
- * Our templates expanded the way Azure DevOps compiles them (local-runner/expand-pipeline.ts): every
+ * Our templates expanded the way Azure DevOps compiles them (local-runner/expansion/expand-pipeline.ts): every
  * example pipeline expands through `@templates`, and typed parameters refuse values of the wrong type
  * with one clear message naming the template, the parameter, the value and the fix.
  */
@@ -7,8 +7,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { expandPipeline } from '../../local-runner/expand-pipeline';
-import { compileTimeVariables } from '../../local-runner/predefined';
+import { expandPipeline } from '../../local-runner/expansion/expand-pipeline';
+import { compileTimeVariables } from '../../local-runner/evaluation/predefined';
 import type { Pipeline, Step, Job } from '../../local-runner/pipeline-model';
 import { repoRoot } from './pipeline-schema';
 

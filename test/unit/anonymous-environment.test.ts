@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { anonymousEnvironmentVersion, translatedCondaFile } from '../../shared/pipeline/anonymous-environment';
-import { pyyamlDump } from '../../shared/pipeline/pyyaml-dump';
-import { parseYamlText } from '../../shared/pipeline/yaml-file';
+import { anonymousEnvironmentVersion, translatedCondaFile } from '../../shared/azureml-pipeline/anonymous-environment';
+import { pyyamlDump } from '../../shared/azureml-pipeline/pyyaml-dump';
+import { parseYamlText } from '../../shared/azureml-pipeline/yaml-file';
 
 /**
  * Expected values come from PyYAML 6.0.3 (`yaml.dump(yaml.safe_load(text), Dumper=…, sort_keys=True)`,

@@ -2,10 +2,10 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkJobBody, pipelineNodeError } from '../../emulator/arm/job-body';
-import type { DataInput, PipelineDefinition } from '../../shared/pipeline/definition';
-import { readPipeline, SourceFiles } from '../../shared/pipeline/read-pipeline';
-import { anonymousComponentSpec, anonymousVersion, pipelineJobBody, Resolved } from '../../shared/pipeline/rest-body';
-import { parseYamlText } from '../../shared/pipeline/yaml-file';
+import type { DataInput, PipelineDefinition } from '../../shared/azureml-pipeline/definition';
+import { readPipeline, SourceFiles } from '../../shared/azureml-pipeline/read-pipeline';
+import { anonymousComponentSpec, anonymousVersion, pipelineJobBody, Resolved } from '../../shared/azureml-pipeline/rest-body';
+import { parseYamlText } from '../../shared/azureml-pipeline/yaml-file';
 import { requireComputes } from '../../shared/publish/publish-pipeline';
 
 /**

@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readPipeline } from '../../shared/pipeline/read-pipeline';
-import { anonymousComponentSpec, nodeBody, pipelineComponentBody, pipelineJobBody, Resolved } from '../../shared/pipeline/rest-body';
-import { isoDuration } from '../../shared/pipeline/node-settings';
-import type { AnonymousComponent, PipelineDefinition } from '../../shared/pipeline/definition';
+import { readPipeline } from '../../shared/azureml-pipeline/read-pipeline';
+import { anonymousComponentSpec, nodeBody, pipelineComponentBody, pipelineJobBody, Resolved } from '../../shared/azureml-pipeline/rest-body';
+import { isoDuration } from '../../shared/azureml-pipeline/node-settings';
+import type { AnonymousComponent, PipelineDefinition } from '../../shared/azureml-pipeline/definition';
 import { memoryFiles } from '../support/memory-files';
 
 /**

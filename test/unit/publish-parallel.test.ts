@@ -1,12 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { readPipeline } from '../../shared/pipeline/read-pipeline';
-import { anonymousComponentSpec, pipelineJobBody, Resolved } from '../../shared/pipeline/rest-body';
-import { miniBatchSize, pythonJsonList } from '../../shared/pipeline/parallel';
-import type { AnonymousComponent, PipelineDefinition } from '../../shared/pipeline/definition';
+import { readPipeline } from '../../shared/azureml-pipeline/read-pipeline';
+import { anonymousComponentSpec, pipelineJobBody, Resolved } from '../../shared/azureml-pipeline/rest-body';
+import { miniBatchSize, pythonJsonList } from '../../shared/azureml-pipeline/parallel';
+import type { AnonymousComponent, PipelineDefinition } from '../../shared/azureml-pipeline/definition';
 import { memoryFiles } from '../support/memory-files';
 
 /**
- * Parallel steps, translated as azure-ai-ml translates them (shared/pipeline/parallel.ts cites the
+ * Parallel steps, translated as azure-ai-ml translates them (shared/azureml-pipeline/parallel.ts cites the
  * sources): the node as entities/_builders/parallel.py Parallel._to_rest_object writes it, whose
  * expected form is azure-ai-ml's tests/dsl/unittests/test_dsl_pipeline.py
  * (test_pipeline_with_parallel_job, test_pipeline_with_parallel_function_inside), and the anonymous

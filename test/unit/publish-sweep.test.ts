@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { readPipeline } from '../../shared/pipeline/read-pipeline';
-import { anonymousComponentSpec, pipelineJobBody, Resolved } from '../../shared/pipeline/rest-body';
-import type { AnonymousComponent, PipelineDefinition } from '../../shared/pipeline/definition';
+import { readPipeline } from '../../shared/azureml-pipeline/read-pipeline';
+import { anonymousComponentSpec, pipelineJobBody, Resolved } from '../../shared/azureml-pipeline/rest-body';
+import type { AnonymousComponent, PipelineDefinition } from '../../shared/azureml-pipeline/definition';
 import { memoryFiles } from '../support/memory-files';
 
 /**

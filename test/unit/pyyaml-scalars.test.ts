@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { parseYamlText, PyFloat, pythonFloatText, pythonText, pythonType, PyTimestamp } from '../../shared/pipeline/yaml-file';
+import { parseYamlText, PyFloat, pythonFloatText, pythonText, pythonType, PyTimestamp } from '../../shared/azureml-pipeline/yaml-file';
 
 /**
  * azure-ai-ml reads pipeline and component files with PyYAML's safe_load (YAML 1.1 and PyYAML's own

@@ -3,7 +3,7 @@
  * explicit: implicit `__default` stage and `Job` job, stage dependsOn = previous stage, condition
  * `succeeded()`. Constructs the local runner cannot run faithfully are refused by name.
  */
-import type { DeploymentJob, Job, Pipeline, PipelineResource, RegularJob, RepositoryResource, Stage } from './pipeline-model';
+import type { DeploymentJob, Job, Pipeline, PipelineResource, RegularJob, RepositoryResource, Stage } from '../pipeline-model';
 import { describeValue } from './template-parameters';
 import { isMapping } from './yaml-file';
 import { normalizeSteps } from './normalize-steps';

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-export const TRAFFIC_ROOT = path.resolve(__dirname, '..', '..', 'build', 'traffic');
+export const TRAFFIC_ROOT = path.resolve(__dirname, '..', 'build', 'traffic');
 
 export interface TrafficPair {
   liveRequest: { method: string; url: string; headers: Record<string, string>; body?: unknown };

@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { extractCommands, parseVsoLine, splitAgentLines, type ArtifactUpload, type Issue, type Progress, type SetVariable, type TaskComplete, type VsoCommand } from './vso';
+import { extractCommands, parseVsoLine, splitAgentLines, type ArtifactUpload, type Issue, type Progress, type SetVariable, type TaskComplete, type VsoCommand } from '../local-runner/execution/vso';
 import {
   AGENT_SIGINT_TIMEOUT_MS,
   AGENT_SIGTERM_TIMEOUT_MS,
@@ -16,13 +16,13 @@ import {
   toEnvName,
   type CancelSignal,
   type SignalSent,
-} from '../../local-runner/agent-process';
-import { artifactUploadRefusal, BUILD_ONLY_VARIABLES, expandWith, filePathRoot, prepareTaskInputs, releaseJobVariables, type AgentInputDef } from '../../local-runner/agent-inputs';
+} from '../local-runner/execution/agent-process';
+import { artifactUploadRefusal, BUILD_ONLY_VARIABLES, expandWith, filePathRoot, prepareTaskInputs, releaseJobVariables, type AgentInputDef } from '../local-runner/execution/agent-inputs';
 
-export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export const REPO_ROOT = path.resolve(__dirname, '..');
 export const BUNDLE_ROOT = path.join(REPO_ROOT, 'build', 'extension', 'tasks');
 
-// The process contract itself (env, line splitting, signal escalation) lives in local-runner/agent-process.ts.
+// The process contract itself (env, line splitting, signal escalation) lives in local-runner/execution/agent-process.ts.
 export { AGENT_SIGINT_TIMEOUT_MS, AGENT_SIGTERM_TIMEOUT_MS, type CancelSignal };
 
 export interface RunTaskOptions {

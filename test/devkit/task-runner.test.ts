@@ -2,10 +2,10 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { assertNoSecretLeak, base64Fragments, buildTaskEnv, runTask, toEnvName, type RunTaskOptions } from './task-runner';
+import { assertNoSecretLeak, base64Fragments, buildTaskEnv, runTask, toEnvName, type RunTaskOptions } from '../../devkit/task-runner';
 
-const FAKE = path.join(__dirname, 'fixtures', 'fake-task.js');
-const PROBE = path.join(__dirname, 'fixtures', 'tasks', 'AgentInputsProbe', 'index.js');
+const FAKE = path.join(__dirname, '..', 'harness', 'fixtures', 'fake-task.js');
+const PROBE = path.join(__dirname, '..', 'harness', 'fixtures', 'tasks', 'AgentInputsProbe', 'index.js');
 const probeOf = (r: { lines: string[]; stdout: string }) => {
   const line = r.lines.find((l) => l.startsWith('PROBE '));
   assert.ok(line, r.stdout);
@@ -14,7 +14,7 @@ const probeOf = (r: { lines: string[]; stdout: string }) => {
 const run = (mode: string, extra: Partial<RunTaskOptions> = {}) =>
   runTask({ task: 'FakeTask', entry: FAKE, ...extra, inputs: { mode, ...(extra.inputs ?? {}) } });
 
-describe('harness/task-runner: runs a task as the agent does', function () {
+describe('devkit/task-runner: runs a task as the agent does', function () {
   this.timeout(30_000);
 
   it('names env variables like the agent', () => {

@@ -1,5 +1,5 @@
 /** Steps → the model: script/bash, task, publish, download, checkout; every other step type is refused. */
-import type { Step, StepBody } from './pipeline-model';
+import type { Step, StepBody } from '../pipeline-model';
 import { describeValue } from './template-parameters';
 import { isMapping } from './yaml-file';
 import {

@@ -2,7 +2,7 @@
 import { PipelineDefinitionError, RUNS_ON_SERVICE } from './pipeline-errors';
 import { describeValue } from './template-parameters';
 import { isMapping, originOf } from './yaml-file';
-import type { VariableEntry } from './pipeline-model';
+import type { VariableEntry } from '../pipeline-model';
 
 /** Where a construct is, for messages: its file and a path such as `stage 'Build', job 'Train'`. */
 export interface Place {

@@ -23,7 +23,7 @@ export interface AzuriteHandle {
   stop(): Promise<void>;
 }
 
-const AZURITE_BLOB_MAIN = path.resolve(__dirname, '..', '..', 'node_modules', 'azurite', 'dist', 'src', 'blob', 'main.js');
+const AZURITE_BLOB_MAIN = path.resolve(__dirname, '..', 'node_modules', 'azurite', 'dist', 'src', 'blob', 'main.js');
 
 function answers(url: string): Promise<boolean> {
   return new Promise((resolve) => {

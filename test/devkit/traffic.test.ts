@@ -2,14 +2,14 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { loadAllTraffic, saveTraffic } from './traffic';
+import { loadAllTraffic, saveTraffic } from '../../devkit/traffic';
 
 const pair = (n: number) => ({
   liveRequest: { method: 'GET', url: `https://127.0.0.1/x/${n}?api-version=2022-10-01`, headers: {}, body: undefined },
   liveResponse: { statusCode: '200', headers: { 'content-type': 'application/json' }, body: { n } },
 });
 
-describe('harness/traffic: saved request/response pairs', () => {
+describe('devkit/traffic: saved request/response pairs', () => {
   let root: string;
   beforeEach(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'traffic-'));

@@ -3,7 +3,7 @@
  * untyped mapping), type checks with the service's conversions, allowed `values:`, required and
  * unknown parameters. Every refusal names the file, the parameter, the value, the type and the fix.
  */
-import { toDisplayString } from './expressions';
+import { toDisplayString } from '../evaluation/expressions';
 import { PipelineDefinitionError } from './pipeline-errors';
 import { isMapping } from './yaml-file';
 

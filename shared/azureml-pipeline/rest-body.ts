@@ -125,7 +125,7 @@ export function nodeBody(step: Step, resolved: Resolved): Record<string, unknown
 }
 
 /**
- * A sweep node as azure-ai-ml's Sweep._to_rest_object writes it (see shared/pipeline/sweep.ts):
+ * A sweep node as azure-ai-ml's Sweep._to_rest_object writes it (see shared/azureml-pipeline/sweep.ts):
  * the sweep fields, `trial: {componentId}` in place of a node-level componentId, and the common
  * node fields (name, type, computeId, inputs, outputs, _source).
  */
@@ -151,7 +151,7 @@ function sweepNodeBody(step: Step, resolved: Resolved, componentId: string, sour
 }
 
 /**
- * A parallel node as azure-ai-ml's Parallel._to_rest_object writes it (see shared/pipeline/parallel.ts):
+ * A parallel node as azure-ai-ml's Parallel._to_rest_object writes it (see shared/azureml-pipeline/parallel.ts):
  * the step's settings, falling back to its local component's where Parallel.__init__ does, the
  * component's task (code and environment resolved), and the common node fields.
  */

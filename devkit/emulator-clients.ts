@@ -1,7 +1,7 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
 import { ClientSecretCredential } from '@azure/identity';
-import type { Emulator } from '../../emulator';
+import type { Emulator } from '../emulator';
 
 /**
  * In-process clients cannot use NODE_EXTRA_CA_CERTS (read once at Node start), so tests hand

@@ -12,12 +12,12 @@ import { buildTaskEnv, runProcess, type AgentDirs } from './agent-process';
 import { artifactUploadRefusal, filePathRoot, prepareTaskInputs } from './agent-inputs';
 import { ArtifactStore, copyInto, splitPatterns } from './artifacts';
 import { describePlace, LocalRunError, type Place } from './errors';
-import type { Step, TaskStep } from './pipeline-model';
-import { notSetMessage } from './references';
+import type { Step, TaskStep } from '../pipeline-model';
+import { notSetMessage } from '../evaluation/references';
 import type { PipelineRunResult, RunResult } from './run-types';
 import { SecretMasker } from './secret-masker';
 import { describeInputs, findTask, resolveTaskInputs, type TaskDefinition } from './task-catalog';
-import { expandMacros, type VariableStore } from './variables';
+import { expandMacros, type VariableStore } from '../evaluation/variables';
 import { extractCommands, parseVsoLine, vsoBool, type VsoCommand } from './vso';
 
 export interface ServiceConnection {

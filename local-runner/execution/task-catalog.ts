@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-export const REPO_ROOT = path.resolve(__dirname, '..');
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const DEFAULT_TASKS_DIR = path.join(REPO_ROOT, 'build', 'extension', 'tasks');
 
 export interface TaskInputDef {

@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'child_process';
 import * as path from 'path';
-import type { PipelineRunResult } from './run-types';
+import type { PipelineRunResult } from '../execution/run-types';
 
 export interface RunIdentity {
   buildId: number;

@@ -5,7 +5,7 @@
  * `${{ each }}` as mapping keys and sequence items, and `template:` includes in stages, jobs,
  * steps and variables. `$( )` macros and `$[ ]` runtime expressions are left as text.
  */
-import { evaluateExpression, ExpressionError, toDisplayString } from './expressions';
+import { evaluateExpression, ExpressionError, toDisplayString } from '../evaluation/expressions';
 import { PipelineDefinitionError } from './pipeline-errors';
 import { RepositoryRoots, resolveTemplatePath } from './template-loader';
 import { bindParameters, describeValue, parseDeclarations } from './template-parameters';

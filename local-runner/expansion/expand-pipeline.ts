@@ -4,11 +4,11 @@
  * the service's defaults made explicit. Runtime expressions and `$( )` macros stay text.
  */
 import * as path from 'node:path';
-import type { Pipeline } from './pipeline-model';
+import type { Pipeline } from '../pipeline-model';
 import { PipelineDefinitionError } from './pipeline-errors';
 import { normalizePipeline } from './normalize-pipeline';
-import { ExpressionError, MISSING_PROPERTY } from './expressions';
-import { PREDEFINED_PREFIXES, TEMPLATE_VARIABLES } from './predefined';
+import { ExpressionError, MISSING_PROPERTY } from '../evaluation/expressions';
+import { PREDEFINED_PREFIXES, TEMPLATE_VARIABLES } from '../evaluation/predefined';
 import { loadTemplate, Scope, walkValue } from './template-evaluator';
 import { bindParameters, describeValue, parseDeclarations } from './template-parameters';
 import { isMapping, readYamlFile } from './yaml-file';
@@ -78,7 +78,7 @@ function predefinedScope(supplied: Record<string, string>): Record<string, unkno
     if (known) {
       throw new ExpressionError(
         `the predefined variable '${known}' is read at compile time (\${{ }}) but was not supplied: Azure DevOps sets it before expanding templates, so pass it in ExpandOptions.variables ` +
-          `(compileTimeVariables() in local-runner/predefined.ts gives the values a local run uses; the cli passes them, --reason sets Build.Reason).`,
+          `(compileTimeVariables() in local-runner/evaluation/predefined.ts gives the values a local run uses; the cli passes them, --reason sets Build.Reason).`,
       );
     }
     throw new ExpressionError(

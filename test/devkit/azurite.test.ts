@@ -1,9 +1,9 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
-import { startAzurite, type AzuriteHandle } from './azurite';
+import { startAzurite, type AzuriteHandle } from '../../devkit/azurite';
 
-describe('harness/azurite: the real Azurite blob service', function () {
+describe('devkit/azurite: the real Azurite blob service', function () {
   this.timeout(60_000);
   let az: AzuriteHandle;
   before(async () => {

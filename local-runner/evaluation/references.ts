@@ -5,8 +5,8 @@
  * local runner refuses it instead, before running (a job/stage/step that does not exist, or a
  * dependency not in `dependsOn`) and while running (an output no step set).
  */
-import { describePlace, LocalRunError, type Place } from './errors';
-import type { Job, Pipeline, Stage, Step } from './pipeline-model';
+import { describePlace, LocalRunError, type Place } from '../execution/errors';
+import type { Job, Pipeline, Stage, Step } from '../pipeline-model';
 
 export interface OutputRef {
   /** the reference as written */
