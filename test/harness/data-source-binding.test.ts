@@ -359,6 +359,35 @@ describe('harness/data-source-binding: classic-editor pickers as the server eval
     });
   });
 
+  it('every picker of tasks/ follows nextLink: the token goes back into the same URL, and paging stops without one', () => {
+    const tasksDir = path.resolve(__dirname, '..', '..', 'tasks');
+    let bindings = 0;
+    for (const t of fs.readdirSync(tasksDir)) {
+      const f = path.join(tasksDir, t, 'task.json');
+      if (!fs.existsSync(f)) continue;
+      const json = JSON.parse(fs.readFileSync(f, 'utf8')) as { dataSourceBindings?: DataSourceBinding[] };
+      for (const b of json.dataSourceBindings ?? []) {
+        bindings++;
+        const what = `${t}: ${b.target}`;
+        assert.ok(b.endpointUrl && b.callbackContextTemplate && b.callbackRequiredTemplate && b.initialContextTemplate, `${what} does not page`);
+        const inputs: Record<string, string> = {};
+        for (const m of b.endpointUrl.matchAll(/\$\(([^)]+)\)/g)) inputs[m[1] ?? ''] = `v-${m[1]}`;
+        const url = substituteInputs(b.endpointUrl, inputs);
+        const initial = JSON.parse(renderTemplate(b.initialContextTemplate, {})) as Record<string, string>;
+        const first = renderTemplate(url, { ...initial, endpoint: endpointContext(endpoint) });
+        assert.doesNotMatch(first, /\$skip/, `${what}: the first call sends no token`);
+        const param = b.target === 'resourceGroupName' ? '$skiptoken' : '$skip';
+        const nextLink = `${first}&${encodeURIComponent(param)}=tok%3D%3D`;
+        const data = { ...initial, response: { value: [], nextLink }, result: { count: 0, value: [] }, headers: {} };
+        assert.equal(renderTemplate(b.callbackRequiredTemplate, data), 'true', what);
+        const next = JSON.parse(renderTemplate(b.callbackContextTemplate, data)) as Record<string, string>;
+        assert.equal(renderTemplate(url, { ...initial, ...next, endpoint: endpointContext(endpoint) }), `${first}&${param}=tok%3D%3D`, what);
+        assert.equal(renderTemplate(b.callbackRequiredTemplate, { ...data, response: { value: [] } }), 'false', what);
+      }
+    }
+    assert.equal(bindings, 22);
+  });
+
   it('evaluates the real task.json bindings of tasks/ that it supports', () => {
     const tasksDir = path.resolve(__dirname, '..', '..', 'tasks');
     for (const t of fs.existsSync(tasksDir) ? fs.readdirSync(tasksDir) : []) {
