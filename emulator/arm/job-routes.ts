@@ -18,7 +18,6 @@ export interface JobRouteDeps {
   checkPipeline?: (properties: Record<string, unknown>) => EmulatorResponse | undefined;
 }
 
-
 /** The 404 Azure ML gives for a job name it does not know. */
 const jobNotFound = (name: string) => armError(404, 'UserError', `Job ${name} not found.`);
 
