@@ -17,7 +17,7 @@ import { pipelineReferenceError } from './arm/pipeline-references';
 import { subscriptionRoutes } from './arm/subscription-routes';
 import { workspaceRoutes } from './arm/workspace-routes';
 import { createClock } from './clock';
-import { Cloud, SEEDED, workspaceArmId } from './cloud';
+import { Cloud, findResourceGroup, resourceGroupNames, SEEDED, workspaceArmId, workspaceNames } from './cloud';
 import { connectionEnv, ConnectionMaterial, wifConnectionName } from './connection';
 import { createCertificateAuthority, createClientCertificate, createRsaKeyPair, createServerCertificate } from './crypto/certificates';
 import { devopsRoutes, issueSystemAccessToken, WifConnection } from './devops/routes';
@@ -107,6 +107,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     location: SEEDED.location,
     devops: { ...SEEDED.devops },
     clock,
+    extras: { resourceGroups: [], workspaces: [] },
+    pageSize: options.pageSize,
   };
 
   const identityHeader = randomUUID();
@@ -190,6 +192,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     workspaceName: cloud.workspaceName,
     location: cloud.location,
     clock,
+    resourceGroups: {
+      add(name) {
+        if (!/^[-\w._()]{1,90}$/.test(name) || name.endsWith('.')) throw new Error(`emulator.resourceGroups.add: '${name}' is not a valid resource group name`);
+        if (!findResourceGroup(cloud, name)) cloud.extras.resourceGroups.push(name);
+      },
+      names: () => resourceGroupNames(cloud),
+    },
+    workspaces: {
+      add(name, resourceGroup = cloud.resourceGroup) {
+        const rg = findResourceGroup(cloud, resourceGroup);
+        if (!rg) throw new Error(`emulator.workspaces.add: resource group '${resourceGroup}' does not exist (add it with emulator.resourceGroups.add)`);
+        if (!/^[a-zA-Z0-9][\w-]{2,32}$/.test(name)) throw new Error(`emulator.workspaces.add: '${name}' is not a valid workspace name`);
+        if (!workspaceNames(cloud, rg).some((w) => w.name.toLowerCase() === name.toLowerCase())) cloud.extras.workspaces.push({ resourceGroup: rg, name });
+      },
+      list: () => workspaceNames(cloud).map((w) => ({ ...w })),
+    },
     jobs: {
       seed(name, scenario, meta = {}) {
         const jobType = meta.jobType ?? 'Pipeline';

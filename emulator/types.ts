@@ -16,6 +16,12 @@ export interface EmulatorOptions {
    * created at start. Without it the datastore exists but `listSecrets` has no key to give.
    */
   storage?: { blobUrl: string; accountName: string; accountKey: string };
+  /**
+   * Items per page of every list (ARM lists, run history's child runs, MLflow runs/search without
+   * `max_results`), so a test can fill several pages with a few items. Default: 20 for ARM, 50 for
+   * run history, 1000 for MLflow search.
+   */
+  pageSize?: number;
 }
 
 export type AssetKind = 'codes' | 'components' | 'environments' | 'data';
@@ -313,6 +319,27 @@ export interface Emulator {
   workspaceName: string;
   location: string;
   clock: EmulatorClock;
+  /**
+   * Resource groups of the subscription besides the seeded one. They are listed (paged with
+   * `$skiptoken`) and readable; workspaces can be added to them.
+   */
+  resourceGroups: {
+    /** Adds an empty resource group unless one of that name (any case) exists. */
+    add(name: string): void;
+    /** The seeded one first, then in the order added. */
+    names(): string[];
+  };
+  /**
+   * Workspaces besides the seeded one, for pickers to list: listed (by subscription and by resource
+   * group, paged with `$skip`) and readable, but they hold nothing — jobs, models, endpoints and the
+   * rest live only in the seeded workspace (anything below another workspace is a 404).
+   */
+  workspaces: {
+    /** Adds a workspace to an existing resource group (default: the seeded one) unless it exists. */
+    add(name: string, resourceGroup?: string): void;
+    /** The seeded one first, then in the order added. */
+    list(): Array<{ resourceGroup: string; name: string }>;
+  };
   jobs: {
     seed(name: string, scenario?: JobScenario, meta?: JobSeedMeta): void;
     get(name: string): EmulatedJob | undefined;

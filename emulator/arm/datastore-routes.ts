@@ -1,5 +1,6 @@
 import type { Cloud } from '../cloud';
 import { workspaceArmId } from '../cloud';
+import { armPage } from '../http/paging';
 import type { Route } from '../http/types';
 import { json } from '../http/types';
 import { armError } from './errors';
@@ -57,7 +58,7 @@ export function datastoreRoutes(cloud: Cloud, storage: () => DatastoreStorage | 
       handle: (req, [s, rg, ws]) => {
         const names = req.query.names ? req.query.names.split(',') : undefined;
         const include = (req.query.isDefault ?? 'true') !== 'false' && (!names || names.includes(DEFAULT_DATASTORE));
-        return scopeError(cloud, s, rg, ws) ?? json(200, { value: include ? [resource()] : [] });
+        return scopeError(cloud, s, rg, ws) ?? armPage(req, include ? [resource()] : [], { baseUrl: cloud.url, pageSize: cloud.pageSize });
       },
     },
     {
