@@ -29,7 +29,7 @@ describe('data column kinds: one text cell', () => {
     ['007', 'integer', 7], // pandas: 7
     ['+5', 'integer', 5],
     ['-3', 'integer', -3],
-    ['9223372036854775807', 'integer', 9223372036854775807],
+    ['9223372036854775807', 'integer', 2 ** 63], // the nearest double
     ['9223372036854775808', 'float', 9223372036854775808], // beyond int64: pandas object, Spark decimal(19,0)
     ['99999999999999999999', 'float', 1e20],
     ['1.0', 'float', 1],
