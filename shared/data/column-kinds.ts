@@ -54,64 +54,153 @@ export const DATETIME = 5;
 export const STRING = 6;
 export type CellClass = typeof NULL | typeof INTEGER | typeof FLOAT | typeof NAN | typeof BOOLEAN | typeof DATETIME | typeof STRING;
 
-const INT_RE = /^[+-]?\d+$/;
-const FLOAT_RE = /^[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)$/;
 const NAN_RE = /^[+-]?nan$/i;
 const INF_RE = /^([+-]?)(?:inf|infinity)$/i;
-const DATETIME_RE = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:\s*(?:Z|UTC|[+-]\d{2}(?::?\d{2})?))?)?$/;
 const LONG_MAX = 9223372036854775807n;
 
-/** Whitespace at either end (ASCII control and space, and Unicode spaces as String.trim sees them). */
-function trimIfNeeded(text: string): string {
-  const first = text.charCodeAt(0);
-  const last = text.charCodeAt(text.length - 1);
-  return first <= 32 || last <= 32 || first === 0xa0 || last === 0xa0 || first > 0x1fff || last > 0x1fff ? text.trim() : text;
+/** Unicode spaces String.trim removes beyond ASCII (no-break, en/em and other spaces, line separators, BOM). */
+function isUnicodeSpace(c: number): boolean {
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 function daysInMonth(year: number, month: number): number {
-  return month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+// The scanner's cursor and last number, at module level so the per-cell scan allocates no closure.
+let at = 0;
+let digitsValue = 0;
+
+/** Reads min..max digits at `at` (before e) into digitsValue; false when fewer than min. */
+function readDigits(t: string, e: number, min: number, max: number): boolean {
+  let n = 0;
+  let v = 0;
+  while (at < e && n < max) {
+    const d = t.charCodeAt(at) - 48;
+    if (d < 0 || d > 9) break;
+    v = v * 10 + d;
+    at++;
+    n++;
+  }
+  digitsValue = v;
+  return n >= min;
+}
+
+/**
+ * Whether t[s, e) is an ISO date or date-time: yyyy-M-d, then optionally [T ]H:mm[:ss[.fraction]]
+ * and a zone (spaces allowed before it) Z, UTC or ±HH[[:]mm]; calendar-checked. A hand-written
+ * scanner: this runs once per cell of every text column.
+ */
+function scanDatetime(t: string, s: number, e: number): boolean {
+  at = s;
+  if (!readDigits(t, e, 4, 4)) return false;
+  const year = digitsValue;
+  if (t.charCodeAt(at++) !== 45 || !readDigits(t, e, 1, 2)) return false;
+  const month = digitsValue;
+  if (t.charCodeAt(at++) !== 45 || !readDigits(t, e, 1, 2)) return false;
+  const day = digitsValue;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return false;
+  if (at === e) return true;
+  const sep = t.charCodeAt(at++);
+  if ((sep !== 84 && sep !== 32) || !readDigits(t, e, 1, 2) || digitsValue > 23) return false;
+  if (t.charCodeAt(at++) !== 58 || !readDigits(t, e, 2, 2) || digitsValue > 59) return false;
+  if (at < e && t.charCodeAt(at) === 58) {
+    at++;
+    if (!readDigits(t, e, 2, 2) || digitsValue > 59) return false;
+    if (at < e && t.charCodeAt(at) === 46) {
+      at++;
+      if (!readDigits(t, e, 1, 9)) return false;
+    }
+  }
+  while (at < e && (t.charCodeAt(at) <= 32 || isUnicodeSpace(t.charCodeAt(at)))) at++;
+  if (at === e) return true;
+  const z = t.charCodeAt(at);
+  if (z === 90) return at + 1 === e; // Z
+  if (z === 85) return t.slice(at, e) === 'UTC';
+  if (z !== 43 && z !== 45) return false;
+  at++;
+  if (!readDigits(t, e, 2, 2)) return false;
+  if (at === e) return true;
+  if (t.charCodeAt(at) === 58) at++;
+  return readDigits(t, e, 2, 2) && at === e;
 }
 
 /** True for the ISO date or date-time text the typing calls datetime (calendar-checked). */
 export function isDatetimeText(text: string): boolean {
-  const m = DATETIME_RE.exec(text);
-  if (!m) return false;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return false;
-  if (m[4] !== undefined && (Number(m[4]) > 23 || Number(m[5]) > 59 || (m[6] !== undefined && Number(m[6]) > 59))) return false;
-  return true;
+  return scanDatetime(text, 0, text.length);
 }
 
 /**
  * The class of one text value (already known not to be null) and, for numbers, its value in
- * `out.number` (booleans give 1/0).
+ * `out.number` (booleans give 1/0). Surrounding whitespace is ignored. A hand-written scanner
+ * rather than regular expressions: this runs once per cell.
  */
 export function classifyText(raw: string, out: { number: number }): CellClass {
-  const text = trimIfNeeded(raw);
-  if (text === '') return STRING;
-  const c = text.charCodeAt(0);
-  // Every number, boolean and datetime starts with a digit, a sign, a dot, or one of n/N/i/I/t/T/f/F.
-  if ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46) {
-    if (INT_RE.test(text)) {
-      const digits = text.length - (c === 43 || c === 45 ? 1 : 0);
-      if (digits >= 19) {
-        const big = BigInt(text);
-        out.number = Number(big);
-        return big > LONG_MAX || big < -LONG_MAX - 1n ? FLOAT : INTEGER;
-      }
-      out.number = Number(text);
-      return INTEGER;
-    }
-    if (FLOAT_RE.test(text)) {
-      out.number = Number(text);
-      return FLOAT;
-    }
-    if (c >= 48 && c <= 57 && isDatetimeText(text)) return DATETIME;
+  let s = 0;
+  let e = raw.length;
+  while (s < e && raw.charCodeAt(s) <= 32) s++;
+  while (e > s && raw.charCodeAt(e - 1) <= 32) e--;
+  if (s === e) return STRING;
+  if (isUnicodeSpace(raw.charCodeAt(s)) || isUnicodeSpace(raw.charCodeAt(e - 1))) {
+    const t = raw.trim();
+    return t.length === raw.length ? STRING : classifyText(t, out);
   }
-  const lower = c | 0x20;
-  if (lower === 110 || lower === 105 || c === 43 || c === 45) {
+  const c = raw.charCodeAt(s);
+  let i = s;
+  if (c === 43 || c === 45) i++;
+  // [+-]? digits* ( . digits* )? ( [eE] [+-]? digits+ )?  with at least one digit before the exponent
+  let intDigits = 0;
+  let whole = 0;
+  while (i < e) {
+    const d = raw.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+    whole = whole * 10 + d;
+    i++;
+    intDigits++;
+  }
+  if (i === e && intDigits > 0) {
+    if (intDigits <= 15) {
+      out.number = c === 45 ? -whole : whole; // exact: below 2^53
+    } else if (intDigits >= 19) {
+      const big = BigInt(raw.slice(s, e));
+      out.number = Number(big);
+      return big > LONG_MAX || big < -LONG_MAX - 1n ? FLOAT : INTEGER;
+    } else out.number = Number(raw);
+    return INTEGER;
+  }
+  let fracDigits = 0;
+  let numeric = true;
+  if (i < e && raw.charCodeAt(i) === 46) {
+    i++;
+    while (i < e) {
+      const d = raw.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      i++;
+      fracDigits++;
+    }
+  }
+  if (intDigits + fracDigits === 0) numeric = false;
+  if (numeric && i < e && (raw.charCodeAt(i) | 0x20) === 101) {
+    i++;
+    if (i < e && (raw.charCodeAt(i) === 43 || raw.charCodeAt(i) === 45)) i++;
+    let expDigits = 0;
+    while (i < e) {
+      const d = raw.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      i++;
+      expDigits++;
+    }
+    if (expDigits === 0) numeric = false;
+  }
+  if (numeric && i === e) {
+    out.number = Number(raw);
+    return FLOAT;
+  }
+  if (c >= 48 && c <= 57) return e - s >= 8 && raw.charCodeAt(s + 4) === 45 && scanDatetime(raw, s, e) ? DATETIME : STRING;
+  const lower = (c === 43 || c === 45 ? raw.charCodeAt(s + 1) : c) | 0x20;
+  const n = e - s;
+  if ((lower === 110 || lower === 105) && n <= 9) {
+    const text = raw.slice(s, e);
     if (NAN_RE.test(text)) {
       out.number = NaN;
       return NAN;
@@ -122,15 +211,21 @@ export function classifyText(raw: string, out: { number: number }): CellClass {
       return FLOAT;
     }
   }
-  if (lower === 116 && text.length === 4 && text.toLowerCase() === 'true') {
+  if (lower === 116 && n === 4 && sameLetters(raw, s, 'true')) {
     out.number = 1;
     return BOOLEAN;
   }
-  if (lower === 102 && text.length === 5 && text.toLowerCase() === 'false') {
+  if (lower === 102 && n === 5 && sameLetters(raw, s, 'false')) {
     out.number = 0;
     return BOOLEAN;
   }
   return STRING;
+}
+
+/** Whether raw at s spells `word` (lower-case ASCII letters) in any case, without allocating. */
+function sameLetters(raw: string, s: number, word: string): boolean {
+  for (let k = 0; k < word.length; k++) if ((raw.charCodeAt(s + k) | 0x20) !== word.charCodeAt(k)) return false;
+  return true;
 }
 
 /**

@@ -29,10 +29,15 @@
  * (GE: `duplicated(keep=False)`).
  */
 import type { Cell, DeclaredType } from './row-source';
-import { BOOLEAN, DATETIME, FLOAT, INTEGER, NAN, NULL, cellText, classifyText, type CellClass, type ColumnType } from './column-kinds';
+import * as kinds from './column-kinds';
+import type { CellClass, ColumnType } from './column-kinds';
 import { DuplicateFinder } from './hash-tables';
 import type { RowVisitor } from './scan';
 import { UserError } from '../task/user-error';
+
+// Module-local copies: a CommonJS build (tsx, ts-node) reads an imported binding through a getter
+// on every use, which a per-cell loop feels; a bundle (esbuild) inlines them either way.
+const { BOOLEAN, DATETIME, FLOAT, INTEGER, NAN, NULL, cellText, classifyText } = kinds;
 
 export type ValueTypeName = 'integer' | 'number' | 'string' | 'boolean' | 'datetime';
 export type QualityMetricName = 'NullValueRate' | 'DataTypeErrorRate' | 'OutOfBoundsRate';

@@ -78,10 +78,25 @@ export class NumberCounts {
 
   /** The values in ascending order with their counts. */
   sorted(): { values: number[]; counts: number[]; completeCounts: number[] } {
-    const order: number[] = [];
-    for (let j = 0; j < this.keys.length; j++) if (this.all[j] !== 0) order.push(j);
-    order.sort((a, b) => this.keys[a] - this.keys[b]);
-    return { values: order.map((j) => this.keys[j]), counts: order.map((j) => this.all[j]), completeCounts: order.map((j) => this.complete[j]) };
+    const values = new Float64Array(this.size);
+    let n = 0;
+    for (let j = 0; j < this.keys.length; j++) if (this.all[j] !== 0) values[n++] = this.keys[j];
+    values.sort();
+    const counts = new Array<number>(n);
+    const completeCounts = new Array<number>(n);
+    for (let k = 0; k < n; k++) {
+      const i = this.slot(values[k]);
+      counts[k] = this.all[i];
+      completeCounts[k] = this.complete[i];
+    }
+    return { values: Array.from(values), counts, completeCounts };
+  }
+
+  /** The slot holding a value known to be in the table. */
+  private slot(x: number): number {
+    let i = hashNumber(x) & this.mask;
+    while (this.keys[i] !== x || this.all[i] === 0) i = (i + 1) & this.mask;
+    return i;
   }
 
   forEach(visit: (value: number, count: number, completeCount: number) => void): void {

@@ -26,42 +26,72 @@ export interface SketchJson {
   negativeInfinity: { count: number; completeCount: number };
 }
 
+/**
+ * Counts per bucket index in two dense arrays over a window of indexes that grows as needed; a
+ * window wider than `maxBuckets` collapses its lowest indexes into one.
+ */
 class Store {
-  readonly buckets = new Map<number, [number, number]>();
+  private all = new Float64Array(0);
+  private complete = new Float64Array(0);
+  /** The index of slot 0. */
+  private offset = 0;
   /** Indexes below this were collapsed into it. */
-  floor = -Infinity;
+  private floor = -Infinity;
 
   constructor(private readonly maxBuckets: number) {}
 
   add(index: number, count: number, completeCount: number): void {
-    const i = index < this.floor ? this.floor : index;
-    const b = this.buckets.get(i);
-    if (b) {
-      b[0] += count;
-      b[1] += completeCount;
-      return;
-    }
-    this.buckets.set(i, [count, completeCount]);
-    if (this.buckets.size > this.maxBuckets) this.collapse();
+    let i = index < this.floor ? this.floor : index;
+    if (i < this.offset || i >= this.offset + this.all.length) i = this.extend(i);
+    this.all[i - this.offset] += count;
+    this.complete[i - this.offset] += completeCount;
   }
 
-  private collapse(): void {
-    const keys = [...this.buckets.keys()].sort((a, b) => a - b);
-    const keep = Math.floor(this.maxBuckets * 0.9);
-    const into = keys[keys.length - keep];
-    const target = this.buckets.get(into)!;
-    for (const k of keys.slice(0, keys.length - keep)) {
-      const b = this.buckets.get(k)!;
-      target[0] += b[0];
-      target[1] += b[1];
-      this.buckets.delete(k);
+  /** Makes room for index i (collapsing if the window would be too wide); returns where i now goes. */
+  private extend(i: number): number {
+    const used = this.usedRange();
+    const lo = used ? Math.min(used[0], i) : i;
+    const hi = used ? Math.max(used[1], i) : i;
+    let newLo = lo;
+    if (hi - lo + 1 > this.maxBuckets) newLo = hi - this.maxBuckets + 1;
+    const slack = Math.min(this.maxBuckets - (hi - newLo + 1), Math.max(64, (hi - newLo + 1) >> 1));
+    const start = Math.max(newLo - (i <= lo ? slack : 0), hi - this.maxBuckets + 1);
+    const size = Math.min(this.maxBuckets, hi - start + 1 + (i >= hi ? slack : 0));
+    const all = new Float64Array(size);
+    const complete = new Float64Array(size);
+    for (let k = 0; k < this.all.length; k++) {
+      if (this.all[k] === 0 && this.complete[k] === 0) continue;
+      const index = Math.max(k + this.offset, newLo);
+      all[index - start] += this.all[k];
+      complete[index - start] += this.complete[k];
     }
-    this.floor = into;
+    this.all = all;
+    this.complete = complete;
+    this.offset = start;
+    if (newLo > lo) this.floor = newLo;
+    return Math.max(i, newLo);
+  }
+
+  private usedRange(): [number, number] | undefined {
+    let lo = -1;
+    let hi = -1;
+    for (let k = 0; k < this.all.length; k++) {
+      if (this.all[k] === 0 && this.complete[k] === 0) continue;
+      if (lo < 0) lo = k;
+      hi = k;
+    }
+    return lo < 0 ? undefined : [lo + this.offset, hi + this.offset];
   }
 
   toJson(): SketchStore {
-    const indexes = [...this.buckets.keys()].sort((a, b) => a - b);
-    return { indexes, counts: indexes.map((i) => this.buckets.get(i)![0]), completeCounts: indexes.map((i) => this.buckets.get(i)![1]) };
+    const out: SketchStore = { indexes: [], counts: [], completeCounts: [] };
+    for (let k = 0; k < this.all.length; k++) {
+      if (this.all[k] === 0 && this.complete[k] === 0) continue;
+      out.indexes.push(k + this.offset);
+      out.counts.push(this.all[k]);
+      out.completeCounts.push(this.complete[k]);
+    }
+    return out;
   }
 }
 
@@ -74,7 +104,7 @@ export class LogSketch {
   private posInf: [number, number] = [0, 0];
   private negInf: [number, number] = [0, 0];
 
-  constructor(readonly relativeAccuracy = 0.001, maxBuckets = 50_000) {
+  constructor(readonly relativeAccuracy = 0.001, maxBuckets = 20_000) {
     this.gamma = (1 + relativeAccuracy) / (1 - relativeAccuracy);
     this.lnGamma = Math.log(this.gamma);
     this.positive = new Store(maxBuckets);

@@ -11,28 +11,31 @@
  *   (JSD, PSI and their bins over baseline ∪ target, NWD, KS, chi-squared) exact; beyond that, a
  *   DDSketch (shared/data/log-sketch.ts) with relative accuracy `limits.sketchRelativeAccuracy`
  *   (0.1%): counts stay exact, each value is known within ±0.1% of itself.
- * - other columns: categories (distinct text values with counts) up to `limits.categories`
- *   (10,000); values first seen after that are counted in `otherCount` and `truncated` is true.
+ * - other columns: categories (distinct text values with counts) while there are at most
+ *   `limits.categories` (10,000) of them; a column with more keeps none (`truncated: true`, every
+ *   value in `otherCount`): a partial list would give partial answers that look whole.
  * Every count comes twice: over all rows, and over complete rows (no null and no NaN in any
  * column), because the monitor's drift drops incomplete rows (`dropna()`) before it bins.
  */
 import type { Cell, DeclaredType, RowSource } from './row-source';
-import {
-  BOOLEAN, FLOAT, INTEGER, NAN, NULL,
-  TypeCounts, cellText, classifyText, columnType, decideKind, sparkType,
-  type CellClass, type ColumnKind, type ColumnType, type KindOverrides, type KindSource, type SparkType,
-} from './column-kinds';
+import * as kinds from './column-kinds';
+import { TypeCounts, columnType, decideKind, sparkType } from './column-kinds';
+import type { CellClass, ColumnKind, ColumnType, KindOverrides, KindSource, SparkType } from './column-kinds';
 import { FloatSet, NumberCounts } from './hash-tables';
 import { LogSketch, sketchValues, type SketchJson } from './log-sketch';
 import { scanRows, type RowVisitor } from './scan';
 import { UserError } from '../task/user-error';
+
+// Module-local copies: a CommonJS build (tsx, ts-node) reads an imported binding through a getter
+// on every use, which a per-cell loop feels; a bundle (esbuild) inlines them either way.
+const { BOOLEAN, FLOAT, INTEGER, NAN, NULL, cellText, classifyText } = kinds;
 
 export const PROFILE_SCHEMA_VERSION = 1;
 
 export interface ProfileLimits {
   /** Distinct numeric values kept exactly per column (beyond: the sketch). */
   exactValues: number;
-  /** Categories kept per column (beyond: `otherCount`). */
+  /** Categories kept per column (a column with more keeps none). */
   categories: number;
   /**
    * Distinct integer values counted, across all columns, beyond `exactValues`, only to decide the
@@ -109,7 +112,70 @@ interface Budget {
   remaining: number;
 }
 
-/** One column's running state. */
+/** An integer's text exactly as String(number) would write it (no sign but '-', no leading zero, no spaces, within 2^53). */
+function canonicalIntegerText(text: string): boolean {
+  const n = text.length;
+  if (n > 16) return false;
+  const first = text.charCodeAt(0);
+  const last = text.charCodeAt(n - 1);
+  if (last < 48 || last > 57) return false;
+  if (first === 45) {
+    const second = text.charCodeAt(1);
+    return second >= 49 && second <= 57;
+  }
+  return (first >= 49 && first <= 57) || n === 1;
+}
+
+/** Categories with exact counts (all rows, complete rows), up to a cap. */
+class CategoryTable {
+  readonly index = new Map<string, number>();
+  readonly keys: string[] = [];
+  all = new Float64Array(16);
+  complete = new Float64Array(16);
+
+  constructor(private readonly cap: number) {}
+
+  /** Counts a category; false (nothing counted) when it is new and the table already holds `cap` of them. */
+  add(key: string, n: number, completeN: number): boolean {
+    const i = this.index.get(key);
+    if (i !== undefined) {
+      this.all[i] += n;
+      this.complete[i] += completeN;
+      return true;
+    }
+    const j = this.keys.length;
+    if (j >= this.cap) return false;
+    if (j === this.all.length) {
+      const all = new Float64Array(j * 2);
+      all.set(this.all);
+      this.all = all;
+      const complete = new Float64Array(j * 2);
+      complete.set(this.complete);
+      this.complete = complete;
+    }
+    this.index.set(key, j);
+    this.keys.push(key);
+    this.all[j] = n;
+    this.complete[j] = completeN;
+    return true;
+  }
+
+  total(): [number, number] {
+    let a = 0;
+    let c = 0;
+    for (let i = 0; i < this.keys.length; i++) {
+      a += this.all[i];
+      c += this.complete[i];
+    }
+    return [a, c];
+  }
+}
+
+/**
+ * One column's running state. To keep the per-cell cost low, a number whose text is what
+ * String(number) writes is counted only in the exact numeric table, which stands for its category
+ * too; the categories of such cells are rebuilt from the table if the column turns out to be text.
+ */
 class ColumnProfiler {
   readonly counts = new TypeCounts();
   numeric = 0;
@@ -127,9 +193,13 @@ class ColumnProfiler {
   /** Distinct numbers seen, as a lower bound, when neither table nor extra can say exactly. */
   distinctFloor = 0;
   numericPossible = true;
-  readonly categories = new Map<string, [number, number]>();
-  otherCount = 0;
-  otherComplete = 0;
+  /** Null once the column has more distinct numbers than the exact table keeps: far more categories than kept, so none are. */
+  categories: CategoryTable | null;
+  /** Cells counted in the table only (see the class comment). */
+  private inTableOnly = 0;
+  private inTableOnlyComplete = 0;
+  private droppedCategories = 0;
+  private droppedCategoriesComplete = 0;
 
   constructor(
     readonly name: string,
@@ -139,24 +209,36 @@ class ColumnProfiler {
     private readonly budget: Budget,
   ) {
     this.table = new NumberCounts(limits.exactValues);
+    this.categories = new CategoryTable(limits.categories);
   }
 
   add(cell: Cell, cls: CellClass, x: number, complete: boolean): void {
     this.counts.add(cls, x);
     if (cls === NULL) return;
-    if (cls === INTEGER || cls === FLOAT) this.addNumber(x, complete, cls === INTEGER);
-    else if (cls !== NAN && this.numericPossible && this.override !== 'numerical') this.dropNumeric();
-    const key = cellText(cell as Exclude<Cell, null>);
-    const c = this.categories.get(key);
-    if (c) {
-      c[0]++;
-      if (complete) c[1]++;
-    } else if (this.categories.size < this.limits.categories) {
-      this.categories.set(key, [1, complete ? 1 : 0]);
-    } else {
-      this.otherCount++;
-      if (complete) this.otherComplete++;
+    if (cls === INTEGER || cls === FLOAT) {
+      this.addNumber(x, complete, cls === INTEGER);
+      if (this.table !== null && (typeof cell !== 'string' || (cls === INTEGER && canonicalIntegerText(cell)))) {
+        this.inTableOnly++;
+        if (complete) this.inTableOnlyComplete++;
+        return;
+      }
+    } else if (cls !== NAN && this.numericPossible && this.override !== 'numerical') {
+      this.dropNumeric();
     }
+    if (this.categories && this.categories.add(cellText(cell as Exclude<Cell, null>), 1, complete ? 1 : 0)) return;
+    if (this.categories) this.dropCategories();
+    this.droppedCategories++;
+    if (complete) this.droppedCategoriesComplete++;
+  }
+
+  /** Over the cap: keep no categories at all rather than some (the profile says truncated, all values in otherCount). */
+  private dropCategories(): void {
+    const [all, complete] = this.categories!.total();
+    this.droppedCategories += this.inTableOnly + all;
+    this.droppedCategoriesComplete += this.inTableOnlyComplete + complete;
+    this.inTableOnly = 0;
+    this.inTableOnlyComplete = 0;
+    this.categories = null;
   }
 
   private addNumber(x: number, complete: boolean, integer: boolean): void {
@@ -184,7 +266,10 @@ class ColumnProfiler {
     }
   }
 
-  /** The exact table is full: move to the sketch, and keep counting distinct integers while the budget lasts. */
+  /**
+   * The exact table is full: move to the sketch, keep counting distinct integers while the budget
+   * lasts, and stop keeping categories (over 100,000 distinct values: a category list would say nothing).
+   */
   private overflow(): void {
     const table = this.table!;
     this.sketch = new LogSketch(this.limits.sketchRelativeAccuracy);
@@ -196,6 +281,49 @@ class ColumnProfiler {
       this.budget.remaining -= table.size;
     }
     this.table = null;
+    if (this.categories) this.dropCategories();
+  }
+
+  /** Puts the numbers counted only in the table back into the categories, as the text String(number) writes. */
+  private foldTable(): void {
+    const table = this.table;
+    const cats = this.categories;
+    if (!table || !cats || this.inTableOnly === 0) return;
+    // The table counts every number; the categories already hold those whose text was not canonical.
+    const written = new Map<number, [number, number]>();
+    const out = { number: 0 };
+    for (const [key, i] of cats.index) {
+      const cls = classifyText(key, out);
+      if (cls !== INTEGER && cls !== FLOAT) continue;
+      const w = written.get(out.number + 0);
+      if (w) {
+        w[0] += cats.all[i];
+        w[1] += cats.complete[i];
+      } else written.set(out.number + 0, [cats.all[i], cats.complete[i]]);
+    }
+    const inTableOnly = this.inTableOnly;
+    const inTableOnlyComplete = this.inTableOnlyComplete;
+    this.inTableOnly = 0;
+    this.inTableOnlyComplete = 0;
+    let folded = 0;
+    let foldedComplete = 0;
+    let fits = true;
+    table.forEach((v, c, cc) => {
+      const w = written.get(v);
+      const n = c - (w ? w[0] : 0);
+      const nc = cc - (w ? w[1] : 0);
+      if (n <= 0 || !fits) return;
+      if (cats.add(String(v), n, nc)) {
+        folded += n;
+        foldedComplete += nc;
+      } else fits = false;
+    });
+    if (!fits) {
+      // Over the cap: what was not folded yet still counts, in otherCount.
+      this.inTableOnly = inTableOnly - folded;
+      this.inTableOnlyComplete = inTableOnlyComplete - foldedComplete;
+      this.dropCategories();
+    }
   }
 
   private dropExtra(): void {
@@ -205,6 +333,7 @@ class ColumnProfiler {
   }
 
   private dropNumeric(): void {
+    this.foldTable();
     this.numericPossible = false;
     this.table = null;
     this.sketch = null;
@@ -215,6 +344,7 @@ class ColumnProfiler {
     const counts = this.counts;
     const type = columnType(counts, this.declared);
     const numericType = type === 'integer' || type === 'float';
+    if (!numericType) this.foldTable();
     const categories = this.categoryCounts(type);
     let distinct: number;
     let distinctExact: boolean;
@@ -222,7 +352,7 @@ class ColumnProfiler {
       distinct = this.table ? this.table.size : this.extra ? this.extra.size : this.distinctFloor;
       distinctExact = this.table !== null || this.extra !== null;
     } else {
-      distinct = categories.values.length + (categories.truncated ? 1 : 0);
+      distinct = categories.truncated ? this.limits.categories + 1 : categories.values.length;
       distinctExact = !categories.truncated;
     }
     const kind = decideKind(type, { rows, nulls: counts.nulls, distinct, distinctExact }, this.override);
@@ -256,17 +386,21 @@ class ColumnProfiler {
 
   /** Categories as kept; a boolean column's spellings (`True`, `TRUE`, ` true`) fold into `true`/`false`. */
   private categoryCounts(type: ColumnType): CategoryCounts {
-    let entries = [...this.categories.entries()];
+    const c = this.categories;
+    if (!c) {
+      return { values: [], counts: [], completeCounts: [], truncated: true, otherCount: this.droppedCategories + this.inTableOnly, otherCompleteCount: this.droppedCategoriesComplete + this.inTableOnlyComplete };
+    }
+    let entries: [string, [number, number]][] = c.keys.map((k, i) => [k, [c.all[i], c.complete[i]]]);
     if (type === 'boolean') {
       const folded = new Map<string, [number, number]>();
       const out = { number: 0 };
-      for (const [key, [c, cc]] of entries) {
+      for (const [key, [n, nc]] of entries) {
         const k = classifyText(key, out) === BOOLEAN ? (out.number === 1 ? 'true' : 'false') : key;
         const f = folded.get(k);
         if (f) {
-          f[0] += c;
-          f[1] += cc;
-        } else folded.set(k, [c, cc]);
+          f[0] += n;
+          f[1] += nc;
+        } else folded.set(k, [n, nc]);
       }
       entries = [...folded.entries()];
     }
@@ -275,9 +409,9 @@ class ColumnProfiler {
       values: entries.map((e) => e[0]),
       counts: entries.map((e) => e[1][0]),
       completeCounts: entries.map((e) => e[1][1]),
-      truncated: this.otherCount > 0,
-      otherCount: this.otherCount,
-      otherCompleteCount: this.otherComplete,
+      truncated: false,
+      otherCount: 0,
+      otherCompleteCount: 0,
     };
   }
 }

@@ -26,10 +26,42 @@
  * a text round trip that splits values containing ", " (we keep the values whole).
  */
 import type { Cell } from './row-source';
-import { FLOAT, INTEGER, NAN, NULL, cellText, sparkCastsText, sparkCastsTyped, type CellClass, type SparkType } from './column-kinds';
+import * as kinds from './column-kinds';
+import type { CellClass, SparkType } from './column-kinds';
 import { Examples, QUALITY_METRICS, type Expectation, type QualityMetricName } from './expectations';
 import { numericValuesOf, type ColumnProfile, type DataProfile } from './profile';
 import type { RowVisitor } from './scan';
+
+// Module-local copies: a CommonJS build (tsx, ts-node) reads an imported binding through a getter
+// on every use, which a per-cell loop feels; a bundle (esbuild) inlines them either way.
+const { BOOLEAN, DATETIME, FLOAT, INTEGER, NAN, NULL, cellText, sparkCastsText, sparkCastsTyped } = kinds;
+
+/**
+ * Spark's cast of a text cell, answered from the cell's class when the class settles it (every
+ * number our typing reads casts to double, every integer within range to int, …), else by the
+ * text rule: most cells never reach the slower text check.
+ */
+function textCasts(text: string, cls: CellClass, x: number, type: SparkType): boolean {
+  switch (type) {
+    case 'double':
+      if (cls === INTEGER || cls === FLOAT || cls === NAN) return true;
+      break;
+    case 'int':
+      if (cls === INTEGER) return x >= -2147483648 && x <= 2147483647;
+      break;
+    case 'bigint':
+      if (cls === INTEGER) return true;
+      break;
+    case 'boolean':
+      if (cls === BOOLEAN) return true;
+      break;
+    case 'timestamp':
+    case 'date':
+      if (cls === DATETIME) return true;
+      break;
+  }
+  return sparkCastsText(text, type);
+}
 
 export interface QualityMetric {
   column: string;
@@ -102,7 +134,7 @@ class ColumnQuality {
     const value = cell as Exclude<Cell, null>;
     if (this.castTo !== undefined) {
       const classOk = sparkCastsTyped(cls, this.castTo);
-      const textOk = typeof value === 'string' ? sparkCastsText(value, this.castTo) : classOk;
+      const textOk = typeof value === 'string' ? textCasts(value, cls, x, this.castTo) : classOk;
       if (!textOk) {
         this.textCastFail++;
         this.textCastExamples.add(cellText(value));
@@ -179,7 +211,7 @@ export class QualityAccumulator implements RowVisitor {
         out.push({ column, metric: 'OutOfBoundsRate', violationCount: count, value: rate(count, rows), examples: q.rangeExamples.values });
       } else if (bc.kind === 'categorical' && bc.sparkType === 'string' && tc.kind === 'categorical' && tc.sparkType === 'string') {
         if (!q.set) {
-          out.push({ column, metric: 'OutOfBoundsRate', violationCount: null, value: null, examples: [], note: `the baseline profile kept only the first ${bc.categories?.values.length ?? 0} categories of '${column}', so values outside them cannot be told from values it did not keep` });
+          out.push({ column, metric: 'OutOfBoundsRate', violationCount: null, value: null, examples: [], note: `the baseline profile keeps no categories for '${column}' (it has more than ${bc.distinct - 1}), so a value outside them cannot be told` });
           return;
         }
         let count = q.outsideSet;
@@ -191,12 +223,14 @@ export class QualityAccumulator implements RowVisitor {
   }
 }
 
-type Imputation = { kind: 'none' } | { kind: 'median'; value: number } | { kind: 'mode'; value: string };
+type Imputation = { kind: 'none' } | { kind: 'median'; value: number } | { kind: 'mode'; value: string } | { kind: 'unknown mode' };
 
 /**
  * What the monitor imputes a target column's missing values with: numerical → the median (rank
  * ⌈n/2⌉ of the sorted values, as Spark's approxQuantile(0.5) answers on exact data); string
- * categorical → the most frequent value, unless null is more frequent (a tie imputes); others → nothing.
+ * categorical → the most frequent value, unless null is more frequent (a tie imputes); others →
+ * nothing. A text column with more categories than the profile keeps has an unknown mode: its
+ * nulls are taken as imputed with a value that casts and is in the set (no violation is invented).
  */
 export function imputationOf(column: ColumnProfile): Imputation {
   if (column.kind === 'numerical') {
@@ -211,6 +245,7 @@ export function imputationOf(column: ColumnProfile): Imputation {
     }
     return { kind: 'none' };
   }
+  if (column.sparkType === 'string' && column.categories?.truncated) return { kind: 'unknown mode' };
   if (column.sparkType === 'string' && column.categories && column.categories.values.length > 0) {
     const c = column.categories;
     let best = 0;

@@ -4,7 +4,12 @@
  * in any column: the rows Azure ML's drift keeps after `dropna()`), and every visitor sees the row.
  */
 import type { Cell, RowSource } from './row-source';
-import { classifyCell, NAN, NULL, type CellClass } from './column-kinds';
+import * as kinds from './column-kinds';
+import type { CellClass } from './column-kinds';
+
+// Module-local copies: a CommonJS build (tsx, ts-node) reads an imported binding through a getter
+// on every use, which a per-cell loop feels; a bundle (esbuild) inlines them either way.
+const { classifyCell, NAN, NULL } = kinds;
 
 export interface RowVisitor {
   /**

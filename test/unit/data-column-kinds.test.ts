@@ -64,6 +64,16 @@ describe('data column kinds: one text cell', () => {
     ['   ', 'string'],
     ['-', 'string'],
     ['.', 'string'],
+    ['1.5e', 'string'],
+    ['e5', 'string'],
+    ['+.5', 'float', 0.5],
+    ['1e400', 'float', Infinity], // as Java's parseDouble and pandas
+    ['\u00a05\u00a0', 'integer', 5], // no-break spaces around: trimmed as String.trim does
+    ['2024-1-2', 'datetime'],
+    ['2024-01-02 10:20:30 UTC', 'datetime'],
+    ['2024-01-02T10:20:30+0100', 'datetime'],
+    ['2024-01-02T10:20:30+01:0', 'string'],
+    ['20240102', 'integer', 20240102],
   ];
   for (const [text, cls, value] of cases) {
     it(`${JSON.stringify(text)} is ${cls}`, () => {

@@ -159,10 +159,27 @@ describe('data profile: edge cases', () => {
     assert.deepEqual(p.columns.map((c) => [c.type, c.kind, c.kindSource]), [['integer', 'categorical', 'override'], ['integer', 'categorical', 'override']]);
   });
 
-  it('caps categories: values first met after the cap are counted as other', async () => {
+  it('caps categories: a column with more keeps none, all its values counted as other', async () => {
     const p = await profileData(csvRows('c\na\nb\nc\nd\na\ne\n'), { now: NOW, limits: { categories: 3 } });
-    assert.deepEqual(p.columns[0].categories, { values: ['a', 'b', 'c'], counts: [2, 1, 1], completeCounts: [2, 1, 1], truncated: true, otherCount: 2, otherCompleteCount: 2 });
+    assert.deepEqual(p.columns[0].categories, { values: [], counts: [], completeCounts: [], truncated: true, otherCount: 6, otherCompleteCount: 6 });
     assert.deepEqual([p.columns[0].distinct, p.columns[0].distinctExact], [4, false]);
+    const q = await profileData(csvRows('c\na\nb\nc\na\n'), { now: NOW, limits: { categories: 3 } });
+    assert.deepEqual(q.columns[0].categories?.values, ['a', 'b', 'c']);
+  });
+
+  it('rebuilds the categories of numbers when a column turns out to be text, keeping their text as written', async () => {
+    // '7' and '5' are counted only in the numeric table while the column looks numeric; '007' and ' 5' (not as
+    // String(number) writes them) are categories of their own.
+    const p = await profileData(csvRows('c,d\n7,1\n007,2\n7,\n 5,4\n5,5\nabc,6\n5,7\n'), { now: NOW });
+    assert.deepEqual(p.columns[0].categories, { values: [' 5', '007', '5', '7', 'abc'], counts: [1, 1, 2, 2, 1], completeCounts: [1, 1, 2, 1, 1], truncated: false, otherCount: 0, otherCompleteCount: 0 });
+    assert.deepEqual([p.columns[0].type, p.columns[0].distinct], ['string', 5]);
+    const over = await profileData(csvRows('c\n1\n2\n3\n4\nabc\n'), { now: NOW, limits: { categories: 3 } });
+    assert.deepEqual(over.columns[0].categories, { values: [], counts: [], completeCounts: [], truncated: true, otherCount: 5, otherCompleteCount: 5 });
+  });
+
+  it('a column with more distinct numbers than the exact table keeps no categories if it turns out to be text', async () => {
+    const p = await profileData(csvRows(`c\n${Array.from({ length: 20 }, (_, i) => i).join('\n')}\nabc\n`), { now: NOW, limits: { exactValues: 10 } });
+    assert.deepEqual([p.columns[0].type, p.columns[0].categories?.truncated, p.columns[0].categories?.otherCount, p.columns[0].values], ['string', true, 21, null]);
   });
 });
 
@@ -252,7 +269,7 @@ describe('data profile: hash tables and the sketch', () => {
   });
   it('the sketch keeps zero, signs and infinities apart and represents each value within α', () => {
     const s = new LogSketch(0.01);
-    const xs = [0, -5, -0.001, 3, 1e-320, 1e300, Infinity, -Infinity, 42, 42];
+    const xs = [0, -5, -0.001, 3, 1e-320, 1e30, Infinity, -Infinity, 42, 42];
     for (const x of xs) s.add(x, 1, 1);
     const v = sketchValues(s.toJson());
     assert.equal(v.counts.reduce((a, b) => a + b, 0), xs.length);
@@ -260,6 +277,14 @@ describe('data profile: hash tables and the sketch', () => {
     const expanded: number[] = [];
     v.values.forEach((x, i) => { for (let k = 0; k < v.counts[i]; k++) expanded.push(x); });
     expanded.forEach((x, k) => assert.ok(x === sorted[k] || Math.abs(x - sorted[k]) <= 0.01 * Math.abs(sorted[k]), `${x} vs ${sorted[k]}`));
+  });
+  it('a sketch wider than its bucket window collapses the smallest magnitudes into its lowest bucket, keeping every count', () => {
+    const s = new LogSketch(0.01, 100);
+    for (const x of [1, 2, 1e10, 5e9]) s.add(x, 1, 0);
+    const v = sketchValues(s.toJson());
+    assert.deepEqual([v.counts.reduce((a, b) => a + b, 0), v.completeCounts.reduce((a, b) => a + b, 0)], [4, 0]);
+    assert.ok(Math.abs(v.values[v.values.length - 1] - 1e10) <= 0.01 * 1e10);
+    assert.ok(v.values[0] > 1e9, 'the small values now stand at the lowest kept bucket');
   });
 });
 
