@@ -67,6 +67,45 @@ export interface CategoryCounts {
   otherCompleteCount: number;
 }
 
+export interface NumericSummary {
+  count: number;
+  min: number | null;
+  max: number | null;
+  mean: number | null;
+  std: number | null;
+}
+
+/** Count, min, max and Welford's running mean and squared deviations (finite values only for the moments). */
+class Moments {
+  count = 0;
+  min = Infinity;
+  max = -Infinity;
+  finite = 0;
+  mean = 0;
+  m2 = 0;
+
+  add(x: number): void {
+    this.count++;
+    if (x < this.min) this.min = x;
+    if (x > this.max) this.max = x;
+    if (x === Infinity || x === -Infinity) return;
+    this.finite++;
+    const d = x - this.mean;
+    this.mean += d / this.finite;
+    this.m2 += d * (x - this.mean);
+  }
+
+  summary(): NumericSummary {
+    return {
+      count: this.count,
+      min: this.count > 0 ? this.min : null,
+      max: this.count > 0 ? this.max : null,
+      mean: this.finite > 0 ? this.mean : null,
+      std: this.finite > 1 ? Math.sqrt(this.m2 / (this.finite - 1)) : null,
+    };
+  }
+}
+
 export interface ColumnProfile {
   name: string;
   type: ColumnType;
@@ -90,6 +129,12 @@ export interface ColumnProfile {
   /** Sample standard deviation (ddof=1) over finite numbers; null under 2 of them. */
   std: number | null;
   infinite: number;
+  /**
+   * The same statistics over complete rows only (no null or NaN in any column), the population
+   * drift compares: exact even when `values` is a sketch (bin edges and NWD's std need them).
+   * Null for columns without numbers.
+   */
+  complete: NumericSummary | null;
   values: ExactValues | SketchedValues | null;
   categories: CategoryCounts | null;
 }
@@ -185,6 +230,7 @@ class ColumnProfiler {
   mean = 0;
   m2 = 0;
   infinite = 0;
+  readonly completeMoments = new Moments();
   /** Exact numeric values; null once over the cap or once the column cannot be numeric. */
   table: NumberCounts | null;
   sketch: LogSketch | null = null;
@@ -245,6 +291,7 @@ class ColumnProfiler {
     this.numeric++;
     if (x < this.min) this.min = x;
     if (x > this.max) this.max = x;
+    if (complete) this.completeMoments.add(x);
     if (x === Infinity || x === -Infinity) {
       this.infinite++;
     } else {
@@ -379,6 +426,7 @@ class ColumnProfiler {
       mean: hasNumbers && this.finite > 0 ? this.mean : null,
       std: hasNumbers && this.finite > 1 ? Math.sqrt(this.m2 / (this.finite - 1)) : null,
       infinite: this.infinite,
+      complete: hasNumbers ? this.completeMoments.summary() : null,
       values,
       categories: numericType ? null : categories,
     };
@@ -528,6 +576,7 @@ function columnJson(c: ColumnProfile): Record<string, unknown> {
     mean: num(c.mean),
     std: num(c.std),
     infinite: c.infinite,
+    complete: c.complete && { count: c.complete.count, min: num(c.complete.min), max: num(c.complete.max), mean: num(c.complete.mean), std: num(c.complete.std) },
     values,
     categories: cat && { values: cat.values, counts: cat.counts, completeCounts: cat.completeCounts, truncated: cat.truncated, otherCount: cat.otherCount, otherCompleteCount: cat.otherCompleteCount },
   };
@@ -613,6 +662,12 @@ export function readProfile(text: string, origin = 'the data profile'): DataProf
     throw bad(`${where}: '${key}' must be a string`);
   };
   if (!Array.isArray(d.columns)) throw bad("'columns' must be an array");
+  const summaryOf = (v: unknown, where: string): NumericSummary | null => {
+    if (v === null || v === undefined) return null;
+    if (typeof v !== 'object') throw bad(`${where} must be an object or null`);
+    const o = v as Record<string, unknown>;
+    return { count: numberField(o, 'count', where) as number, min: numberField(o, 'min', where, true), max: numberField(o, 'max', where, true), mean: numberField(o, 'mean', where, true), std: numberField(o, 'std', where, true) };
+  };
   const limits = { ...DEFAULT_LIMITS, ...(typeof d.limits === 'object' && d.limits !== null ? (d.limits as Partial<ProfileLimits>) : {}) };
   const columns = d.columns.map((raw, i): ColumnProfile => {
     const where = `columns[${i}]`;
@@ -675,6 +730,7 @@ export function readProfile(text: string, origin = 'the data profile'): DataProf
       mean: numberField(c, 'mean', where, true),
       std: numberField(c, 'std', where, true),
       infinite: typeof c.infinite === 'number' ? c.infinite : 0,
+      complete: summaryOf(c.complete, `${where}.complete`),
       values,
       categories,
     };

@@ -68,6 +68,25 @@ describe('data profile: one pass over a small CSV', () => {
     close(col('income').std, 13692.785513044817);
   });
 
+  it('gives the same statistics over complete rows, the population drift compares (pandas on df[df.notnull().all(axis=1)])', () => {
+    // pandas: age 3 rows min 34 max 52 mean 42.333333333333336 std 9.073771725877467
+    const age = col('age').complete!;
+    assert.deepEqual([age.count, age.min, age.max], [3, 34, 52]);
+    close(age.mean, 42.333333333333336);
+    close(age.std, 9.073771725877467);
+    // pandas: income 3 rows min 39000.75 max 52000.5 mean 46333.833333333336 std 6658.1591596952185
+    const income = col('income').complete!;
+    assert.deepEqual([income.count, income.min, income.max], [3, 39000.75, 52000.5]);
+    close(income.mean, 46333.833333333336);
+    close(income.std, 6658.1591596952185);
+    // pandas: score 3 rows min -1.25 max inf; finite values [0.5, -1.25]: mean -0.375 std 1.2374368670764582
+    const score = col('score').complete!;
+    assert.deepEqual([score.count, score.min, score.max], [3, -1.25, Infinity]);
+    close(score.mean, -0.375);
+    close(score.std, 1.2374368670764582);
+    assert.equal(col('region').complete, null);
+  });
+
   it('keeps NaN out of the numbers and infinities out of mean and std', () => {
     const s = col('score');
     assert.deepEqual([s.count, s.nulls, s.nan, s.infinite, s.min, s.max], [6, 0, 1, 1, -1.25, Infinity]);
@@ -180,6 +199,23 @@ describe('data profile: edge cases', () => {
   it('a column with more distinct numbers than the exact table keeps no categories if it turns out to be text', async () => {
     const p = await profileData(csvRows(`c\n${Array.from({ length: 20 }, (_, i) => i).join('\n')}\nabc\n`), { now: NOW, limits: { exactValues: 10 } });
     assert.deepEqual([p.columns[0].type, p.columns[0].categories?.truncated, p.columns[0].categories?.otherCount, p.columns[0].values], ['string', true, 21, null]);
+  });
+});
+
+describe('data profile: exact values are the data', () => {
+  it('values × counts is the multiset of a column, and values × completeCounts that of its complete rows', async () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rows = Array.from({ length: 3000 }, () => [random() < 0.05 ? null : (Math.round(random() * 400) / 8).toString(), random() < 0.1 ? null : 'x']);
+    const p = await profileData(memoryRows(['v', 'other'], rows, { batchSize: 256 }), { now: NOW });
+    const v = p.columns[0].values as { values: number[]; counts: number[]; completeCounts: number[] };
+    const expand = (counts: number[]) => v.values.flatMap((x, i) => Array<number>(counts[i]).fill(x));
+    const all = rows.filter((r) => r[0] !== null).map((r) => Number(r[0])).sort((a, b) => a - b);
+    const complete = rows.filter((r) => r[0] !== null && r[1] !== null).map((r) => Number(r[0])).sort((a, b) => a - b);
+    assert.deepEqual(expand(v.counts), all);
+    assert.deepEqual(expand(v.completeCounts), complete);
+    assert.equal(p.completeRows, complete.length);
+    assert.equal(p.columns[0].complete?.count, complete.length);
   });
 });
 
