@@ -37,7 +37,7 @@ export interface ExpectationResult {
   /** 0-100, of the non-missing values (GE's unexpected_percent); 0 when there are none. */
   unexpectedPercentNonMissing: number | null;
   mostly: number | null;
-  /** Up to 5 distinct unexpected values as text (cut at 200 characters), or `[redacted]`. */
+  /** Up to 5 distinct unexpected values as text (cut at 200 characters), or `[redacted]` (then a between's observed min and max are too). */
   examples: string[];
   /** Why a check could not run as written (it then passes), e.g. a column the baseline lacks. */
   note?: string;
@@ -110,7 +110,11 @@ export async function validateData(source: RowSource, options: ValidateOptions):
 
   const results = options.expectations.map((e) => {
     const r = evaluate(e, { rows: profile.rows, columns, evaluator, typeOf, computed, hasBaseline: options.baseline !== undefined });
-    if (redacted(r.column) && r.examples.length) r.examples = r.examples.map(() => REDACTED);
+    if (redacted(r.column)) {
+      r.examples = r.examples.map(() => REDACTED);
+      // between's observed min and max are values of the column too
+      if (e.kind === 'between' && r.observed && typeof r.observed === 'object' && !Array.isArray(r.observed) && r.observed.min !== null) r.observed = { min: REDACTED, max: REDACTED };
+    }
     return inReportOrder(r);
   });
   const violationCount = results.filter((r) => !r.passed).length;
@@ -354,7 +358,12 @@ function examplesCell(r: ExpectationResult): string {
 /** The Summary-tab markdown: the verdict, one row per expectation, then the data-quality metrics that have thresholds or are not zero. Pure. */
 export function validationSummaryMarkdown(report: ValidationReport, options: { maxQualityRows?: number } = {}): string {
   const total = report.expectations.length;
-  const headline = total === 0 ? 'no expectations' : report.passed ? `✅ all ${total} expectations met` : `❌ ${report.violationCount} of ${total} expectations not met`;
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const headline = total === 0
+    ? 'no expectations'
+    : report.passed
+      ? `✅ ${total === 1 ? 'the expectation' : `all ${total} expectations`} met`
+      : `❌ ${report.violationCount} of ${plural(total, 'expectation', 'expectations')} not met`;
   const lines = [`## Data validation: ${headline}`, ''];
   lines.push(`**Data:** ${mdCode(report.data, 200)}: ${count(report.rows)} rows, ${count(report.columns.length)} columns`);
   if (report.baseline) lines.push('', `**Baseline profile:** ${mdCode(report.baseline.data, 200)}: ${count(report.baseline.rows)} rows, profiled ${report.baseline.createdAt}`);

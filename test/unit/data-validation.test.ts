@@ -254,6 +254,9 @@ describe('data validation: redaction and the summary', () => {
     assert.deepEqual(v.report.redacted, ['email']);
     assert.ok(!v.summaryMarkdown.includes('bad'));
     assert.ok(!writeReport(v.report).includes('bad'));
+    const between = await validateData(csvRows('salary\n100\n5000\n'), { expectations: parseExpectations('salary between 0 and 1000'), redact: ['salary'], now: NOW });
+    assert.deepEqual([between.report.expectations[0].observed, between.report.expectations[0].examples], [{ min: '[redacted]', max: '[redacted]' }, ['[redacted]']]);
+    assert.ok(!between.summaryMarkdown.includes('5000'));
     const all = await validateData(csvRows(data), { expectations: parseExpectations(rules), redact: '*', now: NOW });
     assert.deepEqual(all.report.expectations.map((r) => r.examples), [['[redacted]'], ['[redacted]'], ['[redacted]']]);
     assert.match(all.summaryMarkdown, /Example values of every column are redacted\./);
@@ -292,6 +295,7 @@ describe('data validation: redaction and the summary', () => {
   it('shows quality metrics that have a threshold or are not zero, and the baseline', async () => {
     const v = await validateData(csvRows('a,b\n1,\n2,3\n'), { expectations: parseExpectations('a NullValueRate <= 0'), now: NOW });
     const md = validationSummaryMarkdown(v.report);
+    assert.ok(md.startsWith('## Data validation: ✅ the expectation met\n'));
     assert.match(md, /\| a \| NullValueRate \| 0 \| 0 \| ✅ \|/);
     assert.match(md, /\| b \| NullValueRate \| 0\.5 \| — \| {2}\|/);
   });
