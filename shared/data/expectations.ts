@@ -368,7 +368,7 @@ export function checkExpectationColumns(expectations: readonly Expectation[], co
 // ---------------------------------------------------------------------------------------------
 // Evaluation
 
-/** Longest example value kept in a report; longer ones are cut with '…'. */
+/** Longest example value kept in a report, in characters (code points); longer ones are cut with '…'. */
 export const EXAMPLE_MAX_CHARS = 200;
 export const MAX_EXAMPLES = 5;
 
@@ -377,7 +377,8 @@ export class Examples {
   readonly values: string[] = [];
   add(text: string): void {
     if (this.values.length >= MAX_EXAMPLES) return;
-    const v = text.length > EXAMPLE_MAX_CHARS ? `${text.slice(0, EXAMPLE_MAX_CHARS)}…` : text;
+    // Cut by code points, never inside a surrogate pair.
+    const v = text.length > EXAMPLE_MAX_CHARS && Array.from(text).length > EXAMPLE_MAX_CHARS ? `${Array.from(text).slice(0, EXAMPLE_MAX_CHARS).join('')}…` : text;
     if (!this.values.includes(v)) this.values.push(v);
   }
 }

@@ -199,6 +199,8 @@ describe('data validation: edge cases', () => {
     assert.deepEqual(v.report.expectations[0].examples, ['naïve', '日本', `${'X'.repeat(200)}…`]);
     assert.equal(v.report.expectations[0].unexpectedCount, 3);
     assert.match(v.summaryMarkdown, new RegExp(`\`${'X'.repeat(60)}…\``));
+    const emoji = await validateData(memoryRows(['s'], [['😀'.repeat(300)]]), { expectations: parseExpectations('s matches ^a'), now: NOW });
+    assert.equal(emoji.report.expectations[0].examples[0], `${'😀'.repeat(200)}…`);
   });
 
   it('unique over many values, across batches, with typed numbers', async () => {
