@@ -3,6 +3,7 @@
  * streamed or read by byte range, and folders that list their files. The format readers see only
  * these two interfaces, so every format reads every source the same way.
  */
+import { UserError } from '../../task/user-error';
 
 export interface DataFile {
   /** For messages: a path or a URL (never with a SAS). */
@@ -65,7 +66,7 @@ export function normalizeRelative(relativePath: string, what: string): string {
   for (const segment of relativePath.replace(/\\/g, '/').split('/')) {
     if (segment === '' || segment === '.') continue;
     if (segment === '..') {
-      if (!out.length) throw new Error(`${what} climbs above the folder it is relative to.`);
+      if (!out.length) throw new UserError(`${what} climbs above the folder it is relative to.`);
       out.pop();
     } else {
       out.push(segment);
