@@ -40,9 +40,12 @@ export function isAzureSpec(spec: string): boolean {
 
 /** A URL as messages show it: no query (a SAS), no user info. */
 export function withoutSecrets(url: string): string {
+  if (/^azureml:/i.test(url)) return url;
   try {
     const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname}`.replace(/\/+$/, '');
+    // wasbs://<container>@<account>…: the user part is the container, not a credential.
+    const container = u.username && !u.password && /^(wasbs?|abfss?):$/i.test(u.protocol) ? `${u.username}@` : '';
+    return `${u.protocol}//${container}${u.host}${u.pathname}`.replace(/\/+$/, '');
   } catch {
     return url.replace(/[?#].*$/, '');
   }
