@@ -29,6 +29,7 @@ export interface CsvParserOptions {
 }
 
 const QUOTE = 0x22;
+const ESCAPED_QUOTES = /""/g;
 const LF = 0x0a;
 const CR = 0x0d;
 
@@ -51,6 +52,8 @@ export class CsvParser {
   private fields: (string | null)[] = [];
   /** The current field's text from earlier chunks, or from before a "" escape. */
   private partial = '';
+  /** The quoted field being read has "" escapes (unescaped when it ends). */
+  private escaped = false;
   /** Physical line (1-based) the parser is on. */
   private line = 1;
   private recordLine = 1;
@@ -88,6 +91,9 @@ export class CsvParser {
     let fields = this.fields;
     let partial = this.partial;
     let line = this.line;
+    let escaped = this.escaped;
+    /** Where the last quote of a quoted field is in this chunk (-1: not in this chunk). */
+    let quotePos = -1;
     // A CR that ended the last chunk ended a line (outside quotes) or was part of a field (inside
     // them); a LF right after it belongs to that same line break.
     if (this.pendingCR && i < n) {
@@ -179,45 +185,62 @@ export class CsvParser {
           }
           i++;
         }
-        if (i === n) {
-          partial += s.slice(segStart, n);
-        } else {
-          partial += s.slice(segStart, i);
+        if (i < n) {
+          quotePos = i;
           i++;
           state = State.QuoteInQuoted;
         }
       } else {
-        // QuoteInQuoted: an escape ("") or the closing quote.
+        // QuoteInQuoted: the quote at quotePos (or, when quotePos < 0, at the end of the last chunk,
+        // the field's text so far being in partial) is an escape ("") or the closing quote.
         const c = s.charCodeAt(i);
         if (c === QUOTE) {
-          partial += '"';
+          // An escaped quote: the raw text keeps both quotes and is unescaped once, when the field ends.
+          escaped = true;
+          if (quotePos < 0) {
+            partial += '""';
+            segStart = i + 1;
+          }
           state = State.Quoted;
           i++;
-          segStart = i;
-        } else if (c === delim || c === LF || c === CR) {
-          fields.push(partial === '' ? empty : partial);
-          partial = '';
-          state = State.FieldStart;
-          i++;
-          if (c !== delim) {
-            line++;
-            if (c === CR) {
-              if (i < n) {
-                if (s.charCodeAt(i) === LF) i++;
-              } else {
-                this.pendingCR = true;
-              }
-            }
-            this.emit(fields, line);
-            fields = this.fields;
-          }
         } else {
-          // Text after the closing quote joins the field, as pandas reads it.
-          state = State.Unquoted;
-          segStart = i;
+          let text = quotePos < 0 ? partial : partial === '' ? s.slice(segStart, quotePos) : partial + s.slice(segStart, quotePos);
+          if (escaped) {
+            text = text.replace(ESCAPED_QUOTES, '"');
+            escaped = false;
+          }
+          partial = '';
+          quotePos = -1;
+          if (c === delim || c === LF || c === CR) {
+            fields.push(text === '' ? empty : text);
+            state = State.FieldStart;
+            i++;
+            if (c !== delim) {
+              line++;
+              if (c === CR) {
+                if (i < n) {
+                  if (s.charCodeAt(i) === LF) i++;
+                } else {
+                  this.pendingCR = true;
+                }
+              }
+              this.emit(fields, line);
+              fields = this.fields;
+            }
+          } else {
+            // Text after the closing quote joins the field, as pandas reads it.
+            partial = text;
+            state = State.Unquoted;
+            segStart = i;
+          }
         }
       }
     }
+    // A quoted field goes on in the next chunk: keep its text so far (raw, escapes unescaped at its end);
+    // a closing-or-escape quote that ended this chunk: keep the text up to it.
+    if (state === State.Quoted) partial += s.slice(segStart, n);
+    else if (state === State.QuoteInQuoted && quotePos >= 0) partial += s.slice(segStart, quotePos);
+    this.escaped = escaped;
     this.state = state;
     this.fields = fields;
     this.partial = partial;
@@ -238,11 +261,14 @@ export class CsvParser {
       case State.Quoted:
         throw new CsvSyntaxError(`the quoted field that starts on line ${this.quoteLine} is never closed (a missing '"')`, this.quoteLine);
       case State.QuoteInQuoted:
-      case State.Unquoted:
-        this.fields.push(this.partial === '' ? this.emptyValue : this.partial);
+      case State.Unquoted: {
+        const text = this.state === State.QuoteInQuoted && this.escaped ? this.partial.replace(ESCAPED_QUOTES, '"') : this.partial;
+        this.escaped = false;
+        this.fields.push(text === '' ? this.emptyValue : text);
         this.partial = '';
         this.emit(this.fields, this.line);
         break;
+      }
       case State.FieldStart:
         if (this.fields.length > 0) {
           this.fields.push(this.emptyValue);
