@@ -28,8 +28,8 @@ const COMPRESSORS: Compressors = {
   ...(zstd ? { ZSTD: (input: Uint8Array) => zstd(input) } : {}),
 };
 
-/** Decoded values of one window of rows are kept under this size; a row group is read in windows. */
-const WINDOW_BYTES = 32 * 1024 * 1024;
+/** Decoded values of one window of rows are kept under about this size; a larger row group is read in windows. */
+const WINDOW_BYTES = 64 * 1024 * 1024;
 /** A row group's compressed bytes are read once and kept while it is read, up to this size. */
 const CACHE_BYTES = 64 * 1024 * 1024;
 
@@ -83,6 +83,38 @@ export function parquetColumnType(tree: SchemaTree): { type: DeclaredType; conve
   }
   // BYTE_ARRAY / FIXED_LEN_BYTE_ARRAY without a text annotation: bytes, as Spark reads them.
   return { type: 'binary', convert: binary };
+}
+
+interface ColumnChunkData {
+  data: ArrayLike<unknown>;
+  /** Absolute rows of the file the data covers (a page may reach outside the window). */
+  rowStart: number;
+  rowEnd: number;
+}
+
+/** Rows [start, end) from decoded column chunks, a batch at a time, each value converted to a cell. */
+function* toRows(chunks: ColumnChunkData[][], converts: Convert[], start: number, end: number, path: string | undefined): Iterable<Cell[][]> {
+  const width = converts.length;
+  const at = new Array<number>(width).fill(0);
+  for (let from = start; from < end; from += BATCH_ROWS) {
+    const to = Math.min(end, from + BATCH_ROWS);
+    const batch: Cell[][] = [];
+    for (let r = from; r < to; r++) batch.push([]);
+    for (let c = 0; c < width; c++) {
+      const list = chunks[c];
+      const convert = converts[c];
+      let k = at[c];
+      let chunk = list[k];
+      for (let r = from; r < to; r++) {
+        while (chunk && r >= chunk.rowEnd) chunk = list[++k];
+        if (!chunk || r < chunk.rowStart) throw new Error(`parquet column ${c} has no value for row ${r}`);
+        batch[r - from].push(convert(chunk.data[r - chunk.rowStart]));
+      }
+      at[c] = k;
+    }
+    if (path !== undefined) for (const row of batch) row.push(path);
+    yield batch;
+  }
 }
 
 /** Random access to a DataFile for hyparquet, serving reads inside the current row group from one cached read. */
@@ -168,6 +200,7 @@ export async function openParquet(files: readonly DataFile[], options: ParquetRe
   }
 
   const windowBytes = options.windowBytes ?? WINDOW_BYTES;
+  const pathColumn = !!options.pathColumn;
 
   async function* batches(batchOptions: { abortSignal?: AbortSignal } = {}): AsyncIterable<Cell[][]> {
     const abortSignal = batchOptions.abortSignal;
@@ -181,12 +214,14 @@ export async function openParquet(files: readonly DataFile[], options: ParquetRe
         throw new UserError(`${file.description}: column '${opened.columns[typeDiff]}' is ${opened.types[typeDiff].type} here but ${first.types[typeDiff].type} in the first file; every file must have the same column types.`);
       }
       const converts = opened.types.map((t) => t.convert);
+      const columnIndex = new Map(opened.columns.map((c, i) => [c, i]));
       const { buffer, metadata } = opened;
       let groupStart = 0;
       try {
         for (const group of metadata.row_groups) {
           const groupRows = Number(group.num_rows);
-          const decoded = Number(group.total_byte_size) || 1;
+          // Decoded columns take the encoded size (plain text) or ~24 bytes a value (a boxed number in a nullable column), whichever is larger.
+          const decoded = Math.max(Number(group.total_byte_size), groupRows * converts.length * 24, 1);
           const windowRows = decoded <= windowBytes ? groupRows : Math.max(Math.min(BATCH_ROWS, groupRows), Math.floor((groupRows * windowBytes) / decoded));
           let low = Infinity;
           let high = 0;
@@ -200,29 +235,29 @@ export async function openParquet(files: readonly DataFile[], options: ParquetRe
           if (low < high) await buffer.keep(low, high);
           for (let from = 0; from < groupRows; from += windowRows) {
             abortSignal?.throwIfAborted();
-            let rows: unknown[][] = [];
+            const windowStart = groupStart + from;
+            const windowEnd = groupStart + Math.min(groupRows, from + windowRows);
+            // Columns as hyparquet decodes them (typed arrays, dictionary strings shared), turned
+            // into rows one batch at a time: the window is never held as row objects.
+            const chunks: ColumnChunkData[][] = converts.map(() => []);
             await parquetRead({
               file: buffer,
               metadata,
-              rowStart: groupStart + from,
-              rowEnd: groupStart + Math.min(groupRows, from + windowRows),
+              rowStart: windowStart,
+              rowEnd: windowEnd,
               compressors: COMPRESSORS,
               utf8: false,
               geoparquet: false,
+              useOffsetIndex: true,
               // JSON stays its text; geometry stays its bytes (WKB): cells are flat values.
               parsers: { jsonFromBytes: (b: Uint8Array) => b && new TextDecoder().decode(b), geometryFromBytes: (b: Uint8Array) => b, geographyFromBytes: (b: Uint8Array) => b },
-              onComplete: (r: unknown[][]) => {
-                rows = r;
+              onChunk: (chunk) => {
+                const at = columnIndex.get(chunk.columnName);
+                if (at !== undefined) chunks[at].push({ data: chunk.columnData as ArrayLike<unknown>, rowStart: chunk.rowStart, rowEnd: chunk.rowEnd });
               },
             });
-            for (let k = 0; k < rows.length; k += BATCH_ROWS) {
-              const batch = rows.slice(k, k + BATCH_ROWS) as Cell[][];
-              for (const row of batch) {
-                for (let c = 0; c < converts.length; c++) row[c] = converts[c](row[c]);
-                if (options.pathColumn) row.push(file.description);
-              }
-              yield batch;
-            }
+            for (const list of chunks) list.sort((a, b) => a.rowStart - b.rowStart);
+            yield* toRows(chunks, converts, windowStart, windowEnd, pathColumn ? file.description : undefined);
           }
           groupStart += groupRows;
         }
