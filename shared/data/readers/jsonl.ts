@@ -21,28 +21,37 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const kindOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`);
 
-/** The text of each line of a file with its physical line number (1-based); a final line without a line break counts. */
-async function* lines(file: DataFile, encoding: TextEncoding, abortSignal?: AbortSignal): AsyncIterable<[string, number]> {
+/**
+ * The lines of a file, a chunk's worth at a time (one async step per chunk, not per line), with the
+ * physical line number (1-based) of the first; a final line without a line break counts.
+ */
+async function* lineChunks(file: DataFile, encoding: TextEncoding, abortSignal?: AbortSignal): AsyncIterable<{ lines: string[]; first: number }> {
   let rest = '';
-  let line = 0;
-  let first = true;
+  let line = 1;
+  let started = false;
   for await (let text of fileText(file, encoding, abortSignal)) {
     abortSignal?.throwIfAborted();
-    if (first) {
-      first = false;
+    if (!started) {
+      started = true;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
+    const lines: string[] = [];
     let from = 0;
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
-      const piece = rest === '' ? text.slice(from, nl) : rest + text.slice(from, nl);
+      lines.push(rest === '' ? text.slice(from, nl) : rest + text.slice(from, nl));
       rest = '';
-      yield [piece, ++line];
       from = nl + 1;
     }
     rest += text.slice(from);
+    if (lines.length) {
+      yield { lines, first: line };
+      line += lines.length;
+    }
   }
-  if (rest !== '') yield [rest, ++line];
+  if (rest !== '') yield { lines: [rest], first: line };
 }
+
+const isBlank = (text: string) => text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '');
 
 /**
  * The rows a line holds: the object itself, or, for an event of Azure ML's data collector
@@ -85,29 +94,37 @@ export async function openJsonLines(files: readonly DataFile[], options: JsonLin
   const encoding = options.encoding ?? 'utf8';
   const drop = options.invalidLines === 'drop';
 
-  /** Each row of each file, with where it came from. */
-  async function* objects(abortSignal?: AbortSignal): AsyncIterable<[Json[], DataFile, number]> {
+  /** The rows of each file, a chunk of lines at a time: [rows of a line, its file, its line number]. */
+  async function* objects(abortSignal?: AbortSignal): AsyncIterable<[Json[], DataFile, number][]> {
     for (const file of files) {
-      for await (const [text, line] of lines(file, encoding, abortSignal)) {
-        if (text.trim() === '') continue;
-        let value: unknown;
-        try {
-          value = JSON.parse(text);
-        } catch (error) {
-          if (drop) continue;
-          throw new UserError(`${file.description}: line ${line} is not valid JSON (${(error as Error).message}); JSON Lines needs one JSON object per line.`, { cause: error });
+      for await (const { lines, first } of lineChunks(file, encoding, abortSignal)) {
+        const out: [Json[], DataFile, number][] = [];
+        for (let k = 0; k < lines.length; k++) {
+          const text = lines[k];
+          if (isBlank(text)) continue;
+          const line = first + k;
+          let value: unknown;
+          try {
+            value = JSON.parse(text);
+          } catch (error) {
+            if (drop) continue;
+            throw new UserError(`${file.description}: line ${line} is not valid JSON (${(error as Error).message}); JSON Lines needs one JSON object per line.`, { cause: error });
+          }
+          out.push([rowsOf(value, () => `${file.description}: line ${line}`), file, line]);
         }
-        yield [rowsOf(value, () => `${file.description}: line ${line}`), file, line];
+        yield out;
       }
     }
   }
 
   const index = new Map<string, number>();
   let rowCount = 0;
-  for await (const [rows] of objects()) {
-    for (const row of rows) {
-      rowCount++;
-      for (const key in row) if (!index.has(key)) index.set(key, index.size);
+  for await (const chunk of objects()) {
+    for (const [rows] of chunk) {
+      for (const row of rows) {
+        rowCount++;
+        for (const key in row) if (!index.has(key)) index.set(key, index.size);
+      }
     }
   }
   if (rowCount === 0) throw new UserError(`${options.description} holds no rows: no line is a JSON object.`);
@@ -119,19 +136,21 @@ export async function openJsonLines(files: readonly DataFile[], options: JsonLin
 
   async function* batches(batchOptions: { abortSignal?: AbortSignal } = {}): AsyncIterable<Cell[][]> {
     let out: Cell[][] = [];
-    for await (const [rows, file, line] of objects(batchOptions.abortSignal)) {
-      for (const row of rows) {
-        const cells: Cell[] = new Array<Cell>(columns.length).fill(null);
-        for (const key in row) {
-          const at = index.get(key);
-          if (at === undefined) throw new UserError(`${file.description}: line ${line} has the key '${key}', which was not there when the file was first read; the file changed while it was being read.`);
-          cells[at] = cell(row[key]);
-        }
-        if (options.pathColumn) cells[width] = file.description;
-        out.push(cells);
-        if (out.length === BATCH_ROWS) {
-          yield out;
-          out = [];
+    for await (const chunk of objects(batchOptions.abortSignal)) {
+      for (const [rows, file, line] of chunk) {
+        for (const row of rows) {
+          const cells: Cell[] = new Array<Cell>(columns.length).fill(null);
+          for (const key in row) {
+            const at = index.get(key);
+            if (at === undefined) throw new UserError(`${file.description}: line ${line} has the key '${key}', which was not there when the file was first read; the file changed while it was being read.`);
+            cells[at] = cell(row[key]);
+          }
+          if (options.pathColumn) cells[width] = file.description;
+          out.push(cells);
+          if (out.length === BATCH_ROWS) {
+            yield out;
+            out = [];
+          }
         }
       }
     }
