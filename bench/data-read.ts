@@ -39,6 +39,7 @@ async function readOne(spec: string): Promise<void> {
   const started = process.hrtime.bigint();
   const cpu = process.cpuUsage();
   let rows = 0;
+  if (process.env.BENCH_HEAP_GROWTH) (await import('../shared/data/heap-growth')).limitHeapGrowth(Number(process.env.BENCH_HEAP_GROWTH));
   if (spec !== '--baseline') {
     const { openData } = await import('../shared/data/open-data');
     const source = await openData(spec);
@@ -98,8 +99,9 @@ async function writeParquet(file: string, rows: number): Promise<void> {
   fs.writeFileSync(file, Buffer.from(bytes));
 }
 
-function run(spec: string): Figures {
-  const child = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--read', spec], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 20 });
+function run(spec: string, heapGrowth?: number): Figures {
+  const env = { ...process.env, BENCH_HEAP_GROWTH: heapGrowth === undefined ? '' : String(heapGrowth) };
+  const child = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--read', spec], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 20, env });
   if (child.status !== 0) throw new Error(`reading ${spec} failed:\n${child.stderr}`);
   return JSON.parse(child.stdout) as Figures;
 }
@@ -121,13 +123,14 @@ async function main(): Promise<void> {
     await writeParquet(parquet, option('--parquet-rows', 3_000_000));
     const baseline = run('--baseline');
     console.log(`data readers (${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}); baseline child (modules loaded, nothing read): peak RSS ${baseline.maxRssMb.toFixed(0)} MB`);
-    for (const [name, file] of [
+    for (const [name, file, heapGrowth] of [
       ['CSV', csv],
       ['JSON Lines (two passes)', jsonl],
       ['Parquet (1 Mi-row groups)', parquet],
+      ['Parquet, limitHeapGrowth(50)', parquet, 50],
     ] as const) {
       const mb = fs.statSync(file).size / (1024 * 1024);
-      const f = run(file);
+      const f = run(file, heapGrowth);
       console.log(
         `${name}: ${mb.toFixed(0)} MB, ${f.rows.toLocaleString('en-US')} rows in ${f.seconds.toFixed(2)} s wall (${(mb / f.seconds).toFixed(0)} MB/s, ${((f.rows / f.seconds) / 1e6).toFixed(2)} M rows/s), ` +
           `${f.cpuSeconds.toFixed(2)} s CPU (${(mb / f.cpuSeconds).toFixed(0)} MB/s per CPU second); peak RSS ${f.maxRssMb.toFixed(0)} MB (budget 256 MB)`,

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { parquetWriteBuffer } from 'hyparquet-writer';
+import { limitHeapGrowth } from '../../shared/data/heap-growth';
 import { openParquet } from '../../shared/data/readers/parquet';
 import { LocalLocation } from '../../shared/data/sources/local';
 import type { Cell, RowSource } from '../../shared/data/row-source';
@@ -155,5 +156,10 @@ describe('data: Parquet reader', () => {
     const p = path.join(dir, 'fake.parquet');
     fs.writeFileSync(p, 'a,b\n1,2\n');
     await rejects(openParquet([new LocalLocation(p).asFile()], { description: 'fake' }), /fake\.parquet is not a Parquet file/);
+  });
+
+  it('limitHeapGrowth takes a whole percent from 10 to 400 (a process-wide V8 setting, called once by a task)', () => {
+    assert.throws(() => limitHeapGrowth(0), /percent must be an integer from 10 to 400/);
+    assert.throws(() => limitHeapGrowth(12.5), /percent must be an integer/);
   });
 });
