@@ -232,7 +232,9 @@ export async function openParquet(files: readonly DataFile[], options: ParquetRe
             low = Math.min(low, start);
             high = Math.max(high, start + Number(meta.total_compressed_size));
           }
-          if (low < high) await buffer.keep(low, high);
+          // Read in windows, the group's bytes are fetched once and kept; read whole, hyparquet fetches them once itself.
+          if (windowRows < groupRows && low < high) await buffer.keep(low, high);
+          else buffer.drop();
           for (let from = 0; from < groupRows; from += windowRows) {
             abortSignal?.throwIfAborted();
             const windowStart = groupStart + from;
