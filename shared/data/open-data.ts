@@ -101,7 +101,7 @@ export async function openData(spec: string, options: OpenDataOptions = {}): Pro
       if (!isMlTableFile) throw new UserError(`The data '${description}' is a file named '${file.relativePath}'; an MLTable is a folder with a file named '${MLTABLE_FILE}' (or that file itself).`);
       return mlTable(location.child('..'));
     }
-    return openFiles([file], format, { description, delimiter, what: `'${description}'` });
+    return openFiles([file], format, { description, delimiter, what: `'${description}'`, abortSignal });
   }
 
   // A folder: an MLTable when it holds an MLTable file (or the asset says so), else its data files.
@@ -112,10 +112,10 @@ export async function openData(spec: string, options: OpenDataOptions = {}): Pro
   }
   const files = (await location.listFiles(abortSignal)).filter((f) => !isHiddenPath(f.relativePath) && f.relativePath !== MLTABLE_FILE);
   if (!files.length) throw new UserError(`The folder '${description}' holds no data files (files and folders whose names start with '.' or '_' are skipped).`);
-  return openFiles(files, format, { description, delimiter, what: `the folder '${description}'` });
+  return openFiles(files, format, { description, delimiter, what: `the folder '${description}'`, abortSignal });
 }
 
-async function openFiles(files: DataFile[], format: DataFormat, o: { description: string; delimiter?: string; what: string }): Promise<RowSource> {
+async function openFiles(files: DataFile[], format: DataFormat, o: { description: string; delimiter?: string; what: string; abortSignal?: AbortSignal }): Promise<RowSource> {
   let chosen: FileFormat;
   if (format === 'auto') {
     const formats = new Map<FileFormat | undefined, DataFile>();
@@ -140,10 +140,10 @@ async function openFiles(files: DataFile[], format: DataFormat, o: { description
   switch (chosen) {
     case 'csv':
     case 'tsv':
-      return openCsv(files, { description: o.description, delimiter: o.delimiter ?? (chosen === 'tsv' ? '\t' : ',') });
+      return openCsv(files, { description: o.description, delimiter: o.delimiter ?? (chosen === 'tsv' ? '\t' : ','), abortSignal: o.abortSignal });
     case 'parquet':
-      return openParquet(files, { description: o.description });
+      return openParquet(files, { description: o.description, abortSignal: o.abortSignal });
     case 'jsonl':
-      return openJsonLines(files, { description: o.description });
+      return openJsonLines(files, { description: o.description, abortSignal: o.abortSignal });
   }
 }

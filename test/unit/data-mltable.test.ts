@@ -197,6 +197,14 @@ transformations:
       await rejects(open('empty-folder'), /The folder 'empty-folder' holds no data files/);
     });
 
+    it('stops opening when aborted (the JSON Lines first pass reads everything)', async () => {
+      write('abort/a.jsonl', '{"a":1}\n');
+      write('abort/a.csv', 'a\n1\n');
+      const controller = new AbortController();
+      controller.abort();
+      for (const spec of ['abort/a.jsonl', 'abort/a.csv']) await assert.rejects(open(spec, { abortSignal: controller.signal }), (e: Error) => e.name === 'AbortError', spec);
+    });
+
     it('names an input that does not exist, and one that needs a workspace', async () => {
       await rejects(open('nowhere/data.csv'), /The data 'nowhere\/data\.csv' does not exist \(.*nowhere\/data\.csv\); check the path/);
       await rejects(open(''), /No data to read was given/);

@@ -26,6 +26,8 @@ export interface CsvReadOptions {
   pathColumn?: string;
   /** false: every column is declared a string (MLTable's `infer_column_types: false`); default true (undecided). */
   inferTypes?: boolean;
+  /** Stops reading the header when opening. */
+  abortSignal?: AbortSignal;
 }
 
 const DELIMITER_NAMES: Record<string, string> = { ',': "','", ';': "';'", '\t': 'a tab', '|': "'|'" };
@@ -71,7 +73,7 @@ export async function openCsv(files: readonly DataFile[], options: CsvReadOption
   // for an empty partition, adds nothing).
   let first: (string | null)[] | undefined;
   for (const file of files) {
-    first = await firstRecord(file, delimiter, encoding);
+    first = await firstRecord(file, delimiter, encoding, options.abortSignal);
     if (first) break;
   }
   if (!first) {

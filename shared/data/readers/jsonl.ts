@@ -12,6 +12,8 @@ export interface JsonLinesReadOptions {
   invalidLines?: 'error' | 'drop';
   /** Adds a column of this name holding each row's file (MLTable's `include_path_column`). */
   pathColumn?: string;
+  /** Stops the first pass (reading every line for the columns) when opening. */
+  abortSignal?: AbortSignal;
 }
 
 /** The `type` of an event Azure ML's data collector writes: `azureml.inference.<collection>`. */
@@ -119,7 +121,7 @@ export async function openJsonLines(files: readonly DataFile[], options: JsonLin
 
   const index = new Map<string, number>();
   let rowCount = 0;
-  for await (const chunk of objects()) {
+  for await (const chunk of objects(options.abortSignal)) {
     for (const [rows] of chunk) {
       for (const row of rows) {
         rowCount++;

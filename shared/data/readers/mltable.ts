@@ -106,13 +106,14 @@ export async function openMlTable(folder: DataLocation, ctx: MlTableContext): Pr
         emptyAsString: bool(args.empty_as_string, 'empty_as_string', where, false),
         inferTypes: bool(args.infer_column_types, 'infer_column_types', where, true),
         pathColumn,
+        abortSignal: ctx.abortSignal,
       });
       // support_multi_line only decides how MLTable splits records; quoted line breaks are always read as RFC 4180 says.
       bool(args.support_multi_line, 'support_multi_line', where, false);
       break;
     }
     case 'read_parquet':
-      source = await openParquet(files, { description: ctx.description, pathColumn });
+      source = await openParquet(files, { description: ctx.description, pathColumn, abortSignal: ctx.abortSignal });
       break;
     case 'read_json_lines':
       source = await openJsonLines(files, {
@@ -120,6 +121,7 @@ export async function openMlTable(folder: DataLocation, ctx: MlTableContext): Pr
         encoding: encoding as TextEncoding,
         invalidLines: args.invalid_lines === undefined ? 'error' : (oneOf(args.invalid_lines, ['error', 'drop'], 'invalid_lines', where) as 'error' | 'drop'),
         pathColumn,
+        abortSignal: ctx.abortSignal,
       });
       break;
   }

@@ -14,6 +14,8 @@ export interface ParquetReadOptions {
   pathColumn?: string;
   /** Decoded bytes of one window of a row group (default 32 MB); tests make it small. */
   windowBytes?: number;
+  /** Stops reading the first file's footer when opening. */
+  abortSignal?: AbortSignal;
 }
 
 /**
@@ -187,11 +189,11 @@ async function openOne(file: DataFile, abortSignal?: AbortSignal): Promise<Opene
 /**
  * Parquet files as one RowSource: the schema from the first file's footer (every other file must
  * have the same columns and types), rows read one row group at a time, and a large row group in
- * windows of about 32 MB of decoded values, so memory follows the row group, not the file.
+ * windows of about 64 MB of decoded values, so memory follows the row group, not the file.
  */
 export async function openParquet(files: readonly DataFile[], options: ParquetReadOptions): Promise<RowSource> {
   if (!files.length) throw new UserError(`${options.description} holds no files to read.`);
-  const first = await openOne(files[0]);
+  const first = await openOne(files[0], options.abortSignal);
   const columns = [...first.columns];
   const declaredTypes: (DeclaredType | undefined)[] = first.types.map((t) => t.type);
   if (options.pathColumn) {
