@@ -37,7 +37,7 @@ import { JobRecord, JobStore } from './jobs/store';
 import { ModelStore, ModelVersionRecord } from './models/store';
 import { seededJobProperties } from './jobs/seeded-job';
 import { TrafficLog } from './traffic';
-import type { EmulatedModelVersion, Emulator, EmulatorOptions, JobScenario, RequestRecord } from './types';
+import type { DatastoreSeed, EmulatedModelVersion, Emulator, EmulatorOptions, JobScenario, RequestRecord } from './types';
 
 export * from './types';
 export { createClientCertificate } from './crypto/certificates';
@@ -93,6 +93,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const traffic = new TrafficLog();
   const wifConnections = new Map<string, WifConnection>();
   let defaultScenario: JobScenario = { phases: [...DEFAULT_PHASES], outcome: 'Completed' };
+  const datastores = new Map<string, DatastoreSeed>();
 
   // The URL is known only once the server listens; routes read it through this object.
   const cloud: Cloud = {
@@ -136,7 +137,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ...endpointRoutes({ cloud, store: endpoints, models, computes, assets }),
     ...jobRoutes({ cloud, store, defaultScenario: () => defaultScenario, checkPipeline: (p) => pipelineReferenceError(cloud, assets, computes, p) }),
     ...assetRoutes({ cloud, assets, checkReferences: (kind, p) => assetReferenceError(kind, p) }),
-    ...datastoreRoutes(cloud, () => options.storage),
+    ...datastoreRoutes(cloud, () => options.storage, () => datastores),
     ...computeRoutes(cloud, computes),
     ...modelRoutes(cloud, models),
     ...scoringRoutes(cloud, endpoints),
@@ -296,6 +297,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       names: () => computes.list().map((c) => c.name),
     },
     datastore: { name: DEFAULT_DATASTORE, containerName: defaultContainerName(cloud) },
+    datastores: {
+      async seed(seed) {
+        if (seed.name === DEFAULT_DATASTORE) throw new Error(`emulator.datastores.seed: ${DEFAULT_DATASTORE} is the default datastore`);
+        datastores.set(seed.name, { ...seed });
+        const st = options.storage;
+        if (st && (seed.datastoreType ?? 'AzureBlob') !== 'AzureFile') {
+          await new ContainerClient(`${st.blobUrl}/${seed.containerName}`, new StorageSharedKeyCredential(st.accountName, st.accountKey)).createIfNotExists();
+        }
+      },
+    },
     faults: {
       setRates: (rates) => faults.setRates(rates),
       script: (rules) => faults.script(rules),

@@ -26,6 +26,20 @@ export interface EmulatorOptions {
 
 export type AssetKind = 'codes' | 'components' | 'environments' | 'data';
 
+/**
+ * A datastore besides the default one, in the same storage account: another container, a SAS
+ * instead of the key, identity-based access (no secret), or a kind the data readers refuse.
+ */
+export interface DatastoreSeed {
+  name: string;
+  containerName: string;
+  /** AccountKey (default): listSecrets gives the key; Sas: the given token; None: identity-based, no secrets. */
+  credentials?: 'AccountKey' | 'Sas' | 'None';
+  sasToken?: string;
+  datastoreType?: 'AzureBlob' | 'AzureDataLakeGen2' | 'AzureFile';
+}
+
+
 export interface EmulatedAsset {
   kind: AssetKind;
   name: string;
@@ -393,6 +407,11 @@ export interface Emulator {
   };
   /** The default datastore's container (in the storage given at start). */
   datastore: { name: string; containerName: string };
+  /** Other datastores of the workspace (readable by name and listSecrets; not in the list of datastores). */
+  datastores: {
+    /** Adds (or replaces) a datastore over a container of the same storage account, creating the container. */
+    seed(seed: DatastoreSeed): Promise<void>;
+  };
   faults: {
     setRates(rates: FaultRates): void;
     /** Deterministic faults, consumed in order, checked before random rates. */
