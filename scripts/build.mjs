@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Bundles every tasks/<Task>/index.ts into build/extension/tasks/<Task>/index.js and stages the
-// rest of the extension (manifest, overview, images, pipeline templates) for `tfx extension create`.
+// rest of the extension for `tfx extension create`: the manifest and exactly the files it names
+// (overview, license, changelog, icon, screenshots), plus a generated ThirdPartyNotices.txt.
 //
 // Why each rule exists:
 // - One file per task: the .vsix must not carry node_modules (size budget, and the agent
@@ -25,6 +26,9 @@
 //   (each with its reasoning and build-time checks that fail when that reasoning stops holding).
 // - Each bundle is started once with no inputs: it must load, report through task-lib and not
 //   warn about missing resource files (task-lib reads strings relative to its own __dirname).
+// - The pipeline templates are not packaged: Azure Pipelines reads `template:` files only from
+//   repositories (the pipeline's own or a resources.repositories entry), never from an installed
+//   extension, so a copy in the .vsix could not be used (pipeline-templates/README.md says how to adopt them).
 import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -222,37 +226,43 @@ const SMOKE_PROBLEMS = [
   [/<smoke run killed after 30 s>/, 'the task did not exit within 30 s when started without inputs'],
 ];
 
+/** Every file path the manifest names: icons, content (details, license, changelog), screenshots, files. */
+export function manifestPaths(manifest) {
+  return [
+    ...Object.values(manifest.icons ?? {}),
+    ...Object.values(manifest.content ?? {}).map((c) => c.path),
+    ...(manifest.screenshots ?? []).map((s) => s.path),
+    ...(manifest.files ?? []).map((f) => f.path),
+  ].map((p) => p.replace(/\\/g, '/').replace(/\/+$/, ''));
+}
+
+// Made by this script, not copied from the repository.
+const GENERATED = ['ThirdPartyNotices.txt'];
+
 function stageExtensionFiles(taskNames) {
   const manifestPath = path.join(root, 'vss-extension.json');
   if (!fs.existsSync(manifestPath)) fail('vss-extension.json is missing');
   const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
 
-  // Optional folders may be listed before they exist (pipeline-templates/); tfx fails on a
-  // missing path, so the staged manifest lists only what exists.
-  const optional = ['pipeline-templates'];
-  manifest.files = (manifest.files ?? []).filter((f) => {
-    if (optional.includes(f.path) && !fs.existsSync(path.join(root, f.path))) {
-      console.log(`build: ${f.path}/ does not exist yet; left out of the staged manifest`);
-      return false;
-    }
-    return true;
-  });
-  const listed = new Set(manifest.files.map((f) => f.path.replace(/\/$/, '')));
+  const listed = new Set((manifest.files ?? []).map((f) => f.path.replace(/\/$/, '')));
   for (const t of taskNames) {
     if (!listed.has(`tasks/${t}`)) fail(`vss-extension.json "files" does not list tasks/${t}`);
     const contributed = (manifest.contributions ?? []).some((c) => c.properties?.name === `tasks/${t}`);
     if (!contributed) fail(`vss-extension.json has no contribution for tasks/${t}`);
   }
-  fs.writeFileSync(path.join(outRoot, 'vss-extension.json'), JSON.stringify(manifest, null, 2) + '\n');
+  fs.copyFileSync(manifestPath, path.join(outRoot, 'vss-extension.json'));
 
-  for (const f of ['overview.md']) {
-    if (!fs.existsSync(path.join(root, f))) fail(`${f} is missing`);
-    fs.copyFileSync(path.join(root, f), path.join(outRoot, f));
-  }
-  if (!fs.existsSync(path.join(root, 'images'))) fail('images/ is missing (run `node scripts/make-icons.mjs`)');
-  copyDir(path.join(root, 'images'), path.join(outRoot, 'images'));
-  for (const dir of optional) {
-    if (fs.existsSync(path.join(root, dir))) copyDir(path.join(root, dir), path.join(outRoot, dir));
+  // Stage exactly what the manifest names, so nothing else can reach the .vsix; the tasks are
+  // staged by bundleTask, the notices by writeThirdPartyNotices.
+  for (const rel of manifestPaths(manifest)) {
+    if (rel.startsWith('tasks/') || GENERATED.includes(rel)) continue;
+    const from = path.join(root, rel);
+    if (!fs.existsSync(from)) {
+      const hint = rel.startsWith('images/screenshots/') ? ' (run `npm run screenshots`)' : rel.startsWith('images/') ? ' (run `node scripts/make-icons.mjs`)' : '';
+      fail(`vss-extension.json names ${rel}, which does not exist${hint}`);
+    }
+    fs.mkdirSync(path.dirname(path.join(outRoot, rel)), { recursive: true });
+    fs.cpSync(from, path.join(outRoot, rel), { recursive: true, dereference: true });
   }
   return manifest;
 }
