@@ -26,6 +26,9 @@
 //   (each with its reasoning and build-time checks that fail when that reasoning stops holding).
 // - Each bundle is started once with no inputs: it must load, report through task-lib and not
 //   warn about missing resource files (task-lib reads strings relative to its own __dirname).
+// - One version: package.json's. Every task.json and vss-extension.json must carry it (npm version
+//   writes them through scripts/sync-version.mjs; the build refuses a mismatch), and the bundles get it
+//   as __EXTENSION_VERSION__ for the user agent (shared/azureml/user-agent.ts).
 // - The pipeline templates are not packaged: Azure Pipelines reads `template:` files only from
 //   repositories (the pipeline's own or a resources.repositories entry), never from an installed
 //   extension, so a copy in the .vsix could not be used (pipeline-templates/README.md says how to adopt them).
@@ -36,6 +39,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TRIMS, bundleTrimsPlugin } from './bundle-trims.mjs';
+import { packageVersion, versionProblems } from './sync-version.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outRoot = path.join(root, 'build', 'extension');
@@ -91,7 +95,7 @@ function copyDir(from, to) {
   fs.cpSync(from, to, { recursive: true, dereference: true });
 }
 
-async function bundleTask(task) {
+async function bundleTask(task, version) {
   const srcDir = path.join(root, 'tasks', task);
   const entry = path.join(srcDir, 'index.ts');
   const taskJson = path.join(srcDir, 'task.json');
@@ -127,7 +131,7 @@ async function bundleTask(task) {
       metafile: true,
       logLevel: 'silent',
       logOverride: Object.fromEntries(RUNTIME_WARNINGS.map((id) => [id, 'warning'])),
-      define: { 'import.meta.url': '__bundleFileUrl' },
+      define: { 'import.meta.url': '__bundleFileUrl', __EXTENSION_VERSION__: JSON.stringify(version) },
       banner: { js: 'var __bundleFileUrl=require("url").pathToFileURL(__filename).href;' },
     });
   } catch (err) {
@@ -298,11 +302,24 @@ function writeThirdPartyNotices(packageRoots) {
 async function main() {
   const taskNames = discoverTasks();
   if (taskNames.length === 0) fail('no task folders under tasks/');
+  let version;
+  try {
+    version = packageVersion(root).text;
+    const problems = versionProblems(root);
+    if (problems.length > 0) {
+      fail(
+        `versions differ from package.json's ${version}: ${problems.map((p) => `${p.file} has ${p.found}`).join(', ')}; ` +
+          'run `node scripts/sync-version.mjs` (npm version runs it)',
+      );
+    }
+  } catch (e) {
+    fail(e.message);
+  }
 
   fs.rmSync(outRoot, { recursive: true, force: true });
   fs.mkdirSync(outRoot, { recursive: true });
 
-  const bundles = await Promise.all(taskNames.map(bundleTask));
+  const bundles = await Promise.all(taskNames.map((t) => bundleTask(t, version)));
   stageExtensionFiles(taskNames);
 
   const allRoots = new Set(bundles.flatMap((b) => [...b.packageRoots]));
@@ -339,7 +356,7 @@ async function main() {
     console.log(`build: note: tasks/${b.task}/index.js is over the ${kb(BUNDLE_BUDGET_BYTES)} per-task budget; largest packages: ${b.largest}`);
   }
   console.log(`build: ThirdPartyNotices.txt lists ${noticeCount} packages`);
-  console.log(`build: staged ${path.relative(root, outRoot)}/ for ${taskNames.length} task(s)`);
+  console.log(`build: staged ${path.relative(root, outRoot)}/ for ${taskNames.length} task(s), version ${version}`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
