@@ -3,24 +3,8 @@
  * against the embedded Azure ML emulator and Azurite, ending with a scoring request to the
  * production endpoint. Prints a summary; exits non-zero on any failure; stops its servers.
  */
-import { runMlFlow, flowSucceeded, type MlFlowResult } from './ml-flow';
-
-function summary(r: MlFlowResult): string[] {
-  const traffic = r.traffic ? Object.entries(r.traffic).map(([d, p]) => `${d} ${p}%`).join(', ') : 'n/a';
-  const deployments = r.deployments?.map((d) => `${d.name} → ${d.model}`).join(', ') ?? 'n/a';
-  return [
-    '=== Summary ===',
-    `ML Build:    ${r.build.result} (stages: ${r.build.stages.map((s) => `${s.name} ${s.result}`).join(', ')})`,
-    `Azure ML job: ${r.jobName ?? 'n/a'}`,
-    `Verdict:     promote=${r.promote ?? 'n/a'}: ${r.reason ?? ''}`,
-    `Model:       ${r.modelVersion ? `credit-risk version ${r.modelVersion}` : 'not registered'}`,
-    `ML Release:  ${r.release ? `${r.release.result} (stages: ${r.release.stages.map((s) => `${s.name} ${s.result}`).join(', ')})` : 'not run'}`,
-    `Endpoint:    ${r.endpoint ?? 'n/a'}; deployments: ${deployments}`,
-    `Traffic:     ${traffic}`,
-    `Scoring:     ${r.scoring ? `HTTP ${r.scoring.status} ${JSON.stringify(r.scoring.body)}` : 'not called'}`,
-    `Emulator:    ${r.calls.arm} ARM requests, ${r.calls.total} requests in all`,
-  ];
-}
+import { runMlFlow, flowSucceeded } from './ml-flow';
+import { demoSummary } from './summary';
 
 // Ctrl-C cancels the running step as the agent would, then the flow stops its servers and removes
 // its folders; a second Ctrl-C exits at once.
@@ -36,7 +20,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 runMlFlow({ signal: cancel.signal }).then(
   (r) => {
     console.log('');
-    for (const line of summary(r)) console.log(line);
+    for (const line of demoSummary(r)) console.log(line);
     const ok = flowSucceeded(r);
     if (!ok) console.error('demo failed: see the log above');
     process.exit(ok ? 0 : 1);

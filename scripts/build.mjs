@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Bundles every tasks/<Task>/index.ts into build/extension/tasks/<Task>/index.js and stages the
-// rest of the extension (manifest, overview, images, pipeline templates) for `tfx extension create`.
+// rest of the extension for `tfx extension create`: the manifest and exactly the files it names
+// (overview, license, changelog, icon, screenshots), plus a generated ThirdPartyNotices.txt.
 //
 // Why each rule exists:
 // - One file per task: the .vsix must not carry node_modules (size budget, and the agent
@@ -25,6 +26,12 @@
 //   (each with its reasoning and build-time checks that fail when that reasoning stops holding).
 // - Each bundle is started once with no inputs: it must load, report through task-lib and not
 //   warn about missing resource files (task-lib reads strings relative to its own __dirname).
+// - One version: package.json's. Every task.json and vss-extension.json must carry it (npm version
+//   writes them through scripts/sync-version.mjs; the build refuses a mismatch), and the bundles get it
+//   as __EXTENSION_VERSION__ for the user agent (shared/azureml/user-agent.ts).
+// - The pipeline templates are not packaged: Azure Pipelines reads `template:` files only from
+//   repositories (the pipeline's own or a resources.repositories entry), never from an installed
+//   extension, so a copy in the .vsix could not be used (pipeline-templates/README.md says how to adopt them).
 import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -32,6 +39,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TRIMS, bundleTrimsPlugin } from './bundle-trims.mjs';
+import { packageVersion, versionProblems } from './sync-version.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outRoot = path.join(root, 'build', 'extension');
@@ -87,7 +95,7 @@ function copyDir(from, to) {
   fs.cpSync(from, to, { recursive: true, dereference: true });
 }
 
-async function bundleTask(task) {
+async function bundleTask(task, version) {
   const srcDir = path.join(root, 'tasks', task);
   const entry = path.join(srcDir, 'index.ts');
   const taskJson = path.join(srcDir, 'task.json');
@@ -123,7 +131,7 @@ async function bundleTask(task) {
       metafile: true,
       logLevel: 'silent',
       logOverride: Object.fromEntries(RUNTIME_WARNINGS.map((id) => [id, 'warning'])),
-      define: { 'import.meta.url': '__bundleFileUrl' },
+      define: { 'import.meta.url': '__bundleFileUrl', __EXTENSION_VERSION__: JSON.stringify(version) },
       banner: { js: 'var __bundleFileUrl=require("url").pathToFileURL(__filename).href;' },
     });
   } catch (err) {
@@ -222,37 +230,43 @@ const SMOKE_PROBLEMS = [
   [/<smoke run killed after 30 s>/, 'the task did not exit within 30 s when started without inputs'],
 ];
 
+/** Every file path the manifest names: icons, content (details, license, changelog), screenshots, files. */
+export function manifestPaths(manifest) {
+  return [
+    ...Object.values(manifest.icons ?? {}),
+    ...Object.values(manifest.content ?? {}).map((c) => c.path),
+    ...(manifest.screenshots ?? []).map((s) => s.path),
+    ...(manifest.files ?? []).map((f) => f.path),
+  ].map((p) => p.replace(/\\/g, '/').replace(/\/+$/, ''));
+}
+
+// Made by this script, not copied from the repository.
+const GENERATED = ['ThirdPartyNotices.txt'];
+
 function stageExtensionFiles(taskNames) {
   const manifestPath = path.join(root, 'vss-extension.json');
   if (!fs.existsSync(manifestPath)) fail('vss-extension.json is missing');
   const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
 
-  // Optional folders may be listed before they exist (pipeline-templates/); tfx fails on a
-  // missing path, so the staged manifest lists only what exists.
-  const optional = ['pipeline-templates'];
-  manifest.files = (manifest.files ?? []).filter((f) => {
-    if (optional.includes(f.path) && !fs.existsSync(path.join(root, f.path))) {
-      console.log(`build: ${f.path}/ does not exist yet; left out of the staged manifest`);
-      return false;
-    }
-    return true;
-  });
-  const listed = new Set(manifest.files.map((f) => f.path.replace(/\/$/, '')));
+  const listed = new Set((manifest.files ?? []).map((f) => f.path.replace(/\/$/, '')));
   for (const t of taskNames) {
     if (!listed.has(`tasks/${t}`)) fail(`vss-extension.json "files" does not list tasks/${t}`);
     const contributed = (manifest.contributions ?? []).some((c) => c.properties?.name === `tasks/${t}`);
     if (!contributed) fail(`vss-extension.json has no contribution for tasks/${t}`);
   }
-  fs.writeFileSync(path.join(outRoot, 'vss-extension.json'), JSON.stringify(manifest, null, 2) + '\n');
+  fs.copyFileSync(manifestPath, path.join(outRoot, 'vss-extension.json'));
 
-  for (const f of ['overview.md']) {
-    if (!fs.existsSync(path.join(root, f))) fail(`${f} is missing`);
-    fs.copyFileSync(path.join(root, f), path.join(outRoot, f));
-  }
-  if (!fs.existsSync(path.join(root, 'images'))) fail('images/ is missing (run `node scripts/make-icons.mjs`)');
-  copyDir(path.join(root, 'images'), path.join(outRoot, 'images'));
-  for (const dir of optional) {
-    if (fs.existsSync(path.join(root, dir))) copyDir(path.join(root, dir), path.join(outRoot, dir));
+  // Stage exactly what the manifest names, so nothing else can reach the .vsix; the tasks are
+  // staged by bundleTask, the notices by writeThirdPartyNotices.
+  for (const rel of manifestPaths(manifest)) {
+    if (rel.startsWith('tasks/') || GENERATED.includes(rel)) continue;
+    const from = path.join(root, rel);
+    if (!fs.existsSync(from)) {
+      const hint = rel.startsWith('images/screenshots/') ? ' (run `npm run screenshots`)' : rel.startsWith('images/') ? ' (run `node scripts/make-icons.mjs`)' : '';
+      fail(`vss-extension.json names ${rel}, which does not exist${hint}`);
+    }
+    fs.mkdirSync(path.dirname(path.join(outRoot, rel)), { recursive: true });
+    fs.cpSync(from, path.join(outRoot, rel), { recursive: true, dereference: true });
   }
   return manifest;
 }
@@ -288,11 +302,24 @@ function writeThirdPartyNotices(packageRoots) {
 async function main() {
   const taskNames = discoverTasks();
   if (taskNames.length === 0) fail('no task folders under tasks/');
+  let version;
+  try {
+    version = packageVersion(root).text;
+    const problems = versionProblems(root);
+    if (problems.length > 0) {
+      fail(
+        `versions differ from package.json's ${version}: ${problems.map((p) => `${p.file} has ${p.found}`).join(', ')}; ` +
+          'run `node scripts/sync-version.mjs` (npm version runs it)',
+      );
+    }
+  } catch (e) {
+    fail(e.message);
+  }
 
   fs.rmSync(outRoot, { recursive: true, force: true });
   fs.mkdirSync(outRoot, { recursive: true });
 
-  const bundles = await Promise.all(taskNames.map(bundleTask));
+  const bundles = await Promise.all(taskNames.map((t) => bundleTask(t, version)));
   stageExtensionFiles(taskNames);
 
   const allRoots = new Set(bundles.flatMap((b) => [...b.packageRoots]));
@@ -329,7 +356,7 @@ async function main() {
     console.log(`build: note: tasks/${b.task}/index.js is over the ${kb(BUNDLE_BUDGET_BYTES)} per-task budget; largest packages: ${b.largest}`);
   }
   console.log(`build: ThirdPartyNotices.txt lists ${noticeCount} packages`);
-  console.log(`build: staged ${path.relative(root, outRoot)}/ for ${taskNames.length} task(s)`);
+  console.log(`build: staged ${path.relative(root, outRoot)}/ for ${taskNames.length} task(s), version ${version}`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -173,7 +173,7 @@ export function parsePackageInputs(read: (name: string) => string | undefined, p
   if (envSource === 'registered') environment = { kind: 'registered', ...parseAssetRef('environment', read('environment'), 'environment') };
   if (envSource === 'image') {
     const image = (read('image') ?? '').trim();
-    if (!/^[a-z0-9][a-z0-9.\-_/:@]*$/i.test(image)) throw new UserError(`'image' is '${image}': give a container image such as mcr.microsoft.com/azureml/minimal-ubuntu22.04-py39-cpu-inference:latest`);
+    if (!/^[a-z0-9][a-z0-9.\-_/:@]*$/i.test(image)) throw new UserError(`'image' is '${image}': give a container image such as mcr.microsoft.com/azureml/minimal-ubuntu22.04-py39-cpu-inference:20250225.v1`);
     const condaFile = readOptionalFile('condaFile', read('condaFile'), 'the conda file (for example deploy/conda.yml)', paths);
     environment = { kind: 'image', name: environmentName(), image, condaFile, conda: condaFile ? readText('condaFile', condaFile) : undefined };
   }

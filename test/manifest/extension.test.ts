@@ -13,8 +13,12 @@ interface Manifest {
   name: string;
   categories: string[];
   targets: { id: string }[];
+  galleryFlags?: string[];
   icons: { default: string };
-  content: { details: { path: string } };
+  repository?: { type: string; uri: string };
+  links?: Record<string, { uri: string }>;
+  content: Record<string, { path: string }>;
+  screenshots?: { path: string }[];
   files: { path: string }[];
   contributions: { id: string; type: string; targets: string[]; properties: { name: string } }[];
 }
@@ -35,6 +39,48 @@ describe('vss-extension.json', () => {
     assert.equal(manifest.icons.default, 'images/extension-icon.png');
     assert.equal(manifest.content.details.path, 'overview.md');
     assert.ok(fs.existsSync(path.join(repoRoot, 'overview.md')), 'overview.md missing');
+  });
+
+  it('shows the license and the change log on the Marketplace page, from files that exist', () => {
+    assert.equal(manifest.content.license?.path, 'LICENSE');
+    assert.equal(manifest.content.changelog?.path, 'CHANGELOG.md');
+    for (const { path: p } of Object.values(manifest.content)) assert.ok(fs.existsSync(path.join(repoRoot, p)), `${p} missing`);
+  });
+
+  it('links the repository, its issues and its license (one GitHub repository for all)', () => {
+    const repo = manifest.repository;
+    assert.equal(repo?.type, 'git');
+    assert.match(repo!.uri, /^https:\/\/github\.com\/[\w.-]+\/[\w.-]+$/);
+    const links = manifest.links ?? {};
+    for (const key of ['getstarted', 'support', 'issues', 'license', 'repository']) {
+      assert.ok(links[key]?.uri.startsWith(repo!.uri), `links.${key} must point into ${repo!.uri}`);
+    }
+    assert.equal(links.issues.uri, `${repo!.uri}/issues`);
+    assert.equal(links.license.uri, `${repo!.uri}/blob/main/LICENSE`);
+  });
+
+  it('is marked Preview while the operations half (data checks, drift, monitoring, retraining, infrastructure) has not shipped', () => {
+    // Remove the flag in the release that ships them; README and CHANGELOG say so too.
+    assert.deepEqual(manifest.galleryFlags, ['Preview']);
+    const readme = fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    const changelog = fs.readFileSync(path.join(repoRoot, 'CHANGELOG.md'), 'utf8');
+    for (const [name, text] of [['README.md', readme], ['CHANGELOG.md', changelog]]) {
+      assert.match(text, /\*\*Preview\*\*/, `${name} must say why the extension is marked Preview`);
+    }
+  });
+
+  it('has screenshots: PNGs under images/screenshots/ of at most 300 KB, each shown in overview.md', () => {
+    const shots = manifest.screenshots ?? [];
+    assert.ok(shots.length > 0, 'no screenshots');
+    const overview = fs.readFileSync(path.join(repoRoot, 'overview.md'), 'utf8');
+    for (const { path: p } of shots) {
+      assert.match(p, /^images\/screenshots\/[\w-]+\.png$/);
+      const file = path.join(repoRoot, p);
+      const png = readPng(file);
+      assert.ok(png.width >= 800 && png.height >= 300, `${p} is ${png.width}x${png.height}`);
+      assert.ok(fs.statSync(file).size <= 300 * 1024, `${p} is over 300 KB (npm run screenshots)`);
+      assert.ok(overview.includes(`](${p})`), `overview.md does not show ${p}`);
+    }
   });
 
   for (const task of tasks) {
@@ -65,8 +111,11 @@ describe('vss-extension.json', () => {
     assert.deepEqual([...new Set(ids)], ids);
   });
 
-  it('packages pipeline-templates/ (the build leaves it out only while the folder does not exist)', () => {
-    assert.ok(manifest.files.some((f) => normalise(f.path) === 'pipeline-templates'));
+  it('packages only tasks and the third-party notices as "files" (no pipeline-templates/: templates are used from a repository)', () => {
+    // Azure Pipelines reads `template:` files only from a repository (resources.repositories), never
+    // from an installed extension; the icon, content and screenshots are packaged through their own keys.
+    const others = manifest.files.map((f) => normalise(f.path)).filter((p) => !p.startsWith('tasks/'));
+    assert.deepEqual(others, ['ThirdPartyNotices.txt']);
   });
 });
 

@@ -85,15 +85,18 @@ describe('npm run package (scripts/package.mjs)', () => {
     });
   }
 
-  it('the .vsix holds the manifest, overview, extension icon and third-party notices', () => {
-    for (const f of ['extension.vsixmanifest', 'overview.md', 'images/extension-icon.png', 'ThirdPartyNotices.txt']) {
-      assert.ok(entries.includes(f), `${f} missing from the .vsix`);
-    }
+  it('the .vsix holds the manifest, overview, license, change log, icon, screenshots and third-party notices', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'vss-extension.json'), 'utf8')) as { screenshots: { path: string }[] };
+    const expected = ['extension.vsixmanifest', 'overview.md', 'LICENSE', 'CHANGELOG.md', 'images/extension-icon.png', 'ThirdPartyNotices.txt', ...manifest.screenshots.map((s) => s.path)];
+    for (const f of expected) assert.ok(entries.includes(f), `${f} missing from the .vsix`);
   });
 
-  it('the .vsix holds pipeline-templates/ exactly when the repository has it', () => {
-    const inVsix = entries.some((e) => e.startsWith('pipeline-templates/') && !e.endsWith('/'));
-    assert.equal(inVsix, fs.existsSync(path.join(repoRoot, 'pipeline-templates')), 'pipeline-templates/ in the .vsix must follow the repository');
+  it('the .vsix holds nothing else (no pipeline-templates/, sources or tests)', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'vss-extension.json'), 'utf8')) as { screenshots: { path: string }[] };
+    const allowed = new Set(['extension.vsixmanifest', 'extension.vsomanifest', '[Content_Types].xml', 'overview.md', 'LICENSE', 'CHANGELOG.md', 'images/extension-icon.png', 'ThirdPartyNotices.txt', ...manifest.screenshots.map((s) => s.path)]);
+    const files = entries.filter((e) => !e.endsWith('/'));
+    const unexpected = files.filter((e) => !allowed.has(e) && !/^tasks\/[^/]+\/(index\.js|task\.json|icon\.png|lib\.json|Strings\/.+)$/.test(e));
+    assert.deepEqual(unexpected, []);
   });
 
   it('fails, and keeps no .vsix, when tfx warns about a task (a task.json target that does not exist)', function () {
