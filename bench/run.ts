@@ -91,14 +91,14 @@ async function readsPerHour(): Promise<void> {
       const history = runHistory(ws);
       await waitForJob(
         {
-          getJob: (signal) => getJobSnapshot(ws, name, signal),
-          listChildren: (signal) => history.listChildren(name, signal),
+          getJob: (abortSignal) => getJobSnapshot(ws, name, abortSignal),
+          listChildren: (abortSignal) => history.listChildren(name, abortSignal),
           sleep: async (ms) => emulator.clock.advance(ms),
           now: () => emulator.clock.now(),
           log: () => undefined,
           warn: () => undefined,
         },
-        { jobName: name, timeoutMs: 3_600_000, schedule, signal: new AbortController().signal },
+        { jobName: name, timeoutMs: 3_600_000, schedule, abortSignal: new AbortController().signal },
       );
       const reqs = emulator.requests().slice(before);
       const arm = reqs.filter((r) => /\/jobs\//i.test(r.path) && !/history/i.test(r.path)).length;

@@ -33,7 +33,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-runMlFlow({ signal: cancel.signal }).then(
+runMlFlow({ abortSignal: cancel.signal }).then(
   (r) => {
     console.log('');
     for (const line of summary(r)) console.log(line);

@@ -33,7 +33,7 @@ export interface MlFlowOptions {
   /** changes the seeded workspace before the runs (tests: a model that answers wrongly, …) */
   configure?: (emulator: Emulator) => void;
   /** cancels the running pipeline as Azure DevOps would (the step gets SIGINT); the servers still stop */
-  signal?: AbortSignal;
+  abortSignal?: AbortSignal;
   /** the waits of a cancelled step's escalation (default the agent's 7.5 s + 2.5 s) */
   escalationMs?: RunPipelineOptions['escalationMs'];
   /**
@@ -100,7 +100,7 @@ export interface MlReleaseOptions {
   /** changes the freshly seeded workspace before the release (e.g. registers the build's model version in it) */
   configure?: (emulator: Emulator) => void;
   log?: (line: string) => void;
-  signal?: AbortSignal;
+  abortSignal?: AbortSignal;
   escalationMs?: RunPipelineOptions['escalationMs'];
   /** reads the emulator's state after the release, before the servers stop */
   inspect?: (emulator: Emulator) => void | Promise<void>;
@@ -125,7 +125,7 @@ export async function runMlRelease(options: MlReleaseOptions): Promise<MlRelease
     options.configure?.(emulator);
     const sources = checkout(path.join(work, 's'));
     const connection = emulator.connection({ scheme: 'workloadIdentity' });
-    const common = { sources, serviceConnections: { [CONNECTION_NAME]: connection }, log, signal: options.signal, escalationMs: options.escalationMs };
+    const common = { sources, serviceConnections: { [CONNECTION_NAME]: connection }, log, abortSignal: options.abortSignal, escalationMs: options.escalationMs };
     const state = await releaseAfter(emulator, options.build, path.join(work, 'release'), common, log);
     const requests = emulator.requests();
     await options.inspect?.(emulator);
@@ -137,7 +137,7 @@ export async function runMlRelease(options: MlReleaseOptions): Promise<MlRelease
   }
 }
 
-type CommonRun = Pick<ExampleRun, 'sources' | 'serviceConnections' | 'log' | 'signal' | 'escalationMs'>;
+type CommonRun = Pick<ExampleRun, 'sources' | 'serviceConnections' | 'log' | 'abortSignal' | 'escalationMs'>;
 
 /** The example's release with `build` as its resource, then the production endpoint as it is left (and scored when the release succeeded). */
 async function releaseAfter(emulator: Emulator, build: PipelineRunResult, runDir: string, common: CommonRun, log: (line: string) => void, fairWeather?: () => void) {
@@ -176,7 +176,7 @@ async function buildAndRelease(emulator: Emulator, azurite: AzuriteHandle, work:
     sources,
     serviceConnections: { [CONNECTION_NAME]: connection },
     log,
-    signal: options.signal,
+    abortSignal: options.abortSignal,
     escalationMs: options.escalationMs,
   };
   // The example's defaults name its own workspace; point the run at the emulator's.
@@ -220,7 +220,7 @@ export interface ExampleRun {
   serviceConnections: Record<string, ServiceConnection>;
   pipelineResources?: Record<string, PipelineRunResult>;
   log: (line: string) => void;
-  signal?: AbortSignal;
+  abortSignal?: AbortSignal;
   escalationMs?: RunPipelineOptions['escalationMs'];
 }
 
@@ -246,7 +246,7 @@ export async function runExamplePipeline(run: ExampleRun): Promise<PipelineRunRe
     pipelineName: run.pipelineName,
     buildReason: run.buildReason,
     log: run.log,
-    signal: run.signal,
+    abortSignal: run.abortSignal,
     escalationMs: run.escalationMs,
   });
 }

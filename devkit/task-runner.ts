@@ -214,7 +214,7 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRunResult> {
     args: [entry],
     cwd,
     env,
-    signal: options.signal ? abort.signal : undefined,
+    abortSignal: options.signal ? abort.signal : undefined,
     firstSignal: options.signal?.name,
     escalationMs: options.escalationMs,
     timeoutMs,

@@ -80,7 +80,7 @@ export async function main(argv: string[]): Promise<number> {
     const onSigint = () => ac.abort();
     process.once('SIGINT', onSigint);
     try {
-      const result = await runPipeline({ pipeline, sourcesDir: root, runDir, variables: args.variables, pipelineName, buildReason: args.reason, signal: ac.signal });
+      const result = await runPipeline({ pipeline, sourcesDir: root, runDir, variables: args.variables, pipelineName, buildReason: args.reason, abortSignal: ac.signal });
       console.log(`run folder: ${runDir}`);
       return isSuccess(result.result) ? 0 : 1;
     } finally {

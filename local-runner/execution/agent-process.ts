@@ -108,7 +108,7 @@ export interface RunProcessOptions {
   /** raw stdout chunks (the harness matches patterns across line boundaries) */
   onStdout?: (chunk: string) => void;
   /** aborting starts the agent's escalation with `firstSignal` */
-  signal?: AbortSignal;
+  abortSignal?: AbortSignal;
   firstSignal?: CancelSignal;
   escalationMs?: { sigintToSigterm?: number; sigtermToKill?: number };
   /** hard limit: the process group is killed and `timedOut` reported */
@@ -206,9 +206,9 @@ export async function runProcess(options: RunProcessOptions): Promise<ProcessOut
       timers.push(setTimeout(() => send('SIGKILL'), sigtermToKill));
     }
   };
-  if (options.signal) {
-    if (options.signal.aborted) setImmediate(startCancellation);
-    else options.signal.addEventListener('abort', startCancellation, { once: true });
+  if (options.abortSignal) {
+    if (options.abortSignal.aborted) setImmediate(startCancellation);
+    else options.abortSignal.addEventListener('abort', startCancellation, { once: true });
   }
 
   let timedOut = false;
@@ -233,7 +233,7 @@ export async function runProcess(options: RunProcessOptions): Promise<ProcessOut
     });
   });
   exited = true;
-  options.signal?.removeEventListener('abort', startCancellation);
+  options.abortSignal?.removeEventListener('abort', startCancellation);
   for (const t of timers) clearTimeout(t);
   outCollector.end();
   errCollector.end();

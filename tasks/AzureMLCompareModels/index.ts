@@ -8,16 +8,16 @@ import { compareModels } from '../../shared/compare/compare-models';
 import { COMPARE_VARIABLES } from '../../shared/compare/handoff';
 import { writeTaskFile } from '../../shared/task/task-files';
 
-void runTask(async ({ signal }) => {
+void runTask(async ({ abortSignal }) => {
   const inputs = parseCompareInputs((name) => tl.getInput(name, false));
   const { workspace } = await openWorkspace({
     connectionId: inputs.connectionId,
     resourceGroup: inputs.resourceGroup,
     workspace: inputs.workspace,
     taskName: 'AzureMLCompareModels/1',
-    abortSignal: signal,
+    abortSignal,
   });
-  const report = await compareModels(workspace, inputs, (line) => console.log(line), signal);
+  const report = await compareModels(workspace, inputs, (line) => console.log(line), abortSignal);
   const candidateMetrics = JSON.stringify(report.candidateMetrics);
   tl.setVariable('promote', String(report.verdict.promote), false, true);
   tl.setVariable('reason', report.verdict.reason, false, true);

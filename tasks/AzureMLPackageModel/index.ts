@@ -11,20 +11,20 @@ import { openDefaultDatastore } from '../../shared/azureml/datastore-upload';
 import { readAgentHttpOptions } from '../../shared/http/agent-http-options';
 import { maskSecret } from '../../shared/task/secrets';
 
-void runTask(async ({ signal }) => {
+void runTask(async ({ abortSignal }) => {
   const inputs = parsePackageInputs((name) => tl.getInput(name, false), agentPathsFrom((name) => tl.getVariable(name), pathKind));
   const { workspace } = await openWorkspace({
     connectionId: inputs.connectionId,
     resourceGroup: inputs.resourceGroup,
     workspace: inputs.workspace,
     taskName: 'AzureMLPackageModel/1',
-    abortSignal: signal,
+    abortSignal,
   });
   const manifest = await packageModel(workspace, inputs, {
     log: (line) => console.log(line),
     warn: (line) => tl.warning(line),
-    abortSignal: signal,
-    openDatastore: () => openDefaultDatastore(workspace, readAgentHttpOptions, maskSecret, signal),
+    abortSignal,
+    openDatastore: () => openDefaultDatastore(workspace, readAgentHttpOptions, maskSecret, abortSignal),
   });
   tl.setVariable('packageId', manifest.packageId, false, true);
   tl.setVariable('modelId', manifest.model.id, false, true);

@@ -9,7 +9,7 @@ import { readAgentHttpOptions } from '../../shared/http/agent-http-options';
 import { parsePublishInputs } from '../../shared/publish/publish-inputs';
 import { preparePublish, publishPipeline } from '../../shared/publish/publish-pipeline';
 
-void runTask(async ({ signal }) => {
+void runTask(async ({ abortSignal }) => {
   const inputs = parsePublishInputs((name) => tl.getInput(name, false), agentPathsFrom((name) => tl.getVariable(name), pathKind));
   const variables = (name: string) => tl.getVariable(name);
   const repoRoot = tl.getVariable('Build.SourcesDirectory') ?? tl.getVariable('System.DefaultWorkingDirectory') ?? process.cwd();
@@ -20,10 +20,10 @@ void runTask(async ({ signal }) => {
     resourceGroup: inputs.resourceGroup,
     workspace: inputs.workspace,
     taskName: 'AzureMLPublishPipeline/1',
-    abortSignal: signal,
+    abortSignal,
   });
   const report = await publishPipeline(workspace, prepared, {
-    signal,
+    abortSignal,
     log: (line) => console.log(line),
     repoRoot,
     variables,

@@ -13,7 +13,7 @@ import { buildPublishing } from '../../shared/register/model-record';
 /** The build tag a release pipeline's `resources.pipelines` trigger can filter on. */
 const BUILD_TAG = 'model-registered';
 
-void runTask(async ({ signal }) => {
+void runTask(async ({ abortSignal }) => {
   const inputs = parseRegisterInputs((name) => tl.getInput(name, false));
   const compare = Object.fromEntries(Object.entries(COMPARE_VARIABLES).map(([k, name]) => [k, tl.getVariable(name) || undefined]));
   const { workspace } = await openWorkspace({
@@ -21,14 +21,14 @@ void runTask(async ({ signal }) => {
     resourceGroup: inputs.resourceGroup,
     workspace: inputs.workspace,
     taskName: 'AzureMLRegisterModel/1',
-    abortSignal: signal,
+    abortSignal,
   });
   const report = await registerModel(workspace, inputs, {
     traceability: readTraceability((name) => tl.getVariable(name)),
     compare,
     log: (line) => console.log(line),
     warn: (line) => tl.warning(line),
-    abortSignal: signal,
+    abortSignal,
   });
   const m = report.modelJson;
   console.log(report.message);
