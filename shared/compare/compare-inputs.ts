@@ -1,4 +1,4 @@
-import { parseBoolean, parseChoice, parseResourceName } from '../task/input-parsers';
+import { parseBoolean, parseChoice, parseJobName, parseResourceName } from '../task/input-parsers';
 import { UserError } from '../task/user-error';
 import { unresolvedMacro, unsetVariableMessage } from '../task/agent-path-input';
 import { parseRules, Rule } from './rules';
@@ -42,14 +42,6 @@ export function parseModelName(input: string, raw: string | undefined): string {
     );
   }
   return text;
-}
-
-export function parseJobName(raw: string | undefined): string {
-  const jobName = raw?.trim() ?? '';
-  if (jobName === '' || unresolvedMacro(jobName)?.toLowerCase() === '$(azureml.jobname)') {
-    throw new UserError("'jobName' is empty: give the Azure ML job name, or run AzureMLPublishPipeline@1 earlier in this job so that $(AzureML.JobName) is set");
-  }
-  return parseResourceName('jobName', jobName, 255);
 }
 
 export function requireConnection(read: (name: string) => string | undefined): string {

@@ -8,6 +8,7 @@ import { UserError } from '../task/user-error';
 import { buildManifest, PackageManifest, sha256 } from './manifest';
 import type { PackageInputs } from './package-inputs';
 import { takesBuildCommands } from '../task/job-kind';
+import { HANDOFF_VARIABLES } from '../task/handoff-variables';
 
 export interface PackageRuntime {
   log(line: string): void;
@@ -168,6 +169,6 @@ export function packagePublishing(hostType: string | undefined): { publish: bool
   if (takesBuildCommands(type)) return { publish: true };
   return {
     publish: false,
-    why: `Not uploading the package manifest as an artifact: this runs with System.HostType '${type}', where the agent takes no artifact uploads. AzureMLDeployModel@1 later in this job finds it through the AzureML.PackageManifest variable.`,
+    why: `Not uploading the package manifest as an artifact: this runs with System.HostType '${type}', where the agent takes no artifact uploads. AzureMLDeployModel@1 later in this job finds it through the ${HANDOFF_VARIABLES.packageManifest} variable.`,
   };
 }

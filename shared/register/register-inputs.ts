@@ -1,6 +1,6 @@
-import { parseChoice, parseResourceName } from '../task/input-parsers';
+import { parseChoice, parseJobName, parseResourceName } from '../task/input-parsers';
 import { UserError } from '../task/user-error';
-import { parseJobName, parseModelName, requireConnection } from '../compare/compare-inputs';
+import { parseModelName, requireConnection } from '../compare/compare-inputs';
 import { jobOutputUri, ModelSource, parseModelUri, parsePathInOutput } from './model-source';
 
 export const MODEL_TYPES = ['mlflow_model', 'custom_model', 'triton_model'] as const;

@@ -5,7 +5,7 @@ import { runTask } from '../../shared/task/run-task';
 import { openWorkspace } from '../../shared/task/open-workspace';
 import { parseCompareInputs } from '../../shared/compare/compare-inputs';
 import { compareModels } from '../../shared/compare/compare-models';
-import { COMPARE_VARIABLES } from '../../shared/compare/handoff';
+import { COMPARE_VARIABLES } from '../../shared/task/handoff-variables';
 import { writeTaskFile } from '../../shared/task/task-files';
 
 void runTask(async ({ abortSignal }) => {

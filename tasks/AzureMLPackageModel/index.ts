@@ -10,6 +10,7 @@ import { packageModel, packagePublishing } from '../../shared/package/package-mo
 import { openDefaultDatastore } from '../../shared/azureml/datastore-upload';
 import { readAgentHttpOptions } from '../../shared/http/agent-http-options';
 import { maskSecret } from '../../shared/task/secrets';
+import { HANDOFF_VARIABLES } from '../../shared/task/handoff-variables';
 
 void runTask(async ({ abortSignal }) => {
   const inputs = parsePackageInputs((name) => tl.getInput(name, false), agentPathsFrom((name) => tl.getVariable(name), pathKind));
@@ -32,7 +33,7 @@ void runTask(async ({ abortSignal }) => {
   tl.setVariable('codeId', manifest.code?.id ?? '', false, true);
   const file = writeTaskFile('package-manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);
   // Job-scoped: AzureMLDeployModel@1 later in the same job reads it by default.
-  tl.setVariable('AzureML.PackageManifest', file);
+  tl.setVariable(HANDOFF_VARIABLES.packageManifest, file);
   const publishing = packagePublishing(tl.getVariable('System.HostType'));
   if (publishing.publish) tl.uploadArtifact('package', file, inputs.artifactName);
   else console.log(publishing.why);

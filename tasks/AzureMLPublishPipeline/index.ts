@@ -5,6 +5,7 @@ import { runTask } from '../../shared/task/run-task';
 import { agentPathsFrom, pathKind } from '../../shared/task/agent-path-input';
 import { openWorkspace } from '../../shared/task/open-workspace';
 import { maskSecret } from '../../shared/task/secrets';
+import { HANDOFF_VARIABLES } from '../../shared/task/handoff-variables';
 import { readAgentHttpOptions } from '../../shared/http/agent-http-options';
 import { parsePublishInputs } from '../../shared/publish/publish-inputs';
 import { preparePublish, publishPipeline } from '../../shared/publish/publish-pipeline';
@@ -33,7 +34,7 @@ void runTask(async ({ abortSignal }) => {
   if (report.jobName) {
     tl.setVariable('jobName', report.jobName, false, true);
     // A plain variable too, so a following AzureMLWaitForRun@1 finds it through its default $(AzureML.JobName).
-    tl.setVariable('AzureML.JobName', report.jobName);
+    tl.setVariable(HANDOFF_VARIABLES.jobName, report.jobName);
   }
   if (report.studioUrl) tl.setVariable('studioUrl', report.studioUrl, false, true);
   if (report.pipelineComponentId) tl.setVariable('pipelineComponentId', report.pipelineComponentId, false, true);

@@ -5,7 +5,7 @@ import { runTask } from '../../shared/task/run-task';
 import { openWorkspace } from '../../shared/task/open-workspace';
 import { readTraceability } from '../../shared/task/traceability';
 import { writeTaskFile } from '../../shared/task/task-files';
-import { COMPARE_VARIABLES } from '../../shared/compare/handoff';
+import { COMPARE_VARIABLES, HANDOFF_VARIABLES } from '../../shared/task/handoff-variables';
 import { parseRegisterInputs } from '../../shared/register/register-inputs';
 import { registerModel } from '../../shared/register/register-model';
 import { buildPublishing } from '../../shared/register/model-record';
@@ -37,9 +37,9 @@ void runTask(async ({ abortSignal }) => {
   tl.setVariable('modelId', m.id, false, true);
   tl.setVariable('modelAssetId', m.assetId, false, true);
   // Job-scoped, so later steps (package, deploy) pick the exact version without wiring.
-  tl.setVariable('AzureML.ModelName', m.name);
-  tl.setVariable('AzureML.ModelVersion', m.version);
-  tl.setVariable('AzureML.ModelId', m.id);
+  tl.setVariable(HANDOFF_VARIABLES.modelName, m.name);
+  tl.setVariable(HANDOFF_VARIABLES.modelVersion, m.version);
+  tl.setVariable(HANDOFF_VARIABLES.modelId, m.id);
   const publishing = buildPublishing(tl.getVariable('System.HostType'));
   if (publishing.publish) {
     // The container folder is the artifact's data (#/<containerId>/<folder>): a fixed folder would make

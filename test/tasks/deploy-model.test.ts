@@ -9,6 +9,7 @@ import { endpointWithTraffic } from '../../shared/deploy/deploy-model';
 import { runTask, assertNoSecretLeak, TaskRunResult } from '../../devkit/task-runner';
 import { saveTraffic } from '../../devkit/traffic';
 import { mlClient, wsPath } from '../../devkit/emulator-clients';
+import { HANDOFF_VARIABLES, macro } from '../../shared/task/handoff-variables';
 
 /**
  * AzureMLDeployModel@1 run as the agent runs it, against the emulator over HTTPS with the real SDK:
@@ -327,8 +328,8 @@ describe('AzureMLDeployModel@1 (task process)', function () {
 
     it('no package step earlier in the job (the default manifest variable is unset)', () =>
       failsWith(
-        { packageManifest: '$(AzureML.PackageManifest)' },
-        "'packageManifest' is '$(AzureML.PackageManifest)', a pipeline variable that is not set in this job; run AzureMLPackageModel@1 earlier in the job, or download the 'package' artifact and give the path of its package-manifest.json",
+        { packageManifest: macro(HANDOFF_VARIABLES.packageManifest) },
+        `'packageManifest' is '${macro(HANDOFF_VARIABLES.packageManifest)}', a pipeline variable that is not set in this job; run AzureMLPackageModel@1 earlier in the job, or download the 'package' artifact and give the path of its package-manifest.json`,
         { azureCalls: false },
       ));
 

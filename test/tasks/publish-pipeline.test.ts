@@ -8,6 +8,7 @@ import { runTask, assertNoSecretLeak, TaskRunResult } from '../../devkit/task-ru
 import { saveTraffic } from '../../devkit/traffic';
 import { snapshotFolder } from '../../shared/azureml-pipeline/folder-hash';
 import { startAzurite, AzuriteHandle } from '../../devkit/azurite';
+import { HANDOFF_VARIABLES } from '../../shared/task/handoff-variables';
 
 /**
  * AzureMLPublishPipeline@1 run as the agent runs it, against the emulator (HTTPS) whose default
@@ -231,8 +232,8 @@ describe('AzureMLPublishPipeline@1 (task process)', function () {
     assert.equal(r.result?.result, 'Succeeded', r.stdout);
     const jobName = r.outputs.jobName;
     assert.match(jobName, /^azdo_4711_[0-9a-f]{10}$/);
-    assert.equal(r.variables['AzureML.JobName']?.value, jobName);
-    assert.equal(r.variables['AzureML.JobName']?.isOutput, false);
+    assert.equal(r.variables[HANDOFF_VARIABLES.jobName]?.value, jobName);
+    assert.equal(r.variables[HANDOFF_VARIABLES.jobName]?.isOutput, false);
     assert.match(r.outputs.studioUrl, new RegExp(`^https://ml\\.azure\\.com/runs/${jobName}\\?wsid=`));
 
     const job = emulator.jobs.get(jobName)!;

@@ -4,6 +4,7 @@ import { startEmulator, Emulator, TaskConnection } from '../../emulator';
 import { runTask, assertNoSecretLeak, TaskRunResult } from '../../devkit/task-runner';
 import { saveTraffic } from '../../devkit/traffic';
 import { SOURCE_KEY_PROPERTY, SOURCE_PROPERTY, sourceKey } from '../../shared/register/model-source';
+import { COMPARE_VARIABLES, HANDOFF_VARIABLES } from '../../shared/task/handoff-variables';
 
 /**
  * AzureMLRegisterModel@1 run as the agent runs it, against the emulator over HTTPS with the real SDK:
@@ -70,7 +71,7 @@ describe('AzureMLRegisterModel@1 (task process)', function () {
       ['credit', '1', 'azureml:credit:1'],
     );
     assert.match(r.outputs.modelAssetId, /\/workspaces\/mlw-emulator\/models\/credit\/versions\/1$/);
-    assert.equal(r.variables['AzureML.ModelId']?.value, 'azureml:credit:1');
+    assert.equal(r.variables[HANDOFF_VARIABLES.modelId]?.value, 'azureml:credit:1');
     assert.deepEqual(r.buildTags, ['model-registered']);
     assert.equal(r.artifacts[0].artifactName, 'model');
     assert.equal(r.artifacts[0].containerFolder, 'model');
@@ -104,11 +105,11 @@ describe('AzureMLRegisterModel@1 (task process)', function () {
 
   it("takes the next version, and tags the compare step's verdict and metrics", async () => {
     const r = await run({ jobName: 'train-2' }, {
-      'AzureML.Compare.JobName': 'train-2',
-      'AzureML.Compare.Promote': 'true',
-      'AzureML.Compare.Reason': 'The candidate meets all 1 rule against production model credit:1.',
-      'AzureML.Compare.ProductionModel': 'credit:1',
-      'AzureML.Compare.CandidateMetrics': '{"accuracy":0.95,"f1":0.7}',
+      [COMPARE_VARIABLES.jobName]: 'train-2',
+      [COMPARE_VARIABLES.promote]: 'true',
+      [COMPARE_VARIABLES.reason]: 'The candidate meets all 1 rule against production model credit:1.',
+      [COMPARE_VARIABLES.productionModel]: 'credit:1',
+      [COMPARE_VARIABLES.candidateMetrics]: '{"accuracy":0.95,"f1":0.7}',
     });
     assert.equal(r.result?.result, 'Succeeded', r.stdout);
     assert.equal(r.outputs.modelVersion, '2');
@@ -146,11 +147,11 @@ describe('AzureMLRegisterModel@1 (task process)', function () {
 
   it("records a compare verdict only on the job it compared: not another job's model, not a datastore URI", async () => {
     const otherJob = {
-      'AzureML.Compare.JobName': 'train-2',
-      'AzureML.Compare.Promote': 'false',
-      'AzureML.Compare.Reason': 'The candidate fails 1 of 1 rule.',
-      'AzureML.Compare.ProductionModel': 'credit:1',
-      'AzureML.Compare.CandidateMetrics': '{"accuracy":0.5}',
+      [COMPARE_VARIABLES.jobName]: 'train-2',
+      [COMPARE_VARIABLES.promote]: 'false',
+      [COMPARE_VARIABLES.reason]: 'The candidate fails 1 of 1 rule.',
+      [COMPARE_VARIABLES.productionModel]: 'credit:1',
+      [COMPARE_VARIABLES.candidateMetrics]: '{"accuracy":0.5}',
     };
     const fromJob = await run({ modelName: 'credit-c' }, otherJob);
     const fromUri = await run({ modelSource: 'uri', modelUri: 'azureml://datastores/workspaceblobstore/paths/models/m1', modelName: 'credit-c' }, otherJob);
