@@ -1,4 +1,4 @@
-import { parseBoolean, parseChoice, parseJobName, parseResourceName } from '../task/input-parsers';
+import { parseBoolean, parseChoice, parseJobName, parseResourceName, parseWorkspaceTarget, type WorkspaceTarget } from '../task/input-parsers';
 import { UserError } from '../task/user-error';
 import { unresolvedMacro, unsetVariableMessage } from '../task/agent-path-input';
 import { parseRules, Rule } from './rules';
@@ -9,10 +9,7 @@ export type ProductionSource = (typeof PRODUCTION_SOURCES)[number];
 export const NOT_BETTER_RESULTS = ['succeed', 'succeedWithIssues', 'fail'] as const;
 export type NotBetterResult = (typeof NOT_BETTER_RESULTS)[number];
 
-export interface CompareInputs {
-  connectionId: string;
-  resourceGroup: string;
-  workspace: string;
+export interface CompareInputs extends WorkspaceTarget {
   jobName: string;
   stepName?: string;
   productionSource: ProductionSource;
@@ -44,17 +41,9 @@ export function parseModelName(input: string, raw: string | undefined): string {
   return text;
 }
 
-export function requireConnection(read: (name: string) => string | undefined): string {
-  const connectionId = read('connectedServiceNameARM')?.trim();
-  if (!connectionId) throw new UserError("'azureSubscription' is required: name an Azure Resource Manager service connection");
-  return connectionId;
-}
-
 /** Validates every input before any call to Azure, so a typo fails in milliseconds with one clear line. */
 export function parseCompareInputs(read: (name: string) => string | undefined): CompareInputs {
-  const connectionId = requireConnection(read);
-  const resourceGroup = parseResourceName('resourceGroupName', read('resourceGroupName'), 90);
-  const workspace = parseResourceName('workspaceName', read('workspaceName'), 33);
+  const target = parseWorkspaceTarget(read);
   const jobName = parseJobName(read('jobName'));
   const stepRaw = read('stepName')?.trim();
   const stepName = stepRaw ? parseResourceName('stepName', stepRaw, 255) : undefined;
@@ -79,5 +68,5 @@ export function parseCompareInputs(read: (name: string) => string | undefined): 
   if (force && !forceReason) {
     throw new UserError("'forceReason' is required when 'force' is true: say why the model is promoted regardless of the rules (it is recorded on the verdict and the model's tags)");
   }
-  return { connectionId, resourceGroup, workspace, jobName, stepName, productionSource, endpointName, modelName, productionTag, rules, whenNotBetter, force, forceReason: force ? forceReason : undefined };
+  return { ...target, jobName, stepName, productionSource, endpointName, modelName, productionTag, rules, whenNotBetter, force, forceReason: force ? forceReason : undefined };
 }

@@ -65,3 +65,21 @@ export function parseJobName(raw: string | undefined): string {
   }
   return parseResourceName('jobName', jobName, 255);
 }
+
+/** The inputs every task has: the Azure Resource Manager service connection and the workspace it works in. */
+export interface WorkspaceTarget {
+  connectionId: string;
+  resourceGroup: string;
+  workspace: string;
+}
+
+/** Messages use the YAML names (the aliases), which the README and most pipelines use. */
+export function parseWorkspaceTarget(read: (name: string) => string | undefined): WorkspaceTarget {
+  const connectionId = read('connectedServiceNameARM')?.trim();
+  if (!connectionId) throw new UserError("'azureSubscription' is required: name an Azure Resource Manager service connection");
+  return {
+    connectionId,
+    resourceGroup: parseResourceName('resourceGroup', read('resourceGroupName'), 90),
+    workspace: parseResourceName('workspace', read('workspaceName'), 33),
+  };
+}

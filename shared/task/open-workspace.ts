@@ -6,6 +6,7 @@ import { readAgentHttpOptions } from '../http/agent-http-options';
 import { createMachineLearningClient, loadWorkspace, Workspace, WorkspaceRef } from '../azureml/workspace';
 import { maskSecret } from './secrets';
 import { readEndpointAuthParameter } from './endpoint-auth';
+import type { WorkspaceTarget } from './input-parsers';
 
 /** The agent's view of an endpoint, through task-lib (which keeps auth out of process.env). */
 const agentEndpoints = {
@@ -16,9 +17,7 @@ const agentEndpoints = {
 };
 
 export interface OpenWorkspaceOptions {
-  connectionId: string;
-  resourceGroup: string;
-  workspace: string;
+  /** Names the task in the User-Agent, e.g. `AzureMLDeployModel/1`. */
   taskName: string;
   abortSignal?: AbortSignal;
 }
@@ -27,8 +26,8 @@ export interface OpenWorkspaceOptions {
  * Service connection → credential → client for the workspace, with no call to Azure yet (so a
  * task cancelled during sign-in can still cancel what it started). Every secret is masked first.
  */
-export function workspaceFromAgent(options: Omit<OpenWorkspaceOptions, 'abortSignal'>): { ref: WorkspaceRef; connection: ServiceConnection } {
-  const connection = readServiceConnection(options.connectionId, agentEndpoints);
+export function workspaceFromAgent(target: WorkspaceTarget, options: Omit<OpenWorkspaceOptions, 'abortSignal'>): { ref: WorkspaceRef; connection: ServiceConnection } {
+  const connection = readServiceConnection(target.connectionId, agentEndpoints);
   if (connection.kind === 'secret') maskSecret(connection.clientSecret);
   if (connection.kind === 'certificate') maskSecret(connection.certificatePem);
   if (connection.kind === 'workloadIdentity') maskSecret(connection.idToken);
@@ -43,11 +42,11 @@ export function workspaceFromAgent(options: Omit<OpenWorkspaceOptions, 'abortSig
     httpFor: readAgentHttpOptions,
     taskName: options.taskName,
   });
-  return { ref: { client, subscriptionId: connection.subscriptionId, resourceGroup: options.resourceGroup, name: options.workspace }, connection };
+  return { ref: { client, subscriptionId: connection.subscriptionId, resourceGroup: target.resourceGroup, name: target.workspace }, connection };
 }
 
 /** workspaceFromAgent, then the one read of the workspace every task needs. */
-export async function openWorkspace(options: OpenWorkspaceOptions): Promise<{ workspace: Workspace; connection: ServiceConnection }> {
-  const { ref, connection } = workspaceFromAgent(options);
+export async function openWorkspace(target: WorkspaceTarget, options: OpenWorkspaceOptions): Promise<{ workspace: Workspace; connection: ServiceConnection }> {
+  const { ref, connection } = workspaceFromAgent(target, options);
   return { workspace: await loadWorkspace(ref, options.abortSignal), connection };
 }

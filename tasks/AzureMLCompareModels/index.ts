@@ -10,13 +10,7 @@ import { writeTaskFile } from '../../shared/task/task-files';
 
 void runTask(async ({ abortSignal }) => {
   const inputs = parseCompareInputs((name) => tl.getInput(name, false));
-  const { workspace } = await openWorkspace({
-    connectionId: inputs.connectionId,
-    resourceGroup: inputs.resourceGroup,
-    workspace: inputs.workspace,
-    taskName: 'AzureMLCompareModels/1',
-    abortSignal,
-  });
+  const { workspace } = await openWorkspace(inputs, { taskName: 'AzureMLCompareModels/1', abortSignal });
   const report = await compareModels(workspace, inputs, (line) => console.log(line), abortSignal);
   const candidateMetrics = JSON.stringify(report.candidateMetrics);
   tl.setVariable('promote', String(report.verdict.promote), false, true);

@@ -13,13 +13,7 @@ import { scoringClient } from '../../shared/deploy/scoring-client';
 
 void runTask(async ({ abortSignal }) => {
   const inputs = parseDeployInputs((name) => tl.getInput(name, false), agentPathsFrom((name) => tl.getVariable(name), pathKind));
-  const { workspace } = await openWorkspace({
-    connectionId: inputs.connectionId,
-    resourceGroup: inputs.resourceGroup,
-    workspace: inputs.workspace,
-    taskName: 'AzureMLDeployModel/1',
-    abortSignal,
-  });
+  const { workspace } = await openWorkspace(inputs, { taskName: 'AzureMLDeployModel/1', abortSignal });
   const report = await deployModel(workspace, inputs, {
     traceability: readTraceability((name) => tl.getVariable(name)),
     log: (line) => console.log(line),

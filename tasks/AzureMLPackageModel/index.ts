@@ -14,13 +14,7 @@ import { HANDOFF_VARIABLES } from '../../shared/task/handoff-variables';
 
 void runTask(async ({ abortSignal }) => {
   const inputs = parsePackageInputs((name) => tl.getInput(name, false), agentPathsFrom((name) => tl.getVariable(name), pathKind));
-  const { workspace } = await openWorkspace({
-    connectionId: inputs.connectionId,
-    resourceGroup: inputs.resourceGroup,
-    workspace: inputs.workspace,
-    taskName: 'AzureMLPackageModel/1',
-    abortSignal,
-  });
+  const { workspace } = await openWorkspace(inputs, { taskName: 'AzureMLPackageModel/1', abortSignal });
   const manifest = await packageModel(workspace, inputs, {
     log: (line) => console.log(line),
     warn: (line) => tl.warning(line),

@@ -16,13 +16,7 @@ void runTask(async ({ abortSignal }) => {
   const repoRoot = tl.getVariable('Build.SourcesDirectory') ?? tl.getVariable('System.DefaultWorkingDirectory') ?? process.cwd();
   // The YAML is read and checked before signing in: a typo costs no call to Azure.
   const prepared = preparePublish(inputs, { repoRoot, variables });
-  const { workspace } = await openWorkspace({
-    connectionId: inputs.connectionId,
-    resourceGroup: inputs.resourceGroup,
-    workspace: inputs.workspace,
-    taskName: 'AzureMLPublishPipeline/1',
-    abortSignal,
-  });
+  const { workspace } = await openWorkspace(inputs, { taskName: 'AzureMLPublishPipeline/1', abortSignal });
   const report = await publishPipeline(workspace, prepared, {
     abortSignal,
     log: (line) => console.log(line),

@@ -16,13 +16,7 @@ const BUILD_TAG = 'model-registered';
 void runTask(async ({ abortSignal }) => {
   const inputs = parseRegisterInputs((name) => tl.getInput(name, false));
   const compare = Object.fromEntries(Object.entries(COMPARE_VARIABLES).map(([k, name]) => [k, tl.getVariable(name) || undefined]));
-  const { workspace } = await openWorkspace({
-    connectionId: inputs.connectionId,
-    resourceGroup: inputs.resourceGroup,
-    workspace: inputs.workspace,
-    taskName: 'AzureMLRegisterModel/1',
-    abortSignal,
-  });
+  const { workspace } = await openWorkspace(inputs, { taskName: 'AzureMLRegisterModel/1', abortSignal });
   const report = await registerModel(workspace, inputs, {
     traceability: readTraceability((name) => tl.getVariable(name)),
     compare,

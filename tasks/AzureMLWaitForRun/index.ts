@@ -9,12 +9,7 @@ import { waitForRun } from '../../shared/wait/wait-for-run';
 
 void runTask(async ({ abortSignal }) => {
   const inputs = parseWaitForRunInputs((name) => tl.getInput(name, false));
-  const { ref } = workspaceFromAgent({
-    connectionId: inputs.connectionId,
-    resourceGroup: inputs.resourceGroup,
-    workspace: inputs.workspace,
-    taskName: 'AzureMLWaitForRun/1',
-  });
+  const { ref } = workspaceFromAgent(inputs, { taskName: 'AzureMLWaitForRun/1' });
   const report = await waitForRun(ref, inputs, {
     abortSignal,
     now: () => Date.now(),
