@@ -17,12 +17,12 @@ import { runPipeline, type PipelineRunResult, type RunPipelineOptions, type Serv
 import { seedCreditRiskWorkspace, PRODUCTION, CANDIDATE_METRICS } from './credit-risk-workspace';
 import { scoreEndpoint, type ScoringAnswer } from './score-endpoint';
 
-export const REPO_ROOT = path.resolve(__dirname, '..');
-export const EXAMPLE = path.join(REPO_ROOT, 'pipeline-templates', 'examples', 'credit-risk');
+const REPO_ROOT = path.resolve(__dirname, '..');
+const EXAMPLE = path.join(REPO_ROOT, 'pipeline-templates', 'examples', 'credit-risk');
 /** The service connection name the example pipelines use. */
 export const CONNECTION_NAME = 'azureml-credit-risk';
 
-export interface MlFlowOptions {
+interface MlFlowOptions {
   /** metrics the simulated evaluate step logs (default: better than production) */
   candidateMetrics?: Record<string, number>;
   /** skip the release (e.g. when the build did not register a model) */
@@ -94,7 +94,7 @@ export async function runMlFlow(options: MlFlowOptions = {}): Promise<MlFlowResu
   }
 }
 
-export interface MlReleaseOptions {
+interface MlReleaseOptions {
   /** a build run of runMlFlow whose artifacts still exist (its `workDir` kept) */
   build: PipelineRunResult;
   /** changes the freshly seeded workspace before the release (e.g. registers the build's model version in it) */
@@ -206,7 +206,7 @@ async function buildAndRelease(emulator: Emulator, azurite: AzuriteHandle, work:
   return result;
 }
 
-export interface ExampleRun {
+interface ExampleRun {
   /** the example checkout (see checkout()) */
   sources: string;
   /** a pipeline of the example's azure-pipelines/ folder */

@@ -9,8 +9,6 @@ import * as os from 'os';
 import * as path from 'path';
 import { extractCommands, parseVsoLine, splitAgentLines, type ArtifactUpload, type Issue, type Progress, type SetVariable, type TaskComplete, type VsoCommand } from '../local-runner/execution/vso';
 import {
-  AGENT_SIGINT_TIMEOUT_MS,
-  AGENT_SIGTERM_TIMEOUT_MS,
   buildTaskEnv as buildAgentTaskEnv,
   runProcess,
   toEnvName,
@@ -19,11 +17,10 @@ import {
 } from '../local-runner/execution/agent-process';
 import { artifactUploadRefusal, BUILD_ONLY_VARIABLES, expandWith, filePathRoot, prepareTaskInputs, releaseJobVariables, type AgentInputDef } from '../local-runner/execution/agent-inputs';
 
-export const REPO_ROOT = path.resolve(__dirname, '..');
-export const BUNDLE_ROOT = path.join(REPO_ROOT, 'build', 'extension', 'tasks');
+const REPO_ROOT = path.resolve(__dirname, '..');
+const BUNDLE_ROOT = path.join(REPO_ROOT, 'build', 'extension', 'tasks');
 
 // The process contract itself (env, line splitting, signal escalation) lives in local-runner/execution/agent-process.ts.
-export { AGENT_SIGINT_TIMEOUT_MS, AGENT_SIGTERM_TIMEOUT_MS, type CancelSignal };
 
 export interface RunTaskOptions {
   /** task folder name, e.g. `AzureMLWaitForRun` → build/extension/tasks/AzureMLWaitForRun/index.js */
@@ -58,7 +55,7 @@ export interface RunTaskOptions {
   classicRelease?: boolean | { releaseId?: number; releaseName?: string; definitionName?: string; environmentName?: string };
 }
 
-export interface SignalReport {
+interface SignalReport {
   /** signals sent, in order, with the time since the first one */
   sent: SignalSent[];
   /** the last signal sent before the process exited: the one that made it end */
@@ -111,12 +108,12 @@ export interface TaskRunResult {
 
 export { toEnvName };
 
-export function bundlePath(task: string): string {
+function bundlePath(task: string): string {
   return path.join(BUNDLE_ROOT, task, 'index.js');
 }
 
 /** The inputs the task.json beside the task's entry declares (the agent fills them all); none for a fixture without one. */
-export function taskInputDefs(entry: string): AgentInputDef[] {
+function taskInputDefs(entry: string): AgentInputDef[] {
   const file = path.join(path.dirname(entry), 'task.json');
   if (!fs.existsSync(file)) return [];
   const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { inputs?: AgentInputDef[] };
@@ -345,7 +342,7 @@ function isTaskDebug(line: string): boolean {
   return parseVsoLine(line)?.name === 'task.debug';
 }
 
-export interface SecretLeakOptions {
+interface SecretLeakOptions {
   /**
    * Accept secrets inside `##vso[task.debug]` lines. task-lib's own accessors print the values
    * they return there (`getInput`: `name=value`; `getEndpointAuthorizationParameter`:

@@ -13,7 +13,7 @@ export interface TrafficPair {
   liveResponse: { statusCode: string | number; headers: Record<string, string>; body?: unknown };
 }
 
-export interface SavedTraffic {
+interface SavedTraffic {
   label: string;
   /** 1-based position in the label's log */
   index: number;

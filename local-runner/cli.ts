@@ -14,7 +14,7 @@ import { BUILD_REASONS, compileTimeVariables } from './evaluation/predefined';
 import { isSuccess } from './execution/run-types';
 import { runPipeline } from './execution/run-pipeline';
 
-export interface CliArgs {
+interface CliArgs {
   file: string;
   parameters: Record<string, string>;
   variables: Record<string, string>;

@@ -28,7 +28,7 @@ const earliest = (...times: Array<number | undefined>) => {
   return set.length > 0 ? Math.min(...set) : undefined;
 };
 
-export function cancelTime(job: JobRecord): number | undefined {
+function cancelTime(job: JobRecord): number | undefined {
   return earliest(job.cancelRequestedAt, job.canceledFromOutsideAt);
 }
 

@@ -21,7 +21,7 @@ import { loadTaskCatalog } from './task-catalog';
 import { VariableStore } from '../evaluation/variables';
 
 export { LocalRunError } from './errors';
-export type { JobResult, PipelineRunResult, StageResult, StepResult } from './run-types';
+export type { PipelineRunResult, StepResult } from './run-types';
 export type { ServiceConnection } from './run-step';
 
 export interface RunPipelineOptions {
@@ -104,7 +104,7 @@ function refName(branch: string): string {
 }
 
 /** `*` (any characters, `/` included) and `?` (one character) wildcards; branch names compare case-insensitively. */
-export function branchMatches(pattern: string, branch: string): boolean {
+function branchMatches(pattern: string, branch: string): boolean {
   const escape = (t: string) => t.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   const body = refName(pattern).split('*').map((part) => part.split('?').map(escape).join('.')).join('.*');
   return new RegExp(`^${body}$`, 'i').test(branch);

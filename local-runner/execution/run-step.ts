@@ -54,12 +54,12 @@ export interface JobRuntime {
   escalationMs?: { sigintToSigterm?: number; sigtermToKill?: number };
 }
 
-export interface StepOutcome {
+interface StepOutcome {
   result: RunResult;
   message?: string;
 }
 
-export const BUILTIN_TASKS = ['PublishPipelineArtifact@1', 'DownloadPipelineArtifact@2'];
+const BUILTIN_TASKS = ['PublishPipelineArtifact@1', 'DownloadPipelineArtifact@2'];
 
 export function stepLabel(step: Step): string {
   return step.name ?? step.displayName;
@@ -337,7 +337,7 @@ function artifactsOf(rt: JobRuntime, source: string, place: Place): Record<strin
   return rt.resources[alias]!.artifacts;
 }
 
-export function download(rt: JobRuntime, place: Place, source: string, artifact: string | undefined, patterns: string | undefined, targetPath: string | undefined): StepOutcome {
+function download(rt: JobRuntime, place: Place, source: string, artifact: string | undefined, patterns: string | undefined, targetPath: string | undefined): StepOutcome {
   const available = artifactsOf(rt, source, place);
   const isCurrent = source.toLowerCase() === 'current';
   // download: shortcut defaults: current → $(Pipeline.Workspace), a resource → $(Pipeline.Workspace)/<alias>

@@ -103,7 +103,7 @@ export function splitAgentLines(text: string): string[] {
   return lines;
 }
 
-export interface ParsedOutput {
+interface ParsedOutput {
   commands: VsoCommand[];
   /** lines the agent would write to the log (non-command lines) */
   lines: string[];
@@ -128,11 +128,11 @@ export function parseVsoOutput(text: string): ParsedOutput {
  * Enum.TryParse. task-lib's `TaskResult.Cancelled` writes `Cancelled`, which is NOT one of them:
  * the agent rejects that command ("Unable to process command"), so tasks must write `Canceled`.
  */
-export type TaskResultName = 'Succeeded' | 'SucceededWithIssues' | 'Failed' | 'Canceled' | 'Skipped' | string;
+type TaskResultName = 'Succeeded' | 'SucceededWithIssues' | 'Failed' | 'Canceled' | 'Skipped' | string;
 
-export const AGENT_TASK_RESULTS = ['Succeeded', 'SucceededWithIssues', 'Failed', 'Canceled', 'Skipped', 'Abandoned'];
+const AGENT_TASK_RESULTS = ['Succeeded', 'SucceededWithIssues', 'Failed', 'Canceled', 'Skipped', 'Abandoned'];
 
-export function isAgentTaskResult(name: string): boolean {
+function isAgentTaskResult(name: string): boolean {
   return AGENT_TASK_RESULTS.some((r) => r.toLowerCase() === name.toLowerCase());
 }
 
@@ -183,7 +183,7 @@ const RESULT_RANK: Record<string, number> = {
   skipped: 4,
 };
 
-export interface ExtractedCommands {
+interface ExtractedCommands {
   /**
    * The result the agent keeps: it merges every `task.complete` with the worst winning
    * (`TaskResultUtil.MergeTaskResults`); the message is that command's. Absent when none was sent.

@@ -23,7 +23,7 @@ export interface Resolved {
   parallelTasks?: Record<string, { codeId?: string; environment: string }>;
 }
 
-export interface JobMeta {
+interface JobMeta {
   displayName: string;
   experimentName: string;
   description?: string;
@@ -272,7 +272,7 @@ export function anonymousComponentBody(spec: Record<string, unknown>, tags: Reco
 }
 
 /** JSON with sorted keys at every level: the same spec always hashes the same. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   // PyFloat and PyTimestamp write themselves (toJSON); integers beyond 2^53 keep every digit.
   if (typeof value === 'bigint') return value.toString();
   if (value && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') return canonicalJson((value as { toJSON(): unknown }).toJSON());

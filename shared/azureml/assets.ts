@@ -1,9 +1,9 @@
 import type { Workspace } from './workspace';
 
 /** Asset kinds whose versions the publish task reads and writes. */
-export type AssetKind = 'components' | 'environments' | 'data' | 'codes' | 'models';
+type AssetKind = 'components' | 'environments' | 'data' | 'codes' | 'models';
 
-export interface AssetVersion {
+interface AssetVersion {
   id: string;
   name: string;
   version: string;
@@ -27,7 +27,7 @@ function operations(ws: Workspace, kind: AssetKind) {
   }
 }
 
-export const assetArmId = (ws: Workspace, kind: AssetKind, name: string, version: string) => `${ws.id}/${kind}/${name}/versions/${version}`;
+const assetArmId = (ws: Workspace, kind: AssetKind, name: string, version: string) => `${ws.id}/${kind}/${name}/versions/${version}`;
 
 /** One version, or undefined when the service says 404 (any other error propagates). */
 export async function getAssetVersion(ws: Workspace, kind: AssetKind, name: string, version: string, abortSignal?: AbortSignal): Promise<AssetVersion | undefined> {

@@ -34,7 +34,7 @@ export async function getDeployment(ws: Workspace, endpoint: string, name: strin
 }
 
 /** How a PUT that met a running operation finds out whether that operation already did its work. */
-export interface ResumeOptions<T> {
+interface ResumeOptions<T> {
   /** True when the resource, as read once nothing runs on it, is already what this PUT would make it. */
   alreadyDone: (current: T) => boolean;
   abortSignal?: AbortSignal;
@@ -52,7 +52,7 @@ const stateOf = (r: { properties?: { provisioningState?: string } } | undefined)
  * to report but an operation to resume: wait until nothing runs on the resource, and if it is then
  * what we asked for, take it; else PUT again. The wait ends with the task's signal.
  */
-export async function putResumingConflicts<T extends { properties?: { provisioningState?: string } }>(
+async function putResumingConflicts<T extends { properties?: { provisioningState?: string } }>(
   put: () => Promise<T>,
   read: () => Promise<T | undefined>,
   options: ResumeOptions<T>,
@@ -77,7 +77,7 @@ export async function putResumingConflicts<T extends { properties?: { provisioni
   }
 }
 
-export interface PutOnlineOptions<T> extends Partial<Omit<ResumeOptions<T>, 'abortSignal'>> {
+interface PutOnlineOptions<T> extends Partial<Omit<ResumeOptions<T>, 'abortSignal'>> {
   abortSignal?: AbortSignal;
   /**
    * false: return once Azure accepted the PUT, without waiting for the operation to finish. A

@@ -4,9 +4,9 @@ import { unresolvedMacro, unsetVariableMessage } from '../task/agent-path-input'
 import { parseRules, Rule } from './rules';
 import { parseTagFilter } from './production';
 
-export const PRODUCTION_SOURCES = ['endpoint', 'tag', 'latest', 'none'] as const;
-export type ProductionSource = (typeof PRODUCTION_SOURCES)[number];
-export const NOT_BETTER_RESULTS = ['succeed', 'succeedWithIssues', 'fail'] as const;
+const PRODUCTION_SOURCES = ['endpoint', 'tag', 'latest', 'none'] as const;
+type ProductionSource = (typeof PRODUCTION_SOURCES)[number];
+const NOT_BETTER_RESULTS = ['succeed', 'succeedWithIssues', 'fail'] as const;
 export type NotBetterResult = (typeof NOT_BETTER_RESULTS)[number];
 
 export interface CompareInputs extends WorkspaceTarget {
@@ -23,10 +23,10 @@ export interface CompareInputs extends WorkspaceTarget {
 }
 
 /** Online endpoint names as Azure ML accepts them (they become part of the scoring host name). */
-export const ENDPOINT_NAME_PATTERN = /^[a-zA-Z][a-zA-Z0-9-]{1,30}[a-zA-Z0-9]$/;
+const ENDPOINT_NAME_PATTERN = /^[a-zA-Z][a-zA-Z0-9-]{1,30}[a-zA-Z0-9]$/;
 
 /** Azure ML model names: the spec's pattern for ModelVersions_CreateOrUpdate. */
-export const MODEL_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,254}$/;
+const MODEL_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,254}$/;
 
 export function parseModelName(input: string, raw: string | undefined): string {
   const text = (raw ?? '').trim();

@@ -10,7 +10,7 @@ import { evaluateRules, RuleOutcome, usesProduction } from './rules';
 import { compareSummaryMarkdown } from './summary';
 import { decide, ProductionModel, Verdict } from './verdict';
 
-export interface CompareReport {
+interface CompareReport {
   result: 'Succeeded' | 'SucceededWithIssues' | 'Failed';
   message: string;
   verdict: Verdict;

@@ -8,10 +8,10 @@ import { parseOnlineName } from './naming';
 import { Assertion, parseAssertions, parsePayload } from './smoke';
 import { parseTrafficSteps } from './traffic-plan';
 
-export type Target = 'kubernetes' | 'managed';
-export type Strategy = 'blueGreen' | 'replace';
+type Target = 'kubernetes' | 'managed';
+type Strategy = 'blueGreen' | 'replace';
 
-export interface SmokeTest {
+interface SmokeTest {
   payloadFile: string;
   payload: unknown;
   expectedStatus: number;
@@ -19,7 +19,7 @@ export interface SmokeTest {
   timeoutMs: number;
 }
 
-export interface Scale {
+interface Scale {
   instanceCount: number;
   /** Target-utilization autoscale; undefined = a fixed instance count. */
   autoscale?: { minInstances: number; maxInstances: number; targetUtilizationPercentage: number };

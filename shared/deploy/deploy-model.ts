@@ -12,7 +12,7 @@ import { ScoringTimeout, type ScoreResult } from './scoring-client';
 import { failedAssertions } from './smoke';
 import { deploymentsToRemove, formatTraffic, restorableTraffic, sameTraffic, TrafficMap, trafficAt } from './traffic-plan';
 
-export interface DeployRuntime {
+interface DeployRuntime {
   traceability: TraceabilityContext;
   log(line: string): void;
   warn(line: string): void;
@@ -22,7 +22,7 @@ export interface DeployRuntime {
   abortSignal: AbortSignal;
 }
 
-export interface DeployReport {
+interface DeployReport {
   endpointName: string;
   deploymentName: string;
   scoringUri: string;
@@ -34,7 +34,7 @@ export interface DeployReport {
 }
 
 /** Tag on each deployment: which package it runs, so a re-run recognises its own deployment. */
-export const PACKAGE_TAG = 'package.id';
+const PACKAGE_TAG = 'package.id';
 /** Time from the cancel to the end of the rollback: the agent sends SIGTERM 7.5 s after SIGINT (and kills 2.5 s later). */
 const CANCELLED_ROLLBACK_MS = 6500;
 /**
@@ -47,7 +47,7 @@ const ROLLBACK_MS = 10 * 60_000;
 const LOG_TAIL = { InferenceServer: 40, StorageInitializer: 15 } as const;
 
 /** The deployment failed once it existed: rolled back, then reported as one line (no stack: nothing in the code is wrong). */
-export class DeploymentFailed extends UserError {}
+class DeploymentFailed extends UserError {}
 
 /** Traffic moved underneath us (another release on the same endpoint): stop without touching it. */
 class ConcurrentChange extends Error {}

@@ -8,8 +8,8 @@ import { parseTagLines } from '../register/register-inputs';
 import type { ProbeSettings, RequestSettings } from './manifest';
 import { missingScoringFunctions } from './scoring-script';
 
-export type ModelChoice = { kind: 'modelJson'; file: string; name: string; version: string } | { kind: 'nameVersion'; name: string; version: string } | { kind: 'latest'; name: string };
-export type EnvironmentChoice =
+type ModelChoice = { kind: 'modelJson'; file: string; name: string; version: string } | { kind: 'nameVersion'; name: string; version: string } | { kind: 'latest'; name: string };
+type EnvironmentChoice =
   | { kind: 'none' }
   | { kind: 'registered'; name: string; version: string }
   | { kind: 'image'; name: string; image: string; condaFile?: string; conda?: string }
@@ -17,7 +17,7 @@ export type EnvironmentChoice =
   | { kind: 'build'; name: string; context: string; dockerfilePath: string };
 
 /** Scoring code: a registered code version, or a local folder uploaded content-addressed as one. */
-export type CodeChoice = { kind: 'registered'; name: string; version: string; scoringScript: string } | { kind: 'folder'; folder: string; scoringScript: string };
+type CodeChoice = { kind: 'registered'; name: string; version: string; scoringScript: string } | { kind: 'folder'; folder: string; scoringScript: string };
 
 export interface PackageInputs extends WorkspaceTarget {
   model: ModelChoice;
@@ -94,7 +94,7 @@ function readOptionalFile(input: string, raw: string | undefined, what: string, 
 const MODEL_JSON = 'model.json';
 
 /** model.json in a folder, its artifact folders or their artifacts (<folder>/<alias>/<artifact>/model.json, a classic release's layout). */
-export function findModelJson(folder: string, skip: string[], kind: AgentPaths['kind']): string[] {
+function findModelJson(folder: string, skip: string[], kind: AgentPaths['kind']): string[] {
   const found: string[] = [];
   const skipped = new Set(skip.map((d) => path.resolve(d)));
   const walk = (dir: string, depth: number) => {

@@ -10,7 +10,7 @@ import type { PackageInputs } from './package-inputs';
 import { takesBuildCommands } from '../task/job-kind';
 import { HANDOFF_VARIABLES } from '../task/handoff-variables';
 
-export interface PackageRuntime {
+interface PackageRuntime {
   log(line: string): void;
   warn(line: string): void;
   abortSignal?: AbortSignal;

@@ -2,8 +2,8 @@ import { parseChoice, parseWorkspaceTarget, type WorkspaceTarget } from '../task
 import { UserError } from '../task/user-error';
 import { AgentPaths, classifyPathInput, NO_AGENT_ROOTS, unsetVariableMessage } from '../task/agent-path-input';
 
-export const PUBLISH_MODES = ['submit', 'publish', 'both'] as const;
-export type PublishMode = (typeof PUBLISH_MODES)[number];
+const PUBLISH_MODES = ['submit', 'publish', 'both'] as const;
+type PublishMode = (typeof PUBLISH_MODES)[number];
 
 export interface PublishInputs extends WorkspaceTarget {
   pipelineFile: string;

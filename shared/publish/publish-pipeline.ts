@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { HttpClientOptions } from '../http/agent-http-options';
-import { assetArmId, datastoreExists, getAssetVersion, getLatestVersion, isConflict, listComputeNames, nextComponentVersion, putAssetVersion } from '../azureml/assets';
+import { datastoreExists, getAssetVersion, getLatestVersion, isConflict, listComputeNames, nextComponentVersion, putAssetVersion } from '../azureml/assets';
 import { DefaultDatastore, openDefaultDatastore, uploadSnapshot } from '../azureml/datastore-upload';
 import { sendJson, Workspace } from '../azureml/workspace';
 import type { DataInput, DataSource, EnvironmentRef, PipelineDefinition, Step } from '../azureml-pipeline/definition';
@@ -17,7 +17,7 @@ import { readTraceability, traceabilityTags, VariableReader } from '../task/trac
 import { UserError } from '../task/user-error';
 import { defaultComponentName, experimentNameFrom, PublishInputs } from './publish-inputs';
 
-export interface PublishRuntime {
+interface PublishRuntime {
   abortSignal: AbortSignal;
   log(line: string): void;
   /** The repository root: paths are resolved and shown relative to it. */
@@ -28,7 +28,7 @@ export interface PublishRuntime {
 }
 
 /** Everything decided from the YAML and the inputs, before any call to Azure. */
-export interface PreparedPublish {
+interface PreparedPublish {
   inputs: PublishInputs;
   definition: PipelineDefinition;
   experimentName: string;
@@ -39,7 +39,7 @@ export interface PreparedPublish {
   defaultCompute?: string;
 }
 
-export interface PublishReport {
+interface PublishReport {
   jobName?: string;
   studioUrl?: string;
   pipelineComponentId?: string;
@@ -47,7 +47,7 @@ export interface PublishReport {
   message: string;
 }
 
-export function agentFiles(repoRoot: string): SourceFiles {
+function agentFiles(repoRoot: string): SourceFiles {
   return {
     kind(absolute) {
       try {
@@ -445,9 +445,7 @@ function restError(status: number, body: unknown): Error {
 }
 
 /** Job names are unique per workspace; the build id makes them findable, the random part makes retries distinct. */
-export function jobNameFor(buildId: string | undefined): string {
+function jobNameFor(buildId: string | undefined): string {
   const id = (buildId ?? '').replace(/[^A-Za-z0-9]/g, '');
   return `azdo_${id ? `${id}_` : ''}${randomBytes(5).toString('hex')}`;
 }
-
-export { assetArmId };

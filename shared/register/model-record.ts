@@ -94,7 +94,7 @@ export function buildPublishing(hostType: string | undefined): { publish: boolea
   };
 }
 
-export interface ExistingVersion {
+interface ExistingVersion {
   version: string;
   modelUri?: string;
   modelType?: string;

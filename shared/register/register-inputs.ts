@@ -3,8 +3,8 @@ import { UserError } from '../task/user-error';
 import { parseModelName } from '../compare/compare-inputs';
 import { jobOutputUri, ModelSource, parseModelUri, parsePathInOutput } from './model-source';
 
-export const MODEL_TYPES = ['mlflow_model', 'custom_model', 'triton_model'] as const;
-export type ModelType = (typeof MODEL_TYPES)[number];
+const MODEL_TYPES = ['mlflow_model', 'custom_model', 'triton_model'] as const;
+type ModelType = (typeof MODEL_TYPES)[number];
 
 export interface RegisterInputs extends WorkspaceTarget {
   source: ModelSource;

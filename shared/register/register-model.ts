@@ -11,7 +11,7 @@ import type { RegisterInputs } from './register-inputs';
 import { IMPLICIT_OUTPUTS, SOURCE_KEY_PROPERTY, SOURCE_PROPERTY, sourceKey } from './model-source';
 import { buildModelJson, CompareHandoff, compareHandoffFor, compareMetricsFor, explicitVersionPlan, ModelJson, modelTags, nextVersion, sameUri } from './model-record';
 
-export interface RegisterRuntime {
+interface RegisterRuntime {
   traceability: TraceabilityContext;
   compare: CompareHandoff;
   log(line: string): void;
@@ -19,7 +19,7 @@ export interface RegisterRuntime {
   abortSignal?: AbortSignal;
 }
 
-export interface RegisterReport {
+interface RegisterReport {
   modelJson: ModelJson;
   reused: boolean;
   message: string;

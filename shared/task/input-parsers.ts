@@ -7,7 +7,7 @@ import { HANDOFF_VARIABLES, macro } from './handoff-variables';
  * so the user can fix the pipeline from the one line the task prints.
  */
 
-export interface WholeNumberRule {
+interface WholeNumberRule {
   min: number;
   max: number;
   /** Plural unit used in the message, e.g. "minutes". */

@@ -16,7 +16,7 @@ const agentEndpoints = {
   dataParameter: (id: string, key: string) => tl.getEndpointDataParameter(id, key, true),
 };
 
-export interface OpenWorkspaceOptions {
+interface OpenWorkspaceOptions {
   /** Names the task in the User-Agent, e.g. `AzureMLDeployModel/1`. */
   taskName: string;
   abortSignal?: AbortSignal;

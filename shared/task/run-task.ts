@@ -4,7 +4,7 @@ import { isAbortError, isUserError } from './user-error';
 import { describeError } from './describe-error';
 import { routeAzureSdkLogsToDebug } from './sdk-logging';
 
-export interface TaskContext {
+interface TaskContext {
   /** Aborted when the agent cancels the task (SIGINT/SIGTERM). */
   abortSignal: AbortSignal;
   debug: boolean;

@@ -20,14 +20,14 @@ export interface WaitEffects {
   warn(line: string): void;
 }
 
-export interface WaitOptions {
+interface WaitOptions {
   jobName: string;
   timeoutMs: number;
   schedule: PollSchedule;
   abortSignal: AbortSignal;
 }
 
-export type WaitOutcome =
+type WaitOutcome =
   | { kind: 'terminal'; job: JobSnapshot; children: ChildRun[]; polls: number; elapsedMs: number }
   | { kind: 'timeout'; job?: JobSnapshot; polls: number; elapsedMs: number };
 

@@ -1,7 +1,7 @@
 import { parseBoolean, parseChoice, parseJobName, parseWholeNumber, parseWorkspaceTarget, type WorkspaceTarget } from '../task/input-parsers';
 import { UserError } from '../task/user-error';
 
-export type JobDisposal = 'cancelJob' | 'leaveRunning';
+type JobDisposal = 'cancelJob' | 'leaveRunning';
 
 export interface WaitForRunInputs extends WorkspaceTarget {
   jobName: string;

@@ -8,13 +8,13 @@ import { waitForJob, WaitEffects } from './wait-for-job';
 import type { ChildRun } from '../azureml/run-history';
 import { emptyTrialCache, withSweepTrials } from './sweep-trials';
 
-export interface WaitForRunReport {
+interface WaitForRunReport {
   result: 'Succeeded' | 'SucceededWithIssues' | 'Failed';
   message: string;
   outputs: { status: string; studioUrl: string; durationSeconds: string };
 }
 
-export interface WaitRuntime {
+interface WaitRuntime {
   abortSignal: AbortSignal;
   now(): number;
   sleep(ms: number, abortSignal: AbortSignal): Promise<void>;

@@ -14,7 +14,7 @@ export const SPEC_ROOT = path.resolve(REPO_ROOT, '..', 'shared', 'reference', 'a
 export const SPEC_FOLDER = 'specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2022-10-01';
 const COMMON_TYPES = 'specification/common-types/resource-management/v3/types.json';
 
-export interface ConformanceProblem {
+interface ConformanceProblem {
   phase: 'request' | 'response' | 'route';
   operationId: string;
   method: string;
@@ -39,7 +39,7 @@ function requireReference(): void {
   }
 }
 
-export interface ConformanceValidator {
+interface ConformanceValidator {
   /** ms LiveValidator.initialize() took */
   initMs: number;
   validate(pair: TrafficPair): Promise<ConformanceProblem[]>;

@@ -24,7 +24,7 @@ export function taskFolders(): string[] {
     .sort();
 }
 
-export interface TaskInput {
+interface TaskInput {
   name: string;
   type: string;
   aliases?: string[];

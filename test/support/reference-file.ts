@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export const REFERENCE_DIR = path.resolve(__dirname, '..', '..', '..', 'shared', 'reference');
+const REFERENCE_DIR = path.resolve(__dirname, '..', '..', '..', 'shared', 'reference');
 
 export function referenceFile(parts: readonly string[], why: { reads: string; missingNote?: string; dir?: string }): string {
   const dir = why.dir ?? REFERENCE_DIR;
