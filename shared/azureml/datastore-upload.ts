@@ -6,6 +6,7 @@ import { DEFAULT_RETRY } from '../http/retry-policy';
 import type { FolderSnapshot } from '../azureml-pipeline/folder-hash';
 import { UserError } from '../task/user-error';
 import type { Workspace } from './workspace';
+import { isNotFound } from './not-found';
 
 /** azure-ai-ml's names: blobs of local uploads live under this prefix; the indicator blob's metadata marks a completed upload. */
 const UPLOAD_PREFIX = 'LocalUpload';
@@ -159,7 +160,7 @@ async function confirmedUpload(store: DefaultDatastore, blob: string, abortSigna
     const meta = (await store.container.getBlockBlobClient(blob).getProperties({ abortSignal })).metadata ?? {};
     if (meta.upload_status === UPLOAD_CONFIRMATION.upload_status && meta.name && meta.version) return { name: meta.name, version: meta.version };
   } catch (error) {
-    if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+    if (!isNotFound(error)) throw error;
   }
   return undefined;
 }

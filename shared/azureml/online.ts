@@ -1,21 +1,15 @@
 import type { OnlineDeployment, OnlineEndpoint } from '@azure/arm-machinelearning';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Workspace } from './workspace';
+import { isConflict, isNotFound, unlessNotFound } from './not-found';
 
 /**
  * Online endpoint and deployment calls through @azure/arm-machinelearning (2022-10-01). Writes are
  * long-running operations awaited with the SDK's poller (Azure-AsyncOperation / Location), resumed
  * when a retried PUT meets its own first attempt; a 404 on a read comes back as undefined.
  */
-const isNotFound = (error: unknown) => (error as { statusCode?: number }).statusCode === 404;
-
-export async function getEndpoint(ws: Workspace, name: string, abortSignal?: AbortSignal): Promise<OnlineEndpoint | undefined> {
-  try {
-    return await ws.client.onlineEndpoints.get(ws.resourceGroup, ws.name, name, { abortSignal });
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
+export function getEndpoint(ws: Workspace, name: string, abortSignal?: AbortSignal): Promise<OnlineEndpoint | undefined> {
+  return unlessNotFound(() => ws.client.onlineEndpoints.get(ws.resourceGroup, ws.name, name, { abortSignal }));
 }
 
 export async function listDeployments(ws: Workspace, endpoint: string, abortSignal?: AbortSignal): Promise<OnlineDeployment[]> {
@@ -24,13 +18,8 @@ export async function listDeployments(ws: Workspace, endpoint: string, abortSign
   return out;
 }
 
-export async function getDeployment(ws: Workspace, endpoint: string, name: string, abortSignal?: AbortSignal): Promise<OnlineDeployment | undefined> {
-  try {
-    return await ws.client.onlineDeployments.get(ws.resourceGroup, ws.name, endpoint, name, { abortSignal });
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
+export function getDeployment(ws: Workspace, endpoint: string, name: string, abortSignal?: AbortSignal): Promise<OnlineDeployment | undefined> {
+  return unlessNotFound(() => ws.client.onlineDeployments.get(ws.resourceGroup, ws.name, endpoint, name, { abortSignal }));
 }
 
 /** How a PUT that met a running operation finds out whether that operation already did its work. */
@@ -43,7 +32,6 @@ interface ResumeOptions<T> {
 }
 
 const TERMINAL = new Set(['succeeded', 'failed', 'canceled']);
-const isConflict = (error: unknown) => (error as { statusCode?: number }).statusCode === 409;
 const stateOf = (r: { properties?: { provisioningState?: string } } | undefined) => (r?.properties?.provisioningState ?? 'Succeeded').toLowerCase();
 
 /**

@@ -11,6 +11,7 @@ import { kubernetesPreflight, managedPreflight } from './preflight';
 import { ScoringTimeout, type ScoreResult } from './scoring-client';
 import { failedAssertions } from './smoke';
 import { deploymentsToRemove, formatTraffic, restorableTraffic, sameTraffic, TrafficMap, trafficAt } from './traffic-plan';
+import { isNotFound } from '../azureml/not-found';
 
 interface DeployRuntime {
   traceability: TraceabilityContext;
@@ -263,7 +264,7 @@ async function preflightKubernetes(ws: Workspace, inputs: DeployInputs, abortSig
   try {
     compute = await ws.client.computeOperations.get(ws.resourceGroup, ws.name, inputs.compute!, { abortSignal });
   } catch (error) {
-    if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+    if (!isNotFound(error)) throw error;
   }
   const props = compute?.properties as { computeType?: string; provisioningState?: string; properties?: { instanceTypes?: Record<string, unknown>; defaultInstanceType?: string } } | undefined;
   return kubernetesPreflight(

@@ -9,6 +9,7 @@ import { buildManifest, PackageManifest, sha256 } from './manifest';
 import type { PackageInputs } from './package-inputs';
 import { takesBuildCommands } from '../task/job-kind';
 import { HANDOFF_VARIABLES } from '../task/handoff-variables';
+import { isNotFound } from '../azureml/not-found';
 
 interface PackageRuntime {
   log(line: string): void;
@@ -17,8 +18,6 @@ interface PackageRuntime {
   /** The workspace's default datastore (its key masked); called only when a local folder is uploaded. */
   openDatastore(): Promise<DefaultDatastore>;
 }
-
-const isNotFound = (error: unknown) => (error as { statusCode?: number }).statusCode === 404;
 
 /**
  * Resolves every part of the package to an exact registered version (model, environment, code) and
