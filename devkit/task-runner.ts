@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { extractCommands, parseVsoLine, splitAgentLines, type ArtifactUpload, type Issue, type Progress, type SetVariable, type TaskComplete, type VsoCommand } from '../local-runner/execution/vso';
+import { extractCommands, parseVsoLine, splitAgentLines, type ExtractedCommands, type VsoCommand } from '../local-runner/execution/vso';
 import {
   buildTaskEnv as buildAgentTaskEnv,
   runProcess,
@@ -68,7 +68,8 @@ interface SignalReport {
   firstSignalAtMs: number;
 }
 
-export interface TaskRunResult {
+/** What the agent takes from the task's logging commands (result, outputs, variables, secrets, summaries, artifacts, tags, issues, progress), plus the process. */
+export interface TaskRunResult extends Omit<ExtractedCommands, 'completes' | 'rejected'> {
   exitCode: number | null;
   /** the signal that terminated the process, if it died of one */
   signal: NodeJS.Signals | null;
@@ -80,18 +81,8 @@ export interface TaskRunResult {
   lines: string[];
   /** every parsed ##vso command, in arrival order (stdout and stderr) */
   commands: VsoCommand[];
-  /** the result the agent keeps (worst of all task.complete), if any */
-  result?: TaskComplete;
-  outputs: Record<string, string>;
-  variables: Record<string, SetVariable>;
-  secrets: string[];
   /** contents of the task.uploadsummary files (read right after exit) */
   summaries: string[];
-  summaryFiles: string[];
-  artifacts: ArtifactUpload[];
-  buildTags: string[];
-  issues: Issue[];
-  progress: Progress[];
   /** logging commands the agent refused in this job (artifact.upload in a release), each failing the step */
   refused: string[];
   /** present when `signal` was requested and sent */
@@ -246,6 +237,7 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRunResult> {
     x.result = { result: 'Failed', message: refusal };
     x.artifacts = [];
   }
+  const { completes: _completes, rejected: _rejected, ...taken } = x;
   const summaries = x.summaryFiles.map((f) => {
     const p = path.isAbsolute(f) ? f : path.join(cwd, f);
     try {
@@ -276,16 +268,8 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRunResult> {
     pid,
     lines: [...stdoutLines, ...stderrLines],
     commands,
-    result: x.result,
-    outputs: x.outputs,
-    variables: x.variables,
-    secrets: x.secrets,
+    ...taken,
     summaries,
-    summaryFiles: x.summaryFiles,
-    artifacts: x.artifacts,
-    buildTags: x.buildTags,
-    issues: x.issues,
-    progress: x.progress,
     refused,
     cancellation,
     signalToExitMs: cancellation?.exitedAfterMs,

@@ -183,7 +183,7 @@ const RESULT_RANK: Record<string, number> = {
   skipped: 4,
 };
 
-interface ExtractedCommands {
+export interface ExtractedCommands {
   /**
    * The result the agent keeps: it merges every `task.complete` with the worst winning
    * (`TaskResultUtil.MergeTaskResults`); the message is that command's. Absent when none was sent.
