@@ -4,7 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startEmulator, Emulator, TaskConnection } from '../../emulator';
-import { buildManifest, PackageManifest } from '../../shared/package/manifest';
+import type { PackageManifest } from '../../shared/package/manifest';
+import { writePackageManifest } from '../../devkit/package-manifest';
 import { endpointWithTraffic } from '../../shared/deploy/deploy-model';
 import { runTask, assertNoSecretLeak, TaskRunResult } from '../../devkit/task-runner';
 import { saveTraffic } from '../../devkit/traffic';
@@ -22,22 +23,8 @@ describe('AzureMLDeployModel@1 (task process)', function () {
   let dir: string;
   const build = { 'Build.BuildId': '5150', 'Build.SourceVersion': 'feedbeef', 'System.CollectionUri': 'https://dev.azure.com/contoso/', 'System.TeamProject': 'ml' };
 
-  const manifestFor = (version: string, extra: Partial<PackageManifest> = {}) => {
-    const m = buildManifest({
-      model: { name: 'credit', version, id: `azureml:credit:${version}`, assetId: `${wsPath(emulator)}/models/credit/versions/${version}`, modelType: 'mlflow_model' },
-      environmentId: null,
-      code: null,
-      instanceType: 'defaultinstancetype',
-      requestSettings: { requestTimeout: 'PT5S' },
-      livenessProbe: null,
-      readinessProbe: { initialDelay: 'PT10S', period: 'PT10S' },
-      environmentVariables: { LOG_LEVEL: 'info' },
-      ...extra,
-    });
-    const file = path.join(dir, `manifest-${version}-${m.packageId}.json`);
-    fs.writeFileSync(file, JSON.stringify(m, null, 2));
-    return file;
-  };
+  const manifestFor = (version: string, extra: Partial<PackageManifest> = {}) =>
+    writePackageManifest(dir, wsPath(emulator), { name: 'credit', version }, { requestSettings: { requestTimeout: 'PT5S' }, readinessProbe: { initialDelay: 'PT10S', period: 'PT10S' }, environmentVariables: { LOG_LEVEL: 'info' }, ...extra });
   const payload = () => {
     const file = path.join(dir, 'payload.json');
     fs.writeFileSync(file, JSON.stringify({ data: [[0.1, 2, 3]] }));
@@ -352,22 +339,7 @@ describe('AzureMLDeployModel@1 replace strategy and managed target (task process
   let spn: TaskConnection;
   let dir: string;
 
-  const manifestFor = (version: string, extra: Partial<PackageManifest> = {}) => {
-    const m = buildManifest({
-      model: { name: 'credit', version, id: `azureml:credit:${version}`, assetId: `${wsPath(emulator)}/models/credit/versions/${version}`, modelType: 'mlflow_model' },
-      environmentId: null,
-      code: null,
-      instanceType: 'defaultinstancetype',
-      requestSettings: null,
-      livenessProbe: null,
-      readinessProbe: null,
-      environmentVariables: { MODEL_VERSION: version },
-      ...extra,
-    });
-    const file = path.join(dir, `manifest-${version}-${m.packageId}.json`);
-    fs.writeFileSync(file, JSON.stringify(m, null, 2));
-    return file;
-  };
+  const manifestFor = (version: string, extra: Partial<PackageManifest> = {}) => writePackageManifest(dir, wsPath(emulator), { name: 'credit', version }, { environmentVariables: { MODEL_VERSION: version }, ...extra });
 
   before(async () => {
     emulator = await startEmulator({ seed: 9 });
