@@ -16,3 +16,8 @@ export function referenceFile(parts: readonly string[], why: { reads: string; mi
   if (!fs.existsSync(file)) throw new Error(`Reference file missing: ${file}${why.missingNote ? ` ${why.missingNote}` : ''}`);
   return file;
 }
+
+/** The text of a file of ../shared/reference, by its path there (`azure-ai-ml-fixtures/…`). */
+export function referenceText(rel: string, reads = 'The tests read az ml fixtures and recordings from ../shared/reference'): string {
+  return fs.readFileSync(referenceFile(rel.split('/'), { reads }), 'utf8');
+}

@@ -6,6 +6,16 @@ import { evaluateBinding } from '../harness/data-source-binding';
 import { saveTraffic } from '../../devkit/traffic';
 import { secretCredential } from '../../devkit/emulator-clients';
 
+/** What the Azure DevOps server holds when it evaluates a binding: the connection's ARM URL and subscription, and a token for it. */
+function serverSide(emulator: Emulator) {
+  const conn = emulator.connection({ scheme: 'spnKey' });
+  const credential = secretCredential(emulator);
+  return {
+    endpoint: { url: conn.env[`ENDPOINT_URL_${conn.id}`], data: { subscriptionId: conn.env[`ENDPOINT_DATA_${conn.id}_SUBSCRIPTIONID`] } },
+    getToken: async (scope: string) => (await credential.getToken(scope))!.token,
+  };
+}
+
 /**
  * The classic editor's dropdowns: each dataSourceBinding of the wait task evaluated as the Azure
  * DevOps server does, against the emulator's ARM, with a token for the service connection.
@@ -18,10 +28,7 @@ describe('AzureMLWaitForRun@1 pickers (dataSourceBindings)', () => {
 
   before(async () => {
     emulator = await startEmulator();
-    const conn = emulator.connection({ scheme: 'spnKey' });
-    const credential = secretCredential(emulator);
-    endpoint = { url: conn.env[`ENDPOINT_URL_${conn.id}`], data: { subscriptionId: conn.env[`ENDPOINT_DATA_${conn.id}_SUBSCRIPTIONID`] } };
-    getToken = async (scope) => (await credential.getToken(scope))!.token;
+    ({ endpoint, getToken } = serverSide(emulator));
     emulator.jobs.seed('picker-job', { phases: [{ status: 'Running', seconds: 3600 }], outcome: 'hang' }, { displayName: 'train nightly' });
   });
   after(async () => {
@@ -73,10 +80,7 @@ describe('AzureMLCompareModels@1 and AzureMLRegisterModel@1 pickers (dataSourceB
 
   before(async () => {
     emulator = await startEmulator();
-    const conn = emulator.connection({ scheme: 'spnKey' });
-    const credential = secretCredential(emulator);
-    endpoint = { url: conn.env[`ENDPOINT_URL_${conn.id}`], data: { subscriptionId: conn.env[`ENDPOINT_DATA_${conn.id}_SUBSCRIPTIONID`] } };
-    getToken = async (scope) => (await credential.getToken(scope))!.token;
+    ({ endpoint, getToken } = serverSide(emulator));
     emulator.endpoints.seed({ name: 'credit-prod', traffic: { blue: 100 }, deployments: [{ name: 'blue', model: { name: 'credit', version: '1' } }] });
     emulator.models.seed('credit', '1');
     emulator.models.seed('credit', '2');

@@ -11,6 +11,7 @@ import { applyInputOverrides, parseKeyValueLines, parseTags } from '../../shared
 import { defaultComponentName, parsePublishInputs, experimentNameFrom } from '../../shared/publish/publish-inputs';
 import { blobServiceUrl, DefaultDatastore, uploadSnapshot } from '../../shared/azureml/datastore-upload';
 import { memoryFiles } from '../support/memory-files';
+import { referenceText as reference } from '../support/reference-file';
 
 /** In-memory files: the YAML reader is a pure function of these. */
 
@@ -20,13 +21,6 @@ const resolvedIds: Resolved = {
   componentIds: {},
   dataUris: {},
 };
-
-const REFERENCE = path.resolve(__dirname, '..', '..', '..', 'shared', 'reference');
-function reference(rel: string): string {
-  const file = path.join(REFERENCE, rel);
-  if (!fs.existsSync(file)) assert.fail(`reference data missing: ${file} (the tests read ../shared/reference beside the checkout)`);
-  return fs.readFileSync(file, 'utf8');
-}
 
 describe('publish pipeline: ignore files (azure-ai-ml semantics)', () => {
   it('matches git wildmatch patterns, first matching pattern decides', () => {
