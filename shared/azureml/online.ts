@@ -27,9 +27,10 @@ interface ResumeOptions<T> {
   /** True when the resource, as read once nothing runs on it, is already what this PUT would make it. */
   alreadyDone: (current: T) => boolean;
   abortSignal?: AbortSignal;
-  /** Waits between reads of a busy resource (tests shorten them). */
-  pollMs?: { first: number; max: number };
 }
+
+/** Waits between reads of a busy resource: 2 s, doubling, at most 15 s. */
+const RESUME_POLL_MS = { first: 2_000, max: 15_000 };
 
 const TERMINAL = new Set(['succeeded', 'failed', 'canceled']);
 const stateOf = (r: { properties?: { provisioningState?: string } } | undefined) => (r?.properties?.provisioningState ?? 'Succeeded').toLowerCase();
@@ -40,12 +41,11 @@ const stateOf = (r: { properties?: { provisioningState?: string } } | undefined)
  * to report but an operation to resume: wait until nothing runs on the resource, and if it is then
  * what we asked for, take it; else PUT again. The wait ends with the task's signal.
  */
-async function putResumingConflicts<T extends { properties?: { provisioningState?: string } }>(
+export async function putResumingConflicts<T extends { properties?: { provisioningState?: string } }>(
   put: () => Promise<T>,
   read: () => Promise<T | undefined>,
   options: ResumeOptions<T>,
 ): Promise<T> {
-  const poll = options.pollMs ?? { first: 2_000, max: 15_000 };
   for (let round = 0; ; round++) {
     try {
       return await put();
@@ -53,20 +53,19 @@ async function putResumingConflicts<T extends { properties?: { provisioningState
       if (!isConflict(error) || round >= 3) throw error;
       let current = await read();
       let waited = false;
-      for (let wait = poll.first; current && !TERMINAL.has(stateOf(current)); wait = Math.min(poll.max, wait * 2)) {
+      for (let wait = RESUME_POLL_MS.first; current && !TERMINAL.has(stateOf(current)); wait = Math.min(RESUME_POLL_MS.max, wait * 2)) {
         await sleep(wait, undefined, { signal: options.abortSignal });
         waited = true;
         current = await read();
       }
       if (current && stateOf(current) === 'succeeded' && options.alreadyDone(current)) return current;
       // Busy for a reason the resource itself does not show (its endpoint still being created): wait a little anyway.
-      if (!waited) await sleep(poll.first * (round + 1), undefined, { signal: options.abortSignal });
+      if (!waited) await sleep(RESUME_POLL_MS.first * (round + 1), undefined, { signal: options.abortSignal });
     }
   }
 }
 
-interface PutOnlineOptions<T> extends Partial<Omit<ResumeOptions<T>, 'abortSignal'>> {
-  abortSignal?: AbortSignal;
+interface PutOnlineOptions<T> extends Partial<ResumeOptions<T>> {
   /**
    * false: return once Azure accepted the PUT, without waiting for the operation to finish. A
    * cancelled task's rollback has seconds before the agent kills it; an accepted traffic change is
@@ -76,23 +75,23 @@ interface PutOnlineOptions<T> extends Partial<Omit<ResumeOptions<T>, 'abortSigna
 }
 
 export function putEndpoint(ws: Workspace, name: string, body: OnlineEndpoint, options: PutOnlineOptions<OnlineEndpoint> = {}): Promise<OnlineEndpoint> {
-  const { abortSignal, wait = true, alreadyDone = () => false, pollMs } = options;
+  const { abortSignal, wait = true, alreadyDone = () => false } = options;
   const ops = ws.client.onlineEndpoints;
   return putResumingConflicts(
     async () => (wait ? ops.beginCreateOrUpdateAndWait(ws.resourceGroup, ws.name, name, body, { abortSignal }) : acceptedResult(await ops.beginCreateOrUpdate(ws.resourceGroup, ws.name, name, body, { abortSignal }), body)),
     () => getEndpoint(ws, name, abortSignal),
-    { alreadyDone, pollMs, abortSignal },
+    { alreadyDone, abortSignal },
   );
 }
 
 export function putDeployment(ws: Workspace, endpoint: string, name: string, body: OnlineDeployment, options: PutOnlineOptions<OnlineDeployment> = {}): Promise<OnlineDeployment> {
-  const { abortSignal, wait = true, alreadyDone = () => false, pollMs } = options;
+  const { abortSignal, wait = true, alreadyDone = () => false } = options;
   const ops = ws.client.onlineDeployments;
   return putResumingConflicts(
     async () =>
       wait ? ops.beginCreateOrUpdateAndWait(ws.resourceGroup, ws.name, endpoint, name, body, { abortSignal }) : acceptedResult(await ops.beginCreateOrUpdate(ws.resourceGroup, ws.name, endpoint, name, body, { abortSignal }), body),
     () => getDeployment(ws, endpoint, name, abortSignal),
-    { alreadyDone, pollMs, abortSignal },
+    { alreadyDone, abortSignal },
   );
 }
 
