@@ -9,7 +9,6 @@ import * as path from 'node:path';
 import { startEmulator, type Emulator, type FaultRates } from '../emulator';
 import { startAzurite, type AzuriteHandle } from '../devkit/azurite';
 import { mlClient } from '../devkit/emulator-clients';
-import { saveTraffic } from '../devkit/traffic';
 import { execFileSync } from 'node:child_process';
 import { expandPipeline } from '../local-runner/expansion/expand-pipeline';
 import { compileTimeVariables } from '../local-runner/evaluation/predefined';
@@ -28,8 +27,6 @@ interface MlFlowOptions {
   /** skip the release (e.g. when the build did not register a model) */
   release?: boolean;
   log?: (line: string) => void;
-  /** keep the emulator's ARM traffic under build/traffic/<name> for the conformance test */
-  saveTrafficAs?: string;
   /** changes the seeded workspace before the runs (tests: a model that answers wrongly, …) */
   configure?: (emulator: Emulator) => void;
   /** cancels the running pipeline as Azure DevOps would (the step gets SIGINT); the servers still stop */
@@ -87,7 +84,6 @@ export async function runMlFlow(options: MlFlowOptions = {}): Promise<MlFlowResu
     await options.inspect?.(emulator, result);
     return result;
   } finally {
-    if (emulator && options.saveTrafficAs) saveTraffic(emulator.traffic(), options.saveTrafficAs);
     await emulator?.stop();
     await azurite?.stop();
     if (!options.workDir) fs.rmSync(work, { recursive: true, force: true });

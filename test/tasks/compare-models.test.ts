@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { startEmulator, Emulator, TaskConnection } from '../../emulator';
 import { runTask, assertNoSecretLeak, TaskRunResult } from '../../devkit/task-runner';
-import { saveTraffic } from '../../devkit/traffic';
+import { conformsToSpec } from '../conformance/conforms';
 import { COMPARE_VARIABLES } from '../../shared/task/handoff-variables';
 
 /**
@@ -32,7 +32,6 @@ describe('AzureMLCompareModels@1 (task process)', function () {
     emulator.endpoints.seed({ name: 'credit-dark', traffic: { blue: 0 }, deployments: [{ name: 'blue', model: { name: 'credit', version: '3' } }] });
   });
   after(async () => {
-    saveTraffic(emulator.traffic(), 'compare-models');
     await emulator.stop();
   });
 
@@ -229,4 +228,6 @@ describe('AzureMLCompareModels@1 (task process)', function () {
         { azureCalls: false },
       ));
   });
+
+  conformsToSpec(() => emulator.traffic());
 });

@@ -8,7 +8,7 @@ import type { PackageManifest } from '../../shared/package/manifest';
 import { writePackageManifest } from '../../devkit/package-manifest';
 import { endpointWithTraffic } from '../../shared/deploy/deploy-model';
 import { runTask, assertNoSecretLeak, TaskRunResult } from '../../devkit/task-runner';
-import { saveTraffic } from '../../devkit/traffic';
+import { conformsToSpec } from '../conformance/conforms';
 import { mlClient, wsPath } from '../../devkit/emulator-clients';
 import { HANDOFF_VARIABLES, macro } from '../../shared/task/handoff-variables';
 
@@ -44,7 +44,6 @@ describe('AzureMLDeployModel@1 (task process)', function () {
     emulator.endpoints.behave('credit:7', { provisionSeconds: 60 });
   });
   after(async () => {
-    saveTraffic(emulator.traffic(), 'deploy-model');
     await emulator.stop();
   });
 
@@ -327,6 +326,8 @@ describe('AzureMLDeployModel@1 (task process)', function () {
         { azureCalls: false },
       ));
   });
+
+  conformsToSpec(() => emulator.traffic());
 });
 
 /**
@@ -353,7 +354,6 @@ describe('AzureMLDeployModel@1 replace strategy and managed target (task process
     emulator.endpoints.behave('credit:4', { provisionSeconds: 1, scoring: 'wrongShape' });
   });
   after(async () => {
-    saveTraffic(emulator.traffic(), 'deploy-model-replace-managed');
     await emulator.stop();
   });
 
@@ -443,4 +443,6 @@ describe('AzureMLDeployModel@1 replace strategy and managed target (task process
     assert.equal(emulator.requests().slice(from).filter((q) => /\/computes\//.test(q.path)).length, 0, 'a managed target needs no compute');
     leakCheck(r, 'credit-managed');
   });
+
+  conformsToSpec(() => emulator.traffic());
 });

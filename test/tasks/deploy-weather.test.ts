@@ -6,6 +6,7 @@ import { startEmulator, Emulator, TaskConnection } from '../../emulator';
 import { writePackageManifest } from '../../devkit/package-manifest';
 import { runTask, assertNoSecretLeak, TaskRunResult } from '../../devkit/task-runner';
 import { wsPath } from '../../devkit/emulator-clients';
+import { conformsToSpec } from '../conformance/conforms';
 
 /**
  * AzureMLDeployModel@1 on a bad-weather day: transient faults on the scoring endpoint and on
@@ -129,4 +130,6 @@ describe('AzureMLDeployModel@1 in bad weather (task process)', function () {
     assert.ok(r.issues.some((i) => i.type === 'warning' && /Could not list the old deployments of endpoint 'churn-ep'/.test(i.message)), JSON.stringify(r.issues));
     assert.equal(emulator.endpoints.get('churn-ep')!.traffic['churn-last'], 100);
   });
+
+  conformsToSpec(() => emulator.traffic());
 });

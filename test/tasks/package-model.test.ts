@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { startEmulator, Emulator, TaskConnection } from '../../emulator';
 import { manifestIntact } from '../../shared/package/manifest';
 import { runTask, assertNoSecretLeak, TaskRunResult, RunTaskOptions } from '../../devkit/task-runner';
-import { saveTraffic } from '../../devkit/traffic';
+import { conformsToSpec } from '../conformance/conforms';
 import { mlClient } from '../../devkit/emulator-clients';
 import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { snapshotFolder } from '../../shared/azureml-pipeline/folder-hash';
@@ -43,7 +43,6 @@ describe('AzureMLPackageModel@1 (task process)', function () {
     file('bad/score.py', 'class Model:\n    def init(self):\n        pass\n');
   });
   after(async () => {
-    saveTraffic(emulator.traffic(), 'package-model');
     await emulator.stop();
   });
 
@@ -192,6 +191,8 @@ describe('AzureMLPackageModel@1 (task process)', function () {
 
     it('a model.json that is not JSON', () => failsWith({ modelJson: file('broken.json', '{name: credit') }, /^'modelJson' is '.*broken\.json', which is not JSON \(/));
   });
+
+  conformsToSpec(() => emulator.traffic());
 });
 
 /**
@@ -222,7 +223,6 @@ describe('AzureMLPackageModel@1 with local folders (task process, Azurite)', fun
   });
   after(async () => {
     if (emulator) {
-      saveTraffic(emulator.traffic(), 'package-model-folders');
       await emulator.stop();
     }
     await azurite?.stop();
@@ -356,4 +356,6 @@ describe('AzureMLPackageModel@1 with local folders (task process, Azurite)', fun
       );
     });
   });
+
+  conformsToSpec(() => emulator.traffic());
 });

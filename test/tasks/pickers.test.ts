@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startEmulator, Emulator } from '../../emulator';
 import { evaluateBinding } from '../harness/data-source-binding';
-import { saveTraffic } from '../../devkit/traffic';
+import { conformsToSpec } from '../conformance/conforms';
 import { secretCredential } from '../../devkit/emulator-clients';
 
 /** What the Azure DevOps server holds when it evaluates a binding: the connection's ARM URL and subscription, and a token for it. */
@@ -32,7 +32,6 @@ describe('AzureMLWaitForRun@1 pickers (dataSourceBindings)', () => {
     emulator.jobs.seed('picker-job', { phases: [{ status: 'Running', seconds: 3600 }], outcome: 'hang' }, { displayName: 'train nightly' });
   });
   after(async () => {
-    saveTraffic(emulator.traffic(), 'pickers');
     await emulator.stop();
   });
 
@@ -66,6 +65,8 @@ describe('AzureMLWaitForRun@1 pickers (dataSourceBindings)', () => {
       /404|ResourceGroupNotFound/,
     );
   });
+
+  conformsToSpec(() => emulator.traffic());
 });
 
 /** The compare and register tasks' own dropdowns: online endpoints and registered models. */
@@ -86,7 +87,6 @@ describe('AzureMLCompareModels@1 and AzureMLRegisterModel@1 pickers (dataSourceB
     emulator.models.seed('credit', '2');
   });
   after(async () => {
-    saveTraffic(emulator.traffic(), 'pickers-models');
     await emulator.stop();
   });
 
@@ -101,4 +101,6 @@ describe('AzureMLCompareModels@1 and AzureMLRegisterModel@1 pickers (dataSourceB
       assert.deepEqual(items.map((i) => [i.value, i.displayValue]), [['credit', 'credit (latest 2)']]);
     }
   });
+
+  conformsToSpec(() => emulator.traffic());
 });

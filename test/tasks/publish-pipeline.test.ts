@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { startEmulator, Emulator, TaskConnection } from '../../emulator';
 import { runTask, assertNoSecretLeak, TaskRunResult } from '../../devkit/task-runner';
-import { saveTraffic } from '../../devkit/traffic';
+import { conformsToSpec } from '../conformance/conforms';
 import { snapshotFolder } from '../../shared/azureml-pipeline/folder-hash';
 import { startAzurite, AzuriteHandle } from '../../devkit/azurite';
 import { HANDOFF_VARIABLES } from '../../shared/task/handoff-variables';
@@ -191,7 +191,6 @@ describe('AzureMLPublishPipeline@1 (task process)', function () {
   });
   after(async () => {
     if (emulator) {
-      saveTraffic(emulator.traffic(), 'publish-pipeline');
       await emulator.stop();
     }
     await azurite?.stop();
@@ -695,4 +694,6 @@ jobs:
       if (bad.noCalls) assert.equal(emulator.requests().length, requestsBefore, 'a YAML or input error must not reach Azure');
     });
   }
+
+  conformsToSpec(() => emulator.traffic());
 });

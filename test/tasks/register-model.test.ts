@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import { startEmulator, Emulator, TaskConnection } from '../../emulator';
 import { runTask, assertNoSecretLeak, TaskRunResult } from '../../devkit/task-runner';
-import { saveTraffic } from '../../devkit/traffic';
+import { conformsToSpec } from '../conformance/conforms';
 import { SOURCE_KEY_PROPERTY, SOURCE_PROPERTY, sourceKey } from '../../shared/register/model-source';
 import { COMPARE_VARIABLES, HANDOFF_VARIABLES } from '../../shared/task/handoff-variables';
 
@@ -37,7 +37,6 @@ describe('AzureMLRegisterModel@1 (task process)', function () {
     );
   });
   after(async () => {
-    saveTraffic(emulator.traffic(), 'register-model');
     await emulator.stop();
   });
 
@@ -289,4 +288,6 @@ describe('AzureMLRegisterModel@1 (task process)', function () {
     it('an explicit version that is not a version', () =>
       failsWith({ version: '2/3' }, "'version' must be 'auto' or a version such as 3 (letters, digits, '.', '-', '_', at most 50 characters), got '2/3'", { azureCalls: false }));
   });
+
+  conformsToSpec(() => emulator.traffic());
 });
