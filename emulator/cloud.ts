@@ -15,6 +15,14 @@ export interface Cloud {
   location: string;
   devops: { orgName: string; orgId: string; projectName: string; projectId: string };
   clock: EmulatorClock;
+  /**
+   * Resource groups and workspaces besides the seeded ones (`emulator.resourceGroups.add`,
+   * `emulator.workspaces.add`): listed and readable, so pickers meet a busy subscription; only the
+   * seeded workspace holds jobs, models, endpoints and the rest.
+   */
+  extras: { resourceGroups: string[]; workspaces: Array<{ resourceGroup: string; name: string }> };
+  /** Items per page of every list (`EmulatorOptions.pageSize`); undefined: each service's default. */
+  pageSize?: number;
 }
 
 export const SEEDED = {
@@ -33,9 +41,21 @@ export const SEEDED = {
   },
 } as const;
 
-export const workspaceArmId = (cloud: Cloud) =>
-  `/subscriptions/${cloud.subscriptionId}/resourceGroups/${cloud.resourceGroup}` +
-  `/providers/Microsoft.MachineLearningServices/workspaces/${cloud.workspaceName}`;
+export const workspaceArmId = (cloud: Cloud, resourceGroup = cloud.resourceGroup, name = cloud.workspaceName) =>
+  `/subscriptions/${cloud.subscriptionId}/resourceGroups/${resourceGroup}` +
+  `/providers/Microsoft.MachineLearningServices/workspaces/${name}`;
+
+/** Every resource group of the subscription, the seeded one first. */
+export const resourceGroupNames = (cloud: Cloud) => [cloud.resourceGroup, ...cloud.extras.resourceGroups];
+
+/** The resource group's name as created, if it exists (ARM matches names case-insensitively). */
+export const findResourceGroup = (cloud: Cloud, name: string) => resourceGroupNames(cloud).find((rg) => rg.toLowerCase() === name.toLowerCase());
+
+/** Every workspace of the subscription (or of one resource group), the seeded one first. */
+export function workspaceNames(cloud: Cloud, resourceGroup?: string): Array<{ resourceGroup: string; name: string }> {
+  const all = [{ resourceGroup: cloud.resourceGroup, name: cloud.workspaceName }, ...cloud.extras.workspaces];
+  return resourceGroup === undefined ? all : all.filter((w) => w.resourceGroup.toLowerCase() === resourceGroup.toLowerCase());
+}
 
 /** Audiences an ARM-scoped token may carry: the emulator's own URL and the public-cloud ARM ones. */
 export function armAudiences(cloud: Cloud): Set<string> {

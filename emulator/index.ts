@@ -17,7 +17,7 @@ import { pipelineReferenceError } from './arm/pipeline-references';
 import { subscriptionRoutes } from './arm/subscription-routes';
 import { workspaceRoutes } from './arm/workspace-routes';
 import { createClock } from './clock';
-import { Cloud, SEEDED, workspaceArmId } from './cloud';
+import { Cloud, findResourceGroup, resourceGroupNames, SEEDED, workspaceArmId, workspaceNames } from './cloud';
 import { connectionEnv, ConnectionMaterial, wifConnectionName } from './connection';
 import { createCertificateAuthority, createClientCertificate, createRsaKeyPair, createServerCertificate } from './crypto/certificates';
 import { devopsRoutes, issueSystemAccessToken, WifConnection } from './devops/routes';
@@ -37,7 +37,7 @@ import { JobRecord, JobStore } from './jobs/store';
 import { ModelStore, ModelVersionRecord } from './models/store';
 import { seededJobProperties } from './jobs/seeded-job';
 import { TrafficLog } from './traffic';
-import type { EmulatedModelVersion, Emulator, EmulatorOptions, JobScenario, RequestRecord } from './types';
+import type { DatastoreSeed, EmulatedModelVersion, Emulator, EmulatorOptions, JobScenario, RequestRecord } from './types';
 
 export * from './types';
 export { createClientCertificate } from './crypto/certificates';
@@ -93,6 +93,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const traffic = new TrafficLog();
   const wifConnections = new Map<string, WifConnection>();
   let defaultScenario: JobScenario = { phases: [...DEFAULT_PHASES], outcome: 'Completed' };
+  const datastores = new Map<string, DatastoreSeed>();
 
   // The URL is known only once the server listens; routes read it through this object.
   const cloud: Cloud = {
@@ -107,6 +108,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     location: SEEDED.location,
     devops: { ...SEEDED.devops },
     clock,
+    extras: { resourceGroups: [], workspaces: [] },
+    pageSize: options.pageSize,
   };
 
   const identityHeader = randomUUID();
@@ -134,7 +137,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ...endpointRoutes({ cloud, store: endpoints, models, computes, assets }),
     ...jobRoutes({ cloud, store, defaultScenario: () => defaultScenario, checkPipeline: (p) => pipelineReferenceError(cloud, assets, computes, p) }),
     ...assetRoutes({ cloud, assets, checkReferences: (kind, p) => assetReferenceError(kind, p) }),
-    ...datastoreRoutes(cloud, () => options.storage),
+    ...datastoreRoutes(cloud, () => options.storage, () => datastores),
     ...computeRoutes(cloud, computes),
     ...modelRoutes(cloud, models),
     ...scoringRoutes(cloud, endpoints),
@@ -190,6 +193,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     workspaceName: cloud.workspaceName,
     location: cloud.location,
     clock,
+    resourceGroups: {
+      add(name) {
+        if (!/^[-\w._()]{1,90}$/.test(name) || name.endsWith('.')) throw new Error(`emulator.resourceGroups.add: '${name}' is not a valid resource group name`);
+        if (!findResourceGroup(cloud, name)) cloud.extras.resourceGroups.push(name);
+      },
+      names: () => resourceGroupNames(cloud),
+    },
+    workspaces: {
+      add(name, resourceGroup = cloud.resourceGroup) {
+        const rg = findResourceGroup(cloud, resourceGroup);
+        if (!rg) throw new Error(`emulator.workspaces.add: resource group '${resourceGroup}' does not exist (add it with emulator.resourceGroups.add)`);
+        if (!/^[a-zA-Z0-9][\w-]{2,32}$/.test(name)) throw new Error(`emulator.workspaces.add: '${name}' is not a valid workspace name`);
+        if (!workspaceNames(cloud, rg).some((w) => w.name.toLowerCase() === name.toLowerCase())) cloud.extras.workspaces.push({ resourceGroup: rg, name });
+      },
+      list: () => workspaceNames(cloud).map((w) => ({ ...w })),
+    },
     jobs: {
       seed(name, scenario, meta = {}) {
         const jobType = meta.jobType ?? 'Pipeline';
@@ -278,6 +297,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       names: () => computes.list().map((c) => c.name),
     },
     datastore: { name: DEFAULT_DATASTORE, containerName: defaultContainerName(cloud) },
+    datastores: {
+      async seed(seed) {
+        if (seed.name === DEFAULT_DATASTORE) throw new Error(`emulator.datastores.seed: ${DEFAULT_DATASTORE} is the default datastore`);
+        datastores.set(seed.name, { ...seed });
+        const st = options.storage;
+        if (st && (seed.datastoreType ?? 'AzureBlob') !== 'AzureFile') {
+          await new ContainerClient(`${st.blobUrl}/${seed.containerName}`, new StorageSharedKeyCredential(st.accountName, st.accountKey)).createIfNotExists();
+        }
+      },
+    },
     faults: {
       setRates: (rates) => faults.setRates(rates),
       script: (rules) => faults.script(rules),

@@ -16,9 +16,29 @@ export interface EmulatorOptions {
    * created at start. Without it the datastore exists but `listSecrets` has no key to give.
    */
   storage?: { blobUrl: string; accountName: string; accountKey: string };
+  /**
+   * Items per page of every list (ARM lists, run history's child runs, MLflow runs/search without
+   * `max_results`), so a test can fill several pages with a few items. Default: 20 for ARM, 50 for
+   * run history, 1000 for MLflow search.
+   */
+  pageSize?: number;
 }
 
 export type AssetKind = 'codes' | 'components' | 'environments' | 'data';
+
+/**
+ * A datastore besides the default one, in the same storage account: another container, a SAS
+ * instead of the key, identity-based access (no secret), or a kind the data readers refuse.
+ */
+export interface DatastoreSeed {
+  name: string;
+  containerName: string;
+  /** AccountKey (default): listSecrets gives the key; Sas: the given token; None: identity-based, no secrets. */
+  credentials?: 'AccountKey' | 'Sas' | 'None';
+  sasToken?: string;
+  datastoreType?: 'AzureBlob' | 'AzureDataLakeGen2' | 'AzureFile';
+}
+
 
 export interface EmulatedAsset {
   kind: AssetKind;
@@ -313,6 +333,27 @@ export interface Emulator {
   workspaceName: string;
   location: string;
   clock: EmulatorClock;
+  /**
+   * Resource groups of the subscription besides the seeded one. They are listed (paged with
+   * `$skiptoken`) and readable; workspaces can be added to them.
+   */
+  resourceGroups: {
+    /** Adds an empty resource group unless one of that name (any case) exists. */
+    add(name: string): void;
+    /** The seeded one first, then in the order added. */
+    names(): string[];
+  };
+  /**
+   * Workspaces besides the seeded one, for pickers to list: listed (by subscription and by resource
+   * group, paged with `$skip`) and readable, but they hold nothing — jobs, models, endpoints and the
+   * rest live only in the seeded workspace (anything below another workspace is a 404).
+   */
+  workspaces: {
+    /** Adds a workspace to an existing resource group (default: the seeded one) unless it exists. */
+    add(name: string, resourceGroup?: string): void;
+    /** The seeded one first, then in the order added. */
+    list(): Array<{ resourceGroup: string; name: string }>;
+  };
   jobs: {
     seed(name: string, scenario?: JobScenario, meta?: JobSeedMeta): void;
     get(name: string): EmulatedJob | undefined;
@@ -366,6 +407,11 @@ export interface Emulator {
   };
   /** The default datastore's container (in the storage given at start). */
   datastore: { name: string; containerName: string };
+  /** Other datastores of the workspace (readable by name and listSecrets; not in the list of datastores). */
+  datastores: {
+    /** Adds (or replaces) a datastore over a container of the same storage account, creating the container. */
+    seed(seed: DatastoreSeed): Promise<void>;
+  };
   faults: {
     setRates(rates: FaultRates): void;
     /** Deterministic faults, consumed in order, checked before random rates. */

@@ -1,5 +1,6 @@
 import type { Cloud } from '../cloud';
 import { workspaceArmId } from '../cloud';
+import { armPage } from '../http/paging';
 import type { EmulatorRequest, EmulatorResponse, Route } from '../http/types';
 import { json } from '../http/types';
 import { armError } from './errors';
@@ -12,7 +13,6 @@ const RESOURCE_TYPE: Record<AssetKind, string> = {
   environments: 'Microsoft.MachineLearningServices/workspaces/environments/versions',
   data: 'Microsoft.MachineLearningServices/workspaces/data/versions',
 };
-const PAGE_SIZE = 20;
 
 export const assetId = (cloud: Cloud, kind: AssetKind, name: string, version: string) => `${workspaceArmId(cloud)}/${kind}/${name}/versions/${version}`;
 
@@ -76,15 +76,8 @@ export function assetRoutes(deps: AssetRouteDeps): Route[] {
     const orderBy = (req.query.$orderBy ?? '').toLowerCase().replace(/\s+/g, ' ').trim();
     let records = assets.versions(kind, name);
     if (orderBy === 'createdtime asc') records = records.reverse();
-    const skip = Number(req.query.$skip ?? 0) || 0;
-    const top = req.query.$top ? Math.max(1, Number(req.query.$top) || PAGE_SIZE) : PAGE_SIZE;
-    const page = records.slice(skip, skip + top);
-    const body: { value: unknown[]; nextLink?: string } = { value: page.map((r) => assetResource(cloud, r)) };
-    // With $top the caller asked for that many: no next page (as the service does for $top=1).
-    if (!req.query.$top && skip + PAGE_SIZE < records.length) {
-      body.nextLink = `${cloud.url}${req.path}?${new URLSearchParams({ ...req.query, $skip: String(skip + PAGE_SIZE) }).toString()}`;
-    }
-    return json(200, body);
+    // $top caps the whole result: `$top=1` is one version and no next page (as the service does).
+    return armPage(req, records.map((r) => assetResource(cloud, r)), { baseUrl: cloud.url, pageSize: cloud.pageSize });
   };
 
   const put = (req: EmulatorRequest, kind: AssetKind, name: string, version: string): EmulatorResponse => {

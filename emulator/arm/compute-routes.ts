@@ -1,5 +1,6 @@
 import type { Cloud } from '../cloud';
 import { workspaceArmId } from '../cloud';
+import { armPage } from '../http/paging';
 import type { Route } from '../http/types';
 import { json } from '../http/types';
 import type { ComputeSeed } from '../types';
@@ -114,7 +115,8 @@ export function computeRoutes(cloud: Cloud, store: ComputeStore): Route[] {
       pattern: route(`${WORKSPACE}/computes`),
       area: 'arm',
       traffic: true,
-      handle: (_req, [s, rg, ws]) => scopeError(cloud, s, rg, ws) ?? json(200, { value: store.list().map((c) => computeResource(cloud, c)) }),
+      handle: (req, [s, rg, ws]) =>
+        scopeError(cloud, s, rg, ws) ?? armPage(req, store.list().map((c) => computeResource(cloud, c)), { baseUrl: cloud.url, pageSize: cloud.pageSize }),
     },
     {
       method: 'GET',

@@ -1,6 +1,8 @@
 import type { Cloud } from '../cloud';
 import { workspaceArmId } from '../cloud';
+import { armPage } from '../http/paging';
 import type { Route } from '../http/types';
+import type { DatastoreSeed } from '../types';
 import { json } from '../http/types';
 import { armError } from './errors';
 import { route, scopeError, WORKSPACE } from './scope';
@@ -25,7 +27,30 @@ export function datastoreLocation(storage: DatastoreStorage | undefined): { acco
   return { accountName: storage.accountName, endpoint: url.host, protocol: url.protocol.replace(/:$/, '') };
 }
 
-export function datastoreRoutes(cloud: Cloud, storage: () => DatastoreStorage | undefined): Route[] {
+function seededResource(cloud: Cloud, storage: DatastoreStorage | undefined, seed: DatastoreSeed) {
+  const at = new Date(0).toISOString();
+  const type = seed.datastoreType ?? 'AzureBlob';
+  const credentialsType = seed.credentials ?? 'AccountKey';
+  return {
+    id: `${workspaceArmId(cloud)}/datastores/${seed.name}`,
+    name: seed.name,
+    type: 'Microsoft.MachineLearningServices/workspaces/datastores',
+    systemData: { createdAt: at, createdBy: 'emulator', createdByType: 'Application', lastModifiedAt: at, lastModifiedBy: 'emulator', lastModifiedByType: 'Application' },
+    properties: {
+      description: null,
+      tags: {},
+      properties: {},
+      isDefault: false,
+      credentials: credentialsType === 'None' ? { credentialsType } : { credentialsType, secrets: { secretsType: credentialsType } },
+      datastoreType: type,
+      ...datastoreLocation(storage),
+      ...(type === 'AzureDataLakeGen2' ? { filesystem: seed.containerName } : type === 'AzureFile' ? { fileShareName: seed.containerName } : { containerName: seed.containerName }),
+      serviceDataAccessAuthIdentity: 'WorkspaceSystemAssignedIdentity',
+    },
+  };
+}
+
+export function datastoreRoutes(cloud: Cloud, storage: () => DatastoreStorage | undefined, seeded: () => ReadonlyMap<string, DatastoreSeed> = () => new Map()): Route[] {
   const resource = () => {
     const at = new Date(0).toISOString();
     return {
@@ -57,7 +82,7 @@ export function datastoreRoutes(cloud: Cloud, storage: () => DatastoreStorage | 
       handle: (req, [s, rg, ws]) => {
         const names = req.query.names ? req.query.names.split(',') : undefined;
         const include = (req.query.isDefault ?? 'true') !== 'false' && (!names || names.includes(DEFAULT_DATASTORE));
-        return scopeError(cloud, s, rg, ws) ?? json(200, { value: include ? [resource()] : [] });
+        return scopeError(cloud, s, rg, ws) ?? armPage(req, include ? [resource()] : [], { baseUrl: cloud.url, pageSize: cloud.pageSize });
       },
     },
     {
@@ -65,7 +90,10 @@ export function datastoreRoutes(cloud: Cloud, storage: () => DatastoreStorage | 
       pattern: route(`${WORKSPACE}/datastores/([^/]+)`),
       area: 'arm',
       traffic: true,
-      handle: (_req, [s, rg, ws, name]) => scopeError(cloud, s, rg, ws) ?? (name === DEFAULT_DATASTORE ? json(200, resource()) : notFound(name)),
+      handle: (_req, [s, rg, ws, name]) => {
+        const seed = seeded().get(name);
+        return scopeError(cloud, s, rg, ws) ?? (name === DEFAULT_DATASTORE ? json(200, resource()) : seed ? json(200, seededResource(cloud, storage(), seed)) : notFound(name));
+      },
     },
     {
       method: 'POST',
@@ -73,6 +101,14 @@ export function datastoreRoutes(cloud: Cloud, storage: () => DatastoreStorage | 
       area: 'arm',
       traffic: true,
       handle: (_req, [s, rg, ws, name]) => {
+        const seed = seeded().get(name);
+        if (seed) {
+          const st = storage();
+          const kind = seed.credentials ?? 'AccountKey';
+          // A datastore without secrets (identity-based) has nothing to list, as in the service.
+          if (kind === 'None' || !st) return scopeError(cloud, s, rg, ws) ?? armError(400, 'UserError', `Datastore ${name} has no secrets.`);
+          return scopeError(cloud, s, rg, ws) ?? json(200, kind === 'Sas' ? { secretsType: 'Sas', sasToken: seed.sasToken ?? '' } : { secretsType: 'AccountKey', key: st.accountKey });
+        }
         if (name !== DEFAULT_DATASTORE) return scopeError(cloud, s, rg, ws) ?? notFound(name);
         const st = storage();
         // Without storage wired in there is no real key to give: ARM's answer for a datastore without secrets.

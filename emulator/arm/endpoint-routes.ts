@@ -4,6 +4,7 @@ import * as Mappers from '@azure/arm-machinelearning/dist-esm/src/models/mappers
 import type { Cloud } from '../cloud';
 import { workspaceArmId } from '../cloud';
 import { DeploymentRecord, EndpointRecord, OnlineStore, Operation, opState, modelKey } from '../endpoints/store';
+import { armPage } from '../http/paging';
 import type { EmulatorRequest, EmulatorResponse, Route } from '../http/types';
 import { json } from '../http/types';
 import type { ModelStore } from '../models/store';
@@ -13,7 +14,6 @@ import { armError } from './errors';
 import { route, scopeError, SUBSCRIPTION, WORKSPACE } from './scope';
 import { iso, systemData } from './system-data';
 
-const PAGE_SIZE = 20;
 /** azure-ai-ml's validate_endpoint_or_deployment_name: 3 to 32 characters, a letter first, letters, digits and '-', no '-' last. */
 export const ONLINE_NAME = /^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
 const serializer = createSerializer(Mappers as unknown as Record<string, unknown> as never, false);
@@ -87,14 +87,7 @@ export function endpointRoutes(deps: OnlineRouteDeps): Route[] {
     properties: { properties: {}, appInsightsEnabled: false, ...d.properties, provisioningState: provisioningState(d.op, now()) },
   });
 
-  const page = (req: EmulatorRequest, items: unknown[]) => {
-    const skip = Number(req.query.$skip ?? 0) || 0;
-    const body: { value: unknown[]; nextLink?: string } = { value: items.slice(skip, skip + PAGE_SIZE) };
-    if (skip + PAGE_SIZE < items.length) {
-      body.nextLink = `${cloud.url}${req.path}?${new URLSearchParams({ ...req.query, $skip: String(skip + PAGE_SIZE) }).toString()}`;
-    }
-    return json(200, body);
-  };
+  const page = (req: EmulatorRequest, items: unknown[]) => armPage(req, items, { baseUrl: cloud.url, pageSize: cloud.pageSize });
 
   const endpointNotFound = (name: string) => armError(404, 'UserError', `Could not find online endpoint '${name}'.`);
   const deploymentNotFound = (endpoint: string, name: string) => armError(404, 'UserError', `Could not find deployment '${name}' of online endpoint '${endpoint}'.`);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Cloud } from '../cloud';
+import { armPage } from '../http/paging';
 import type { EmulatorRequest, EmulatorResponse, Route } from '../http/types';
 import { json } from '../http/types';
 import { childState, JobRecord, JobStore, jobState } from '../jobs/store';
@@ -16,8 +17,6 @@ export interface JobRouteDeps {
   /** Pipeline jobs: an error response when a node names a component, compute or data asset the workspace lacks. */
   checkPipeline?: (properties: Record<string, unknown>) => EmulatorResponse | undefined;
 }
-
-const PAGE_SIZE = 20;
 
 /** The 404 Azure ML gives for a job name it does not know. */
 const jobNotFound = (name: string) => armError(404, 'UserError', `Job ${name} not found.`);
@@ -100,14 +99,11 @@ export function jobRoutes(deps: JobRouteDeps): Route[] {
       if (listViewType === 'ArchivedOnly') return job.isArchived;
       return true;
     });
-    const skip = Number(req.query.$skip ?? 0) || 0;
-    const page = matching.slice(skip, skip + PAGE_SIZE);
-    const body: { value: unknown[]; nextLink?: string } = { value: page.map((job) => jobResource(cloud, job, jobState(job, now))) };
-    if (skip + PAGE_SIZE < matching.length) {
-      const next = new URLSearchParams({ ...req.query, $skip: String(skip + PAGE_SIZE) });
-      body.nextLink = `${cloud.url}${req.path}?${next.toString()}`;
-    }
-    return json(200, body);
+    return armPage(
+      req,
+      matching.map((job) => jobResource(cloud, job, jobState(job, now))),
+      { baseUrl: cloud.url, pageSize: cloud.pageSize },
+    );
   };
 
   const cancelJob = (name: string): EmulatorResponse => {

@@ -2,6 +2,7 @@ import { createSerializer } from '@azure/core-client';
 import * as Mappers from '@azure/arm-machinelearning/dist-esm/src/models/mappers';
 import type { Cloud } from '../cloud';
 import { workspaceArmId } from '../cloud';
+import { armPage } from '../http/paging';
 import type { EmulatorRequest, EmulatorResponse, Route } from '../http/types';
 import { json } from '../http/types';
 import type { ModelStore, ModelVersionRecord } from '../models/store';
@@ -9,7 +10,6 @@ import { armError } from './errors';
 import { route, scopeError, WORKSPACE } from './scope';
 import { systemData } from './system-data';
 
-const PAGE_SIZE = 20;
 /** ModelVersions_CreateOrUpdate's `name` pattern in the 2022-10-01 spec. */
 const MODEL_NAME = /^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,254}$/;
 /** Fields a version keeps once created; Azure ML refuses to change them (only tags, description, archive flag may change). */
@@ -63,17 +63,8 @@ export function modelRoutes(cloud: Cloud, store: ModelStore): Route[] {
     };
   };
 
-  const page = (req: EmulatorRequest, items: unknown[]) => {
-    const skip = Number(req.query.$skip ?? 0) || 0;
-    const top = req.query.$top !== undefined ? Math.max(0, Number(req.query.$top) || 0) : undefined;
-    // $top caps the whole result (azure-ai-ml asks `$top=1` for "latest"); paging splits what is left.
-    const capped = top === undefined ? items : items.slice(0, top);
-    const body: { value: unknown[]; nextLink?: string } = { value: capped.slice(skip, skip + PAGE_SIZE) };
-    if (skip + PAGE_SIZE < capped.length) {
-      body.nextLink = `${cloud.url}${req.path}?${new URLSearchParams({ ...req.query, $skip: String(skip + PAGE_SIZE) }).toString()}`;
-    }
-    return json(200, body);
-  };
+  // $top caps the whole result (azure-ai-ml asks `$top=1` for "latest"); paging splits what is left.
+  const page = (req: EmulatorRequest, items: unknown[]) => armPage(req, items, { baseUrl: cloud.url, pageSize: cloud.pageSize });
 
   const listVersions = (req: EmulatorRequest, name: string): EmulatorResponse => {
     const { listViewType = 'ActiveOnly', version, description } = req.query;

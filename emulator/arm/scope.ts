@@ -1,4 +1,5 @@
 import type { Cloud } from '../cloud';
+import { findResourceGroup } from '../cloud';
 import type { EmulatorResponse } from '../http/types';
 import { armError } from './errors';
 
@@ -10,15 +11,20 @@ export const WORKSPACE = `${WORKSPACES}/([^/]+)`;
 
 export const route = (pattern: string) => new RegExp(`^${pattern}/?$`, 'i');
 
-/** The 404s ARM gives for a subscription, resource group or workspace that does not exist. */
+/**
+ * The 404s ARM gives for a subscription, resource group or workspace that does not exist. Any
+ * resource group of the subscription passes; a workspace passes only if it is the seeded one, the
+ * only workspace that holds anything (the others are only listed and read, by the workspace routes).
+ */
 export function scopeError(cloud: Cloud, subscription: string, resourceGroup?: string, workspace?: string): EmulatorResponse | undefined {
   if (subscription.toLowerCase() !== cloud.subscriptionId) {
     return armError(404, 'SubscriptionNotFound', `The subscription '${subscription}' could not be found.`);
   }
-  if (resourceGroup !== undefined && resourceGroup.toLowerCase() !== cloud.resourceGroup.toLowerCase()) {
+  if (resourceGroup !== undefined && !findResourceGroup(cloud, resourceGroup)) {
     return armError(404, 'ResourceGroupNotFound', `Resource group '${resourceGroup}' could not be found.`);
   }
-  if (workspace !== undefined && workspace.toLowerCase() !== cloud.workspaceName.toLowerCase()) {
+  const seeded = resourceGroup?.toLowerCase() === cloud.resourceGroup.toLowerCase() && workspace?.toLowerCase() === cloud.workspaceName.toLowerCase();
+  if (workspace !== undefined && !seeded) {
     return armError(
       404,
       'ResourceNotFound',

@@ -1,4 +1,5 @@
 import type { Cloud } from '../cloud';
+import { pageOf } from '../http/paging';
 import type { EmulatorRequest, EmulatorResponse, Route } from '../http/types';
 import { json } from '../http/types';
 import { childState, JobStore, jobState } from '../jobs/store';
@@ -93,14 +94,13 @@ export function mlflowRoutes(cloud: Cloud, store: JobStore): Route[] {
     const clauses = parseFilter(filter);
     if (!clauses) return mlflowError(400, 'INVALID_PARAMETER_VALUE', `Invalid filter '${filter}': use clauses like tags.mlflow.parentRunId = 'id' or metrics.accuracy > 0.9 joined by AND.`);
     const experiments = Array.isArray(body.experiment_ids) ? body.experiment_ids.map(String) : [];
-    const max = typeof body.max_results === 'number' && body.max_results > 0 ? Math.min(body.max_results, 50_000) : DEFAULT_SEARCH_RESULTS;
-    const offset = Number(typeof body.page_token === 'string' ? body.page_token : 0) || 0;
+    const max = typeof body.max_results === 'number' && body.max_results > 0 ? Math.min(body.max_results, 50_000) : (cloud.pageSize ?? DEFAULT_SEARCH_RESULTS);
     const matching = allRuns()
       .map(run)
       .filter((r) => experiments.length === 0 || experiments.includes(r.info.experiment_id))
       .filter((r) => clauses.every((c) => c(r)));
-    const runs = matching.slice(offset, offset + max);
-    return json(200, { runs, ...(offset + max < matching.length ? { next_page_token: String(offset + max) } : {}) });
+    const page = pageOf(matching, { size: max, token: typeof body.page_token === 'string' ? body.page_token : undefined });
+    return json(200, { runs: page.items, ...(page.next !== undefined ? { next_page_token: page.next } : {}) });
   };
 
   return [

@@ -1,4 +1,5 @@
 import type { Cloud } from '../cloud';
+import { historyPage } from '../http/paging';
 import type { EmulatorResponse, Route } from '../http/types';
 import { json } from '../http/types';
 import { childState, JobRecord, JobStore, jobState, ChildRef } from '../jobs/store';
@@ -7,7 +8,6 @@ import { isSweepChild, sweepTrials, TrialRef } from '../jobs/sweep-trials';
 
 const WS = '/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/Microsoft\\.MachineLearningServices/workspaces/([^/]+)';
 const HISTORY = `^/history/v1\\.0${WS}`;
-const PAGE_SIZE = 50;
 
 /**
  * Run history (the `history` host of the discovery document), routes as in azure-ai-ml's
@@ -65,18 +65,7 @@ export function historyRoutes(cloud: Cloud, store: JobStore): Route[] {
       properties: { 'azureml.runsource': 'azureml.scriptrun' },
     });
 
-  const page = (req: { query: Record<string, string>; path: string }, all: unknown[]) => {
-    const top = Math.min(Number(req.query.$top) || PAGE_SIZE, PAGE_SIZE);
-    const start = Number(req.query.$continuationtoken ?? 0) || 0;
-    const end = start + top;
-    const more = end < all.length;
-    const next = more ? new URLSearchParams({ ...req.query, $continuationtoken: String(end) }) : undefined;
-    return json(200, {
-      value: all.slice(start, end),
-      continuationToken: more ? String(end) : null,
-      nextLink: next ? `${cloud.url}${req.path}?${next.toString()}` : null,
-    });
-  };
+  const page = (req: { query: Record<string, string>; path: string }, all: unknown[]) => historyPage(req, all, { baseUrl: cloud.url, pageSize: cloud.pageSize });
 
   const notFound = (runId: string): EmulatorResponse =>
     json(404, {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
-import { AnonymousCredential, ContainerClient, StoragePipelineOptions, StorageSharedKeyCredential } from '@azure/storage-blob';
+import { AnonymousCredential, ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import type { HttpClientOptions } from '../http/agent-http-options';
-import { DEFAULT_RETRY } from '../http/retry-policy';
 import type { FolderSnapshot } from '../azureml-pipeline/folder-hash';
 import { UserError } from '../task/user-error';
+import { storageClientOptions } from './storage-options';
 import type { Workspace } from './workspace';
 import { isNotFound } from './not-found';
 
@@ -49,10 +49,7 @@ export async function openDefaultDatastore(ws: Workspace, http: (url: string) =>
   }
   const secrets = (await ws.client.datastores.listSecrets(ws.resourceGroup, ws.name, found.name, { abortSignal })) as { secretsType: string; key?: string; sasToken?: string };
   const serviceUrl = blobServiceUrl(p.accountName, p.endpoint ?? 'core.windows.net', p.protocol ?? 'https');
-  // Storage keeps its own retry policy (it knows the service's 503 ServerBusy and re-reads file
-  // streams per try), with the budget every other call has.
-  const retryOptions = { maxTries: DEFAULT_RETRY.maxRetries + 1, retryDelayInMs: DEFAULT_RETRY.baseDelayMs, maxRetryDelayInMs: DEFAULT_RETRY.maxDelayMs };
-  const options = { ...http(serviceUrl), retryOptions } as StoragePipelineOptions;
+  const options = storageClientOptions(http, serviceUrl);
   let container: ContainerClient;
   if (secrets.secretsType === 'AccountKey' && secrets.key) {
     mask(secrets.key);

@@ -1,4 +1,5 @@
 import * as tl from 'azure-pipelines-task-lib/task';
+import type { TokenCredential } from '@azure/core-auth';
 import { readServiceConnection, ServiceConnection } from '../auth/service-connection';
 import { createCredential } from '../auth/credential';
 import { oidcTokenSource } from '../auth/oidc-token';
@@ -26,7 +27,7 @@ interface OpenWorkspaceOptions {
  * Service connection → credential → client for the workspace, with no call to Azure yet (so a
  * task cancelled during sign-in can still cancel what it started). Every secret is masked first.
  */
-export function workspaceFromAgent(target: WorkspaceTarget, options: Omit<OpenWorkspaceOptions, 'abortSignal'>): { ref: WorkspaceRef; connection: ServiceConnection } {
+export function workspaceFromAgent(target: WorkspaceTarget, options: Omit<OpenWorkspaceOptions, 'abortSignal'>): { ref: WorkspaceRef; connection: ServiceConnection; credential: TokenCredential } {
   const connection = readServiceConnection(target.connectionId, agentEndpoints);
   if (connection.kind === 'secret') maskSecret(connection.clientSecret);
   if (connection.kind === 'certificate') maskSecret(connection.certificatePem);
@@ -42,11 +43,12 @@ export function workspaceFromAgent(target: WorkspaceTarget, options: Omit<OpenWo
     httpFor: readAgentHttpOptions,
     taskName: options.taskName,
   });
-  return { ref: { client, subscriptionId: connection.subscriptionId, resourceGroup: target.resourceGroup, name: target.workspace }, connection };
+  // The credential too: reading identity-based datastores signs in to storage as the connection's identity.
+  return { ref: { client, subscriptionId: connection.subscriptionId, resourceGroup: target.resourceGroup, name: target.workspace }, connection, credential };
 }
 
 /** workspaceFromAgent, then the one read of the workspace every task needs. */
-export async function openWorkspace(target: WorkspaceTarget, options: OpenWorkspaceOptions): Promise<{ workspace: Workspace; connection: ServiceConnection }> {
-  const { ref, connection } = workspaceFromAgent(target, options);
-  return { workspace: await loadWorkspace(ref, options.abortSignal), connection };
+export async function openWorkspace(target: WorkspaceTarget, options: OpenWorkspaceOptions): Promise<{ workspace: Workspace; connection: ServiceConnection; credential: TokenCredential }> {
+  const { ref, connection, credential } = workspaceFromAgent(target, options);
+  return { workspace: await loadWorkspace(ref, options.abortSignal), connection, credential };
 }

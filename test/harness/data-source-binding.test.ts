@@ -8,6 +8,8 @@ import {
   applyResultTemplate,
   endpointContext,
   evaluateBinding,
+  evaluateBindingPages,
+  MAX_CALLS,
   renderTemplate,
   resolveBinding,
   selectResults,
@@ -75,10 +77,42 @@ describe('harness/data-source-binding: classic-editor pickers as the server eval
       assert.strictEqual(renderTemplate('{{{#headers.x-ms-continuationtoken}}}true{{{/headers.x-ms-continuationtoken}}}', { headers: {} }), '');
     });
 
-    it('rejects server-side helpers mustache.js would silently drop', () => {
-      assert.throws(() => renderTemplate("{{#equals endpoint.scopeLevel 'ManagementGroup'}}x{{/equals}}", {}), UnsupportedBindingError);
-      assert.throws(() => renderTemplate('{{#a}}x{{else}}y{{/a}}', {}), /\{\{else\}\}/);
-      assert.throws(() => renderTemplate('{{> part}}', {}), /partials/);
+    it("speaks the server's dialect: helpers, {{else}}, no walk up the context stack, its falsy values", () => {
+      // The ARM connection type's TestConnection data source (as the service returns it).
+      const testConnection =
+        "{{{endpoint.url}}}{{#equals endpoint.scopeLevel 'ManagementGroup'}}providers/Microsoft.Management/managementGroups/{{{endpoint.managementGroupId}}}?api-version=2018-01-01-preview{{else}}subscriptions/{{{endpoint.subscriptionId}}}?api-version=2016-06-01{{/equals}}";
+      assert.equal(renderTemplate(testConnection, { endpoint: { url: 'https://m/', scopeLevel: 'Subscription', subscriptionId: 's1' } }), 'https://m/subscriptions/s1?api-version=2016-06-01');
+      assert.equal(renderTemplate(testConnection, { endpoint: { url: 'https://m/', scopeLevel: 'ManagementGroup', managementGroupId: 'mg' } }), 'https://m/providers/Microsoft.Management/managementGroups/mg?api-version=2018-01-01-preview');
+      assert.equal(renderTemplate('{{#a}}x{{else}}y{{/a}}|{{^a}}n{{else}}m{{/a}}', { a: '' }), 'y|n');
+      assert.equal(renderTemplate('{{#if a}}x{{/if}}{{#unless a}}u{{/unless}}{{if a}}', { a: 0 }), 'ufalse');
+      // Inside a section only that object is seen: `top` needs ../ (mustache.js would find it).
+      assert.equal(renderTemplate('{{#o}}[{{top}}|{{../top}}|{{@root.top}}|{{v}}]{{/o}}', { top: 'T', o: { v: 1 } }), '[|T|T|1]');
+      assert.equal(renderTemplate('{{#list}}<{{.}}>{{/list}}{{#empty}}never{{/empty}}', { list: ['a', 'b'], empty: [] }), '<a><b>');
+      assert.equal(renderTemplate("{{{a['x-y']}}} {{b.c[1]}} {{t}} {{ob}}", { a: { 'x-y': 'q' }, b: { c: [0, 7] }, t: true, ob: { k: 1 } }), 'q 7 True {\n  &quot;k&quot;: 1\n}');
+      assert.equal(renderTemplate("\\{{literal\\}} {{q}}", { q: `it's` }), '{{literal}} it&#39;s');
+      assert.equal(renderTemplate('{{! a comment }}{{!-- another }} --}}x', {}), 'x');
+      assert.equal(renderTemplate('{{add skip 1000}} {{isEqualNumber result.count 1000}} {{isEqualNumber result.count 3}}', { skip: '2000', result: { count: 3 } }), '3000 false true');
+    });
+
+    it('rejects what the server cannot parse or we do not emulate', () => {
+      assert.throws(() => renderTemplate('{{#extractResource id resourcegroups}}', {}), UnsupportedBindingError);
+      assert.throws(() => renderTemplate('{{> part}}', {}), /not supported/);
+      assert.throws(() => renderTemplate('{{#a}}x{{/b}}', {}), /does not close/);
+      assert.throws(() => renderTemplate('{{#a}}x', {}), /never closed/);
+      assert.throws(() => renderTemplate('{{{a}}', {}), /three braces/);
+    });
+
+    it("follows an ARM nextLink the way Microsoft's tasks do: getTokenValue, extractUrlQueryParameter, isTokenPresent", () => {
+      const context = '{"skiptoken": "{{#getTokenValue response.nextLink}}{{extractUrlQueryParameter %24skiptoken}}{{/getTokenValue}}"}';
+      const required = '{{isTokenPresent response.nextLink}}';
+      const nextLink = 'https://management.azure.com/subscriptions/s/resourcegroups?api-version=2016-02-01&%24skiptoken=ew0KIH0%3d';
+      assert.equal(renderTemplate(context, { response: { nextLink } }), '{"skiptoken": "ew0KIH0%3d"}', 'the token as it stands in the URL, to go back into one');
+      assert.equal(renderTemplate(required, { response: { nextLink } }), 'true');
+      assert.equal(renderTemplate('{{#getTokenValue u}}{{extractUrlQueryParameter $skip}}{{/getTokenValue}}', { u: 'https://h/x?a=1&$skip=9' }), '9');
+      for (const response of [{}, { nextLink: null }, { nextLink: '' }]) {
+        assert.equal(renderTemplate(required, { response }), 'false');
+        assert.equal(renderTemplate(context, { response }), '{"skiptoken": ""}');
+      }
     });
 
     it('selects with jsonpath: and rejects other selectors', () => {
@@ -104,8 +138,9 @@ describe('harness/data-source-binding: classic-editor pickers as the server eval
       const b = resolveBinding(taskJson, 'resourceGroupName');
       assert.strictEqual(
         renderTemplate(b.endpointUrl ?? '', { endpoint: endpointContext(endpoint) }),
-        'https://management.example/subscriptions/sub-1/resourcegroups?api-version=2021-04-01',
+        'https://management.example/subscriptions/sub-1/resourcegroups?api-version=2016-02-01',
       );
+      assert.equal(b.callbackRequiredTemplate, undefined, 'the documented AzureResourceGroups does not page');
       assert.throws(() => resolveBinding({ dataSourceBindings: [{ target: 't', dataSourceName: 'AzureVirtualMachinesV2Id' }] }, 't'), /not supported/);
       assert.throws(() => resolveBinding(taskJson, 'nope'), /no dataSourceBinding with target 'nope'/);
     });
@@ -137,23 +172,116 @@ describe('harness/data-source-binding: classic-editor pickers as the server eval
       assert.deepStrictEqual(items.map((i) => i.value), ['ws1', 'ws2']);
     });
 
-    it('pages AzureResourceGroups on nextLink, at most 5 calls', async () => {
+    const pagedGroups: DataSourceBinding = {
+      target: 'rg',
+      endpointId: '$(azureSubscription)',
+      endpointUrl: '{{{endpoint.url}}}subscriptions/{{{endpoint.subscriptionId}}}/resourcegroups?api-version=2021-04-01{{#skiptoken}}&$skiptoken={{{skiptoken}}}{{/skiptoken}}',
+      resultSelector: 'jsonpath:$.value[*].name',
+      initialContextTemplate: '{"skiptoken": ""}',
+      callbackContextTemplate: '{"skiptoken": "{{#getTokenValue response.nextLink}}{{extractUrlQueryParameter %24skiptoken}}{{/getTokenValue}}"}',
+      callbackRequiredTemplate: '{{isTokenPresent response.nextLink}}',
+    };
+
+    it('calls again with the token from nextLink until there is none, concatenating the pages', async () => {
       const urls: string[] = [];
-      const items = await evaluateBinding({
-        taskJson,
-        target: 'resourceGroupName',
+      const tokens = ['', 'p%2B2%3D', 'p3'];
+      const result = await evaluateBindingPages({
+        taskJson: { dataSourceBindings: [pagedGroups] },
+        target: 'rg',
         inputs: {},
         endpoint,
         getToken: async () => 't',
         transport: async (url) => {
           urls.push(url);
           const n = urls.length;
-          return { status: 200, headers: {}, body: { value: [{ name: `rg${n}` }], nextLink: `https://management.example/next?page=${n + 1}` } };
+          const next = tokens[n];
+          return { status: 200, headers: {}, body: { value: [{ name: `rg${n}a` }, { name: `rg${n}b` }], ...(next ? { nextLink: `https://management.example/x?api-version=2021-04-01&%24skiptoken=${next}` } : {}) } };
         },
       });
-      assert.strictEqual(urls.length, 5);
-      assert.strictEqual(urls[1], 'https://management.example/next?page=2');
-      assert.deepStrictEqual(items.map((i) => i.value), ['rg1', 'rg2', 'rg3', 'rg4', 'rg5']);
+      assert.deepEqual(urls, [
+        'https://management.example/subscriptions/sub-1/resourcegroups?api-version=2021-04-01',
+        'https://management.example/subscriptions/sub-1/resourcegroups?api-version=2021-04-01&$skiptoken=p%2B2%3D',
+        'https://management.example/subscriptions/sub-1/resourcegroups?api-version=2021-04-01&$skiptoken=p3',
+      ]);
+      assert.deepEqual(result.items.map((i) => i.value), ['rg1a', 'rg1b', 'rg2a', 'rg2b', 'rg3a', 'rg3b']);
+      assert.deepEqual(result.calls.map((c) => [c.count, c.callbackRequired, c.callbackContext]), [
+        [2, true, { skiptoken: 'p%2B2%3D' }],
+        [2, true, { skiptoken: 'p3' }],
+        [2, false, undefined],
+      ]);
+      assert.equal(result.truncated, false);
+    });
+
+    it(`stops after ${MAX_CALLS} calls, the server's documented limit`, async () => {
+      let n = 0;
+      const result = await evaluateBindingPages({
+        taskJson: { dataSourceBindings: [pagedGroups] },
+        target: 'rg',
+        inputs: {},
+        endpoint,
+        getToken: async () => 't',
+        transport: async () => ({ status: 200, headers: {}, body: { value: [{ name: `rg${++n}` }], nextLink: `https://management.example/x?%24skiptoken=${n}` } }),
+      });
+      assert.equal(result.calls.length, 5);
+      assert.deepEqual(result.items.map((i) => i.value), ['rg1', 'rg2', 'rg3', 'rg4', 'rg5']);
+      assert.equal(result.truncated, true);
+    });
+
+    it("pages the other ways Microsoft's bindings do: $skip/$top with result.count, a continuation-token header", async () => {
+      // DownloadBuildArtifactsV1's project picker (page size 2 here).
+      const skipTop: DataSourceBinding = {
+        target: 'project',
+        endpointUrl: '{{endpoint.url}}/_apis/projects?$skip={{skip}}&$top=2',
+        resultSelector: "jsonpath:$.value[?(@.state=='wellFormed')]",
+        resultTemplate: '{ "Value" : "{{{id}}}", "DisplayValue" : "{{{name}}}" }',
+        callbackContextTemplate: '{"skip": "{{add skip 2}}"}',
+        callbackRequiredTemplate: '{{isEqualNumber result.count 2}}',
+        initialContextTemplate: '{"skip": "0"}',
+      };
+      const projects = [1, 2, 3, 4, 5].map((i) => ({ id: `p${i}`, name: `P${i}`, state: 'wellFormed' }));
+      const urls: string[] = [];
+      const items = await evaluateBinding({
+        taskJson: { dataSourceBindings: [skipTop] },
+        target: 'project',
+        inputs: {},
+        endpoint: { url: 'https://dev.example', data: {} },
+        getToken: async () => 't',
+        transport: async (url) => {
+          urls.push(url);
+          const skip = Number(new URL(url).searchParams.get('$skip'));
+          return { status: 200, headers: {}, body: { count: 2, value: projects.slice(skip, skip + 2) } };
+        },
+      });
+      assert.deepEqual(urls.map((u) => new URL(u).searchParams.get('$skip')), ['0', '2', '4']);
+      assert.deepEqual(items.map((i) => i.displayValue), ['P1', 'P2', 'P3', 'P4', 'P5']);
+
+      // The pagination document's sample: the token travels in a response header.
+      const header: DataSourceBinding = {
+        target: 'definition',
+        endpointUrl: '{{endpoint.url}}/_apis/build/definitions?$top=1&continuationToken={{{continuationToken}}}',
+        resultSelector: 'jsonpath:$.value[*].name',
+        callbackContextTemplate: '{"continuationToken" : "{{{headers.x-ms-continuationtoken}}}"}',
+        callbackRequiredTemplate: '{{{#headers.x-ms-continuationtoken}}}true{{{/headers.x-ms-continuationtoken}}}',
+        initialContextTemplate: '{"continuationToken" : "{{{system.utcNow}}}"}',
+      };
+      const seen: string[] = [];
+      const defs = await evaluateBinding({
+        taskJson: { dataSourceBindings: [header] },
+        target: 'definition',
+        inputs: {},
+        endpoint: { url: 'https://dev.example', data: {} },
+        getToken: async () => 't',
+        transport: async (url) => {
+          const token = new URL(url).searchParams.get('continuationToken') ?? '';
+          seen.push(token);
+          const next = seen.length < 3 ? `c${seen.length}` : undefined;
+          const headers: Record<string, string> = next ? { 'X-MS-ContinuationToken': next } : {};
+          return { status: 200, headers, body: { value: [{ name: `d${seen.length}` }] } };
+        },
+      });
+      assert.match(seen[0] ?? '', /^\d{4}-\d{2}-\d{2}T/, 'the first call starts from system.utcNow');
+      assert.deepEqual(seen.slice(1), ['c1', 'c2']);
+      assert.deepEqual(defs.map((d) => d.value), ['d1', 'd2', 'd3']);
     });
 
     it('stops paging when there is no nextLink, and reports HTTP errors', async () => {
@@ -229,6 +357,35 @@ describe('harness/data-source-binding: classic-editor pickers as the server eval
         /self.signed|certificate/i,
       );
     });
+  });
+
+  it('every picker of tasks/ follows nextLink: the token goes back into the same URL, and paging stops without one', () => {
+    const tasksDir = path.resolve(__dirname, '..', '..', 'tasks');
+    let bindings = 0;
+    for (const t of fs.readdirSync(tasksDir)) {
+      const f = path.join(tasksDir, t, 'task.json');
+      if (!fs.existsSync(f)) continue;
+      const json = JSON.parse(fs.readFileSync(f, 'utf8')) as { dataSourceBindings?: DataSourceBinding[] };
+      for (const b of json.dataSourceBindings ?? []) {
+        bindings++;
+        const what = `${t}: ${b.target}`;
+        assert.ok(b.endpointUrl && b.callbackContextTemplate && b.callbackRequiredTemplate && b.initialContextTemplate, `${what} does not page`);
+        const inputs: Record<string, string> = {};
+        for (const m of b.endpointUrl.matchAll(/\$\(([^)]+)\)/g)) inputs[m[1] ?? ''] = `v-${m[1]}`;
+        const url = substituteInputs(b.endpointUrl, inputs);
+        const initial = JSON.parse(renderTemplate(b.initialContextTemplate, {})) as Record<string, string>;
+        const first = renderTemplate(url, { ...initial, endpoint: endpointContext(endpoint) });
+        assert.doesNotMatch(first, /\$skip/, `${what}: the first call sends no token`);
+        const param = b.target === 'resourceGroupName' ? '$skiptoken' : '$skip';
+        const nextLink = `${first}&${encodeURIComponent(param)}=tok%3D%3D`;
+        const data = { ...initial, response: { value: [], nextLink }, result: { count: 0, value: [] }, headers: {} };
+        assert.equal(renderTemplate(b.callbackRequiredTemplate, data), 'true', what);
+        const next = JSON.parse(renderTemplate(b.callbackContextTemplate, data)) as Record<string, string>;
+        assert.equal(renderTemplate(url, { ...initial, ...next, endpoint: endpointContext(endpoint) }), `${first}&${param}=tok%3D%3D`, what);
+        assert.equal(renderTemplate(b.callbackRequiredTemplate, { ...data, response: { value: [] } }), 'false', what);
+      }
+    }
+    assert.equal(bindings, 22);
   });
 
   it('evaluates the real task.json bindings of tasks/ that it supports', () => {

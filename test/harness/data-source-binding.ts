@@ -1,18 +1,27 @@
 /**
- * Evaluates a task.json `dataSourceBindings` entry the way the Azure DevOps server does when the
- * classic editor fills a picker: `$(input)` macros from the other inputs, mustache templates over
- * `endpoint.*` (url + the connection's data), the built-in `AzureResourceGroups` data source,
- * `jsonpath:` result selectors, mustache `resultTemplate`s producing `{Value, DisplayValue}`, and
- * paging through `initialContextTemplate` / `callbackContextTemplate` / `callbackRequiredTemplate`
- * (at most 5 calls, the server's documented limit). Calls go over HTTPS with a bearer token from
- * the caller's `getToken`, trusting the caller's CA.
+ * Evaluates a task.json `dataSourceBindings` entry the way Azure DevOps does when the classic editor
+ * fills a picker: `$(input)` macros from the other inputs, the server's mustache dialect
+ * (`server-mustache.ts`) over `endpoint.*` (url + the connection's data) and the binding's
+ * parameters, the `AzureResourceGroups` data source of the ARM connection type, `jsonpath:` result
+ * selectors, `resultTemplate`s producing `{Value, DisplayValue}`, and paging.
  *
- * Unsupported (clear error): server-side mustache helpers (`{{#equals a b}}`, `{{#extractResource x}}`,
- * `{{else}}`, …), partials, other `dataSourceName`s, non-`jsonpath:` selectors, request verbs/bodies.
+ * Paging, as Azure DevOps does it (docs/authoring/endpoints/pagination.md and dataSources.md in
+ * microsoft/azure-pipelines-extensions; the editor's DataSourceBindingUtility.recursivelyExecute-
+ * ServiceEndpointRequest): each page is one endpointproxy call. For the first, the context is
+ * `initialContextTemplate`'s object under the binding's parameters; the server renders the URL,
+ * calls it, selects and templates the items, then renders `callbackRequiredTemplate` and
+ * `callbackContextTemplate` over the call's context plus `response` (the JSON body), `result`
+ * (`{count, value}` of the items selected from this page) and `headers` (the response's, lower
+ * case). If the first renders `true`, the editor merges the second's object into the parameters and
+ * calls again, concatenating the items. At most `MAX_CALLS` (5) calls, the documented hard limit.
+ *
+ * Calls go over HTTPS with a bearer token from the caller's `getToken`, trusting the caller's CA.
+ * Unsupported (clear error): helpers the server has that `server-mustache.ts` does not, other
+ * `dataSourceName`s, non-`jsonpath:` selectors, request verbs/bodies/headers.
  */
 import { JSONPath } from 'jsonpath-plus';
-import Mustache from 'mustache';
 import { httpsJson, type HttpAnswer } from '../../devkit/https-json';
+import { renderServerTemplate, TemplateSyntaxError, UnsupportedHelperError } from './server-mustache';
 export type { HttpAnswer };
 
 export interface DataSourceBinding {
@@ -51,17 +60,42 @@ export interface EvaluateBindingOptions {
   transport?: (url: string, headers: Record<string, string>) => Promise<HttpAnswer>;
 }
 
-/** The server's limit on calls for one paged data source. */
+/** What one endpointproxy call did. */
+export interface BindingCall {
+  url: string;
+  /** items this page added */
+  count: number;
+  /** what callbackRequiredTemplate rendered (false without one) */
+  callbackRequired: boolean;
+  /** the parameters callbackContextTemplate gave for the next call */
+  callbackContext?: Record<string, string>;
+}
+
+export interface BindingEvaluation {
+  items: PickerItem[];
+  calls: BindingCall[];
+  /** true when the last call still asked for another and MAX_CALLS stopped it */
+  truncated: boolean;
+}
+
+/**
+ * The documented hard limit on calls for one paged data source ("we want to enforce a hard limit on
+ * the number of calls we will make to the service. For now, we have decided it to be 5." —
+ * azure-pipelines-extensions docs/authoring/endpoints/pagination.md).
+ */
 export const MAX_CALLS = 5;
 
-/** Built-in data sources of the Azure Resource Manager connection type that we support. */
-export const BUILT_IN_DATA_SOURCES: Record<string, Required<Pick<DataSourceBinding, 'endpointUrl' | 'resultSelector' | 'callbackContextTemplate' | 'callbackRequiredTemplate'>>> = {
+/**
+ * The ARM connection type's `AzureResourceGroups` data source as documented (TFS REST reference,
+ * serviceendpointtypes; dataSources.md): one call, no paging templates. The documented URL names
+ * `https://management.azure.com/`; `{{{endpoint.url}}}` stands in for it so it runs against the
+ * emulator. It does not page, so our tasks bind resource groups inline with the paging Microsoft's
+ * AzureResourceManagerTemplateDeploymentV3 and BicepDeployV0 use.
+ */
+export const BUILT_IN_DATA_SOURCES: Record<string, Pick<DataSourceBinding, 'endpointUrl' | 'resultSelector'>> = {
   AzureResourceGroups: {
-    endpointUrl:
-      '{{#nextLink}}{{{nextLink}}}{{/nextLink}}{{^nextLink}}{{{endpoint.url}}}subscriptions/{{{endpoint.subscriptionId}}}/resourcegroups?api-version=2021-04-01{{/nextLink}}',
+    endpointUrl: '{{{endpoint.url}}}subscriptions/{{{endpoint.subscriptionId}}}/resourcegroups?api-version=2016-02-01',
     resultSelector: 'jsonpath:$.value[*].name',
-    callbackContextTemplate: '{"nextLink":"{{{nextLink}}}"}',
-    callbackRequiredTemplate: '{{#nextLink}}true{{/nextLink}}',
   },
 };
 
@@ -79,25 +113,14 @@ export function substituteInputs(template: string, inputs: Record<string, string
   });
 }
 
-/** Reject server-only mustache constructs mustache.js would silently render as empty. */
-function checkTemplate(template: string, what: string): string {
-  // the server accepts triple-stash section tags: {{{#x}}}…{{{/x}}}
-  const t = template.replace(/\{\{\{([#^/])([^}]*)\}\}\}/g, '{{$1$2}}');
-  const tagRe = /\{\{(\{?)([#^/>!&]?)\s*([^}]*?)\s*\}?\}\}/g;
-  let m: RegExpExecArray | null;
-  while ((m = tagRe.exec(t))) {
-    const [tag, , sigil, name] = m as unknown as [string, string, string, string];
-    if (sigil === '>') throw new UnsupportedBindingError(`${what}: partials are not supported: ${tag}`);
-    if (sigil === '!') continue;
-    if (name === 'else') throw new UnsupportedBindingError(`${what}: server-side helper {{else}} is not supported`);
-    if (/\s/.test(name)) throw new UnsupportedBindingError(`${what}: server-side mustache helper not supported: ${tag}`);
+/** Render a template in the server's dialect; its unsupported helpers and syntax errors become `UnsupportedBindingError`s naming `what`. */
+export function renderTemplate(template: string, context: unknown, what = 'template'): string {
+  try {
+    return renderServerTemplate(template, context);
+  } catch (error) {
+    if (error instanceof UnsupportedHelperError || error instanceof TemplateSyntaxError) throw new UnsupportedBindingError(`${what}: ${error.message}`);
+    throw error;
   }
-  return t;
-}
-
-/** Render a mustache template the way the server does: `{{{x}}}` raw, `{{x}}` HTML-escaped, dotted names. */
-export function renderTemplate(template: string, context: Record<string, unknown>, what = 'template'): string {
-  return Mustache.render(checkTemplate(template, what), context);
 }
 
 /** `jsonpath:<expr>` over the response; without a selector the response must be an array. */
@@ -117,7 +140,10 @@ function pickCI(o: Record<string, unknown>, key: string): unknown {
   return k === undefined ? undefined : o[k];
 }
 
-/** Turn selected items into picker entries with `resultTemplate` (`{"Value":…,"DisplayValue":…}`). */
+/**
+ * Turn selected items into picker entries with `resultTemplate` (`{"Value":…,"DisplayValue":…}`). An
+ * item that is not an object is the template's `defaultResultKey` (dataSources.md).
+ */
 export function applyResultTemplate(items: unknown[], resultTemplate: string | undefined): PickerItem[] {
   return items.map((item, i) => {
     if (!resultTemplate) {
@@ -127,7 +153,7 @@ export function applyResultTemplate(items: unknown[], resultTemplate: string | u
       const s = String(item);
       return { value: s, displayValue: s };
     }
-    const ctx = item !== null && typeof item === 'object' ? (item as Record<string, unknown>) : { value: item };
+    const ctx = item !== null && typeof item === 'object' ? item : { defaultResultKey: item };
     const rendered = renderTemplate(resultTemplate, ctx, 'resultTemplate');
     let parsed: unknown;
     try {
@@ -150,6 +176,10 @@ export function resolveBinding(taskJson: { dataSourceBindings?: DataSourceBindin
   if (b.requestVerb && b.requestVerb.toUpperCase() !== 'GET') throw new UnsupportedBindingError(`binding '${target}': requestVerb ${b.requestVerb} is not supported`);
   if (b.requestContent) throw new UnsupportedBindingError(`binding '${target}': requestContent is not supported`);
   if (b.headers && b.headers.length > 0) throw new UnsupportedBindingError(`binding '${target}': custom headers are not supported`);
+  if (Boolean(b.callbackRequiredTemplate) !== Boolean(b.callbackContextTemplate)) {
+    // The server refuses a callback without a context ("Context can not be null if the callback required is true").
+    throw new Error(`binding '${target}': callbackRequiredTemplate and callbackContextTemplate go together`);
+  }
   if (b.dataSourceName) {
     const builtIn = BUILT_IN_DATA_SOURCES[b.dataSourceName];
     if (!builtIn) {
@@ -164,15 +194,17 @@ export function resolveBinding(taskJson: { dataSourceBindings?: DataSourceBindin
   return b;
 }
 
-function parseContext(rendered: string, what: string): Record<string, unknown> {
+/** A context template's JSON object, its values as the strings the server keeps them as. */
+function parseContext(rendered: string, what: string): Record<string, string> {
   if (!rendered.trim()) return {};
+  let o: unknown;
   try {
-    const o = JSON.parse(rendered);
-    if (o && typeof o === 'object' && !Array.isArray(o)) return o as Record<string, unknown>;
+    o = JSON.parse(rendered);
   } catch {
-    /* fall through */
+    o = undefined;
   }
-  throw new Error(`${what} did not render a JSON object: ${rendered.slice(0, 200)}`);
+  if (!o || typeof o !== 'object' || Array.isArray(o)) throw new Error(`${what} did not render a JSON object: ${rendered.slice(0, 200)}`);
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
 }
 
 /** The `endpoint` object templates see: the connection's data plus `url`. */
@@ -180,24 +212,27 @@ export function endpointContext(endpoint: { url: string; data: Record<string, st
   return { ...endpoint.data, url: endpoint.url };
 }
 
-export async function evaluateBinding(options: EvaluateBindingOptions): Promise<PickerItem[]> {
+/** Every page of the picker, with what each call did. */
+export async function evaluateBindingPages(options: EvaluateBindingOptions): Promise<BindingEvaluation> {
   const b = resolveBinding(options.taskJson, options.target);
   const what = `binding '${options.target}'`;
   const endpoint = endpointContext(options.endpoint);
-  const parameters: Record<string, string> = {};
+  const system = { utcNow: new Date().toISOString() };
+  // What the editor sends as dataSourceDetails.parameters: the binding's parameters, then each call's callback context.
+  let parameters: Record<string, string> = {};
   for (const [k, v] of Object.entries(b.parameters ?? {})) parameters[k] = substituteInputs(v, options.inputs, `${what} parameter '${k}'`);
   const endpointUrlTemplate = substituteInputs(b.endpointUrl ?? '', options.inputs, what);
-  const baseContext = { ...parameters, endpoint, system: { utcNow: new Date().toISOString() } };
-
-  let callContext: Record<string, unknown> = b.initialContextTemplate
-    ? parseContext(renderTemplate(substituteInputs(b.initialContextTemplate, options.inputs, what), baseContext, 'initialContextTemplate'), 'initialContextTemplate')
-    : {};
 
   const origin = new URL(options.endpoint.url).origin;
   const scope = `${origin}/.default`;
-  const results: PickerItem[] = [];
-  for (let call = 1; ; call++) {
-    const url = renderTemplate(endpointUrlTemplate, { ...baseContext, ...callContext }, `${what} endpointUrl`);
+  const items: PickerItem[] = [];
+  const calls: BindingCall[] = [];
+  for (;;) {
+    const initial = b.initialContextTemplate
+      ? parseContext(renderTemplate(substituteInputs(b.initialContextTemplate, options.inputs, what), { ...parameters, endpoint, system }, `${what} initialContextTemplate`), `${what} initialContextTemplate`)
+      : {};
+    const context = { ...initial, ...parameters, endpoint, system };
+    const url = renderTemplate(endpointUrlTemplate, context, `${what} endpointUrl`);
     if (!/^https:\/\//i.test(url)) throw new Error(`${what}: refusing to send a bearer token to a non-HTTPS URL: ${url}`);
     const t = await options.getToken(scope);
     const token = typeof t === 'string' ? t : t.token;
@@ -206,17 +241,25 @@ export async function evaluateBinding(options: EvaluateBindingOptions): Promise<
     if (answer.status < 200 || answer.status > 299) {
       throw new Error(`${what}: GET ${url} answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`);
     }
-    results.push(...applyResultTemplate(selectResults(answer.body, b.resultSelector), b.resultTemplate));
+    const selector = b.resultSelector ? renderTemplate(b.resultSelector, context, `${what} resultSelector`) : undefined;
+    const selected = selectResults(answer.body, selector);
+    const page = applyResultTemplate(selected, b.resultTemplate);
+    items.push(...page);
+    const call: BindingCall = { url, count: page.length, callbackRequired: false };
+    calls.push(call);
+    if (!b.callbackRequiredTemplate || !b.callbackContextTemplate) return { items, calls, truncated: false };
 
-    if (!b.callbackRequiredTemplate || !b.callbackContextTemplate) break;
-    const responseContext = {
-      ...(answer.body && typeof answer.body === 'object' && !Array.isArray(answer.body) ? (answer.body as Record<string, unknown>) : {}),
-      headers: answer.headers,
-    };
-    const again = renderTemplate(b.callbackRequiredTemplate, responseContext, 'callbackRequiredTemplate').trim().toLowerCase() === 'true';
-    if (!again) break;
-    if (call >= MAX_CALLS) break; // the server stops after 5 calls
-    callContext = parseContext(renderTemplate(b.callbackContextTemplate, responseContext, 'callbackContextTemplate'), 'callbackContextTemplate');
+    const lowerHeaders = Object.fromEntries(Object.entries(answer.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+    const callbackData = { ...context, response: answer.body, result: { count: selected.length, value: selected }, headers: lowerHeaders };
+    call.callbackRequired = renderTemplate(b.callbackRequiredTemplate, callbackData, `${what} callbackRequiredTemplate`).trim().toLowerCase() === 'true';
+    if (!call.callbackRequired) return { items, calls, truncated: false };
+    call.callbackContext = parseContext(renderTemplate(b.callbackContextTemplate, callbackData, `${what} callbackContextTemplate`), `${what} callbackContextTemplate`);
+    if (calls.length >= MAX_CALLS) return { items, calls, truncated: true };
+    parameters = { ...parameters, ...call.callbackContext };
   }
-  return results;
+}
+
+/** The picker's entries (every page, up to MAX_CALLS calls). */
+export async function evaluateBinding(options: EvaluateBindingOptions): Promise<PickerItem[]> {
+  return (await evaluateBindingPages(options)).items;
 }
