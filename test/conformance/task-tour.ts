@@ -13,8 +13,9 @@ import { runTask, type RunTaskOptions, type TaskRunResult } from '../../devkit/t
 import { secretCredential, wsPath } from '../../devkit/emulator-clients';
 import { writePackageManifest } from '../../devkit/package-manifest';
 import { evaluateBinding } from '../harness/data-source-binding';
+import { SCORE_COMPONENT } from '../support/pipeline-fixtures';
 
-export interface TourStep {
+interface TourStep {
   step: string;
   result: string;
   ms: number;
@@ -67,21 +68,6 @@ jobs:
       scores: \${{parent.jobs.score.outputs.scores}}
 `;
 
-const SCORE_COMPONENT = `type: command
-name: score
-version: 1
-inputs:
-  model_input:
-    type: uri_folder
-outputs:
-  scores:
-    type: uri_folder
-code: ../src
-environment:
-  image: mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu20.04:latest
-  conda_file: ./conda.yml
-command: python score.py --model \${{inputs.model_input}} --out \${{outputs.scores}}
-`;
 
 const SCORE_PY = 'import json\n\ndef init():\n    pass\n\ndef run(raw_data):\n    return {"predictions": [0.2, 0.8]}\n';
 

@@ -9,6 +9,7 @@ import { conformsToSpec } from '../conformance/conforms';
 import { snapshotFolder } from '../../shared/azureml-pipeline/folder-hash';
 import { startAzurite, AzuriteHandle } from '../../devkit/azurite';
 import { HANDOFF_VARIABLES } from '../../shared/task/handoff-variables';
+import { SCORE_COMPONENT } from '../support/pipeline-fixtures';
 
 /**
  * AzureMLPublishPipeline@1 run as the agent runs it, against the emulator (HTTPS) whose default
@@ -61,21 +62,6 @@ jobs:
       scores: \${{parent.jobs.score.outputs.scores}}
 `;
 
-const SCORE_COMPONENT = `type: command
-name: score
-version: 1
-inputs:
-  model_input:
-    type: uri_folder
-outputs:
-  scores:
-    type: uri_folder
-code: ../src
-environment:
-  image: mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu20.04:latest
-  conda_file: ./conda.yml
-command: python score.py --model \${{inputs.model_input}} --out \${{outputs.scores}}
-`;
 
 /** PIPELINE with a sweep step tuning an inline trial over the uploaded training data. */
 const SWEEP_PIPELINE = `${PIPELINE}  tune:

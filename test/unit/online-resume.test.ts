@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as sinon from 'sinon';
 import { putResumingConflicts } from '../../shared/azureml/online';
+import { settle } from '../support/fake-clock';
 
 /**
  * A PUT whose answer was lost meets its own first attempt (409) and is resumed, on the schedule the
@@ -17,22 +18,13 @@ describe('online writes: a PUT that meets a running operation (409) is resumed, 
   type Resource = { properties: { provisioningState: string } };
   const conflict = () => Object.assign(new Error('Another operation is in progress on this resource.'), { statusCode: 409 });
   const resource = (provisioningState: string): Resource => ({ properties: { provisioningState } });
-  /** Settles the promise by running the fake clock as far as it needs (at most 10 minutes). */
-  async function settle<T>(p: Promise<T>): Promise<{ value?: T; error?: Error }> {
-    const outcome = p.then(
-      (value) => ({ value }),
-      (error: Error) => ({ error }),
-    );
-    await clock.tickAsync(600_000);
-    return outcome;
-  }
 
   it('reads the busy resource after 2, 4, 8, 15 and 15 s, and takes it once it is what the PUT asked for', async () => {
     const states = ['Updating', 'Updating', 'Updating', 'Updating', 'Updating', 'Succeeded'];
     const reads: number[] = [];
     const put = sinon.stub<[], Promise<Resource>>().rejects(conflict());
     const read = async () => (reads.push(Date.now()), resource(states.shift()!));
-    const { value, error } = await settle(putResumingConflicts(put, read, { alreadyDone: () => true }));
+    const { value, error } = await settle(clock, putResumingConflicts(put, read, { alreadyDone: () => true }));
     assert.equal(error, undefined);
     assert.equal(value?.properties.provisioningState, 'Succeeded');
     assert.deepEqual(reads, [0, 2_000, 6_000, 14_000, 29_000, 44_000]);
@@ -47,7 +39,7 @@ describe('online writes: a PUT that meets a running operation (409) is resumed, 
       return resource('Succeeded');
     });
     const alreadyDone = sinon.stub().returns(false);
-    const { value } = await settle(putResumingConflicts(put, async () => resource('Succeeded'), { alreadyDone }));
+    const { value } = await settle(clock, putResumingConflicts(put, async () => resource('Succeeded'), { alreadyDone }));
     assert.equal(value?.properties.provisioningState, 'Succeeded');
     assert.equal(alreadyDone.callCount, 1);
     assert.deepEqual(puts, [0, 2_000], 'a resource busy for a reason it does not show still gets a short wait');
@@ -59,7 +51,7 @@ describe('online writes: a PUT that meets a running operation (409) is resumed, 
       puts.push(Date.now());
       throw conflict();
     };
-    const { error } = await settle(putResumingConflicts(put, async () => undefined, { alreadyDone: () => true }));
+    const { error } = await settle(clock, putResumingConflicts(put, async () => undefined, { alreadyDone: () => true }));
     assert.match(error?.message ?? '', /Another operation is in progress/);
     assert.deepEqual(puts, [0, 2_000, 6_000, 12_000], 'waits grow with each round');
   });

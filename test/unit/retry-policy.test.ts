@@ -7,6 +7,7 @@ import { DEFAULT_RETRY, retryDelay, transientRetryPolicy, withTransientRetries, 
 import { scoringClient, ScoringTimeout } from '../../shared/deploy/scoring-client';
 import { perHostAgentSettingsPolicy } from '../../shared/http/per-host-agent-settings';
 import { createCertificateAuthority, createServerCertificate } from '../../emulator/crypto/certificates';
+import { settle } from '../support/fake-clock';
 
 /** HTTPS as in production (the pipeline refuses plain HTTP): a loopback CA the clients trust explicitly. */
 let tls: { ca: string; key: string; cert: string };
@@ -151,21 +152,13 @@ describe('retries outside a pipeline, on the real budget (fake clock)', () => {
     return { call, tries };
   }
   const httpError = (statusCode: number, headers: Record<string, string> = {}) => Object.assign(new Error(`HTTP ${statusCode}`), { statusCode, responseHeaders: headers });
-  async function settle<T>(p: Promise<T>, ms = 600_000): Promise<{ value?: T; error?: Error }> {
-    const outcome = p.then(
-      (value) => ({ value }),
-      (error: Error) => ({ error }),
-    );
-    await clock.tickAsync(ms);
-    return outcome;
-  }
 
   it("waits exactly the service's Retry-After (typed-rest-client's plain header object)", async () => {
     const { call, tries } = scripted([httpError(429, { 'retry-after': '30' })]);
     const pending = withTransientRetries(call, { what: 'OIDC token' });
     await clock.tickAsync(29_999);
     assert.equal(call.callCount, 1, 'not a moment before the 30 s the service asked for');
-    const { value } = await settle(pending);
+    const { value } = await settle(clock, pending);
     assert.equal(value, 'token');
     assert.deepEqual(tries, [0, 30_000]);
   });
@@ -174,20 +167,20 @@ describe('retries outside a pipeline, on the real budget (fake clock)', () => {
     sinon.stub(Math, 'random').returns(0);
     const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
     const { call, tries } = scripted([httpError(503), reset, httpError(500)]);
-    assert.equal((await settle(withTransientRetries(call, { what: 'OIDC token' }))).value, 'token');
+    assert.equal((await settle(clock, withTransientRetries(call, { what: 'OIDC token' }))).value, 'token');
     assert.deepEqual(tries, [0, 400, 1_200, 2_800], 'half of each doubling step when the jitter is 0');
   });
 
   it('does not retry what is not transient', async () => {
     const { call } = scripted([httpError(403)]);
-    assert.match((await settle(withTransientRetries(call, { what: 'OIDC token' }))).error?.message ?? '', /HTTP 403/);
+    assert.match((await settle(clock, withTransientRetries(call, { what: 'OIDC token' }))).error?.message ?? '', /HTTP 403/);
     assert.equal(call.callCount, 1);
   });
 
   it('gives up after the budget: nine tries, the waits doubling up to the 30 s cap', async () => {
     sinon.stub(Math, 'random').returns(0.999999);
     const { call, tries } = scripted(Array.from({ length: 20 }, () => httpError(503)));
-    const { error } = await settle(withTransientRetries(call, { what: 'OIDC token' }));
+    const { error } = await settle(clock, withTransientRetries(call, { what: 'OIDC token' }));
     assert.match(error?.message ?? '', /HTTP 503/);
     assert.equal(tries.length, DEFAULT_RETRY.maxRetries + 1);
     const waits = tries.slice(1).map((t, i) => t - tries[i]);
