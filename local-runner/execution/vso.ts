@@ -136,12 +136,12 @@ function isAgentTaskResult(name: string): boolean {
   return AGENT_TASK_RESULTS.some((r) => r.toLowerCase() === name.toLowerCase());
 }
 
-export interface TaskComplete {
+interface TaskComplete {
   result: TaskResultName;
   message: string;
 }
 
-export interface SetVariable {
+interface SetVariable {
   name: string;
   value: string;
   isOutput: boolean;
@@ -149,7 +149,7 @@ export interface SetVariable {
   isReadOnly: boolean;
 }
 
-export interface ArtifactUpload {
+interface ArtifactUpload {
   artifactName: string | undefined;
   containerFolder: string | undefined;
   /** the local path (the command's data) */
@@ -157,13 +157,13 @@ export interface ArtifactUpload {
   properties: Record<string, string>;
 }
 
-export interface Issue {
+interface Issue {
   type: 'error' | 'warning' | string;
   message: string;
   properties: Record<string, string>;
 }
 
-export interface Progress {
+interface Progress {
   value: number;
   message: string;
 }
