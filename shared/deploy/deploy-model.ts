@@ -58,6 +58,15 @@ const trafficOf = (e: OnlineEndpoint): TrafficMap => ({ ...(e.properties.traffic
 const writableIdentity = (identity: OnlineEndpoint['identity']) =>
   identity ? { identity: { type: identity.type, ...(identity.userAssignedIdentities ? { userAssignedIdentities: Object.fromEntries(Object.keys(identity.userAssignedIdentities).map((k) => [k, {}])) } : {}) } } : {};
 
+/** An endpoint's or deployment's writable top-level fields as read (the identity without its principal). */
+const writableEnvelope = (r: Pick<OnlineEndpoint, 'location' | 'tags' | 'kind' | 'identity' | 'sku'>) => ({
+  location: r.location,
+  ...(r.tags ? { tags: r.tags } : {}),
+  ...(r.kind ? { kind: r.kind } : {}),
+  ...writableIdentity(r.identity),
+  ...(r.sku ? { sku: r.sku } : {}),
+});
+
 /**
  * A deployment as read, made a PUT body again (the replace strategy's rollback): without the
  * read-only fields (id, name, type, systemData, provisioningState, the identity's principal) the
@@ -65,14 +74,7 @@ const writableIdentity = (identity: OnlineEndpoint['identity']) =>
  */
 export function deploymentForPut(d: OnlineDeployment): OnlineDeployment {
   const { provisioningState: _state, ...properties } = d.properties as OnlineDeployment['properties'] & { provisioningState?: unknown };
-  return {
-    location: d.location,
-    ...(d.tags ? { tags: d.tags } : {}),
-    ...(d.kind ? { kind: d.kind } : {}),
-    ...writableIdentity(d.identity),
-    ...(d.sku ? { sku: d.sku } : {}),
-    properties: properties as OnlineDeployment['properties'],
-  };
+  return { ...writableEnvelope(d), properties: properties as OnlineDeployment['properties'] };
 }
 
 /**
@@ -83,11 +85,7 @@ export function deploymentForPut(d: OnlineDeployment): OnlineDeployment {
 export function endpointWithTraffic(e: OnlineEndpoint, traffic: TrafficMap): OnlineEndpoint {
   const p = e.properties;
   return {
-    location: e.location,
-    ...(e.tags ? { tags: e.tags } : {}),
-    ...(e.kind ? { kind: e.kind } : {}),
-    ...writableIdentity(e.identity),
-    ...(e.sku ? { sku: e.sku } : {}),
+    ...writableEnvelope(e),
     properties: {
       authMode: p.authMode,
       ...(p.compute ? { compute: p.compute } : {}),
