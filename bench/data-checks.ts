@@ -10,6 +10,7 @@ import { parseExpectations } from '../shared/data/expectations';
 import { profileData, writeProfile } from '../shared/data/profile';
 import { validateData } from '../shared/data/validation-report';
 import { scanRows } from '../shared/data/scan';
+import { seededRandom } from '../emulator/random';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -25,25 +26,13 @@ const COLUMNS = [
   'region', 'plan', 'email', 'city', 'active', 'verified', 'signup', 'last_seen', 'segment', 'code',
 ];
 
-/** A deterministic pseudo-random stream (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function source(rows: number, seed: number, shift = 0): RowSource {
   return {
     description: `generated ${rows} rows × ${COLUMNS.length} columns (seed ${seed})`,
     columns: COLUMNS,
     declaredTypes: COLUMNS.map(() => undefined),
     async *batches() {
-      const r = rng(seed);
+      const r = seededRandom(seed);
       for (let start = 0; start < rows; start += BATCH) {
         const batch: Cell[][] = [];
         for (let i = start; i < Math.min(rows, start + BATCH); i++) {

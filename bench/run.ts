@@ -14,7 +14,7 @@ import { createMachineLearningClient, loadWorkspace } from '../shared/azureml/wo
 import { getJobSnapshot } from '../shared/azureml/jobs';
 import { runHistory } from '../shared/azureml/run-history';
 import { waitForJob } from '../shared/wait/wait-for-job';
-import { buildManifest } from '../shared/package/manifest';
+import { writePackageManifest } from '../devkit/package-manifest';
 import { runMlFlow, flowSucceeded } from '../demo/ml-flow';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -91,14 +91,14 @@ async function readsPerHour(): Promise<void> {
       const history = runHistory(ws);
       await waitForJob(
         {
-          getJob: (signal) => getJobSnapshot(ws, name, signal),
-          listChildren: (signal) => history.listChildren(name, signal),
+          getJob: (abortSignal) => getJobSnapshot(ws, name, abortSignal),
+          listChildren: (abortSignal) => history.listChildren(name, abortSignal),
           sleep: async (ms) => emulator.clock.advance(ms),
           now: () => emulator.clock.now(),
           log: () => undefined,
           warn: () => undefined,
         },
-        { jobName: name, timeoutMs: 3_600_000, schedule, signal: new AbortController().signal },
+        { jobName: name, timeoutMs: 3_600_000, schedule, abortSignal: new AbortController().signal },
       );
       const reqs = emulator.requests().slice(before);
       const arm = reqs.filter((r) => /\/jobs\//i.test(r.path) && !/history/i.test(r.path)).length;
@@ -184,19 +184,12 @@ async function blueGreenCalls(): Promise<void> {
     const ws = `/subscriptions/${emulator.subscriptionId}/resourceGroups/${emulator.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${emulator.workspaceName}`;
     const manifest = (v: string) => {
       emulator.models.seed('credit', v);
-      const m = buildManifest({
-        model: { name: 'credit', version: v, id: `azureml:credit:${v}`, assetId: `${ws}/models/credit/versions/${v}`, modelType: 'mlflow_model' },
-        environmentId: null,
-        code: null,
-        instanceType: 'defaultinstancetype',
+      return writePackageManifest(dir, ws, { name: 'credit', version: v }, {
         requestSettings: { requestTimeout: 'PT5S', maxConcurrentRequestsPerInstance: 2 },
         livenessProbe: { initialDelay: 'PT10S', period: 'PT10S' },
         readinessProbe: { initialDelay: 'PT10S', period: 'PT10S' },
         environmentVariables: { LOG_LEVEL: 'info' },
       });
-      const file = path.join(dir, `m${v}.json`);
-      fs.writeFileSync(file, `${JSON.stringify(m, null, 2)}\n`);
-      return file;
     };
     const payload = path.join(dir, 'payload.json');
     fs.writeFileSync(payload, '{"data":[[1,2,3]]}');

@@ -17,7 +17,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-runMlFlow({ signal: cancel.signal }).then(
+runMlFlow({ abortSignal: cancel.signal }).then(
   (r) => {
     console.log('');
     for (const line of demoSummary(r)) console.log(line);

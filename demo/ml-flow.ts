@@ -9,7 +9,6 @@ import * as path from 'node:path';
 import { startEmulator, type Emulator, type FaultRates } from '../emulator';
 import { startAzurite, type AzuriteHandle } from '../devkit/azurite';
 import { mlClient } from '../devkit/emulator-clients';
-import { saveTraffic } from '../devkit/traffic';
 import { execFileSync } from 'node:child_process';
 import { expandPipeline } from '../local-runner/expansion/expand-pipeline';
 import { compileTimeVariables } from '../local-runner/evaluation/predefined';
@@ -17,23 +16,21 @@ import { runPipeline, type PipelineRunResult, type RunPipelineOptions, type Serv
 import { seedCreditRiskWorkspace, PRODUCTION, CANDIDATE_METRICS } from './credit-risk-workspace';
 import { scoreEndpoint, type ScoringAnswer } from './score-endpoint';
 
-export const REPO_ROOT = path.resolve(__dirname, '..');
-export const EXAMPLE = path.join(REPO_ROOT, 'pipeline-templates', 'examples', 'credit-risk');
+const REPO_ROOT = path.resolve(__dirname, '..');
+const EXAMPLE = path.join(REPO_ROOT, 'pipeline-templates', 'examples', 'credit-risk');
 /** The service connection name the example pipelines use. */
 export const CONNECTION_NAME = 'azureml-credit-risk';
 
-export interface MlFlowOptions {
+interface MlFlowOptions {
   /** metrics the simulated evaluate step logs (default: better than production) */
   candidateMetrics?: Record<string, number>;
   /** skip the release (e.g. when the build did not register a model) */
   release?: boolean;
   log?: (line: string) => void;
-  /** keep the emulator's ARM traffic under build/traffic/<name> for the conformance test */
-  saveTrafficAs?: string;
   /** changes the seeded workspace before the runs (tests: a model that answers wrongly, …) */
   configure?: (emulator: Emulator) => void;
   /** cancels the running pipeline as Azure DevOps would (the step gets SIGINT); the servers still stop */
-  signal?: AbortSignal;
+  abortSignal?: AbortSignal;
   /** the waits of a cancelled step's escalation (default the agent's 7.5 s + 2.5 s) */
   escalationMs?: RunPipelineOptions['escalationMs'];
   /**
@@ -87,20 +84,19 @@ export async function runMlFlow(options: MlFlowOptions = {}): Promise<MlFlowResu
     await options.inspect?.(emulator, result);
     return result;
   } finally {
-    if (emulator && options.saveTrafficAs) saveTraffic(emulator.traffic(), options.saveTrafficAs);
     await emulator?.stop();
     await azurite?.stop();
     if (!options.workDir) fs.rmSync(work, { recursive: true, force: true });
   }
 }
 
-export interface MlReleaseOptions {
+interface MlReleaseOptions {
   /** a build run of runMlFlow whose artifacts still exist (its `workDir` kept) */
   build: PipelineRunResult;
   /** changes the freshly seeded workspace before the release (e.g. registers the build's model version in it) */
   configure?: (emulator: Emulator) => void;
   log?: (line: string) => void;
-  signal?: AbortSignal;
+  abortSignal?: AbortSignal;
   escalationMs?: RunPipelineOptions['escalationMs'];
   /** reads the emulator's state after the release, before the servers stop */
   inspect?: (emulator: Emulator) => void | Promise<void>;
@@ -125,7 +121,7 @@ export async function runMlRelease(options: MlReleaseOptions): Promise<MlRelease
     options.configure?.(emulator);
     const sources = checkout(path.join(work, 's'));
     const connection = emulator.connection({ scheme: 'workloadIdentity' });
-    const common = { sources, serviceConnections: { [CONNECTION_NAME]: connection }, log, signal: options.signal, escalationMs: options.escalationMs };
+    const common = { sources, serviceConnections: { [CONNECTION_NAME]: connection }, log, abortSignal: options.abortSignal, escalationMs: options.escalationMs };
     const state = await releaseAfter(emulator, options.build, path.join(work, 'release'), common, log);
     const requests = emulator.requests();
     await options.inspect?.(emulator);
@@ -137,7 +133,7 @@ export async function runMlRelease(options: MlReleaseOptions): Promise<MlRelease
   }
 }
 
-type CommonRun = Pick<ExampleRun, 'sources' | 'serviceConnections' | 'log' | 'signal' | 'escalationMs'>;
+type CommonRun = Pick<ExampleRun, 'sources' | 'serviceConnections' | 'log' | 'abortSignal' | 'escalationMs'>;
 
 /** The example's release with `build` as its resource, then the production endpoint as it is left (and scored when the release succeeded). */
 async function releaseAfter(emulator: Emulator, build: PipelineRunResult, runDir: string, common: CommonRun, log: (line: string) => void, fairWeather?: () => void) {
@@ -176,7 +172,7 @@ async function buildAndRelease(emulator: Emulator, azurite: AzuriteHandle, work:
     sources,
     serviceConnections: { [CONNECTION_NAME]: connection },
     log,
-    signal: options.signal,
+    abortSignal: options.abortSignal,
     escalationMs: options.escalationMs,
   };
   // The example's defaults name its own workspace; point the run at the emulator's.
@@ -206,7 +202,7 @@ async function buildAndRelease(emulator: Emulator, azurite: AzuriteHandle, work:
   return result;
 }
 
-export interface ExampleRun {
+interface ExampleRun {
   /** the example checkout (see checkout()) */
   sources: string;
   /** a pipeline of the example's azure-pipelines/ folder */
@@ -220,7 +216,7 @@ export interface ExampleRun {
   serviceConnections: Record<string, ServiceConnection>;
   pipelineResources?: Record<string, PipelineRunResult>;
   log: (line: string) => void;
-  signal?: AbortSignal;
+  abortSignal?: AbortSignal;
   escalationMs?: RunPipelineOptions['escalationMs'];
 }
 
@@ -246,7 +242,7 @@ export async function runExamplePipeline(run: ExampleRun): Promise<PipelineRunRe
     pipelineName: run.pipelineName,
     buildReason: run.buildReason,
     log: run.log,
-    signal: run.signal,
+    abortSignal: run.abortSignal,
     escalationMs: run.escalationMs,
   });
 }

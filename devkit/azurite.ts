@@ -9,8 +9,8 @@ import * as os from 'os';
 import * as path from 'path';
 
 /** Azurite's well-known development account (public, documented by Microsoft). */
-export const AZURITE_ACCOUNT_NAME = 'devstoreaccount1';
-export const AZURITE_ACCOUNT_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+const AZURITE_ACCOUNT_NAME = 'devstoreaccount1';
+const AZURITE_ACCOUNT_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
 export interface AzuriteHandle {
   /** e.g. http://127.0.0.1:51234/devstoreaccount1 (no trailing slash) */

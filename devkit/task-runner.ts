@@ -7,10 +7,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { extractCommands, parseVsoLine, splitAgentLines, type ArtifactUpload, type Issue, type Progress, type SetVariable, type TaskComplete, type VsoCommand } from '../local-runner/execution/vso';
+import { extractCommands, parseVsoLine, splitAgentLines, type ExtractedCommands, type VsoCommand } from '../local-runner/execution/vso';
 import {
-  AGENT_SIGINT_TIMEOUT_MS,
-  AGENT_SIGTERM_TIMEOUT_MS,
   buildTaskEnv as buildAgentTaskEnv,
   runProcess,
   toEnvName,
@@ -19,11 +17,10 @@ import {
 } from '../local-runner/execution/agent-process';
 import { artifactUploadRefusal, BUILD_ONLY_VARIABLES, expandWith, filePathRoot, prepareTaskInputs, releaseJobVariables, type AgentInputDef } from '../local-runner/execution/agent-inputs';
 
-export const REPO_ROOT = path.resolve(__dirname, '..');
-export const BUNDLE_ROOT = path.join(REPO_ROOT, 'build', 'extension', 'tasks');
+const REPO_ROOT = path.resolve(__dirname, '..');
+const BUNDLE_ROOT = path.join(REPO_ROOT, 'build', 'extension', 'tasks');
 
 // The process contract itself (env, line splitting, signal escalation) lives in local-runner/execution/agent-process.ts.
-export { AGENT_SIGINT_TIMEOUT_MS, AGENT_SIGTERM_TIMEOUT_MS, type CancelSignal };
 
 export interface RunTaskOptions {
   /** task folder name, e.g. `AzureMLWaitForRun` → build/extension/tasks/AzureMLWaitForRun/index.js */
@@ -58,7 +55,7 @@ export interface RunTaskOptions {
   classicRelease?: boolean | { releaseId?: number; releaseName?: string; definitionName?: string; environmentName?: string };
 }
 
-export interface SignalReport {
+interface SignalReport {
   /** signals sent, in order, with the time since the first one */
   sent: SignalSent[];
   /** the last signal sent before the process exited: the one that made it end */
@@ -71,7 +68,8 @@ export interface SignalReport {
   firstSignalAtMs: number;
 }
 
-export interface TaskRunResult {
+/** What the agent takes from the task's logging commands (result, outputs, variables, secrets, summaries, artifacts, tags, issues, progress), plus the process. */
+export interface TaskRunResult extends Omit<ExtractedCommands, 'completes' | 'rejected'> {
   exitCode: number | null;
   /** the signal that terminated the process, if it died of one */
   signal: NodeJS.Signals | null;
@@ -83,18 +81,8 @@ export interface TaskRunResult {
   lines: string[];
   /** every parsed ##vso command, in arrival order (stdout and stderr) */
   commands: VsoCommand[];
-  /** the result the agent keeps (worst of all task.complete), if any */
-  result?: TaskComplete;
-  outputs: Record<string, string>;
-  variables: Record<string, SetVariable>;
-  secrets: string[];
   /** contents of the task.uploadsummary files (read right after exit) */
   summaries: string[];
-  summaryFiles: string[];
-  artifacts: ArtifactUpload[];
-  buildTags: string[];
-  issues: Issue[];
-  progress: Progress[];
   /** logging commands the agent refused in this job (artifact.upload in a release), each failing the step */
   refused: string[];
   /** present when `signal` was requested and sent */
@@ -111,12 +99,12 @@ export interface TaskRunResult {
 
 export { toEnvName };
 
-export function bundlePath(task: string): string {
+function bundlePath(task: string): string {
   return path.join(BUNDLE_ROOT, task, 'index.js');
 }
 
 /** The inputs the task.json beside the task's entry declares (the agent fills them all); none for a fixture without one. */
-export function taskInputDefs(entry: string): AgentInputDef[] {
+function taskInputDefs(entry: string): AgentInputDef[] {
   const file = path.join(path.dirname(entry), 'task.json');
   if (!fs.existsSync(file)) return [];
   const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { inputs?: AgentInputDef[] };
@@ -214,7 +202,7 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRunResult> {
     args: [entry],
     cwd,
     env,
-    signal: options.signal ? abort.signal : undefined,
+    abortSignal: options.signal ? abort.signal : undefined,
     firstSignal: options.signal?.name,
     escalationMs: options.escalationMs,
     timeoutMs,
@@ -249,6 +237,7 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRunResult> {
     x.result = { result: 'Failed', message: refusal };
     x.artifacts = [];
   }
+  const { completes: _completes, rejected: _rejected, ...taken } = x;
   const summaries = x.summaryFiles.map((f) => {
     const p = path.isAbsolute(f) ? f : path.join(cwd, f);
     try {
@@ -279,16 +268,8 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRunResult> {
     pid,
     lines: [...stdoutLines, ...stderrLines],
     commands,
-    result: x.result,
-    outputs: x.outputs,
-    variables: x.variables,
-    secrets: x.secrets,
+    ...taken,
     summaries,
-    summaryFiles: x.summaryFiles,
-    artifacts: x.artifacts,
-    buildTags: x.buildTags,
-    issues: x.issues,
-    progress: x.progress,
     refused,
     cancellation,
     signalToExitMs: cancellation?.exitedAfterMs,
@@ -345,7 +326,7 @@ function isTaskDebug(line: string): boolean {
   return parseVsoLine(line)?.name === 'task.debug';
 }
 
-export interface SecretLeakOptions {
+interface SecretLeakOptions {
   /**
    * Accept secrets inside `##vso[task.debug]` lines. task-lib's own accessors print the values
    * they return there (`getInput`: `name=value`; `getEndpointAuthorizationParameter`:

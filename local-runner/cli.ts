@@ -14,7 +14,7 @@ import { BUILD_REASONS, compileTimeVariables } from './evaluation/predefined';
 import { isSuccess } from './execution/run-types';
 import { runPipeline } from './execution/run-pipeline';
 
-export interface CliArgs {
+interface CliArgs {
   file: string;
   parameters: Record<string, string>;
   variables: Record<string, string>;
@@ -80,7 +80,7 @@ export async function main(argv: string[]): Promise<number> {
     const onSigint = () => ac.abort();
     process.once('SIGINT', onSigint);
     try {
-      const result = await runPipeline({ pipeline, sourcesDir: root, runDir, variables: args.variables, pipelineName, buildReason: args.reason, signal: ac.signal });
+      const result = await runPipeline({ pipeline, sourcesDir: root, runDir, variables: args.variables, pipelineName, buildReason: args.reason, abortSignal: ac.signal });
       console.log(`run folder: ${runDir}`);
       return isSuccess(result.result) ? 0 : 1;
     } finally {

@@ -28,14 +28,14 @@ export interface TaskStep {
 }
 
 /** `publish:` shortcut (= PublishPipelineArtifact@1). */
-export interface PublishStep {
+interface PublishStep {
   kind: 'publish';
   path: string;
   artifact: string;
 }
 
 /** `download:` shortcut (= DownloadPipelineArtifact@2): `current`, a pipeline resource alias, or `none`. */
-export interface DownloadStep {
+interface DownloadStep {
   kind: 'download';
   source: string;
   artifact?: string;
@@ -45,7 +45,7 @@ export interface DownloadStep {
 }
 
 /** `checkout: self` (the repository folder is used in place) or `checkout: none`. */
-export interface CheckoutStep {
+interface CheckoutStep {
   kind: 'checkout';
   repository: string;
 }
@@ -64,7 +64,7 @@ export type Step = StepBody & {
   timeoutInMinutes?: number;
 };
 
-export interface JobBase {
+interface JobBase {
   /** the job's identifier (`job:` or `deployment:` value) */
   name: string;
   displayName: string;

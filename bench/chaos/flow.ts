@@ -14,7 +14,7 @@ export const CHAOS_AREAS: FaultArea[] = ['arm', 'entra', 'history', 'mlflow', 's
 /** Kinds of injected faults as the report counts them. */
 export const FAULT_KINDS = ['429', '500', '502', '503', 'reset', 'lost'] as const;
 
-export interface ChaosFlowOptions {
+interface ChaosFlowOptions {
   /** share of requests to `areas` answered by a transient fault */
   rate: number;
   /** the emulator's seed (its fault streams) */
@@ -68,7 +68,7 @@ function created(requests: RequestRecord[], pattern: RegExp): string[][] {
   return [...seen.values()];
 }
 
-export function faultKind(r: RequestRecord): string | undefined {
+function faultKind(r: RequestRecord): string | undefined {
   switch (r.fault) {
     case 'throttle':
     case 'serverError':

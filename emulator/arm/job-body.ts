@@ -11,7 +11,7 @@ const serializer = createSerializer(Mappers as unknown as Record<string, unknown
 /** JobType values of api-version 2022-10-01. */
 const JOB_TYPES = ['AutoML', 'Command', 'Sweep', 'Pipeline'];
 
-export type JobBodyCheck = { ok: true; properties: Record<string, unknown> } | { ok: false; message: string };
+type JobBodyCheck = { ok: true; properties: Record<string, unknown> } | { ok: false; message: string };
 
 const isObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value);
 

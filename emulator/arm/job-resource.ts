@@ -6,9 +6,9 @@ import type { RunState } from '../jobs/simulator';
 import { mlflowTrackingUri } from './workspace-resource';
 import { systemData } from './system-data';
 
-export const jobArmId = (cloud: Cloud, name: string) => `${workspaceArmId(cloud)}/jobs/${name}`;
+const jobArmId = (cloud: Cloud, name: string) => `${workspaceArmId(cloud)}/jobs/${name}`;
 
-export const studioUrl = (cloud: Cloud, name: string) =>
+const studioUrl = (cloud: Cloud, name: string) =>
   `https://ml.azure.com/runs/${name}?wsid=/subscriptions/${cloud.subscriptionId}/resourcegroups/${cloud.resourceGroup}/workspaces/${cloud.workspaceName}&tid=${cloud.tenantId}`;
 
 /** Azure ML's node ids are short hashes; derive one stably from the node name. */

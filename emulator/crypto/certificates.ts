@@ -4,12 +4,12 @@ import { pki, md } from 'node-forge';
 
 const generateRsa = promisify(generateKeyPair);
 
-export interface KeyPairPem {
+interface KeyPairPem {
   privateKeyPem: string;
   publicKeyPem: string;
 }
 
-export interface IssuedCertificate extends KeyPairPem {
+interface IssuedCertificate extends KeyPairPem {
   certPem: string;
 }
 

@@ -1,6 +1,6 @@
 import { constants, createPublicKey, KeyObject, sign, verify } from 'node:crypto';
 
-export type JwtAlgorithm = 'RS256' | 'PS256';
+type JwtAlgorithm = 'RS256' | 'PS256';
 
 export interface DecodedJwt {
   header: Record<string, unknown>;

@@ -13,10 +13,7 @@ export interface WifConnection {
   federatedToken: FederatedTokenKind;
 }
 
-export const OIDC_LOCATION_ID = '69a319f4-28c1-4bfd-93e6-ea0ff5c6f1a2';
-
-/** Path prefix of the emulated organization: System.CollectionUri = <url>/devops/<org>/. */
-export const collectionPath = (cloud: Cloud) => `/devops/${cloud.devops.orgName}`;
+const OIDC_LOCATION_ID = '69a319f4-28c1-4bfd-93e6-ea0ff5c6f1a2';
 
 /** System.AccessToken: a job-scoped token Azure DevOps itself signs and later checks. */
 export function issueSystemAccessToken(cloud: Cloud, key: SigningKey): string {

@@ -7,7 +7,7 @@ import type { DeploymentBehaviour, OnlineEndpointSeed } from '../types';
  * with a duration and an outcome, and every read settles what the clock says has finished.
  */
 
-export type OperationKind = 'Create' | 'Update' | 'Delete';
+type OperationKind = 'Create' | 'Update' | 'Delete';
 
 export interface Operation {
   id: string;
@@ -51,7 +51,7 @@ export interface EndpointRecord {
   revision: number;
 }
 
-export const newKey = () => randomBytes(32).toString('base64');
+const newKey = () => randomBytes(32).toString('base64');
 
 export function opState(op: Operation | undefined, now: number): 'running' | 'Succeeded' | 'Failed' {
   if (!op) return 'Succeeded';

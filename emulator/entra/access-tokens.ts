@@ -43,7 +43,7 @@ export function issueAccessToken(
   );
 }
 
-export type BearerCheck =
+type BearerCheck =
   | { ok: true; claims: Record<string, unknown> }
   | { ok: false; code: 'AuthenticationFailed' | 'InvalidAuthenticationToken' | 'ExpiredAuthenticationToken' | 'InvalidAuthenticationTokenAudience'; message: string };
 

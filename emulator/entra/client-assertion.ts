@@ -7,7 +7,7 @@ import type { AppRegistration } from './directory';
  * Checks of the two kinds of client_assertion Entra accepts, in the order Entra reports them.
  * Each returns undefined when the assertion is good, else the AADSTS error to send.
  */
-export interface AssertionFailure {
+interface AssertionFailure {
   error: string;
   aadsts: number;
   description: string;

@@ -3,14 +3,14 @@ import { thumbprints } from '../crypto/certificates';
 
 /** The app registrations and identities the emulated tenant knows. */
 
-export interface RegisteredCertificate {
+interface RegisteredCertificate {
   certPem: string;
   publicKey: KeyObject;
   x5t: string;
   x5tS256: string;
 }
 
-export interface FederatedCredential {
+interface FederatedCredential {
   issuer: string;
   subject: string;
   audiences: string[];

@@ -10,7 +10,7 @@ import type { AppRegistration, Directory } from './directory';
 import { entraError } from './errors';
 
 /** Entra ID as MSAL (via @azure/identity) talks to it for the client-credentials grant. */
-export interface EntraDeps {
+interface EntraDeps {
   cloud: Cloud;
   directory: Directory;
   signingKey: SigningKey;
@@ -21,7 +21,7 @@ export interface EntraDeps {
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access']);
 
-export const tokenEndpointOf = (cloud: Cloud, tenant: string) => `${cloud.url}/${tenant}/oauth2/v2.0/token`;
+const tokenEndpointOf = (cloud: Cloud, tenant: string) => `${cloud.url}/${tenant}/oauth2/v2.0/token`;
 
 export function entraRoutes(deps: EntraDeps): Route[] {
   const { cloud } = deps;

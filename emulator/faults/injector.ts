@@ -20,10 +20,10 @@ interface ScriptedRule {
 }
 
 /** Where random faults land unless `FaultRates.areas` says otherwise (what they always hit). */
-export const DEFAULT_FAULT_AREAS: readonly FaultArea[] = ['arm', 'history', 'mlflow'];
+const DEFAULT_FAULT_AREAS: readonly FaultArea[] = ['arm', 'history', 'mlflow'];
 
 /** Every kind a transient share is spread over, unless `FaultRates.transientKinds` narrows it. */
-export const TRANSIENT_FAULT_KINDS: readonly TransientFaultKind[] = ['throttle', 'internalError', 'badGateway', 'unavailable', 'reset', 'lostResponse'];
+const TRANSIENT_FAULT_KINDS: readonly TransientFaultKind[] = ['throttle', 'internalError', 'badGateway', 'unavailable', 'reset', 'lostResponse'];
 
 /** One area's own random stream and its shuffled cycle of transient kinds. */
 interface AreaStream {

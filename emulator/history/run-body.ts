@@ -11,7 +11,7 @@ export function stableGuid(text: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
-export interface RunFacts {
+interface RunFacts {
   runId: string;
   parentRunId?: string;
   rootRunId: string;

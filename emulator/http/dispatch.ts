@@ -13,7 +13,7 @@ import type { FaultArea, RequestRecord } from '../types';
 import { readRequest } from './read-request';
 import type { Area, EmulatorRequest, EmulatorResponse, Route } from './types';
 
-export interface DispatchDeps {
+interface DispatchDeps {
   cloud: Cloud;
   routes: Route[];
   faults: FaultInjector;

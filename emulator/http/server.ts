@@ -2,7 +2,7 @@ import { createServer, Server } from 'node:https';
 import type { Socket } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-export interface RunningServer {
+interface RunningServer {
   server: Server;
   port: number;
   close(): Promise<void>;

@@ -11,9 +11,9 @@ export const DEFAULT_PHASES: readonly JobPhase[] = [
 ];
 
 /** Terminal as azure-ai-ml treats them. */
-export const TERMINAL_STATUSES: ReadonlySet<string> = new Set(['Completed', 'Failed', 'Canceled', 'NotResponding', 'Paused']);
+const TERMINAL_STATUSES: ReadonlySet<string> = new Set(['Completed', 'Failed', 'Canceled', 'NotResponding', 'Paused']);
 
-export interface Walk {
+interface Walk {
   phases?: JobPhase[];
   outcome: JobOutcome;
 }

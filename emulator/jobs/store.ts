@@ -1,21 +1,14 @@
-import type { ChildScenario, EmulatedJob, JobScenario } from '../types';
+import type { ChildScenario, EmulatedJob } from '../types';
 import { runStateAt, RunState } from './simulator';
 import { sweepTrials, TrialRef } from './sweep-trials';
 
-/** What the emulator remembers about a job; statuses are derived from it on demand. */
-export interface JobRecord {
-  name: string;
-  createdAt: number;
-  scenario: JobScenario;
-  jobType: string;
-  displayName?: string;
-  experimentName: string;
-  tags: Record<string, string>;
+/**
+ * What the emulator remembers about a job: the public view's stored fields (`properties` as PUT,
+ * read-only fields such as status and services removed); statuses are derived from it on demand.
+ */
+export interface JobRecord
+  extends Pick<EmulatedJob, 'name' | 'createdAt' | 'scenario' | 'jobType' | 'displayName' | 'experimentName' | 'tags' | 'properties' | 'cancelRequestedAt' | 'canceledFromOutsideAt'> {
   isArchived: boolean;
-  /** The job's `properties` as PUT (read-only fields such as status and services removed). */
-  properties: Record<string, unknown>;
-  cancelRequestedAt?: number;
-  canceledFromOutsideAt?: number;
 }
 
 export interface ChildRef {
@@ -28,7 +21,7 @@ const earliest = (...times: Array<number | undefined>) => {
   return set.length > 0 ? Math.min(...set) : undefined;
 };
 
-export function cancelTime(job: JobRecord): number | undefined {
+function cancelTime(job: JobRecord): number | undefined {
   return earliest(job.cancelRequestedAt, job.canceledFromOutsideAt);
 }
 

@@ -18,7 +18,7 @@ export interface TrialRef {
 }
 
 /** The node of the pipeline body a child run stands for. */
-export function nodeOf(job: JobRecord, child: ChildScenario): Record<string, unknown> | undefined {
+function nodeOf(job: JobRecord, child: ChildScenario): Record<string, unknown> | undefined {
   const jobs = job.properties.jobs as Record<string, Record<string, unknown>> | undefined;
   const node = jobs?.[child.displayName];
   return node && typeof node === 'object' ? node : undefined;

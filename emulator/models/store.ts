@@ -10,7 +10,7 @@ export interface ModelVersionRecord {
   properties: Record<string, unknown>;
 }
 
-export interface ModelContainerRecord {
+interface ModelContainerRecord {
   /** As first created; lookups are case-insensitive like Azure ML's. */
   name: string;
   createdAt: number;

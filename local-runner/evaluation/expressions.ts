@@ -26,7 +26,7 @@ export class ExpressionError extends Error {
 }
 
 /** A version literal (`1.2.3`): compared segment by segment. */
-export class Version {
+class Version {
   constructor(readonly parts: number[]) {}
   toString(): string {
     return this.parts.join('.');

@@ -6,7 +6,7 @@ import { execFileSync } from 'child_process';
 import * as path from 'path';
 import type { PipelineRunResult } from '../execution/run-types';
 
-export interface RunIdentity {
+interface RunIdentity {
   buildId: number;
   buildNumber: string;
   pipelineName: string;
@@ -34,7 +34,7 @@ export const TEMPLATE_VARIABLES = [
 /** Prefixes of the service's predefined variables. */
 export const PREDEFINED_PREFIXES = ['Build.', 'System.', 'Agent.', 'Pipeline.', 'Release.', 'Environment.', 'Resources.'];
 
-export interface CompileTimeOptions {
+interface CompileTimeOptions {
   /** the `self` repository folder (its git branch and commit, like a run) */
   sourcesDir: string;
   /** Build.Reason, default Manual */
@@ -70,13 +70,13 @@ export function compileTimeVariables(opts: CompileTimeOptions): Record<string, s
   return identityValues(opts.definitionName ?? path.basename(path.resolve(opts.sourcesDir)), runSource(opts.sourcesDir, opts.sourceBranch), opts.buildReason);
 }
 
-export interface SourceInfo {
+interface SourceInfo {
   branch: string;
   version: string;
 }
 
 /** The folder's git branch and commit if it is a repository; fixed local values otherwise. */
-export function sourceInfo(dir: string): SourceInfo {
+function sourceInfo(dir: string): SourceInfo {
   const git = (...args: string[]) => {
     try {
       return execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();

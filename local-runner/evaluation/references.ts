@@ -8,7 +8,7 @@
 import { describePlace, LocalRunError, type Place } from '../execution/errors';
 import type { Job, Pipeline, Stage, Step } from '../pipeline-model';
 
-export interface OutputRef {
+interface OutputRef {
   /** the reference as written */
   text: string;
   kind: 'dependencies' | 'stageDependencies';
@@ -92,7 +92,7 @@ function dependedStage(pipeline: Pipeline, stage: Stage, name: string, where: st
  * listed in the job's dependsOn; `stageDependencies.S.J` a job of a stage in the stage's dependsOn.
  * Stage scope: `dependencies.S` is a stage in dependsOn, its outputs keyed `J.step.var`.
  */
-export function checkRefs(pipeline: Pipeline, stage: Stage, job: Job | undefined, expression: string, place: Place, what: string): void {
+function checkRefs(pipeline: Pipeline, stage: Stage, job: Job | undefined, expression: string, place: Place, what: string): void {
   const where = `${describePlace(place)}, ${what}`;
   if (!job) checkNoStageDependencies(expression, where);
   for (const ref of findOutputRefs(expression)) {

@@ -4,7 +4,7 @@
  * are flagged. `$(name)` macros are expanded once, left to right; an unknown name stays as written
  * (the agent does that too) — the caller decides whether an unknown name is an error.
  */
-export interface Variable {
+interface Variable {
   name: string;
   value: string;
   secret: boolean;
@@ -64,11 +64,6 @@ export class VariableStore {
 }
 
 const MACRO = /\$\(([^()\r\n]+)\)/g;
-
-/** Names of the `$(…)` macros in a text, in order. */
-export function macroNames(text: string): string[] {
-  return [...text.matchAll(MACRO)].map((m) => m[1]!);
-}
 
 /**
  * Expand `$(name)` once (values are not re-expanded, as the agent does). `onUnknown` sees each

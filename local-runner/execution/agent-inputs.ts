@@ -17,10 +17,7 @@ export interface AgentInputDef {
   defaultValue?: string;
 }
 
-/** The job kinds whose rules differ: a build job (YAML pipelines, classic builds) or a classic release job. */
-export type HostType = 'build' | 'release';
-
-export interface PrepareInputsOptions {
+interface PrepareInputsOptions {
   /** `$(macro)` expansion with the job's variables; unknown macros must be left as written */
   expand: (text: string, input: string) => string;
   /** the folder empty and relative filePath inputs are rooted in (filePathRoot) */

@@ -7,10 +7,10 @@
 import { spawn } from 'child_process';
 
 /** The agent's waits between cancellation signals (ProcessInvoker). */
-export const AGENT_SIGINT_TIMEOUT_MS = 7500;
-export const AGENT_SIGTERM_TIMEOUT_MS = 2500;
+const AGENT_SIGINT_TIMEOUT_MS = 7500;
+const AGENT_SIGTERM_TIMEOUT_MS = 2500;
 /** The agent version tasks see (AGENT_VERSION): new enough for Node20_1 handlers. */
-export const AGENT_VERSION = '4.260.0';
+const AGENT_VERSION = '4.260.0';
 
 export type CancelSignal = 'SIGINT' | 'SIGTERM';
 
@@ -22,7 +22,7 @@ export function toEnvName(name: string): string {
 /** The only parts of our own environment a child process gets (never the caller's secrets). */
 const BASE_ENV_KEYS = ['PATH', 'HOME', 'SYSTEMROOT', 'SystemRoot', 'WINDIR', 'TEMP', 'TMP', 'USERPROFILE', 'LANG'];
 
-export function baseProcessEnv(): Record<string, string> {
+function baseProcessEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const k of BASE_ENV_KEYS) {
     const v = process.env[k];
@@ -31,7 +31,7 @@ export function baseProcessEnv(): Record<string, string> {
   return env;
 }
 
-export interface TaskEnvOptions {
+interface TaskEnvOptions {
   /** by input name (as in task.json); becomes INPUT_<NAME> */
   inputs: Record<string, string>;
   /** raw environment added as-is, last (ENDPOINT_* of a service connection, a step's `env:`) */
@@ -66,7 +66,7 @@ export function buildTaskEnv(options: TaskEnvOptions, dirs: AgentDirs): Record<s
 }
 
 /** Line splitter (CR, LF, CRLF, like .NET ReadLine) that keeps a partial line until more data or the end arrives. */
-export class LineCollector {
+class LineCollector {
   private rest = '';
   private pendingCR = false;
   constructor(private readonly onLine: (line: string) => void) {}
@@ -98,7 +98,7 @@ export interface SignalSent {
   afterFirstSignalMs: number;
 }
 
-export interface RunProcessOptions {
+interface RunProcessOptions {
   file: string;
   args: string[];
   cwd: string;
@@ -108,14 +108,14 @@ export interface RunProcessOptions {
   /** raw stdout chunks (the harness matches patterns across line boundaries) */
   onStdout?: (chunk: string) => void;
   /** aborting starts the agent's escalation with `firstSignal` */
-  signal?: AbortSignal;
+  abortSignal?: AbortSignal;
   firstSignal?: CancelSignal;
   escalationMs?: { sigintToSigterm?: number; sigtermToKill?: number };
   /** hard limit: the process group is killed and `timedOut` reported */
   timeoutMs?: number;
 }
 
-export interface ProcessOutcome {
+interface ProcessOutcome {
   exitCode: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;
@@ -206,9 +206,9 @@ export async function runProcess(options: RunProcessOptions): Promise<ProcessOut
       timers.push(setTimeout(() => send('SIGKILL'), sigtermToKill));
     }
   };
-  if (options.signal) {
-    if (options.signal.aborted) setImmediate(startCancellation);
-    else options.signal.addEventListener('abort', startCancellation, { once: true });
+  if (options.abortSignal) {
+    if (options.abortSignal.aborted) setImmediate(startCancellation);
+    else options.abortSignal.addEventListener('abort', startCancellation, { once: true });
   }
 
   let timedOut = false;
@@ -233,7 +233,7 @@ export async function runProcess(options: RunProcessOptions): Promise<ProcessOut
     });
   });
   exited = true;
-  options.signal?.removeEventListener('abort', startCancellation);
+  options.abortSignal?.removeEventListener('abort', startCancellation);
   for (const t of timers) clearTimeout(t);
   outCollector.end();
   errCollector.end();

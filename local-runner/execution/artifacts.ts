@@ -73,7 +73,7 @@ function listFiles(root: string, rel = ''): string[] {
 }
 
 /** minimatch-style patterns, one a line; `!` excludes; the last matching pattern decides. */
-export function matchesPatterns(relPath: string, patterns: string[]): boolean {
+function matchesPatterns(relPath: string, patterns: string[]): boolean {
   let included = false;
   for (const raw of patterns) {
     const p = raw.trim();

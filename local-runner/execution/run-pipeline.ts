@@ -21,7 +21,7 @@ import { loadTaskCatalog } from './task-catalog';
 import { VariableStore } from '../evaluation/variables';
 
 export { LocalRunError } from './errors';
-export type { JobResult, PipelineRunResult, StageResult, StepResult } from './run-types';
+export type { PipelineRunResult, StepResult } from './run-types';
 export type { ServiceConnection } from './run-step';
 
 export interface RunPipelineOptions {
@@ -47,7 +47,7 @@ export interface RunPipelineOptions {
   /** default console.log; every line goes through the secret masker */
   log?: (line: string) => void;
   /** cancel: the running step gets SIGINT (then SIGTERM, kill); later steps are Canceled unless their condition still holds (always()) */
-  signal?: AbortSignal;
+  abortSignal?: AbortSignal;
   /** where the bundled tasks are (default build/extension/tasks) */
   tasksDir?: string;
   /** the waits of a cancelled step's escalation (default the agent's: SIGINT, 7.5 s, SIGTERM, 2.5 s, kill); shorter keeps cancel tests fast */
@@ -104,7 +104,7 @@ function refName(branch: string): string {
 }
 
 /** `*` (any characters, `/` included) and `?` (one character) wildcards; branch names compare case-insensitively. */
-export function branchMatches(pattern: string, branch: string): boolean {
+function branchMatches(pattern: string, branch: string): boolean {
   const escape = (t: string) => t.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   const body = refName(pattern).split('*').map((part) => part.split('?').map(escape).join('.')).join('.*');
   return new RegExp(`^${body}$`, 'i').test(branch);
@@ -177,8 +177,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
   const catalog = loadTaskCatalog(options.tasksDir);
   const buildTags: string[] = [];
   const outputs: Record<string, string> = {};
-  const canceled = () => Boolean(options.signal?.aborted);
-  const signal = options.signal ?? new AbortController().signal;
+  const canceled = () => Boolean(options.abortSignal?.aborted);
+  const abortSignal = options.abortSignal ?? new AbortController().signal;
 
   // every named step of the pipeline, so `$(step.var)` can be told from an ordinary unknown macro
   const stepOwners = new Map<string, Array<{ stage: string; job: string }>>();
@@ -388,7 +388,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
       onOutput: (step, variable, value) => {
         record.outputs[outputKey(job, step, variable)] = value;
       },
-      signal,
+      abortSignal,
       escalationMs: options.escalationMs,
     };
     const status = jobStatus(() => current, canceled);

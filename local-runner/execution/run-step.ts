@@ -49,17 +49,17 @@ export interface JobRuntime {
   stepOwners: Map<string, Array<{ stage: string; job: string }>>;
   /** called when a step sets an output variable */
   onOutput: (step: string, variable: string, value: string) => void;
-  signal: AbortSignal;
+  abortSignal: AbortSignal;
   /** the waits of the cancellation escalation (default the agent's 7.5 s + 2.5 s) */
   escalationMs?: { sigintToSigterm?: number; sigtermToKill?: number };
 }
 
-export interface StepOutcome {
+interface StepOutcome {
   result: RunResult;
   message?: string;
 }
 
-export const BUILTIN_TASKS = ['PublishPipelineArtifact@1', 'DownloadPipelineArtifact@2'];
+const BUILTIN_TASKS = ['PublishPipelineArtifact@1', 'DownloadPipelineArtifact@2'];
 
 export function stepLabel(step: Step): string {
   return step.name ?? step.displayName;
@@ -206,14 +206,14 @@ async function runChild(rt: JobRuntime, step: Step, file: string, args: string[]
   const timeout = new AbortController();
   const timer = step.timeoutInMinutes ? setTimeout(() => timeout.abort(), step.timeoutInMinutes * 60_000) : undefined;
   // a step that runs after the cancel (always()) is not canceled itself
-  const cancelable = !rt.signal.aborted;
-  const signal = cancelable ? AbortSignal.any([rt.signal, timeout.signal]) : timeout.signal;
+  const cancelable = !rt.abortSignal.aborted;
+  const abortSignal = cancelable ? AbortSignal.any([rt.abortSignal, timeout.signal]) : timeout.signal;
   const outcome = await runProcess({
     file,
     args,
     cwd,
     env,
-    signal,
+    abortSignal,
     firstSignal: 'SIGINT',
     escalationMs: rt.escalationMs,
     onLine: (line, stream) => {
@@ -228,7 +228,7 @@ async function runChild(rt: JobRuntime, step: Step, file: string, args: string[]
     },
   });
   if (timer) clearTimeout(timer);
-  if (cancelable && rt.signal.aborted) return { result: 'Canceled', message: 'the run was canceled' };
+  if (cancelable && rt.abortSignal.aborted) return { result: 'Canceled', message: 'the run was canceled' };
   if (timeout.signal.aborted) return { result: 'Failed', message: `the step did not finish within ${step.timeoutInMinutes} minutes and was canceled` };
   let result: RunResult = completed ?? 'Succeeded';
   let message: string | undefined;
@@ -337,7 +337,7 @@ function artifactsOf(rt: JobRuntime, source: string, place: Place): Record<strin
   return rt.resources[alias]!.artifacts;
 }
 
-export function download(rt: JobRuntime, place: Place, source: string, artifact: string | undefined, patterns: string | undefined, targetPath: string | undefined): StepOutcome {
+function download(rt: JobRuntime, place: Place, source: string, artifact: string | undefined, patterns: string | undefined, targetPath: string | undefined): StepOutcome {
   const available = artifactsOf(rt, source, place);
   const isCurrent = source.toLowerCase() === 'current';
   // download: shortcut defaults: current → $(Pipeline.Workspace), a resource → $(Pipeline.Workspace)/<alias>

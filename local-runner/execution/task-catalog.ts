@@ -7,10 +7,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-export const REPO_ROOT = path.resolve(__dirname, '..', '..');
-export const DEFAULT_TASKS_DIR = path.join(REPO_ROOT, 'build', 'extension', 'tasks');
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const DEFAULT_TASKS_DIR = path.join(REPO_ROOT, 'build', 'extension', 'tasks');
 
-export interface TaskInputDef {
+interface TaskInputDef {
   name: string;
   aliases?: string[];
   type: string;
@@ -61,7 +61,7 @@ export function loadTaskCatalog(tasksDir = DEFAULT_TASKS_DIR): TaskDefinition[] 
 }
 
 /** `Name@Major` → parts; `undefined` when the reference has no major. */
-export function parseTaskRef(ref: string): { name: string; major: number } | undefined {
+function parseTaskRef(ref: string): { name: string; major: number } | undefined {
   const m = /^([A-Za-z0-9_.-]+)@(\d+)$/.exec(ref.trim());
   return m ? { name: m[1]!, major: Number(m[2]) } : undefined;
 }
@@ -72,7 +72,7 @@ export function findTask(catalog: TaskDefinition[], ref: string): TaskDefinition
   return catalog.find((t) => t.name.toLowerCase() === p.name.toLowerCase() && t.major === p.major);
 }
 
-export type InputResolution = { ok: true; inputs: Record<string, string> } | { ok: false; unknown: string[] };
+type InputResolution = { ok: true; inputs: Record<string, string> } | { ok: false; unknown: string[] };
 
 /**
  * YAML inputs (keys may be aliases, case-insensitive) → values by task.json input name; unknown keys

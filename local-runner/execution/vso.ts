@@ -103,7 +103,7 @@ export function splitAgentLines(text: string): string[] {
   return lines;
 }
 
-export interface ParsedOutput {
+interface ParsedOutput {
   commands: VsoCommand[];
   /** lines the agent would write to the log (non-command lines) */
   lines: string[];
@@ -128,20 +128,20 @@ export function parseVsoOutput(text: string): ParsedOutput {
  * Enum.TryParse. task-lib's `TaskResult.Cancelled` writes `Cancelled`, which is NOT one of them:
  * the agent rejects that command ("Unable to process command"), so tasks must write `Canceled`.
  */
-export type TaskResultName = 'Succeeded' | 'SucceededWithIssues' | 'Failed' | 'Canceled' | 'Skipped' | string;
+type TaskResultName = 'Succeeded' | 'SucceededWithIssues' | 'Failed' | 'Canceled' | 'Skipped' | string;
 
-export const AGENT_TASK_RESULTS = ['Succeeded', 'SucceededWithIssues', 'Failed', 'Canceled', 'Skipped', 'Abandoned'];
+const AGENT_TASK_RESULTS = ['Succeeded', 'SucceededWithIssues', 'Failed', 'Canceled', 'Skipped', 'Abandoned'];
 
-export function isAgentTaskResult(name: string): boolean {
+function isAgentTaskResult(name: string): boolean {
   return AGENT_TASK_RESULTS.some((r) => r.toLowerCase() === name.toLowerCase());
 }
 
-export interface TaskComplete {
+interface TaskComplete {
   result: TaskResultName;
   message: string;
 }
 
-export interface SetVariable {
+interface SetVariable {
   name: string;
   value: string;
   isOutput: boolean;
@@ -149,7 +149,7 @@ export interface SetVariable {
   isReadOnly: boolean;
 }
 
-export interface ArtifactUpload {
+interface ArtifactUpload {
   artifactName: string | undefined;
   containerFolder: string | undefined;
   /** the local path (the command's data) */
@@ -157,13 +157,13 @@ export interface ArtifactUpload {
   properties: Record<string, string>;
 }
 
-export interface Issue {
+interface Issue {
   type: 'error' | 'warning' | string;
   message: string;
   properties: Record<string, string>;
 }
 
-export interface Progress {
+interface Progress {
   value: number;
   message: string;
 }

@@ -12,7 +12,7 @@ import { bindParameters, describeValue, parseDeclarations } from './template-par
 import { isMapping, Origin, originOf, readYamlFile, setOrigin } from './yaml-file';
 
 /** Nesting deeper than this is almost always a template including itself. */
-export const MAX_TEMPLATE_DEPTH = 100;
+const MAX_TEMPLATE_DEPTH = 100;
 
 export interface Scope {
   /** the file being processed (messages, relative paths of items without their own origin) */

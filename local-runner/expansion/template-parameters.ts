@@ -7,13 +7,13 @@ import { toDisplayString } from '../evaluation/expressions';
 import { PipelineDefinitionError } from './pipeline-errors';
 import { isMapping } from './yaml-file';
 
-export const PARAMETER_TYPES = [
+const PARAMETER_TYPES = [
   'string', 'number', 'boolean', 'object', 'step', 'stepList', 'job', 'jobList',
   'deployment', 'deploymentList', 'stage', 'stageList',
 ] as const;
-export type ParameterType = (typeof PARAMETER_TYPES)[number];
+type ParameterType = (typeof PARAMETER_TYPES)[number];
 
-export interface ParameterDeclaration {
+interface ParameterDeclaration {
   name: string;
   /** undefined for the legacy untyped form (`parameters: { name: default }`) */
   type?: ParameterType;
@@ -70,7 +70,7 @@ export function parseDeclarations(raw: unknown, file: string): ParameterDeclarat
   });
 }
 
-export interface ParameterSource {
+interface ParameterSource {
   /** the template (or pipeline) file declaring the parameters */
   file: string;
   /** who passes the values, for messages: `caller.yml` or `the command line` */

@@ -37,7 +37,7 @@ const KNOWN_CLOUDS: Record<string, KnownCloud> = {
 
 const MICROSOFT_AUTHORITY_HOSTS = new Set(Object.values(KNOWN_CLOUDS).map((c) => new URL(c.authority).host));
 
-export interface CloudSettings {
+interface CloudSettings {
   /** `environment` data parameter: AzureCloud, AzureUSGovernment, AzureChinaCloud, AzureStack… */
   environment?: string;
   /** `activeDirectoryAuthority` (or the older `environmentAuthorityUrl`) data parameter. */

@@ -12,7 +12,7 @@ import type { ServiceConnection } from './service-connection';
 import { describeSignInFailure } from './sign-in-error';
 import { maskSecret } from '../task/secrets';
 
-export interface CredentialOptions {
+interface CredentialOptions {
   http: HttpClientOptions;
   /** Fetches a fresh Azure DevOps OIDC token (workload identity federation only). */
   oidcToken?: () => Promise<string>;

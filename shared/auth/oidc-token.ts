@@ -13,7 +13,7 @@ import { withTransientRetries } from '../http/retry-policy';
  * connection, which Entra ID exchanges for an Azure token. Tokens live minutes, so MSAL calls this
  * every time it needs a new assertion instead of us caching one.
  */
-export interface OidcRequestContext {
+interface OidcRequestContext {
   collectionUri: string;
   projectId: string;
   hostType: string;
@@ -23,7 +23,7 @@ export interface OidcRequestContext {
 }
 
 /** The job's OIDC request context, or the names of what this process lacks to request a token. */
-export function readOidcRequestContext(): { context: OidcRequestContext } | { missing: string[] } {
+function readOidcRequestContext(): { context: OidcRequestContext } | { missing: string[] } {
   const v = (name: string) => tl.getVariable(name)?.trim() || '';
   const accessToken = readEndpointAuthParameter('SYSTEMVSSCONNECTION', 'AccessToken') ?? '';
   const context = {
@@ -64,7 +64,7 @@ export function oidcTokenSource(connectionId: string, connectionLabel: string, i
   );
 }
 
-export function createOidcTokenProvider(
+function createOidcTokenProvider(
   ctx: OidcRequestContext,
   connectionId: string,
   connectionLabel: string,

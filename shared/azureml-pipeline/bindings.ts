@@ -1,7 +1,7 @@
 import { UserError } from '../task/user-error';
 
 /** A `${{parent.…}}` reference as it appears in a pipeline YAML. */
-export type Binding =
+type Binding =
   | { kind: 'pipelineInput'; name: string; text: string }
   | { kind: 'pipelineOutput'; name: string; text: string }
   | { kind: 'stepOutput'; step: string; output: string; text: string };

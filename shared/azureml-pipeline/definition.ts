@@ -6,7 +6,6 @@ import type { YamlScalar } from './yaml-file';
 
 export const DATA_TYPES = ['uri_file', 'uri_folder', 'mltable', 'mlflow_model', 'custom_model'] as const;
 export type DataType = (typeof DATA_TYPES)[number];
-export const LITERAL_TYPES = ['integer', 'number', 'string', 'boolean'] as const;
 
 /** Where a data input comes from. */
 export type DataSource =
@@ -22,7 +21,7 @@ export interface DataInput {
   source: DataSource;
 }
 
-export interface LiteralInput {
+interface LiteralInput {
   kind: 'literal';
   /**
    * The value as PyYAML reads it, kept typed: integer (number or bigint) vs number (PyFloat) vs string vs
@@ -31,7 +30,7 @@ export interface LiteralInput {
   value: YamlScalar;
 }
 
-export interface BindingInput {
+interface BindingInput {
   kind: 'binding';
   expression: string;
   /** Written as `{type, path: \${{…}}, mode}`: the only way to give a bound input a type or delivery mode. */

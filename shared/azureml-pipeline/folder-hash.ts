@@ -11,7 +11,7 @@ import { IgnoreMatcher, parseIgnoreFile } from './ignore-file';
 
 /** MD5 seed azure-ai-ml uses for object hashes (`get_object_hash`). */
 const OBJECT_HASH_SEED = 'Initialize for october 2021 AML CLI version';
-export const CONTENT_HASH_VERSION = '202208';
+const CONTENT_HASH_VERSION = '202208';
 
 /**
  * The anonymous code version `az ml` registers for an uploaded folder: its blob URI and the content
@@ -22,7 +22,7 @@ export function anonymousCodeVersion(codeUri: string, snapshot: Pick<FolderSnaps
 }
 const CHUNK = 1024 * 1024;
 
-export interface CodeFile {
+interface CodeFile {
   /** Absolute path on the agent. */
   absolute: string;
   /** Path below the folder, '/'-separated: the blob name under the folder's prefix. */
@@ -44,7 +44,7 @@ export interface FolderSnapshot {
 }
 
 /** `.amlignore` wins over `.gitignore`; only the one at the folder's root counts (as in azure-ai-ml). */
-export function readIgnoreFile(root: string): IgnoreMatcher {
+function readIgnoreFile(root: string): IgnoreMatcher {
   for (const name of ['.amlignore', '.gitignore']) {
     const file = path.join(root, name);
     if (fs.existsSync(file) && fs.statSync(file).isFile()) return parseIgnoreFile(fs.readFileSync(file, 'utf8'), name);
@@ -119,14 +119,14 @@ export function uploadOrder<T extends { absolute: string }>(files: T[], sep: str
 }
 
 /** `get_object_hash` of a single file: the seed, then the file's bytes. */
-export function fileObjectHash(file: string): string {
+function fileObjectHash(file: string): string {
   const hash = createHash('md5').update(OBJECT_HASH_SEED);
   updateWithFile(hash, file);
   return hash.digest('hex');
 }
 
 /** `_get_file_list_content_hash`: file count, then '#name#' + size per file, then every file's bytes. */
-export function contentHashOf(files: Array<{ absolute: string; relative: string; size: number }>): string {
+function contentHashOf(files: Array<{ absolute: string; relative: string; size: number }>): string {
   const sorted = [...files].sort((a, b) => byLowerCase(a.relative, b.relative));
   const hash = createHash('sha256').update(String(sorted.length));
   for (const f of sorted) hash.update(`#${f.relative}#`).update(String(f.size));

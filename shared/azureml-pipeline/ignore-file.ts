@@ -7,7 +7,7 @@
  * - a pattern with a trailing slash (`build/`) matches the files below the folder, not the folder's
  *   own path, so the folder's name still goes into the MD5 of the folder.
  */
-export interface IgnoreRule {
+interface IgnoreRule {
   pattern: string;
   include: boolean;
   regex: RegExp;
@@ -48,7 +48,7 @@ function normalize(path: string): string {
 }
 
 /** A port of pathspec's GitWildMatchPattern.pattern_to_regex (include = the pattern excludes a file). */
-export function compileGitWildMatch(line: string): IgnoreRule | undefined {
+function compileGitWildMatch(line: string): IgnoreRule | undefined {
   let pattern = line.replace(/[\r\n]+$/, '');
   // Trailing spaces are ignored unless escaped.
   pattern = pattern.replace(/(?<!\\)\s+$/, '');

@@ -2,7 +2,7 @@ import { UserError } from '../task/user-error';
 import type { PipelineDefinition, PipelineInput } from './definition';
 import { PyFloat, pythonType } from './yaml-file';
 
-export interface KeyValueLine {
+interface KeyValueLine {
   line: number;
   key: string;
   value: string;

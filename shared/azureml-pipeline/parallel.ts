@@ -36,9 +36,9 @@ const isObject = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Arra
  * says "Only applicable for run_function by now", and those have no meaning for the service's
  * parallel run step: refused rather than sent.
  */
-export const PARALLEL_TASK_TYPES = ['run_function'] as const;
+const PARALLEL_TASK_TYPES = ['run_function'] as const;
 /** LoggingLevel values; the schemas compare them exactly (DumpableEnumField, casing kept). */
-export const LOGGING_LEVELS = ['DEBUG', 'INFO', 'WARNING'];
+const LOGGING_LEVELS = ['DEBUG', 'INFO', 'WARNING'];
 /** The documented range of retry_settings.timeout, (0, 259200] seconds (reference-yaml-job-parallel). */
 const MAX_RETRY_TIMEOUT = 259200;
 
@@ -63,17 +63,6 @@ export interface ParallelSettings {
   error_threshold?: number;
   mini_batch_error_threshold?: number;
 }
-
-export const PARALLEL_FIELDS = [
-  'mini_batch_size',
-  'partition_keys',
-  'input_data',
-  'retry_settings',
-  'logging_level',
-  'max_concurrency_per_instance',
-  'error_threshold',
-  'mini_batch_error_threshold',
-] as const;
 
 const text = (v: unknown) => (v instanceof PyFloat ? v.toString() : typeof v === 'string' ? v : JSON.stringify(v));
 

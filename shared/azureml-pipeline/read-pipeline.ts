@@ -29,7 +29,7 @@ export interface SourceFiles {
   display(absolute: string): string;
 }
 
-export const SUPPORTED_STEP_TYPES = ['command', 'sweep', 'parallel'] as const;
+const SUPPORTED_STEP_TYPES = ['command', 'sweep', 'parallel'] as const;
 /** Step types `az ml` accepts that this task does not submit yet (named in the error, so users know it is not a typo). */
 const KNOWN_UNSUPPORTED = ['spark', 'pipeline', 'automl', 'data_transfer', 'import', 'flow'];
 
@@ -143,7 +143,7 @@ function literalValue(value: unknown, where: string, file: string): YamlScalar |
 }
 
 /** `azureml:cpu-cluster` or `cpu-cluster` → `cpu-cluster`. */
-export function computeName(value: unknown): string | undefined {
+function computeName(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.trim() === '') return undefined;
   return value.trim().replace(/^azureml:/, '');
 }
@@ -328,7 +328,7 @@ function compact(o: Obj): Obj {
  * pipeline output's type (default uri_folder) and mode, or the source step's declared output type
  * (default uri_folder; never its mode, which belongs to the producer). Anything else is a string.
  */
-export function bindingSource(expression: string, def: Pick<PipelineDefinition, 'inputs' | 'outputs' | 'steps'>, seen: string[] = []): { type: string; mode?: string } {
+function bindingSource(expression: string, def: Pick<PipelineDefinition, 'inputs' | 'outputs' | 'steps'>, seen: string[] = []): { type: string; mode?: string } {
   const whole = parseBindings(expression);
   if (whole.length !== 1 || expression.trim() !== whole[0].text) return { type: 'string' };
   const b = whole[0];

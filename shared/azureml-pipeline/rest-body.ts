@@ -23,7 +23,7 @@ export interface Resolved {
   parallelTasks?: Record<string, { codeId?: string; environment: string }>;
 }
 
-export interface JobMeta {
+interface JobMeta {
   displayName: string;
   experimentName: string;
   description?: string;
@@ -214,17 +214,12 @@ export function pipelineJobBody(def: PipelineDefinition, resolved: Resolved, met
 /** The componentSpec of an anonymous command or parallel component (inline step or local component file). */
 export function anonymousComponentSpec(component: AnonymousComponent, refs: { codeId?: string; environment: string }): Record<string, unknown> {
   const { description, display_name, tags, is_deterministic, ...rest } = component.extra;
+  // The fields azure-ai-ml's component schemas dump first, in their order.
+  const head = (type: 'command' | 'parallel') => ({ name: 'azureml_anonymous', version: '1', display_name, description, tags, type, is_deterministic: is_deterministic ?? true, ...rest });
   if (component.parallel) {
     // ParallelComponentSchema's dump: code and environment live in the task, not at the top level.
     return defined({
-      name: 'azureml_anonymous',
-      version: '1',
-      display_name,
-      description,
-      tags,
-      type: 'parallel',
-      is_deterministic: is_deterministic ?? true,
-      ...rest,
+      ...head('parallel'),
       inputs: Object.keys(component.inputs).length ? componentInputs(component.inputs) : undefined,
       outputs: Object.keys(component.outputs).length ? component.outputs : undefined,
       resources: component.resources,
@@ -234,14 +229,7 @@ export function anonymousComponentSpec(component: AnonymousComponent, refs: { co
     });
   }
   return defined({
-    name: 'azureml_anonymous',
-    version: '1',
-    display_name,
-    description,
-    tags,
-    type: 'command',
-    is_deterministic: is_deterministic ?? true,
-    ...rest,
+    ...head('command'),
     distribution: component.distribution,
     resources: component.resources,
     inputs: Object.keys(component.inputs).length ? componentInputs(component.inputs) : undefined,
@@ -272,7 +260,7 @@ export function anonymousComponentBody(spec: Record<string, unknown>, tags: Reco
 }
 
 /** JSON with sorted keys at every level: the same spec always hashes the same. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   // PyFloat and PyTimestamp write themselves (toJSON); integers beyond 2^53 keep every digit.
   if (typeof value === 'bigint') return value.toString();
   if (value && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') return canonicalJson((value as { toJSON(): unknown }).toJSON());

@@ -22,7 +22,7 @@ import { isYamlScalar, jsonSafe, PyFloat, PyTimestamp } from './yaml-file';
 type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v) && !isYamlScalar(v) && !(v instanceof PyTimestamp);
 
-export const SAMPLING_ALGORITHMS = ['random', 'grid', 'bayesian'] as const;
+const SAMPLING_ALGORITHMS = ['random', 'grid', 'bayesian'] as const;
 const GOALS = ['minimize', 'maximize'];
 const RANDOM_RULES = ['random', 'sobol'];
 
@@ -39,7 +39,7 @@ const DISTRIBUTIONS: Record<string, string[]> = {
   qlognormal: ['mu', 'sigma', 'q'],
   randint: ['upper'],
 };
-export const SEARCH_SPACE_TYPES = Object.keys(DISTRIBUTIONS);
+const SEARCH_SPACE_TYPES = Object.keys(DISTRIBUTIONS);
 
 /** Early-termination policies: YAML type → REST policy_type, and the entity's defaults azure-ai-ml fills in (entities/_job/sweep/early_termination_policy.py). */
 const POLICIES: Record<string, { rest: string; defaults: Record<string, number> }> = {

@@ -127,7 +127,7 @@ function parseIntBase(digits: string, base: 2 | 8 | 10 | 16): bigint | undefined
 const narrow = (n: bigint): number | bigint => (n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n);
 
 /** SafeConstructor.construct_yaml_int. */
-export function constructInt(text: string): number | bigint | undefined {
+function constructInt(text: string): number | bigint | undefined {
   let value = text.replace(/_/g, '');
   if (value === '') return undefined;
   const sign = value[0] === '-' ? -1n : 1n;
@@ -147,7 +147,7 @@ export function constructInt(text: string): number | bigint | undefined {
 }
 
 /** SafeConstructor.construct_yaml_float (Python's float() for the digits). */
-export function constructFloat(text: string): number | undefined {
+function constructFloat(text: string): number | undefined {
   let value = text.replace(/_/g, '').toLowerCase();
   if (value === '') return undefined;
   const sign = value[0] === '-' ? -1 : 1;
@@ -176,7 +176,7 @@ export function constructFloat(text: string): number | undefined {
 const BOOL_VALUES: Record<string, boolean> = { yes: true, no: false, true: true, false: false, on: true, off: false };
 
 /** SafeConstructor.construct_yaml_timestamp, kept as Python's str() of the date or datetime. */
-export function constructTimestamp(text: string): PyTimestamp | undefined {
+function constructTimestamp(text: string): PyTimestamp | undefined {
   const m = TIMESTAMP_PARTS.exec(text);
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s, fraction, tz, tzSign, tzHour, tzMinute] = m;
@@ -201,7 +201,7 @@ export function constructTimestamp(text: string): PyTimestamp | undefined {
 }
 
 /** A scalar with its tag (explicit or resolved) → the value PyYAML's SafeConstructor builds, or why it cannot. */
-export function constructScalar(text: string, tag: string): YamlScalar | PyTimestamp | null | { error: string } {
+function constructScalar(text: string, tag: string): YamlScalar | PyTimestamp | null | { error: string } {
   const fail = (what: string) => ({ error: `'${text}' is not ${what}` });
   switch (tag) {
     case 'str':

@@ -1,16 +1,15 @@
 import type { Workspace } from './workspace';
+import { unlessNotFound } from './not-found';
 
 /** Asset kinds whose versions the publish task reads and writes. */
-export type AssetKind = 'components' | 'environments' | 'data' | 'codes' | 'models';
+type AssetKind = 'components' | 'environments' | 'data' | 'codes' | 'models';
 
-export interface AssetVersion {
+interface AssetVersion {
   id: string;
   name: string;
   version: string;
   properties: Record<string, unknown>;
 }
-
-const is404 = (error: unknown) => (error as { statusCode?: number }).statusCode === 404;
 
 function operations(ws: Workspace, kind: AssetKind) {
   switch (kind) {
@@ -27,31 +26,19 @@ function operations(ws: Workspace, kind: AssetKind) {
   }
 }
 
-export const assetArmId = (ws: Workspace, kind: AssetKind, name: string, version: string) => `${ws.id}/${kind}/${name}/versions/${version}`;
+const assetArmId = (ws: Workspace, kind: AssetKind, name: string, version: string) => `${ws.id}/${kind}/${name}/versions/${version}`;
 
 /** One version, or undefined when the service says 404 (any other error propagates). */
 export async function getAssetVersion(ws: Workspace, kind: AssetKind, name: string, version: string, abortSignal?: AbortSignal): Promise<AssetVersion | undefined> {
-  try {
-    const r = await operations(ws, kind).get(ws.resourceGroup, ws.name, name, version, { abortSignal });
-    return { id: r.id ?? assetArmId(ws, kind, name, version), name, version: r.name ?? version, properties: r.properties as unknown as Record<string, unknown> };
-  } catch (error) {
-    if (is404(error)) return undefined;
-    throw error;
-  }
+  const r = await unlessNotFound(() => operations(ws, kind).get(ws.resourceGroup, ws.name, name, version, { abortSignal }));
+  return r && { id: r.id ?? assetArmId(ws, kind, name, version), name, version: r.name ?? version, properties: r.properties as unknown as Record<string, unknown> };
 }
 
 /** How azure-ai-ml resolves `@latest`: the most recently created version (`$orderBy=createdtime desc&$top=1`). */
 export async function getLatestVersion(ws: Workspace, kind: Exclude<AssetKind, 'codes'>, name: string, abortSignal?: AbortSignal): Promise<AssetVersion | undefined> {
-  try {
-    const pages = operations(ws, kind).list(ws.resourceGroup, ws.name, name, { orderBy: 'createdtime desc', top: 1, abortSignal }).byPage();
-    const first = await pages.next();
-    const item = first.done ? undefined : first.value[0];
-    if (!item) return undefined;
-    return { id: item.id ?? '', name, version: item.name ?? '', properties: item.properties as unknown as Record<string, unknown> };
-  } catch (error) {
-    if (is404(error)) return undefined;
-    throw error;
-  }
+  const first = await unlessNotFound(() => operations(ws, kind).list(ws.resourceGroup, ws.name, name, { orderBy: 'createdtime desc', top: 1, abortSignal }).byPage().next());
+  const item = !first || first.done ? undefined : first.value[0];
+  return item && { id: item.id ?? '', name, version: item.name ?? '', properties: item.properties as unknown as Record<string, unknown> };
 }
 
 /** PUT a version; returns the id the service answered with (for anonymous assets it may be another, deduplicated version). */
@@ -73,27 +60,14 @@ export async function putAssetVersion(ws: Workspace, kind: AssetKind, name: stri
  * container's `nextVersion`, or '1' when the container does not exist yet.
  */
 export async function nextComponentVersion(ws: Workspace, name: string, abortSignal?: AbortSignal): Promise<string> {
-  try {
-    const container = await ws.client.componentContainers.get(ws.resourceGroup, ws.name, name, { abortSignal });
-    return container.properties.nextVersion ?? '1';
-  } catch (error) {
-    if (is404(error)) return '1';
-    throw error;
-  }
+  const container = await unlessNotFound(() => ws.client.componentContainers.get(ws.resourceGroup, ws.name, name, { abortSignal }));
+  return container?.properties.nextVersion ?? '1';
 }
 
 /** Whether the workspace has a datastore of that name (404 → false; anything else propagates). */
 export async function datastoreExists(ws: Workspace, name: string, abortSignal?: AbortSignal): Promise<boolean> {
-  try {
-    await ws.client.datastores.get(ws.resourceGroup, ws.name, name, { abortSignal });
-    return true;
-  } catch (error) {
-    if (is404(error)) return false;
-    throw error;
-  }
+  return unlessNotFound(async () => (await ws.client.datastores.get(ws.resourceGroup, ws.name, name, { abortSignal }), true), false);
 }
-
-export const isConflict = (error: unknown) => (error as { statusCode?: number }).statusCode === 409;
 
 /** Names of the workspace's computes (one list call validates every compute a pipeline names). */
 export async function listComputeNames(ws: Workspace, abortSignal?: AbortSignal): Promise<string[]> {

@@ -6,12 +6,13 @@ import type { FolderSnapshot } from '../azureml-pipeline/folder-hash';
 import { UserError } from '../task/user-error';
 import { storageClientOptions } from './storage-options';
 import type { Workspace } from './workspace';
+import { isNotFound } from './not-found';
 
 /** azure-ai-ml's names: blobs of local uploads live under this prefix; the indicator blob's metadata marks a completed upload. */
-export const UPLOAD_PREFIX = 'LocalUpload';
+const UPLOAD_PREFIX = 'LocalUpload';
 /** Where older azure-ai-ml/CLI versions uploaded; their completed uploads are still recognised (and reused in place). */
-export const LEGACY_UPLOAD_PREFIX = 'az-ml-artifacts';
-export const UPLOAD_CONFIRMATION = { upload_status: 'completed' } as const;
+const LEGACY_UPLOAD_PREFIX = 'az-ml-artifacts';
+const UPLOAD_CONFIRMATION = { upload_status: 'completed' } as const;
 
 export interface DefaultDatastore {
   name: string;
@@ -63,7 +64,7 @@ export async function openDefaultDatastore(ws: Workspace, http: (url: string) =>
   return { name: found.name, id: found.id ?? `${ws.id}/datastores/${found.name}`, accountName: p.accountName, containerName: p.containerName, serviceUrl, container };
 }
 
-export interface UploadResult {
+interface UploadResult {
   /** Blob path of the uploaded file or folder: LocalUpload/<md5>/<name>. */
   blobPath: string;
   /** Asset name/version from the indicator's metadata when the same content was uploaded before. */
@@ -74,7 +75,7 @@ export interface UploadResult {
   uploadedFiles: number;
 }
 
-export interface UploadOptions {
+interface UploadOptions {
   /** Folder (or file) name under the hash: azure-ai-ml uses the local name. */
   name: string;
   /** The asset this upload belongs to, written into the indicator's metadata (a fresh one when the upload is new). */
@@ -156,7 +157,7 @@ async function confirmedUpload(store: DefaultDatastore, blob: string, abortSigna
     const meta = (await store.container.getBlockBlobClient(blob).getProperties({ abortSignal })).metadata ?? {};
     if (meta.upload_status === UPLOAD_CONFIRMATION.upload_status && meta.name && meta.version) return { name: meta.name, version: meta.version };
   } catch (error) {
-    if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+    if (!isNotFound(error)) throw error;
   }
   return undefined;
 }

@@ -4,7 +4,7 @@ import { runHistory } from './run-history';
 import { getMlflowRun } from './mlflow';
 import { UserError } from '../task/user-error';
 
-export interface JobMetrics {
+interface JobMetrics {
   /** The MLflow run the metrics came from: the job itself or one of its steps. */
   runId: string;
   /** "job train-42" or "job train-42, step train". */

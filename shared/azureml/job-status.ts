@@ -2,7 +2,7 @@
  * Azure ML job statuses. Terminal as azure-ai-ml treats them; everything else (NotStarted, Starting,
  * Provisioning, Preparing, Queued, Running, Finalizing, CancelRequested, Unknown) means "still going".
  */
-export const TERMINAL_STATUSES = ['Completed', 'Failed', 'Canceled', 'NotResponding', 'Paused'] as const;
+const TERMINAL_STATUSES = ['Completed', 'Failed', 'Canceled', 'NotResponding', 'Paused'] as const;
 export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
 
 export function isTerminal(status: string | undefined): status is TerminalStatus {
@@ -10,7 +10,7 @@ export function isTerminal(status: string | undefined): status is TerminalStatus
 }
 
 /** The task result a terminal job status maps to. */
-export type MirroredResult = 'Succeeded' | 'SucceededWithIssues' | 'Failed';
+type MirroredResult = 'Succeeded' | 'SucceededWithIssues' | 'Failed';
 
 export function resultForStatus(status: TerminalStatus, options: { failOnCanceledJob: boolean }): MirroredResult {
   switch (status) {

@@ -1,6 +1,7 @@
 import type { WorkspaceRef } from './workspace';
 import { sendJson, workspaceUrl } from './workspace';
 import { UserError } from '../task/user-error';
+import { isNotFound } from './not-found';
 
 /** What the wait loop needs of a job, read with one ARM call. */
 export interface JobSnapshot {
@@ -19,7 +20,7 @@ export async function getJobSnapshot(ws: WorkspaceRef, jobName: string, abortSig
   try {
     job = await ws.client.jobs.get(ws.resourceGroup, ws.name, jobName, { abortSignal });
   } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 404) {
+    if (isNotFound(error)) {
       throw new UserError(`Azure ML job '${jobName}' was not found in workspace '${ws.name}'; check the 'jobName' input (it is the job's name, not its display name).`, { cause: error });
     }
     throw error;

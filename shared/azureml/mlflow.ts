@@ -11,7 +11,7 @@ interface MlflowRunDto {
   run?: { info?: { run_id?: string; status?: string }; data?: { metrics?: Array<{ key?: string; value?: number }> } };
 }
 
-export interface MlflowRun {
+interface MlflowRun {
   runId: string;
   status: string;
   /** Latest value of each metric the run logged. */

@@ -1,32 +1,18 @@
 import type { ModelVersion } from '@azure/arm-machinelearning';
 import type { Workspace } from './workspace';
+import { unlessNotFound } from './not-found';
 
 /**
  * Model registry calls through @azure/arm-machinelearning (api-version 2022-10-01). A 404 on a read
  * means "no such model or version" and comes back as undefined; everything else is thrown.
  */
-const isNotFound = (error: unknown) => (error as { statusCode?: number }).statusCode === 404;
-
 export async function getModelVersion(ws: Workspace, name: string, version: string, abortSignal?: AbortSignal): Promise<ModelVersion | undefined> {
-  try {
-    return await ws.client.modelVersions.get(ws.resourceGroup, ws.name, name, version, { abortSignal });
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
+  return unlessNotFound(() => ws.client.modelVersions.get(ws.resourceGroup, ws.name, name, version, { abortSignal }));
 }
 
 /** The newest version (by creation time) matching the filters, one `$top=1` call: how azure-ai-ml resolves `@latest`. */
 export async function newestModelVersion(ws: Workspace, name: string, filters: { tags?: string; properties?: string } = {}, abortSignal?: AbortSignal): Promise<ModelVersion | undefined> {
-  try {
-    for await (const version of ws.client.modelVersions.list(ws.resourceGroup, ws.name, name, { orderBy: 'createdtime desc', top: 1, ...filters, abortSignal })) {
-      return version;
-    }
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-  return undefined;
+  return (await listModelVersions(ws, name, { ...filters, top: 1 }, abortSignal, 1))[0];
 }
 
 /**
@@ -36,32 +22,24 @@ export async function newestModelVersion(ws: Workspace, name: string, filters: {
 export async function listModelVersions(
   ws: Workspace,
   name: string,
-  filters: { tags?: string; properties?: string; listViewType?: 'ActiveOnly' | 'ArchivedOnly' | 'All' } = {},
+  filters: { tags?: string; properties?: string; listViewType?: 'ActiveOnly' | 'ArchivedOnly' | 'All'; top?: number } = {},
   abortSignal?: AbortSignal,
   limit = 1000,
 ): Promise<ModelVersion[]> {
   const out: ModelVersion[] = [];
-  try {
+  await unlessNotFound(async () => {
     for await (const version of ws.client.modelVersions.list(ws.resourceGroup, ws.name, name, { orderBy: 'createdtime desc', ...filters, abortSignal })) {
       out.push(version);
       if (out.length >= limit) break;
     }
-  } catch (error) {
-    if (isNotFound(error)) return out;
-    throw error;
-  }
+  });
   return out;
 }
 
 /** The container's `nextVersion`, when the service reports one (not every api-version fills it in). */
 export async function containerNextVersion(ws: Workspace, name: string, abortSignal?: AbortSignal): Promise<{ exists: boolean; nextVersion?: string }> {
-  try {
-    const container = await ws.client.modelContainers.get(ws.resourceGroup, ws.name, name, { abortSignal });
-    return { exists: true, nextVersion: container.properties.nextVersion ?? undefined };
-  } catch (error) {
-    if (isNotFound(error)) return { exists: false };
-    throw error;
-  }
+  const container = await unlessNotFound(() => ws.client.modelContainers.get(ws.resourceGroup, ws.name, name, { abortSignal }));
+  return container ? { exists: true, nextVersion: container.properties.nextVersion ?? undefined } : { exists: false };
 }
 
 export async function putModelVersion(ws: Workspace, name: string, version: string, body: ModelVersion, abortSignal?: AbortSignal): Promise<ModelVersion> {

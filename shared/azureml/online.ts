@@ -1,21 +1,15 @@
 import type { OnlineDeployment, OnlineEndpoint } from '@azure/arm-machinelearning';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Workspace } from './workspace';
+import { isConflict, isNotFound, unlessNotFound } from './not-found';
 
 /**
  * Online endpoint and deployment calls through @azure/arm-machinelearning (2022-10-01). Writes are
  * long-running operations awaited with the SDK's poller (Azure-AsyncOperation / Location), resumed
  * when a retried PUT meets its own first attempt; a 404 on a read comes back as undefined.
  */
-const isNotFound = (error: unknown) => (error as { statusCode?: number }).statusCode === 404;
-
-export async function getEndpoint(ws: Workspace, name: string, abortSignal?: AbortSignal): Promise<OnlineEndpoint | undefined> {
-  try {
-    return await ws.client.onlineEndpoints.get(ws.resourceGroup, ws.name, name, { abortSignal });
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
+export function getEndpoint(ws: Workspace, name: string, abortSignal?: AbortSignal): Promise<OnlineEndpoint | undefined> {
+  return unlessNotFound(() => ws.client.onlineEndpoints.get(ws.resourceGroup, ws.name, name, { abortSignal }));
 }
 
 export async function listDeployments(ws: Workspace, endpoint: string, abortSignal?: AbortSignal): Promise<OnlineDeployment[]> {
@@ -24,26 +18,21 @@ export async function listDeployments(ws: Workspace, endpoint: string, abortSign
   return out;
 }
 
-export async function getDeployment(ws: Workspace, endpoint: string, name: string, abortSignal?: AbortSignal): Promise<OnlineDeployment | undefined> {
-  try {
-    return await ws.client.onlineDeployments.get(ws.resourceGroup, ws.name, endpoint, name, { abortSignal });
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
+export function getDeployment(ws: Workspace, endpoint: string, name: string, abortSignal?: AbortSignal): Promise<OnlineDeployment | undefined> {
+  return unlessNotFound(() => ws.client.onlineDeployments.get(ws.resourceGroup, ws.name, endpoint, name, { abortSignal }));
 }
 
 /** How a PUT that met a running operation finds out whether that operation already did its work. */
-export interface ResumeOptions<T> {
+interface ResumeOptions<T> {
   /** True when the resource, as read once nothing runs on it, is already what this PUT would make it. */
   alreadyDone: (current: T) => boolean;
   abortSignal?: AbortSignal;
-  /** Waits between reads of a busy resource (tests shorten them). */
-  pollMs?: { first: number; max: number };
 }
 
+/** Waits between reads of a busy resource: 2 s, doubling, at most 15 s. */
+const RESUME_POLL_MS = { first: 2_000, max: 15_000 };
+
 const TERMINAL = new Set(['succeeded', 'failed', 'canceled']);
-const isConflict = (error: unknown) => (error as { statusCode?: number }).statusCode === 409;
 const stateOf = (r: { properties?: { provisioningState?: string } } | undefined) => (r?.properties?.provisioningState ?? 'Succeeded').toLowerCase();
 
 /**
@@ -57,7 +46,6 @@ export async function putResumingConflicts<T extends { properties?: { provisioni
   read: () => Promise<T | undefined>,
   options: ResumeOptions<T>,
 ): Promise<T> {
-  const poll = options.pollMs ?? { first: 2_000, max: 15_000 };
   for (let round = 0; ; round++) {
     try {
       return await put();
@@ -65,20 +53,19 @@ export async function putResumingConflicts<T extends { properties?: { provisioni
       if (!isConflict(error) || round >= 3) throw error;
       let current = await read();
       let waited = false;
-      for (let wait = poll.first; current && !TERMINAL.has(stateOf(current)); wait = Math.min(poll.max, wait * 2)) {
+      for (let wait = RESUME_POLL_MS.first; current && !TERMINAL.has(stateOf(current)); wait = Math.min(RESUME_POLL_MS.max, wait * 2)) {
         await sleep(wait, undefined, { signal: options.abortSignal });
         waited = true;
         current = await read();
       }
       if (current && stateOf(current) === 'succeeded' && options.alreadyDone(current)) return current;
       // Busy for a reason the resource itself does not show (its endpoint still being created): wait a little anyway.
-      if (!waited) await sleep(poll.first * (round + 1), undefined, { signal: options.abortSignal });
+      if (!waited) await sleep(RESUME_POLL_MS.first * (round + 1), undefined, { signal: options.abortSignal });
     }
   }
 }
 
-export interface PutOnlineOptions<T> extends Partial<Omit<ResumeOptions<T>, 'abortSignal'>> {
-  abortSignal?: AbortSignal;
+interface PutOnlineOptions<T> extends Partial<ResumeOptions<T>> {
   /**
    * false: return once Azure accepted the PUT, without waiting for the operation to finish. A
    * cancelled task's rollback has seconds before the agent kills it; an accepted traffic change is
@@ -88,23 +75,23 @@ export interface PutOnlineOptions<T> extends Partial<Omit<ResumeOptions<T>, 'abo
 }
 
 export function putEndpoint(ws: Workspace, name: string, body: OnlineEndpoint, options: PutOnlineOptions<OnlineEndpoint> = {}): Promise<OnlineEndpoint> {
-  const { abortSignal, wait = true, alreadyDone = () => false, pollMs } = options;
+  const { abortSignal, wait = true, alreadyDone = () => false } = options;
   const ops = ws.client.onlineEndpoints;
   return putResumingConflicts(
     async () => (wait ? ops.beginCreateOrUpdateAndWait(ws.resourceGroup, ws.name, name, body, { abortSignal }) : acceptedResult(await ops.beginCreateOrUpdate(ws.resourceGroup, ws.name, name, body, { abortSignal }), body)),
     () => getEndpoint(ws, name, abortSignal),
-    { alreadyDone, pollMs, abortSignal },
+    { alreadyDone, abortSignal },
   );
 }
 
 export function putDeployment(ws: Workspace, endpoint: string, name: string, body: OnlineDeployment, options: PutOnlineOptions<OnlineDeployment> = {}): Promise<OnlineDeployment> {
-  const { abortSignal, wait = true, alreadyDone = () => false, pollMs } = options;
+  const { abortSignal, wait = true, alreadyDone = () => false } = options;
   const ops = ws.client.onlineDeployments;
   return putResumingConflicts(
     async () =>
       wait ? ops.beginCreateOrUpdateAndWait(ws.resourceGroup, ws.name, endpoint, name, body, { abortSignal }) : acceptedResult(await ops.beginCreateOrUpdate(ws.resourceGroup, ws.name, endpoint, name, body, { abortSignal }), body),
     () => getDeployment(ws, endpoint, name, abortSignal),
-    { alreadyDone, pollMs, abortSignal },
+    { alreadyDone, abortSignal },
   );
 }
 

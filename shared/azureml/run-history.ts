@@ -15,7 +15,7 @@ export interface ChildRun {
   sweep?: boolean;
 }
 
-export interface RunHistory {
+interface RunHistory {
   listChildren(runId: string, abortSignal?: AbortSignal): Promise<ChildRun[]>;
   /** The run's own error message, or undefined when the service reports none. */
   getErrorMessage(runId: string, abortSignal?: AbortSignal): Promise<string | undefined>;

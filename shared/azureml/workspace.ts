@@ -29,7 +29,7 @@ export interface Workspace extends WorkspaceRef {
   discoveryUrl?: string;
 }
 
-export interface MachineLearningClientOptions {
+interface MachineLearningClientOptions {
   credential: TokenCredential;
   cloud: CloudEndpoints;
   subscriptionId: string;

@@ -1,18 +1,15 @@
-import { parseBoolean, parseChoice, parseResourceName } from '../task/input-parsers';
+import { parseBoolean, parseChoice, parseJobName, parseResourceName, parseWorkspaceTarget, type WorkspaceTarget } from '../task/input-parsers';
 import { UserError } from '../task/user-error';
 import { unresolvedMacro, unsetVariableMessage } from '../task/agent-path-input';
 import { parseRules, Rule } from './rules';
 import { parseTagFilter } from './production';
 
-export const PRODUCTION_SOURCES = ['endpoint', 'tag', 'latest', 'none'] as const;
-export type ProductionSource = (typeof PRODUCTION_SOURCES)[number];
-export const NOT_BETTER_RESULTS = ['succeed', 'succeedWithIssues', 'fail'] as const;
+const PRODUCTION_SOURCES = ['endpoint', 'tag', 'latest', 'none'] as const;
+type ProductionSource = (typeof PRODUCTION_SOURCES)[number];
+const NOT_BETTER_RESULTS = ['succeed', 'succeedWithIssues', 'fail'] as const;
 export type NotBetterResult = (typeof NOT_BETTER_RESULTS)[number];
 
-export interface CompareInputs {
-  connectionId: string;
-  resourceGroup: string;
-  workspace: string;
+export interface CompareInputs extends WorkspaceTarget {
   jobName: string;
   stepName?: string;
   productionSource: ProductionSource;
@@ -26,10 +23,10 @@ export interface CompareInputs {
 }
 
 /** Online endpoint names as Azure ML accepts them (they become part of the scoring host name). */
-export const ENDPOINT_NAME_PATTERN = /^[a-zA-Z][a-zA-Z0-9-]{1,30}[a-zA-Z0-9]$/;
+const ENDPOINT_NAME_PATTERN = /^[a-zA-Z][a-zA-Z0-9-]{1,30}[a-zA-Z0-9]$/;
 
 /** Azure ML model names: the spec's pattern for ModelVersions_CreateOrUpdate. */
-export const MODEL_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,254}$/;
+const MODEL_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,254}$/;
 
 export function parseModelName(input: string, raw: string | undefined): string {
   const text = (raw ?? '').trim();
@@ -44,25 +41,9 @@ export function parseModelName(input: string, raw: string | undefined): string {
   return text;
 }
 
-export function parseJobName(raw: string | undefined): string {
-  const jobName = raw?.trim() ?? '';
-  if (jobName === '' || unresolvedMacro(jobName)?.toLowerCase() === '$(azureml.jobname)') {
-    throw new UserError("'jobName' is empty: give the Azure ML job name, or run AzureMLPublishPipeline@1 earlier in this job so that $(AzureML.JobName) is set");
-  }
-  return parseResourceName('jobName', jobName, 255);
-}
-
-export function requireConnection(read: (name: string) => string | undefined): string {
-  const connectionId = read('connectedServiceNameARM')?.trim();
-  if (!connectionId) throw new UserError("'azureSubscription' is required: name an Azure Resource Manager service connection");
-  return connectionId;
-}
-
 /** Validates every input before any call to Azure, so a typo fails in milliseconds with one clear line. */
 export function parseCompareInputs(read: (name: string) => string | undefined): CompareInputs {
-  const connectionId = requireConnection(read);
-  const resourceGroup = parseResourceName('resourceGroupName', read('resourceGroupName'), 90);
-  const workspace = parseResourceName('workspaceName', read('workspaceName'), 33);
+  const target = parseWorkspaceTarget(read);
   const jobName = parseJobName(read('jobName'));
   const stepRaw = read('stepName')?.trim();
   const stepName = stepRaw ? parseResourceName('stepName', stepRaw, 255) : undefined;
@@ -87,5 +68,5 @@ export function parseCompareInputs(read: (name: string) => string | undefined): 
   if (force && !forceReason) {
     throw new UserError("'forceReason' is required when 'force' is true: say why the model is promoted regardless of the rules (it is recorded on the verdict and the model's tags)");
   }
-  return { connectionId, resourceGroup, workspace, jobName, stepName, productionSource, endpointName, modelName, productionTag, rules, whenNotBetter, force, forceReason: force ? forceReason : undefined };
+  return { ...target, jobName, stepName, productionSource, endpointName, modelName, productionTag, rules, whenNotBetter, force, forceReason: force ? forceReason : undefined };
 }

@@ -9,8 +9,9 @@ import { busiestDeployment, describeBusiest, describeMetricsSource, isFromJob, m
 import { evaluateRules, RuleOutcome, usesProduction } from './rules';
 import { compareSummaryMarkdown } from './summary';
 import { decide, ProductionModel, Verdict } from './verdict';
+import { isNotFound } from '../azureml/not-found';
 
-export interface CompareReport {
+interface CompareReport {
   result: 'Succeeded' | 'SucceededWithIssues' | 'Failed';
   message: string;
   verdict: Verdict;
@@ -121,7 +122,7 @@ async function fromEndpoint(ws: Workspace, endpointName: string, needed: string[
   try {
     endpoint = await ws.client.onlineEndpoints.get(ws.resourceGroup, ws.name, endpointName, { abortSignal });
   } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 404) {
+    if (isNotFound(error)) {
       throw new UserError(
         `'productionEndpoint' is '${endpointName}', but workspace '${ws.name}' has no online endpoint of that name; check the name, or set 'productionSource' to none until a model serves traffic.`,
         { cause: error },

@@ -37,7 +37,7 @@ export function isFromJob(version: { jobName?: string | null; properties?: Recor
 /** The immutable property AzureMLRegisterModel@1 stores a version's source URI in. */
 export const MODEL_SOURCE_PROPERTY = 'azdo.modelSource';
 
-export interface ProductionMetrics {
+interface ProductionMetrics {
   metrics: Record<string, number>;
   /** Metrics taken from the source job's MLflow run because the version has no tag for them. */
   fromRun: string[];

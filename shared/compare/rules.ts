@@ -7,8 +7,8 @@ import { UserError } from '../task/user-error';
  * either side instead of failing. Blank lines and `#` comments are ignored. Pure: parsed and
  * evaluated without I/O, so every case is unit-tested.
  */
-export type Operator = '>=' | '>' | '<=' | '<';
-export type Expression =
+type Operator = '>=' | '>' | '<=' | '<';
+type Expression =
   | { kind: 'number'; value: number }
   | { kind: 'production'; op?: '+' | '-' | '*'; operand?: number };
 
@@ -151,7 +151,7 @@ export function threshold(expression: Expression, production: number | undefined
   return value === undefined ? undefined : Number(value.toPrecision(12));
 }
 
-export function holds(candidate: number, operator: Operator, limit: number): boolean {
+function holds(candidate: number, operator: Operator, limit: number): boolean {
   switch (operator) {
     case '>=':
       return candidate >= limit;
@@ -164,7 +164,7 @@ export function holds(candidate: number, operator: Operator, limit: number): boo
   }
 }
 
-export type OutcomeStatus = 'pass' | 'fail' | 'skipped' | 'missing';
+type OutcomeStatus = 'pass' | 'fail' | 'skipped' | 'missing';
 
 export interface RuleOutcome {
   rule: Rule;
@@ -178,7 +178,7 @@ export interface RuleOutcome {
   note?: string;
 }
 
-export interface MetricSides {
+interface MetricSides {
   candidate: Record<string, number>;
   /** undefined: there is no production model; relative rules cannot be evaluated. */
   production: Record<string, number> | undefined;

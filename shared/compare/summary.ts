@@ -2,7 +2,7 @@ import type { RuleOutcome } from './rules';
 import type { ProductionModel, Verdict } from './verdict';
 import { fmt, fmtDelta } from './verdict';
 
-export interface SummaryInput {
+interface SummaryInput {
   candidate: string;
   production?: ProductionModel;
   noProductionWhy?: string;

@@ -11,7 +11,7 @@ export interface ProductionModel {
   metricsFrom: string;
 }
 
-export interface VerdictInput {
+interface VerdictInput {
   outcomes: RuleOutcome[];
   /** undefined: no production model; `noProductionWhy` says why. */
   production?: ProductionModel;

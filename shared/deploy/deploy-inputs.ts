@@ -1,18 +1,17 @@
 import * as fs from 'node:fs';
-import { parseBoolean, parseChoice, parseResourceName, parseWholeNumber } from '../task/input-parsers';
+import { parseBoolean, parseChoice, parseResourceName, parseWholeNumber, parseWorkspaceTarget, type WorkspaceTarget } from '../task/input-parsers';
 import { UserError } from '../task/user-error';
 import { AgentPaths, classifyPathInput, NO_AGENT_ROOTS, unsetVariableMessage } from '../task/agent-path-input';
-import { requireConnection } from '../compare/compare-inputs';
 import { parseTagLines } from '../register/register-inputs';
 import { manifestIntact, PackageManifest } from '../package/manifest';
 import { parseOnlineName } from './naming';
 import { Assertion, parseAssertions, parsePayload } from './smoke';
 import { parseTrafficSteps } from './traffic-plan';
 
-export type Target = 'kubernetes' | 'managed';
-export type Strategy = 'blueGreen' | 'replace';
+type Target = 'kubernetes' | 'managed';
+type Strategy = 'blueGreen' | 'replace';
 
-export interface SmokeTest {
+interface SmokeTest {
   payloadFile: string;
   payload: unknown;
   expectedStatus: number;
@@ -20,16 +19,13 @@ export interface SmokeTest {
   timeoutMs: number;
 }
 
-export interface Scale {
+interface Scale {
   instanceCount: number;
   /** Target-utilization autoscale; undefined = a fixed instance count. */
   autoscale?: { minInstances: number; maxInstances: number; targetUtilizationPercentage: number };
 }
 
-export interface DeployInputs {
-  connectionId: string;
-  resourceGroup: string;
-  workspace: string;
+export interface DeployInputs extends WorkspaceTarget {
   manifestPath: string;
   manifest: PackageManifest;
   endpointName: string;
@@ -97,9 +93,7 @@ function readPayloadPath(raw: string | undefined, paths: AgentPaths): string | u
 
 /** Every input checked before any call to Azure: a typo fails in milliseconds and writes nothing. */
 export function parseDeployInputs(read: (name: string) => string | undefined, paths: AgentPaths = NO_AGENT_ROOTS): DeployInputs {
-  const connectionId = requireConnection(read);
-  const resourceGroup = parseResourceName('resourceGroupName', read('resourceGroupName'), 90);
-  const workspace = parseResourceName('workspaceName', read('workspaceName'), 33);
+  const where = parseWorkspaceTarget(read);
   const manifestPath = readManifestPath(read('packageManifest'), paths);
   const manifest = readManifest(manifestPath);
   const endpointName = parseOnlineName('endpointName', read('endpointName'), 'endpoint');
@@ -146,9 +140,7 @@ export function parseDeployInputs(read: (name: string) => string | undefined, pa
     throw new UserError(`'smokeAssertions' are set but 'smokePayload' is empty: the assertions check the answer to the payload; give a payload file`);
   }
   return {
-    connectionId,
-    resourceGroup,
-    workspace,
+    ...where,
     manifestPath,
     manifest,
     endpointName,

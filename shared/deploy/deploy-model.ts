@@ -11,8 +11,9 @@ import { kubernetesPreflight, managedPreflight } from './preflight';
 import { ScoringTimeout, type ScoreResult } from './scoring-client';
 import { failedAssertions } from './smoke';
 import { deploymentsToRemove, formatTraffic, restorableTraffic, sameTraffic, TrafficMap, trafficAt } from './traffic-plan';
+import { isNotFound } from '../azureml/not-found';
 
-export interface DeployRuntime {
+interface DeployRuntime {
   traceability: TraceabilityContext;
   log(line: string): void;
   warn(line: string): void;
@@ -22,7 +23,7 @@ export interface DeployRuntime {
   abortSignal: AbortSignal;
 }
 
-export interface DeployReport {
+interface DeployReport {
   endpointName: string;
   deploymentName: string;
   scoringUri: string;
@@ -34,7 +35,7 @@ export interface DeployReport {
 }
 
 /** Tag on each deployment: which package it runs, so a re-run recognises its own deployment. */
-export const PACKAGE_TAG = 'package.id';
+const PACKAGE_TAG = 'package.id';
 /** Time from the cancel to the end of the rollback: the agent sends SIGTERM 7.5 s after SIGINT (and kills 2.5 s later). */
 const CANCELLED_ROLLBACK_MS = 6500;
 /**
@@ -47,7 +48,7 @@ const ROLLBACK_MS = 10 * 60_000;
 const LOG_TAIL = { InferenceServer: 40, StorageInitializer: 15 } as const;
 
 /** The deployment failed once it existed: rolled back, then reported as one line (no stack: nothing in the code is wrong). */
-export class DeploymentFailed extends UserError {}
+class DeploymentFailed extends UserError {}
 
 /** Traffic moved underneath us (another release on the same endpoint): stop without touching it. */
 class ConcurrentChange extends Error {}
@@ -57,6 +58,15 @@ const trafficOf = (e: OnlineEndpoint): TrafficMap => ({ ...(e.properties.traffic
 const writableIdentity = (identity: OnlineEndpoint['identity']) =>
   identity ? { identity: { type: identity.type, ...(identity.userAssignedIdentities ? { userAssignedIdentities: Object.fromEntries(Object.keys(identity.userAssignedIdentities).map((k) => [k, {}])) } : {}) } } : {};
 
+/** An endpoint's or deployment's writable top-level fields as read (the identity without its principal). */
+const writableEnvelope = (r: Pick<OnlineEndpoint, 'location' | 'tags' | 'kind' | 'identity' | 'sku'>) => ({
+  location: r.location,
+  ...(r.tags ? { tags: r.tags } : {}),
+  ...(r.kind ? { kind: r.kind } : {}),
+  ...writableIdentity(r.identity),
+  ...(r.sku ? { sku: r.sku } : {}),
+});
+
 /**
  * A deployment as read, made a PUT body again (the replace strategy's rollback): without the
  * read-only fields (id, name, type, systemData, provisioningState, the identity's principal) the
@@ -64,14 +74,7 @@ const writableIdentity = (identity: OnlineEndpoint['identity']) =>
  */
 export function deploymentForPut(d: OnlineDeployment): OnlineDeployment {
   const { provisioningState: _state, ...properties } = d.properties as OnlineDeployment['properties'] & { provisioningState?: unknown };
-  return {
-    location: d.location,
-    ...(d.tags ? { tags: d.tags } : {}),
-    ...(d.kind ? { kind: d.kind } : {}),
-    ...writableIdentity(d.identity),
-    ...(d.sku ? { sku: d.sku } : {}),
-    properties: properties as OnlineDeployment['properties'],
-  };
+  return { ...writableEnvelope(d), properties: properties as OnlineDeployment['properties'] };
 }
 
 /**
@@ -82,11 +85,7 @@ export function deploymentForPut(d: OnlineDeployment): OnlineDeployment {
 export function endpointWithTraffic(e: OnlineEndpoint, traffic: TrafficMap): OnlineEndpoint {
   const p = e.properties;
   return {
-    location: e.location,
-    ...(e.tags ? { tags: e.tags } : {}),
-    ...(e.kind ? { kind: e.kind } : {}),
-    ...writableIdentity(e.identity),
-    ...(e.sku ? { sku: e.sku } : {}),
+    ...writableEnvelope(e),
     properties: {
       authMode: p.authMode,
       ...(p.compute ? { compute: p.compute } : {}),
@@ -99,14 +98,14 @@ export function endpointWithTraffic(e: OnlineEndpoint, traffic: TrafficMap): Onl
 }
 
 export async function deployModel(ws: Workspace, inputs: DeployInputs, rt: DeployRuntime): Promise<DeployReport> {
-  const signal = rt.abortSignal;
+  const { abortSignal } = rt;
   const m = inputs.manifest;
   const name = inputs.endpointName;
   const computeId = `${ws.id}/computes/${inputs.compute}`;
 
   // Preflight: nothing is written until compute, instance type and endpoint all fit.
-  const instanceType = inputs.target === 'kubernetes' ? await preflightKubernetes(ws, inputs, signal) : managedPreflight(m.instanceType);
-  let endpoint = await getEndpoint(ws, name, signal);
+  const instanceType = inputs.target === 'kubernetes' ? await preflightKubernetes(ws, inputs, abortSignal) : managedPreflight(m.instanceType);
+  let endpoint = await getEndpoint(ws, name, abortSignal);
   if (endpoint) checkEndpointFits(endpoint, inputs, computeId);
 
   const tags = { ...inputs.tags, ...traceabilityTags(rt.traceability) };
@@ -125,13 +124,13 @@ export async function deployModel(ws: Workspace, inputs: DeployInputs, rt: Deplo
           properties: { authMode: inputs.authMode, traffic: {}, ...(inputs.target === 'kubernetes' ? { compute: computeId } : {}) },
         },
         // A retried create that finds the endpoint made by its first attempt takes it (checked to fit, as any found endpoint is).
-        { abortSignal: signal, alreadyDone: (e) => (checkEndpointFits(e, inputs, computeId), true) },
+        { abortSignal, alreadyDone: (e) => (checkEndpointFits(e, inputs, computeId), true) },
       );
     }
-    existing = await listDeployments(ws, name, signal);
+    existing = await listDeployments(ws, name, abortSignal);
   } catch (error) {
     // (not when the create met an endpoint that does not fit: that one is someone else's)
-    if (createdEndpoint && !isUserError(error)) await removeCreatedEndpoint(ws, name, rt, signal.aborted);
+    if (createdEndpoint && !isUserError(error)) await removeCreatedEndpoint(ws, name, rt, abortSignal.aborted);
     throw error;
   }
   const previous = trafficOf(endpoint);
@@ -154,7 +153,7 @@ export async function deployModel(ws: Workspace, inputs: DeployInputs, rt: Deplo
   }
 
   const body = deploymentBody(ws, inputs, instanceType, { ...tags, [PACKAGE_TAG]: m.packageId, model: m.model.id.replace(/^azureml:/, '') });
-  const writeSignal = afterGrace(signal, WRITE_GRACE_MS);
+  const writeSignal = afterGrace(abortSignal, WRITE_GRACE_MS);
   const state: RollbackState = {
     deploymentName,
     previous,
@@ -165,7 +164,7 @@ export async function deployModel(ws: Workspace, inputs: DeployInputs, rt: Deplo
     created: false,
     createdEndpoint,
   };
-  signal.addEventListener('abort', () => (state.cancelledAt ??= Date.now()), { once: true });
+  abortSignal.addEventListener('abort', () => (state.cancelledAt ??= Date.now()), { once: true });
   const removed: string[] = [];
   try {
     if (inputs.strategy === 'blueGreen' && mine?.tags?.[PACKAGE_TAG] === m.packageId && mine.properties.provisioningState === 'Succeeded') {
@@ -174,7 +173,7 @@ export async function deployModel(ws: Workspace, inputs: DeployInputs, rt: Deplo
       rt.log(`${mine ? 'Updating' : 'Creating'} deployment '${deploymentName}' (${m.model.name}:${m.model.version}, ${instanceType ?? 'default instance type'}, ${describeScale(inputs)}) at 0% traffic; waiting for it to provision...`);
       state.created = !mine;
       await putDeployment(ws, name, deploymentName, body, { abortSignal: writeSignal, alreadyDone: (d) => runsSame(d, body) });
-      signal.throwIfAborted();
+      abortSignal.throwIfAborted();
       rt.log(`Deployment '${deploymentName}' is provisioned.`);
     }
     const credential = inputs.smoke ? await endpointCredential(ws, name, inputs.authMode, rt) : '';
@@ -182,7 +181,7 @@ export async function deployModel(ws: Workspace, inputs: DeployInputs, rt: Deplo
     else rt.warn(`No smoke test: 'smokePayload' is empty, so '${deploymentName}' takes traffic without a request being checked first.`);
 
     for (const [i, percent] of inputs.trafficSteps.entries()) {
-      const current = await getEndpoint(ws, name, signal);
+      const current = await getEndpoint(ws, name, abortSignal);
       if (!current || !sameTraffic(trafficOf(current), state.written)) {
         throw new ConcurrentChange(
           `The traffic of endpoint '${name}' changed while this deployment ran (expected ${formatTraffic(state.written)}, found ${current ? formatTraffic(trafficOf(current)) : 'the endpoint gone'}): another release is deploying to it. Stopping without touching its traffic.`,
@@ -194,21 +193,21 @@ export async function deployModel(ws: Workspace, inputs: DeployInputs, rt: Deplo
       state.written = next;
       state.ourMaps.push(next);
       await putEndpoint(ws, name, endpointWithTraffic(current, next), { abortSignal: writeSignal, alreadyDone: (e) => sameTraffic(trafficOf(e), next) });
-      signal.throwIfAborted();
+      abortSignal.throwIfAborted();
       await healthCheck(ws, rt, inputs, current, deploymentName, credential);
       if (i < inputs.trafficSteps.length - 1 && inputs.stepWaitSeconds > 0) {
         rt.log(`Waiting ${inputs.stepWaitSeconds} s before the next step.`);
-        await sleep(inputs.stepWaitSeconds * 1000, undefined, { signal });
+        await sleep(inputs.stepWaitSeconds * 1000, undefined, { signal: abortSignal });
       }
     }
     // Removing old deployments is still part of the release: a cancel here also puts traffic back.
-    if (inputs.strategy === 'blueGreen') await removeOldDeployments(ws, inputs, state, removed, rt, signal);
+    if (inputs.strategy === 'blueGreen') await removeOldDeployments(ws, inputs, state, removed, rt, abortSignal);
     // A cancel that arrived while the last call's answer was on its way still undoes the release:
     // the pipeline shows this step cancelled, so production must not run what it released.
-    signal.throwIfAborted();
+    abortSignal.throwIfAborted();
   } catch (error) {
     await rollback(ws, inputs, state, rt, error);
-    if (isAbortError(error) || signal.aborted) throw error;
+    if (isAbortError(error) || abortSignal.aborted) throw error;
     const why = error instanceof ConcurrentChange ? error.message : describeError(error);
     throw new DeploymentFailed(`Deployment '${deploymentName}' of ${m.model.name}:${m.model.version} to endpoint '${name}' failed: ${why} ${state.outcome ?? ''}`.trim());
   }
@@ -223,12 +222,12 @@ export async function deployModel(ws: Workspace, inputs: DeployInputs, rt: Deplo
  * this release go first, the one that served before it last, so a cancel in between still finds
  * the previous traffic's deployments to put traffic back on.
  */
-async function removeOldDeployments(ws: Workspace, inputs: DeployInputs, state: RollbackState, removed: string[], rt: DeployRuntime, signal: AbortSignal): Promise<void> {
+async function removeOldDeployments(ws: Workspace, inputs: DeployInputs, state: RollbackState, removed: string[], rt: DeployRuntime, abortSignal: AbortSignal): Promise<void> {
   let all: OnlineDeployment[];
   try {
-    all = await listDeployments(ws, inputs.endpointName, signal);
+    all = await listDeployments(ws, inputs.endpointName, abortSignal);
   } catch (error) {
-    if (signal.aborted) throw error;
+    if (abortSignal.aborted) throw error;
     // The release itself succeeded: old deployments left in place cost money, not correctness.
     rt.warn(`Could not list the old deployments of endpoint '${inputs.endpointName}' to remove them: ${describeError(error)}`);
     return;
@@ -237,33 +236,33 @@ async function removeOldDeployments(ws: Workspace, inputs: DeployInputs, state: 
     .filter((old) => (state.written[old] ?? 0) === 0)
     .sort((a, b) => (state.previous[a] ?? 0) - (state.previous[b] ?? 0));
   for (const old of candidates) {
-    signal.throwIfAborted();
+    abortSignal.throwIfAborted();
     try {
-      await deleteDeployment(ws, inputs.endpointName, old, { wait: true, abortSignal: signal });
+      await deleteDeployment(ws, inputs.endpointName, old, { wait: true, abortSignal });
       removed.push(old);
     } catch (error) {
-      if (signal.aborted) throw error;
+      if (abortSignal.aborted) throw error;
       // The release itself succeeded; an old deployment left at 0% costs money, not correctness.
       rt.warn(`Could not remove old deployment '${old}' (it takes no traffic): ${describeError(error)}`);
     }
   }
 }
 
-/** Aborts `graceMs` after `signal` does (the timer never keeps the process alive). */
-function afterGrace(signal: AbortSignal, graceMs: number): AbortSignal {
+/** Aborts `graceMs` after `abortSignal` does (the timer never keeps the process alive). */
+function afterGrace(abortSignal: AbortSignal, graceMs: number): AbortSignal {
   const later = new AbortController();
-  const start = () => setTimeout(() => later.abort(signal.reason), graceMs).unref();
-  if (signal.aborted) start();
-  else signal.addEventListener('abort', start, { once: true });
+  const start = () => setTimeout(() => later.abort(abortSignal.reason), graceMs).unref();
+  if (abortSignal.aborted) start();
+  else abortSignal.addEventListener('abort', start, { once: true });
   return later.signal;
 }
 
-async function preflightKubernetes(ws: Workspace, inputs: DeployInputs, signal: AbortSignal): Promise<string | undefined> {
+async function preflightKubernetes(ws: Workspace, inputs: DeployInputs, abortSignal: AbortSignal): Promise<string | undefined> {
   let compute;
   try {
-    compute = await ws.client.computeOperations.get(ws.resourceGroup, ws.name, inputs.compute!, { abortSignal: signal });
+    compute = await ws.client.computeOperations.get(ws.resourceGroup, ws.name, inputs.compute!, { abortSignal });
   } catch (error) {
-    if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+    if (!isNotFound(error)) throw error;
   }
   const props = compute?.properties as { computeType?: string; provisioningState?: string; properties?: { instanceTypes?: Record<string, unknown>; defaultInstanceType?: string } } | undefined;
   return kubernetesPreflight(
@@ -296,21 +295,21 @@ function runsSame(d: OnlineDeployment, body: OnlineDeployment): boolean {
 }
 
 /** The endpoint has no deployment but `mine` (none at all when `mine` is undefined). */
-async function onlyDeploymentIs(ws: Workspace, endpoint: string, mine: string | undefined, signal: AbortSignal): Promise<boolean> {
-  const all = await listDeployments(ws, endpoint, signal);
+async function onlyDeploymentIs(ws: Workspace, endpoint: string, mine: string | undefined, abortSignal: AbortSignal): Promise<boolean> {
+  const all = await listDeployments(ws, endpoint, abortSignal);
   return all.every((x) => mine !== undefined && x.name?.toLowerCase() === mine.toLowerCase());
 }
 
 /** A failed first deploy removes the empty endpoint it created (time-boxed like a rollback; a failure here is a warning). */
 async function removeCreatedEndpoint(ws: Workspace, name: string, rt: DeployRuntime, cancelled: boolean): Promise<void> {
-  const signal = AbortSignal.timeout(cancelled ? CANCELLED_ROLLBACK_MS : ROLLBACK_MS);
+  const abortSignal = AbortSignal.timeout(cancelled ? CANCELLED_ROLLBACK_MS : ROLLBACK_MS);
   try {
     // Another release may have found the endpoint meanwhile and deployed to it: then it stays.
-    if (!(await onlyDeploymentIs(ws, name, undefined, signal))) {
+    if (!(await onlyDeploymentIs(ws, name, undefined, abortSignal))) {
       rt.warn(`Endpoint '${name}', which this run created, now has deployments of another release; it was left in place.`);
       return;
     }
-    await deleteEndpoint(ws, name, { wait: !cancelled, abortSignal: signal });
+    await deleteEndpoint(ws, name, { wait: !cancelled, abortSignal });
     rt.log(`Removed endpoint '${name}', which this run had created.`);
   } catch (error) {
     rt.warn(`Could not remove endpoint '${name}', which this run created and left empty: ${describeError(error)}. Delete it by hand.`);
@@ -439,13 +438,13 @@ interface RollbackState {
  */
 async function rollback(ws: Workspace, inputs: DeployInputs, state: RollbackState, rt: DeployRuntime, cause: unknown): Promise<void> {
   const cancelled = rt.abortSignal.aborted;
-  const signal = AbortSignal.timeout(cancelled ? Math.max(1000, (state.cancelledAt ?? Date.now()) + CANCELLED_ROLLBACK_MS - Date.now()) : ROLLBACK_MS);
+  const abortSignal = AbortSignal.timeout(cancelled ? Math.max(1000, (state.cancelledAt ?? Date.now()) + CANCELLED_ROLLBACK_MS - Date.now()) : ROLLBACK_MS);
   const name = inputs.endpointName;
   const d = state.deploymentName;
   rt.log(`Rolling back (${cancelled ? 'the pipeline was cancelled' : cause instanceof ConcurrentChange ? 'concurrent change' : 'deployment failed'}): restoring traffic ${formatTraffic(state.previous)}.`);
   const done: string[] = [];
   try {
-    const current = await getEndpoint(ws, name, signal);
+    const current = await getEndpoint(ws, name, abortSignal);
     if (!current) throw new Error(`endpoint '${name}' no longer exists`);
     const now = trafficOf(current);
     const ours = state.ourMaps.some((map) => sameTraffic(now, map));
@@ -458,16 +457,16 @@ async function rollback(ws: Workspace, inputs: DeployInputs, state: RollbackStat
       // A deployment this run created is not in the previous map; Azure ML keeps it with 0 until deleted.
       if (state.created && !(d in restore) && d in now) restore[d] = 0;
       // Cancelled: the agent kills the task seconds from now; an accepted PUT is enough, the service carries it out.
-      await putEndpoint(ws, name, endpointWithTraffic(current, restore), { abortSignal: signal, wait: !cancelled, alreadyDone: (e) => sameTraffic(trafficOf(e), restore) });
+      await putEndpoint(ws, name, endpointWithTraffic(current, restore), { abortSignal, wait: !cancelled, alreadyDone: (e) => sameTraffic(trafficOf(e), restore) });
       done.push(`traffic restored to ${formatTraffic(state.previous)}`);
     } else {
       done.push(`traffic unchanged: ${formatTraffic(state.previous)}`);
     }
-    if (!cancelled) await printLogs(ws, name, d, rt, signal);
+    if (!cancelled) await printLogs(ws, name, d, rt, abortSignal);
     const share = (ours ? state.previous[d] : now[d]) ?? 0;
     if (state.previousBody) {
       const before = state.previousBody;
-      await putDeployment(ws, name, d, before, { abortSignal: signal, wait: !cancelled, alreadyDone: (x) => runsSame(x, before) });
+      await putDeployment(ws, name, d, before, { abortSignal, wait: !cancelled, alreadyDone: (x) => runsSame(x, before) });
       done.push(`deployment '${d}' put back as it was`);
     } else if (!state.created) {
       done.push(`deployment '${d}' (from an earlier run) kept at 0%`);
@@ -479,11 +478,11 @@ async function rollback(ws: Workspace, inputs: DeployInputs, state: RollbackStat
       // The endpoint came with this run: deleting it (which deletes its deployments too) leaves the
       // workspace as a failed first release found it, but only while the traffic is still this
       // run's and no other release has put a deployment on it meanwhile.
-      if (state.createdEndpoint && ours && (await onlyDeploymentIs(ws, name, d, signal))) {
-        await deleteEndpoint(ws, name, { wait: !cancelled, abortSignal: signal });
+      if (state.createdEndpoint && ours && (await onlyDeploymentIs(ws, name, d, abortSignal))) {
+        await deleteEndpoint(ws, name, { wait: !cancelled, abortSignal });
         done.push(cancelled ? `deletion of endpoint '${name}' (created by this run) started` : `endpoint '${name}' (created by this run) removed with deployment '${d}'`);
       } else {
-        await deleteDeployment(ws, name, d, { wait: !cancelled, abortSignal: signal });
+        await deleteDeployment(ws, name, d, { wait: !cancelled, abortSignal });
         done.push(cancelled ? `deletion of deployment '${d}' started` : `deployment '${d}' removed`);
       }
     }
@@ -495,10 +494,10 @@ async function rollback(ws: Workspace, inputs: DeployInputs, state: RollbackStat
   }
 }
 
-async function printLogs(ws: Workspace, endpoint: string, deployment: string, rt: DeployRuntime, signal: AbortSignal): Promise<void> {
+async function printLogs(ws: Workspace, endpoint: string, deployment: string, rt: DeployRuntime, abortSignal: AbortSignal): Promise<void> {
   for (const container of ['InferenceServer', 'StorageInitializer'] as const) {
     try {
-      const content = await deploymentLogs(ws, endpoint, deployment, container, LOG_TAIL[container], signal);
+      const content = await deploymentLogs(ws, endpoint, deployment, container, LOG_TAIL[container], abortSignal);
       rt.log(`--- last ${LOG_TAIL[container]} lines of ${container} logs of '${deployment}' ---`);
       for (const line of content.split(/\r?\n/)) rt.log(`  ${line}`);
     } catch (error) {

@@ -1,9 +1,9 @@
 import { UserError } from '../task/user-error';
 
 /** Azure ML's rule for endpoint and deployment names (azure-ai-ml validate_endpoint_or_deployment_name). */
-export const ONLINE_NAME = /^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
-export const ONLINE_NAME_MIN = 3;
-export const ONLINE_NAME_MAX = 32;
+const ONLINE_NAME = /^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
+const ONLINE_NAME_MIN = 3;
+const ONLINE_NAME_MAX = 32;
 
 export function isOnlineName(name: string): boolean {
   return name.length >= ONLINE_NAME_MIN && name.length <= ONLINE_NAME_MAX && ONLINE_NAME.test(name);

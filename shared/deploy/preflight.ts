@@ -4,7 +4,7 @@ import { UserError } from '../task/user-error';
  * Preflight decisions, pure: what Azure ML would refuse minutes into a deployment (or accept and then
  * fail with ResourceNotReady), refused here in one line before anything is written.
  */
-export interface ComputeFacts {
+interface ComputeFacts {
   computeType?: string;
   provisioningState?: string;
   instanceTypes: string[];
@@ -36,7 +36,7 @@ export function kubernetesPreflight(computeName: string, workspace: string, fact
  * common general-purpose, compute/memory-optimized and GPU ones). A size missing here is refused
  * with the way around it, rather than failing after minutes of provisioning.
  */
-export const MANAGED_SKUS = [
+const MANAGED_SKUS = [
   'Standard_DS1_v2', 'Standard_DS2_v2', 'Standard_DS3_v2', 'Standard_DS4_v2', 'Standard_DS5_v2',
   'Standard_F2s_v2', 'Standard_F4s_v2', 'Standard_F8s_v2', 'Standard_F16s_v2', 'Standard_F32s_v2', 'Standard_F48s_v2', 'Standard_F64s_v2', 'Standard_F72s_v2',
   'Standard_E2s_v3', 'Standard_E4s_v3', 'Standard_E8s_v3', 'Standard_E16s_v3', 'Standard_E32s_v3', 'Standard_E48s_v3', 'Standard_E64s_v3',

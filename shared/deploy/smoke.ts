@@ -7,7 +7,7 @@ import { UserError } from '../task/user-error';
  *   $.label == "approved"           $.scores[1] < 0.5
  * Parsed once before any call to Azure (a typo fails in milliseconds), evaluated on each answer.
  */
-export type Operator = '==' | '!=' | '<' | '<=' | '>' | '>=';
+type Operator = '==' | '!=' | '<' | '<=' | '>' | '>=';
 export type Assertion =
   | { text: string; path: PathStep[]; kind: 'exists' }
   | { text: string; path: PathStep[]; kind: 'is'; type: 'array' | 'object' | 'number' | 'string' | 'boolean' | 'null' }

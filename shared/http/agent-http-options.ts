@@ -10,14 +10,14 @@ import { UserError } from '../task/user-error';
  * Enterprise agents reach Azure through a proxy and trust a private CA. The agent publishes both
  * (Agent.ProxyUrl…, Agent.CAInfo…); every Azure SDK client we create gets them through these options.
  */
-export interface AgentProxy {
+interface AgentProxy {
   proxyUrl: string;
   proxyUsername?: string;
   proxyPassword?: string;
   proxyBypassHosts?: string[];
 }
 
-export interface AgentCerts {
+interface AgentCerts {
   caFile?: string;
   certFile?: string;
   keyFile?: string;

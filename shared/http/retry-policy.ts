@@ -35,10 +35,10 @@ export const DEFAULT_RETRY: RetryBudget = { maxRetries: 8, baseDelayMs: 800, max
  */
 export const SCORING_RETRY: RetryBudget = { maxRetries: 4, baseDelayMs: 400, maxDelayMs: 4_000, maxRetryAfterMs: 30_000 };
 
-export const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
+const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 
 /** Node and undici codes of a connection that dropped, was refused, reset or timed out. */
-export const TRANSIENT_ERROR_CODES: ReadonlySet<string> = new Set([
+const TRANSIENT_ERROR_CODES: ReadonlySet<string> = new Set([
   'ECONNRESET',
   'ECONNREFUSED',
   'ECONNABORTED',
@@ -54,7 +54,7 @@ export const TRANSIENT_ERROR_CODES: ReadonlySet<string> = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
-export interface AttemptOutcome {
+interface AttemptOutcome {
   /** HTTP status, when an answer arrived. */
   status?: number;
   /** Header lookup of that answer. */
@@ -134,7 +134,7 @@ export function transientRetryPolicy(budget: RetryBudget = DEFAULT_RETRY): Pipel
   return { ...policy, name: TRANSIENT_RETRY_POLICY };
 }
 
-export const TRANSIENT_RETRY_POLICY = 'azuremlMlopsTransientRetryPolicy';
+const TRANSIENT_RETRY_POLICY = 'azuremlMlopsTransientRetryPolicy';
 
 /** The Azure SDK's own retry policies, which ours replaces (they skip 429 without Retry-After and give up after 3 tries). */
 const SDK_RETRY_POLICIES = ['defaultRetryPolicy', 'exponentialRetryPolicy', 'systemErrorRetryPolicy', 'throttlingRetryPolicy', 'retryPolicy'];

@@ -1,15 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseChoice, parseResourceName, parseWholeNumber } from '../task/input-parsers';
+import { parseChoice, parseWholeNumber, parseWorkspaceTarget, type WorkspaceTarget } from '../task/input-parsers';
 import { UserError } from '../task/user-error';
 import { AgentPaths, classifyPathInput, NO_AGENT_ROOTS, unsetVariableMessage } from '../task/agent-path-input';
-import { parseModelName, requireConnection } from '../compare/compare-inputs';
+import { parseModelName } from '../compare/compare-inputs';
 import { parseTagLines } from '../register/register-inputs';
 import type { ProbeSettings, RequestSettings } from './manifest';
 import { missingScoringFunctions } from './scoring-script';
 
-export type ModelChoice = { kind: 'modelJson'; file: string; name: string; version: string } | { kind: 'nameVersion'; name: string; version: string } | { kind: 'latest'; name: string };
-export type EnvironmentChoice =
+type ModelChoice = { kind: 'modelJson'; file: string; name: string; version: string } | { kind: 'nameVersion'; name: string; version: string } | { kind: 'latest'; name: string };
+type EnvironmentChoice =
   | { kind: 'none' }
   | { kind: 'registered'; name: string; version: string }
   | { kind: 'image'; name: string; image: string; condaFile?: string; conda?: string }
@@ -17,12 +17,9 @@ export type EnvironmentChoice =
   | { kind: 'build'; name: string; context: string; dockerfilePath: string };
 
 /** Scoring code: a registered code version, or a local folder uploaded content-addressed as one. */
-export type CodeChoice = { kind: 'registered'; name: string; version: string; scoringScript: string } | { kind: 'folder'; folder: string; scoringScript: string };
+type CodeChoice = { kind: 'registered'; name: string; version: string; scoringScript: string } | { kind: 'folder'; folder: string; scoringScript: string };
 
-export interface PackageInputs {
-  connectionId: string;
-  resourceGroup: string;
-  workspace: string;
+export interface PackageInputs extends WorkspaceTarget {
   model: ModelChoice;
   environment: EnvironmentChoice;
   /** The scoring code and its entry script; undefined = MLflow no-code deployment. */
@@ -97,7 +94,7 @@ function readOptionalFile(input: string, raw: string | undefined, what: string, 
 const MODEL_JSON = 'model.json';
 
 /** model.json in a folder, its artifact folders or their artifacts (<folder>/<alias>/<artifact>/model.json, a classic release's layout). */
-export function findModelJson(folder: string, skip: string[], kind: AgentPaths['kind']): string[] {
+function findModelJson(folder: string, skip: string[], kind: AgentPaths['kind']): string[] {
   const found: string[] = [];
   const skipped = new Set(skip.map((d) => path.resolve(d)));
   const walk = (dir: string, depth: number) => {
@@ -144,9 +141,7 @@ const duration = (seconds: number) => `PT${seconds}S`;
 
 /** Every input checked before any call to Azure, files included (model.json, conda file, scoring script). */
 export function parsePackageInputs(read: (name: string) => string | undefined, paths: AgentPaths = NO_AGENT_ROOTS): PackageInputs {
-  const connectionId = requireConnection(read);
-  const resourceGroup = parseResourceName('resourceGroupName', read('resourceGroupName'), 90);
-  const workspace = parseResourceName('workspaceName', read('workspaceName'), 33);
+  const target = parseWorkspaceTarget(read);
 
   const source = parseChoice('modelSource', read('modelSource') ?? 'modelJson', ['modelJson', 'nameVersion', 'latest'] as const);
   let model: ModelChoice;
@@ -231,9 +226,7 @@ export function parsePackageInputs(read: (name: string) => string | undefined, p
   const artifactName = (read('artifactName') ?? 'package').trim() || 'package';
   if (!/^[A-Za-z0-9][A-Za-z0-9._ -]{0,127}$/.test(artifactName)) throw new UserError(`'artifactName' must be a pipeline artifact name (letters, digits, '.', '-', '_', spaces), got '${artifactName}'`);
   return {
-    connectionId,
-    resourceGroup,
-    workspace,
+    ...target,
     model,
     environment,
     code,

@@ -8,8 +8,10 @@ import { UserError } from '../task/user-error';
 import { buildManifest, PackageManifest, sha256 } from './manifest';
 import type { PackageInputs } from './package-inputs';
 import { takesBuildCommands } from '../task/job-kind';
+import { HANDOFF_VARIABLES } from '../task/handoff-variables';
+import { isNotFound } from '../azureml/not-found';
 
-export interface PackageRuntime {
+interface PackageRuntime {
   log(line: string): void;
   warn(line: string): void;
   abortSignal?: AbortSignal;
@@ -17,14 +19,12 @@ export interface PackageRuntime {
   openDatastore(): Promise<DefaultDatastore>;
 }
 
-const isNotFound = (error: unknown) => (error as { statusCode?: number }).statusCode === 404;
-
 /**
  * Resolves every part of the package to an exact registered version (model, environment, code) and
  * writes nothing but content-addressed environment versions: packaging twice gives the same manifest.
  */
 export async function packageModel(ws: Workspace, inputs: PackageInputs, rt: PackageRuntime): Promise<PackageManifest> {
-  const signal = rt.abortSignal;
+  const { abortSignal } = rt;
   const model = await resolveModel(ws, inputs, rt);
   const mlflow = (model.modelType ?? '').toLowerCase() === 'mlflow_model';
   if (!mlflow && (!inputs.code || inputs.environment.kind === 'none')) {
@@ -45,7 +45,7 @@ export async function packageModel(ws: Workspace, inputs: PackageInputs, rt: Pac
   if (inputs.code?.kind === 'registered') {
     const c = inputs.code;
     try {
-      const v = await ws.client.codeVersions.get(ws.resourceGroup, ws.name, c.name, c.version, { abortSignal: signal });
+      const v = await ws.client.codeVersions.get(ws.resourceGroup, ws.name, c.name, c.version, { abortSignal });
       code = { id: v.id!, scoringScript: c.scoringScript };
     } catch (error) {
       if (isNotFound(error)) throw new UserError(`'scoringCode' is 'azureml:${c.name}:${c.version}', which is not registered in workspace '${ws.name}'`, { cause: error });
@@ -55,7 +55,7 @@ export async function packageModel(ws: Workspace, inputs: PackageInputs, rt: Pac
   let environmentId: string | null = null;
   if (env.kind === 'registered') {
     try {
-      environmentId = (await ws.client.environmentVersions.get(ws.resourceGroup, ws.name, env.name, env.version, { abortSignal: signal })).id ?? null;
+      environmentId = (await ws.client.environmentVersions.get(ws.resourceGroup, ws.name, env.name, env.version, { abortSignal })).id ?? null;
     } catch (error) {
       if (isNotFound(error)) throw new UserError(`'environment' is 'azureml:${env.name}:${env.version}', which is not registered in workspace '${ws.name}'`, { cause: error });
       throw error;
@@ -71,7 +71,7 @@ export async function packageModel(ws: Workspace, inputs: PackageInputs, rt: Pac
       properties = { image: env.image, ...(env.conda ? { condaFile: env.conda } : {}) };
       shown = `${env.image}${env.condaFile ? ` + ${env.condaFile}` : ''}`;
     } else {
-      const up = await uploadSnapshot(store!, contextSnapshot!, { name: path.basename(env.context), log: rt.log, abortSignal: signal });
+      const up = await uploadSnapshot(store!, contextSnapshot!, { name: path.basename(env.context), log: rt.log, abortSignal });
       // azure-ai-ml ends a build context URI with '/' (a folder).
       properties = { build: { contextUri: `${store!.serviceUrl}/${store!.containerName}/${up.blobPath}/`, dockerfilePath: env.dockerfilePath } };
       shown = `build context ${path.basename(env.context)}, ${up.uploadedBytes} bytes uploaded`;
@@ -84,7 +84,7 @@ export async function packageModel(ws: Workspace, inputs: PackageInputs, rt: Pac
       env.name,
       version,
       { properties: { ...properties, description: `Packaged for ${model.name}:${model.version}` } },
-      { abortSignal: signal },
+      { abortSignal },
     );
     environmentId = created.id ?? null;
     rt.log(`Environment ${env.name}:${version} (${shown}) is registered.`);
@@ -168,6 +168,6 @@ export function packagePublishing(hostType: string | undefined): { publish: bool
   if (takesBuildCommands(type)) return { publish: true };
   return {
     publish: false,
-    why: `Not uploading the package manifest as an artifact: this runs with System.HostType '${type}', where the agent takes no artifact uploads. AzureMLDeployModel@1 later in this job finds it through the AzureML.PackageManifest variable.`,
+    why: `Not uploading the package manifest as an artifact: this runs with System.HostType '${type}', where the agent takes no artifact uploads. AzureMLDeployModel@1 later in this job finds it through the ${HANDOFF_VARIABLES.packageManifest} variable.`,
   };
 }

@@ -1,14 +1,11 @@
-import { parseChoice, parseResourceName } from '../task/input-parsers';
+import { parseChoice, parseWorkspaceTarget, type WorkspaceTarget } from '../task/input-parsers';
 import { UserError } from '../task/user-error';
 import { AgentPaths, classifyPathInput, NO_AGENT_ROOTS, unsetVariableMessage } from '../task/agent-path-input';
 
-export const PUBLISH_MODES = ['submit', 'publish', 'both'] as const;
-export type PublishMode = (typeof PUBLISH_MODES)[number];
+const PUBLISH_MODES = ['submit', 'publish', 'both'] as const;
+type PublishMode = (typeof PUBLISH_MODES)[number];
 
-export interface PublishInputs {
-  connectionId: string;
-  resourceGroup: string;
-  workspace: string;
+export interface PublishInputs extends WorkspaceTarget {
   pipelineFile: string;
   experimentName?: string;
   displayName?: string;
@@ -25,8 +22,7 @@ export function parsePublishInputs(get: (name: string) => string | undefined, pa
     const v = get(name)?.trim();
     return v ? v : undefined;
   };
-  const connectionId = opt('connectedServiceNameARM');
-  if (!connectionId) throw new UserError("'connectedServiceNameARM' is required and was not given");
+  const target = parseWorkspaceTarget(get);
   const pipelineFile = opt('pipelineFile');
   // left empty, the agent hands over the repository root (a folder), which is no pipeline file
   const file = classifyPathInput(pipelineFile, 'file', paths);
@@ -39,9 +35,7 @@ export function parsePublishInputs(get: (name: string) => string | undefined, pa
     throw new UserError(`'componentName' must contain only lower-case letters, digits and '_' and start with a lower-case letter or '_' (at most 255 characters), got '${componentName}'`);
   }
   return {
-    connectionId,
-    resourceGroup: parseResourceName('resourceGroupName', get('resourceGroupName')),
-    workspace: parseResourceName('workspaceName', get('workspaceName')),
+    ...target,
     pipelineFile,
     experimentName: opt('experimentName'),
     displayName: opt('displayName'),

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { HttpClientOptions } from '../http/agent-http-options';
-import { assetArmId, datastoreExists, getAssetVersion, getLatestVersion, isConflict, listComputeNames, nextComponentVersion, putAssetVersion } from '../azureml/assets';
+import { datastoreExists, getAssetVersion, getLatestVersion, listComputeNames, nextComponentVersion, putAssetVersion } from '../azureml/assets';
+import { isConflict } from '../azureml/not-found';
 import { DefaultDatastore, openDefaultDatastore, uploadSnapshot } from '../azureml/datastore-upload';
 import { sendJson, Workspace } from '../azureml/workspace';
 import type { DataInput, DataSource, EnvironmentRef, PipelineDefinition, Step } from '../azureml-pipeline/definition';
@@ -17,8 +18,8 @@ import { readTraceability, traceabilityTags, VariableReader } from '../task/trac
 import { UserError } from '../task/user-error';
 import { defaultComponentName, experimentNameFrom, PublishInputs } from './publish-inputs';
 
-export interface PublishRuntime {
-  signal: AbortSignal;
+interface PublishRuntime {
+  abortSignal: AbortSignal;
   log(line: string): void;
   /** The repository root: paths are resolved and shown relative to it. */
   repoRoot: string;
@@ -28,7 +29,7 @@ export interface PublishRuntime {
 }
 
 /** Everything decided from the YAML and the inputs, before any call to Azure. */
-export interface PreparedPublish {
+interface PreparedPublish {
   inputs: PublishInputs;
   definition: PipelineDefinition;
   experimentName: string;
@@ -39,7 +40,7 @@ export interface PreparedPublish {
   defaultCompute?: string;
 }
 
-export interface PublishReport {
+interface PublishReport {
   jobName?: string;
   studioUrl?: string;
   pipelineComponentId?: string;
@@ -47,7 +48,7 @@ export interface PublishReport {
   message: string;
 }
 
-export function agentFiles(repoRoot: string): SourceFiles {
+function agentFiles(repoRoot: string): SourceFiles {
   return {
     kind(absolute) {
       try {
@@ -127,7 +128,7 @@ interface Plan {
 /** All reads and checks: any error here leaves nothing created in Azure. */
 async function planReads(ws: Workspace, prep: PreparedPublish, rt: PublishRuntime): Promise<Plan> {
   const def = prep.definition;
-  const signal = rt.signal;
+  const { abortSignal } = rt;
   const plan: Plan = { components: new Map(), environments: new Map(), data: new Map(), computes: [] };
 
   const named = new Set<string>();
@@ -135,7 +136,7 @@ async function planReads(ws: Workspace, prep: PreparedPublish, rt: PublishRuntim
   if (def.compute) named.add(def.compute);
   if (prep.defaultCompute) named.add(prep.defaultCompute);
   if (named.size) {
-    plan.computes = await listComputeNames(ws, signal);
+    plan.computes = await listComputeNames(ws, abortSignal);
     for (const c of named) {
       if (!plan.computes.some((x) => x.toLowerCase() === c.toLowerCase())) {
         const users = Object.values(def.steps).filter((s) => s.compute === c).map((s) => `step '${s.name}'`);
@@ -148,11 +149,11 @@ async function planReads(ws: Workspace, prep: PreparedPublish, rt: PublishRuntim
   const resolveAsset = async (kind: 'components' | 'environments' | 'data' | 'models', ref: { name: string; version?: string; label?: 'latest'; text: string }, who: string) => {
     const what = { components: 'Component', environments: 'Environment', data: 'Data asset', models: 'Model' }[kind];
     if (ref.label === 'latest') {
-      const latest = await getLatestVersion(ws, kind, ref.name, signal);
+      const latest = await getLatestVersion(ws, kind, ref.name, abortSignal);
       if (!latest) throw new UserError(`${what} '${ref.name}' (${ref.text}, ${who}) has no versions in workspace '${ws.name}'.`);
       return latest;
     }
-    const found = await getAssetVersion(ws, kind, ref.name, ref.version!, signal);
+    const found = await getAssetVersion(ws, kind, ref.name, ref.version!, abortSignal);
     if (!found) throw new UserError(`${what} '${ref.name}' version '${ref.version}' (${ref.text}, ${who}) does not exist in workspace '${ws.name}'.`);
     return found;
   };
@@ -188,7 +189,7 @@ async function planReads(ws: Workspace, prep: PreparedPublish, rt: PublishRuntim
   }
   // Datastores named by settings.default_datastore or an azureml://datastores/<name>/… input: otherwise only the service notices, after uploads.
   for (const [name, who] of datastoreReferences(def)) {
-    if (!(await datastoreExists(ws, name, signal))) throw new UserError(`Datastore '${name}' (${who}) does not exist in workspace '${ws.name}'.`);
+    if (!(await datastoreExists(ws, name, abortSignal))) throw new UserError(`Datastore '${name}' (${who}) does not exist in workspace '${ws.name}'.`);
   }
   return plan;
 }
@@ -269,9 +270,9 @@ function needsDatastore(def: PipelineDefinition): boolean {
 /** Reads, checks, then writes: uploads, code versions, environments, components, and the job or pipeline component. */
 export async function publishPipeline(ws: Workspace, prep: PreparedPublish, rt: PublishRuntime): Promise<PublishReport> {
   const def = prep.definition;
-  const signal = rt.signal;
+  const { abortSignal } = rt;
   const plan = await planReads(ws, prep, rt);
-  const store: DefaultDatastore | undefined = needsDatastore(def) ? await openDefaultDatastore(ws, rt.http, rt.mask, signal) : undefined;
+  const store: DefaultDatastore | undefined = needsDatastore(def) ? await openDefaultDatastore(ws, rt.http, rt.mask, abortSignal) : undefined;
 
   // Hash every folder before the first write: a folder that cannot be read fails here, not half-way.
   const snapshots = new Map<string, FolderSnapshot>();
@@ -288,7 +289,7 @@ export async function publishPipeline(ws: Workspace, prep: PreparedPublish, rt: 
   const upload = (absolute: string, isFolder: boolean) => {
     let u = uploads.get(absolute);
     if (!u) {
-      u = uploadSnapshot(store!, snap(absolute, isFolder), { name: path.basename(absolute), log: rt.log, abortSignal: signal }).then((r) => {
+      u = uploadSnapshot(store!, snap(absolute, isFolder), { name: path.basename(absolute), log: rt.log, abortSignal }).then((r) => {
         uploadedBytes += r.uploadedBytes;
         return { blobPath: r.blobPath, name: r.name, version: r.version, existing: !!r.existing };
       });
@@ -318,11 +319,11 @@ export async function publishPipeline(ws: Workspace, prep: PreparedPublish, rt: 
     const snapshot = snap(absolute, fs.statSync(absolute).isDirectory());
     const up = await upload(absolute, fs.statSync(absolute).isDirectory());
     let id: string | undefined;
-    if (up.existing) id = (await getAssetVersion(ws, 'codes', up.name, up.version, signal))?.id;
+    if (up.existing) id = (await getAssetVersion(ws, 'codes', up.name, up.version, abortSignal))?.id;
     if (!id) {
       const codeUri = `${store!.serviceUrl}/${store!.containerName}/${up.blobPath}`;
       const body = anonymousCodeVersion(codeUri, snapshot, prep.assetTags);
-      id = (await putAssetVersion(ws, 'codes', up.name, up.version, body, signal)).id;
+      id = (await putAssetVersion(ws, 'codes', up.name, up.version, body, abortSignal)).id;
       rt.log(`Registered code ${path.basename(absolute)} as ${up.name}:${up.version}.`);
     } else {
       rt.log(`Code ${path.basename(absolute)} is unchanged: reusing ${up.name}:${up.version}, nothing uploaded.`);
@@ -354,7 +355,7 @@ export async function publishPipeline(ws: Workspace, prep: PreparedPublish, rt: 
     if (env.description) properties.description = env.description;
     let id = inlineEnvironments.get(version);
     if (!id) {
-      id = (await putAssetVersion(ws, 'environments', ANONYMOUS_ENV_NAME, version, { properties }, signal)).id;
+      id = (await putAssetVersion(ws, 'environments', ANONYMOUS_ENV_NAME, version, { properties }, abortSignal)).id;
       inlineEnvironments.set(version, id);
     }
     return `azureml:${id}`;
@@ -376,7 +377,7 @@ export async function publishPipeline(ws: Workspace, prep: PreparedPublish, rt: 
     const version = anonymousVersion(spec);
     let id = seenSpecs.get(version);
     if (!id) {
-      id = (await putAssetVersion(ws, 'components', 'azureml_anonymous', version, anonymousComponentBody(spec, prep.assetTags), signal)).id;
+      id = (await putAssetVersion(ws, 'components', 'azureml_anonymous', version, anonymousComponentBody(spec, prep.assetTags), abortSignal)).id;
       seenSpecs.set(version, id);
     }
     componentIds[step.name] = id;
@@ -390,7 +391,7 @@ export async function publishPipeline(ws: Workspace, prep: PreparedPublish, rt: 
   if (prep.inputs.mode !== 'publish') {
     const jobName = jobNameFor(rt.variables('Build.BuildId'));
     const body = pipelineJobBody(def, resolved, { displayName: prep.displayName, experimentName: prep.experimentName, description: prep.description, tags: prep.jobTags, defaultCompute: prep.defaultCompute });
-    const job = await putJob(ws, jobName, body, signal);
+    const job = await putJob(ws, jobName, body, abortSignal);
     report.jobName = job.name ?? jobName;
     report.studioUrl = job.properties?.services?.Studio?.endpoint ?? undefined;
     parts.push(`submitted pipeline job ${report.jobName} to experiment ${prep.experimentName}`);
@@ -398,7 +399,7 @@ export async function publishPipeline(ws: Workspace, prep: PreparedPublish, rt: 
   }
   if (prep.inputs.mode !== 'submit') {
     const name = prep.inputs.componentName ?? defaultComponentName(def.name ?? prep.experimentName);
-    const created = await publishComponent(ws, name, (version) => pipelineComponentBody(def, resolved, { name, version, displayName: def.displayName ?? def.name, description: prep.description, tags: prep.assetTags }), signal);
+    const created = await publishComponent(ws, name, (version) => pipelineComponentBody(def, resolved, { name, version, displayName: def.displayName ?? def.name, description: prep.description, tags: prep.assetTags }), abortSignal);
     report.pipelineComponentId = created.id;
     parts.push(`published pipeline component ${name}:${created.version}`);
     rt.log(`Published pipeline component ${name} version ${created.version}: ${created.id}`);
@@ -413,11 +414,11 @@ export async function publishPipeline(ws: Workspace, prep: PreparedPublish, rt: 
  * A new version numbered as azure-ai-ml numbers it: the container's nextVersion, taken again when a
  * concurrent publish took that number first (the service answers 409 for an existing version).
  */
-async function publishComponent(ws: Workspace, name: string, body: (version: string) => { properties: Record<string, unknown> }, signal: AbortSignal) {
+async function publishComponent(ws: Workspace, name: string, body: (version: string) => { properties: Record<string, unknown> }, abortSignal: AbortSignal) {
   for (let attempt = 1; ; attempt++) {
-    const version = await nextComponentVersion(ws, name, signal);
+    const version = await nextComponentVersion(ws, name, abortSignal);
     try {
-      return await putAssetVersion(ws, 'components', name, version, body(version), signal);
+      return await putAssetVersion(ws, 'components', name, version, body(version), abortSignal);
     } catch (error) {
       if (!isConflict(error) || attempt >= MAX_VERSION_ATTEMPTS) throw error;
     }
@@ -445,9 +446,7 @@ function restError(status: number, body: unknown): Error {
 }
 
 /** Job names are unique per workspace; the build id makes them findable, the random part makes retries distinct. */
-export function jobNameFor(buildId: string | undefined): string {
+function jobNameFor(buildId: string | undefined): string {
   const id = (buildId ?? '').replace(/[^A-Za-z0-9]/g, '');
   return `azdo_${id ? `${id}_` : ''}${randomBytes(5).toString('hex')}`;
 }
-
-export { assetArmId };

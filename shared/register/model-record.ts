@@ -2,6 +2,7 @@ import { UserError } from '../task/user-error';
 import { traceabilityTags, TraceabilityContext } from '../task/traceability';
 import { METRIC_TAG_PREFIX } from '../compare/production';
 import { takesBuildCommands } from '../task/job-kind';
+import { HANDOFF_VARIABLES } from '../task/handoff-variables';
 
 /**
  * Pure pieces of a registration: the tags a version carries, which version to write, and the
@@ -89,11 +90,11 @@ export function buildPublishing(hostType: string | undefined): { publish: boolea
     publish: false,
     why:
       `Not uploading model.json or adding the build tag: this runs with System.HostType '${type}', and the agent takes artifact uploads and build tags only in build ` +
-      "(YAML) pipelines. Later steps get the version from the 'modelVersion' output and the AzureML.ModelVersion variable.",
+      `(YAML) pipelines. Later steps get the version from the 'modelVersion' output and the ${HANDOFF_VARIABLES.modelVersion} variable.`,
   };
 }
 
-export interface ExistingVersion {
+interface ExistingVersion {
   version: string;
   modelUri?: string;
   modelType?: string;

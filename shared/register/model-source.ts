@@ -22,7 +22,7 @@ export function jobOutputUri(jobName: string, outputName: string, pathInOutput?:
 }
 
 /** Slashes trimmed and collapsed, so `model/`, `/model` and `model` name the same folder (and the same idempotency key). */
-export function normalisePath(path: string | undefined): string {
+function normalisePath(path: string | undefined): string {
   return (path ?? '')
     .trim()
     .replace(/\\/g, '/')

@@ -1,15 +1,12 @@
-import { parseChoice, parseResourceName } from '../task/input-parsers';
+import { parseChoice, parseJobName, parseResourceName, parseWorkspaceTarget, type WorkspaceTarget } from '../task/input-parsers';
 import { UserError } from '../task/user-error';
-import { parseJobName, parseModelName, requireConnection } from '../compare/compare-inputs';
+import { parseModelName } from '../compare/compare-inputs';
 import { jobOutputUri, ModelSource, parseModelUri, parsePathInOutput } from './model-source';
 
-export const MODEL_TYPES = ['mlflow_model', 'custom_model', 'triton_model'] as const;
-export type ModelType = (typeof MODEL_TYPES)[number];
+const MODEL_TYPES = ['mlflow_model', 'custom_model', 'triton_model'] as const;
+type ModelType = (typeof MODEL_TYPES)[number];
 
-export interface RegisterInputs {
-  connectionId: string;
-  resourceGroup: string;
-  workspace: string;
+export interface RegisterInputs extends WorkspaceTarget {
   source: ModelSource;
   /** The job whose completion and outputs are checked (the job output's job, or the one a URI names). */
   jobName?: string;
@@ -47,9 +44,7 @@ export function parseTagLines(input: string, raw: string | undefined): Record<st
 
 /** Validates every input before any call to Azure, so a typo fails in milliseconds with one clear line. */
 export function parseRegisterInputs(read: (name: string) => string | undefined): RegisterInputs {
-  const connectionId = requireConnection(read);
-  const resourceGroup = parseResourceName('resourceGroupName', read('resourceGroupName'), 90);
-  const workspace = parseResourceName('workspaceName', read('workspaceName'), 33);
+  const target = parseWorkspaceTarget(read);
   const modelSource = parseChoice('modelSource', read('modelSource') ?? 'jobOutput', ['jobOutput', 'uri'] as const);
   let source: ModelSource;
   if (modelSource === 'uri') {
@@ -75,9 +70,7 @@ export function parseRegisterInputs(read: (name: string) => string | undefined):
     throw new UserError(`'artifactName' must be a build artifact name (letters, digits, '.', '-', '_', spaces), got '${artifactName}'`);
   }
   return {
-    connectionId,
-    resourceGroup,
-    workspace,
+    ...target,
     source,
     jobName: source.jobName,
     outputName: source.outputName,

@@ -11,7 +11,7 @@ import type { RegisterInputs } from './register-inputs';
 import { IMPLICIT_OUTPUTS, SOURCE_KEY_PROPERTY, SOURCE_PROPERTY, sourceKey } from './model-source';
 import { buildModelJson, CompareHandoff, compareHandoffFor, compareMetricsFor, explicitVersionPlan, ModelJson, modelTags, nextVersion, sameUri } from './model-record';
 
-export interface RegisterRuntime {
+interface RegisterRuntime {
   traceability: TraceabilityContext;
   compare: CompareHandoff;
   log(line: string): void;
@@ -19,7 +19,7 @@ export interface RegisterRuntime {
   abortSignal?: AbortSignal;
 }
 
-export interface RegisterReport {
+interface RegisterReport {
   modelJson: ModelJson;
   reused: boolean;
   message: string;
@@ -33,9 +33,9 @@ const MAX_AUTO_ATTEMPTS = 3;
  * reuses it, so a re-run of a failed stage never creates a second version.
  */
 export async function registerModel(ws: Workspace, inputs: RegisterInputs, rt: RegisterRuntime): Promise<RegisterReport> {
-  const signal = rt.abortSignal;
+  const { abortSignal } = rt;
   if (inputs.jobName) {
-    const job = await requireCompletedJob(ws, inputs.jobName, 'a model is registered', signal);
+    const job = await requireCompletedJob(ws, inputs.jobName, 'a model is registered', abortSignal);
     if (inputs.outputName) requireOutput(job, inputs.outputName);
   }
   const compare = compareHandoffFor(inputs.jobName, rt.compare);
@@ -50,11 +50,11 @@ export async function registerModel(ws: Workspace, inputs: RegisterInputs, rt: R
   }
   const run: Registration = { ws, inputs, key: sourceKey(inputs.source.uri), metrics, compare, rt };
 
-  const previous = await findRegistered(ws, inputs.modelName, run.key, inputs.source.uri, signal);
+  const previous = await findRegistered(ws, inputs.modelName, run.key, inputs.source.uri, abortSignal);
   if (previous && (!inputs.version || inputs.version === previous.name)) return reuse(run, previous);
 
   if (inputs.version) {
-    const existing = await getModelVersion(ws, inputs.modelName, inputs.version, signal);
+    const existing = await getModelVersion(ws, inputs.modelName, inputs.version, abortSignal);
     const wanted = { uri: inputs.source.uri, modelType: inputs.modelType };
     const plan = explicitVersionPlan(inputs.modelName, inputs.version, existing && { version: inputs.version, modelUri: existing.properties.modelUri, modelType: existing.properties.modelType }, wanted);
     if (plan === 'reuse') return reuse(run, existing!);
@@ -82,18 +82,18 @@ interface Registration {
  */
 async function createNextVersion(run: Registration): Promise<RegisterReport> {
   const { ws, inputs, rt } = run;
-  const signal = rt.abortSignal;
+  const { abortSignal } = rt;
   let taken = 0;
   let version = '';
   for (let attempt = 1; attempt <= MAX_AUTO_ATTEMPTS; attempt++) {
-    version = await pickNextVersion(ws, inputs.modelName, { list: attempt > 1, after: taken }, signal);
-    const existing = await getModelVersion(ws, inputs.modelName, version, signal);
+    version = await pickNextVersion(ws, inputs.modelName, { list: attempt > 1, after: taken }, abortSignal);
+    const existing = await getModelVersion(ws, inputs.modelName, version, abortSignal);
     if (!existing) {
       try {
         return await create(run, version);
       } catch (error) {
         // A failed read here must not hide why the PUT failed.
-        const now = await getModelVersion(ws, inputs.modelName, version, signal).catch(() => undefined);
+        const now = await getModelVersion(ws, inputs.modelName, version, abortSignal).catch(() => undefined);
         if (!now) throw error;
         if (sameUri(now.properties.modelUri, inputs.source.uri)) return reuse(run, now);
         rt.log(`Version ${version} of ${inputs.modelName} was taken by another registration meanwhile (${describeError(error)}); trying the next one.`);
@@ -144,8 +144,8 @@ async function candidateMetrics(ws: Workspace, inputs: RegisterInputs, compare: 
  * property, then checked. Archived versions count too (the list shows active ones only by default):
  * a re-run must not register a second version because someone archived the first.
  */
-async function findRegistered(ws: Workspace, name: string, key: string, uri: string, signal?: AbortSignal): Promise<ModelVersion | undefined> {
-  const candidates = await listModelVersions(ws, name, { properties: `${SOURCE_KEY_PROPERTY}=${key}`, listViewType: 'All' }, signal, 20);
+async function findRegistered(ws: Workspace, name: string, key: string, uri: string, abortSignal?: AbortSignal): Promise<ModelVersion | undefined> {
+  const candidates = await listModelVersions(ws, name, { properties: `${SOURCE_KEY_PROPERTY}=${key}`, listViewType: 'All' }, abortSignal, 20);
   return candidates.find((v) => sameUri(v.properties.modelUri, uri));
 }
 
@@ -153,12 +153,12 @@ async function findRegistered(ws: Workspace, name: string, key: string, uri: str
  * The container's nextVersion; with `list` (a retry), or when the container reports none (older
  * api-versions), also every version including archived ones, whose numbers are taken too.
  */
-async function pickNextVersion(ws: Workspace, name: string, options: { list: boolean; after: number }, signal?: AbortSignal): Promise<string> {
-  const container = await containerNextVersion(ws, name, signal);
+async function pickNextVersion(ws: Workspace, name: string, options: { list: boolean; after: number }, abortSignal?: AbortSignal): Promise<string> {
+  const container = await containerNextVersion(ws, name, abortSignal);
   if (!container.exists && options.after === 0) return '1';
   const reported = container.nextVersion && /^\d+$/.test(container.nextVersion) ? container.nextVersion : undefined;
   if (reported && !options.list) return nextVersion([], reported, options.after);
-  const versions = container.exists ? await listModelVersions(ws, name, { listViewType: 'All' }, signal) : [];
+  const versions = container.exists ? await listModelVersions(ws, name, { listViewType: 'All' }, abortSignal) : [];
   return nextVersion(versions.map((v) => v.name ?? ''), reported, options.after);
 }
 

@@ -28,7 +28,7 @@ export interface AgentPaths {
   artifactsFolder?: string;
 }
 
-export type PathInput =
+type PathInput =
   /** empty, the repository root, or a folder where a file is expected */
   | { state: 'notSet'; why: 'empty' | 'root' | 'directory'; value: string }
   /** holds `$(Name)` that no variable of the job resolved */
@@ -37,7 +37,7 @@ export type PathInput =
   | { state: 'path'; path: string };
 
 /** The variables that name the folder an empty filePath input becomes (build, several checkouts, classic release). */
-export const ROOT_VARIABLES = ['System.DefaultWorkingDirectory', 'Build.SourcesDirectory', 'Release.ArtifactsDirectory', 'System.ArtifactsDirectory'];
+const ROOT_VARIABLES = ['System.DefaultWorkingDirectory', 'Build.SourcesDirectory', 'Release.ArtifactsDirectory', 'System.ArtifactsDirectory'];
 
 /**
  * The roots of this job. `System.ArtifactsDirectory` counts only in a release: in a build it is the

@@ -4,7 +4,7 @@
  * signal into an AbortSignal lets in-flight HTTP calls stop at once and leaves the task time to clean
  * up (for example cancel the Azure ML job) before the kill.
  */
-export interface CancellationSource {
+interface CancellationSource {
   readonly signal: AbortSignal;
   /** The signal that cancelled the task, once one arrived. */
   readonly reason: () => NodeJS.Signals | undefined;
@@ -12,7 +12,7 @@ export interface CancellationSource {
 }
 
 /** The part of `process` cancellation needs: injected so tests drive it with a plain emitter. */
-export interface SignalEmitter {
+interface SignalEmitter {
   on(event: NodeJS.Signals, listener: (signal: NodeJS.Signals) => void): unknown;
   off(event: NodeJS.Signals, listener: (signal: NodeJS.Signals) => void): unknown;
 }

@@ -1,12 +1,13 @@
 import { UserError } from './user-error';
 import { unresolvedMacro, unsetVariableMessage } from './agent-path-input';
+import { HANDOFF_VARIABLES, macro } from './handoff-variables';
 
 /**
  * Pure parsers for task inputs. Each error names the input, the value it got and what would be valid,
  * so the user can fix the pipeline from the one line the task prints.
  */
 
-export interface WholeNumberRule {
+interface WholeNumberRule {
   min: number;
   max: number;
   /** Plural unit used in the message, e.g. "minutes". */
@@ -50,4 +51,35 @@ export function parseResourceName(name: string, raw: string | undefined, maxLeng
     throw new UserError(`'${name}' must be an Azure resource name (no '/', '\\', '?', '#' or '%', at most ${maxLength} characters), got '${raw}'`);
   }
   return text;
+}
+
+/**
+ * The job a task works on. Left at its default `$(AzureML.JobName)` with no publish step earlier in
+ * the job, the agent hands the macro over as written: say which step sets it.
+ */
+export function parseJobName(raw: string | undefined): string {
+  const jobName = raw?.trim() ?? '';
+  const handoff = macro(HANDOFF_VARIABLES.jobName);
+  if (jobName === '' || unresolvedMacro(jobName)?.toLowerCase() === handoff.toLowerCase()) {
+    throw new UserError(`'jobName' is empty: give the Azure ML job name, or run AzureMLPublishPipeline@1 earlier in this job so that ${handoff} is set`);
+  }
+  return parseResourceName('jobName', jobName, 255);
+}
+
+/** The inputs every task has: the Azure Resource Manager service connection and the workspace it works in. */
+export interface WorkspaceTarget {
+  connectionId: string;
+  resourceGroup: string;
+  workspace: string;
+}
+
+/** Messages use the YAML names (the aliases), which the README and most pipelines use. */
+export function parseWorkspaceTarget(read: (name: string) => string | undefined): WorkspaceTarget {
+  const connectionId = read('connectedServiceNameARM')?.trim();
+  if (!connectionId) throw new UserError("'azureSubscription' is required: name an Azure Resource Manager service connection");
+  return {
+    connectionId,
+    resourceGroup: parseResourceName('resourceGroup', read('resourceGroupName'), 90),
+    workspace: parseResourceName('workspace', read('workspaceName'), 33),
+  };
 }

@@ -7,6 +7,7 @@ import { readAgentHttpOptions } from '../http/agent-http-options';
 import { createMachineLearningClient, loadWorkspace, Workspace, WorkspaceRef } from '../azureml/workspace';
 import { maskSecret } from './secrets';
 import { readEndpointAuthParameter } from './endpoint-auth';
+import type { WorkspaceTarget } from './input-parsers';
 
 /** The agent's view of an endpoint, through task-lib (which keeps auth out of process.env). */
 const agentEndpoints = {
@@ -16,10 +17,8 @@ const agentEndpoints = {
   dataParameter: (id: string, key: string) => tl.getEndpointDataParameter(id, key, true),
 };
 
-export interface OpenWorkspaceOptions {
-  connectionId: string;
-  resourceGroup: string;
-  workspace: string;
+interface OpenWorkspaceOptions {
+  /** Names the task in the User-Agent, e.g. `AzureMLDeployModel/1`. */
   taskName: string;
   abortSignal?: AbortSignal;
 }
@@ -28,8 +27,8 @@ export interface OpenWorkspaceOptions {
  * Service connection → credential → client for the workspace, with no call to Azure yet (so a
  * task cancelled during sign-in can still cancel what it started). Every secret is masked first.
  */
-export function workspaceFromAgent(options: Omit<OpenWorkspaceOptions, 'abortSignal'>): { ref: WorkspaceRef; connection: ServiceConnection; credential: TokenCredential } {
-  const connection = readServiceConnection(options.connectionId, agentEndpoints);
+export function workspaceFromAgent(target: WorkspaceTarget, options: Omit<OpenWorkspaceOptions, 'abortSignal'>): { ref: WorkspaceRef; connection: ServiceConnection; credential: TokenCredential } {
+  const connection = readServiceConnection(target.connectionId, agentEndpoints);
   if (connection.kind === 'secret') maskSecret(connection.clientSecret);
   if (connection.kind === 'certificate') maskSecret(connection.certificatePem);
   if (connection.kind === 'workloadIdentity') maskSecret(connection.idToken);
@@ -45,11 +44,11 @@ export function workspaceFromAgent(options: Omit<OpenWorkspaceOptions, 'abortSig
     taskName: options.taskName,
   });
   // The credential too: reading identity-based datastores signs in to storage as the connection's identity.
-  return { ref: { client, subscriptionId: connection.subscriptionId, resourceGroup: options.resourceGroup, name: options.workspace }, connection, credential };
+  return { ref: { client, subscriptionId: connection.subscriptionId, resourceGroup: target.resourceGroup, name: target.workspace }, connection, credential };
 }
 
 /** workspaceFromAgent, then the one read of the workspace every task needs. */
-export async function openWorkspace(options: OpenWorkspaceOptions): Promise<{ workspace: Workspace; connection: ServiceConnection; credential: TokenCredential }> {
-  const { ref, connection, credential } = workspaceFromAgent(options);
+export async function openWorkspace(target: WorkspaceTarget, options: OpenWorkspaceOptions): Promise<{ workspace: Workspace; connection: ServiceConnection; credential: TokenCredential }> {
+  const { ref, connection, credential } = workspaceFromAgent(target, options);
   return { workspace: await loadWorkspace(ref, options.abortSignal), connection, credential };
 }

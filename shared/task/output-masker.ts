@@ -13,7 +13,7 @@ function mustPassVerbatim(line: string): boolean {
   return line.includes('##vso[task.setsecret]') || (line.includes('##vso[task.setvariable') && /issecret=true/i.test(line));
 }
 
-export function maskLine(line: string, secrets: readonly string[]): string {
+function maskLine(line: string, secrets: readonly string[]): string {
   if (mustPassVerbatim(line)) return line;
   let out = line;
   for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(MASK);
@@ -67,7 +67,7 @@ export function agentSecrets(env: NodeJS.ProcessEnv): string[] {
   return values.flatMap(printableForms);
 }
 
-export class OutputMasker {
+class OutputMasker {
   private readonly secrets = new Set<string>();
   private sorted: string[] = [];
 

@@ -4,9 +4,9 @@ import { isAbortError, isUserError } from './user-error';
 import { describeError } from './describe-error';
 import { routeAzureSdkLogsToDebug } from './sdk-logging';
 
-export interface TaskContext {
+interface TaskContext {
   /** Aborted when the agent cancels the task (SIGINT/SIGTERM). */
-  signal: AbortSignal;
+  abortSignal: AbortSignal;
   debug: boolean;
 }
 
@@ -23,7 +23,7 @@ export async function runTask(body: (ctx: TaskContext) => Promise<void>): Promis
   const cancellation = cancelOnAgentSignals();
   if (debug) routeAzureSdkLogsToDebug();
   try {
-    await body({ signal: cancellation.signal, debug });
+    await body({ abortSignal: cancellation.signal, debug });
   } catch (error) {
     if (cancellation.signal.aborted && (isAbortError(error) || error === cancellation.signal.reason)) {
       // task-lib's TaskResult.Cancelled is written as "Cancelled", which the agent's enum

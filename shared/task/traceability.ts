@@ -57,7 +57,7 @@ export function readTraceability(getVariable: VariableReader): TraceabilityConte
 }
 
 /** Tag keys, in the order README documents them. Stable: changing one breaks users' queries. */
-export const TRACEABILITY_TAGS: ReadonlyArray<[keyof TraceabilityContext, string]> = [
+const TRACEABILITY_TAGS: ReadonlyArray<[keyof TraceabilityContext, string]> = [
   ['buildId', 'azdo.buildId'],
   ['buildNumber', 'azdo.buildNumber'],
   ['buildUri', 'azdo.buildUri'],

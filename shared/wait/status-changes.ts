@@ -4,7 +4,7 @@ import type { ChildRun } from '../azureml/run-history';
  * One log line per status change of the job and of each of its steps, and nothing when nothing
  * changed: a two-hour run prints a dozen lines, not seven hundred.
  */
-export interface StatusView {
+interface StatusView {
   status?: string;
   children: Map<string, string>;
 }

@@ -7,14 +7,14 @@ import { isTerminal } from '../azureml/job-status';
  * A finished sweep's trials are read once more after it ended, then remembered, so a long
  * pipeline does not re-read them on every poll.
  */
-export interface TrialCache {
+interface TrialCache {
   /** Sweep run id → its trials as last read once the sweep was terminal. */
   finished: Map<string, ChildRun[]>;
 }
 
 export const emptyTrialCache = (): TrialCache => ({ finished: new Map() });
 
-export function trialName(sweep: ChildRun, trial: ChildRun): string {
+function trialName(sweep: ChildRun, trial: ChildRun): string {
   const prefix = `${sweep.runId}_`;
   const label = trial.runId.startsWith(prefix) ? trial.runId.slice(prefix.length) : trial.name;
   return `${sweep.name} trial ${label}`;

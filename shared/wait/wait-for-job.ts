@@ -11,28 +11,28 @@ const POLL_BUDGET_MS = 120_000;
 
 /** The effects the wait loop needs; real HTTP and timers in the task, a manual clock in tests and the bench. */
 export interface WaitEffects {
-  getJob(signal: AbortSignal): Promise<JobSnapshot>;
+  getJob(abortSignal: AbortSignal): Promise<JobSnapshot>;
   /** Child steps, for pipeline jobs. */
-  listChildren(signal: AbortSignal): Promise<ChildRun[]>;
-  sleep(ms: number, signal: AbortSignal): Promise<void>;
+  listChildren(abortSignal: AbortSignal): Promise<ChildRun[]>;
+  sleep(ms: number, abortSignal: AbortSignal): Promise<void>;
   now(): number;
   log(line: string): void;
   warn(line: string): void;
 }
 
-export interface WaitOptions {
+interface WaitOptions {
   jobName: string;
   timeoutMs: number;
   schedule: PollSchedule;
-  signal: AbortSignal;
+  abortSignal: AbortSignal;
 }
 
-export type WaitOutcome =
+type WaitOutcome =
   | { kind: 'terminal'; job: JobSnapshot; children: ChildRun[]; polls: number; elapsedMs: number }
   | { kind: 'timeout'; job?: JobSnapshot; polls: number; elapsedMs: number };
 
 /**
- * Polls until the job is terminal or the timeout passes. Throws the abort reason when the signal
+ * Polls until the job is terminal or the timeout passes. Throws the abort reason when `abortSignal`
  * fires, and any error that is not transient (job not found, access denied).
  */
 export async function waitForJob(effects: WaitEffects, options: WaitOptions): Promise<WaitOutcome> {
@@ -47,19 +47,19 @@ export async function waitForJob(effects: WaitEffects, options: WaitOptions): Pr
   let childrenFailing = false;
 
   for (;;) {
-    options.signal.throwIfAborted();
+    options.abortSignal.throwIfAborted();
     let changed = false;
     let retryAfter: number | undefined;
     // A black-holed connection must not outlast the task's own timeout: each poll's calls
     // (with the SDK's retries) get a bounded time, after which the poll counts as failed.
-    const pollSignal = AbortSignal.any([options.signal, AbortSignal.timeout(POLL_BUDGET_MS)]);
+    const pollSignal = AbortSignal.any([options.abortSignal, AbortSignal.timeout(POLL_BUDGET_MS)]);
     try {
       polls++;
       job = await effects.getJob(pollSignal);
       if (failing) effects.log(`Status checks work again.`);
       failing = false;
     } catch (error) {
-      if (options.signal.aborted || !(isTransient(error) || isAbortError(error))) throw error;
+      if (options.abortSignal.aborted || !(isTransient(error) || isAbortError(error))) throw error;
       retryAfter = retryAfterMs(error, effects.now());
       if (!failing) effects.warn(`Could not read the status of job ${options.jobName} (${shortReason(error)}); will keep trying until the timeout.`);
       failing = true;
@@ -71,7 +71,7 @@ export async function waitForJob(effects: WaitEffects, options: WaitOptions): Pr
           children = await effects.listChildren(pollSignal);
           childrenFailing = false;
         } catch (error) {
-          if (options.signal.aborted) throw error;
+          if (options.abortSignal.aborted) throw error;
           if (!childrenFailing) effects.warn(`Could not list the steps of job ${options.jobName} (${shortReason(error)}); step status is not shown until this works again.`);
           childrenFailing = true;
         }
@@ -89,6 +89,6 @@ export async function waitForJob(effects: WaitEffects, options: WaitOptions): Pr
     if (now >= deadline) return { kind: 'timeout', job, polls, elapsedMs: now - started };
     delay = nextPollDelay(delay, options.schedule, { changed, retryAfterMs: retryAfter });
     // One last check exactly at the deadline, so a job finishing just then is not reported as a timeout.
-    await effects.sleep(Math.min(delay, deadline - now), options.signal);
+    await effects.sleep(Math.min(delay, deadline - now), options.abortSignal);
   }
 }

@@ -1,13 +1,9 @@
-import { parseBoolean, parseChoice, parseResourceName, parseWholeNumber } from '../task/input-parsers';
+import { parseBoolean, parseChoice, parseJobName, parseWholeNumber, parseWorkspaceTarget, type WorkspaceTarget } from '../task/input-parsers';
 import { UserError } from '../task/user-error';
-import { unresolvedMacro } from '../task/agent-path-input';
 
-export type JobDisposal = 'cancelJob' | 'leaveRunning';
+type JobDisposal = 'cancelJob' | 'leaveRunning';
 
-export interface WaitForRunInputs {
-  connectionId: string;
-  resourceGroup: string;
-  workspace: string;
+export interface WaitForRunInputs extends WorkspaceTarget {
   jobName: string;
   timeoutMinutes: number;
   pollIntervalSeconds: number;
@@ -19,14 +15,8 @@ export interface WaitForRunInputs {
 
 /** Validates every input before any call to Azure, so a typo fails in milliseconds with one clear line. */
 export function parseWaitForRunInputs(read: (name: string) => string | undefined): WaitForRunInputs {
-  const connectionId = read('connectedServiceNameARM')?.trim();
-  if (!connectionId) throw new UserError("'azureSubscription' is required: name an Azure Resource Manager service connection");
-  const jobName = read('jobName')?.trim() ?? '';
-  if (jobName === '' || unresolvedMacro(jobName)?.toLowerCase() === '$(azureml.jobname)') {
-    throw new UserError(
-      "'jobName' is empty: give the Azure ML job name, or run AzureMLPublishPipeline@1 earlier in this job so that $(AzureML.JobName) is set",
-    );
-  }
+  const target = parseWorkspaceTarget(read);
+  const jobName = parseJobName(read('jobName'));
   const pollIntervalSeconds = parseWholeNumber('pollIntervalSeconds', read('pollIntervalSeconds') ?? '10', { min: 1, max: 3600, unit: 'seconds' });
   const maxPollIntervalSeconds = parseWholeNumber('maxPollIntervalSeconds', read('maxPollIntervalSeconds') ?? '60', { min: 1, max: 3600, unit: 'seconds' });
   if (maxPollIntervalSeconds < pollIntervalSeconds) {
@@ -34,11 +24,8 @@ export function parseWaitForRunInputs(read: (name: string) => string | undefined
   }
   const disposals = ['cancelJob', 'leaveRunning'] as const;
   return {
-    connectionId,
-    // Messages use the YAML names (the aliases), which the README and most pipelines use.
-    resourceGroup: parseResourceName('resourceGroup', read('resourceGroupName'), 90),
-    workspace: parseResourceName('workspace', read('workspaceName'), 33),
-    jobName: parseResourceName('jobName', jobName, 255),
+    ...target,
+    jobName,
     timeoutMinutes: parseWholeNumber('timeoutMinutes', read('timeoutMinutes') ?? '120', { min: 1, max: 10080, unit: 'minutes' }),
     pollIntervalSeconds,
     maxPollIntervalSeconds,

@@ -8,16 +8,16 @@ import { waitForJob, WaitEffects } from './wait-for-job';
 import type { ChildRun } from '../azureml/run-history';
 import { emptyTrialCache, withSweepTrials } from './sweep-trials';
 
-export interface WaitForRunReport {
+interface WaitForRunReport {
   result: 'Succeeded' | 'SucceededWithIssues' | 'Failed';
   message: string;
   outputs: { status: string; studioUrl: string; durationSeconds: string };
 }
 
-export interface WaitRuntime {
-  signal: AbortSignal;
+interface WaitRuntime {
+  abortSignal: AbortSignal;
   now(): number;
-  sleep(ms: number, signal: AbortSignal): Promise<void>;
+  sleep(ms: number, abortSignal: AbortSignal): Promise<void>;
   log(line: string): void;
   warn(line: string): void;
 }
@@ -38,11 +38,11 @@ const MAX_FAILED_STEPS_DESCRIBED = 3;
 export async function waitForRun(ref: WorkspaceRef, inputs: WaitForRunInputs, rt: WaitRuntime): Promise<WaitForRunReport> {
   let lastJob: JobSnapshot | undefined;
   try {
-    const ws = await loadWorkspace(ref, rt.signal);
+    const ws = await loadWorkspace(ref, rt.abortSignal);
     return await waitAndReport(ws, inputs, rt, (job) => (lastJob = job));
   } catch (error) {
     // Cancelled during sign-in, the workspace read or the wait: the job may be running either way.
-    if (rt.signal.aborted && !(lastJob && isTerminal(lastJob.status))) {
+    if (rt.abortSignal.aborted && !(lastJob && isTerminal(lastJob.status))) {
       if (inputs.onPipelineCancel === 'cancelJob') {
         await cancelQuietly(ref, inputs.jobName, CANCEL_ON_SIGNAL_BUDGET_MS, rt, 'the pipeline was cancelled');
       } else {
@@ -58,8 +58,8 @@ async function waitAndReport(ws: Workspace, inputs: WaitForRunInputs, rt: WaitRu
   const trials = emptyTrialCache();
   let studioShown = false;
   const effects: WaitEffects = {
-    getJob: async (signal) => {
-      const job = await getJobSnapshot(ws, inputs.jobName, signal);
+    getJob: async (abortSignal) => {
+      const job = await getJobSnapshot(ws, inputs.jobName, abortSignal);
       seen(job);
       if (!studioShown && job.studioUrl) {
         rt.log(`Azure ML studio: ${job.studioUrl}`);
@@ -68,7 +68,7 @@ async function waitAndReport(ws: Workspace, inputs: WaitForRunInputs, rt: WaitRu
       return job;
     },
     // A sweep step's trials show as steps too: one more run-history read per running sweep.
-    listChildren: async (signal) => withSweepTrials(await history.listChildren(inputs.jobName, signal), (runId) => history.listChildren(runId, signal), trials),
+    listChildren: async (abortSignal) => withSweepTrials(await history.listChildren(inputs.jobName, abortSignal), (runId) => history.listChildren(runId, abortSignal), trials),
     sleep: rt.sleep,
     now: rt.now,
     log: rt.log,
@@ -79,7 +79,7 @@ async function waitAndReport(ws: Workspace, inputs: WaitForRunInputs, rt: WaitRu
     jobName: inputs.jobName,
     timeoutMs: inputs.timeoutMinutes * 60_000,
     schedule: { initialMs: inputs.pollIntervalSeconds * 1000, maxMs: inputs.maxPollIntervalSeconds * 1000 },
-    signal: rt.signal,
+    abortSignal: rt.abortSignal,
   });
 
   const studioUrl = outcome.job?.studioUrl ?? '';
@@ -113,16 +113,16 @@ async function waitAndReport(ws: Workspace, inputs: WaitForRunInputs, rt: WaitRu
 async function failureReason(history: ReturnType<typeof runHistory>, jobName: string, children: ChildRun[], rt: WaitRuntime): Promise<string> {
   const parts: string[] = [];
   try {
-    const own = await history.getErrorMessage(jobName, rt.signal);
+    const own = await history.getErrorMessage(jobName, rt.abortSignal);
     if (own) parts.push(own);
     const failed = children.filter((c) => c.status === 'Failed');
     for (const step of failed.slice(0, MAX_FAILED_STEPS_DESCRIBED)) {
-      const message = await history.getErrorMessage(step.runId, rt.signal);
+      const message = await history.getErrorMessage(step.runId, rt.abortSignal);
       parts.push(`step ${step.name} failed${message ? `: ${message}` : ''}`);
     }
     if (failed.length > MAX_FAILED_STEPS_DESCRIBED) parts.push(`${failed.length - MAX_FAILED_STEPS_DESCRIBED} more steps failed`);
   } catch (error) {
-    if (rt.signal.aborted) throw error;
+    if (rt.abortSignal.aborted) throw error;
     rt.warn(`Could not read the job's error from run history: ${describeError(error)}`);
   }
   return parts.map((p) => p.replace(/\.\s*$/, '')).join('; ');

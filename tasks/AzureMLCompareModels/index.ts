@@ -5,19 +5,13 @@ import { runTask } from '../../shared/task/run-task';
 import { openWorkspace } from '../../shared/task/open-workspace';
 import { parseCompareInputs } from '../../shared/compare/compare-inputs';
 import { compareModels } from '../../shared/compare/compare-models';
-import { COMPARE_VARIABLES } from '../../shared/compare/handoff';
+import { COMPARE_VARIABLES } from '../../shared/task/handoff-variables';
 import { writeTaskFile } from '../../shared/task/task-files';
 
-void runTask(async ({ signal }) => {
+void runTask(async ({ abortSignal }) => {
   const inputs = parseCompareInputs((name) => tl.getInput(name, false));
-  const { workspace } = await openWorkspace({
-    connectionId: inputs.connectionId,
-    resourceGroup: inputs.resourceGroup,
-    workspace: inputs.workspace,
-    taskName: 'AzureMLCompareModels/1',
-    abortSignal: signal,
-  });
-  const report = await compareModels(workspace, inputs, (line) => console.log(line), signal);
+  const { workspace } = await openWorkspace(inputs, { taskName: 'AzureMLCompareModels/1', abortSignal });
+  const report = await compareModels(workspace, inputs, (line) => console.log(line), abortSignal);
   const candidateMetrics = JSON.stringify(report.candidateMetrics);
   tl.setVariable('promote', String(report.verdict.promote), false, true);
   tl.setVariable('reason', report.verdict.reason, false, true);

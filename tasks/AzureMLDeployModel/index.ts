@@ -11,22 +11,16 @@ import { parseDeployInputs } from '../../shared/deploy/deploy-inputs';
 import { deployModel } from '../../shared/deploy/deploy-model';
 import { scoringClient } from '../../shared/deploy/scoring-client';
 
-void runTask(async ({ signal }) => {
+void runTask(async ({ abortSignal }) => {
   const inputs = parseDeployInputs((name) => tl.getInput(name, false), agentPathsFrom((name) => tl.getVariable(name), pathKind));
-  const { workspace } = await openWorkspace({
-    connectionId: inputs.connectionId,
-    resourceGroup: inputs.resourceGroup,
-    workspace: inputs.workspace,
-    taskName: 'AzureMLDeployModel/1',
-    abortSignal: signal,
-  });
+  const { workspace } = await openWorkspace(inputs, { taskName: 'AzureMLDeployModel/1', abortSignal });
   const report = await deployModel(workspace, inputs, {
     traceability: readTraceability((name) => tl.getVariable(name)),
     log: (line) => console.log(line),
     warn: (line) => tl.warning(line),
     secret: maskSecret,
     score: scoringClient(readAgentHttpOptions),
-    abortSignal: signal,
+    abortSignal,
   });
   tl.setVariable('endpointName', report.endpointName, false, true);
   tl.setVariable('deploymentName', report.deploymentName, false, true);

@@ -10,21 +10,16 @@ import { packageModel, packagePublishing } from '../../shared/package/package-mo
 import { openDefaultDatastore } from '../../shared/azureml/datastore-upload';
 import { readAgentHttpOptions } from '../../shared/http/agent-http-options';
 import { maskSecret } from '../../shared/task/secrets';
+import { HANDOFF_VARIABLES } from '../../shared/task/handoff-variables';
 
-void runTask(async ({ signal }) => {
+void runTask(async ({ abortSignal }) => {
   const inputs = parsePackageInputs((name) => tl.getInput(name, false), agentPathsFrom((name) => tl.getVariable(name), pathKind));
-  const { workspace } = await openWorkspace({
-    connectionId: inputs.connectionId,
-    resourceGroup: inputs.resourceGroup,
-    workspace: inputs.workspace,
-    taskName: 'AzureMLPackageModel/1',
-    abortSignal: signal,
-  });
+  const { workspace } = await openWorkspace(inputs, { taskName: 'AzureMLPackageModel/1', abortSignal });
   const manifest = await packageModel(workspace, inputs, {
     log: (line) => console.log(line),
     warn: (line) => tl.warning(line),
-    abortSignal: signal,
-    openDatastore: () => openDefaultDatastore(workspace, readAgentHttpOptions, maskSecret, signal),
+    abortSignal,
+    openDatastore: () => openDefaultDatastore(workspace, readAgentHttpOptions, maskSecret, abortSignal),
   });
   tl.setVariable('packageId', manifest.packageId, false, true);
   tl.setVariable('modelId', manifest.model.id, false, true);
@@ -32,7 +27,7 @@ void runTask(async ({ signal }) => {
   tl.setVariable('codeId', manifest.code?.id ?? '', false, true);
   const file = writeTaskFile('package-manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);
   // Job-scoped: AzureMLDeployModel@1 later in the same job reads it by default.
-  tl.setVariable('AzureML.PackageManifest', file);
+  tl.setVariable(HANDOFF_VARIABLES.packageManifest, file);
   const publishing = packagePublishing(tl.getVariable('System.HostType'));
   if (publishing.publish) tl.uploadArtifact('package', file, inputs.artifactName);
   else console.log(publishing.why);

@@ -5,7 +5,7 @@ import { runTask } from '../../shared/task/run-task';
 import { openWorkspace } from '../../shared/task/open-workspace';
 import { readTraceability } from '../../shared/task/traceability';
 import { writeTaskFile } from '../../shared/task/task-files';
-import { COMPARE_VARIABLES } from '../../shared/compare/handoff';
+import { COMPARE_VARIABLES, HANDOFF_VARIABLES } from '../../shared/task/handoff-variables';
 import { parseRegisterInputs } from '../../shared/register/register-inputs';
 import { registerModel } from '../../shared/register/register-model';
 import { buildPublishing } from '../../shared/register/model-record';
@@ -13,22 +13,16 @@ import { buildPublishing } from '../../shared/register/model-record';
 /** The build tag a release pipeline's `resources.pipelines` trigger can filter on. */
 const BUILD_TAG = 'model-registered';
 
-void runTask(async ({ signal }) => {
+void runTask(async ({ abortSignal }) => {
   const inputs = parseRegisterInputs((name) => tl.getInput(name, false));
   const compare = Object.fromEntries(Object.entries(COMPARE_VARIABLES).map(([k, name]) => [k, tl.getVariable(name) || undefined]));
-  const { workspace } = await openWorkspace({
-    connectionId: inputs.connectionId,
-    resourceGroup: inputs.resourceGroup,
-    workspace: inputs.workspace,
-    taskName: 'AzureMLRegisterModel/1',
-    abortSignal: signal,
-  });
+  const { workspace } = await openWorkspace(inputs, { taskName: 'AzureMLRegisterModel/1', abortSignal });
   const report = await registerModel(workspace, inputs, {
     traceability: readTraceability((name) => tl.getVariable(name)),
     compare,
     log: (line) => console.log(line),
     warn: (line) => tl.warning(line),
-    abortSignal: signal,
+    abortSignal,
   });
   const m = report.modelJson;
   console.log(report.message);
@@ -37,9 +31,9 @@ void runTask(async ({ signal }) => {
   tl.setVariable('modelId', m.id, false, true);
   tl.setVariable('modelAssetId', m.assetId, false, true);
   // Job-scoped, so later steps (package, deploy) pick the exact version without wiring.
-  tl.setVariable('AzureML.ModelName', m.name);
-  tl.setVariable('AzureML.ModelVersion', m.version);
-  tl.setVariable('AzureML.ModelId', m.id);
+  tl.setVariable(HANDOFF_VARIABLES.modelName, m.name);
+  tl.setVariable(HANDOFF_VARIABLES.modelVersion, m.version);
+  tl.setVariable(HANDOFF_VARIABLES.modelId, m.id);
   const publishing = buildPublishing(tl.getVariable('System.HostType'));
   if (publishing.publish) {
     // The container folder is the artifact's data (#/<containerId>/<folder>): a fixed folder would make

@@ -7,18 +7,13 @@ import { workspaceFromAgent } from '../../shared/task/open-workspace';
 import { parseWaitForRunInputs } from '../../shared/wait/wait-for-run-inputs';
 import { waitForRun } from '../../shared/wait/wait-for-run';
 
-void runTask(async ({ signal }) => {
+void runTask(async ({ abortSignal }) => {
   const inputs = parseWaitForRunInputs((name) => tl.getInput(name, false));
-  const { ref } = workspaceFromAgent({
-    connectionId: inputs.connectionId,
-    resourceGroup: inputs.resourceGroup,
-    workspace: inputs.workspace,
-    taskName: 'AzureMLWaitForRun/1',
-  });
+  const { ref } = workspaceFromAgent(inputs, { taskName: 'AzureMLWaitForRun/1' });
   const report = await waitForRun(ref, inputs, {
-    signal,
+    abortSignal,
     now: () => Date.now(),
-    sleep: async (ms, s) => void (await sleep(ms, undefined, { signal: s })),
+    sleep: async (ms, abortSignal) => void (await sleep(ms, undefined, { signal: abortSignal })),
     log: (line) => console.log(line),
     warn: (line) => tl.warning(line),
   });

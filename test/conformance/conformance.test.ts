@@ -1,34 +1,30 @@
 import * as assert from 'assert';
-import * as path from 'path';
-import { loadAllTraffic, TRAFFIC_ROOT } from '../../devkit/traffic';
-import { formatProblem, getConformanceValidator } from './validator';
+import { conformanceProblems } from './conforms';
+import { runTaskTour, type Tour } from './task-tour';
 
-// Replays every request/response pair the task-process tests recorded (build/traffic/<test>/<n>.json)
-// through oav's LiveValidator against the official Azure ML 2022-10-01 spec. Must run after
-// test/tasks (see the spec order in .mocharc.json).
-describe('conformance: recorded traffic against the Azure ML 2022-10-01 REST spec', function () {
+// The tasks' own traffic, produced here: the tour (task-tour.ts) runs the bundled tasks against a
+// fresh emulator and Azurite, and every ARM request and response it made is validated with oav's
+// LiveValidator against the official Azure ML 2022-10-01 spec. No other test file needs to have run
+// (the task-process suites check their own traffic the same way, see conforms.ts).
+describe("conformance: the tasks' traffic against the Azure ML 2022-10-01 REST spec", function () {
   this.timeout(300_000);
+  let tour: Tour;
 
-  it('every recorded request and response validates', async () => {
-    const saved = loadAllTraffic();
-    if (saved.length === 0) {
-      assert.fail(`no traffic recorded: the task-process tests (test/tasks) must run first (looked in ${path.relative(process.cwd(), TRAFFIC_ROOT) || TRAFFIC_ROOT})`);
-    }
-    const validator = await getConformanceValidator();
-    const failures: string[] = [];
-    for (const s of saved) {
-      const problems = await validator.validate(s.pair);
-      for (const p of problems) failures.push(`${s.label}/${s.index}.json: ${formatProblem(p)}`);
-    }
-    const labels = new Set(saved.map((s) => s.label)).size;
-    if (failures.length > 0) {
-      assert.fail(`${failures.length} conformance problem(s) in ${saved.length} pair(s) from ${labels} test file(s):\n  ${failures.join('\n  ')}`);
-    }
+  before(async () => {
+    tour = await runTaskTour();
+    console.log(`      tour: ${tour.steps.map((s) => `${s.step} ${s.result} ${s.ms} ms`).join('; ')}`);
+  });
+
+  it('every request and response of the tour validates', async () => {
+    assert.ok(tour.traffic.length > 0, 'the tour recorded no traffic');
+    const problems = await conformanceProblems(tour.traffic);
+    console.log(`      ${tour.traffic.length} request/response pairs validated, ${problems.length} problem(s)`);
+    if (problems.length > 0) assert.fail(`${problems.length} conformance problem(s) in ${tour.traffic.length} pair(s):\n  ${problems.join('\n  ')}`);
   });
 
   /**
    * The ARM operations the shipped tasks and their pickers call. A new task operation added here without a
-   * task-process test that exercises it fails this check, so nothing reaches users unvalidated.
+   * tour step that makes it fails this check, so nothing reaches users unvalidated.
    */
   const TASK_OPERATIONS: Array<[string, string, RegExp]> = [
     ['Workspaces_Get', 'GET', /\/workspaces\/[^/]+\?/i],
@@ -76,14 +72,13 @@ describe('conformance: recorded traffic against the Azure ML 2022-10-01 REST spe
     ['ModelContainers_List', 'GET', /\/workspaces\/[^/]+\/models\?/i],
   ];
 
-  it('the recorded traffic covers every ARM operation the tasks call', () => {
-    const saved = loadAllTraffic();
+  it('the tour calls every ARM operation the tasks call', () => {
     const counts = TASK_OPERATIONS.map(([name, method, route]) => {
-      const n = saved.filter((s) => s.pair.liveRequest.method.toUpperCase() === method && route.test(s.pair.liveRequest.url)).length;
+      const n = tour.traffic.filter((s) => s.liveRequest.method.toUpperCase() === method && route.test(s.liveRequest.url)).length;
       return [name, n] as const;
     });
     console.log(`      ${counts.map(([name, n]) => `${name}: ${n}`).join(', ')}`);
     const missing = counts.filter(([, n]) => n === 0).map(([name]) => name);
-    assert.deepEqual(missing, [], `no recorded traffic for ${missing.join(', ')}: add a task-process test that calls it`);
+    assert.deepEqual(missing, [], `the tour made no call of ${missing.join(', ')}: add a step to test/conformance/task-tour.ts that makes it`);
   });
 });

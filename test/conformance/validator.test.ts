@@ -1,8 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { TrafficPair } from '../../devkit/traffic';
-import { formatProblem, getConformanceValidator, SPEC_FOLDER, SPEC_ROOT } from './validator';
+import { formatProblem, getConformanceValidator, SPEC_FOLDER, SPEC_ROOT, type TrafficPair } from './validator';
 
 // The checker itself is tested: a pair built from the spec's own example passes, broken ones fail
 // naming the operation, the URL and the field.

@@ -6,7 +6,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { LiveValidator } from 'oav/dist/lib/liveValidation/liveValidator';
-import type { TrafficPair } from '../../devkit/traffic';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 /** `directory` for LiveValidator: the folder holding `specification/` (relative `$ref`s resolve inside it) */
@@ -14,7 +13,13 @@ export const SPEC_ROOT = path.resolve(REPO_ROOT, '..', 'shared', 'reference', 'a
 export const SPEC_FOLDER = 'specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2022-10-01';
 const COMMON_TYPES = 'specification/common-types/resource-management/v3/types.json';
 
-export interface ConformanceProblem {
+/** A request/response pair in oav's live-validation form (the emulator's traffic log writes it so). */
+export interface TrafficPair {
+  liveRequest: { method: string; url: string; headers: Record<string, string>; body?: unknown };
+  liveResponse: { statusCode: string | number; headers: Record<string, string>; body?: unknown };
+}
+
+interface ConformanceProblem {
   phase: 'request' | 'response' | 'route';
   operationId: string;
   method: string;
@@ -39,7 +44,7 @@ function requireReference(): void {
   }
 }
 
-export interface ConformanceValidator {
+interface ConformanceValidator {
   /** ms LiveValidator.initialize() took */
   initMs: number;
   validate(pair: TrafficPair): Promise<ConformanceProblem[]>;

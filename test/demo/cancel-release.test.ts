@@ -152,7 +152,7 @@ async function recordRelease(build: PipelineRunResult, model: EmulatedModelVersi
     const result = await runMlRelease({
       build,
       log,
-      signal: controller.signal,
+      abortSignal: controller.signal,
       escalationMs: point && !point.realTimings ? SHORT_ESCALATION : undefined,
       configure: (e) => {
         emulator = e;

@@ -9,6 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runMlFlow, flowSucceeded, checkout, runExamplePipeline, CONNECTION_NAME, type MlFlowResult } from '../../demo/ml-flow';
 import type { PipelineRunResult } from '../../local-runner/execution/run-pipeline';
+import type { TrafficEntry } from '../../emulator';
+import { conformsToSpec } from '../conformance/conforms';
 
 const stageResults = (r: PipelineRunResult) => Object.fromEntries(r.stages.map((s) => [s.name, s.result]));
 
@@ -22,8 +24,9 @@ describe('ML Build → ML Release of the credit-risk example (local runner, emul
   describe('a better candidate', () => {
     const lines: string[] = [];
     let flow: MlFlowResult;
+    let traffic: TrafficEntry[] = [];
     before(async () => {
-      flow = await runMlFlow({ log: (l) => lines.push(l), saveTrafficAs: 'ml-flow' });
+      flow = await runMlFlow({ log: (l) => lines.push(l), inspect: (emulator) => void (traffic = emulator.traffic()) });
     });
 
     it('builds: code quality, then train → wait → compare → register, promoted over production', () => {
@@ -69,6 +72,8 @@ describe('ML Build → ML Release of the credit-risk example (local runner, emul
       assert.ok(flow.secrets.length > 0);
       assert.deepEqual(leaked(lines, flow.secrets), []);
     });
+
+    conformsToSpec(() => traffic);
   });
 
   describe('a promoted model that answers staging smoke tests wrongly', () => {

@@ -1,5 +1,6 @@
-// Helpers for the manifest tests. Deliberately independent of scripts/ (their own zip and PNG
-// readers), so a bug in the build scripts cannot hide itself from the tests.
+// Helpers for the manifest tests. The PNG reader is deliberately independent of scripts/make-icons.mjs,
+// which writes the icons: a bug in the writer cannot hide itself from the check. The .vsix is written
+// by tfx, not by us, so the tests list it with the build scripts' own zip reader (scripts/lib/zip.mjs).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
@@ -23,7 +24,7 @@ export function taskFolders(): string[] {
     .sort();
 }
 
-export interface TaskInput {
+interface TaskInput {
   name: string;
   type: string;
   aliases?: string[];
@@ -85,29 +86,4 @@ export function readPng(file: string): { width: number; height: number; bitDepth
   if (!ihdr || !ended || idat.length === 0) throw new Error(`${file}: missing IHDR, IDAT or IEND`);
   zlib.inflateSync(Buffer.concat(idat)); // throws when the image data is corrupt
   return { width: ihdr.readUInt32BE(0), height: ihdr.readUInt32BE(4), bitDepth: ihdr[8], colourType: ihdr[9] };
-}
-
-/** Entry names of a zip (.vsix), from its central directory. */
-export function zipEntryNames(file: string): string[] {
-  const buf = fs.readFileSync(file);
-  let eocd = -1;
-  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
-    if (buf.readUInt32LE(i) === 0x06054b50) {
-      eocd = i;
-      break;
-    }
-  }
-  if (eocd < 0) throw new Error(`${file} is not a zip file`);
-  const count = buf.readUInt16LE(eocd + 10);
-  let p = buf.readUInt32LE(eocd + 16);
-  const names: string[] = [];
-  for (let n = 0; n < count; n++) {
-    if (buf.readUInt32LE(p) !== 0x02014b50) throw new Error(`${file}: bad central directory entry ${n}`);
-    const nameLen = buf.readUInt16LE(p + 28);
-    const extraLen = buf.readUInt16LE(p + 30);
-    const commentLen = buf.readUInt16LE(p + 32);
-    names.push(buf.toString('utf8', p + 46, p + 46 + nameLen));
-    p += 46 + nameLen + extraLen + commentLen;
-  }
-  return names;
 }

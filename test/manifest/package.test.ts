@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import { isBuiltin } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { repoRoot, stageDir, taskFolders, zipEntryNames } from './helpers';
+import { listZipEntries } from '../../scripts/lib/zip.mjs';
+import { repoRoot, stageDir, taskFolders } from './helpers';
 
 function runScript(script: string, args: string[] = []) {
   const r = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', script), ...args], { cwd: repoRoot, encoding: 'utf8' });
@@ -57,7 +58,7 @@ describe('npm run package (scripts/package.mjs)', () => {
     const files = fs.existsSync(dist) ? fs.readdirSync(dist).filter((f) => f.endsWith('.vsix')) : [];
     if (files.length === 1) {
       vsix = path.join(dist, files[0]);
-      entries = zipEntryNames(vsix);
+      entries = listZipEntries(vsix).map((e) => e.name);
     }
   });
 

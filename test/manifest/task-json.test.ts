@@ -10,7 +10,7 @@ import { readJson, readTaskJson, referencePath, repoRoot, taskFolders, type Task
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Input names a visibleRule refers to: `a = x && b != y || c Contains z`. */
-export function visibleRuleInputs(rule: string): string[] {
+function visibleRuleInputs(rule: string): string[] {
   return rule
     .split(/&&|\|\|/)
     .map((clause) => clause.trim().match(/^([A-Za-z][A-Za-z0-9_.]*)\s*(=|!=|<=|>=|<|>|\s(?:Not)?(?:Contains|StartsWith|EndsWith)\s)/i))

@@ -67,7 +67,7 @@ describe('runner: a task gets its inputs as the agent prepares them', function (
       sourcesDir: tempDir('runner-src-'),
       runDir: tempDir('runner-run-'),
       tasksDir: TASKS_DIR,
-      signal: controller.signal,
+      abortSignal: controller.signal,
       escalationMs: { sigintToSigterm: 300, sigtermToKill: 300 },
       log: (l) => {
         lines.push(l);

@@ -39,7 +39,7 @@ export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export interface Ran {
+interface Ran {
   result: PipelineRunResult;
   lines: string[];
   log: string;

@@ -81,7 +81,7 @@ describe('runner: order, conditions and results', function () {
     const lines: string[] = [];
     const started = Date.now();
     const r = await run(p, {
-      signal: ac.signal,
+      abortSignal: ac.signal,
       log: (l) => {
         lines.push(l);
         if (l === 'OUT:started') ac.abort();

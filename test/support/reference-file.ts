@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export const REFERENCE_DIR = path.resolve(__dirname, '..', '..', '..', 'shared', 'reference');
+const REFERENCE_DIR = path.resolve(__dirname, '..', '..', '..', 'shared', 'reference');
 
 export function referenceFile(parts: readonly string[], why: { reads: string; missingNote?: string; dir?: string }): string {
   const dir = why.dir ?? REFERENCE_DIR;
@@ -15,4 +15,9 @@ export function referenceFile(parts: readonly string[], why: { reads: string; mi
   const file = path.join(dir, ...parts);
   if (!fs.existsSync(file)) throw new Error(`Reference file missing: ${file}${why.missingNote ? ` ${why.missingNote}` : ''}`);
   return file;
+}
+
+/** The text of a file of ../shared/reference, by its path there (`azure-ai-ml-fixtures/…`). */
+export function referenceText(rel: string, reads = 'The tests read az ml fixtures and recordings from ../shared/reference'): string {
+  return fs.readFileSync(referenceFile(rel.split('/'), { reads }), 'utf8');
 }

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { startEmulator, Emulator, ConnectionOptions, TaskConnection } from '../../emulator';
 import { runTask, assertNoSecretLeak, TaskRunResult } from '../../devkit/task-runner';
-import { saveTraffic } from '../../devkit/traffic';
+import { conformsToSpec } from '../conformance/conforms';
 
 /**
  * Every service-connection scheme, run through a real task process against the emulator's Entra ID
@@ -15,7 +15,6 @@ describe('service connection authentication (task process)', function () {
     emulator.jobs.seed('auth-job', { phases: [], outcome: 'Completed' });
   });
   after(async () => {
-    saveTraffic(emulator.traffic(), 'auth');
     await emulator.stop();
   });
 
@@ -100,4 +99,6 @@ describe('service connection authentication (task process)', function () {
       await other.stop();
     }
   });
+
+  conformsToSpec(() => emulator.traffic());
 });

@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { startEmulator, Emulator, TaskConnection } from '../../emulator';
 import { runTask, assertNoSecretLeak, TaskRunResult } from '../../devkit/task-runner';
-import { saveTraffic } from '../../devkit/traffic';
+import { conformsToSpec } from '../conformance/conforms';
+import { COMPARE_VARIABLES } from '../../shared/task/handoff-variables';
 
 /**
  * AzureMLCompareModels@1 run as the agent runs it, against the emulator over HTTPS with the real SDKs:
@@ -31,7 +32,6 @@ describe('AzureMLCompareModels@1 (task process)', function () {
     emulator.endpoints.seed({ name: 'credit-dark', traffic: { blue: 0 }, deployments: [{ name: 'blue', model: { name: 'credit', version: '3' } }] });
   });
   after(async () => {
-    saveTraffic(emulator.traffic(), 'compare-models');
     await emulator.stop();
   });
 
@@ -64,8 +64,8 @@ describe('AzureMLCompareModels@1 (task process)', function () {
     assert.equal(r.outputs.productionModel, 'credit:3');
     assert.deepEqual(JSON.parse(r.outputs.candidateMetrics), { accuracy: 0.95, rmse: 0.4, auc: 0.81 });
     assert.equal(r.outputs.reason, 'The candidate meets all 3 rules against production model credit:3.');
-    assert.equal(r.variables['AzureML.Compare.Promote']?.value, 'true');
-    assert.equal(r.variables['AzureML.Compare.JobName']?.value, 'cand-1');
+    assert.equal(r.variables[COMPARE_VARIABLES.promote]?.value, 'true');
+    assert.equal(r.variables[COMPARE_VARIABLES.jobName]?.value, 'cand-1');
     assert.equal(r.summaries.length, 1);
     const md = r.summaries[0];
     assert.match(md, /^## Model comparison: ✅ Promote/);
@@ -95,7 +95,7 @@ describe('AzureMLCompareModels@1 (task process)', function () {
     assert.equal(r.result?.result, 'Succeeded');
     assert.equal(r.outputs.promote, 'true');
     assert.match(r.outputs.reason, /^Forced promotion \(hotfix INC-42\) overriding: The candidate fails 1 of 1 rule/);
-    assert.equal(r.variables['AzureML.Compare.Forced']?.value, 'hotfix INC-42');
+    assert.equal(r.variables[COMPARE_VARIABLES.forced]?.value, 'hotfix INC-42');
     assert.ok(r.issues.some((i) => i.type === 'warning' && /Forced promotion/.test(i.message)));
   });
 
@@ -228,4 +228,6 @@ describe('AzureMLCompareModels@1 (task process)', function () {
         { azureCalls: false },
       ));
   });
+
+  conformsToSpec(() => emulator.traffic());
 });

@@ -4,11 +4,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startEmulator, Emulator, TaskConnection } from '../../emulator';
-import { buildManifest, PackageManifest } from '../../shared/package/manifest';
+import type { PackageManifest } from '../../shared/package/manifest';
+import { writePackageManifest } from '../../devkit/package-manifest';
 import { endpointWithTraffic } from '../../shared/deploy/deploy-model';
 import { runTask, assertNoSecretLeak, TaskRunResult } from '../../devkit/task-runner';
-import { saveTraffic } from '../../devkit/traffic';
+import { conformsToSpec } from '../conformance/conforms';
 import { mlClient, wsPath } from '../../devkit/emulator-clients';
+import { HANDOFF_VARIABLES, macro } from '../../shared/task/handoff-variables';
 
 /**
  * AzureMLDeployModel@1 run as the agent runs it, against the emulator over HTTPS with the real SDK:
@@ -21,22 +23,8 @@ describe('AzureMLDeployModel@1 (task process)', function () {
   let dir: string;
   const build = { 'Build.BuildId': '5150', 'Build.SourceVersion': 'feedbeef', 'System.CollectionUri': 'https://dev.azure.com/contoso/', 'System.TeamProject': 'ml' };
 
-  const manifestFor = (version: string, extra: Partial<PackageManifest> = {}) => {
-    const m = buildManifest({
-      model: { name: 'credit', version, id: `azureml:credit:${version}`, assetId: `${wsPath(emulator)}/models/credit/versions/${version}`, modelType: 'mlflow_model' },
-      environmentId: null,
-      code: null,
-      instanceType: 'defaultinstancetype',
-      requestSettings: { requestTimeout: 'PT5S' },
-      livenessProbe: null,
-      readinessProbe: { initialDelay: 'PT10S', period: 'PT10S' },
-      environmentVariables: { LOG_LEVEL: 'info' },
-      ...extra,
-    });
-    const file = path.join(dir, `manifest-${version}-${m.packageId}.json`);
-    fs.writeFileSync(file, JSON.stringify(m, null, 2));
-    return file;
-  };
+  const manifestFor = (version: string, extra: Partial<PackageManifest> = {}) =>
+    writePackageManifest(dir, wsPath(emulator), { name: 'credit', version }, { requestSettings: { requestTimeout: 'PT5S' }, readinessProbe: { initialDelay: 'PT10S', period: 'PT10S' }, environmentVariables: { LOG_LEVEL: 'info' }, ...extra });
   const payload = () => {
     const file = path.join(dir, 'payload.json');
     fs.writeFileSync(file, JSON.stringify({ data: [[0.1, 2, 3]] }));
@@ -56,7 +44,6 @@ describe('AzureMLDeployModel@1 (task process)', function () {
     emulator.endpoints.behave('credit:7', { provisionSeconds: 60 });
   });
   after(async () => {
-    saveTraffic(emulator.traffic(), 'deploy-model');
     await emulator.stop();
   });
 
@@ -327,8 +314,8 @@ describe('AzureMLDeployModel@1 (task process)', function () {
 
     it('no package step earlier in the job (the default manifest variable is unset)', () =>
       failsWith(
-        { packageManifest: '$(AzureML.PackageManifest)' },
-        "'packageManifest' is '$(AzureML.PackageManifest)', a pipeline variable that is not set in this job; run AzureMLPackageModel@1 earlier in the job, or download the 'package' artifact and give the path of its package-manifest.json",
+        { packageManifest: macro(HANDOFF_VARIABLES.packageManifest) },
+        `'packageManifest' is '${macro(HANDOFF_VARIABLES.packageManifest)}', a pipeline variable that is not set in this job; run AzureMLPackageModel@1 earlier in the job, or download the 'package' artifact and give the path of its package-manifest.json`,
         { azureCalls: false },
       ));
 
@@ -339,6 +326,8 @@ describe('AzureMLDeployModel@1 (task process)', function () {
         { azureCalls: false },
       ));
   });
+
+  conformsToSpec(() => emulator.traffic());
 });
 
 /**
@@ -351,22 +340,7 @@ describe('AzureMLDeployModel@1 replace strategy and managed target (task process
   let spn: TaskConnection;
   let dir: string;
 
-  const manifestFor = (version: string, extra: Partial<PackageManifest> = {}) => {
-    const m = buildManifest({
-      model: { name: 'credit', version, id: `azureml:credit:${version}`, assetId: `${wsPath(emulator)}/models/credit/versions/${version}`, modelType: 'mlflow_model' },
-      environmentId: null,
-      code: null,
-      instanceType: 'defaultinstancetype',
-      requestSettings: null,
-      livenessProbe: null,
-      readinessProbe: null,
-      environmentVariables: { MODEL_VERSION: version },
-      ...extra,
-    });
-    const file = path.join(dir, `manifest-${version}-${m.packageId}.json`);
-    fs.writeFileSync(file, JSON.stringify(m, null, 2));
-    return file;
-  };
+  const manifestFor = (version: string, extra: Partial<PackageManifest> = {}) => writePackageManifest(dir, wsPath(emulator), { name: 'credit', version }, { environmentVariables: { MODEL_VERSION: version }, ...extra });
 
   before(async () => {
     emulator = await startEmulator({ seed: 9 });
@@ -380,7 +354,6 @@ describe('AzureMLDeployModel@1 replace strategy and managed target (task process
     emulator.endpoints.behave('credit:4', { provisionSeconds: 1, scoring: 'wrongShape' });
   });
   after(async () => {
-    saveTraffic(emulator.traffic(), 'deploy-model-replace-managed');
     await emulator.stop();
   });
 
@@ -470,4 +443,6 @@ describe('AzureMLDeployModel@1 replace strategy and managed target (task process
     assert.equal(emulator.requests().slice(from).filter((q) => /\/computes\//.test(q.path)).length, 0, 'a managed target needs no compute');
     leakCheck(r, 'credit-managed');
   });
+
+  conformsToSpec(() => emulator.traffic());
 });

@@ -3,9 +3,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startEmulator, Emulator, TaskConnection } from '../../emulator';
-import { buildManifest } from '../../shared/package/manifest';
+import { writePackageManifest } from '../../devkit/package-manifest';
 import { runTask, assertNoSecretLeak, TaskRunResult } from '../../devkit/task-runner';
 import { wsPath } from '../../devkit/emulator-clients';
+import { conformsToSpec } from '../conformance/conforms';
 
 /**
  * AzureMLDeployModel@1 on a bad-weather day: transient faults on the scoring endpoint and on
@@ -17,21 +18,7 @@ describe('AzureMLDeployModel@1 in bad weather (task process)', function () {
   let spn: TaskConnection;
   let dir: string;
 
-  const manifestFor = (version: string) => {
-    const m = buildManifest({
-      model: { name: 'churn', version, id: `azureml:churn:${version}`, assetId: `${wsPath(emulator)}/models/churn/versions/${version}`, modelType: 'mlflow_model' },
-      environmentId: null,
-      code: null,
-      instanceType: 'defaultinstancetype',
-      requestSettings: null,
-      livenessProbe: null,
-      readinessProbe: null,
-      environmentVariables: {},
-    });
-    const file = path.join(dir, `manifest-${version}.json`);
-    fs.writeFileSync(file, JSON.stringify(m, null, 2));
-    return file;
-  };
+  const manifestFor = (version: string) => writePackageManifest(dir, wsPath(emulator), { name: 'churn', version });
 
   before(async () => {
     emulator = await startEmulator({ seed: 12 });
@@ -143,4 +130,6 @@ describe('AzureMLDeployModel@1 in bad weather (task process)', function () {
     assert.ok(r.issues.some((i) => i.type === 'warning' && /Could not list the old deployments of endpoint 'churn-ep'/.test(i.message)), JSON.stringify(r.issues));
     assert.equal(emulator.endpoints.get('churn-ep')!.traffic['churn-last'], 100);
   });
+
+  conformsToSpec(() => emulator.traffic());
 });

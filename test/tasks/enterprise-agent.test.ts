@@ -3,7 +3,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import { startEmulator, Emulator, TaskConnection } from '../../emulator';
 import { runTask } from '../../devkit/task-runner';
-import { saveTraffic } from '../../devkit/traffic';
+import { conformsToSpec } from '../conformance/conforms';
 
 /**
  * An agent behind a corporate proxy that trusts a private CA: the task must send every Azure call
@@ -39,7 +39,6 @@ describe('agent proxy and CA settings (task process)', () => {
     proxyPort = (proxy.address() as net.AddressInfo).port;
   });
   after(async () => {
-    saveTraffic(emulator.traffic(), 'enterprise-agent');
     proxy.closeAllConnections();
     await new Promise((resolve) => proxy.close(resolve));
     await emulator.stop();
@@ -82,4 +81,6 @@ describe('agent proxy and CA settings (task process)', () => {
     assert.match(r.result!.message, /could not be reached or its TLS certificate is not trusted/);
     assert.match(r.result!.message, /Agent\.CAInfo/);
   });
+
+  conformsToSpec(() => emulator.traffic());
 });

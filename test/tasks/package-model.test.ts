@@ -5,11 +5,12 @@ import * as path from 'node:path';
 import { startEmulator, Emulator, TaskConnection } from '../../emulator';
 import { manifestIntact } from '../../shared/package/manifest';
 import { runTask, assertNoSecretLeak, TaskRunResult, RunTaskOptions } from '../../devkit/task-runner';
-import { saveTraffic } from '../../devkit/traffic';
+import { conformsToSpec } from '../conformance/conforms';
 import { mlClient } from '../../devkit/emulator-clients';
 import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { snapshotFolder } from '../../shared/azureml-pipeline/folder-hash';
 import { startAzurite, AzuriteHandle } from '../../devkit/azurite';
+import { HANDOFF_VARIABLES } from '../../shared/task/handoff-variables';
 
 /** Writes a file (and its folders) under `dir`; returns its path. */
 function writeFileIn(dir: string, name: string, text: string): string {
@@ -42,7 +43,6 @@ describe('AzureMLPackageModel@1 (task process)', function () {
     file('bad/score.py', 'class Model:\n    def init(self):\n        pass\n');
   });
   after(async () => {
-    saveTraffic(emulator.traffic(), 'package-model');
     await emulator.stop();
   });
 
@@ -74,7 +74,7 @@ describe('AzureMLPackageModel@1 (task process)', function () {
     assert.ok(manifestIntact(m));
     assert.equal(r.outputs.packageId, m.packageId);
     assert.equal(r.artifacts[0].artifactName, 'package');
-    assert.equal(r.variables['AzureML.PackageManifest']?.value, r.artifacts[0].path, 'the deploy step in the same job finds it by default');
+    assert.equal(r.variables[HANDOFF_VARIABLES.packageManifest]?.value, r.artifacts[0].path, 'the deploy step in the same job finds it by default');
     const again = await run(inputs);
     assert.equal(manifestOf(again), text, 'same inputs, byte-identical manifest');
     assertNoSecretLeak(r, spn.secrets);
@@ -132,7 +132,7 @@ describe('AzureMLPackageModel@1 (task process)', function () {
       assert.equal(r.result?.result, 'Succeeded', r.stdout);
       assert.equal(r.outputs.modelId, 'azureml:credit:1');
       assert.deepEqual([r.artifacts, r.refused], [[], []], 'no artifact.upload, which the agent refuses in a release');
-      const manifest = r.variables['AzureML.PackageManifest']?.value ?? '';
+      const manifest = r.variables[HANDOFF_VARIABLES.packageManifest]?.value ?? '';
       assert.equal(JSON.parse(fs.readFileSync(manifest, 'utf8')).packageId, r.outputs.packageId, 'AzureMLDeployModel@1 later in the job finds it');
       assert.ok(r.lines.some((l) => l.startsWith("Not uploading the package manifest as an artifact: this runs with System.HostType 'release'")), r.stdout);
     });
@@ -191,6 +191,8 @@ describe('AzureMLPackageModel@1 (task process)', function () {
 
     it('a model.json that is not JSON', () => failsWith({ modelJson: file('broken.json', '{name: credit') }, /^'modelJson' is '.*broken\.json', which is not JSON \(/));
   });
+
+  conformsToSpec(() => emulator.traffic());
 });
 
 /**
@@ -221,7 +223,6 @@ describe('AzureMLPackageModel@1 with local folders (task process, Azurite)', fun
   });
   after(async () => {
     if (emulator) {
-      saveTraffic(emulator.traffic(), 'package-model-folders');
       await emulator.stop();
     }
     await azurite?.stop();
@@ -355,4 +356,6 @@ describe('AzureMLPackageModel@1 with local folders (task process, Azurite)', fun
       );
     });
   });
+
+  conformsToSpec(() => emulator.traffic());
 });

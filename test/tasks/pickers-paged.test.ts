@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startEmulator, Emulator } from '../../emulator';
 import { DataSourceBinding, evaluateBindingPages, MAX_CALLS } from '../harness/data-source-binding';
-import { saveTraffic } from '../../devkit/traffic';
+import { conformsToSpec } from '../conformance/conforms';
 import { secretCredential } from '../../devkit/emulator-clients';
 
 const PAGE_SIZE = 4;
@@ -53,7 +53,6 @@ describe(`every task's pickers follow nextLink through a busy subscription (page
     for (const name of kubernetes) emulator.computes.seed({ name });
   });
   after(async () => {
-    saveTraffic(emulator.traffic(), 'pickers-paged');
     await emulator.stop();
   });
 
@@ -94,4 +93,6 @@ describe(`every task's pickers follow nextLink through a busy subscription (page
     assert.deepEqual(result.items.map((i) => i.value), ['mlw-elsewhere']);
     assert.equal(result.calls.length, 1);
   });
+
+  conformsToSpec(() => emulator.traffic());
 });

@@ -3,8 +3,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startEmulator, Emulator } from '../../emulator';
 import { evaluateBinding } from '../harness/data-source-binding';
-import { saveTraffic } from '../../devkit/traffic';
+import { conformsToSpec } from '../conformance/conforms';
 import { secretCredential } from '../../devkit/emulator-clients';
+
+/** What the Azure DevOps server holds when it evaluates a binding: the connection's ARM URL and subscription, and a token for it. */
+function serverSide(emulator: Emulator) {
+  const conn = emulator.connection({ scheme: 'spnKey' });
+  const credential = secretCredential(emulator);
+  return {
+    endpoint: { url: conn.env[`ENDPOINT_URL_${conn.id}`], data: { subscriptionId: conn.env[`ENDPOINT_DATA_${conn.id}_SUBSCRIPTIONID`] } },
+    getToken: async (scope: string) => (await credential.getToken(scope))!.token,
+  };
+}
 
 /**
  * The classic editor's dropdowns: each dataSourceBinding of the wait task evaluated as the Azure
@@ -18,14 +28,10 @@ describe('AzureMLWaitForRun@1 pickers (dataSourceBindings)', () => {
 
   before(async () => {
     emulator = await startEmulator();
-    const conn = emulator.connection({ scheme: 'spnKey' });
-    const credential = secretCredential(emulator);
-    endpoint = { url: conn.env[`ENDPOINT_URL_${conn.id}`], data: { subscriptionId: conn.env[`ENDPOINT_DATA_${conn.id}_SUBSCRIPTIONID`] } };
-    getToken = async (scope) => (await credential.getToken(scope))!.token;
+    ({ endpoint, getToken } = serverSide(emulator));
     emulator.jobs.seed('picker-job', { phases: [{ status: 'Running', seconds: 3600 }], outcome: 'hang' }, { displayName: 'train nightly' });
   });
   after(async () => {
-    saveTraffic(emulator.traffic(), 'pickers');
     await emulator.stop();
   });
 
@@ -59,6 +65,8 @@ describe('AzureMLWaitForRun@1 pickers (dataSourceBindings)', () => {
       /404|ResourceGroupNotFound/,
     );
   });
+
+  conformsToSpec(() => emulator.traffic());
 });
 
 /** The compare and register tasks' own dropdowns: online endpoints and registered models. */
@@ -73,16 +81,12 @@ describe('AzureMLCompareModels@1 and AzureMLRegisterModel@1 pickers (dataSourceB
 
   before(async () => {
     emulator = await startEmulator();
-    const conn = emulator.connection({ scheme: 'spnKey' });
-    const credential = secretCredential(emulator);
-    endpoint = { url: conn.env[`ENDPOINT_URL_${conn.id}`], data: { subscriptionId: conn.env[`ENDPOINT_DATA_${conn.id}_SUBSCRIPTIONID`] } };
-    getToken = async (scope) => (await credential.getToken(scope))!.token;
+    ({ endpoint, getToken } = serverSide(emulator));
     emulator.endpoints.seed({ name: 'credit-prod', traffic: { blue: 100 }, deployments: [{ name: 'blue', model: { name: 'credit', version: '1' } }] });
     emulator.models.seed('credit', '1');
     emulator.models.seed('credit', '2');
   });
   after(async () => {
-    saveTraffic(emulator.traffic(), 'pickers-models');
     await emulator.stop();
   });
 
@@ -97,4 +101,6 @@ describe('AzureMLCompareModels@1 and AzureMLRegisterModel@1 pickers (dataSourceB
       assert.deepEqual(items.map((i) => [i.value, i.displayValue]), [['credit', 'credit (latest 2)']]);
     }
   });
+
+  conformsToSpec(() => emulator.traffic());
 });

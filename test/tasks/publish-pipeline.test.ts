@@ -5,9 +5,11 @@ import * as path from 'node:path';
 import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { startEmulator, Emulator, TaskConnection } from '../../emulator';
 import { runTask, assertNoSecretLeak, TaskRunResult } from '../../devkit/task-runner';
-import { saveTraffic } from '../../devkit/traffic';
+import { conformsToSpec } from '../conformance/conforms';
 import { snapshotFolder } from '../../shared/azureml-pipeline/folder-hash';
 import { startAzurite, AzuriteHandle } from '../../devkit/azurite';
+import { HANDOFF_VARIABLES } from '../../shared/task/handoff-variables';
+import { SCORE_COMPONENT } from '../support/pipeline-fixtures';
 
 /**
  * AzureMLPublishPipeline@1 run as the agent runs it, against the emulator (HTTPS) whose default
@@ -60,21 +62,6 @@ jobs:
       scores: \${{parent.jobs.score.outputs.scores}}
 `;
 
-const SCORE_COMPONENT = `type: command
-name: score
-version: 1
-inputs:
-  model_input:
-    type: uri_folder
-outputs:
-  scores:
-    type: uri_folder
-code: ../src
-environment:
-  image: mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu20.04:latest
-  conda_file: ./conda.yml
-command: python score.py --model \${{inputs.model_input}} --out \${{outputs.scores}}
-`;
 
 /** PIPELINE with a sweep step tuning an inline trial over the uploaded training data. */
 const SWEEP_PIPELINE = `${PIPELINE}  tune:
@@ -190,7 +177,6 @@ describe('AzureMLPublishPipeline@1 (task process)', function () {
   });
   after(async () => {
     if (emulator) {
-      saveTraffic(emulator.traffic(), 'publish-pipeline');
       await emulator.stop();
     }
     await azurite?.stop();
@@ -231,8 +217,8 @@ describe('AzureMLPublishPipeline@1 (task process)', function () {
     assert.equal(r.result?.result, 'Succeeded', r.stdout);
     const jobName = r.outputs.jobName;
     assert.match(jobName, /^azdo_4711_[0-9a-f]{10}$/);
-    assert.equal(r.variables['AzureML.JobName']?.value, jobName);
-    assert.equal(r.variables['AzureML.JobName']?.isOutput, false);
+    assert.equal(r.variables[HANDOFF_VARIABLES.jobName]?.value, jobName);
+    assert.equal(r.variables[HANDOFF_VARIABLES.jobName]?.isOutput, false);
     assert.match(r.outputs.studioUrl, new RegExp(`^https://ml\\.azure\\.com/runs/${jobName}\\?wsid=`));
 
     const job = emulator.jobs.get(jobName)!;
@@ -694,4 +680,6 @@ jobs:
       if (bad.noCalls) assert.equal(emulator.requests().length, requestsBefore, 'a YAML or input error must not reach Azure');
     });
   }
+
+  conformsToSpec(() => emulator.traffic());
 });

@@ -2,8 +2,9 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import { startEmulator, Emulator, TaskConnection } from '../../emulator';
 import { runTask, assertNoSecretLeak, TaskRunResult } from '../../devkit/task-runner';
-import { saveTraffic } from '../../devkit/traffic';
+import { conformsToSpec } from '../conformance/conforms';
 import { SOURCE_KEY_PROPERTY, SOURCE_PROPERTY, sourceKey } from '../../shared/register/model-source';
+import { COMPARE_VARIABLES, HANDOFF_VARIABLES } from '../../shared/task/handoff-variables';
 
 /**
  * AzureMLRegisterModel@1 run as the agent runs it, against the emulator over HTTPS with the real SDK:
@@ -36,7 +37,6 @@ describe('AzureMLRegisterModel@1 (task process)', function () {
     );
   });
   after(async () => {
-    saveTraffic(emulator.traffic(), 'register-model');
     await emulator.stop();
   });
 
@@ -70,7 +70,7 @@ describe('AzureMLRegisterModel@1 (task process)', function () {
       ['credit', '1', 'azureml:credit:1'],
     );
     assert.match(r.outputs.modelAssetId, /\/workspaces\/mlw-emulator\/models\/credit\/versions\/1$/);
-    assert.equal(r.variables['AzureML.ModelId']?.value, 'azureml:credit:1');
+    assert.equal(r.variables[HANDOFF_VARIABLES.modelId]?.value, 'azureml:credit:1');
     assert.deepEqual(r.buildTags, ['model-registered']);
     assert.equal(r.artifacts[0].artifactName, 'model');
     assert.equal(r.artifacts[0].containerFolder, 'model');
@@ -104,11 +104,11 @@ describe('AzureMLRegisterModel@1 (task process)', function () {
 
   it("takes the next version, and tags the compare step's verdict and metrics", async () => {
     const r = await run({ jobName: 'train-2' }, {
-      'AzureML.Compare.JobName': 'train-2',
-      'AzureML.Compare.Promote': 'true',
-      'AzureML.Compare.Reason': 'The candidate meets all 1 rule against production model credit:1.',
-      'AzureML.Compare.ProductionModel': 'credit:1',
-      'AzureML.Compare.CandidateMetrics': '{"accuracy":0.95,"f1":0.7}',
+      [COMPARE_VARIABLES.jobName]: 'train-2',
+      [COMPARE_VARIABLES.promote]: 'true',
+      [COMPARE_VARIABLES.reason]: 'The candidate meets all 1 rule against production model credit:1.',
+      [COMPARE_VARIABLES.productionModel]: 'credit:1',
+      [COMPARE_VARIABLES.candidateMetrics]: '{"accuracy":0.95,"f1":0.7}',
     });
     assert.equal(r.result?.result, 'Succeeded', r.stdout);
     assert.equal(r.outputs.modelVersion, '2');
@@ -146,11 +146,11 @@ describe('AzureMLRegisterModel@1 (task process)', function () {
 
   it("records a compare verdict only on the job it compared: not another job's model, not a datastore URI", async () => {
     const otherJob = {
-      'AzureML.Compare.JobName': 'train-2',
-      'AzureML.Compare.Promote': 'false',
-      'AzureML.Compare.Reason': 'The candidate fails 1 of 1 rule.',
-      'AzureML.Compare.ProductionModel': 'credit:1',
-      'AzureML.Compare.CandidateMetrics': '{"accuracy":0.5}',
+      [COMPARE_VARIABLES.jobName]: 'train-2',
+      [COMPARE_VARIABLES.promote]: 'false',
+      [COMPARE_VARIABLES.reason]: 'The candidate fails 1 of 1 rule.',
+      [COMPARE_VARIABLES.productionModel]: 'credit:1',
+      [COMPARE_VARIABLES.candidateMetrics]: '{"accuracy":0.5}',
     };
     const fromJob = await run({ modelName: 'credit-c' }, otherJob);
     const fromUri = await run({ modelSource: 'uri', modelUri: 'azureml://datastores/workspaceblobstore/paths/models/m1', modelName: 'credit-c' }, otherJob);
@@ -288,4 +288,6 @@ describe('AzureMLRegisterModel@1 (task process)', function () {
     it('an explicit version that is not a version', () =>
       failsWith({ version: '2/3' }, "'version' must be 'auto' or a version such as 3 (letters, digits, '.', '-', '_', at most 50 characters), got '2/3'", { azureCalls: false }));
   });
+
+  conformsToSpec(() => emulator.traffic());
 });

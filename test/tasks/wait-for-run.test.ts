@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { startEmulator, Emulator, TaskConnection } from '../../emulator';
 import { runTask, assertNoSecretLeak, TaskRunResult } from '../../devkit/task-runner';
-import { saveTraffic } from '../../devkit/traffic';
+import { conformsToSpec } from '../conformance/conforms';
 
 /**
  * AzureMLWaitForRun@1 run as the agent runs it (bundled, env-driven, ##vso output), against the
@@ -16,7 +16,6 @@ describe('AzureMLWaitForRun@1 (task process)', function () {
     spn = emulator.connection({ scheme: 'spnKey' });
   });
   after(async () => {
-    saveTraffic(emulator.traffic(), 'wait-for-run');
     await emulator.stop();
   });
   afterEach(() => emulator.faults.clear());
@@ -200,4 +199,6 @@ describe('AzureMLWaitForRun@1 (task process)', function () {
     // Backoff: a minute at 5 s growing to 20 s is far fewer reads than a fixed 5 s poll (13).
     assert.ok(jobReads('job-hangs').length <= 8, `reads ${jobReads('job-hangs').length}`);
   });
+
+  conformsToSpec(() => emulator.traffic());
 });

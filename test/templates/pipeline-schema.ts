@@ -20,7 +20,7 @@ export { DiagnosticSeverity };
 export type { Diagnostic };
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
-export const SERVICE_SCHEMA_PARTS = ['azure-pipelines-yaml', 'service-schema.json'] as const;
+const SERVICE_SCHEMA_PARTS = ['azure-pipelines-yaml', 'service-schema.json'] as const;
 
 /** ../shared/reference/azure-pipelines-yaml/service-schema.json; a clear failure when it is not there. */
 export function serviceSchemaPath(dir?: string): string {
@@ -33,7 +33,7 @@ export function serviceSchemaPath(dir?: string): string {
 
 // ---- task.json -> service-schema entry ------------------------------------------------------
 
-export interface TaskInput {
+interface TaskInput {
   name: string;
   type: string;
   label?: string;
@@ -55,7 +55,7 @@ export interface TaskJson {
 type SchemaObject = Record<string, unknown>;
 
 /** The property name YAML uses for an input: the service makes the first alias the key. */
-export function yamlInputName(input: TaskInput): string {
+function yamlInputName(input: TaskInput): string {
   return input.aliases?.[0] ?? input.name;
 }
 
@@ -82,11 +82,11 @@ function inputSchema(input: TaskInput): SchemaObject {
  * Required in YAML, as the service schema marks it: required in task.json, shown unconditionally
  * (no visibleRule) and without a default (absent or ""; a boolean false is a default).
  */
-export function isRequiredInYaml(input: TaskInput): boolean {
+function isRequiredInYaml(input: TaskInput): boolean {
   return input.required === true && !input.visibleRule && (input.defaultValue === undefined || input.defaultValue === '');
 }
 
-export interface TaskSchemaEntry {
+interface TaskSchemaEntry {
   /** The entry for definitions.task.properties.task.anyOf (the task-name list). */
   nameEntry: SchemaObject;
   /** The entry for definitions.task.anyOf (inputs of that task). */

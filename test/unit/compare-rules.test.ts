@@ -4,6 +4,7 @@ import { decide } from '../../shared/compare/verdict';
 import { compareSummaryMarkdown } from '../../shared/compare/summary';
 import { busiestDeployment, describeBusiest, describeMetricsSource, isFromJob, mergeProductionMetrics, metricsFromTags, parseModelReference, parseTagFilter } from '../../shared/compare/production';
 import { parseCompareInputs } from '../../shared/compare/compare-inputs';
+import { HANDOFF_VARIABLES, macro } from '../../shared/task/handoff-variables';
 
 describe('promotion rules: parsing', () => {
   it('parses every operator and expression form, comments, blank lines and if present', () => {
@@ -239,6 +240,6 @@ describe('AzureMLCompareModels@1 inputs', () => {
     assert.throws(() => parse({ productionSource: 'tag' }), /^UserError: 'modelName' is required/);
     assert.equal(parse({ productionSource: 'tag', modelName: 'credit' }).productionTag?.filter, 'stage=production');
     assert.throws(() => parse({ force: 'true' }), /^UserError: 'forceReason' is required when 'force' is true/);
-    assert.throws(() => parse({ jobName: '$(AzureML.JobName)' }), /^UserError: 'jobName' is empty/);
+    assert.throws(() => parse({ jobName: macro(HANDOFF_VARIABLES.jobName) }), /^UserError: 'jobName' is empty/);
   });
 });

@@ -8,8 +8,7 @@ import { resolveCloud } from '../../shared/auth/clouds';
 import { createMachineLearningClient, loadWorkspace, Workspace } from '../../shared/azureml/workspace';
 import { DataWorkspace, openData } from '../../shared/data/open-data';
 import { blobUrlLocation, withoutSecrets } from '../../shared/data/sources/azure';
-import type { Cell, RowSource } from '../../shared/data/row-source';
-import { UserError } from '../../shared/task/user-error';
+import { allRows, rejectsWithUserError } from '../support/data-rows';
 
 /**
  * Reading Azure sources the way a task does: data assets and datastore paths resolved through the
@@ -26,18 +25,8 @@ describe('data: Azure sources (emulator + Azurite)', function () {
   const SAS_CONTAINER = 'shared-data';
 
   const put = (name: string, body: string | Uint8Array, into: ContainerClient = container) => into.getBlockBlobClient(name).upload(body, typeof body === 'string' ? Buffer.byteLength(body) : body.length);
-  const rows = async (source: RowSource) => {
-    const all: Cell[][] = [];
-    for await (const batch of source.batches()) all.push(...batch);
-    return all;
-  };
-  const rejects = async (promise: Promise<unknown>, message: RegExp) => {
-    await assert.rejects(promise, (e: unknown) => {
-      assert.ok(e instanceof UserError, `a UserError, not ${String(e)}`);
-      assert.match(e.message, message);
-      return true;
-    });
-  };
+  const rows = allRows;
+  const rejects = rejectsWithUserError;
 
   before(async () => {
     azurite = await startAzurite();

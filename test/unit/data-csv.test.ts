@@ -5,8 +5,7 @@ import * as path from 'node:path';
 import { CsvParser } from '../../shared/data/readers/csv-parser';
 import { openCsv } from '../../shared/data/readers/csv';
 import { LocalLocation } from '../../shared/data/sources/local';
-import type { Cell, RowSource } from '../../shared/data/row-source';
-import { UserError } from '../../shared/task/user-error';
+import { allRows, rejectsWithUserError, writeIn } from '../support/data-rows';
 
 /** Parses a whole text with the state machine, fed in chunks of `size` characters. */
 function parse(text: string, size = text.length || 1, options: { delimiter?: string; emptyValue?: null | '' } = {}) {
@@ -176,24 +175,9 @@ describe('data: CSV reader', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'data-csv-'));
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const write = (name: string, text: string | Buffer) => {
-    const p = path.join(dir, name);
-    fs.mkdirSync(path.dirname(p), { recursive: true });
-    fs.writeFileSync(p, text);
-    return new LocalLocation(p).asFile();
-  };
-  const rows = async (source: RowSource) => {
-    const all: Cell[][] = [];
-    for await (const batch of source.batches()) all.push(...batch);
-    return all;
-  };
-  const rejects = async (promise: Promise<unknown>, message: RegExp) => {
-    await assert.rejects(promise, (e: unknown) => {
-      assert.ok(e instanceof UserError, `a UserError, not ${String(e)}`);
-      assert.match(e.message, message);
-      return true;
-    });
-  };
+  const write = (name: string, text: string | Buffer) => new LocalLocation(writeIn(dir, name, text)).asFile();
+  const rows = allRows;
+  const rejects = rejectsWithUserError;
 
   it('reads a header and rows; every call of batches() starts again', async () => {
     const file = write('a.csv', 'x,y\n1,"two"\n3,\n');

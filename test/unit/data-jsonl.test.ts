@@ -4,8 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { openJsonLines } from '../../shared/data/readers/jsonl';
 import { LocalLocation } from '../../shared/data/sources/local';
-import type { Cell, RowSource } from '../../shared/data/row-source';
-import { UserError } from '../../shared/task/user-error';
+import { allRows, rejectsWithUserError, writeIn } from '../support/data-rows';
 
 /** One line as Azure ML's data collector writes it (azureml-ai-monitoring's Collector). */
 const event = (collection: string, data: unknown) =>
@@ -30,24 +29,9 @@ describe('data: JSON Lines reader', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'data-jsonl-'));
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const write = (name: string, text: string) => {
-    const p = path.join(dir, name);
-    fs.mkdirSync(path.dirname(p), { recursive: true });
-    fs.writeFileSync(p, text);
-    return new LocalLocation(p).asFile();
-  };
-  const rows = async (source: RowSource) => {
-    const all: Cell[][] = [];
-    for await (const batch of source.batches()) all.push(...batch);
-    return all;
-  };
-  const rejects = async (promise: Promise<unknown>, message: RegExp) => {
-    await assert.rejects(promise, (e: unknown) => {
-      assert.ok(e instanceof UserError, `a UserError, not ${String(e)}`);
-      assert.match(e.message, message);
-      return true;
-    });
-  };
+  const write = (name: string, text: string) => new LocalLocation(writeIn(dir, name, text)).asFile();
+  const rows = allRows;
+  const rejects = rejectsWithUserError;
 
   it('takes the union of keys in first-seen order (a key first seen late is a column too), null where a row lacks one', async () => {
     const file = write('a.jsonl', '{"a":1,"b":"x"}\r\n\n{"b":"y","c":true}\n{"a":null,"d":{"k":[1,2]}}');

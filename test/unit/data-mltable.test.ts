@@ -4,9 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { openData } from '../../shared/data/open-data';
-import type { Cell, RowSource } from '../../shared/data/row-source';
 import { globToRegExp } from '../../shared/data/sources/data-file';
-import { UserError } from '../../shared/task/user-error';
+import { allRows, rejectsWithUserError, writeIn } from '../support/data-rows';
 
 describe('data: MLTable, folders and openData on local files', () => {
   let dir: string;
@@ -14,25 +13,10 @@ describe('data: MLTable, folders and openData on local files', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'data-mltable-'));
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const write = (name: string, content: string | Uint8Array) => {
-    const p = path.join(dir, name);
-    fs.mkdirSync(path.dirname(p), { recursive: true });
-    fs.writeFileSync(p, content);
-    return p;
-  };
-  const rows = async (source: RowSource) => {
-    const all: Cell[][] = [];
-    for await (const batch of source.batches()) all.push(...batch);
-    return all;
-  };
+  const write = (name: string, content: string | Uint8Array) => writeIn(dir, name, content);
+  const rows = allRows;
   const open = (spec: string, options: Parameters<typeof openData>[1] = {}) => openData(spec, { baseDir: dir, ...options });
-  const rejects = async (promise: Promise<unknown>, message: RegExp) => {
-    await assert.rejects(promise, (e: unknown) => {
-      assert.ok(e instanceof UserError, `a UserError, not ${String(e)}`);
-      assert.match(e.message, message);
-      return true;
-    });
-  };
+  const rejects = rejectsWithUserError;
 
   describe('MLTable', () => {
     it('read_delimited: file paths relative to the MLTable, options honoured', async () => {

@@ -7,8 +7,7 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import { limitHeapGrowth } from '../../shared/data/heap-growth';
 import { openParquet } from '../../shared/data/readers/parquet';
 import { LocalLocation } from '../../shared/data/sources/local';
-import type { Cell, RowSource } from '../../shared/data/row-source';
-import { UserError } from '../../shared/task/user-error';
+import { allRows, rejectsWithUserError, writeIn } from '../support/data-rows';
 
 type WriteOptions = Parameters<typeof parquetWriteBuffer>[0];
 
@@ -19,24 +18,9 @@ describe('data: Parquet reader', () => {
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  const write = (name: string, options: WriteOptions) => {
-    const p = path.join(dir, name);
-    fs.mkdirSync(path.dirname(p), { recursive: true });
-    fs.writeFileSync(p, Buffer.from(parquetWriteBuffer(options)));
-    return new LocalLocation(p).asFile();
-  };
-  const rows = async (source: RowSource) => {
-    const all: Cell[][] = [];
-    for await (const batch of source.batches()) all.push(...batch);
-    return all;
-  };
-  const rejects = async (promise: Promise<unknown>, message: RegExp) => {
-    await assert.rejects(promise, (e: unknown) => {
-      assert.ok(e instanceof UserError, `a UserError, not ${String(e)}`);
-      assert.match(e.message, message);
-      return true;
-    });
-  };
+  const write = (name: string, options: WriteOptions) => new LocalLocation(writeIn(dir, name, Buffer.from(parquetWriteBuffer(options)))).asFile();
+  const rows = allRows;
+  const rejects = rejectsWithUserError;
 
   it('reads every row of several row groups, in order, in batches of at most 1024', async () => {
     const n = 5000;

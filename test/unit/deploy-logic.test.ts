@@ -8,6 +8,7 @@ import { deploymentForPut } from '../../shared/deploy/deploy-model';
 import { environmentVersion } from '../../shared/package/package-model';
 import type { OnlineDeployment } from '@azure/arm-machinelearning';
 import { missingScoringFunctions } from '../../shared/package/scoring-script';
+import { manifestContent } from '../../devkit/package-manifest';
 
 describe('deploy: traffic plans', () => {
   it('shares what is left among the previous deployments in proportion, always summing to 100', () => {
@@ -108,16 +109,7 @@ describe('deploy: preflight decisions', () => {
 });
 
 describe('package: manifest and scoring script', () => {
-  const content = {
-    model: { name: 'credit', version: '3', id: 'azureml:credit:3', assetId: '/x/models/credit/versions/3', modelType: 'mlflow_model' },
-    environmentId: null,
-    code: null,
-    instanceType: 'defaultinstancetype',
-    requestSettings: null,
-    livenessProbe: null,
-    readinessProbe: null,
-    environmentVariables: { B: '2', A: '1' },
-  };
+  const content = manifestContent('/x', { name: 'credit', version: '3' }, { environmentVariables: { B: '2', A: '1' } });
   it('is canonical: key order does not change the JSON or the package id', () => {
     const a = buildManifest(content);
     const b = buildManifest({ ...content, environmentVariables: { A: '1', B: '2' } });

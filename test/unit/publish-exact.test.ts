@@ -1,37 +1,16 @@
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { readPipeline } from '../../shared/azureml-pipeline/read-pipeline';
-import { anonymousComponentSpec, nodeBody, pipelineComponentBody, pipelineJobBody, Resolved } from '../../shared/azureml-pipeline/rest-body';
+import { anonymousComponentSpec, nodeBody, pipelineComponentBody } from '../../shared/azureml-pipeline/rest-body';
 import { isoDuration } from '../../shared/azureml-pipeline/node-settings';
 import type { AnonymousComponent, PipelineDefinition } from '../../shared/azureml-pipeline/definition';
-import { memoryFiles } from '../support/memory-files';
+import { jobBody, readYaml as read, resolvedFor, type Any } from '../support/pipeline-bodies';
+import { referenceText as reference } from '../support/reference-file';
 
 /**
  * Issue 13: the REST bodies carry what `az ml job create -f` would send for the same file. Expected
  * shapes are azure-ai-ml's (file of the reference named at each test).
  */
 
-const read = (yml: string, extra: Record<string, string> = {}) => readPipeline('/repo/p.yml', memoryFiles({ 'p.yml': yml, ...extra }));
-
-const WS = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws';
-const resolvedFor = (def: PipelineDefinition): Resolved => ({
-  workspaceId: WS,
-  computeId: (n) => `${WS}/computes/${n}`,
-  componentIds: Object.fromEntries(Object.keys(def.steps).map((s) => [s, `${WS}/components/azureml_anonymous/versions/${s}`])),
-  dataUris: {},
-});
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- asserting on untyped REST bodies
-type Any = any;
-const jobBody = (def: PipelineDefinition): Any => pipelineJobBody(def, resolvedFor(def), { displayName: 'd', experimentName: 'e', tags: {} }).properties;
 const specOf = (def: PipelineDefinition, step: string): Any => anonymousComponentSpec(def.steps[step].component as AnonymousComponent, { environment: 'azureml:e:1' });
-
-const REFERENCE = path.resolve(__dirname, '..', '..', '..', 'shared', 'reference');
-function reference(rel: string): string {
-  const file = path.join(REFERENCE, rel);
-  if (!fs.existsSync(file)) assert.fail(`reference data missing: ${file} (the tests read ../shared/reference beside the checkout)`);
-  return fs.readFileSync(file, 'utf8');
-}
 
 describe('publish exactly what az ml would: YAML 1.1 values in the job', () => {
   const yml = `type: pipeline

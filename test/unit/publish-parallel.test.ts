@@ -1,9 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { readPipeline } from '../../shared/azureml-pipeline/read-pipeline';
-import { anonymousComponentSpec, pipelineJobBody, Resolved } from '../../shared/azureml-pipeline/rest-body';
+import { anonymousComponentSpec } from '../../shared/azureml-pipeline/rest-body';
 import { miniBatchSize, pythonJsonList } from '../../shared/azureml-pipeline/parallel';
 import type { AnonymousComponent, PipelineDefinition } from '../../shared/azureml-pipeline/definition';
-import { memoryFiles } from '../support/memory-files';
+import { jobBody, readYaml, resolvedFor, WS, type Any } from '../support/pipeline-bodies';
 
 /**
  * Parallel steps, translated as azure-ai-ml translates them (shared/azureml-pipeline/parallel.ts cites the
@@ -14,20 +13,14 @@ import { memoryFiles } from '../support/memory-files';
  */
 
 
-const WS = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws';
 const CODE = `${WS}/codes/c0de/versions/1`;
 const ENV = `azureml:${WS}/environments/CliV2AnonymousEnvironment/versions/e1`;
-const resolvedFor = (def: PipelineDefinition, dataUris: Record<string, string> = {}): Resolved => ({
-  workspaceId: WS,
-  computeId: (n) => `${WS}/computes/${n}`,
-  componentIds: Object.fromEntries(Object.keys(def.steps).map((s) => [s, `${WS}/components/azureml_anonymous/versions/${s}`])),
-  dataUris: { 'inputs.path': 'azureml://datastores/workspaceblobstore/paths/a/path/on/ds', ...dataUris },
-  parallelTasks: Object.fromEntries(Object.keys(def.steps).map((s) => [s, { codeId: CODE, environment: ENV }])),
-});
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- asserting on untyped REST bodies
-type Any = any;
-const node = (def: PipelineDefinition, step: string, dataUris: Record<string, string> = {}): Any =>
-  JSON.parse(JSON.stringify(pipelineJobBody(def, resolvedFor(def, dataUris), { displayName: 'd', experimentName: 'e', tags: {} }).properties.jobs[step]));
+const resolved = (def: PipelineDefinition, dataUris: Record<string, string>) =>
+  resolvedFor(def, {
+    dataUris: { 'inputs.path': 'azureml://datastores/workspaceblobstore/paths/a/path/on/ds', ...dataUris },
+    parallelTasks: Object.fromEntries(Object.keys(def.steps).map((s) => [s, { codeId: CODE, environment: ENV }])),
+  });
+const node = (def: PipelineDefinition, step: string, dataUris: Record<string, string> = {}): Any => JSON.parse(JSON.stringify(jobBody(def, resolved(def, dataUris)).jobs[step]));
 const spec = (def: PipelineDefinition, step: string): Any => JSON.parse(JSON.stringify(anonymousComponentSpec(def.steps[step].component as AnonymousComponent, { codeId: CODE, environment: ENV })));
 
 // azureml-examples cli/jobs/pipelines/iris-batch-prediction-using-parallel/pipeline.yml (the parallel job reference's example).
@@ -89,7 +82,7 @@ const IRIS_FILES = {
   'script/iris_prediction.py': 'def run(b): return b\n',
   'environment/environment_parallel.yml': 'name: prs\n',
 };
-const read = (yml: string, files: Record<string, string> = IRIS_FILES) => readPipeline('/repo/p.yml', memoryFiles({ 'p.yml': yml, ...files }));
+const read = (yml: string, files: Record<string, string> = IRIS_FILES) => readYaml(yml, files);
 const DATA = { 'jobs.batch_prediction.inputs.input_data': 'azureml://datastores/workspaceblobstore/paths/LocalUpload/a/neural-iris-mltable', 'jobs.batch_prediction.inputs.score_model': 'azureml://datastores/workspaceblobstore/paths/LocalUpload/b/iris-model/' };
 
 const TASK = {

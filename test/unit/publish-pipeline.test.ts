@@ -11,6 +11,7 @@ import { applyInputOverrides, parseKeyValueLines, parseTags } from '../../shared
 import { defaultComponentName, parsePublishInputs, experimentNameFrom } from '../../shared/publish/publish-inputs';
 import { blobServiceUrl, DefaultDatastore, uploadSnapshot } from '../../shared/azureml/datastore-upload';
 import { memoryFiles } from '../support/memory-files';
+import { referenceText as reference } from '../support/reference-file';
 
 /** In-memory files: the YAML reader is a pure function of these. */
 
@@ -20,13 +21,6 @@ const resolvedIds: Resolved = {
   componentIds: {},
   dataUris: {},
 };
-
-const REFERENCE = path.resolve(__dirname, '..', '..', '..', 'shared', 'reference');
-function reference(rel: string): string {
-  const file = path.join(REFERENCE, rel);
-  if (!fs.existsSync(file)) assert.fail(`reference data missing: ${file} (the tests read ../shared/reference beside the checkout)`);
-  return fs.readFileSync(file, 'utf8');
-}
 
 describe('publish pipeline: ignore files (azure-ai-ml semantics)', () => {
   it('matches git wildmatch patterns, first matching pattern decides', () => {
@@ -318,13 +312,13 @@ describe('publish pipeline: uploads', () => {
   });
 
   it('stops the other upload workers and aborts their requests at the first failure', async () => {
-    const started: Array<{ name: string; signal: AbortSignal }> = [];
+    const started: Array<{ name: string; abortSignal: AbortSignal }> = [];
     const container = {
       getBlockBlobClient: (name: string) => ({
         getProperties: () => Promise.reject(Object.assign(new Error('not found'), { statusCode: 404 })),
         setMetadata: () => assert.fail('a failed upload must not be confirmed'),
         uploadFile: (_file: string, o: { abortSignal: AbortSignal }) => {
-          started.push({ name, signal: o.abortSignal });
+          started.push({ name, abortSignal: o.abortSignal });
           if (name.endsWith('/f0')) return Promise.reject(new Error('disk read error'));
           // Every other upload finishes only when aborted: without the stop, the second worker would hang here.
           return new Promise((_resolve, reject) => o.abortSignal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }));
@@ -337,6 +331,6 @@ describe('publish pipeline: uploads', () => {
     await assert.rejects(uploadSnapshot(store, snapshot, { name: 'src', concurrency: 2, log: () => undefined }), { message: 'disk read error' });
     for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
     assert.deepEqual(started.map((s) => s.name), ['LocalUpload/h/src/f0', 'LocalUpload/h/src/f1'], 'no file is started after the failure');
-    assert.ok(started.every((s) => s.signal.aborted), 'the in-flight upload is aborted');
+    assert.ok(started.every((s) => s.abortSignal.aborted), 'the in-flight upload is aborted');
   });
 });

@@ -1,8 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { readPipeline } from '../../shared/azureml-pipeline/read-pipeline';
-import { anonymousComponentSpec, pipelineJobBody, Resolved } from '../../shared/azureml-pipeline/rest-body';
+import { anonymousComponentSpec } from '../../shared/azureml-pipeline/rest-body';
 import type { AnonymousComponent, PipelineDefinition } from '../../shared/azureml-pipeline/definition';
-import { memoryFiles } from '../support/memory-files';
+import { jobBody as pipelineBody, readYaml as read, resolvedFor, WS, type Any } from '../support/pipeline-bodies';
 
 /**
  * Sweep steps, translated as azure-ai-ml translates them (entities/_builders/sweep.py
@@ -12,18 +11,7 @@ import { memoryFiles } from '../support/memory-files';
  * sdk/ml/azure-ai-ml/tests/dsl/unittests/test_dsl_pipeline.py (test_dsl_pipeline_sweep_node).
  */
 
-const read = (yml: string, extra: Record<string, string> = {}) => readPipeline('/repo/p.yml', memoryFiles({ 'p.yml': yml, ...extra }));
-
-const WS = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws';
-const resolvedFor = (def: PipelineDefinition): Resolved => ({
-  workspaceId: WS,
-  computeId: (n) => `${WS}/computes/${n}`,
-  componentIds: Object.fromEntries(Object.keys(def.steps).map((s) => [s, `${WS}/components/azureml_anonymous/versions/${s}`])),
-  dataUris: { 'jobs.sweep_step.inputs.data': 'wasbs://datasets@azuremlexamples.blob.core.windows.net/iris.csv' },
-});
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- asserting on untyped REST bodies
-type Any = any;
-const jobBody = (def: PipelineDefinition): Any => pipelineJobBody(def, resolvedFor(def), { displayName: 'd', experimentName: 'e', tags: {} }).properties;
+const jobBody = (def: PipelineDefinition): Any => pipelineBody(def, resolvedFor(def, { dataUris: { 'jobs.sweep_step.inputs.data': 'wasbs://datasets@azuremlexamples.blob.core.windows.net/iris.csv' } }));
 
 // azureml-examples cli/jobs/pipelines-with-components/pipeline_with_hyperparameter_sweep (pipeline.yml and train.yml, trimmed inputs).
 const TRAIN = `$schema: https://azuremlschemas.azureedge.net/latest/commandComponent.schema.json

@@ -2,10 +2,12 @@ import { strict as assert } from 'node:assert';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createDefaultHttpClient, createEmptyPipeline, createPipelineRequest } from '@azure/core-rest-pipeline';
-import { retryDelay, transientRetryPolicy, withTransientRetries, type RetryBudget } from '../../shared/http/retry-policy';
+import * as sinon from 'sinon';
+import { DEFAULT_RETRY, retryDelay, transientRetryPolicy, withTransientRetries, type RetryBudget } from '../../shared/http/retry-policy';
 import { scoringClient, ScoringTimeout } from '../../shared/deploy/scoring-client';
 import { perHostAgentSettingsPolicy } from '../../shared/http/per-host-agent-settings';
 import { createCertificateAuthority, createServerCertificate } from '../../emulator/crypto/certificates';
+import { settle } from '../support/fake-clock';
 
 /** HTTPS as in production (the pipeline refuses plain HTTP): a loopback CA the clients trust explicitly. */
 let tls: { ca: string; key: string; cert: string };
@@ -122,27 +124,81 @@ describe('retry policy over a real connection', () => {
       await server.close();
     }
   });
+});
 
-  it('retries a call made outside a pipeline (the OIDC request) by its statusCode or error code', async () => {
-    const errors = [Object.assign(new Error('busy'), { statusCode: 503 }), Object.assign(new Error('reset'), { code: 'ECONNRESET' })];
-    let calls = 0;
-    const value = await withTransientRetries(async () => {
-      calls++;
+/**
+ * withTransientRetries, for calls outside an Azure pipeline (the OIDC request), on the budget the
+ * tasks really use: sinon's fake clock runs minutes of waiting in no time and tells when each try was.
+ */
+describe('retries outside a pipeline, on the real budget (fake clock)', () => {
+  let clock: sinon.SinonFakeTimers;
+  beforeEach(() => {
+    clock = sinon.useFakeTimers();
+  });
+  afterEach(() => {
+    clock.restore();
+    sinon.restore();
+  });
+
+  /** A call failing with `errors` in turn, then answering 'token'; records when each try was. */
+  function scripted(errors: Error[]) {
+    const tries: number[] = [];
+    const call = sinon.stub<[], Promise<string>>().callsFake(async () => {
+      tries.push(Date.now());
       const e = errors.shift();
       if (e) throw e;
       return 'token';
-    }, { what: 'test', budget: fast });
+    });
+    return { call, tries };
+  }
+  const httpError = (statusCode: number, headers: Record<string, string> = {}) => Object.assign(new Error(`HTTP ${statusCode}`), { statusCode, responseHeaders: headers });
+
+  it("waits exactly the service's Retry-After (typed-rest-client's plain header object)", async () => {
+    const { call, tries } = scripted([httpError(429, { 'retry-after': '30' })]);
+    const pending = withTransientRetries(call, { what: 'OIDC token' });
+    await clock.tickAsync(29_999);
+    assert.equal(call.callCount, 1, 'not a moment before the 30 s the service asked for');
+    const { value } = await settle(clock, pending);
     assert.equal(value, 'token');
-    assert.equal(calls, 3);
-    calls = 0;
-    await assert.rejects(
-      withTransientRetries(async () => {
-        calls++;
-        throw Object.assign(new Error('forbidden'), { statusCode: 403 });
-      }, { what: 'test', budget: fast }),
-      /forbidden/,
+    assert.deepEqual(tries, [0, 30_000]);
+  });
+
+  it('backs off exponentially from 0.8 s, with jitter, for a status or a dropped connection', async () => {
+    sinon.stub(Math, 'random').returns(0);
+    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    const { call, tries } = scripted([httpError(503), reset, httpError(500)]);
+    assert.equal((await settle(clock, withTransientRetries(call, { what: 'OIDC token' }))).value, 'token');
+    assert.deepEqual(tries, [0, 400, 1_200, 2_800], 'half of each doubling step when the jitter is 0');
+  });
+
+  it('does not retry what is not transient', async () => {
+    const { call } = scripted([httpError(403)]);
+    assert.match((await settle(clock, withTransientRetries(call, { what: 'OIDC token' }))).error?.message ?? '', /HTTP 403/);
+    assert.equal(call.callCount, 1);
+  });
+
+  it('gives up after the budget: nine tries, the waits doubling up to the 30 s cap', async () => {
+    sinon.stub(Math, 'random').returns(0.999999);
+    const { call, tries } = scripted(Array.from({ length: 20 }, () => httpError(503)));
+    const { error } = await settle(clock, withTransientRetries(call, { what: 'OIDC token' }));
+    assert.match(error?.message ?? '', /HTTP 503/);
+    assert.equal(tries.length, DEFAULT_RETRY.maxRetries + 1);
+    const waits = tries.slice(1).map((t, i) => t - tries[i]);
+    assert.deepEqual(waits, [800, 1_600, 3_200, 6_400, 12_800, 25_600, 30_000, 30_000]);
+  });
+
+  it('a cancel during a two-minute Retry-After ends the wait at once', async () => {
+    const cancel = new AbortController();
+    const { call } = scripted([httpError(429, { 'retry-after': '120' })]);
+    const outcome = withTransientRetries(call, { what: 'OIDC token', abortSignal: cancel.signal }).then(
+      () => 'resolved',
+      (e: Error) => e.name,
     );
-    assert.equal(calls, 1);
+    await clock.tickAsync(1_000);
+    cancel.abort();
+    await clock.tickAsync(0);
+    assert.equal(await outcome, 'AbortError');
+    assert.equal(call.callCount, 1);
   });
 });
 

@@ -33,7 +33,7 @@ const schedule = { initialMs: 1000, maxMs: 4000 };
 describe('waitForJob loop', () => {
   it('returns the terminal status and reads once per poll', async () => {
     const s = scripted(['Queued', 'Running', 'Running', 'Completed']);
-    const out = await waitForJob(s.effects, { jobName: 'j', timeoutMs: 60_000, schedule, signal: new AbortController().signal });
+    const out = await waitForJob(s.effects, { jobName: 'j', timeoutMs: 60_000, schedule, abortSignal: new AbortController().signal });
     assert.equal(out.kind, 'terminal');
     assert.equal(out.kind === 'terminal' && out.job.status, 'Completed');
     assert.equal(out.polls, 4);
@@ -43,7 +43,7 @@ describe('waitForJob loop', () => {
 
   it('times out with a last check at the deadline', async () => {
     const s = scripted(['Running']);
-    const out = await waitForJob(s.effects, { jobName: 'j', timeoutMs: 10_000, schedule, signal: new AbortController().signal });
+    const out = await waitForJob(s.effects, { jobName: 'j', timeoutMs: 10_000, schedule, abortSignal: new AbortController().signal });
     assert.equal(out.kind, 'timeout');
     assert.equal(s.reads[s.reads.length - 1], 10_000);
   });
@@ -51,7 +51,7 @@ describe('waitForJob loop', () => {
   it('survives transient failures, honouring Retry-After, and warns once', async () => {
     const throttled = Object.assign(new Error('throttled'), { statusCode: 429, response: { headers: { get: (n: string) => (n === 'retry-after' ? '7' : undefined) } } });
     const s = scripted([throttled, throttled, 'Completed']);
-    const out = await waitForJob(s.effects, { jobName: 'j', timeoutMs: 60_000, schedule, signal: new AbortController().signal });
+    const out = await waitForJob(s.effects, { jobName: 'j', timeoutMs: 60_000, schedule, abortSignal: new AbortController().signal });
     assert.equal(out.kind, 'terminal');
     assert.deepEqual(s.reads, [0, 7000, 14000]);
     assert.equal(s.warnings.length, 1);
@@ -60,7 +60,7 @@ describe('waitForJob loop', () => {
 
   it('stops on errors that are not transient', async () => {
     const s = scripted([Object.assign(new Error('nope'), { statusCode: 403 })]);
-    await assert.rejects(waitForJob(s.effects, { jobName: 'j', timeoutMs: 60_000, schedule, signal: new AbortController().signal }), /nope/);
+    await assert.rejects(waitForJob(s.effects, { jobName: 'j', timeoutMs: 60_000, schedule, abortSignal: new AbortController().signal }), /nope/);
   });
 
   it('throws when aborted', async () => {
@@ -69,6 +69,6 @@ describe('waitForJob loop', () => {
     s.effects.sleep = async () => {
       controller.abort(new Error('cancelled'));
     };
-    await assert.rejects(waitForJob(s.effects, { jobName: 'j', timeoutMs: 60_000, schedule, signal: controller.signal }), /cancelled/);
+    await assert.rejects(waitForJob(s.effects, { jobName: 'j', timeoutMs: 60_000, schedule, abortSignal: controller.signal }), /cancelled/);
   });
 });

@@ -4,6 +4,7 @@ import { emptyView, statusChanges } from '../../shared/wait/status-changes';
 import { isTerminal, resultForStatus } from '../../shared/azureml/job-status';
 import { isTransient, retryAfterMs } from '../../shared/wait/transient-error';
 import { parseWaitForRunInputs } from '../../shared/wait/wait-for-run-inputs';
+import { HANDOFF_VARIABLES, macro } from '../../shared/task/handoff-variables';
 
 describe('poll schedule', () => {
   const schedule = { initialMs: 10_000, maxMs: 60_000 };
@@ -87,7 +88,7 @@ describe('wait inputs', () => {
     assert.equal(i.failOnCanceledJob, true);
   });
   it('explains an unset $(AzureML.JobName)', () => {
-    assert.throws(() => parse({ jobName: '$(AzureML.JobName)' }), /'jobName' is empty: give the Azure ML job name, or run AzureMLPublishPipeline@1/);
+    assert.throws(() => parse({ jobName: macro(HANDOFF_VARIABLES.jobName) }), /'jobName' is empty: give the Azure ML job name, or run AzureMLPublishPipeline@1/);
   });
   it('rejects a cap below the first interval', () => {
     assert.throws(() => parse({ pollIntervalSeconds: '30', maxPollIntervalSeconds: '10' }), /'maxPollIntervalSeconds' \(10\) must not be less than 'pollIntervalSeconds' \(30\)/);
