@@ -1,0 +1,51 @@
+// First: masks secrets in all output before task-lib loads and echoes any.
+import '../../shared/task/mask-output-first';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tl from 'azure-pipelines-task-lib/task';
+import { runTask } from '../../shared/task/run-task';
+import { openWorkspace } from '../../shared/task/open-workspace';
+import { agentPathsFrom, pathKind } from '../../shared/task/agent-path-input';
+import { maskSecret } from '../../shared/task/secrets';
+import { readAgentHttpOptions } from '../../shared/http/agent-http-options';
+import { limitHeapGrowth } from '../../shared/data/heap-growth';
+import { parseValidateInputs } from '../../shared/validate/validate-inputs';
+import { neutralizeCommands, validateDataTask } from '../../shared/validate/validate-data';
+import { VALIDATE_VARIABLES } from '../../shared/validate/handoff';
+
+// Parquet's large decoded pages would otherwise let the old generation grow to ~4x what is live.
+limitHeapGrowth();
+
+void runTask(async ({ signal }) => {
+  const inputs = parseValidateInputs((name) => tl.getInput(name, false), agentPathsFrom((name) => tl.getVariable(name), pathKind));
+  const c = inputs.connection;
+  const outcome = await validateDataTask(inputs, {
+    // Signs in only when an input is in Azure: a local file needs no connection and makes no call.
+    workspace: c && (async () => {
+      const { workspace, credential } = await openWorkspace({ ...c, taskName: 'AzureMLValidateData/1', abortSignal: signal });
+      return { workspace, credential, http: readAgentHttpOptions, mask: maskSecret };
+    }),
+    baseDir: tl.getVariable('System.DefaultWorkingDirectory') || process.cwd(),
+    // A fresh folder per run under Agent.TempDirectory (as writeTaskFile does), unless the user names one.
+    outputFolder: inputs.outputFolder ?? fs.mkdtempSync(path.join(tl.getVariable('Agent.TempDirectory') || os.tmpdir(), 'azureml-')),
+    log: (line) => console.log(neutralizeCommands(line)),
+    warn: (line) => tl.warning(line),
+    abortSignal: signal,
+  });
+  tl.setVariable('passed', String(outcome.report.passed), false, true);
+  tl.setVariable('violationCount', String(outcome.report.violationCount), false, true);
+  tl.setVariable('reportPath', outcome.reportPath, false, true);
+  tl.setVariable('profilePath', outcome.profilePath, false, true);
+  if (inputs.trainingData) {
+    // Job-scoped, so AzureMLRegisterModel@1 later in the job attaches the profile without wiring.
+    tl.setVariable(VALIDATE_VARIABLES.profilePath, outcome.profilePath);
+    tl.setVariable(VALIDATE_VARIABLES.trainingData, outcome.trainingData);
+  }
+  tl.uploadSummary(outcome.summaryPath);
+  for (const line of outcome.issues) {
+    if (inputs.onViolation === 'warn') tl.warning(line);
+    else tl.error(line);
+  }
+  tl.setResult(tl.TaskResult[outcome.result], outcome.message);
+});
