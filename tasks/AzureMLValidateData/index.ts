@@ -1,5 +1,7 @@
 // First: masks secrets in all output before task-lib loads and echoes any.
 import '../../shared/task/mask-output-first';
+// Then: a SAS in the data or baseline URL, which task-lib would echo in a debug line.
+import '../../shared/validate/mask-url-secrets';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
