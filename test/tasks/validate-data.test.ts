@@ -70,7 +70,7 @@ describe('AzureMLValidateData@1 (task process)', function () {
   }
 
   function run(inputs: Record<string, string>, options: { repo?: string; azure?: boolean; variables?: Record<string, string> } = {}): Promise<TaskRunResult> {
-    const azure = options.azure ? { connectedServiceNameARM: spn.id, resourceGroupName: emulator.resourceGroup, workspaceName: emulator.workspaceName } : {};
+    const azure: Record<string, string> = options.azure ? { connectedServiceNameARM: spn.id, resourceGroupName: emulator.resourceGroup, workspaceName: emulator.workspaceName } : {};
     return runTask({
       task: 'AzureMLValidateData',
       inputs: { ...azure, ...inputs },
