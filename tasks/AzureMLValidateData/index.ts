@@ -49,5 +49,6 @@ void runTask(async ({ signal }) => {
     if (inputs.onViolation === 'warn') tl.warning(line);
     else tl.error(line);
   }
+  console.log(neutralizeCommands(outcome.message));
   tl.setResult(tl.TaskResult[outcome.result], outcome.message);
 });
