@@ -151,8 +151,9 @@ export function violationLines(report: ValidationReport, reportPath: string, max
 /** Validates the data, writes the report, the profile and the summary, and says how the task ends. */
 export async function validateDataTask(inputs: ValidateInputs, rt: ValidateRuntime): Promise<ValidateOutcome> {
   const signal = rt.abortSignal;
-  const inAzure = [inputs.data, inputs.baseline].some((s) => s !== undefined && isAzureSpec(s));
-  const ctx = inAzure && rt.workspace ? await rt.workspace() : undefined;
+  // Sign in only for what needs it: azureml: inputs, and blob URLs without a SAS (read as the connection's identity).
+  const needsSignIn = [inputs.data, inputs.baseline].some((s) => s !== undefined && isAzureSpec(s) && !/[?&]sig=/i.test(s));
+  const ctx = needsSignIn && rt.workspace ? await rt.workspace() : undefined;
 
   const baseline = inputs.baseline !== undefined ? await loadBaseline(inputs.baseline, inputs, ctx, rt) : undefined;
   const spec = await pinLatest(inputs.data, ctx, rt.log, signal);

@@ -15,12 +15,15 @@ import { limitHeapGrowth } from '../../shared/data/heap-growth';
 import { parseValidateInputs } from '../../shared/validate/validate-inputs';
 import { neutralizeCommands, validateDataTask } from '../../shared/validate/validate-data';
 import { VALIDATE_VARIABLES } from '../../shared/validate/handoff';
+import { urlSecrets } from '../../shared/validate/mask-url-secrets';
 
 // Parquet's large decoded pages would otherwise let the old generation grow to ~4x what is live.
 limitHeapGrowth();
 
 void runTask(async ({ signal }) => {
   const inputs = parseValidateInputs((name) => tl.getInput(name, false), agentPathsFrom((name) => tl.getVariable(name), pathKind));
+  // A SAS in a URL input is registered with the agent too, whether or not a workspace is opened.
+  for (const spec of [inputs.data, inputs.baseline]) urlSecrets(spec).forEach(maskSecret);
   const c = inputs.connection;
   const outcome = await validateDataTask(inputs, {
     // Signs in only when an input is in Azure: a local file needs no connection and makes no call.
