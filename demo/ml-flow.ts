@@ -53,6 +53,8 @@ export interface MlFlowResult {
   build: PipelineRunResult;
   release?: PipelineRunResult;
   jobName?: string;
+  /** the training data check before the job was submitted (AzureMLValidateData@1's outputs) */
+  dataValidation?: { passed?: string; violationCount?: string };
   promote?: string;
   reason?: string;
   modelVersion?: string;
@@ -184,6 +186,7 @@ async function buildAndRelease(emulator: Emulator, azurite: AzuriteHandle, work:
   const result: MlFlowResult = {
     build,
     jobName: build.outputs['Train.Train.publish.jobName'],
+    dataValidation: build.outputs['Train.Train.validateData.passed'] === undefined ? undefined : { passed: build.outputs['Train.Train.validateData.passed'], violationCount: build.outputs['Train.Train.validateData.violationCount'] },
     promote: build.outputs['Train.Train.compare.promote'],
     reason: build.outputs['Train.Train.compare.reason'],
     modelVersion: build.outputs['Train.Train.register.modelVersion'],

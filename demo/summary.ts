@@ -7,9 +7,10 @@ export function demoSummary(r: MlFlowResult): string[] {
   return [
     '=== Summary ===',
     `ML Build:    ${r.build.result} (stages: ${r.build.stages.map((s) => `${s.name} ${s.result}`).join(', ')})`,
+    `Data check:  ${r.dataValidation ? (r.dataValidation.passed === 'true' ? 'training data passed every expectation' : `${r.dataValidation.violationCount} expectation(s) not met`) : 'not run'}`,
     `Azure ML job: ${r.jobName ?? 'n/a'}`,
     `Verdict:     promote=${r.promote ?? 'n/a'}: ${r.reason ?? ''}`,
-    `Model:       ${r.modelVersion ? `credit-risk version ${r.modelVersion}` : 'not registered'}`,
+    `Model:       ${r.modelVersion ? `credit-risk version ${r.modelVersion} (its training data profile: azureml:credit-risk-profile:${r.modelVersion})` : 'not registered'}`,
     `ML Release:  ${r.release ? `${r.release.result} (stages: ${r.release.stages.map((s) => `${s.name} ${s.result}`).join(', ')})` : 'not run'}`,
     `Endpoint:    ${r.endpoint ?? 'n/a'}; deployments: ${deployments}`,
     `Traffic:     ${traffic}`,

@@ -157,6 +157,13 @@ const GLYPHS = {
     [line(0.52, 0.66, 0.52, 0.44, 0.07), 'bg'],
     [poly([[0.52, 0.34], [0.62, 0.47], [0.42, 0.47]]), 'bg'],
   ],
+  // Validate data: rows of a table, the last one checked.
+  AzureMLValidateData: () => [
+    [rrect(0.2, 0.24, 0.66, 0.34, 0.03), 'fg'],
+    [rrect(0.2, 0.44, 0.66, 0.54, 0.03), 'fg'],
+    [rrect(0.2, 0.64, 0.44, 0.74, 0.03), 'fg'],
+    [polyline([[0.5, 0.66], [0.6, 0.76], [0.8, 0.5]], S), 'fg'],
+  ],
   // Any task without its own glyph yet.
   fallback: () => [
     [ring(0.5, 0.5, 0.24, S), 'fg'],

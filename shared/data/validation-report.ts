@@ -79,6 +79,8 @@ export interface Validation {
   report: ValidationReport;
   profile: DataProfile;
   summaryMarkdown: string;
+  /** Bytes the `unique` expectations' hash tables held at the end (the one part that grows with distinct values). */
+  uniqueBytes: number;
 }
 
 /** Refuses, before any row is read, expectations that cannot run on this data and baseline. */
@@ -133,7 +135,7 @@ export async function validateData(source: RowSource, options: ValidateOptions):
     qualityMetrics: qualityMetrics(computed, options.expectations),
     redacted: redact === '*' ? '*' : [...redact],
   };
-  return { report, profile, summaryMarkdown: validationSummaryMarkdown(report) };
+  return { report, profile, summaryMarkdown: validationSummaryMarkdown(report), uniqueBytes: evaluator.uniqueBytes };
 }
 
 /** The result's keys in the order the report shows them. */

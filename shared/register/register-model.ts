@@ -9,20 +9,29 @@ import { UserError } from '../task/user-error';
 import type { TraceabilityContext } from '../task/traceability';
 import type { RegisterInputs } from './register-inputs';
 import { IMPLICIT_OUTPUTS, SOURCE_KEY_PROPERTY, SOURCE_PROPERTY, sourceKey } from './model-source';
+import { ensureProfileAsset, profileAssetName, trainingDataProperties, uploadProfile, DATA_PROFILE_PROPERTY, TrainingDataRecord } from './model-profile';
+import type { HttpClientOptions } from '../http/agent-http-options';
 import { buildModelJson, CompareHandoff, compareHandoffFor, compareMetricsFor, explicitVersionPlan, ModelJson, modelTags, nextVersion, sameUri } from './model-record';
 
-interface RegisterRuntime {
+export interface RegisterRuntime {
   traceability: TraceabilityContext;
   compare: CompareHandoff;
   log(line: string): void;
   warn(line: string): void;
   abortSignal?: AbortSignal;
+  /** The training data and its profile from the validation step (shared/register/model-profile.ts), read before anything is written. */
+  trainingData?: TrainingDataRecord;
+  /** How storage is reached and secrets masked: needed to upload a profile. */
+  http?: (url: string) => HttpClientOptions;
+  mask?: (secret: string) => void;
 }
 
-interface RegisterReport {
+export interface RegisterReport {
   modelJson: ModelJson;
   reused: boolean;
   message: string;
+  /** The version's properties as registered (or found). */
+  properties?: Record<string, string>;
 }
 
 /** A concurrent run may take the version we picked; try the next one a few times before giving up. */
@@ -33,6 +42,46 @@ const MAX_AUTO_ATTEMPTS = 3;
  * reuses it, so a re-run of a failed stage never creates a second version.
  */
 export async function registerModel(ws: Workspace, inputs: RegisterInputs, rt: RegisterRuntime): Promise<RegisterReport> {
+  if (rt.trainingData?.profile && profileAssetName(inputs.modelName).length > 255) {
+    throw new UserError(`'modelName' is ${inputs.modelName.length} characters long: the data asset that holds its data profile (<model>-profile) would pass Azure ML's 255; use a shorter model name.`);
+  }
+  const run: Registration = { ws, inputs, key: sourceKey(inputs.source.uri), metrics: {}, rt };
+  const report = await registerVersion(run);
+  await attachTrainingData(run, report);
+  return report;
+}
+
+/**
+ * After the version exists: its training data's profile as the data asset its properties name
+ * (created, or repaired on a re-run whose first attempt stopped between the two writes). A reused
+ * version registered without a profile keeps none: properties cannot change once a version exists.
+ */
+async function attachTrainingData(run: Registration, report: RegisterReport): Promise<void> {
+  const record = run.rt.trainingData;
+  if (!record?.profile) return;
+  const { name, version } = report.modelJson;
+  const named = report.properties?.[DATA_PROFILE_PROPERTY];
+  if (!named) {
+    run.rt.log(
+      `Model ${name} version ${version} was registered without a data profile, and a version's properties cannot change: this run's profile of ${record.trainingData ?? 'the training data'} is not attached (register a new version to attach one).`,
+    );
+    return;
+  }
+  await ensureProfileAsset(run.ws, { name, version }, () => profileUri(run), record, run.rt.traceability, run.rt);
+}
+
+/** The profile's upload, once per run however many versions are tried (content-addressed: a re-run uploads nothing). */
+function profileUri(run: Registration): Promise<string> {
+  const { rt } = run;
+  if (!run.profileUpload) {
+    if (!rt.http || !rt.mask || !rt.trainingData?.profilePath) throw new Error('registerModel: uploading a data profile needs the runtime\'s http and mask');
+    run.profileUpload = uploadProfile(run.ws, rt.trainingData.profilePath, { http: rt.http, mask: rt.mask, log: rt.log, abortSignal: rt.abortSignal });
+  }
+  return run.profileUpload;
+}
+
+async function registerVersion(run: Registration): Promise<RegisterReport> {
+  const { ws, inputs, rt } = run;
   const { abortSignal } = rt;
   if (inputs.jobName) {
     const job = await requireCompletedJob(ws, inputs.jobName, 'a model is registered', abortSignal);
@@ -44,11 +93,11 @@ export async function registerModel(ws: Workspace, inputs: RegisterInputs, rt: R
       `The comparison earlier in this job was for Azure ML job '${rt.compare.jobName ?? 'unknown'}', not for ${inputs.jobName ? `job '${inputs.jobName}'` : inputs.source.uri}; its verdict and metrics are not recorded on this model.`,
     );
   }
-  const metrics = await candidateMetrics(ws, inputs, compare, rt);
+  run.metrics = await candidateMetrics(ws, inputs, compare, rt);
+  run.compare = compare;
   if (compare?.promote === 'false') {
     rt.warn(`The comparison earlier in this job said not to promote (${compare.reason ?? 'no reason given'}); registering anyway because this step ran.`);
   }
-  const run: Registration = { ws, inputs, key: sourceKey(inputs.source.uri), metrics, compare, rt };
 
   const previous = await findRegistered(ws, inputs.modelName, run.key, inputs.source.uri, abortSignal);
   if (previous && (!inputs.version || inputs.version === previous.name)) return reuse(run, previous);
@@ -72,6 +121,8 @@ interface Registration {
   /** The compare step's handoff, only when it compared this same job. */
   compare?: CompareHandoff;
   rt: RegisterRuntime;
+  /** The data profile's upload, started at most once. */
+  profileUpload?: Promise<string>;
 }
 
 /**
@@ -164,6 +215,9 @@ async function pickNextVersion(ws: Workspace, name: string, options: { list: boo
 
 async function create(run: Registration, version: string): Promise<RegisterReport> {
   const { ws, inputs, key, metrics, rt } = run;
+  // The profile's file goes first: a failed upload leaves no version behind that names a profile it lacks.
+  if (rt.trainingData?.profile) await profileUri(run);
+  const properties = { [SOURCE_PROPERTY]: inputs.source.uri, [SOURCE_KEY_PROPERTY]: key, ...trainingDataProperties(rt.trainingData, inputs.modelName, version) };
   const body: ModelVersion = {
     properties: {
       modelType: inputs.modelType,
@@ -172,14 +226,14 @@ async function create(run: Registration, version: string): Promise<RegisterRepor
       description: inputs.description,
       tags: modelTags({ traceability: rt.traceability, metrics, compare: run.compare, userTags: inputs.tags }),
       // Properties are immutable once the version exists: the idempotency key cannot be edited away.
-      properties: { [SOURCE_PROPERTY]: inputs.source.uri, [SOURCE_KEY_PROPERTY]: key },
+      properties,
       isAnonymous: false,
       isArchived: false,
     },
   };
   const created = await putModelVersion(ws, inputs.modelName, version, body, rt.abortSignal);
   const modelJson = json(ws, inputs, created, version, metrics, rt, false);
-  return { modelJson, reused: false, message: `Registered model ${modelJson.name} version ${modelJson.version} from ${inputs.source.uri}.` };
+  return { modelJson, reused: false, properties: (created.properties.properties as Record<string, string> | undefined) ?? properties, message: `Registered model ${modelJson.name} version ${modelJson.version} from ${inputs.source.uri}.` };
 }
 
 function reuse(run: Registration, existing: ModelVersion): RegisterReport {
@@ -193,6 +247,7 @@ function reuse(run: Registration, existing: ModelVersion): RegisterReport {
   return {
     modelJson,
     reused: true,
+    properties: (existing.properties.properties as Record<string, string> | undefined) ?? {},
     message: `Model ${inputs.modelName} version ${version} was already registered from ${inputs.source.uri}${by ? ` (by build ${by})` : ''}; reusing it instead of creating another version.`,
   };
 }

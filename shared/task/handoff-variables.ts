@@ -30,5 +30,19 @@ export const COMPARE_VARIABLES = {
   productionModel: 'AzureML.Compare.ProductionModel',
 } as const;
 
+/**
+ * Set by AzureMLValidateData@1 and read by AzureMLRegisterModel@1, so the training data's profile
+ * reaches the registered model. A user may also set them by hand to attach a profile written elsewhere.
+ */
+export const VALIDATE_VARIABLES = {
+  /** The data-profile.json the validation wrote (a local path on the agent). */
+  profilePath: 'AzureML.DataProfilePath',
+  /**
+   * What was validated, exactly: `azureml:<asset>:<version>` for a data asset (`@latest` resolved to
+   * the version read), else the datastore URI, the blob URL without its SAS, or the local path as given.
+   */
+  trainingData: 'AzureML.TrainingData',
+} as const;
+
 /** The macro a task.json default or a message shows: `$(AzureML.JobName)`. */
 export const macro = (name: string): string => `$(${name})`;

@@ -9,6 +9,10 @@ import { COMPARE_VARIABLES, HANDOFF_VARIABLES } from '../../shared/task/handoff-
 import { parseRegisterInputs } from '../../shared/register/register-inputs';
 import { registerModel } from '../../shared/register/register-model';
 import { buildPublishing } from '../../shared/register/model-record';
+import { readTrainingDataRecord } from '../../shared/register/model-profile';
+import { VALIDATE_VARIABLES } from '../../shared/task/handoff-variables';
+import { maskSecret } from '../../shared/task/secrets';
+import { readAgentHttpOptions } from '../../shared/http/agent-http-options';
 
 /** The build tag a release pipeline's `resources.pipelines` trigger can filter on. */
 const BUILD_TAG = 'model-registered';
@@ -16,6 +20,11 @@ const BUILD_TAG = 'model-registered';
 void runTask(async ({ abortSignal }) => {
   const inputs = parseRegisterInputs((name) => tl.getInput(name, false));
   const compare = Object.fromEntries(Object.entries(COMPARE_VARIABLES).map(([k, name]) => [k, tl.getVariable(name) || undefined]));
+  // The training data's profile from AzureMLValidateData@1 earlier in the job, checked before any call to Azure.
+  const trainingData = readTrainingDataRecord(
+    { profilePath: tl.getVariable(VALIDATE_VARIABLES.profilePath), trainingData: tl.getVariable(VALIDATE_VARIABLES.trainingData) },
+    VALIDATE_VARIABLES.profilePath,
+  );
   const { workspace } = await openWorkspace(inputs, { taskName: 'AzureMLRegisterModel/1', abortSignal });
   const report = await registerModel(workspace, inputs, {
     traceability: readTraceability((name) => tl.getVariable(name)),
@@ -23,6 +32,9 @@ void runTask(async ({ abortSignal }) => {
     log: (line) => console.log(line),
     warn: (line) => tl.warning(line),
     abortSignal,
+    trainingData,
+    http: readAgentHttpOptions,
+    mask: maskSecret,
   });
   const m = report.modelJson;
   console.log(report.message);

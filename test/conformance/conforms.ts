@@ -3,6 +3,7 @@
  * with a check that every request and response of its tests validates against the official Azure
  * ML 2022-10-01 spec. Nothing is handed between test files, so no file order matters.
  */
+import { strict as assert } from 'node:assert';
 import { formatProblem, getConformanceValidator, type TrafficPair } from './validator';
 
 /** Every problem of the pairs, each line naming the pair's position, operation, URL and field. */
@@ -21,9 +22,9 @@ export async function conformanceProblems(pairs: TrafficPair[]): Promise<string[
 export function conformsToSpec(traffic: () => TrafficPair[]): void {
   describe('conformance', function () {
     this.timeout(120_000);
-    it('every request and response these tests made validates against the Azure ML 2022-10-01 spec', async function () {
+    it('every request and response these tests made validates against the Azure ML 2022-10-01 spec', async () => {
       const pairs = traffic();
-      if (pairs.length === 0) this.skip();
+      assert.ok(pairs.length > 0, 'the suite made no request to check: conformsToSpec belongs in a suite that runs tasks against the emulator');
       const problems = await conformanceProblems(pairs);
       if (problems.length > 0) throw new Error(`${problems.length} conformance problem(s) in ${pairs.length} pair(s):\n  ${problems.join('\n  ')}`);
     });

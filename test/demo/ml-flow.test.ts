@@ -25,8 +25,32 @@ describe('ML Build → ML Release of the credit-risk example (local runner, emul
     const lines: string[] = [];
     let flow: MlFlowResult;
     let traffic: TrafficEntry[] = [];
+    let modelProperties: Record<string, string> = {};
+    let profileAsset: Record<string, unknown> | undefined;
     before(async () => {
-      flow = await runMlFlow({ log: (l) => lines.push(l), inspect: (emulator) => void (traffic = emulator.traffic()) });
+      flow = await runMlFlow({
+        log: (l) => lines.push(l),
+        inspect: (emulator) => {
+          traffic = emulator.traffic();
+          modelProperties = (emulator.models.get('credit-risk', '2')?.properties.properties ?? {}) as Record<string, string>;
+          profileAsset = emulator.assets.get('data', 'credit-risk-profile', '2')?.properties;
+        },
+      });
+    });
+
+    it('validates the training data before submitting the job, publishes the report, and attaches its profile to the model', () => {
+      assert.deepEqual(flow.dataValidation, { passed: 'true', violationCount: '0' });
+      assert.ok(lines.includes('All 11 expectations are met by 60 rows of data/credit.csv.'), lines.filter((l) => /expectation/i.test(l)).join('\n'));
+      const train = flow.build.stages.find((s) => s.name === 'Train')!.jobs[0];
+      assert.deepEqual(train.steps.slice(1, 4).map((s) => [s.displayName, s.result]), [
+        ['Validate data data/credit.csv', 'Succeeded'],
+        ['Publish the data validation report and profile', 'Succeeded'],
+        ['Submit Azure ML pipeline ml/pipeline.yml', 'Succeeded'],
+      ]);
+      assert.ok(flow.build.artifacts['data-validation'], 'the report and profile are a build artifact');
+      assert.deepEqual(modelProperties['mlops.trainingData'], 'data/credit.csv');
+      assert.deepEqual(modelProperties['mlops.dataProfile'], 'azureml:credit-risk-profile:2');
+      assert.equal(profileAsset?.dataType, 'uri_file');
     });
 
     it('builds: code quality, then train → wait → compare → register, promoted over production', () => {
@@ -141,7 +165,7 @@ describe('ML Build → ML Release of the credit-risk example (local runner, emul
     it('a release run without a model.json artifact stops at the download, naming the artifact and the build', async () => {
       const tagged: PipelineRunResult = { ...flow.build, buildTags: ['model-registered'] };
       await assert.rejects(release(tagged), {
-        message: "stage 'Package', job 'Package', step 'DownloadPipelineArtifact': artifact 'model' was not found in pipeline resource 'modelBuild'; it has no artifacts.",
+        message: "stage 'Package', job 'Package', step 'DownloadPipelineArtifact': artifact 'model' was not found in pipeline resource 'modelBuild'; its artifacts: data-validation.",
       });
     });
   });

@@ -385,7 +385,7 @@ describe('harness/data-source-binding: classic-editor pickers as the server eval
         assert.equal(renderTemplate(b.callbackRequiredTemplate, { ...data, response: { value: [] } }), 'false', what);
       }
     }
-    assert.equal(bindings, 22);
+    assert.equal(bindings, 24);
   });
 
   it('evaluates the real task.json bindings of tasks/ that it supports', () => {

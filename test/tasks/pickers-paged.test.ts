@@ -7,7 +7,7 @@ import { conformsToSpec } from '../conformance/conforms';
 import { secretCredential } from '../../devkit/emulator-clients';
 
 const PAGE_SIZE = 4;
-const TASKS = ['AzureMLCompareModels', 'AzureMLDeployModel', 'AzureMLPackageModel', 'AzureMLPublishPipeline', 'AzureMLRegisterModel', 'AzureMLWaitForRun'];
+const TASKS = ['AzureMLCompareModels', 'AzureMLDeployModel', 'AzureMLPackageModel', 'AzureMLPublishPipeline', 'AzureMLRegisterModel', 'AzureMLValidateData', 'AzureMLWaitForRun'];
 const range = (n: number, name: (i: number) => string) => Array.from({ length: n }, (_v, i) => name(i + 1));
 
 /**

@@ -5,6 +5,15 @@ import { runTask, assertNoSecretLeak, TaskRunResult } from '../../devkit/task-ru
 import { conformsToSpec } from '../conformance/conforms';
 import { SOURCE_KEY_PROPERTY, SOURCE_PROPERTY, sourceKey } from '../../shared/register/model-source';
 import { COMPARE_VARIABLES, HANDOFF_VARIABLES } from '../../shared/task/handoff-variables';
+import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
+import { startAzurite, AzuriteHandle } from '../../devkit/azurite';
+import { secretCredential } from '../../devkit/emulator-clients';
+import { resolveCloud } from '../../shared/auth/clouds';
+import { createMachineLearningClient, loadWorkspace } from '../../shared/azureml/workspace';
+import type { DataWorkspace } from '../../shared/data/open-data';
+import { readProfile } from '../../shared/data/profile';
+import { DATA_PROFILE_PROPERTY, findModelProfile, TRAINING_DATA_PROPERTY } from '../../shared/register/model-profile';
+import { UserError } from '../../shared/task/user-error';
 
 /**
  * AzureMLRegisterModel@1 run as the agent runs it, against the emulator over HTTPS with the real SDK:
@@ -290,4 +299,146 @@ describe('AzureMLRegisterModel@1 (task process)', function () {
   });
 
   conformsToSpec(() => emulator.traffic());
+});
+
+/**
+ * The training data's profile on the model: AzureMLValidateData@1 hands it over in job variables,
+ * AzureMLRegisterModel@1 uploads it to the default datastore (Azurite), registers it as the data
+ * asset `<model>-profile:<version>` and names it, with the training data, in the version's
+ * properties; findModelProfile reads it back. Re-runs register nothing twice.
+ */
+describe('AzureMLRegisterModel@1: the training data profile (task process, emulator + Azurite)', function () {
+  let azurite: AzuriteHandle;
+  let emulator: Emulator;
+  let spn: TaskConnection;
+  let container: ContainerClient;
+  let ctx: DataWorkspace;
+  let handoff: Record<string, string>;
+  let profileText: string;
+
+  const writes = (from: number) => emulator.requests().slice(from).filter((q) => q.method === 'PUT' || q.method === 'DELETE').map((q) => `${q.method} ${q.path.replace(/^.*\/workspaces\/[^/]+/, '')}`);
+  const blobNames = async () => {
+    const names: string[] = [];
+    for await (const b of container.listBlobsFlat()) names.push(b.name);
+    return names.sort();
+  };
+
+  before(async () => {
+    azurite = await startAzurite();
+    emulator = await startEmulator({ seed: 16, storage: { blobUrl: azurite.blobUrl, accountName: azurite.accountName, accountKey: azurite.accountKey } });
+    spn = emulator.connection({ scheme: 'spnKey' });
+    container = new ContainerClient(`${azurite.blobUrl}/${emulator.datastore.containerName}`, new StorageSharedKeyCredential(azurite.accountName, azurite.accountKey));
+    const csv = 'age,income,region\n41,56000,north\n58,32000,south\n47,,north\n';
+    await container.getBlockBlobClient('data/train.csv').upload(csv, csv.length);
+    emulator.assets.seed('data', 'credit-train', '1', { dataType: 'uri_file', dataUri: 'azureml://datastores/workspaceblobstore/paths/data/train.csv' });
+    for (const job of ['tp-1', 'tp-2', 'tp-3']) emulator.jobs.seed(job, { phases: [], outcome: 'Completed', metrics: { accuracy: 0.9 } }, { jobType: 'Command', outputs: { model: 'mlflow_model' } });
+    const credential = secretCredential(emulator);
+    const client = createMachineLearningClient({
+      credential,
+      cloud: resolveCloud({ activeDirectoryAuthority: emulator.url, resourceManagerUrl: emulator.url, resourceId: emulator.url, environment: 'AzureCloud' }),
+      subscriptionId: emulator.subscriptionId,
+      httpFor: () => ({ tlsOptions: { ca: emulator.caCertPem } }),
+      taskName: 'register-profile-test',
+    });
+    ctx = { workspace: await loadWorkspace({ client, subscriptionId: emulator.subscriptionId, resourceGroup: emulator.resourceGroup, name: emulator.workspaceName }), credential };
+    // The validation step of the same job, as the agent runs it: its job variables are the hand-off.
+    const validated = await runTask({
+      task: 'AzureMLValidateData',
+      inputs: { connectedServiceNameARM: spn.id, resourceGroupName: emulator.resourceGroup, workspaceName: emulator.workspaceName, data: 'azureml:credit-train@latest', expectations: 'age not null' },
+      env: spn.env,
+      timeoutMs: 60_000,
+    });
+    assert.equal(validated.result?.result, 'Succeeded', validated.stdout);
+    handoff = { 'AzureML.DataProfilePath': validated.variables['AzureML.DataProfilePath'].value, 'AzureML.TrainingData': validated.variables['AzureML.TrainingData'].value };
+    profileText = fs.readFileSync(handoff['AzureML.DataProfilePath'], 'utf8');
+  });
+  after(async () => {
+    await emulator?.stop();
+    await azurite?.stop();
+  });
+
+  function run(jobName: string, variables: Record<string, string>): Promise<TaskRunResult> {
+    return runTask({
+      task: 'AzureMLRegisterModel',
+      inputs: { connectedServiceNameARM: spn.id, resourceGroupName: emulator.resourceGroup, workspaceName: emulator.workspaceName, jobName, modelName: 'credit' },
+      env: spn.env,
+      variables: { 'System.Debug': 'true', 'System.HostType': 'build', 'Build.BuildId': '77', ...variables },
+      timeoutMs: 60_000,
+    });
+  }
+
+  it('records the training data and attaches the profile as credit-profile:1, which findModelProfile reads back', async () => {
+    assert.equal(handoff['AzureML.TrainingData'], 'azureml:credit-train:1', '@latest pinned by the validation');
+    const from = emulator.requests().length;
+    const r = await run('tp-1', handoff);
+    assert.equal(r.result?.result, 'Succeeded', r.stdout);
+    const props = emulator.models.get('credit', '1')!.properties.properties as Record<string, string>;
+    assert.equal(props[TRAINING_DATA_PROPERTY], 'azureml:credit-train:1');
+    assert.equal(props[DATA_PROFILE_PROPERTY], 'azureml:credit-profile:1');
+    const asset = emulator.assets.get('data', 'credit-profile', '1')!;
+    assert.equal(asset.properties.dataType, 'uri_file');
+    const uri = String(asset.properties.dataUri);
+    assert.match(uri, /^azureml:\/\/datastores\/workspaceblobstore\/paths\/LocalUpload\/[0-9a-f]{32}\/data-profile\.json$/);
+    assert.deepEqual(asset.properties.properties, { 'mlops.model': 'azureml:credit:1', 'mlops.trainingData': 'azureml:credit-train:1' });
+    assert.equal((asset.properties.tags as Record<string, string>)['azdo.buildId'], '77');
+    const blob = await container.getBlobClient(uri.replace(/^azureml:\/\/datastores\/workspaceblobstore\/paths\//, '')).downloadToBuffer();
+    assert.equal(blob.toString('utf8'), profileText, 'the profile file as the validation wrote it');
+    // The model version naming the profile, then the profile's asset (its file was uploaded to Azurite first).
+    assert.deepEqual(writes(from).filter((w) => !w.includes('/oauth2/')), ['PUT /models/credit/versions/1', 'PUT /data/credit-profile/versions/1']);
+    assert.ok(r.lines.some((l) => l.startsWith('Attached the data profile of azureml:credit-train:1 as azureml:credit-profile:1 (azureml://datastores/workspaceblobstore/paths/LocalUpload/')), r.stdout);
+    assertNoSecretLeak(r, [...spn.secrets, azurite.accountKey]);
+
+    const found = await findModelProfile(ctx, 'credit', '1');
+    assert.ok(found);
+    assert.deepEqual({ model: found.model, profileAssetId: found.profileAssetId, trainingData: found.trainingData }, { model: 'azureml:credit:1', profileAssetId: 'azureml:credit-profile:1', trainingData: 'azureml:credit-train:1' });
+    assert.deepEqual(found.profile, readProfile(profileText));
+    assert.equal(found.profile.rows, 3);
+  });
+
+  it('a re-run reuses the version and writes nothing: no version, no asset, no upload', async () => {
+    const from = emulator.requests().length;
+    const blobs = await blobNames();
+    const r = await run('tp-1', handoff);
+    assert.equal(r.result?.result, 'Succeeded', r.stdout);
+    assert.equal(r.outputs.modelVersion, '1');
+    assert.deepEqual(writes(from), []);
+    assert.deepEqual(await blobNames(), blobs);
+    assert.ok(r.lines.includes('The data profile azureml:credit-profile:1 of model credit version 1 is already registered.'), r.stdout);
+    assert.equal(emulator.assets.list('data', 'credit-profile').length, 1);
+  });
+
+  it('a re-run after the first attempt stopped between the two writes registers the missing profile asset', async () => {
+    // The first attempt registered version 2 naming its profile, then stopped before the asset.
+    const uri = 'azureml://jobs/tp-2/outputs/model';
+    emulator.models.seed('credit', '2', { modelUri: uri, properties: { [SOURCE_PROPERTY]: uri, [SOURCE_KEY_PROPERTY]: sourceKey(uri), [DATA_PROFILE_PROPERTY]: 'azureml:credit-profile:2', [TRAINING_DATA_PROPERTY]: 'azureml:credit-train:1' } });
+    const from = emulator.requests().length;
+    const r = await run('tp-2', handoff);
+    assert.equal(r.result?.result, 'Succeeded', r.stdout);
+    assert.equal(r.outputs.modelVersion, '2');
+    assert.deepEqual(writes(from), ['PUT /data/credit-profile/versions/2']);
+    assert.equal((await findModelProfile(ctx, 'credit', '2'))?.profile.rows, 3);
+  });
+
+  it('a reused version registered without a profile keeps none, and says why', async () => {
+    const uri = 'azureml://jobs/tp-3/outputs/model';
+    emulator.models.seed('credit', '3', { modelUri: uri, properties: { [SOURCE_PROPERTY]: uri, [SOURCE_KEY_PROPERTY]: sourceKey(uri) } });
+    const from = emulator.requests().length;
+    const r = await run('tp-3', handoff);
+    assert.equal(r.result?.result, 'Succeeded', r.stdout);
+    assert.deepEqual(writes(from), []);
+    assert.ok(r.lines.some((l) => l.startsWith("Model credit version 3 was registered without a data profile, and a version's properties cannot change")), r.stdout);
+    assert.equal(await findModelProfile(ctx, 'credit', '3'), undefined);
+  });
+
+  it('findModelProfile: a version that does not exist is a UserError', async () => {
+    await assert.rejects(findModelProfile(ctx, 'credit', '99'), (e: unknown) => e instanceof UserError && /^Model credit version 99 was not found in workspace 'mlw-emulator'/.test(e.message));
+  });
+
+  it('a hand-off naming a profile that cannot be read fails before any call to Azure', async () => {
+    const from = emulator.requests().length;
+    const r = await run('tp-1', { ...handoff, 'AzureML.DataProfilePath': '/nowhere/data-profile.json' });
+    assert.equal(r.result?.result, 'Failed', r.stdout);
+    assert.equal(r.result?.message, "AzureML.DataProfilePath is '/nowhere/data-profile.json', which cannot be read (ENOENT); it names the data-profile.json AzureMLValidateData@1 wrote earlier in this job.");
+    assert.equal(emulator.requests().length, from);
+  });
 });

@@ -44,10 +44,11 @@ const expandBuildWith = (lines: string) => {
 };
 
 describe('templates: expansion of the examples through @templates', () => {
-  it('ml-build.yml: CodeQuality then Train with publish → wait → compare → register, register gated on promote', () => {
+  it('ml-build.yml: CodeQuality then Train with validate data → publish → wait → compare → register, register gated on promote', () => {
     const p = expand('ml-build.yml');
     assert.deepEqual(p.stages.map((s) => [s.name, s.dependsOn]), [['CodeQuality', []], ['Train', ['CodeQuality']]]);
     assert.deepEqual(tasksOf(p), [
+      'Train/Train/validateData: AzureMLValidateData@1',
       'Train/Train/publish: AzureMLPublishPipeline@1',
       'Train/Train/wait: AzureMLWaitForRun@1',
       'Train/Train/compare: AzureMLCompareModels@1',
@@ -56,6 +57,23 @@ describe('templates: expansion of the examples through @templates', () => {
     const register = stepsOf(p.stages[1].jobs[0]).find((s) => s.name === 'register')!;
     assert.equal(register.condition, "and(succeeded(), eq(variables['compare.promote'], 'true'))");
     assert.equal(register.kind === 'task' && register.inputs.jobName, '$(publish.jobName)');
+    const steps = stepsOf(p.stages[1].jobs[0]);
+    const validate = steps.find((s) => s.name === 'validateData')!;
+    assert.ok(validate.kind === 'task');
+    assert.equal(validate.inputs.data, 'data/credit.csv');
+    assert.equal(validate.inputs.onViolation, 'fail');
+    assert.match(validate.inputs.expectations, /^columns exactly age, income, /);
+    // The report is published even when the validation fails (but not after a bad input wrote nothing).
+    const published = steps[steps.indexOf(validate) + 1];
+    assert.deepEqual(
+      published.kind === 'publish' && [published.artifact, published.path, published.condition],
+      ['data-validation', '$(Build.ArtifactStagingDirectory)/data-validation', "and(succeededOrFailed(), ne(variables['validateData.reportPath'], ''))"],
+    );
+  });
+
+  it('ml-build.yml without dataExpectations has no validation step', () => {
+    const p = expandBuildWith('    runCodeQuality: false\n    trainingData: data/credit.csv\n');
+    assert.deepEqual(tasksOf(p).map((t) => t.split(': ')[1]), ['AzureMLPublishPipeline@1', 'AzureMLWaitForRun@1', 'AzureMLCompareModels@1', 'AzureMLRegisterModel@1']);
   });
 
   it('ml-release.yml: the model-registered trigger, package from model.json, two deployment jobs on environments', () => {
@@ -85,6 +103,8 @@ describe('templates: expansion of the examples through @templates', () => {
     assert.deepEqual(p.stages.map((s) => [s.name, s.dependsOn]), [['Train', []]]);
     const publish = stepsOf(p.stages[0].jobs[0]).find((s) => s.name === 'publish')!;
     assert.equal(publish.kind === 'task' && publish.inputs.inputOverrides, 'raw_data=azureml:credit-applications@latest');
+    const validate = stepsOf(p.stages[0].jobs[0]).find((s) => s.name === 'validateData')!;
+    assert.equal(validate.kind === 'task' && validate.inputs.data, 'azureml:credit-applications@latest', 'and validated');
     const pushed = stepsOf(expand('ml-build.yml', 'IndividualCI').stages[1].jobs[0]).find((s) => s.name === 'publish')!;
     assert.equal(pushed.kind === 'task' && pushed.inputs.inputOverrides, undefined, 'a push trains on the repository sample');
   });

@@ -1,12 +1,12 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { COMPARE_VARIABLES, HANDOFF_VARIABLES } from '../../shared/task/handoff-variables';
+import { COMPARE_VARIABLES, HANDOFF_VARIABLES, VALIDATE_VARIABLES } from '../../shared/task/handoff-variables';
 
 // The `AzureML.*` job variables are public names: users meet them in the templates, the task.json
 // defaults and the README. The code takes them from one module; this keeps the text in step with it.
 const ROOT = path.resolve(__dirname, '..', '..');
-const NAMES: string[] = [...Object.values(HANDOFF_VARIABLES), ...Object.values(COMPARE_VARIABLES)];
+const NAMES: string[] = [...Object.values(HANDOFF_VARIABLES), ...Object.values(COMPARE_VARIABLES), ...Object.values(VALIDATE_VARIABLES)];
 
 function filesUnder(dir: string, ext: RegExp): string[] {
   return fs.readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' }).filter((f) => ext.test(f)).map((f) => path.join(dir, f));
