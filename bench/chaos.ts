@@ -80,7 +80,9 @@ function parseArgs(argv: string[]): Args {
         args.logDir = path.resolve(value);
         break;
       default:
-        throw new Error(`unknown option ${flag}; usage: npm run chaos -- [--rate P | --rates P1,P2] [--flows N] [--seed S] [--areas a,b] [--log-dir DIR]`);
+        throw new Error(
+          `unknown option ${flag}; usage: npm run chaos -- [--rate P | --rates P1,P2] [--flows N] [--seed S] [--areas a,b] [--log-dir DIR]`,
+        );
     }
   }
   return args;
@@ -126,11 +128,22 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
 }
 
-const HEADER = ['P', 'succeeded', 'dup jobs / versions / deployments', 'partial', 'secrets', 'not one clean line', `faults (${FAULT_KINDS.join('/')})`, 'wall time'];
+const HEADER = [
+  'P',
+  'succeeded',
+  'dup jobs / versions / deployments',
+  'partial',
+  'secrets',
+  'not one clean line',
+  `faults (${FAULT_KINDS.join('/')})`,
+  'wall time',
+];
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  console.log(`chaos: ${args.flows} flow(s) per rate ${args.rates.join(', ')}; seeds ${args.seed}..${args.seed + args.flows - 1}; faults on ${args.areas.join(', ')}`);
+  console.log(
+    `chaos: ${args.flows} flow(s) per rate ${args.rates.join(', ')}; seeds ${args.seed}..${args.seed + args.flows - 1}; faults on ${args.areas.join(', ')}`,
+  );
   if (args.logDir) fs.mkdirSync(args.logDir, { recursive: true });
   const summaries: RateSummary[] = [];
   for (const rate of args.rates) {
@@ -140,7 +153,9 @@ async function main(): Promise<void> {
       const report = await runChaosFlow({ rate, seed: args.seed + i - 1, areas: args.areas });
       reports.push(report);
       const total = Object.values(report.faults).reduce((a, b) => a + b, 0);
-      console.log(`  P=${rate} flow ${i}/${args.flows} seed ${report.seed}: ${report.succeeded ? 'succeeded' : `FAILED — ${report.failure}`} (${total} faults, ${seconds(report.wallMs)})`);
+      console.log(
+        `  P=${rate} flow ${i}/${args.flows} seed ${report.seed}: ${report.succeeded ? 'succeeded' : `FAILED — ${report.failure}`} (${total} faults, ${seconds(report.wallMs)})`,
+      );
       if (args.logDir) fs.writeFileSync(path.join(args.logDir, `p${rate}-seed${report.seed}.log`), `${report.lines.join('\n')}\n`);
     }
     const summary = { rate, reports, wallMs: Date.now() - started };

@@ -22,8 +22,26 @@ const BATCH = arg('batch', 5000);
 const REGIONS = ['north', 'south', 'east', 'west', 'central'];
 const PLANS = ['free', 'basic', 'pro', 'enterprise'];
 const COLUMNS = [
-  'id', 'age', 'income', 'score', 'balance', 'lat', 'lon', 'ratio', 'visits', 'store',
-  'region', 'plan', 'email', 'city', 'active', 'verified', 'signup', 'last_seen', 'segment', 'code',
+  'id',
+  'age',
+  'income',
+  'score',
+  'balance',
+  'lat',
+  'lon',
+  'ratio',
+  'visits',
+  'store',
+  'region',
+  'plan',
+  'email',
+  'city',
+  'active',
+  'verified',
+  'signup',
+  'last_seen',
+  'segment',
+  'code',
 ];
 
 function source(rows: number, seed: number, shift = 0): RowSource {
@@ -80,45 +98,59 @@ const peak = () => `peak RSS so far ${mb(process.resourceUsage().maxRSS * 1024)}
 const rate = (rows: number, seconds: number) => `${Math.round(rows / seconds).toLocaleString('en-US')} rows/s`;
 
 async function main(): Promise<void> {
-  const expectations = parseExpectations([
-    `rows between 1 and ${ROWS * 2}`,
-    'columns include id, age, income, region',
-    'id unique',
-    'age not null mostly 0.98',
-    'age between 18 and 100',
-    'income is number',
-    'region in north, south, east, west, central',
-    'email matches ^[^@]+@[^@]+$',
-    'active is boolean',
-    'NullValueRate <= 0.05',
-    'DataTypeErrorRate <= 0.01',
-    'OutOfBoundsRate <= 0.05',
-  ].join('\n'));
+  const expectations = parseExpectations(
+    [
+      `rows between 1 and ${ROWS * 2}`,
+      'columns include id, age, income, region',
+      'id unique',
+      'age not null mostly 0.98',
+      'age between 18 and 100',
+      'income is number',
+      'region in north, south, east, west, central',
+      'email matches ^[^@]+@[^@]+$',
+      'active is boolean',
+      'NullValueRate <= 0.05',
+      'DataTypeErrorRate <= 0.01',
+      'OutOfBoundsRate <= 0.05',
+    ].join('\n'),
+  );
 
   let stop = clock();
   for await (const batch of source(ROWS, 1).batches()) void batch;
   const generate = stop();
-  console.log(`generating the cells alone (not part of the checks): ${generate.cpu.toFixed(2)} s CPU (${generate.wall.toFixed(2)} s wall) for ${ROWS.toLocaleString('en-US')} rows × ${COLUMNS.length} columns; ${peak()}`);
+  console.log(
+    `generating the cells alone (not part of the checks): ${generate.cpu.toFixed(2)} s CPU (${generate.wall.toFixed(2)} s wall) for ${ROWS.toLocaleString('en-US')} rows × ${COLUMNS.length} columns; ${peak()}`,
+  );
   stop = clock();
   await scanRows(source(ROWS, 1), []);
   const scan = stop();
-  console.log(`classifying every cell (the shared pass, no check): ${(scan.cpu - generate.cpu).toFixed(2)} s CPU beyond generation (${rate(ROWS, scan.cpu - generate.cpu)}); ${peak()}`);
+  console.log(
+    `classifying every cell (the shared pass, no check): ${(scan.cpu - generate.cpu).toFixed(2)} s CPU beyond generation (${rate(ROWS, scan.cpu - generate.cpu)}); ${peak()}`,
+  );
 
   stop = clock();
   const baseline = await profileData(source(ROWS, 1));
   const profiled = stop();
   const profileText = writeProfile(baseline);
-  console.log(`profile: ${(profiled.cpu - generate.cpu).toFixed(2)} s CPU beyond generation (${rate(ROWS, profiled.cpu - generate.cpu)}); ${profiled.wall.toFixed(2)} s wall with generation; data-profile.json ${mb(profileText.length)}; ${peak()}`);
+  console.log(
+    `profile: ${(profiled.cpu - generate.cpu).toFixed(2)} s CPU beyond generation (${rate(ROWS, profiled.cpu - generate.cpu)}); ${profiled.wall.toFixed(2)} s wall with generation; data-profile.json ${mb(profileText.length)}; ${peak()}`,
+  );
 
   stop = clock();
   const v = await validateData(source(ROWS, 2, 3), { expectations, baseline });
   const validated = stop();
   const own = validated.cpu - generate.cpu;
-  console.log(`validateData (${expectations.length} expectations, quality metrics vs the baseline, profile; one pass): ${own.toFixed(2)} s CPU beyond generation (${rate(ROWS, own)}, ${Math.round((ROWS * COLUMNS.length) / own).toLocaleString('en-US')} cells/s); ${validated.wall.toFixed(2)} s wall with generation`);
+  console.log(
+    `validateData (${expectations.length} expectations, quality metrics vs the baseline, profile; one pass): ${own.toFixed(2)} s CPU beyond generation (${rate(ROWS, own)}, ${Math.round((ROWS * COLUMNS.length) / own).toLocaleString('en-US')} cells/s); ${validated.wall.toFixed(2)} s wall with generation`,
+  );
   const heap = process.memoryUsage();
   console.log(`heap after: used ${mb(heap.heapUsed)}, array buffers ${mb(heap.arrayBuffers)}`);
-  console.log(`result: passed ${v.report.passed}, ${v.report.violationCount} expectations not met, ${v.report.qualityMetrics.filter((m) => m.breached).length} metrics breached`);
-  console.log(`peak RSS: ${mb(process.resourceUsage().maxRSS * 1024)} (includes the 'id unique' table for ${ROWS.toLocaleString('en-US')} distinct values)`);
+  console.log(
+    `result: passed ${v.report.passed}, ${v.report.violationCount} expectations not met, ${v.report.qualityMetrics.filter((m) => m.breached).length} metrics breached`,
+  );
+  console.log(
+    `peak RSS: ${mb(process.resourceUsage().maxRSS * 1024)} (includes the 'id unique' table for ${ROWS.toLocaleString('en-US')} distinct values)`,
+  );
 }
 
 main().catch((error) => {

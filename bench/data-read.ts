@@ -80,7 +80,8 @@ function writeStreamed(file: string, header: string, targetBytes: number, line: 
 
 const csvLine = (i: number) =>
   `${i},${((i * 7.31) % 1000).toFixed(2)},cat_${i % 17},${((i % 1000) / 7).toFixed(4)},${20 + (i % 60)},${i % 2 ? 'true' : 'false'},"City ${i % 300}, ""Region"" ${i % 7}",${i % 11 === 0 ? '' : 30000 + ((i * 13) % 90000)}\n`;
-const jsonLine = (i: number) => `{"id":${i},"amount":${((i * 7.31) % 1000).toFixed(2)},"category":"cat_${i % 17}","age":${20 + (i % 60)},"flag":${i % 2 === 0},"city":"City ${i % 300}"${i % 11 === 0 ? '' : `,"income":${30000 + ((i * 13) % 90000)}`}}\n`;
+const jsonLine = (i: number) =>
+  `{"id":${i},"amount":${((i * 7.31) % 1000).toFixed(2)},"category":"cat_${i % 17}","age":${20 + (i % 60)},"flag":${i % 2 === 0},"city":"City ${i % 300}"${i % 11 === 0 ? '' : `,"income":${30000 + ((i * 13) % 90000)}`}}\n`;
 
 async function writeParquet(file: string, rows: number): Promise<void> {
   const { parquetWriteBuffer } = await import('hyparquet-writer');
@@ -101,7 +102,12 @@ async function writeParquet(file: string, rows: number): Promise<void> {
 
 function run(spec: string, heapGrowth?: number): Figures {
   const env = { ...process.env, BENCH_HEAP_GROWTH: heapGrowth === undefined ? '' : String(heapGrowth) };
-  const child = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--read', spec], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 20, env });
+  const child = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--read', spec], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+    env,
+  });
   if (child.status !== 0) throw new Error(`reading ${spec} failed:\n${child.stderr}`);
   return JSON.parse(child.stdout) as Figures;
 }
@@ -122,7 +128,9 @@ async function main(): Promise<void> {
     await writeStreamed(jsonl, '', option('--jsonl-mb', 100) * 1024 * 1024, jsonLine);
     await writeParquet(parquet, option('--parquet-rows', 3_000_000));
     const baseline = run('--baseline');
-    console.log(`data readers (${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}); baseline child (modules loaded, nothing read): peak RSS ${baseline.maxRssMb.toFixed(0)} MB`);
+    console.log(
+      `data readers (${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}); baseline child (modules loaded, nothing read): peak RSS ${baseline.maxRssMb.toFixed(0)} MB`,
+    );
     for (const [name, file, heapGrowth] of [
       ['CSV', csv],
       ['JSON Lines (two passes)', jsonl],
@@ -132,7 +140,7 @@ async function main(): Promise<void> {
       const mb = fs.statSync(file).size / (1024 * 1024);
       const f = run(file, heapGrowth);
       console.log(
-        `${name}: ${mb.toFixed(0)} MB, ${f.rows.toLocaleString('en-US')} rows in ${f.seconds.toFixed(2)} s wall (${(mb / f.seconds).toFixed(0)} MB/s, ${((f.rows / f.seconds) / 1e6).toFixed(2)} M rows/s), ` +
+        `${name}: ${mb.toFixed(0)} MB, ${f.rows.toLocaleString('en-US')} rows in ${f.seconds.toFixed(2)} s wall (${(mb / f.seconds).toFixed(0)} MB/s, ${(f.rows / f.seconds / 1e6).toFixed(2)} M rows/s), ` +
           `${f.cpuSeconds.toFixed(2)} s CPU (${(mb / f.cpuSeconds).toFixed(0)} MB/s per CPU second); peak RSS ${f.maxRssMb.toFixed(0)} MB (budget 256 MB)`,
       );
     }

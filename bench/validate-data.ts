@@ -117,7 +117,8 @@ function row(i: number, r: () => number): string {
   const income = r() < 0.02 ? '' : (20000 + r() * 150000).toFixed(2);
   const region = i % 9973 === 0 ? 'atlantis' : REGIONS[Math.floor(r() * 5)];
   const status = r() < 0.05 ? '' : STATUSES[Math.floor(r() * 3)];
-  const note = r() < 0.1 ? '' : NOTES[i % 5].includes(',') || NOTES[i % 5].includes('"') ? `"${NOTES[i % 5].replace(/"/g, '""')}"` : NOTES[i % 5];
+  const note =
+    r() < 0.1 ? '' : NOTES[i % 5].includes(',') || NOTES[i % 5].includes('"') ? `"${NOTES[i % 5].replace(/"/g, '""')}"` : NOTES[i % 5];
   const month = 1 + (i % 12);
   const day = 1 + (i % 28);
   return (
@@ -159,15 +160,36 @@ function runTask(dir: string, file: string, expectations: string): Figures {
   fs.writeFileSync(preload, PRELOAD);
   const out = fs.mkdtempSync(path.join(dir, 'out-'));
   const figuresFile = path.join(out, 'figures.json');
-  const env = { PATH: process.env.PATH ?? '', AGENT_TEMPDIRECTORY: dir, INPUT_DATA: file, INPUT_EXPECTATIONS: expectations, INPUT_ONVIOLATION: 'warn', INPUT_OUTPUTFOLDER: out, INPUT_TRAININGDATA: 'false', BENCH_FIGURES: figuresFile };
+  const env = {
+    PATH: process.env.PATH ?? '',
+    AGENT_TEMPDIRECTORY: dir,
+    INPUT_DATA: file,
+    INPUT_EXPECTATIONS: expectations,
+    INPUT_ONVIOLATION: 'warn',
+    INPUT_OUTPUTFOLDER: out,
+    INPUT_TRAININGDATA: 'false',
+    BENCH_FIGURES: figuresFile,
+  };
   const child = spawnSync(process.execPath, ['--require', preload, bundle], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20, env });
-  if (child.status !== 0 || !/##vso\[task\.complete result=(Succeeded|SucceededWithIssues)/.test(child.stdout)) throw new Error(`the task failed on ${file}:\n${child.stdout.slice(-2000)}\n${child.stderr}`);
-  const report = JSON.parse(fs.readFileSync(path.join(out, 'data-validation-report.json'), 'utf8')) as { rows: number; expectations: Array<{ rule: string; column: string | null; passed: boolean; unexpectedCount: number | null; observed: { distinct?: number } }> };
+  if (child.status !== 0 || !/##vso\[task\.complete result=(Succeeded|SucceededWithIssues)/.test(child.stdout))
+    throw new Error(`the task failed on ${file}:\n${child.stdout.slice(-2000)}\n${child.stderr}`);
+  const report = JSON.parse(fs.readFileSync(path.join(out, 'data-validation-report.json'), 'utf8')) as {
+    rows: number;
+    expectations: Array<{
+      rule: string;
+      column: string | null;
+      passed: boolean;
+      unexpectedCount: number | null;
+      observed: { distinct?: number };
+    }>;
+  };
   const id = report.expectations.find((e) => e.rule === 'id unique');
   return {
     ...(JSON.parse(fs.readFileSync(figuresFile, 'utf8')) as Pick<Figures, 'seconds' | 'cpuSeconds' | 'maxRssMb'>),
     rows: report.rows,
-    unexpected: report.expectations.map((e) => (e.column === null && e.unexpectedCount === null ? (e.passed ? null : -1) : e.unexpectedCount)),
+    unexpected: report.expectations.map((e) =>
+      e.column === null && e.unexpectedCount === null ? (e.passed ? null : -1) : e.unexpectedCount,
+    ),
     distinctIds: id?.observed.distinct,
   };
 }
@@ -206,8 +228,12 @@ async function main(): Promise<void> {
     const t0 = Date.now();
     const rows = await writeCsv(file, sizeMb * 1024 * 1024);
     const size = mb(fs.statSync(file).size);
-    console.log(`AzureMLValidateData@1 vs pandas: ${size.toFixed(0)} MB CSV, ${rows.toLocaleString('en-US')} rows × 20 columns (generated in ${((Date.now() - t0) / 1000).toFixed(0)} s)`);
-    console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os.loadavg()[0].toFixed(1)} (shared with other work: wall times are pessimistic), node ${process.version}`);
+    console.log(
+      `AzureMLValidateData@1 vs pandas: ${size.toFixed(0)} MB CSV, ${rows.toLocaleString('en-US')} rows × 20 columns (generated in ${((Date.now() - t0) / 1000).toFixed(0)} s)`,
+    );
+    console.log(
+      `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os.loadavg()[0].toFixed(1)} (shared with other work: wall times are pessimistic), node ${process.version}`,
+    );
     const node = runTask(dir, file, EXPECTATIONS);
     node.uniqueBytes = await uniqueTableBytes(node.distinctIds ?? 0);
     const rest = runTask(dir, file, EXPECTATIONS.replace('id unique\n', ''));
@@ -219,10 +245,18 @@ async function main(): Promise<void> {
     console.log('');
     console.log('| | wall s | CPU s | MB/s | peak RSS MB | time × pandas | RSS × pandas |');
     console.log('|---|--:|--:|--:|--:|--:|--:|');
-    console.log(line('AzureMLValidateData@1 (its bundle: read, 10 checks, profile, files)', node, pandas ? ` ${(node.seconds / pandas.seconds).toFixed(2)} | ${(node.maxRssMb / pandas.maxRssMb).toFixed(2)} |` : ' — | — |'));
+    console.log(
+      line(
+        'AzureMLValidateData@1 (its bundle: read, 10 checks, profile, files)',
+        node,
+        pandas ? ` ${(node.seconds / pandas.seconds).toFixed(2)} | ${(node.maxRssMb / pandas.maxRssMb).toFixed(2)} |` : ' — | — |',
+      ),
+    );
     if (pandas) console.log(line(`pandas ${pandas.pandas} (read_csv ${pandas.readSeconds!.toFixed(1)} s + checks)`, pandas, ' 1 | 1 |'));
     console.log('');
-    console.log(`goal: ≤ 0.5 × pandas' time${pandas ? ` → ${node.seconds / pandas.seconds <= 0.5 ? 'met' : 'missed'} (${(node.seconds / pandas.seconds).toFixed(2)}×; CPU ${(node.cpuSeconds / pandas.cpuSeconds).toFixed(2)}×)` : ' (pandas not found: set BENCH_PYTHON)'}; ≤ 256 MB peak RSS → ${node.maxRssMb <= 256 ? 'met' : 'missed'} (${node.maxRssMb.toFixed(0)} MB)`);
+    console.log(
+      `goal: ≤ 0.5 × pandas' time${pandas ? ` → ${node.seconds / pandas.seconds <= 0.5 ? 'met' : 'missed'} (${(node.seconds / pandas.seconds).toFixed(2)}×; CPU ${(node.cpuSeconds / pandas.cpuSeconds).toFixed(2)}×)` : ' (pandas not found: set BENCH_PYTHON)'}; ≤ 256 MB peak RSS → ${node.maxRssMb <= 256 ? 'met' : 'missed'} (${node.maxRssMb.toFixed(0)} MB)`,
+    );
     console.log(
       `unique: one 64-bit hash per distinct value (open addressing, 9 bytes a slot): ${node.distinctIds!.toLocaleString('en-US')} distinct ids held ${mb(node.uniqueBytes!).toFixed(0)} MB ` +
         `(${(node.uniqueBytes! / node.distinctIds!).toFixed(1)} bytes per value; a table that doubles holds both sizes for a moment); the only memory that grows with the data. ` +
@@ -230,8 +264,12 @@ async function main(): Promise<void> {
     );
     if (pandas) {
       const same = JSON.stringify(node.unexpected) === JSON.stringify(pandas.unexpected);
-      console.log(`unexpected counts per check: ${JSON.stringify(node.unexpected)} ${same ? '= pandas' : `≠ pandas ${JSON.stringify(pandas.unexpected)}`}`);
-      console.log(`(the task's figures are its whole process, start-up included; pandas' import, ${pandas.importSeconds!.toFixed(1)} s, is not counted)`);
+      console.log(
+        `unexpected counts per check: ${JSON.stringify(node.unexpected)} ${same ? '= pandas' : `≠ pandas ${JSON.stringify(pandas.unexpected)}`}`,
+      );
+      console.log(
+        `(the task's figures are its whole process, start-up included; pandas' import, ${pandas.importSeconds!.toFixed(1)} s, is not counted)`,
+      );
     }
   } finally {
     if (!args.includes('--keep')) fs.rmSync(dir, { recursive: true, force: true });

@@ -25,13 +25,29 @@ export function seedCreditRiskWorkspace(emulator: Emulator, candidate: Record<st
     deployments: [{ name: 'blue', model: { name: PRODUCTION.model, version: PRODUCTION.version } }],
   });
   // The scoring script answers one prediction per row of sample-request.json.
-  emulator.endpoints.defaultBehaviour = { ...emulator.endpoints.defaultBehaviour, provisionSeconds: 1, response: { predictions: [0, 1], probabilities: [0.12, 0.87] } };
+  emulator.endpoints.defaultBehaviour = {
+    ...emulator.endpoints.defaultBehaviour,
+    provisionSeconds: 1,
+    response: { predictions: [0, 1], probabilities: [0.12, 0.87] },
+  };
   emulator.jobs.defaultScenario = {
-    phases: [{ status: 'Queued', seconds: 1 }, { status: 'Running', seconds: 3 }],
+    phases: [
+      { status: 'Queued', seconds: 1 },
+      { status: 'Running', seconds: 3 },
+    ],
     outcome: 'Completed',
     children: [
       { name: 'prep', displayName: 'prep', phases: [{ status: 'Running', seconds: 1 }], outcome: 'Completed' },
-      { name: 'train', displayName: 'train', phases: [{ status: 'Queued', seconds: 1 }, { status: 'Running', seconds: 1 }], outcome: 'Completed', metrics: { train_accuracy: 0.97 } },
+      {
+        name: 'train',
+        displayName: 'train',
+        phases: [
+          { status: 'Queued', seconds: 1 },
+          { status: 'Running', seconds: 1 },
+        ],
+        outcome: 'Completed',
+        metrics: { train_accuracy: 0.97 },
+      },
       { name: 'evaluate', displayName: 'evaluate', phases: [{ status: 'Running', seconds: 1 }], outcome: 'Completed', metrics: candidate },
     ],
   };

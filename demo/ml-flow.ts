@@ -12,7 +12,12 @@ import { mlClient } from '../devkit/emulator-clients';
 import { execFileSync } from 'node:child_process';
 import { expandPipeline } from '../local-runner/expansion/expand-pipeline';
 import { compileTimeVariables } from '../local-runner/evaluation/predefined';
-import { runPipeline, type PipelineRunResult, type RunPipelineOptions, type ServiceConnection } from '../local-runner/execution/run-pipeline';
+import {
+  runPipeline,
+  type PipelineRunResult,
+  type RunPipelineOptions,
+  type ServiceConnection,
+} from '../local-runner/execution/run-pipeline';
 import { seedCreditRiskWorkspace, PRODUCTION, CANDIDATE_METRICS } from './credit-risk-workspace';
 import { scoreEndpoint, type ScoringAnswer } from './score-endpoint';
 
@@ -78,7 +83,10 @@ export async function runMlFlow(options: MlFlowOptions = {}): Promise<MlFlowResu
   const work = options.workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ml-flow-'));
   try {
     azurite = await startAzurite();
-    emulator = await startEmulator({ seed: options.seed, storage: { blobUrl: azurite.blobUrl, accountName: azurite.accountName, accountKey: azurite.accountKey } });
+    emulator = await startEmulator({
+      seed: options.seed,
+      storage: { blobUrl: azurite.blobUrl, accountName: azurite.accountName, accountKey: azurite.accountKey },
+    });
     seedCreditRiskWorkspace(emulator, options.candidateMetrics ?? CANDIDATE_METRICS);
     options.configure?.(emulator);
     if (options.faults) emulator.faults.setRates(options.faults);
@@ -104,7 +112,9 @@ interface MlReleaseOptions {
   inspect?: (emulator: Emulator) => void | Promise<void>;
 }
 
-export type MlReleaseResult = Pick<MlFlowResult, 'release' | 'endpoint' | 'traffic' | 'deployments' | 'scoring' | 'calls' | 'secrets'> & { release: PipelineRunResult };
+export type MlReleaseResult = Pick<MlFlowResult, 'release' | 'endpoint' | 'traffic' | 'deployments' | 'scoring' | 'calls' | 'secrets'> & {
+  release: PipelineRunResult;
+};
 
 /**
  * Only the ML Release, against a fresh emulator and Azurite seeded as runMlFlow seeds them, with an
@@ -118,16 +128,28 @@ export async function runMlRelease(options: MlReleaseOptions): Promise<MlRelease
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ml-release-'));
   try {
     azurite = await startAzurite();
-    emulator = await startEmulator({ storage: { blobUrl: azurite.blobUrl, accountName: azurite.accountName, accountKey: azurite.accountKey } });
+    emulator = await startEmulator({
+      storage: { blobUrl: azurite.blobUrl, accountName: azurite.accountName, accountKey: azurite.accountKey },
+    });
     seedCreditRiskWorkspace(emulator);
     options.configure?.(emulator);
     const sources = checkout(path.join(work, 's'));
     const connection = emulator.connection({ scheme: 'workloadIdentity' });
-    const common = { sources, serviceConnections: { [CONNECTION_NAME]: connection }, log, abortSignal: options.abortSignal, escalationMs: options.escalationMs };
+    const common = {
+      sources,
+      serviceConnections: { [CONNECTION_NAME]: connection },
+      log,
+      abortSignal: options.abortSignal,
+      escalationMs: options.escalationMs,
+    };
     const state = await releaseAfter(emulator, options.build, path.join(work, 'release'), common, log);
     const requests = emulator.requests();
     await options.inspect?.(emulator);
-    return { ...state, calls: { arm: requests.filter((r) => r.path.startsWith('/subscriptions/')).length, total: requests.length }, secrets: [...connection.secrets, azurite.accountKey] };
+    return {
+      ...state,
+      calls: { arm: requests.filter((r) => r.path.startsWith('/subscriptions/')).length, total: requests.length },
+      secrets: [...connection.secrets, azurite.accountKey],
+    };
   } finally {
     await emulator?.stop();
     await azurite?.stop();
@@ -138,7 +160,14 @@ export async function runMlRelease(options: MlReleaseOptions): Promise<MlRelease
 type CommonRun = Pick<ExampleRun, 'sources' | 'serviceConnections' | 'log' | 'abortSignal' | 'escalationMs'>;
 
 /** The example's release with `build` as its resource, then the production endpoint as it is left (and scored when the release succeeded). */
-async function releaseAfter(emulator: Emulator, build: PipelineRunResult, runDir: string, common: CommonRun, log: (line: string) => void, fairWeather?: () => void) {
+async function releaseAfter(
+  emulator: Emulator,
+  build: PipelineRunResult,
+  runDir: string,
+  common: CommonRun,
+  log: (line: string) => void,
+  fairWeather?: () => void,
+) {
   const where = { resourceGroup: emulator.resourceGroup, workspace: emulator.workspaceName };
   log('=== ML Release (pipeline-templates/examples/credit-risk/azure-pipelines/ml-release.yml) ===');
   const release = await runExamplePipeline({
@@ -157,7 +186,10 @@ async function releaseAfter(emulator: Emulator, build: PipelineRunResult, runDir
   const endpoint = await client.onlineEndpoints.get(where.resourceGroup, where.workspace, PRODUCTION.endpoint);
   const deployments: Array<{ name: string; model: string }> = [];
   for await (const d of client.onlineDeployments.list(where.resourceGroup, where.workspace, PRODUCTION.endpoint)) {
-    deployments.push({ name: d.name ?? '', model: String(d.properties.model ?? '').replace(/^.*\/models\/([^/]+)\/versions\/([^/]+)$/, 'azureml:$1:$2') });
+    deployments.push({
+      name: d.name ?? '',
+      model: String(d.properties.model ?? '').replace(/^.*\/models\/([^/]+)\/versions\/([^/]+)$/, 'azureml:$1:$2'),
+    });
   }
   let scoring: ScoringAnswer | undefined;
   if (release.result.startsWith('Succeeded')) {
@@ -167,7 +199,13 @@ async function releaseAfter(emulator: Emulator, build: PipelineRunResult, runDir
   return { release, endpoint: PRODUCTION.endpoint, traffic: endpoint.properties.traffic ?? {}, deployments, scoring };
 }
 
-async function buildAndRelease(emulator: Emulator, azurite: AzuriteHandle, work: string, options: MlFlowOptions, log: (line: string) => void): Promise<MlFlowResult> {
+async function buildAndRelease(
+  emulator: Emulator,
+  azurite: AzuriteHandle,
+  work: string,
+  options: MlFlowOptions,
+  log: (line: string) => void,
+): Promise<MlFlowResult> {
   const sources = checkout(path.join(work, 's'));
   const connection = emulator.connection({ scheme: 'workloadIdentity' });
   const common = {
@@ -182,11 +220,26 @@ async function buildAndRelease(emulator: Emulator, azurite: AzuriteHandle, work:
 
   log('=== ML Build (pipeline-templates/examples/credit-risk/azure-pipelines/ml-build.yml) ===');
   // A push to main queued the build; the build's tag queued the release (Build.Reason as Azure DevOps sets it).
-  const build = await runExamplePipeline({ ...common, file: 'ml-build.yml', pipelineName: 'credit-risk ML Build', buildReason: 'IndividualCI', buildId: 101, buildNumber: '20261125.1', parameters: where, runDir: path.join(work, 'build') });
+  const build = await runExamplePipeline({
+    ...common,
+    file: 'ml-build.yml',
+    pipelineName: 'credit-risk ML Build',
+    buildReason: 'IndividualCI',
+    buildId: 101,
+    buildNumber: '20261125.1',
+    parameters: where,
+    runDir: path.join(work, 'build'),
+  });
   const result: MlFlowResult = {
     build,
     jobName: build.outputs['Train.Train.publish.jobName'],
-    dataValidation: build.outputs['Train.Train.validateData.passed'] === undefined ? undefined : { passed: build.outputs['Train.Train.validateData.passed'], violationCount: build.outputs['Train.Train.validateData.violationCount'] },
+    dataValidation:
+      build.outputs['Train.Train.validateData.passed'] === undefined
+        ? undefined
+        : {
+            passed: build.outputs['Train.Train.validateData.passed'],
+            violationCount: build.outputs['Train.Train.validateData.violationCount'],
+          },
     promote: build.outputs['Train.Train.compare.promote'],
     reason: build.outputs['Train.Train.compare.reason'],
     modelVersion: build.outputs['Train.Train.register.modelVersion'],
@@ -198,7 +251,10 @@ async function buildAndRelease(emulator: Emulator, azurite: AzuriteHandle, work:
   if ((options.release ?? true) && build.result.startsWith('Succeeded') && build.buildTags.includes('model-registered')) {
     log('');
     // The flow's own checks after the release are an observer, not the product: no faults for them.
-    Object.assign(result, await releaseAfter(emulator, build, path.join(work, 'release'), common, log, () => options.faults && emulator.faults.setRates({})));
+    Object.assign(
+      result,
+      await releaseAfter(emulator, build, path.join(work, 'release'), common, log, () => options.faults && emulator.faults.setRates({})),
+    );
   }
   const requests = emulator.requests();
   result.calls = { arm: requests.filter((r) => r.path.startsWith('/subscriptions/')).length, total: requests.length };
@@ -253,7 +309,8 @@ export async function runExamplePipeline(run: ExampleRun): Promise<PipelineRunRe
 /** The example as an agent checks it out: a git work tree on main, one commit (so Build.SourceBranch and Build.SourceVersion are real). */
 export function checkout(dir: string): string {
   fs.cpSync(EXAMPLE, dir, { recursive: true });
-  const git = (...args: string[]) => execFileSync('git', ['-C', dir, '-c', 'user.name=demo', '-c', 'user.email=demo@example.invalid', ...args], { stdio: 'ignore' });
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-C', dir, '-c', 'user.name=demo', '-c', 'user.email=demo@example.invalid', ...args], { stdio: 'ignore' });
   git('init', '-q', '-b', 'main');
   git('add', '-A');
   git('commit', '-q', '-m', 'credit-risk example');

@@ -2,7 +2,11 @@
 import type { MlFlowResult } from './ml-flow';
 
 export function demoSummary(r: MlFlowResult): string[] {
-  const traffic = r.traffic ? Object.entries(r.traffic).map(([d, p]) => `${d} ${p}%`).join(', ') : 'n/a';
+  const traffic = r.traffic
+    ? Object.entries(r.traffic)
+        .map(([d, p]) => `${d} ${p}%`)
+        .join(', ')
+    : 'n/a';
   const deployments = r.deployments?.map((d) => `${d.name} → ${d.model}`).join(', ') ?? 'n/a';
   return [
     '=== Summary ===',

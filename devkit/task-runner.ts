@@ -15,7 +15,15 @@ import {
   type CancelSignal,
   type SignalSent,
 } from '../local-runner/execution/agent-process';
-import { artifactUploadRefusal, BUILD_ONLY_VARIABLES, expandWith, filePathRoot, prepareTaskInputs, releaseJobVariables, type AgentInputDef } from '../local-runner/execution/agent-inputs';
+import {
+  artifactUploadRefusal,
+  BUILD_ONLY_VARIABLES,
+  expandWith,
+  filePathRoot,
+  prepareTaskInputs,
+  releaseJobVariables,
+  type AgentInputDef,
+} from '../local-runner/execution/agent-inputs';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 const BUNDLE_ROOT = path.join(REPO_ROOT, 'build', 'extension', 'tasks');

@@ -49,7 +49,8 @@ export const workspaceArmId = (cloud: Cloud, resourceGroup = cloud.resourceGroup
 export const resourceGroupNames = (cloud: Cloud) => [cloud.resourceGroup, ...cloud.extras.resourceGroups];
 
 /** The resource group's name as created, if it exists (ARM matches names case-insensitively). */
-export const findResourceGroup = (cloud: Cloud, name: string) => resourceGroupNames(cloud).find((rg) => rg.toLowerCase() === name.toLowerCase());
+export const findResourceGroup = (cloud: Cloud, name: string) =>
+  resourceGroupNames(cloud).find((rg) => rg.toLowerCase() === name.toLowerCase());
 
 /** Every workspace of the subscription (or of one resource group), the seeded one first. */
 export function workspaceNames(cloud: Cloud, resourceGroup?: string): Array<{ resourceGroup: string; name: string }> {

@@ -49,7 +49,11 @@ export function connectionEnv(options: ConnectionOptions, material: ConnectionMa
     }
     case 'spnCertificate': {
       const pem = options.certificatePem ?? material.certificateApp.pem;
-      Object.assign(auth, { serviceprincipalid: material.certificateApp.clientId, servicePrincipalCertificate: pem, authenticationType: 'spnCertificate' });
+      Object.assign(auth, {
+        serviceprincipalid: material.certificateApp.clientId,
+        servicePrincipalCertificate: pem,
+        authenticationType: 'spnCertificate',
+      });
       secrets.push(pem);
       break;
     }

@@ -115,7 +115,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const identityHeader = randomUUID();
   const directory = new Directory({ clientId: CLIENT_IDS.managedIdentity, principalId: randomUUID(), identityHeader });
   const secret = newClientSecret();
-  directory.register({ clientId: CLIENT_IDS.secret, displayName: 'azureml-emulator-spn-secret', secrets: [secret], certificates: [], federatedCredentials: [] });
+  directory.register({
+    clientId: CLIENT_IDS.secret,
+    displayName: 'azureml-emulator-spn-secret',
+    secrets: [secret],
+    certificates: [],
+    federatedCredentials: [],
+  });
   directory.register({
     clientId: CLIENT_IDS.certificate,
     displayName: 'azureml-emulator-spn-certificate',
@@ -123,7 +129,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     certificates: [registerCertificate(appCertificate.certPem)],
     federatedCredentials: [],
   });
-  const wifApp = directory.register({ clientId: CLIENT_IDS.wif, displayName: 'azureml-emulator-wif', secrets: [], certificates: [], federatedCredentials: [] });
+  const wifApp = directory.register({
+    clientId: CLIENT_IDS.wif,
+    displayName: 'azureml-emulator-wif',
+    secrets: [],
+    certificates: [],
+    federatedCredentials: [],
+  });
 
   const devopsIssuerKeys = new Map([[devopsIssuer(cloud.devops.orgId), createPublicKey(devopsKey.publicKeyPem)]]);
   const routes = [
@@ -135,9 +147,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ...workspaceRoutes(cloud),
     // Before the job routes: their operation-result route would take the endpoints' operations too.
     ...endpointRoutes({ cloud, store: endpoints, models, computes, assets }),
-    ...jobRoutes({ cloud, store, defaultScenario: () => defaultScenario, checkPipeline: (p) => pipelineReferenceError(cloud, assets, computes, p) }),
+    ...jobRoutes({
+      cloud,
+      store,
+      defaultScenario: () => defaultScenario,
+      checkPipeline: (p) => pipelineReferenceError(cloud, assets, computes, p),
+    }),
     ...assetRoutes({ cloud, assets, checkReferences: (kind, p) => assetReferenceError(kind, p) }),
-    ...datastoreRoutes(cloud, () => options.storage, () => datastores),
+    ...datastoreRoutes(
+      cloud,
+      () => options.storage,
+      () => datastores,
+    ),
     ...computeRoutes(cloud, computes),
     ...modelRoutes(cloud, models),
     ...scoringRoutes(cloud, endpoints),
@@ -150,7 +171,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (kind !== 'components') return undefined;
     const spec = (properties.componentSpec ?? {}) as Record<string, unknown>;
     const code = typeof spec.code === 'string' ? /\/codes\/([^/]+)\/versions\/([^/]+)$/i.exec(spec.code) : null;
-    if (code && !assets.get('codes', code[1], code[2])) return armError(404, 'UserError', `Code container=${code[1]}, version=${code[2]} not found`);
+    if (code && !assets.get('codes', code[1], code[2]))
+      return armError(404, 'UserError', `Code container=${code[1]}, version=${code[2]} not found`);
     if (spec.type === 'pipeline') return pipelineReferenceError(cloud, assets, computes, { jobs: spec.jobs });
     return undefined;
   }
@@ -158,7 +180,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (options.storage) {
     // The workspace's storage account has its default container from the day the workspace exists.
     const { blobUrl, accountName, accountKey } = options.storage;
-    await new ContainerClient(`${blobUrl}/${defaultContainerName(cloud)}`, new StorageSharedKeyCredential(accountName, accountKey)).createIfNotExists();
+    await new ContainerClient(
+      `${blobUrl}/${defaultContainerName(cloud)}`,
+      new StorageSharedKeyCredential(accountName, accountKey),
+    ).createIfNotExists();
   }
 
   const server = await listenHttps(
@@ -179,7 +204,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     pipeline: { systemAccessToken: issueSystemAccessToken(cloud, devopsKey), planId: randomUUID(), jobId: randomUUID() },
   };
 
-  const asset = (r: AssetRecord) => ({ kind: r.kind, name: r.name, version: r.version, id: assetId(cloud, r.kind, r.name, r.version), properties: structuredClone(r.properties), createdAt: r.createdAt });
+  const asset = (r: AssetRecord) => ({
+    kind: r.kind,
+    name: r.name,
+    version: r.version,
+    id: assetId(cloud, r.kind, r.name, r.version),
+    properties: structuredClone(r.properties),
+    createdAt: r.createdAt,
+  });
 
   let stopped: Promise<void> | undefined;
 
@@ -195,7 +227,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     clock,
     resourceGroups: {
       add(name) {
-        if (!/^[-\w._()]{1,90}$/.test(name) || name.endsWith('.')) throw new Error(`emulator.resourceGroups.add: '${name}' is not a valid resource group name`);
+        if (!/^[-\w._()]{1,90}$/.test(name) || name.endsWith('.'))
+          throw new Error(`emulator.resourceGroups.add: '${name}' is not a valid resource group name`);
         if (!findResourceGroup(cloud, name)) cloud.extras.resourceGroups.push(name);
       },
       names: () => resourceGroupNames(cloud),
@@ -203,9 +236,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     workspaces: {
       add(name, resourceGroup = cloud.resourceGroup) {
         const rg = findResourceGroup(cloud, resourceGroup);
-        if (!rg) throw new Error(`emulator.workspaces.add: resource group '${resourceGroup}' does not exist (add it with emulator.resourceGroups.add)`);
+        if (!rg)
+          throw new Error(
+            `emulator.workspaces.add: resource group '${resourceGroup}' does not exist (add it with emulator.resourceGroups.add)`,
+          );
         if (!/^[a-zA-Z0-9][\w-]{2,32}$/.test(name)) throw new Error(`emulator.workspaces.add: '${name}' is not a valid workspace name`);
-        if (!workspaceNames(cloud, rg).some((w) => w.name.toLowerCase() === name.toLowerCase())) cloud.extras.workspaces.push({ resourceGroup: rg, name });
+        if (!workspaceNames(cloud, rg).some((w) => w.name.toLowerCase() === name.toLowerCase()))
+          cloud.extras.workspaces.push({ resourceGroup: rg, name });
       },
       list: () => workspaceNames(cloud).map((w) => ({ ...w })),
     },
@@ -289,7 +326,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         const r = assets.get(kind, name, version);
         return r ? asset(r) : undefined;
       },
-      list: (kind, name) => (name ? assets.versions(kind, name) : assets.all(kind).sort((a, b) => b.createdAt - a.createdAt || b.sequence - a.sequence)).map(asset),
+      list: (kind, name) =>
+        (name ? assets.versions(kind, name) : assets.all(kind).sort((a, b) => b.createdAt - a.createdAt || b.sequence - a.sequence)).map(
+          asset,
+        ),
     },
     computes: {
       add: (name, computeType = 'AmlCompute') => computes.add(name, computeType),
@@ -303,7 +343,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         datastores.set(seed.name, { ...seed });
         const st = options.storage;
         if (st && (seed.datastoreType ?? 'AzureBlob') !== 'AzureFile') {
-          await new ContainerClient(`${st.blobUrl}/${seed.containerName}`, new StorageSharedKeyCredential(st.accountName, st.accountKey)).createIfNotExists();
+          await new ContainerClient(
+            `${st.blobUrl}/${seed.containerName}`,
+            new StorageSharedKeyCredential(st.accountName, st.accountKey),
+          ).createIfNotExists();
         }
       },
     },

@@ -36,7 +36,10 @@ export class TrafficLog {
     const entries = this.entries;
     await Promise.all(
       entries.map((entry, index) =>
-        writeFile(join(dir, `${String(index + 1).padStart(5, '0')}-${entry.liveRequest.method.toLowerCase()}.json`), JSON.stringify(entry, null, 2)),
+        writeFile(
+          join(dir, `${String(index + 1).padStart(5, '0')}-${entry.liveRequest.method.toLowerCase()}.json`),
+          JSON.stringify(entry, null, 2),
+        ),
       ),
     );
     return entries.length;

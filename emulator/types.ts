@@ -39,7 +39,6 @@ export interface DatastoreSeed {
   datastoreType?: 'AzureBlob' | 'AzureDataLakeGen2' | 'AzureFile';
 }
 
-
 export interface EmulatedAsset {
   kind: AssetKind;
   name: string;
@@ -173,7 +172,14 @@ export interface EmulatedEndpoint {
   tags: Record<string, string>;
   provisioningState: string;
   keys: { primaryKey: string; secondaryKey: string };
-  deployments: Array<{ name: string; provisioningState: string; model?: string; tags: Record<string, string>; properties: Record<string, unknown>; sku?: { name: string; capacity?: number } }>;
+  deployments: Array<{
+    name: string;
+    provisioningState: string;
+    model?: string;
+    tags: Record<string, string>;
+    properties: Record<string, unknown>;
+    sku?: { name: string; capacity?: number };
+  }>;
 }
 
 export interface OnlineEndpointSeed {

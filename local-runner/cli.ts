@@ -74,13 +74,26 @@ export async function main(argv: string[]): Promise<number> {
     const pipelineName = path.basename(args.file, path.extname(args.file));
     // the predefined variables templates can read, with the values the run below uses
     const variables = compileTimeVariables({ sourcesDir: root, buildReason: args.reason, definitionName: pipelineName });
-    const pipeline = expandPipeline(path.resolve(args.file), { selfRoot: root, repositories: args.repositories, parameters: args.parameters, variables });
+    const pipeline = expandPipeline(path.resolve(args.file), {
+      selfRoot: root,
+      repositories: args.repositories,
+      parameters: args.parameters,
+      variables,
+    });
     const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-run-'));
     const ac = new AbortController();
     const onSigint = () => ac.abort();
     process.once('SIGINT', onSigint);
     try {
-      const result = await runPipeline({ pipeline, sourcesDir: root, runDir, variables: args.variables, pipelineName, buildReason: args.reason, abortSignal: ac.signal });
+      const result = await runPipeline({
+        pipeline,
+        sourcesDir: root,
+        runDir,
+        variables: args.variables,
+        pipelineName,
+        buildReason: args.reason,
+        abortSignal: ac.signal,
+      });
       console.log(`run folder: ${runDir}`);
       return isSuccess(result.result) ? 0 : 1;
     } finally {

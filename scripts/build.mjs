@@ -144,17 +144,16 @@ async function bundleTask(task, version) {
   }
 
   const warnings = result.warnings.filter(
-    (w) =>
-      !ALLOWED_WARNINGS.some(
-        (a) => a.id === w.id && a.file.test(w.location?.file ?? '') && a.text.test(w.location?.lineText ?? ''),
-      ),
+    (w) => !ALLOWED_WARNINGS.some((a) => a.id === w.id && a.file.test(w.location?.file ?? '') && a.text.test(w.location?.lineText ?? '')),
   );
   if (warnings.length > 0) {
     for (const w of warnings) {
       const loc = w.location ? `${w.location.file}:${w.location.line}: ` : '';
       console.error(`build: ${task}: warning [${w.id}] ${loc}${w.text}`);
     }
-    fail(`esbuild reported ${warnings.length} warning(s) for tasks/${task}; fix them or, if harmless, allow-list them in scripts/build.mjs with a reason`);
+    fail(
+      `esbuild reported ${warnings.length} warning(s) for tasks/${task}; fix them or, if harmless, allow-list them in scripts/build.mjs with a reason`,
+    );
   }
 
   const inputs = Object.keys(result.metafile.inputs);
@@ -262,7 +261,11 @@ function stageExtensionFiles(taskNames) {
     if (rel.startsWith('tasks/') || GENERATED.includes(rel)) continue;
     const from = path.join(root, rel);
     if (!fs.existsSync(from)) {
-      const hint = rel.startsWith('images/screenshots/') ? ' (run `npm run screenshots`)' : rel.startsWith('images/') ? ' (run `node scripts/make-icons.mjs`)' : '';
+      const hint = rel.startsWith('images/screenshots/')
+        ? ' (run `npm run screenshots`)'
+        : rel.startsWith('images/')
+          ? ' (run `node scripts/make-icons.mjs`)'
+          : '';
       fail(`vss-extension.json names ${rel}, which does not exist${hint}`);
     }
     fs.mkdirSync(path.dirname(path.join(outRoot, rel)), { recursive: true });
@@ -335,7 +338,12 @@ async function main() {
       }
     }
     if (SMOKE_PROBLEMS.some(([re]) => re.test(out))) {
-      console.error(out.split('\n').map((l) => `  | ${l}`).join('\n'));
+      console.error(
+        out
+          .split('\n')
+          .map((l) => `  | ${l}`)
+          .join('\n'),
+      );
     }
   }
   if (problems > 0) fail('bundled tasks do not start cleanly (see above)');
@@ -353,7 +361,9 @@ async function main() {
   }
   // DESIGN.md budget; measured and reported (bench/), not enforced here.
   for (const b of bundles.filter((x) => x.bytes > BUNDLE_BUDGET_BYTES)) {
-    console.log(`build: note: tasks/${b.task}/index.js is over the ${kb(BUNDLE_BUDGET_BYTES)} per-task budget; largest packages: ${b.largest}`);
+    console.log(
+      `build: note: tasks/${b.task}/index.js is over the ${kb(BUNDLE_BUDGET_BYTES)} per-task budget; largest packages: ${b.largest}`,
+    );
   }
   console.log(`build: ThirdPartyNotices.txt lists ${noticeCount} packages`);
   console.log(`build: staged ${path.relative(root, outRoot)}/ for ${taskNames.length} task(s), version ${version}`);

@@ -51,7 +51,10 @@ function projectImportsOf(root, pkg) {
     }
     for (const m of src.matchAll(named)) {
       for (const n of m[1].split(',')) {
-        const name = n.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0];
+        const name = n
+          .trim()
+          .replace(/^type\s+/, '')
+          .split(/\s+as\s+/)[0];
         if (name) names.add(name);
       }
     }
@@ -74,8 +77,7 @@ export const TRIMS = [
     importer: /node_modules\/@azure\/storage-common\/dist\/esm\/StorageCRC64Calculator\.js$/,
     request: './crc64.js',
     importerMust: ['import NativeCRC64 from "./crc64.js"', 'this.initPromise = NativeCRC64()'],
-    check: (root) =>
-      forbidInProject(root, /ChecksumAlgorithm/, 'project sources must not enable storage CRC64 content validation'),
+    check: (root) => forbidInProject(root, /ChecksumAlgorithm/, 'project sources must not enable storage CRC64 content validation'),
     contents: `export default function NativeCRC64() { return Promise.reject(new Error(${unreachable('Storage CRC64 content validation')})); }`,
     loader: 'js',
   },
@@ -84,7 +86,7 @@ export const TRIMS = [
     id: 'devops-bearer-handler-only',
     why:
       "azure-devops-node-api's BearerCredentialHandler uses only typed-rest-client's BearerCredentialHandler, but " +
-      "requires it through typed-rest-client/Handlers, which also loads the Basic, PAT and NTLM handlers; the " +
+      'requires it through typed-rest-client/Handlers, which also loads the Basic, PAT and NTLM handlers; the ' +
       'replacement exports the very same class from its own module (not a stub)',
     importer: /node_modules\/azure-devops-node-api\/handlers\/bearertoken\.js$/,
     request: 'typed-rest-client/Handlers',
@@ -93,15 +95,14 @@ export const TRIMS = [
       'class BearerCredentialHandler extends resthandlers.BearerCredentialHandler {',
     ],
     importerMustNot: [/resthandlers\.(?!BearerCredentialHandler\b)/],
-    contents:
-      'exports.BearerCredentialHandler = require("typed-rest-client/handlers/bearertoken").BearerCredentialHandler;',
+    contents: 'exports.BearerCredentialHandler = require("typed-rest-client/handlers/bearertoken").BearerCredentialHandler;',
     loader: 'js',
   },
   {
     // ~28 KiB: semver 7 (jsonwebtoken's own copy) beside semver 5, which task-lib already bundles.
     id: 'jsonwebtoken-semver',
     why:
-      "jsonwebtoken uses semver only in three one-line modules that evaluate semver.satisfies(process.version, " +
+      'jsonwebtoken uses semver only in three one-line modules that evaluate semver.satisfies(process.version, ' +
       "'<range>') at load time; the semver task-lib bundles anyway gives the same answer for those ranges (checked " +
       'below for this Node and a spread of versions), so the second copy is left out',
     importer: /node_modules\/jsonwebtoken\/lib\/(asymmetricKeyDetailsSupported|psSupported|rsaPssKeyDetailsSupported)\.js$/,
@@ -110,7 +111,21 @@ export const TRIMS = [
     redirect: { request: 'semver', from: 'node_modules/azure-pipelines-task-lib' },
     sameAnswer(src, ownSemver, targetSemver) {
       const range = src.match(this.importerMatch)[1];
-      const versions = [process.version, 'v6.11.5', 'v6.12.0', 'v7.10.1', 'v8.0.0', 'v15.6.0', 'v15.7.0', 'v16.8.0', 'v16.9.0', 'v20.9.0', 'v22.11.0', 'v24.0.0', 'v26.0.0-pre'];
+      const versions = [
+        process.version,
+        'v6.11.5',
+        'v6.12.0',
+        'v7.10.1',
+        'v8.0.0',
+        'v15.6.0',
+        'v15.7.0',
+        'v16.8.0',
+        'v16.9.0',
+        'v20.9.0',
+        'v22.11.0',
+        'v24.0.0',
+        'v26.0.0-pre',
+      ];
       const diff = versions.filter((v) => ownSemver.satisfies(v, range) !== targetSemver.satisfies(v, range));
       return diff.length ? `semver copies disagree on '${range}' for ${diff.join(', ')}` : undefined;
     },
@@ -119,18 +134,28 @@ export const TRIMS = [
     // ~10 KiB: `open` and its platform helpers (default-browser, is-wsl, run-applescript, ...).
     id: 'identity-open-browser',
     why:
-      "@azure/identity imports `open` only inside the openBrowser callback of interactive/brokered sign-in " +
+      '@azure/identity imports `open` only inside the openBrowser callback of interactive/brokered sign-in ' +
       '(InteractiveBrowserCredential, VisualStudioCodeCredential, the broker credential of DefaultAzureCredential); ' +
       'the tasks construct only the credentials listed in `check`, none of which sign in interactively',
     importer: /node_modules\/@azure\/identity\/dist\/esm\/msal\/nodeFlows\/msalClient\.js$/,
     request: 'open',
     importerMust: ['const open = await import("open");'],
     check(root) {
-      const allowed = ['ClientAssertionCredential', 'ClientCertificateCredential', 'ClientSecretCredential', 'ManagedIdentityCredential', 'TokenCredential', 'AccessToken', 'GetTokenOptions'];
+      const allowed = [
+        'ClientAssertionCredential',
+        'ClientCertificateCredential',
+        'ClientSecretCredential',
+        'ManagedIdentityCredential',
+        'TokenCredential',
+        'AccessToken',
+        'GetTokenOptions',
+      ];
       const { names, error } = projectImportsOf(root, '@azure/identity');
       if (error) return error;
       const others = [...names].filter((n) => !allowed.includes(n));
-      return others.length ? `project sources import ${others.join(', ')} from @azure/identity; check it never signs in interactively, then allow it` : undefined;
+      return others.length
+        ? `project sources import ${others.join(', ')} from @azure/identity; check it never signs in interactively, then allow it`
+        : undefined;
     },
     contents: `export default function open() { return Promise.reject(new Error(${unreachable('Interactive browser sign-in')})); }`,
     loader: 'js',
@@ -177,7 +202,11 @@ export function bundleTrimsPlugin(root, used = new Set()) {
             const target = await build.resolve(t.redirect.request, { kind: args.kind, resolveDir: from });
             if (target.errors.length) return { errors: target.errors };
             const req = createRequire(args.importer);
-            const disagree = t.sameAnswer(fs.readFileSync(args.importer, 'utf8'), req(args.path), createRequire(path.join(from, 'x.js'))(t.redirect.request));
+            const disagree = t.sameAnswer(
+              fs.readFileSync(args.importer, 'utf8'),
+              req(args.path),
+              createRequire(path.join(from, 'x.js'))(t.redirect.request),
+            );
             if (disagree) return { errors: [{ text: `trim ${t.id}: ${disagree}` }] };
             used.add(t.id);
             return { path: target.path };

@@ -77,8 +77,14 @@ const poly = (pts) => (x, y) => {
   }
   return inside;
 };
-const union = (...s) => (x, y) => s.some((f) => f(x, y));
-const minus = (a, ...b) => (x, y) => a(x, y) && !b.some((f) => f(x, y));
+const union =
+  (...s) =>
+  (x, y) =>
+    s.some((f) => f(x, y));
+const minus =
+  (a, ...b) =>
+  (x, y) =>
+    a(x, y) && !b.some((f) => f(x, y));
 
 // ---------------------------------------------------------------- glyphs
 // Each glyph is a list of [shape, colour] layers drawn over the background, 'fg' = white,
@@ -89,10 +95,26 @@ const GLYPHS = {
   // Extension: a lab flask with liquid and bubbles (machine learning experiments).
   extension: () => {
     const flask = poly([
-      [0.42, 0.2], [0.58, 0.2], [0.58, 0.42], [0.77, 0.74], [0.77, 0.8], [0.23, 0.8], [0.23, 0.74], [0.42, 0.42],
+      [0.42, 0.2],
+      [0.58, 0.2],
+      [0.58, 0.42],
+      [0.77, 0.74],
+      [0.77, 0.8],
+      [0.23, 0.8],
+      [0.23, 0.74],
+      [0.42, 0.42],
     ]);
     const outline = polyline(
-      [[0.42, 0.2], [0.42, 0.42], [0.23, 0.74], [0.23, 0.8], [0.77, 0.8], [0.77, 0.74], [0.58, 0.42], [0.58, 0.2]],
+      [
+        [0.42, 0.2],
+        [0.42, 0.42],
+        [0.23, 0.74],
+        [0.23, 0.8],
+        [0.77, 0.8],
+        [0.77, 0.74],
+        [0.58, 0.42],
+        [0.58, 0.2],
+      ],
       0.06,
     );
     const liquid = (x, y) => flask(x, y) && y >= 0.6 + 0.025 * Math.sin(x * 28);
@@ -114,7 +136,18 @@ const GLYPHS = {
   ],
   // Publish pipeline: a small DAG of steps, as Azure ML studio draws pipelines.
   AzureMLPublishPipeline: () => [
-    [polyline([[0.32, 0.3], [0.32, 0.5], [0.68, 0.5], [0.68, 0.7]], S), 'fg'],
+    [
+      polyline(
+        [
+          [0.32, 0.3],
+          [0.32, 0.5],
+          [0.68, 0.5],
+          [0.68, 0.7],
+        ],
+        S,
+      ),
+      'fg',
+    ],
     [line(0.32, 0.5, 0.32, 0.7, S), 'fg'],
     [rrect(0.2, 0.2, 0.44, 0.38, 0.05), 'fg'],
     [rrect(0.2, 0.62, 0.44, 0.8, 0.05), 'fg'],
@@ -130,7 +163,13 @@ const GLYPHS = {
   AzureMLRegisterModel: () => [
     [
       minus(
-        poly([[0.22, 0.3], [0.56, 0.3], [0.8, 0.5], [0.56, 0.7], [0.22, 0.7]]),
+        poly([
+          [0.22, 0.3],
+          [0.56, 0.3],
+          [0.8, 0.5],
+          [0.56, 0.7],
+          [0.22, 0.7],
+        ]),
         circle(0.58, 0.5, 0.065),
       ),
       'fg',
@@ -155,14 +194,31 @@ const GLYPHS = {
   AzureMLDeployModel: () => [
     [union(circle(0.36, 0.56, 0.15), circle(0.56, 0.46, 0.2), circle(0.7, 0.6, 0.12), rrect(0.21, 0.56, 0.82, 0.72, 0.08)), 'fg'],
     [line(0.52, 0.66, 0.52, 0.44, 0.07), 'bg'],
-    [poly([[0.52, 0.34], [0.62, 0.47], [0.42, 0.47]]), 'bg'],
+    [
+      poly([
+        [0.52, 0.34],
+        [0.62, 0.47],
+        [0.42, 0.47],
+      ]),
+      'bg',
+    ],
   ],
   // Validate data: rows of a table, the last one checked.
   AzureMLValidateData: () => [
     [rrect(0.2, 0.24, 0.66, 0.34, 0.03), 'fg'],
     [rrect(0.2, 0.44, 0.66, 0.54, 0.03), 'fg'],
     [rrect(0.2, 0.64, 0.44, 0.74, 0.03), 'fg'],
-    [polyline([[0.5, 0.66], [0.6, 0.76], [0.8, 0.5]], S), 'fg'],
+    [
+      polyline(
+        [
+          [0.5, 0.66],
+          [0.6, 0.76],
+          [0.8, 0.5],
+        ],
+        S,
+      ),
+      'fg',
+    ],
   ],
   // Any task without its own glyph yet.
   fallback: () => [
@@ -218,13 +274,14 @@ function write(file, png) {
 }
 
 function main() {
-  write(
-    path.join(root, 'images', 'extension-icon.png'),
-    render(128, GLYPHS.extension(), { margin: 0.03, radius: 0.2, samples: 6 }),
-  );
+  write(path.join(root, 'images', 'extension-icon.png'), render(128, GLYPHS.extension(), { margin: 0.03, radius: 0.2, samples: 6 }));
   const tasksDir = path.join(root, 'tasks');
   const tasks = fs.existsSync(tasksDir)
-    ? fs.readdirSync(tasksDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()
+    ? fs
+        .readdirSync(tasksDir, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name)
+        .sort()
     : [];
   for (const task of tasks) {
     const glyph = GLYPHS[task] ?? GLYPHS.fallback;

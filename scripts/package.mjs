@@ -31,11 +31,17 @@ export function packageExtension({ stageDir = path.join(root, 'build', 'extensio
   const tfxPkg = require.resolve('tfx-cli/package.json');
   const tfxBin = path.join(path.dirname(tfxPkg), require(tfxPkg).bin.tfx);
   const args = [
-    tfxBin, 'extension', 'create',
-    '--root', stageDir,
-    '--output-path', outDir,
-    '--manifest-globs', 'vss-extension.json',
-    '--no-prompt', '--no-color',
+    tfxBin,
+    'extension',
+    'create',
+    '--root',
+    stageDir,
+    '--output-path',
+    outDir,
+    '--manifest-globs',
+    'vss-extension.json',
+    '--no-prompt',
+    '--no-color',
   ];
   const run = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   const output = stripAnsi(`${run.stdout ?? ''}${run.stderr ?? ''}`);

@@ -108,7 +108,8 @@ function summaryPage(pipeline: string, run: string, markdown: string): string {
 
 async function main(): Promise<void> {
   if (!fs.existsSync(CHROMIUM)) fail(`${CHROMIUM} not found: install Chromium (Debian: apt-get install -y chromium) or set CHROMIUM_PATH`);
-  if (!fs.existsSync(path.join(ROOT, 'build', 'extension', 'vss-extension.json'))) fail('build/extension is missing: run `npm run build` first (npm run screenshots does)');
+  if (!fs.existsSync(path.join(ROOT, 'build', 'extension', 'vss-extension.json')))
+    fail('build/extension is missing: run `npm run build` first (npm run screenshots does)');
 
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'screenshots-'));
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'screenshots-chromium-'));
@@ -120,15 +121,34 @@ async function main(): Promise<void> {
     const output = [...lines, '', ...demoSummary(result)];
 
     // The build: the Train stage (publish → wait → compare → register).
-    const train = slice(output, (l) => l.startsWith('##[section]Stage Train'), (l) => l.startsWith('Pipeline result:'));
+    const train = slice(
+      output,
+      (l) => l.startsWith('##[section]Stage Train'),
+      (l) => l.startsWith('Pipeline result:'),
+    );
     // The release: production's blue/green deployment, then the demo's summary.
     const releaseStart = output.findIndex((l) => l.startsWith('=== ML Release'));
     const production = [
-      ...slice(output, (l) => l.startsWith('##[section]Stage Production'), (l) => l.startsWith('##[section]Job DeployProduction'), releaseStart),
+      ...slice(
+        output,
+        (l) => l.startsWith('##[section]Stage Production'),
+        (l) => l.startsWith('##[section]Job DeployProduction'),
+        releaseStart,
+      ),
       OMITTED,
-      ...slice(output, (l) => l.startsWith('##[section]Starting: Deploy to endpoint credit-risk-prod'), (l) => l.startsWith('##[section]Finishing: Deploy to endpoint'), releaseStart),
+      ...slice(
+        output,
+        (l) => l.startsWith('##[section]Starting: Deploy to endpoint credit-risk-prod'),
+        (l) => l.startsWith('##[section]Finishing: Deploy to endpoint'),
+        releaseStart,
+      ),
       OMITTED,
-      ...slice(output, (l) => l.startsWith('Pipeline result:'), (l) => l.startsWith('Emulator:'), releaseStart),
+      ...slice(
+        output,
+        (l) => l.startsWith('Pipeline result:'),
+        (l) => l.startsWith('Emulator:'),
+        releaseStart,
+      ),
     ];
 
     const summaryLine = output.find((l) => l.startsWith('Summary (a tab on Azure DevOps): '));
@@ -138,8 +158,18 @@ async function main(): Promise<void> {
     const markdown = fs.readFileSync(summaryFile, 'utf8');
 
     const pages: Array<{ file: string; html: string }> = [
-      { file: 'ml-build-train.png', html: terminalPage('npm run demo: ML Build of the credit-risk example (local runner, Azure ML emulator)', 'npm run demo', train) },
-      { file: 'ml-release-production.png', html: terminalPage('npm run demo: ML Release to production, blue/green (local runner, Azure ML emulator)', 'npm run demo', production) },
+      {
+        file: 'ml-build-train.png',
+        html: terminalPage('npm run demo: ML Build of the credit-risk example (local runner, Azure ML emulator)', 'npm run demo', train),
+      },
+      {
+        file: 'ml-release-production.png',
+        html: terminalPage(
+          'npm run demo: ML Release to production, blue/green (local runner, Azure ML emulator)',
+          'npm run demo',
+          production,
+        ),
+      },
       { file: 'compare-summary.png', html: summaryPage('credit-risk ML Build', '20261125.1', markdown) },
     ];
 
@@ -148,7 +178,16 @@ async function main(): Promise<void> {
       executablePath: CHROMIUM,
       headless: true,
       userDataDir: profile,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     try {
       const page = await browser.newPage();

@@ -126,8 +126,11 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
       console.log(`sync-version: ${versionedFiles().length} files have version ${packageVersion().text}`);
     } else {
       const { version, written } = syncVersion();
-      console.log(written.length ? `sync-version: wrote ${version} into ${written.join(', ')}` : `sync-version: everything already has ${version}`);
-      if (process.argv.includes('--git-add') && written.length > 0) execFileSync('git', ['add', '--', ...written], { cwd: defaultRoot, stdio: 'inherit' });
+      console.log(
+        written.length ? `sync-version: wrote ${version} into ${written.join(', ')}` : `sync-version: everything already has ${version}`,
+      );
+      if (process.argv.includes('--git-add') && written.length > 0)
+        execFileSync('git', ['add', '--', ...written], { cwd: defaultRoot, stdio: 'inherit' });
     }
   } catch (e) {
     console.error(`sync-version: ERROR: ${e.message}`);

@@ -99,7 +99,8 @@ function inspectState(emulator: Emulator, flow: MlFlowResult, trafficBefore: Rec
   const jobs = created(requests, JOB_PUT).map(([name]) => name!);
   if (jobs.length > 1) duplicateDetails.push(`${jobs.length} pipeline jobs submitted (${jobs.join(', ')}), the build asked for 1`);
   const versions = emulator.models.list(PRODUCTION.model).filter((v) => v.version !== PRODUCTION.version);
-  if (versions.length > 1) duplicateDetails.push(`${versions.length} model versions registered (${versions.map((v) => v.version).join(', ')}), 1 expected`);
+  if (versions.length > 1)
+    duplicateDetails.push(`${versions.length} model versions registered (${versions.map((v) => v.version).join(', ')}), 1 expected`);
   const deployments = created(requests, DEPLOYMENT_PUT);
   const perEndpoint = new Map<string, string[]>();
   for (const [e, d] of deployments) perEndpoint.set(e!.toLowerCase(), [...(perEndpoint.get(e!.toLowerCase()) ?? []), d!]);
@@ -116,25 +117,32 @@ function inspectState(emulator: Emulator, flow: MlFlowResult, trafficBefore: Rec
   const trafficNow = Object.fromEntries(Object.entries(prod?.traffic ?? {}).filter(([, v]) => v > 0));
   const before = Object.fromEntries(Object.entries(trafficBefore).filter(([, v]) => v > 0));
   if (!releaseSucceeded && JSON.stringify(sorted(trafficNow)) !== JSON.stringify(sorted(before))) {
-    partial.push(`production traffic is ${JSON.stringify(trafficNow)}, was ${JSON.stringify(before)} before the release, which did not succeed`);
+    partial.push(
+      `production traffic is ${JSON.stringify(trafficNow)}, was ${JSON.stringify(before)} before the release, which did not succeed`,
+    );
   }
   // A deployment is the flow's to leave only if the step deploying it succeeded.
   const deployedOk = new Set(
-    (flow.release?.stages ?? []).flatMap((s) => s.jobs.flatMap((j) => j.steps)).flatMap((st) => {
-      const m = /^Deploy to endpoint (\S+)$/.exec(st.displayName);
-      return m && st.result.startsWith('Succeeded') ? [m[1]!.toLowerCase()] : [];
-    }),
+    (flow.release?.stages ?? [])
+      .flatMap((s) => s.jobs.flatMap((j) => j.steps))
+      .flatMap((st) => {
+        const m = /^Deploy to endpoint (\S+)$/.exec(st.displayName);
+        return m && st.result.startsWith('Succeeded') ? [m[1]!.toLowerCase()] : [];
+      }),
   );
   for (const [e, d] of deployments) {
     const endpoint = emulator.endpoints.get(e!);
     const left = endpoint?.deployments.find((x) => x.name.toLowerCase() === d!.toLowerCase());
     if (left && !deployedOk.has(e!.toLowerCase())) {
-      partial.push(`deployment ${e}/${left.name} (${left.provisioningState}, ${endpoint!.traffic[left.name] ?? 0}% traffic) is left behind by a deploy step that did not succeed`);
+      partial.push(
+        `deployment ${e}/${left.name} (${left.provisioningState}, ${endpoint!.traffic[left.name] ?? 0}% traffic) is left behind by a deploy step that did not succeed`,
+      );
     }
   }
   for (const [e] of created(requests, ENDPOINT_PUT)) {
     const endpoint = emulator.endpoints.get(e!);
-    if (endpoint && !Object.values(endpoint.traffic).some((v) => v > 0)) partial.push(`endpoint ${endpoint.name}, created by the flow, exists without traffic`);
+    if (endpoint && !Object.values(endpoint.traffic).some((v) => v > 0))
+      partial.push(`endpoint ${endpoint.name}, created by the flow, exists without traffic`);
   }
   for (const name of jobs) {
     const status = emulator.jobs.get(name)?.status;
@@ -184,7 +192,12 @@ export async function runChaosFlow(options: ChaosFlowOptions): Promise<ChaosFlow
     flow = await runMlFlow({
       log: (l) => lines.push(l),
       seed: options.seed,
-      faults: { transient: options.rate, transientKinds: options.kinds, areas: options.areas ?? CHAOS_AREAS, retryAfterSeconds: options.retryAfterSeconds ?? 1 },
+      faults: {
+        transient: options.rate,
+        transientKinds: options.kinds,
+        areas: options.areas ?? CHAOS_AREAS,
+        retryAfterSeconds: options.retryAfterSeconds ?? 1,
+      },
       configure: (e) => {
         trafficBefore = { ...e.endpoints.get(PRODUCTION.endpoint)?.traffic };
       },
@@ -231,12 +244,21 @@ export async function runChaosFlow(options: ChaosFlowOptions): Promise<ChaosFlow
 
 /** One paragraph saying what went wrong in a flow (for test messages and the CLI). */
 export function describeFlow(r: ChaosFlowReport, index: number): string {
-  const parts = [`flow ${index} (rate ${r.rate}, seed ${r.seed}): ${r.succeeded ? 'succeeded' : 'FAILED'}, build ${r.build ?? '-'}, release ${r.release ?? '-'}`];
+  const parts = [
+    `flow ${index} (rate ${r.rate}, seed ${r.seed}): ${r.succeeded ? 'succeeded' : 'FAILED'}, build ${r.build ?? '-'}, release ${r.release ?? '-'}`,
+  ];
   if (r.failure) parts.push(`  failure${r.clean ? '' : ' (not one clean line)'}: ${r.failure}`);
-  for (const s of r.failedSteps.slice(1)) parts.push(`  also failed: ${s.pipeline} / ${s.stage} / ${s.step}: ${s.errors.join(' ⏎ ') || '(no ##[error] line)'}`);
+  for (const s of r.failedSteps.slice(1))
+    parts.push(`  also failed: ${s.pipeline} / ${s.stage} / ${s.step}: ${s.errors.join(' ⏎ ') || '(no ##[error] line)'}`);
   for (const d of r.duplicateDetails) parts.push(`  duplicate: ${d}`);
   for (const p of r.partial) parts.push(`  partial state: ${p}`);
   for (const s of r.secrets) parts.push(`  secret: ${s}`);
-  parts.push(`  faults: ${Object.entries(r.faults).map(([k, v]) => `${k} ${v}`).join(', ')} (by area: ${Object.entries(r.faultsByArea).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+  parts.push(
+    `  faults: ${Object.entries(r.faults)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')} (by area: ${Object.entries(r.faultsByArea)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')})`,
+  );
   return parts.join('\n');
 }

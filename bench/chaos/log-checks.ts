@@ -64,7 +64,10 @@ const TOKEN_PATTERNS: Array<[RegExp, string]> = [
  * description per hit (never the secret itself).
  */
 export function secretsInLog(lines: string[], secrets: string[]): string[] {
-  const hits = findSecretLeaks({ stdout: lines.join('\n'), stderr: '', summaries: [] }, secrets.filter((s) => s.length >= 6)).problems;
+  const hits = findSecretLeaks(
+    { stdout: lines.join('\n'), stderr: '', summaries: [] },
+    secrets.filter((s) => s.length >= 6),
+  ).problems;
   lines.forEach((line, n) => {
     for (const [pattern, what] of TOKEN_PATTERNS) {
       const m = pattern.exec(line);

@@ -14,7 +14,8 @@ const RESOURCE_TYPE: Record<AssetKind, string> = {
   data: 'Microsoft.MachineLearningServices/workspaces/data/versions',
 };
 
-export const assetId = (cloud: Cloud, kind: AssetKind, name: string, version: string) => `${workspaceArmId(cloud)}/${kind}/${name}/versions/${version}`;
+export const assetId = (cloud: Cloud, kind: AssetKind, name: string, version: string) =>
+  `${workspaceArmId(cloud)}/${kind}/${name}/versions/${version}`;
 
 export function assetResource(cloud: Cloud, r: AssetRecord) {
   const at = new Date(r.createdAt).toISOString();
@@ -22,7 +23,14 @@ export function assetResource(cloud: Cloud, r: AssetRecord) {
     id: assetId(cloud, r.kind, r.name, r.version),
     name: r.version,
     type: RESOURCE_TYPE[r.kind],
-    systemData: { createdAt: at, createdBy: 'mlops-pipeline@emulator.example', createdByType: 'Application', lastModifiedAt: at, lastModifiedBy: 'mlops-pipeline@emulator.example', lastModifiedByType: 'Application' },
+    systemData: {
+      createdAt: at,
+      createdBy: 'mlops-pipeline@emulator.example',
+      createdByType: 'Application',
+      lastModifiedAt: at,
+      lastModifiedBy: 'mlops-pipeline@emulator.example',
+      lastModifiedByType: 'Application',
+    },
     properties: {
       description: null,
       tags: {},
@@ -39,7 +47,8 @@ export function assetResource(cloud: Cloud, r: AssetRecord) {
 const kindLabel = (kind: AssetKind) => ({ codes: 'Code', components: 'Component', environments: 'Environment', data: 'Data' })[kind];
 
 /** Azure ML's message for an asset version it does not have. */
-const notFound = (kind: AssetKind, name: string, version: string) => armError(404, 'UserError', `${kindLabel(kind)} container=${name}, version=${version} not found`);
+const notFound = (kind: AssetKind, name: string, version: string) =>
+  armError(404, 'UserError', `${kindLabel(kind)} container=${name}, version=${version} not found`);
 
 const CONTAINER_TYPE: Record<AssetKind, string> = {
   codes: 'Microsoft.MachineLearningServices/workspaces/codes',
@@ -77,7 +86,11 @@ export function assetRoutes(deps: AssetRouteDeps): Route[] {
     let records = assets.versions(kind, name);
     if (orderBy === 'createdtime asc') records = records.reverse();
     // $top caps the whole result: `$top=1` is one version and no next page (as the service does).
-    return armPage(req, records.map((r) => assetResource(cloud, r)), { baseUrl: cloud.url, pageSize: cloud.pageSize });
+    return armPage(
+      req,
+      records.map((r) => assetResource(cloud, r)),
+      { baseUrl: cloud.url, pageSize: cloud.pageSize },
+    );
   };
 
   const put = (req: EmulatorRequest, kind: AssetKind, name: string, version: string): EmulatorResponse => {
@@ -95,7 +108,12 @@ export function assetRoutes(deps: AssetRouteDeps): Route[] {
       if (twin) return json(200, assetResource(cloud, twin));
     }
     const result = assets.put(kind, name, version, check.properties);
-    if (result.conflict) return armError(409, 'UserError', `${kindLabel(kind)} ${name}:${version} already exists with different content; asset versions are immutable, use another version.`);
+    if (result.conflict)
+      return armError(
+        409,
+        'UserError',
+        `${kindLabel(kind)} ${name}:${version} already exists with different content; asset versions are immutable, use another version.`,
+      );
     return json(result.created ? 201 : 200, assetResource(cloud, result.record));
   };
 
@@ -108,8 +126,22 @@ export function assetRoutes(deps: AssetRouteDeps): Route[] {
       id: `${workspaceArmId(cloud)}/${kind}/${versions[0].name}`,
       name: versions[0].name,
       type: CONTAINER_TYPE[kind],
-      systemData: { createdAt: at, createdBy: 'mlops-pipeline@emulator.example', createdByType: 'Application', lastModifiedAt: at, lastModifiedBy: 'mlops-pipeline@emulator.example', lastModifiedByType: 'Application' },
-      properties: { description: null, tags: {}, properties: {}, isArchived: false, latestVersion: versions[0].version, nextVersion: assets.nextVersion(kind, name) },
+      systemData: {
+        createdAt: at,
+        createdBy: 'mlops-pipeline@emulator.example',
+        createdByType: 'Application',
+        lastModifiedAt: at,
+        lastModifiedBy: 'mlops-pipeline@emulator.example',
+        lastModifiedByType: 'Application',
+      },
+      properties: {
+        description: null,
+        tags: {},
+        properties: {},
+        isArchived: false,
+        latestVersion: versions[0].version,
+        nextVersion: assets.nextVersion(kind, name),
+      },
     });
   };
 
@@ -144,7 +176,8 @@ export function assetRoutes(deps: AssetRouteDeps): Route[] {
       pattern: route(`${WORKSPACE}/(${kinds})/([^/]+)/versions/([^/]+)`),
       area: 'arm',
       traffic: true,
-      handle: (req, [s, rg, ws, kind, name, version]) => scopeError(cloud, s, rg, ws) ?? put(req, kind.toLowerCase() as AssetKind, name, version),
+      handle: (req, [s, rg, ws, kind, name, version]) =>
+        scopeError(cloud, s, rg, ws) ?? put(req, kind.toLowerCase() as AssetKind, name, version),
     },
   ];
 }

@@ -33,12 +33,19 @@ const serializer = createSerializer(Mappers as unknown as Record<string, unknown
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
 /** Checks a version PUT body with the SDK's mappers (required fields, types, discriminators). */
-export function checkAssetBody(kind: AssetKind, body: unknown): { ok: true; properties: Record<string, unknown> } | { ok: false; message: string } {
-  if (!isObject(body) || !isObject(body.properties)) return { ok: false, message: "The 'properties' field is required: body.properties cannot be null or undefined." };
+export function checkAssetBody(
+  kind: AssetKind,
+  body: unknown,
+): { ok: true; properties: Record<string, unknown> } | { ok: false; message: string } {
+  if (!isObject(body) || !isObject(body.properties))
+    return { ok: false, message: "The 'properties' field is required: body.properties cannot be null or undefined." };
   for (const field of ['tags', 'properties'] as const) {
     const d = body.properties[field];
     if (d !== undefined && d !== null && (!isObject(d) || Object.values(d).some((v) => v !== null && typeof v !== 'string'))) {
-      return { ok: false, message: `The '${field}' field must be a dictionary of strings: body.properties.${field} is ${JSON.stringify(d)}.` };
+      return {
+        ok: false,
+        message: `The '${field}' field must be a dictionary of strings: body.properties.${field} is ${JSON.stringify(d)}.`,
+      };
     }
   }
   try {
@@ -47,9 +54,12 @@ export function checkAssetBody(kind: AssetKind, body: unknown): { ok: true; prop
   } catch (error) {
     return { ok: false, message: `The request body is invalid: ${(error as Error).message}` };
   }
-  if (kind === 'components' && !isObject(body.properties.componentSpec)) return { ok: false, message: "The 'componentSpec' field is required for a component version." };
-  if (kind === 'codes' && typeof body.properties.codeUri !== 'string') return { ok: false, message: "The 'codeUri' field is required for a code version." };
-  if (kind === 'environments' && !body.properties.image && !body.properties.build) return { ok: false, message: 'An environment needs an image or a build context.' };
+  if (kind === 'components' && !isObject(body.properties.componentSpec))
+    return { ok: false, message: "The 'componentSpec' field is required for a component version." };
+  if (kind === 'codes' && typeof body.properties.codeUri !== 'string')
+    return { ok: false, message: "The 'codeUri' field is required for a code version." };
+  if (kind === 'environments' && !body.properties.image && !body.properties.build)
+    return { ok: false, message: 'An environment needs an image or a build context.' };
   // Read-only fields the service computes: never stored from a PUT.
   const { provisioningState: _p, ...properties } = body.properties;
   if (kind === 'environments') delete properties.environmentType;
@@ -66,7 +76,10 @@ function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined && v !== null);
-    return `{${entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+    return `{${entries
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }
@@ -100,18 +113,30 @@ export class AssetStore {
 
   /** The service's `nextVersion`: one past the highest integer version ('1' when there is none). */
   nextVersion(kind: AssetKind, name: string): string {
-    const numbers = this.versions(kind, name).map((r) => r.version).filter((v) => /^\d+$/.test(v)).map(Number);
+    const numbers = this.versions(kind, name)
+      .map((r) => r.version)
+      .filter((v) => /^\d+$/.test(v))
+      .map(Number);
     return String(numbers.length ? Math.max(...numbers) + 1 : 1);
   }
 
-  put(kind: AssetKind, name: string, version: string, properties: Record<string, unknown>): { record: AssetRecord; created: boolean; conflict?: false } | { conflict: true; record: AssetRecord } {
+  put(
+    kind: AssetKind,
+    name: string,
+    version: string,
+    properties: Record<string, unknown>,
+  ): { record: AssetRecord; created: boolean; conflict?: false } | { conflict: true; record: AssetRecord } {
     let container = this.containers.get(key(kind, name));
     if (!container) this.containers.set(key(kind, name), (container = new Map()));
     const existing = container.get(version);
     if (existing) {
       // A named version is immutable: the same content again is an idempotent no-op, other content a conflict
       // (anonymous versions are content-addressed, so the same name/version is the same content).
-      if (existing.properties.isAnonymous !== true && properties.isAnonymous !== true && immutableContent(existing.properties) !== immutableContent(properties)) {
+      if (
+        existing.properties.isAnonymous !== true &&
+        properties.isAnonymous !== true &&
+        immutableContent(existing.properties) !== immutableContent(properties)
+      ) {
         return { conflict: true, record: existing };
       }
       // Versions are immutable except for the mutable fields the service lets you change.
@@ -119,7 +144,14 @@ export class AssetStore {
       if (properties.isArchived !== undefined) existing.properties.isArchived = properties.isArchived;
       return { record: existing, created: false };
     }
-    const record: AssetRecord = { kind, name, version, properties: structuredClone(properties), createdAt: this.now(), sequence: ++this.sequence };
+    const record: AssetRecord = {
+      kind,
+      name,
+      version,
+      properties: structuredClone(properties),
+      createdAt: this.now(),
+      sequence: ++this.sequence,
+    };
     container.set(version, record);
     return { record, created: true };
   }

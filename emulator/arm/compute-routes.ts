@@ -40,7 +40,11 @@ export class ComputeStore {
   /** Adds or replaces a compute; the type defaults to Kubernetes (an attached AKS or Arc cluster). */
   seed(seed: ComputeSeed): void {
     const computeType = seed.computeType ?? 'Kubernetes';
-    const instanceTypes = seed.instanceTypes ?? (computeType === 'Kubernetes' ? { defaultinstancetype: { requests: { cpu: '100m', memory: '2Gi' }, limits: { cpu: '2', memory: '2Gi' } } } : {});
+    const instanceTypes =
+      seed.instanceTypes ??
+      (computeType === 'Kubernetes'
+        ? { defaultinstancetype: { requests: { cpu: '100m', memory: '2Gi' }, limits: { cpu: '2', memory: '2Gi' } } }
+        : {});
     this.computes.set(seed.name.toLowerCase(), {
       name: seed.name,
       computeType,
@@ -96,7 +100,12 @@ export function computeResource(cloud: Cloud, c: ComputeRecord) {
               namespace: 'azureml',
               extensionInstanceReleaseTrain: 'stable',
               defaultInstanceType: c.defaultInstanceType,
-              instanceTypes: Object.fromEntries(Object.entries(c.instanceTypes).map(([n, t]) => [n, { nodeSelector: null, resources: { requests: { ...t.requests }, limits: { ...t.limits } } }])),
+              instanceTypes: Object.fromEntries(
+                Object.entries(c.instanceTypes).map(([n, t]) => [
+                  n,
+                  { nodeSelector: null, resources: { requests: { ...t.requests }, limits: { ...t.limits } } },
+                ]),
+              ),
             },
           }
         : {}),
@@ -106,7 +115,11 @@ export function computeResource(cloud: Cloud, c: ComputeRecord) {
 
 /** The message Azure ML gives for a compute the workspace does not have. */
 export const computeNotFound = (cloud: Cloud, name: string) =>
-  armError(404, 'ResourceNotFound', `The Resource 'Microsoft.MachineLearningServices/workspaces/${cloud.workspaceName}/computes/${name}' under resource group '${cloud.resourceGroup}' was not found.`);
+  armError(
+    404,
+    'ResourceNotFound',
+    `The Resource 'Microsoft.MachineLearningServices/workspaces/${cloud.workspaceName}/computes/${name}' under resource group '${cloud.resourceGroup}' was not found.`,
+  );
 
 export function computeRoutes(cloud: Cloud, store: ComputeStore): Route[] {
   return [
@@ -116,7 +129,12 @@ export function computeRoutes(cloud: Cloud, store: ComputeStore): Route[] {
       area: 'arm',
       traffic: true,
       handle: (req, [s, rg, ws]) =>
-        scopeError(cloud, s, rg, ws) ?? armPage(req, store.list().map((c) => computeResource(cloud, c)), { baseUrl: cloud.url, pageSize: cloud.pageSize }),
+        scopeError(cloud, s, rg, ws) ??
+        armPage(
+          req,
+          store.list().map((c) => computeResource(cloud, c)),
+          { baseUrl: cloud.url, pageSize: cloud.pageSize },
+        ),
     },
     {
       method: 'GET',

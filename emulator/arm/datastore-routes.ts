@@ -35,7 +35,14 @@ function seededResource(cloud: Cloud, storage: DatastoreStorage | undefined, see
     id: `${workspaceArmId(cloud)}/datastores/${seed.name}`,
     name: seed.name,
     type: 'Microsoft.MachineLearningServices/workspaces/datastores',
-    systemData: { createdAt: at, createdBy: 'emulator', createdByType: 'Application', lastModifiedAt: at, lastModifiedBy: 'emulator', lastModifiedByType: 'Application' },
+    systemData: {
+      createdAt: at,
+      createdBy: 'emulator',
+      createdByType: 'Application',
+      lastModifiedAt: at,
+      lastModifiedBy: 'emulator',
+      lastModifiedByType: 'Application',
+    },
     properties: {
       description: null,
       tags: {},
@@ -44,20 +51,35 @@ function seededResource(cloud: Cloud, storage: DatastoreStorage | undefined, see
       credentials: credentialsType === 'None' ? { credentialsType } : { credentialsType, secrets: { secretsType: credentialsType } },
       datastoreType: type,
       ...datastoreLocation(storage),
-      ...(type === 'AzureDataLakeGen2' ? { filesystem: seed.containerName } : type === 'AzureFile' ? { fileShareName: seed.containerName } : { containerName: seed.containerName }),
+      ...(type === 'AzureDataLakeGen2'
+        ? { filesystem: seed.containerName }
+        : type === 'AzureFile'
+          ? { fileShareName: seed.containerName }
+          : { containerName: seed.containerName }),
       serviceDataAccessAuthIdentity: 'WorkspaceSystemAssignedIdentity',
     },
   };
 }
 
-export function datastoreRoutes(cloud: Cloud, storage: () => DatastoreStorage | undefined, seeded: () => ReadonlyMap<string, DatastoreSeed> = () => new Map()): Route[] {
+export function datastoreRoutes(
+  cloud: Cloud,
+  storage: () => DatastoreStorage | undefined,
+  seeded: () => ReadonlyMap<string, DatastoreSeed> = () => new Map(),
+): Route[] {
   const resource = () => {
     const at = new Date(0).toISOString();
     return {
       id: `${workspaceArmId(cloud)}/datastores/${DEFAULT_DATASTORE}`,
       name: DEFAULT_DATASTORE,
       type: 'Microsoft.MachineLearningServices/workspaces/datastores',
-      systemData: { createdAt: at, createdBy: 'emulator', createdByType: 'Application', lastModifiedAt: at, lastModifiedBy: 'emulator', lastModifiedByType: 'Application' },
+      systemData: {
+        createdAt: at,
+        createdBy: 'emulator',
+        createdByType: 'Application',
+        lastModifiedAt: at,
+        lastModifiedBy: 'emulator',
+        lastModifiedByType: 'Application',
+      },
       properties: {
         description: null,
         tags: {},
@@ -92,7 +114,10 @@ export function datastoreRoutes(cloud: Cloud, storage: () => DatastoreStorage | 
       traffic: true,
       handle: (_req, [s, rg, ws, name]) => {
         const seed = seeded().get(name);
-        return scopeError(cloud, s, rg, ws) ?? (name === DEFAULT_DATASTORE ? json(200, resource()) : seed ? json(200, seededResource(cloud, storage(), seed)) : notFound(name));
+        return (
+          scopeError(cloud, s, rg, ws) ??
+          (name === DEFAULT_DATASTORE ? json(200, resource()) : seed ? json(200, seededResource(cloud, storage(), seed)) : notFound(name))
+        );
       },
     },
     {
@@ -106,13 +131,25 @@ export function datastoreRoutes(cloud: Cloud, storage: () => DatastoreStorage | 
           const st = storage();
           const kind = seed.credentials ?? 'AccountKey';
           // A datastore without secrets (identity-based) has nothing to list, as in the service.
-          if (kind === 'None' || !st) return scopeError(cloud, s, rg, ws) ?? armError(400, 'UserError', `Datastore ${name} has no secrets.`);
-          return scopeError(cloud, s, rg, ws) ?? json(200, kind === 'Sas' ? { secretsType: 'Sas', sasToken: seed.sasToken ?? '' } : { secretsType: 'AccountKey', key: st.accountKey });
+          if (kind === 'None' || !st)
+            return scopeError(cloud, s, rg, ws) ?? armError(400, 'UserError', `Datastore ${name} has no secrets.`);
+          return (
+            scopeError(cloud, s, rg, ws) ??
+            json(
+              200,
+              kind === 'Sas' ? { secretsType: 'Sas', sasToken: seed.sasToken ?? '' } : { secretsType: 'AccountKey', key: st.accountKey },
+            )
+          );
         }
         if (name !== DEFAULT_DATASTORE) return scopeError(cloud, s, rg, ws) ?? notFound(name);
         const st = storage();
         // Without storage wired in there is no real key to give: ARM's answer for a datastore without secrets.
-        return scopeError(cloud, s, rg, ws) ?? (st ? json(200, { secretsType: 'AccountKey', key: st.accountKey }) : armError(400, 'UserError', 'The datastore has no account key secret.'));
+        return (
+          scopeError(cloud, s, rg, ws) ??
+          (st
+            ? json(200, { secretsType: 'AccountKey', key: st.accountKey })
+            : armError(400, 'UserError', 'The datastore has no account key secret.'))
+        );
       },
     },
   ];

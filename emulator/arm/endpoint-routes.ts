@@ -90,7 +90,8 @@ export function endpointRoutes(deps: OnlineRouteDeps): Route[] {
   const page = (req: EmulatorRequest, items: unknown[]) => armPage(req, items, { baseUrl: cloud.url, pageSize: cloud.pageSize });
 
   const endpointNotFound = (name: string) => armError(404, 'UserError', `Could not find online endpoint '${name}'.`);
-  const deploymentNotFound = (endpoint: string, name: string) => armError(404, 'UserError', `Could not find deployment '${name}' of online endpoint '${endpoint}'.`);
+  const deploymentNotFound = (endpoint: string, name: string) =>
+    armError(404, 'UserError', `Could not find deployment '${name}' of online endpoint '${endpoint}'.`);
   const busy = (what: string, op: Operation) =>
     armError(409, 'UserError', `${what} is ${RUNNING_STATE[op.kind].toLowerCase()}; another operation cannot start until it finishes.`);
   const accepted = (status: number, body: unknown, op: Operation): EmulatorResponse =>
@@ -109,8 +110,10 @@ export function endpointRoutes(deps: OnlineRouteDeps): Route[] {
   const trafficError = (e: EndpointRecord | undefined, traffic: Record<string, unknown>): string | undefined => {
     const entries = Object.entries(traffic);
     for (const [name, value] of entries) {
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 100) return `Traffic for deployment '${name}' must be a whole number from 0 to 100, got ${JSON.stringify(value)}.`;
-      if (!e?.deployments.has(name.toLowerCase())) return `Traffic is set for deployment '${name}', which does not exist under endpoint '${e?.name ?? '(new)'}'.`;
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 100)
+        return `Traffic for deployment '${name}' must be a whole number from 0 to 100, got ${JSON.stringify(value)}.`;
+      if (!e?.deployments.has(name.toLowerCase()))
+        return `Traffic is set for deployment '${name}', which does not exist under endpoint '${e?.name ?? '(new)'}'.`;
       const d = e.deployments.get(name.toLowerCase())!;
       if (value > 0 && d.op?.kind === 'Delete') return `Deployment '${name}' is being deleted and cannot take traffic.`;
     }
@@ -120,13 +123,23 @@ export function endpointRoutes(deps: OnlineRouteDeps): Route[] {
   };
 
   /** What ARM refuses in any endpoint or deployment PUT: bad JSON, a bad name, a body off the SDK's mapper. */
-  const refuseOnlineBody = (req: EmulatorRequest, kind: 'Endpoint' | 'Deployment', name: string, mapper: unknown): EmulatorResponse | undefined => {
+  const refuseOnlineBody = (
+    req: EmulatorRequest,
+    kind: 'Endpoint' | 'Deployment',
+    name: string,
+    mapper: unknown,
+  ): EmulatorResponse | undefined => {
     if (req.bodyError) return armError(400, 'UserError', `The request body is not valid JSON: ${req.bodyError}`);
     if (name.length < 3 || name.length > 32 || !ONLINE_NAME.test(name)) {
-      return armError(400, 'UserError', `${kind} name '${name}' is invalid: 3 to 32 characters, starting with a letter, then letters, digits or '-', not ending with '-'.`);
+      return armError(
+        400,
+        'UserError',
+        `${kind} name '${name}' is invalid: 3 to 32 characters, starting with a letter, then letters, digits or '-', not ending with '-'.`,
+      );
     }
     const body = req.body;
-    if (!isObject(body) || !isObject(body.properties)) return armError(400, 'UserError', "The 'properties' field is required: body.properties cannot be null or undefined.");
+    if (!isObject(body) || !isObject(body.properties))
+      return armError(400, 'UserError', "The 'properties' field is required: body.properties cannot be null or undefined.");
     const invalid = checkMapper(mapper, body);
     if (invalid) return armError(400, 'UserError', `The request body is invalid: ${invalid}`);
     return undefined;
@@ -145,13 +158,18 @@ export function endpointRoutes(deps: OnlineRouteDeps): Route[] {
     const problem = trafficError(existing, traffic);
     if (problem) return armError(400, 'UserError', problem);
     const authMode = String(p.authMode ?? 'Key');
-    if (!['Key', 'AMLToken', 'AADToken'].includes(authMode)) return armError(400, 'UserError', `authMode must be Key, AMLToken or AADToken, got '${authMode}'.`);
+    if (!['Key', 'AMLToken', 'AADToken'].includes(authMode))
+      return armError(400, 'UserError', `authMode must be Key, AMLToken or AADToken, got '${authMode}'.`);
     const compute = typeof p.compute === 'string' && p.compute ? p.compute : undefined;
     if (existing) {
       // A seeded endpoint may hold a bare compute name; ARM shows (and clients send back) its ARM id.
-      if (compute !== undefined && computeArmId(compute).toLowerCase() !== computeArmId(existing.compute ?? '').toLowerCase()) return armError(400, 'UserError', `The compute of endpoint '${name}' cannot be changed.`);
-      if (existing.authMode !== authMode) return armError(400, 'UserError', `The authMode of endpoint '${name}' cannot be changed after creation.`);
-      existing.traffic = Object.fromEntries(Object.entries(traffic).map(([k, v]) => [existing.deployments.get(k.toLowerCase())!.name, v as number]));
+      if (compute !== undefined && computeArmId(compute).toLowerCase() !== computeArmId(existing.compute ?? '').toLowerCase())
+        return armError(400, 'UserError', `The compute of endpoint '${name}' cannot be changed.`);
+      if (existing.authMode !== authMode)
+        return armError(400, 'UserError', `The authMode of endpoint '${name}' cannot be changed after creation.`);
+      existing.traffic = Object.fromEntries(
+        Object.entries(traffic).map(([k, v]) => [existing.deployments.get(k.toLowerCase())!.name, v as number]),
+      );
       existing.tags = isObject(body.tags) ? (body.tags as Record<string, string>) : existing.tags;
       existing.description = typeof p.description === 'string' ? p.description : existing.description;
       existing.op = store.newOperation('Update', 0, 'Succeeded');
@@ -162,9 +180,11 @@ export function endpointRoutes(deps: OnlineRouteDeps): Route[] {
     if (compute) {
       const c = deps.computes.byId(compute);
       if (!c) return armError(400, 'UserError', `Compute '${compute}' was not found in workspace '${cloud.workspaceName}'.`);
-      if (c.computeType !== 'Kubernetes') return armError(400, 'UserError', `Compute '${c.name}' is ${c.computeType}; an online endpoint needs a Kubernetes compute.`);
+      if (c.computeType !== 'Kubernetes')
+        return armError(400, 'UserError', `Compute '${c.name}' is ${c.computeType}; an online endpoint needs a Kubernetes compute.`);
     }
-    if (Object.values(traffic).some((v) => v !== 0)) return armError(400, 'UserError', `Traffic cannot go to deployments of endpoint '${name}' before it exists.`);
+    if (Object.values(traffic).some((v) => v !== 0))
+      return armError(400, 'UserError', `Traffic cannot go to deployments of endpoint '${name}' before it exists.`);
     const record: EndpointRecord = {
       name,
       createdAt: now(),
@@ -197,7 +217,11 @@ export function endpointRoutes(deps: OnlineRouteDeps): Route[] {
     const p = { ...body.properties };
     delete p.provisioningState;
     if (p.endpointComputeType !== e.computeType) {
-      return armError(400, 'UserError', `Endpoint '${e.name}' is ${e.computeType}; its deployments must have endpointComputeType ${e.computeType}, got '${String(p.endpointComputeType)}'.`);
+      return armError(
+        400,
+        'UserError',
+        `Endpoint '${e.name}' is ${e.computeType}; its deployments must have endpointComputeType ${e.computeType}, got '${String(p.endpointComputeType)}'.`,
+      );
     }
     const missing = missingReference(p);
     if (missing) return armError(400, 'UserError', missing);
@@ -205,7 +229,11 @@ export function endpointRoutes(deps: OnlineRouteDeps): Route[] {
       const c = e.compute ? deps.computes.byId(e.compute) : undefined;
       const instanceType = typeof p.instanceType === 'string' && p.instanceType ? p.instanceType : c?.defaultInstanceType;
       if (c && instanceType && !Object.keys(c.instanceTypes).some((t) => t.toLowerCase() === instanceType.toLowerCase())) {
-        return armError(400, 'UserError', `Instance type '${instanceType}' does not exist on Kubernetes compute '${c.name}'; it has ${Object.keys(c.instanceTypes).join(', ')}.`);
+        return armError(
+          400,
+          'UserError',
+          `Instance type '${instanceType}' does not exist on Kubernetes compute '${c.name}'; it has ${Object.keys(c.instanceTypes).join(', ')}.`,
+        );
       }
     } else if (typeof p.instanceType !== 'string' || !MANAGED_SKUS.has(p.instanceType.toLowerCase())) {
       return armError(400, 'UserError', `Instance type '${String(p.instanceType)}' is not supported for managed online deployments.`);
@@ -221,7 +249,12 @@ export function endpointRoutes(deps: OnlineRouteDeps): Route[] {
             message: `User container has crashed or terminated: the readiness probe of deployment '${name}' failed. Check the deployment logs for the inference server.`,
           }
         : undefined;
-    const op = store.newOperation(existing ? 'Update' : 'Create', (behaviour.provisionSeconds ?? DEFAULT_PROVISION_MS / 1000) * 1000, outcome, error);
+    const op = store.newOperation(
+      existing ? 'Update' : 'Create',
+      (behaviour.provisionSeconds ?? DEFAULT_PROVISION_MS / 1000) * 1000,
+      outcome,
+      error,
+    );
     const record: DeploymentRecord = {
       name: existing?.name ?? name,
       createdAt: existing?.createdAt ?? now(),
@@ -247,7 +280,8 @@ export function endpointRoutes(deps: OnlineRouteDeps): Route[] {
       if (!key || !deps.models.get(n, v)) return `Model '${model}' was not found in workspace '${cloud.workspaceName}'.`;
     }
     const code = isObject(p.codeConfiguration) ? p.codeConfiguration.codeId : undefined;
-    if (typeof code === 'string' && code && !deps.assets.byId('codes', code)) return `Code '${code}' was not found in workspace '${cloud.workspaceName}'.`;
+    if (typeof code === 'string' && code && !deps.assets.byId('codes', code))
+      return `Code '${code}' was not found in workspace '${cloud.workspaceName}'.`;
     const env = typeof p.environmentId === 'string' ? p.environmentId : undefined;
     if (env && !deps.assets.byId('environments', env)) return `Environment '${env}' was not found in workspace '${cloud.workspaceName}'.`;
     return undefined;
@@ -259,7 +293,12 @@ export function endpointRoutes(deps: OnlineRouteDeps): Route[] {
     const d = e.deployments.get(name.toLowerCase());
     if (!d) return { status: 204 };
     const share = Object.entries(e.traffic).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1] ?? 0;
-    if (share > 0) return armError(400, 'UserError', `Deployment '${d.name}' takes ${share}% of the traffic of endpoint '${e.name}'; set its traffic to 0 before deleting it.`);
+    if (share > 0)
+      return armError(
+        400,
+        'UserError',
+        `Deployment '${d.name}' takes ${share}% of the traffic of endpoint '${e.name}'; set its traffic to 0 before deleting it.`,
+      );
     if (d.op?.kind === 'Delete') return { status: 202, headers: { Location: locationUrl(d.op) } };
     d.op = store.newOperation('Delete', 0, 'Succeeded');
     // A deployment with 0% leaves the traffic map when it goes.
@@ -302,25 +341,33 @@ export function endpointRoutes(deps: OnlineRouteDeps): Route[] {
     if (!tracked) return armError(404, 'NotFound', `Operation '${id}' was not found.`);
     const state = opState(tracked.op, now());
     if (state === 'running') return { status: 202, headers: { Location: locationUrl(tracked.op), 'Retry-After': '1' } };
-    if (state === 'Failed') return armError(500, tracked.op.error?.code ?? 'InternalServerError', tracked.op.error?.message ?? 'The operation failed.');
+    if (state === 'Failed')
+      return armError(500, tracked.op.error?.code ?? 'InternalServerError', tracked.op.error?.message ?? 'The operation failed.');
     return { status: 200 };
   };
 
   const listKeys = (name: string): EmulatorResponse => {
     const e = store.get(name);
     if (!e) return endpointNotFound(name);
-    if (e.authMode !== 'Key') return armError(400, 'UserError', `Endpoint '${e.name}' uses ${e.authMode} authentication; keys exist only for Key.`);
+    if (e.authMode !== 'Key')
+      return armError(400, 'UserError', `Endpoint '${e.name}' uses ${e.authMode} authentication; keys exist only for Key.`);
     return json(200, { ...e.keys });
   };
 
   const getToken = (name: string): EmulatorResponse => {
     const e = store.get(name);
     if (!e) return endpointNotFound(name);
-    if (e.authMode !== 'AMLToken') return armError(400, 'UserError', `Endpoint '${e.name}' uses ${e.authMode} authentication; tokens exist only for AMLToken.`);
+    if (e.authMode !== 'AMLToken')
+      return armError(400, 'UserError', `Endpoint '${e.name}' uses ${e.authMode} authentication; tokens exist only for AMLToken.`);
     const token = `aml.${randomBytes(24).toString('base64url')}`;
     const expiry = now() + 3600_000;
     e.tokens.set(token, expiry);
-    return json(200, { accessToken: token, tokenType: 'Bearer', expiryTimeUtc: Math.floor(expiry / 1000), refreshAfterTimeUtc: Math.floor((expiry - 1800_000) / 1000) });
+    return json(200, {
+      accessToken: token,
+      tokenType: 'Bearer',
+      expiryTimeUtc: Math.floor(expiry / 1000),
+      refreshAfterTimeUtc: Math.floor((expiry - 1800_000) / 1000),
+    });
   };
 
   const getLogs = (req: EmulatorRequest, endpointName: string, name: string): EmulatorResponse => {
@@ -330,7 +377,8 @@ export function endpointRoutes(deps: OnlineRouteDeps): Route[] {
     if (!d) return deploymentNotFound(endpointName, name);
     const body = isObject(req.body) ? req.body : {};
     const containerType = String(body.containerType ?? 'InferenceServer');
-    if (!['InferenceServer', 'StorageInitializer'].includes(containerType)) return armError(400, 'UserError', `containerType must be InferenceServer or StorageInitializer, got '${containerType}'.`);
+    if (!['InferenceServer', 'StorageInitializer'].includes(containerType))
+      return armError(400, 'UserError', `containerType must be InferenceServer or StorageInitializer, got '${containerType}'.`);
     const tail = typeof body.tail === 'number' && body.tail > 0 ? body.tail : 5000;
     return json(200, { content: deploymentLogs(d, containerType, provisioningState(d.op, now())).slice(-tail).join('\n') });
   };
@@ -344,7 +392,13 @@ export function endpointRoutes(deps: OnlineRouteDeps): Route[] {
       inScope(s, rg, ws) ?? handler(req, rest);
   const LOCATIONS = `${SUBSCRIPTION}/providers/Microsoft\\.MachineLearningServices/locations/[^/]+`;
   return [
-    { method: 'GET', pattern: route(ENDPOINTS), area: 'arm', traffic: true, handle: withScope((req) => page(req, store.list().map(endpointResource))) },
+    {
+      method: 'GET',
+      pattern: route(ENDPOINTS),
+      area: 'arm',
+      traffic: true,
+      handle: withScope((req) => page(req, store.list().map(endpointResource))),
+    },
     {
       method: 'GET',
       pattern: route(ENDPOINT),
@@ -357,8 +411,20 @@ export function endpointRoutes(deps: OnlineRouteDeps): Route[] {
     },
     { method: 'PUT', pattern: route(ENDPOINT), area: 'arm', traffic: true, handle: withScope((req, [name]) => putEndpoint(req, name)) },
     { method: 'DELETE', pattern: route(ENDPOINT), area: 'arm', traffic: true, handle: withScope((_req, [name]) => deleteEndpoint(name)) },
-    { method: 'POST', pattern: route(`${ENDPOINT}/listKeys`), area: 'arm', traffic: true, handle: withScope((_req, [name]) => listKeys(name)) },
-    { method: 'POST', pattern: route(`${ENDPOINT}/token`), area: 'arm', traffic: true, handle: withScope((_req, [name]) => getToken(name)) },
+    {
+      method: 'POST',
+      pattern: route(`${ENDPOINT}/listKeys`),
+      area: 'arm',
+      traffic: true,
+      handle: withScope((_req, [name]) => listKeys(name)),
+    },
+    {
+      method: 'POST',
+      pattern: route(`${ENDPOINT}/token`),
+      area: 'arm',
+      traffic: true,
+      handle: withScope((_req, [name]) => getToken(name)),
+    },
     {
       method: 'GET',
       pattern: route(`${ENDPOINT}/deployments`),
@@ -366,7 +432,12 @@ export function endpointRoutes(deps: OnlineRouteDeps): Route[] {
       traffic: true,
       handle: withScope((req, [name]) => {
         const e = store.get(name);
-        return e ? page(req, [...e.deployments.values()].map((d) => deploymentResource(e, d))) : endpointNotFound(name);
+        return e
+          ? page(
+              req,
+              [...e.deployments.values()].map((d) => deploymentResource(e, d)),
+            )
+          : endpointNotFound(name);
       }),
     },
     {
@@ -381,12 +452,40 @@ export function endpointRoutes(deps: OnlineRouteDeps): Route[] {
         return d ? json(200, deploymentResource(e, d)) : deploymentNotFound(name, deployment);
       }),
     },
-    { method: 'PUT', pattern: route(DEPLOYMENT), area: 'arm', traffic: true, handle: withScope((req, [name, deployment]) => putDeployment(req, name, deployment)) },
-    { method: 'DELETE', pattern: route(DEPLOYMENT), area: 'arm', traffic: true, handle: withScope((_req, [name, deployment]) => deleteDeployment(name, deployment)) },
-    { method: 'POST', pattern: route(`${DEPLOYMENT}/getLogs`), area: 'arm', traffic: true, handle: withScope((req, [name, deployment]) => getLogs(req, name, deployment)) },
+    {
+      method: 'PUT',
+      pattern: route(DEPLOYMENT),
+      area: 'arm',
+      traffic: true,
+      handle: withScope((req, [name, deployment]) => putDeployment(req, name, deployment)),
+    },
+    {
+      method: 'DELETE',
+      pattern: route(DEPLOYMENT),
+      area: 'arm',
+      traffic: true,
+      handle: withScope((_req, [name, deployment]) => deleteDeployment(name, deployment)),
+    },
+    {
+      method: 'POST',
+      pattern: route(`${DEPLOYMENT}/getLogs`),
+      area: 'arm',
+      traffic: true,
+      handle: withScope((req, [name, deployment]) => getLogs(req, name, deployment)),
+    },
     // Where Azure-AsyncOperation and Location point (not spec'd operations, so not in the traffic log).
-    { method: 'GET', pattern: route(`${LOCATIONS}/mfeOperationsStatus/([^/]+)`), area: 'arm', handle: (_req, [s, id]) => scopeError(cloud, s) ?? operationStatus(id) },
-    { method: 'GET', pattern: route(`${LOCATIONS}/mfeOperationResults/(op-[^/]+)`), area: 'arm', handle: (_req, [s, id]) => scopeError(cloud, s) ?? operationResult(id) },
+    {
+      method: 'GET',
+      pattern: route(`${LOCATIONS}/mfeOperationsStatus/([^/]+)`),
+      area: 'arm',
+      handle: (_req, [s, id]) => scopeError(cloud, s) ?? operationStatus(id),
+    },
+    {
+      method: 'GET',
+      pattern: route(`${LOCATIONS}/mfeOperationResults/(op-[^/]+)`),
+      area: 'arm',
+      handle: (_req, [s, id]) => scopeError(cloud, s) ?? operationResult(id),
+    },
   ];
 }
 
@@ -395,13 +494,28 @@ function deploymentLogs(d: DeploymentRecord, containerType: string, state: strin
   const model = typeof d.properties.model === 'string' ? d.properties.model : '(no model)';
   const script = isObject(d.properties.codeConfiguration) ? String(d.properties.codeConfiguration.scoringScript ?? 'score.py') : 'score.py';
   if (containerType === 'StorageInitializer') {
-    return [`Downloading model ${model} to /var/azureml-app/azureml-models`, 'Model download complete.', ...(d.behaviour.logs?.storageInitializer ?? [])];
+    return [
+      `Downloading model ${model} to /var/azureml-app/azureml-models`,
+      'Model download complete.',
+      ...(d.behaviour.logs?.storageInitializer ?? []),
+    ];
   }
-  const lines = ['Azure ML Inferencing HTTP server v1.3.0', `Entry script: /var/azureml-app/${script}`, 'Initializing logger', 'Starting up app insights client'];
+  const lines = [
+    'Azure ML Inferencing HTTP server v1.3.0',
+    `Entry script: /var/azureml-app/${script}`,
+    'Initializing logger',
+    'Starting up app insights client',
+  ];
   if (d.behaviour.provisioning === 'Failed') {
-    lines.push('Invoking user\'s init function', 'Traceback (most recent call last):', `  File "/var/azureml-app/${script}", line 12, in init`, "ModuleNotFoundError: No module named 'sklearn'", 'Readiness probe failed: HTTP probe failed with statuscode: 502');
+    lines.push(
+      "Invoking user's init function",
+      'Traceback (most recent call last):',
+      `  File "/var/azureml-app/${script}", line 12, in init`,
+      "ModuleNotFoundError: No module named 'sklearn'",
+      'Readiness probe failed: HTTP probe failed with statuscode: 502',
+    );
   } else if (state === 'Succeeded') {
-    lines.push("Invoking user's init function", 'Users\'s init has completed successfully', 'Listening at: http://0.0.0.0:5001');
+    lines.push("Invoking user's init function", "Users's init has completed successfully", 'Listening at: http://0.0.0.0:5001');
   }
   return [...lines, ...(d.behaviour.logs?.inferenceServer ?? [])];
 }
@@ -409,9 +523,32 @@ function deploymentLogs(d: DeploymentRecord, containerType: string, state: strin
 /** The managed online endpoint SKUs the emulator accepts (a subset of Azure ML's list; extend when a test needs one). */
 export const MANAGED_SKUS = new Set(
   [
-    'Standard_DS1_v2', 'Standard_DS2_v2', 'Standard_DS3_v2', 'Standard_DS4_v2', 'Standard_DS5_v2',
-    'Standard_F2s_v2', 'Standard_F4s_v2', 'Standard_F8s_v2', 'Standard_F16s_v2', 'Standard_F32s_v2', 'Standard_F48s_v2', 'Standard_F64s_v2', 'Standard_F72s_v2',
-    'Standard_E2s_v3', 'Standard_E4s_v3', 'Standard_E8s_v3', 'Standard_E16s_v3', 'Standard_E32s_v3', 'Standard_E48s_v3', 'Standard_E64s_v3',
-    'Standard_NC4as_T4_v3', 'Standard_NC6s_v3', 'Standard_NC8as_T4_v3', 'Standard_NC12s_v3', 'Standard_NC16as_T4_v3', 'Standard_NC24s_v3', 'Standard_NC64as_T4_v3',
+    'Standard_DS1_v2',
+    'Standard_DS2_v2',
+    'Standard_DS3_v2',
+    'Standard_DS4_v2',
+    'Standard_DS5_v2',
+    'Standard_F2s_v2',
+    'Standard_F4s_v2',
+    'Standard_F8s_v2',
+    'Standard_F16s_v2',
+    'Standard_F32s_v2',
+    'Standard_F48s_v2',
+    'Standard_F64s_v2',
+    'Standard_F72s_v2',
+    'Standard_E2s_v3',
+    'Standard_E4s_v3',
+    'Standard_E8s_v3',
+    'Standard_E16s_v3',
+    'Standard_E32s_v3',
+    'Standard_E48s_v3',
+    'Standard_E64s_v3',
+    'Standard_NC4as_T4_v3',
+    'Standard_NC6s_v3',
+    'Standard_NC8as_T4_v3',
+    'Standard_NC12s_v3',
+    'Standard_NC16as_T4_v3',
+    'Standard_NC24s_v3',
+    'Standard_NC64as_T4_v3',
   ].map((s) => s.toLowerCase()),
 );

@@ -18,7 +18,8 @@ const isObject = (value: unknown): value is Record<string, unknown> => !!value &
 export function checkJobBody(body: unknown): JobBodyCheck {
   if (!isObject(body)) return { ok: false, message: 'The request body must be a JSON object with a "properties" member.' };
   const properties = body.properties;
-  if (!isObject(properties)) return { ok: false, message: "The 'properties' field is required: body.properties cannot be null or undefined." };
+  if (!isObject(properties))
+    return { ok: false, message: "The 'properties' field is required: body.properties cannot be null or undefined." };
   if (typeof properties.jobType !== 'string' || !JOB_TYPES.includes(properties.jobType)) {
     return {
       ok: false,
@@ -27,8 +28,15 @@ export function checkJobBody(body: unknown): JobBodyCheck {
   }
   for (const field of ['tags', 'properties'] as const) {
     const dictionary = properties[field];
-    if (dictionary !== undefined && dictionary !== null && (!isObject(dictionary) || Object.values(dictionary).some((v) => v !== null && typeof v !== 'string'))) {
-      return { ok: false, message: `The '${field}' field must be a dictionary of strings: body.properties.${field} is ${JSON.stringify(dictionary)}.` };
+    if (
+      dictionary !== undefined &&
+      dictionary !== null &&
+      (!isObject(dictionary) || Object.values(dictionary).some((v) => v !== null && typeof v !== 'string'))
+    ) {
+      return {
+        ok: false,
+        message: `The '${field}' field must be a dictionary of strings: body.properties.${field} is ${JSON.stringify(dictionary)}.`,
+      };
     }
   }
   try {
@@ -84,11 +92,13 @@ export function pipelineNodeError(jobs: unknown): string | undefined {
     }
     const l = node.limits;
     if (node.type !== 'sweep' && l !== undefined && l !== null) {
-      if (!isObject(l) || l.job_limits_type !== 'Command') return `${where('limits')}: 'job_limits_type' must be 'Command' for a command node; got ${JSON.stringify(l)}.`;
+      if (!isObject(l) || l.job_limits_type !== 'Command')
+        return `${where('limits')}: 'job_limits_type' must be 'Command' for a command node; got ${JSON.stringify(l)}.`;
       for (const [k, v] of Object.entries(l)) {
         if (k === 'job_limits_type' || v === null) continue;
         if (k !== 'timeout') return `${where('limits')}: command limits have no field '${k}'.`;
-        if (typeof v !== 'string' || !(ISO_DURATION.test(v) || BINDING.test(v))) return `${where('limits')}: 'timeout' must be an ISO 8601 duration such as PT2H; got ${JSON.stringify(v)}.`;
+        if (typeof v !== 'string' || !(ISO_DURATION.test(v) || BINDING.test(v)))
+          return `${where('limits')}: 'timeout' must be an ISO 8601 duration such as PT2H; got ${JSON.stringify(v)}.`;
       }
     }
     const r = node.resources;
@@ -97,8 +107,10 @@ export function pipelineNodeError(jobs: unknown): string | undefined {
       for (const [k, v] of Object.entries(r)) {
         if (v === null) continue;
         if (!RESOURCE_FIELDS.includes(k)) return `${where('resources')}: no field '${k}'; fields: ${RESOURCE_FIELDS.join(', ')}.`;
-        if (k === 'instance_count' && !isCount(v)) return `${where('resources')}: 'instance_count' must be an integer; got ${JSON.stringify(v)}.`;
-        if (k === 'shm_size' && (typeof v !== 'string' || !/^\d+[bBkKmMgG]$/.test(v))) return `${where('resources')}: 'shm_size' must be a number with a unit b, k, m or g (such as 2g); got ${JSON.stringify(v)}.`;
+        if (k === 'instance_count' && !isCount(v))
+          return `${where('resources')}: 'instance_count' must be an integer; got ${JSON.stringify(v)}.`;
+        if (k === 'shm_size' && (typeof v !== 'string' || !/^\d+[bBkKmMgG]$/.test(v)))
+          return `${where('resources')}: 'shm_size' must be a number with a unit b, k, m or g (such as 2g); got ${JSON.stringify(v)}.`;
       }
     }
   }
@@ -140,29 +152,38 @@ const isPositiveInt = (v: unknown) => typeof v === 'number' && Number.isInteger(
 function sweepNodeError(name: string, node: Record<string, unknown>): string | undefined {
   const where = (field: string) => `Sweep node '${name}' has an invalid '${field}'`;
   const missing = (field: string) => `Sweep node '${name}' is missing the required field '${field}'.`;
-  for (const field of ['trial', 'objective', 'limits', 'sampling_algorithm', 'search_space']) if (node[field] === undefined || node[field] === null) return missing(field);
+  for (const field of ['trial', 'objective', 'limits', 'sampling_algorithm', 'search_space'])
+    if (node[field] === undefined || node[field] === null) return missing(field);
 
   const trial = node.trial;
-  if (!isObject(trial) || typeof trial.componentId !== 'string' || trial.componentId === '') return `${where('trial')}: it must be {"componentId": "<component version id>"}; got ${JSON.stringify(trial)}.`;
+  if (!isObject(trial) || typeof trial.componentId !== 'string' || trial.componentId === '')
+    return `${where('trial')}: it must be {"componentId": "<component version id>"}; got ${JSON.stringify(trial)}.`;
 
   const o = node.objective;
-  if (!isObject(o) || typeof o.goal !== 'string' || !['minimize', 'maximize'].includes(o.goal.toLowerCase())) return `${where('objective')}: 'goal' must be minimize or maximize; got ${JSON.stringify(o)}.`;
-  if (typeof o.primary_metric !== 'string' || o.primary_metric === '') return `${where('objective')}: 'primary_metric' is required; got ${JSON.stringify(o)}.`;
+  if (!isObject(o) || typeof o.goal !== 'string' || !['minimize', 'maximize'].includes(o.goal.toLowerCase()))
+    return `${where('objective')}: 'goal' must be minimize or maximize; got ${JSON.stringify(o)}.`;
+  if (typeof o.primary_metric !== 'string' || o.primary_metric === '')
+    return `${where('objective')}: 'primary_metric' is required; got ${JSON.stringify(o)}.`;
 
   const s = node.sampling_algorithm;
   const samplingType = typeof s === 'string' ? s : isObject(s) && typeof s.type === 'string' ? s.type : undefined;
-  if (samplingType === undefined || !SAMPLING.includes(samplingType.toLowerCase())) return `${where('sampling_algorithm')}: it must be one of ${SAMPLING.join(', ')} (or {"type": …}); got ${JSON.stringify(s)}.`;
+  if (samplingType === undefined || !SAMPLING.includes(samplingType.toLowerCase()))
+    return `${where('sampling_algorithm')}: it must be one of ${SAMPLING.join(', ')} (or {"type": …}); got ${JSON.stringify(s)}.`;
   if (isObject(s)) {
     for (const k of Object.keys(s)) if (!['type', 'seed', 'rule'].includes(k)) return `${where('sampling_algorithm')}: no field '${k}'.`;
   }
 
   const space = node.search_space;
-  if (!isObject(space) || Object.keys(space).length === 0) return `${where('search_space')}: it must map input names to distributions; got ${JSON.stringify(space)}.`;
+  if (!isObject(space) || Object.keys(space).length === 0)
+    return `${where('search_space')}: it must map input names to distributions; got ${JSON.stringify(space)}.`;
   for (const [key, d] of Object.entries(space)) {
     const type = isObject(d) && typeof d.type === 'string' ? d.type.toLowerCase() : undefined;
-    if (type === undefined || !(type in SEARCH_SPACE)) return `${where('search_space')}: '${key}' must have a type among ${Object.keys(SEARCH_SPACE).join(', ')}; got ${JSON.stringify(d)}.`;
-    for (const f of SEARCH_SPACE[type]) if ((d as Record<string, unknown>)[f] === undefined) return `${where('search_space')}: '${key}' (${type}) needs '${f}'.`;
-    for (const f of Object.keys(d as object)) if (f !== 'type' && !SEARCH_SPACE[type].includes(f)) return `${where('search_space')}: '${key}' (${type}) has no field '${f}'.`;
+    if (type === undefined || !(type in SEARCH_SPACE))
+      return `${where('search_space')}: '${key}' must have a type among ${Object.keys(SEARCH_SPACE).join(', ')}; got ${JSON.stringify(d)}.`;
+    for (const f of SEARCH_SPACE[type])
+      if ((d as Record<string, unknown>)[f] === undefined) return `${where('search_space')}: '${key}' (${type}) needs '${f}'.`;
+    for (const f of Object.keys(d as object))
+      if (f !== 'type' && !SEARCH_SPACE[type].includes(f)) return `${where('search_space')}: '${key}' (${type}) has no field '${f}'.`;
   }
 
   const l = node.limits;
@@ -170,20 +191,24 @@ function sweepNodeError(name: string, node: Record<string, unknown>): string | u
   for (const [k, v] of Object.entries(l)) {
     if (v === null) continue;
     if (!SWEEP_LIMITS.includes(k)) return `${where('limits')}: sweep limits have no field '${k}'; fields: ${SWEEP_LIMITS.join(', ')}.`;
-    if (!isPositiveInt(v)) return `${where('limits')}: '${k}' must be a positive integer${k.endsWith('timeout') ? ' (seconds)' : ''}; got ${JSON.stringify(v)}.`;
+    if (!isPositiveInt(v))
+      return `${where('limits')}: '${k}' must be a positive integer${k.endsWith('timeout') ? ' (seconds)' : ''}; got ${JSON.stringify(v)}.`;
   }
 
   const e = node.early_termination;
   if (e !== undefined && e !== null) {
     const policy = isObject(e) ? e.policy_type : undefined;
-    if (typeof policy !== 'string' || !(policy in POLICY_FIELDS)) return `${where('early_termination')}: 'policy_type' must be one of ${Object.keys(POLICY_FIELDS).join(', ')}; got ${JSON.stringify(e)}.`;
+    if (typeof policy !== 'string' || !(policy in POLICY_FIELDS))
+      return `${where('early_termination')}: 'policy_type' must be one of ${Object.keys(POLICY_FIELDS).join(', ')}; got ${JSON.stringify(e)}.`;
     for (const [k, v] of Object.entries(e as Record<string, unknown>)) {
       if (k === 'policy_type' || v === null) continue;
       if (!POLICY_FIELDS[policy].includes(k)) return `${where('early_termination')}: a ${policy} policy has no field '${k}'.`;
       if (typeof v !== 'number') return `${where('early_termination')}: '${k}' must be a number; got ${JSON.stringify(v)}.`;
     }
   }
-  for (const field of ['distribution', 'componentId']) if (node[field] !== undefined && node[field] !== null) return `Sweep node '${name}' has '${field}', which a sweep node does not take (the trial component carries it).`;
+  for (const field of ['distribution', 'componentId'])
+    if (node[field] !== undefined && node[field] !== null)
+      return `Sweep node '${name}' has '${field}', which a sweep node does not take (the trial component carries it).`;
   return undefined;
 }
 
@@ -201,13 +226,16 @@ function sweepNodeError(name: string, node: Record<string, unknown>): string | u
  */
 const LOGGING_LEVELS = ['DEBUG', 'INFO', 'WARNING'];
 const PARALLEL_TASK_FIELDS = ['type', 'code', 'entry_script', 'program_arguments', 'model', 'append_row_to', 'environment'];
-const isInt = (v: unknown, min: number) => (typeof v === 'number' && Number.isInteger(v) && v >= min) || (typeof v === 'string' && BINDING.test(v));
+const isInt = (v: unknown, min: number) =>
+  (typeof v === 'number' && Number.isInteger(v) && v >= min) || (typeof v === 'string' && BINDING.test(v));
 
 function parallelNodeError(name: string, node: Record<string, unknown>): string | undefined {
   const where = (field: string) => `Parallel node '${name}' has an invalid '${field}'`;
-  if (typeof node.componentId !== 'string' || node.componentId === '') return `Parallel node '${name}' is missing the required field 'componentId'.`;
+  if (typeof node.componentId !== 'string' || node.componentId === '')
+    return `Parallel node '${name}' is missing the required field 'componentId'.`;
   for (const field of ['trial', 'distribution', 'limits']) {
-    if (node[field] !== undefined && node[field] !== null) return `Parallel node '${name}' has '${field}', which a parallel node does not take.`;
+    if (node[field] !== undefined && node[field] !== null)
+      return `Parallel node '${name}' has '${field}', which a parallel node does not take.`;
   }
   const present = (field: string) => node[field] !== undefined && node[field] !== null;
 
@@ -216,27 +244,36 @@ function parallelNodeError(name: string, node: Record<string, unknown>): string 
   }
   if (present('retry_settings')) {
     const r = node.retry_settings;
-    if (!isObject(r)) return `${where('retry_settings')}: it must be an object with max_retries and timeout (seconds); got ${JSON.stringify(r)}.`;
+    if (!isObject(r))
+      return `${where('retry_settings')}: it must be an object with max_retries and timeout (seconds); got ${JSON.stringify(r)}.`;
     for (const [k, v] of Object.entries(r)) {
       if (v === null) continue;
       if (k !== 'max_retries' && k !== 'timeout') return `${where('retry_settings')}: no field '${k}'; fields: max_retries, timeout.`;
-      if (!isInt(v, k === 'timeout' ? 1 : 0)) return `${where('retry_settings')}: '${k}' must be an integer${k === 'timeout' ? ' (seconds)' : ''}; got ${JSON.stringify(v)}.`;
+      if (!isInt(v, k === 'timeout' ? 1 : 0))
+        return `${where('retry_settings')}: '${k}' must be an integer${k === 'timeout' ? ' (seconds)' : ''}; got ${JSON.stringify(v)}.`;
     }
   }
   if (present('logging_level') && !LOGGING_LEVELS.includes(node.logging_level as string)) {
     return `${where('logging_level')}: it must be one of ${LOGGING_LEVELS.join(', ')}; got ${JSON.stringify(node.logging_level)}.`;
   }
-  const ints: Array<[string, number]> = [['max_concurrency_per_instance', 1], ['error_threshold', -1], ['mini_batch_error_threshold', -1]];
+  const ints: Array<[string, number]> = [
+    ['max_concurrency_per_instance', 1],
+    ['error_threshold', -1],
+    ['mini_batch_error_threshold', -1],
+  ];
   for (const [field, min] of ints) {
-    if (present(field) && !isInt(node[field], min)) return `${where(field)}: it must be an integer of at least ${min}; got ${JSON.stringify(node[field])}.`;
+    if (present(field) && !isInt(node[field], min))
+      return `${where(field)}: it must be an integer of at least ${min}; got ${JSON.stringify(node[field])}.`;
   }
-  if (present('input_data') && typeof node.input_data !== 'string') return `${where('input_data')}: it must be an \${{inputs.<name>}} expression; got ${JSON.stringify(node.input_data)}.`;
+  if (present('input_data') && typeof node.input_data !== 'string')
+    return `${where('input_data')}: it must be an \${{inputs.<name>}} expression; got ${JSON.stringify(node.input_data)}.`;
   if (present('partition_keys') && (typeof node.partition_keys !== 'string' || !isJsonList(node.partition_keys))) {
     return `${where('partition_keys')}: it must be a JSON list in a string (as json.dumps writes it); got ${JSON.stringify(node.partition_keys)}.`;
   }
   if (present('environment_variables')) {
     const e = node.environment_variables;
-    if (!isObject(e) || Object.values(e).some((v) => typeof v !== 'string')) return `${where('environment_variables')}: it must map names to strings; got ${JSON.stringify(e)}.`;
+    if (!isObject(e) || Object.values(e).some((v) => typeof v !== 'string'))
+      return `${where('environment_variables')}: it must map names to strings; got ${JSON.stringify(e)}.`;
   }
   if (present('task')) {
     const t = node.task;
@@ -263,10 +300,15 @@ function isJsonList(text: string): boolean {
  * What a parallel node needs once its component is known: a parallel component, a task and a
  * mini_batch_size (or partition_keys), each from the node or, where the node leaves it out, the component.
  */
-export function parallelRequiredError(name: string, node: Record<string, unknown>, spec: Record<string, unknown> | undefined): string | undefined {
+export function parallelRequiredError(
+  name: string,
+  node: Record<string, unknown>,
+  spec: Record<string, unknown> | undefined,
+): string | undefined {
   if (!spec) return undefined;
   const type = typeof spec.type === 'string' ? spec.type : 'command';
-  if (type !== 'parallel') return `Parallel node '${name}' runs component ${String(node.componentId)}, which is a '${type}' component; a parallel node runs a parallel component.`;
+  if (type !== 'parallel')
+    return `Parallel node '${name}' runs component ${String(node.componentId)}, which is a '${type}' component; a parallel node runs a parallel component.`;
   const has = (field: string) => (node[field] !== undefined && node[field] !== null) || (spec[field] !== undefined && spec[field] !== null);
   if (!has('task')) return `Parallel node '${name}' is missing the required field 'task'.`;
   if (!has('mini_batch_size') && !has('partition_keys')) return `Parallel node '${name}' is missing the required field 'mini_batch_size'.`;

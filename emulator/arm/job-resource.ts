@@ -14,14 +14,12 @@ const studioUrl = (cloud: Cloud, name: string) =>
 /** Azure ML's node ids are short hashes; derive one stably from the node name. */
 export const nodeIdOf = (nodeName: string) => createHash('sha1').update(nodeName).digest('hex').slice(0, 8);
 
-
 function services(cloud: Cloud, name: string) {
   return {
     Tracking: { jobServiceType: 'Tracking', endpoint: `${mlflowTrackingUri(cloud)}?` },
     Studio: { jobServiceType: 'Studio', endpoint: studioUrl(cloud, name) },
   };
 }
-
 
 /** A job as GET/PUT/list return it (JobBaseResource, 2022-10-01). */
 export function jobResource(cloud: Cloud, job: JobRecord, state: RunState) {

@@ -18,8 +18,8 @@ const IMMUTABLE = ['modelUri', 'modelType', 'jobName'] as const;
 const serializer = createSerializer(Mappers as unknown as Record<string, unknown> as never, false);
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
-
-export const modelVersionArmId = (cloud: Cloud, name: string, version: string) => `${workspaceArmId(cloud)}/models/${name}/versions/${version}`;
+export const modelVersionArmId = (cloud: Cloud, name: string, version: string) =>
+  `${workspaceArmId(cloud)}/models/${name}/versions/${version}`;
 
 /** ModelVersionResource as GET/PUT/list return it (2022-10-01). */
 export function modelVersionResource(cloud: Cloud, v: ModelVersionRecord) {
@@ -28,7 +28,16 @@ export function modelVersionResource(cloud: Cloud, v: ModelVersionRecord) {
     name: v.version,
     type: 'Microsoft.MachineLearningServices/workspaces/models/versions',
     systemData: systemData(v.createdAt),
-    properties: { description: null, tags: {}, properties: {}, isArchived: false, isAnonymous: false, flavors: null, jobName: null, ...v.properties },
+    properties: {
+      description: null,
+      tags: {},
+      properties: {},
+      isArchived: false,
+      isAnonymous: false,
+      flavors: null,
+      jobName: null,
+      ...v.properties,
+    },
   };
 }
 
@@ -77,19 +86,28 @@ export function modelRoutes(cloud: Cloud, store: ModelStore): Route[] {
       return matchesFilter(req.query.tags, v.properties.tags) && matchesFilter(req.query.properties, v.properties.properties);
     });
     const order = (req.query.$orderBy ?? 'createdtime desc').trim().toLowerCase();
-    if (!/^createdtime( (asc|desc))?$/.test(order)) return armError(400, 'UserError', `Unsupported $orderBy '${req.query.$orderBy}': use 'createdtime desc' or 'createdtime asc'.`);
+    if (!/^createdtime( (asc|desc))?$/.test(order))
+      return armError(400, 'UserError', `Unsupported $orderBy '${req.query.$orderBy}': use 'createdtime desc' or 'createdtime asc'.`);
     if (order.endsWith('asc')) versions = versions.reverse();
-    return page(req, versions.map((v) => modelVersionResource(cloud, v)));
+    return page(
+      req,
+      versions.map((v) => modelVersionResource(cloud, v)),
+    );
   };
 
   const putVersion = (req: EmulatorRequest, name: string, version: string): EmulatorResponse => {
     if (req.bodyError) return armError(400, 'UserError', `The request body is not valid JSON: ${req.bodyError}`);
     if (!MODEL_NAME.test(name)) return armError(400, 'UserError', `Model name '${name}' is invalid: it must match ${MODEL_NAME.source}.`);
     const body = req.body;
-    if (!isObject(body) || !isObject(body.properties)) return armError(400, 'UserError', "The 'properties' field is required: body.properties cannot be null or undefined.");
+    if (!isObject(body) || !isObject(body.properties))
+      return armError(400, 'UserError', "The 'properties' field is required: body.properties cannot be null or undefined.");
     for (const field of ['tags', 'properties'] as const) {
       const dict = body.properties[field];
-      if (dict !== undefined && dict !== null && (!isObject(dict) || Object.values(dict).some((v) => v !== null && typeof v !== 'string'))) {
+      if (
+        dict !== undefined &&
+        dict !== null &&
+        (!isObject(dict) || Object.values(dict).some((v) => v !== null && typeof v !== 'string'))
+      ) {
         return armError(400, 'UserError', `The '${field}' field must be a dictionary of strings.`);
       }
     }
@@ -104,7 +122,11 @@ export function modelRoutes(cloud: Cloud, store: ModelStore): Route[] {
     if (existing) {
       const changed = IMMUTABLE.filter((f) => (properties[f] ?? null) !== (existing.properties[f] ?? null));
       if (changed.length > 0) {
-        return armError(409, 'UserError', `Model ${name}:${version} already exists; its ${changed.join(', ')} cannot be changed. Create a new version instead.`);
+        return armError(
+          409,
+          'UserError',
+          `Model ${name}:${version} already exists; its ${changed.join(', ')} cannot be changed. Create a new version instead.`,
+        );
       }
     }
     const { record, created } = store.put(name, version, properties);
@@ -118,14 +140,20 @@ export function modelRoutes(cloud: Cloud, store: ModelStore): Route[] {
       pattern: route(`${WORKSPACE}/models`),
       area: 'arm',
       traffic: true,
-      handle: (req, [s, rg, ws]) => inScope(s, rg, ws) ?? page(req, store.list().map((c) => containerResource(c.name))),
+      handle: (req, [s, rg, ws]) =>
+        inScope(s, rg, ws) ??
+        page(
+          req,
+          store.list().map((c) => containerResource(c.name)),
+        ),
     },
     {
       method: 'GET',
       pattern: route(`${WORKSPACE}/models/([^/]+)`),
       area: 'arm',
       traffic: true,
-      handle: (_req, [s, rg, ws, name]) => inScope(s, rg, ws) ?? (store.container(name) ? json(200, containerResource(name)) : notFound(`Model container ${name}`)),
+      handle: (_req, [s, rg, ws, name]) =>
+        inScope(s, rg, ws) ?? (store.container(name) ? json(200, containerResource(name)) : notFound(`Model container ${name}`)),
     },
     {
       method: 'GET',

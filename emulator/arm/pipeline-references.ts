@@ -9,7 +9,12 @@ import { parallelRequiredError, pipelineNodeError } from './job-body';
  * What Azure ML checks when a pipeline job or component is created: node fields in REST form, and
  * every component, compute and data asset a node names must exist in the workspace. Answers in the service's kind of words.
  */
-export function pipelineReferenceError(cloud: Cloud, assets: AssetStore, computes: ComputeStore, properties: Record<string, unknown>): EmulatorResponse | undefined {
+export function pipelineReferenceError(
+  cloud: Cloud,
+  assets: AssetStore,
+  computes: ComputeStore,
+  properties: Record<string, unknown>,
+): EmulatorResponse | undefined {
   const computeError = (id: unknown, where: string) => {
     if (typeof id !== 'string' || id === '') return undefined;
     const name = /\/computes\/([^/]+)$/i.exec(id)?.[1] ?? id.replace(/^azureml:/, '');
@@ -42,7 +47,9 @@ export function pipelineReferenceError(cloud: Cloud, assets: AssetStore, compute
       assetError('components', node.componentId, `jobs.${name}.componentId`) ??
       // A sweep names its component in trial.componentId.
       assetError('components', (node.trial as { componentId?: unknown } | undefined)?.componentId, `jobs.${name}.trial.componentId`) ??
-      Object.entries((node.inputs ?? {}) as Record<string, { uri?: unknown }>).map(([k, v]) => assetError('data', v?.uri, `jobs.${name}.inputs.${k}`)).find(Boolean) ??
+      Object.entries((node.inputs ?? {}) as Record<string, { uri?: unknown }>)
+        .map(([k, v]) => assetError('data', v?.uri, `jobs.${name}.inputs.${k}`))
+        .find(Boolean) ??
       parallelError(assets, name, node) ??
       bindingTypeError(assets, name, node, inputs);
     if (e) return e;
@@ -65,11 +72,19 @@ const PRIMITIVE = ['string', 'integer', 'number', 'boolean'];
  * The service resolves every `${{parent…}}` binding of a node against the component's declared
  * input: data bound to a primitive input (or a primitive bound to a data input) is rejected.
  */
-function bindingTypeError(assets: AssetStore, node: string, body: Record<string, unknown>, pipelineInputs: Record<string, { jobInputType?: unknown }>): EmulatorResponse | undefined {
+function bindingTypeError(
+  assets: AssetStore,
+  node: string,
+  body: Record<string, unknown>,
+  pipelineInputs: Record<string, { jobInputType?: unknown }>,
+): EmulatorResponse | undefined {
   const componentId = body.componentId ?? (body.trial as { componentId?: unknown } | undefined)?.componentId;
   const m = typeof componentId === 'string' ? /\/components\/([^/]+)\/versions\/([^/]+)$/i.exec(componentId) : null;
   const component = m ? assets.get('components', m[1], m[2]) : undefined;
-  const declared = ((component?.properties.componentSpec as Record<string, unknown> | undefined)?.inputs ?? {}) as Record<string, { type?: unknown }>;
+  const declared = ((component?.properties.componentSpec as Record<string, unknown> | undefined)?.inputs ?? {}) as Record<
+    string,
+    { type?: unknown }
+  >;
   for (const [key, input] of Object.entries((body.inputs ?? {}) as Record<string, { job_input_type?: unknown; value?: unknown }>)) {
     const type = declared[key]?.type;
     if (input?.job_input_type !== 'literal' || typeof input.value !== 'string' || typeof type !== 'string') continue;
@@ -79,7 +94,11 @@ function bindingTypeError(assets: AssetStore, node: string, body: Record<string,
     if (!sourceType) continue;
     const sourceIsData = sourceType !== 'literal';
     if (sourceIsData === PRIMITIVE.includes(type.toLowerCase())) {
-      return armError(400, 'UserError', `Input '${key}' of node '${node}' is declared as '${type}' by its component but is bound to ${input.value}, which is ${sourceIsData ? `a ${sourceType}` : 'a literal value'}.`);
+      return armError(
+        400,
+        'UserError',
+        `Input '${key}' of node '${node}' is declared as '${type}' by its component but is bound to ${input.value}, which is ${sourceIsData ? `a ${sourceType}` : 'a literal value'}.`,
+      );
     }
   }
   return undefined;

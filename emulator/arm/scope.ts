@@ -23,7 +23,8 @@ export function scopeError(cloud: Cloud, subscription: string, resourceGroup?: s
   if (resourceGroup !== undefined && !findResourceGroup(cloud, resourceGroup)) {
     return armError(404, 'ResourceGroupNotFound', `Resource group '${resourceGroup}' could not be found.`);
   }
-  const seeded = resourceGroup?.toLowerCase() === cloud.resourceGroup.toLowerCase() && workspace?.toLowerCase() === cloud.workspaceName.toLowerCase();
+  const seeded =
+    resourceGroup?.toLowerCase() === cloud.resourceGroup.toLowerCase() && workspace?.toLowerCase() === cloud.workspaceName.toLowerCase();
   if (workspace !== undefined && !seeded) {
     return armError(
       404,
@@ -37,10 +38,14 @@ export function scopeError(cloud: Cloud, subscription: string, resourceGroup?: s
 /** ARM refuses any request without a well-formed api-version before routing to a provider. */
 export function apiVersionError(apiVersion: string | undefined): EmulatorResponse | undefined {
   if (!apiVersion) {
-    return armError(400, 'MissingApiVersionParameter', "The api-version query parameter (?api-version=) is required for all requests.");
+    return armError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
   }
   if (!/^\d{4}-\d{2}-\d{2}(-preview|-privatepreview)?$/.test(apiVersion)) {
-    return armError(400, 'InvalidApiVersionParameter', `The api-version '${apiVersion}' is invalid. The supported versions are '2022-10-01' and later.`);
+    return armError(
+      400,
+      'InvalidApiVersionParameter',
+      `The api-version '${apiVersion}' is invalid. The supported versions are '2022-10-01' and later.`,
+    );
   }
   return undefined;
 }

@@ -24,7 +24,12 @@ export function subscriptionRoutes(cloud: Cloud): Route[] {
     properties: { provisioningState: 'Succeeded' },
   });
   return [
-    { method: 'GET', pattern: route('/subscriptions'), area: 'arm', handle: () => json(200, { value: [subscription()], count: { type: 'Total', value: 1 } }) },
+    {
+      method: 'GET',
+      pattern: route('/subscriptions'),
+      area: 'arm',
+      handle: () => json(200, { value: [subscription()], count: { type: 'Total', value: 1 } }),
+    },
     { method: 'GET', pattern: route(SUBSCRIPTION), area: 'arm', handle: (_r, [s]) => scopeError(cloud, s) ?? json(200, subscription()) },
     {
       method: 'GET',
@@ -32,7 +37,12 @@ export function subscriptionRoutes(cloud: Cloud): Route[] {
       area: 'arm',
       // Microsoft.Resources pages with $skiptoken (Azure ML's own lists use $skip).
       handle: (req, [s]) =>
-        scopeError(cloud, s) ?? armPage(req, resourceGroupNames(cloud).map(resourceGroup), { baseUrl: cloud.url, pageSize: cloud.pageSize, tokenParam: '$skiptoken' }),
+        scopeError(cloud, s) ??
+        armPage(req, resourceGroupNames(cloud).map(resourceGroup), {
+          baseUrl: cloud.url,
+          pageSize: cloud.pageSize,
+          tokenParam: '$skiptoken',
+        }),
     },
     {
       method: 'GET',

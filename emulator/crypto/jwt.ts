@@ -43,8 +43,7 @@ export function verifyJwtSignature(jwt: DecodedJwt, publicKey: string | KeyObjec
   const alg = jwt.header.alg;
   if (alg !== 'RS256' && alg !== 'PS256') return false;
   const key = typeof publicKey === 'string' ? createPublicKey(publicKey) : publicKey;
-  const options =
-    alg === 'PS256' ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO } : { key };
+  const options = alg === 'PS256' ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO } : { key };
   try {
     return verify('sha256', Buffer.from(jwt.signingInput), options, jwt.signature);
   } catch {

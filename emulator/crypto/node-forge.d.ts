@@ -2,9 +2,17 @@
 // types and node's crypto cannot create certificates). Kept minimal on purpose.
 declare module 'node-forge' {
   namespace pki {
-    interface PublicKey { readonly __publicKey?: never }
-    interface PrivateKey { readonly __privateKey?: never }
-    interface CertificateField { name?: string; shortName?: string; value: string }
+    interface PublicKey {
+      readonly __publicKey?: never;
+    }
+    interface PrivateKey {
+      readonly __privateKey?: never;
+    }
+    interface CertificateField {
+      name?: string;
+      shortName?: string;
+      value: string;
+    }
     interface Certificate {
       serialNumber: string;
       validity: { notBefore: Date; notAfter: Date };

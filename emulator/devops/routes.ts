@@ -19,7 +19,16 @@ const OIDC_LOCATION_ID = '69a319f4-28c1-4bfd-93e6-ea0ff5c6f1a2';
 export function issueSystemAccessToken(cloud: Cloud, key: SigningKey): string {
   const now = Math.floor(Date.now() / 1000);
   return signJwt(
-    { nameid: randomUUID(), scp: 'app_token', aud: 'app.vstoken.visualstudio.com', iss: 'app.vstoken.visualstudio.com', orgid: cloud.devops.orgId, iat: now, nbf: now, exp: now + 6 * 3600 },
+    {
+      nameid: randomUUID(),
+      scp: 'app_token',
+      aud: 'app.vstoken.visualstudio.com',
+      iss: 'app.vstoken.visualstudio.com',
+      orgid: cloud.devops.orgId,
+      iat: now,
+      nbf: now,
+      exp: now + 6 * 3600,
+    },
     key.privateKeyPem,
     { kid: key.kid },
   );

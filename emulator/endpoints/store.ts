@@ -71,7 +71,14 @@ export class OnlineStore {
 
   newOperation(kind: OperationKind, durationMs: number, outcome: Operation['outcome'], error?: Operation['error']): Operation {
     this.opSeq += 1;
-    return { id: `op-${this.opSeq.toString(16).padStart(6, '0')}-${randomBytes(4).toString('hex')}`, kind, startedAt: this.now(), durationMs, outcome, error };
+    return {
+      id: `op-${this.opSeq.toString(16).padStart(6, '0')}-${randomBytes(4).toString('hex')}`,
+      kind,
+      startedAt: this.now(),
+      durationMs,
+      outcome,
+      error,
+    };
   }
 
   track(op: Operation, endpoint: string, deployment?: string): void {
@@ -138,7 +145,10 @@ export class OnlineStore {
           scaleSettings: { scaleType: 'Default' },
           properties: {},
         },
-        op: d.provisioningState && d.provisioningState !== 'Succeeded' ? { id: 'seeded', kind: 'Create', startedAt: at, durationMs: 0, outcome: d.provisioningState === 'Failed' ? 'Failed' : 'hang' } : undefined,
+        op:
+          d.provisioningState && d.provisioningState !== 'Succeeded'
+            ? { id: 'seeded', kind: 'Create', startedAt: at, durationMs: 0, outcome: d.provisioningState === 'Failed' ? 'Failed' : 'hang' }
+            : undefined,
         behaviour: { ...this.behaviourFor(model), ...d.behaviour },
       });
     }
@@ -147,7 +157,7 @@ export class OnlineStore {
       createdAt: at,
       computeType: seed.computeType ?? 'Kubernetes',
       authMode: seed.authMode ?? 'Key',
-      compute: seed.computeType === 'Managed' ? undefined : seed.compute ?? 'aks-compute',
+      compute: seed.computeType === 'Managed' ? undefined : (seed.compute ?? 'aks-compute'),
       traffic: { ...seed.traffic },
       tags: { ...seed.tags },
       description: seed.description ?? null,

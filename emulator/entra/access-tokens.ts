@@ -16,11 +16,7 @@ export const ACCESS_TOKEN_LIFETIME_SECONDS = 3599;
  */
 const wallSeconds = () => Math.floor(Date.now() / 1000);
 
-export function issueAccessToken(
-  cloud: Cloud,
-  key: SigningKey,
-  subject: { audience: string; appId: string; objectId: string },
-): string {
+export function issueAccessToken(cloud: Cloud, key: SigningKey, subject: { audience: string; appId: string; objectId: string }): string {
   const now = wallSeconds();
   return signJwt(
     {
@@ -45,7 +41,11 @@ export function issueAccessToken(
 
 type BearerCheck =
   | { ok: true; claims: Record<string, unknown> }
-  | { ok: false; code: 'AuthenticationFailed' | 'InvalidAuthenticationToken' | 'ExpiredAuthenticationToken' | 'InvalidAuthenticationTokenAudience'; message: string };
+  | {
+      ok: false;
+      code: 'AuthenticationFailed' | 'InvalidAuthenticationToken' | 'ExpiredAuthenticationToken' | 'InvalidAuthenticationTokenAudience';
+      message: string;
+    };
 
 /** Checks an `Authorization: Bearer` header the way ARM does, with ARM's error codes. */
 export function checkBearer(authorization: string | undefined, key: SigningKey, audiences: Set<string>): BearerCheck {
@@ -54,7 +54,11 @@ export function checkBearer(authorization: string | undefined, key: SigningKey, 
   }
   const match = /^Bearer\s+(\S+)$/i.exec(authorization);
   if (!match) {
-    return { ok: false, code: 'AuthenticationFailed', message: "Authentication failed. The 'Authorization' header is provided in an invalid format." };
+    return {
+      ok: false,
+      code: 'AuthenticationFailed',
+      message: "Authentication failed. The 'Authorization' header is provided in an invalid format.",
+    };
   }
   const jwt = decodeJwt(match[1]);
   if (!jwt || !verifyJwtSignature(jwt, key.publicKeyPem)) {
@@ -63,7 +67,11 @@ export function checkBearer(authorization: string | undefined, key: SigningKey, 
   const exp = Number(jwt.payload.exp);
   if (!(exp > wallSeconds())) {
     const at = new Date(exp * 1000).toISOString();
-    return { ok: false, code: 'ExpiredAuthenticationToken', message: `The access token expiry UTC time '${at}' is earlier than current UTC time.` };
+    return {
+      ok: false,
+      code: 'ExpiredAuthenticationToken',
+      message: `The access token expiry UTC time '${at}' is earlier than current UTC time.`,
+    };
   }
   if (!audiences.has(String(jwt.payload.aud))) {
     return {

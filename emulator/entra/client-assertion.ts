@@ -65,7 +65,11 @@ export function checkCertificateAssertion(
     };
   }
   if (jwt.payload.sub !== app.clientId) {
-    return { error: 'invalid_client', aadsts: 700023, description: `Client assertion subject '${String(jwt.payload.sub)}' does not match the client id.` };
+    return {
+      error: 'invalid_client',
+      aadsts: 700023,
+      description: `Client assertion subject '${String(jwt.payload.sub)}' does not match the client id.`,
+    };
   }
   return timeRangeFailure(jwt, nowSeconds);
 }

@@ -5,15 +5,13 @@ import type { EmulatorResponse } from '../http/types';
  * Entra ID token-endpoint errors, shaped like login.microsoftonline.com's: MSAL and
  * @azure/identity surface error_description (with its AADSTS code) to the user.
  */
-export function entraError(
-  error: string,
-  aadsts: number,
-  description: string,
-  now: Date = new Date(),
-): EmulatorResponse {
+export function entraError(error: string, aadsts: number, description: string, now: Date = new Date()): EmulatorResponse {
   const traceId = randomUUID();
   const correlationId = randomUUID();
-  const timestamp = now.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  const timestamp = now
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
   return {
     // Entra answers invalid_client with 401 and everything else with 400.
     status: error === 'invalid_client' ? 401 : 400,

@@ -25,15 +25,25 @@ export function managedIdentityRoutes(cloud: Cloud, identity: ManagedIdentity, s
         }
         const requestedClient = req.query.client_id;
         if (requestedClient && requestedClient.toLowerCase() !== identity.clientId) {
-          return json(400, { statusCode: 400, message: `No User Assigned or Delegated Managed Identity found for specified ClientId/ResourceId/PrincipalId '${requestedClient}'.` });
+          return json(400, {
+            statusCode: 400,
+            message: `No User Assigned or Delegated Managed Identity found for specified ClientId/ResourceId/PrincipalId '${requestedClient}'.`,
+          });
         }
         const resource = (req.query.resource ?? '').replace(/\/\.default$/, '');
         if (!armAudiences(cloud).has(resource)) {
-          return json(400, { statusCode: 400, message: `AADSTS500011: The resource principal named ${resource} was not found in the tenant named ${cloud.tenantId}.` });
+          return json(400, {
+            statusCode: 400,
+            message: `AADSTS500011: The resource principal named ${resource} was not found in the tenant named ${cloud.tenantId}.`,
+          });
         }
         const expiresOn = Math.floor(Date.now() / 1000) + ACCESS_TOKEN_LIFETIME_SECONDS;
         return json(200, {
-          access_token: issueAccessToken(cloud, signingKey, { audience: resource, appId: identity.clientId, objectId: identity.principalId }),
+          access_token: issueAccessToken(cloud, signingKey, {
+            audience: resource,
+            appId: identity.clientId,
+            objectId: identity.principalId,
+          }),
           expires_on: String(expiresOn),
           resource,
           token_type: 'Bearer',

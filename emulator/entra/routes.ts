@@ -25,7 +25,8 @@ const tokenEndpointOf = (cloud: Cloud, tenant: string) => `${cloud.url}/${tenant
 
 export function entraRoutes(deps: EntraDeps): Route[] {
   const { cloud } = deps;
-  const knownTenant = (tenant: string) => tenant.toLowerCase() === cloud.tenantId || ['common', 'organizations'].includes(tenant.toLowerCase());
+  const knownTenant = (tenant: string) =>
+    tenant.toLowerCase() === cloud.tenantId || ['common', 'organizations'].includes(tenant.toLowerCase());
 
   const unknownTenant = (tenant: string) =>
     entraError(
@@ -66,7 +67,8 @@ export function entraRoutes(deps: EntraDeps): Route[] {
       pattern: /^\/([^/]+)\/oauth2\/v2\.0\/token$/i,
       area: 'entra',
       anonymous: true,
-      handle: (req, [tenant]) => (knownTenant(tenant) && tenant.toLowerCase() === cloud.tenantId ? token(deps, req, tenant) : unknownTenant(tenant)),
+      handle: (req, [tenant]) =>
+        knownTenant(tenant) && tenant.toLowerCase() === cloud.tenantId ? token(deps, req, tenant) : unknownTenant(tenant),
     },
   ];
 }
@@ -140,7 +142,12 @@ function token(deps: EntraDeps, req: EmulatorRequest, tenant: string): EmulatorR
   });
 }
 
-function authenticateClient(deps: EntraDeps, app: AppRegistration, form: Record<string, string>, tenant: string): EmulatorResponse | undefined {
+function authenticateClient(
+  deps: EntraDeps,
+  app: AppRegistration,
+  form: Record<string, string>,
+  tenant: string,
+): EmulatorResponse | undefined {
   if (form.client_secret !== undefined) {
     return app.secrets.includes(form.client_secret)
       ? undefined
@@ -151,7 +158,11 @@ function authenticateClient(deps: EntraDeps, app: AppRegistration, form: Record<
         );
   }
   if (form.client_assertion === undefined) {
-    return entraError('invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+    return entraError(
+      'invalid_client',
+      7000218,
+      "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+    );
   }
   if (form.client_assertion_type !== JWT_BEARER) {
     return entraError('invalid_request', 700025, `client_assertion_type must be '${JWT_BEARER}'.`);

@@ -23,7 +23,14 @@ interface ScriptedRule {
 const DEFAULT_FAULT_AREAS: readonly FaultArea[] = ['arm', 'history', 'mlflow'];
 
 /** Every kind a transient share is spread over, unless `FaultRates.transientKinds` narrows it. */
-const TRANSIENT_FAULT_KINDS: readonly TransientFaultKind[] = ['throttle', 'internalError', 'badGateway', 'unavailable', 'reset', 'lostResponse'];
+const TRANSIENT_FAULT_KINDS: readonly TransientFaultKind[] = [
+  'throttle',
+  'internalError',
+  'badGateway',
+  'unavailable',
+  'reset',
+  'lostResponse',
+];
 
 /** One area's own random stream and its shuffled cycle of transient kinds. */
 interface AreaStream {
@@ -102,7 +109,7 @@ export class FaultInjector {
     const random = s.random;
     // Draw once per kind, always in the same order, so a seed yields the same sequence; kinds added
     // later draw after the older ones so older callers' sequences stay as they were.
-    const delayMs = r.latency && random() < r.latency ? r.latencyMs ?? 0 : 0;
+    const delayMs = r.latency && random() < r.latency ? (r.latencyMs ?? 0) : 0;
     if (r.transient && random() < r.transient) return transientFault(this.nextKind(s), delayMs, r.retryAfterSeconds ?? 1);
     if (r.reset && random() < r.reset) return { kind: 'reset', delayMs, reset: true };
     if (r.throttle && random() < r.throttle) {

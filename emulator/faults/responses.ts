@@ -12,12 +12,29 @@ export function faultResponse(decision: FaultDecision, subscriptionId: string, a
   if (area === 'entra' || area === 'openid' || area === 'identity') return entraFault(status, headers);
   if (area === 'scoring') return { status, headers, body: { message: SCORING_MESSAGES[status] ?? 'Upstream service error.' } };
   if (area === 'devops') {
-    return { status, headers, body: { $id: '1', innerException: null, message: DEVOPS_MESSAGES[status] ?? 'The service is unavailable.', typeName: 'Microsoft.VisualStudio.Services.WebApi.VssServiceException, Microsoft.VisualStudio.Services.WebApi', typeKey: 'VssServiceException', errorCode: 0, eventId: 3000 } };
+    return {
+      status,
+      headers,
+      body: {
+        $id: '1',
+        innerException: null,
+        message: DEVOPS_MESSAGES[status] ?? 'The service is unavailable.',
+        typeName: 'Microsoft.VisualStudio.Services.WebApi.VssServiceException, Microsoft.VisualStudio.Services.WebApi',
+        typeKey: 'VssServiceException',
+        errorCode: 0,
+        eventId: 3000,
+      },
+    };
   }
   return armFault(status, decision.retryAfterSeconds, subscriptionId, headers);
 }
 
-function armFault(status: number, retryAfterSeconds: number | undefined, subscriptionId: string, headers: Record<string, string>): EmulatorResponse {
+function armFault(
+  status: number,
+  retryAfterSeconds: number | undefined,
+  subscriptionId: string,
+  headers: Record<string, string>,
+): EmulatorResponse {
   switch (status) {
     case 429:
       return armError(
@@ -27,11 +44,21 @@ function armFault(status: number, retryAfterSeconds: number | undefined, subscri
         headers,
       );
     case 502:
-      return armError(502, 'BadGateway', 'The gateway did not receive a response from Microsoft.MachineLearningServices within the specified time period.', headers);
+      return armError(
+        502,
+        'BadGateway',
+        'The gateway did not receive a response from Microsoft.MachineLearningServices within the specified time period.',
+        headers,
+      );
     case 503:
       return armError(503, 'ServiceUnavailable', 'The service is currently unavailable. Please try again later.', headers);
     case 504:
-      return armError(504, 'GatewayTimeout', 'The gateway did not receive a response from Microsoft.MachineLearningServices within the specified time period.', headers);
+      return armError(
+        504,
+        'GatewayTimeout',
+        'The gateway did not receive a response from Microsoft.MachineLearningServices within the specified time period.',
+        headers,
+      );
     default:
       return armError(
         500,
@@ -52,7 +79,10 @@ function entraFault(status: number, headers: Record<string, string>): EmulatorRe
         : ['server_error', 90024, 'Encountered an internal error. Please try again.'];
   const traceId = randomUUID();
   const correlationId = randomUUID();
-  const timestamp = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  const timestamp = new Date()
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
   return {
     status,
     headers,

@@ -6,11 +6,12 @@ import { childState, JobStore, jobState } from '../jobs/store';
 import type { RunState } from '../jobs/simulator';
 import { stableGuid } from './run-body';
 
-const MLFLOW = '^/mlflow/v1\\.0/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/Microsoft\\.MachineLearningServices/workspaces/([^/]+)/api/2\\.0/mlflow';
+const MLFLOW =
+  '^/mlflow/v1\\.0/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/Microsoft\\.MachineLearningServices/workspaces/([^/]+)/api/2\\.0/mlflow';
 const DEFAULT_SEARCH_RESULTS = 1000;
 
 const mlflowStatus = (status: string) =>
-  ({ Completed: 'FINISHED', Failed: 'FAILED', Canceled: 'KILLED' } as Record<string, string>)[status] ?? 'RUNNING';
+  (({ Completed: 'FINISHED', Failed: 'FAILED', Canceled: 'KILLED' }) as Record<string, string>)[status] ?? 'RUNNING';
 
 /** What one MLflow run is made of, whether a job or a pipeline step. */
 interface RunFacts {
@@ -24,7 +25,10 @@ interface RunFacts {
 }
 
 /** A scenario's metrics as histories: `metricHistory` wins, `metrics` is a one-value history. */
-function histories(metrics: Record<string, number> | undefined, metricHistory: Record<string, number[]> | undefined): Record<string, number[]> {
+function histories(
+  metrics: Record<string, number> | undefined,
+  metricHistory: Record<string, number[]> | undefined,
+): Record<string, number[]> {
   const out: Record<string, number[]> = {};
   for (const [k, v] of Object.entries(metrics ?? {})) out[k] = [v];
   for (const [k, v] of Object.entries(metricHistory ?? {})) if (v.length > 0) out[k] = [...v];
@@ -42,7 +46,13 @@ export function mlflowRoutes(cloud: Cloud, store: JobStore): Route[] {
     const now = cloud.clock.now();
     const job = store.get(runId);
     if (job) {
-      return { runId, experimentName: job.experimentName, state: jobState(job, now), createdAt: job.createdAt, history: histories(job.scenario.metrics, job.scenario.metricHistory) };
+      return {
+        runId,
+        experimentName: job.experimentName,
+        state: jobState(job, now),
+        createdAt: job.createdAt,
+        history: histories(job.scenario.metrics, job.scenario.metricHistory),
+      };
     }
     const ref = store.findChild(runId);
     if (!ref) return undefined;
@@ -57,7 +67,10 @@ export function mlflowRoutes(cloud: Cloud, store: JobStore): Route[] {
   };
 
   const allRuns = (): RunFacts[] =>
-    store.list().flatMap((job) => [job.name, ...(job.scenario.children ?? []).map((c) => c.name)]).map((id) => find(id)!);
+    store
+      .list()
+      .flatMap((job) => [job.name, ...(job.scenario.children ?? []).map((c) => c.name)])
+      .map((id) => find(id)!);
 
   /** Values of one metric are logged one step apart, ending when the run ended (or was last seen). */
   const metricPoints = (f: RunFacts, key: string) => {
@@ -89,12 +102,25 @@ export function mlflowRoutes(cloud: Cloud, store: JobStore): Route[] {
   const runNotFound = (runId: string) => mlflowError(404, 'RESOURCE_DOES_NOT_EXIST', `Run '${runId}' not found.`);
 
   const search = (req: EmulatorRequest): EmulatorResponse => {
-    const body = (req.body && typeof req.body === 'object' ? req.body : {}) as { experiment_ids?: unknown; filter?: unknown; max_results?: unknown; page_token?: unknown };
+    const body = (req.body && typeof req.body === 'object' ? req.body : {}) as {
+      experiment_ids?: unknown;
+      filter?: unknown;
+      max_results?: unknown;
+      page_token?: unknown;
+    };
     const filter = typeof body.filter === 'string' ? body.filter : '';
     const clauses = parseFilter(filter);
-    if (!clauses) return mlflowError(400, 'INVALID_PARAMETER_VALUE', `Invalid filter '${filter}': use clauses like tags.mlflow.parentRunId = 'id' or metrics.accuracy > 0.9 joined by AND.`);
+    if (!clauses)
+      return mlflowError(
+        400,
+        'INVALID_PARAMETER_VALUE',
+        `Invalid filter '${filter}': use clauses like tags.mlflow.parentRunId = 'id' or metrics.accuracy > 0.9 joined by AND.`,
+      );
     const experiments = Array.isArray(body.experiment_ids) ? body.experiment_ids.map(String) : [];
-    const max = typeof body.max_results === 'number' && body.max_results > 0 ? Math.min(body.max_results, 50_000) : (cloud.pageSize ?? DEFAULT_SEARCH_RESULTS);
+    const max =
+      typeof body.max_results === 'number' && body.max_results > 0
+        ? Math.min(body.max_results, 50_000)
+        : (cloud.pageSize ?? DEFAULT_SEARCH_RESULTS);
     const matching = allRuns()
       .map(run)
       .filter((r) => experiments.length === 0 || experiments.includes(r.info.experiment_id))
@@ -136,7 +162,10 @@ export function mlflowRoutes(cloud: Cloud, store: JobStore): Route[] {
   ];
 }
 
-type RunJson = { info: Record<string, unknown>; data: { metrics: Array<{ key: string; value: number }>; tags: Array<{ key: string; value: string }> } };
+type RunJson = {
+  info: Record<string, unknown>;
+  data: { metrics: Array<{ key: string; value: number }>; tags: Array<{ key: string; value: string }> };
+};
 
 /**
  * The part of MLflow's search grammar the tasks and tests use: `<type>.<name> <op> <value>` clauses
@@ -146,7 +175,10 @@ function parseFilter(filter: string): Array<(r: RunJson) => boolean> | undefined
   if (filter.trim() === '') return [];
   const clauses: Array<(r: RunJson) => boolean> = [];
   for (const part of filter.split(/\s+and\s+/i)) {
-    const m = /^\s*(metrics|metric|tags|tag|attributes|attribute|attr|run)\.(`[^`]+`|"[^"]+"|[\w.]+)\s*(=|!=|>=|<=|>|<)\s*('([^']*)'|"([^"]*)"|[-+]?\d*\.?\d+(?:e[-+]?\d+)?)\s*$/i.exec(part);
+    const m =
+      /^\s*(metrics|metric|tags|tag|attributes|attribute|attr|run)\.(`[^`]+`|"[^"]+"|[\w.]+)\s*(=|!=|>=|<=|>|<)\s*('([^']*)'|"([^"]*)"|[-+]?\d*\.?\d+(?:e[-+]?\d+)?)\s*$/i.exec(
+        part,
+      );
     if (!m) return undefined;
     const [, type, rawName, op, rawValue, single, double] = m;
     const name = rawName.replace(/^[`"]|[`"]$/g, '');
@@ -156,12 +188,18 @@ function parseFilter(filter: string): Array<(r: RunJson) => boolean> | undefined
       if (actual === undefined) return false;
       const a = typeof value === 'number' ? Number(actual) : String(actual);
       switch (op) {
-        case '=': return a === value;
-        case '!=': return a !== value;
-        case '>': return a > value;
-        case '>=': return a >= value;
-        case '<': return a < value;
-        default: return a <= value;
+        case '=':
+          return a === value;
+        case '!=':
+          return a !== value;
+        case '>':
+          return a > value;
+        case '>=':
+          return a >= value;
+        case '<':
+          return a < value;
+        default:
+          return a <= value;
       }
     };
     const kind = type.toLowerCase();

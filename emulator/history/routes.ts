@@ -15,7 +15,9 @@ const HISTORY = `^/history/v1\\.0${WS}`;
  */
 export function historyRoutes(cloud: Cloud, store: JobStore): Route[] {
   const scopeOk = (s: string, rg: string, ws: string) =>
-    s.toLowerCase() === cloud.subscriptionId && rg.toLowerCase() === cloud.resourceGroup.toLowerCase() && ws.toLowerCase() === cloud.workspaceName.toLowerCase();
+    s.toLowerCase() === cloud.subscriptionId &&
+    rg.toLowerCase() === cloud.resourceGroup.toLowerCase() &&
+    ws.toLowerCase() === cloud.workspaceName.toLowerCase();
 
   const parentRun = (job: JobRecord, now: number) =>
     runBody(cloud, {
@@ -65,7 +67,8 @@ export function historyRoutes(cloud: Cloud, store: JobStore): Route[] {
       properties: { 'azureml.runsource': 'azureml.scriptrun' },
     });
 
-  const page = (req: { query: Record<string, string>; path: string }, all: unknown[]) => historyPage(req, all, { baseUrl: cloud.url, pageSize: cloud.pageSize });
+  const page = (req: { query: Record<string, string>; path: string }, all: unknown[]) =>
+    historyPage(req, all, { baseUrl: cloud.url, pageSize: cloud.pageSize });
 
   const notFound = (runId: string): EmulatorResponse =>
     json(404, {
@@ -103,9 +106,17 @@ export function historyRoutes(cloud: Cloud, store: JobStore): Route[] {
         if (!scopeOk(s, rg, ws)) return wrongScope();
         const now = cloud.clock.now();
         const job = store.get(runId);
-        if (job) return page(req, (job.scenario.children ?? []).map((child) => childRun({ parent: job, child }, now)));
+        if (job)
+          return page(
+            req,
+            (job.scenario.children ?? []).map((child) => childRun({ parent: job, child }, now)),
+          );
         const child = store.findChild(runId);
-        if (child) return page(req, sweepTrials(child).map((t) => trialRun(t, now)));
+        if (child)
+          return page(
+            req,
+            sweepTrials(child).map((t) => trialRun(t, now)),
+          );
         return store.findTrial(runId) ? page(req, []) : notFound(runId);
       },
     },

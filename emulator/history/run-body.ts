@@ -25,7 +25,6 @@ interface RunFacts {
   properties: Record<string, string>;
 }
 
-
 /** Run history's ErrorResponse for a failed run (the error a user reads in the Studio). */
 function runError(cloud: Cloud, error: JobError, at: number) {
   return {

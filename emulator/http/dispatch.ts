@@ -55,7 +55,12 @@ export function createDispatcher(deps: DispatchDeps) {
   const { cloud } = deps;
   const audiences = () => armAudiences(cloud);
 
-  async function respond(request: EmulatorRequest, area: Area, found: ReturnType<typeof findRoute>, decision?: FaultDecision): Promise<EmulatorResponse> {
+  async function respond(
+    request: EmulatorRequest,
+    area: Area,
+    found: ReturnType<typeof findRoute>,
+    decision?: FaultDecision,
+  ): Promise<EmulatorResponse> {
     if (decision?.status) return faultResponse(decision, cloud.subscriptionId, faultAreaOf(area, request.method, request.path));
     if (PROTECTED.has(area) && !found?.route.anonymous) {
       const check = checkBearer(request.headers.authorization, deps.accessTokenKey, audiences());
@@ -93,7 +98,11 @@ export function createDispatcher(deps: DispatchDeps) {
     try {
       response = await respond(request, area, found, decision);
     } catch (error) {
-      response = armError(500, 'InternalServerError', `The emulator failed handling ${request.method} ${request.path}: ${(error as Error).message}`);
+      response = armError(
+        500,
+        'InternalServerError',
+        `The emulator failed handling ${request.method} ${request.path}: ${(error as Error).message}`,
+      );
     }
     if (decision?.lostResponse) {
       // The work is done (a PUT created what it created); only the answer never reaches the client.

@@ -63,7 +63,11 @@ export interface ArmPageOptions {
 }
 
 /** One page of an ARM list: `{ value, nextLink? }`. */
-export function armPage(req: Pick<EmulatorRequest, 'path' | 'query'>, items: readonly unknown[], options: ArmPageOptions): EmulatorResponse {
+export function armPage(
+  req: Pick<EmulatorRequest, 'path' | 'query'>,
+  items: readonly unknown[],
+  options: ArmPageOptions,
+): EmulatorResponse {
   const param = options.tokenParam ?? '$skip';
   const top = req.query.$top;
   const page = pageOf(items, {
@@ -77,7 +81,11 @@ export function armPage(req: Pick<EmulatorRequest, 'path' | 'query'>, items: rea
 }
 
 /** One page of run history's child runs: `{ value, continuationToken, nextLink }`. */
-export function historyPage(req: Pick<EmulatorRequest, 'path' | 'query'>, items: readonly unknown[], options: { baseUrl: string; pageSize?: number }): EmulatorResponse {
+export function historyPage(
+  req: Pick<EmulatorRequest, 'path' | 'query'>,
+  items: readonly unknown[],
+  options: { baseUrl: string; pageSize?: number },
+): EmulatorResponse {
   const largest = options.pageSize ?? HISTORY_PAGE_SIZE;
   const page = pageOf(items, { size: Math.min(Number(req.query.$top) || largest, largest), token: req.query.$continuationtoken });
   return json(200, {

@@ -56,13 +56,7 @@ function runningStartMs(walk: Walk): number | undefined {
   return undefined;
 }
 
-export function runStateAt(
-  walk: Walk,
-  createdAt: number,
-  now: number,
-  cancelAt?: number,
-  cancelSeconds = 1,
-): RunState {
+export function runStateAt(walk: Walk, createdAt: number, now: number, cancelAt?: number, cancelSeconds = 1): RunState {
   const running = runningStartMs(walk);
   const startedAt = running !== undefined && now - createdAt >= running ? createdAt + running : undefined;
 

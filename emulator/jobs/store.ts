@@ -6,8 +6,19 @@ import { sweepTrials, TrialRef } from './sweep-trials';
  * What the emulator remembers about a job: the public view's stored fields (`properties` as PUT,
  * read-only fields such as status and services removed); statuses are derived from it on demand.
  */
-export interface JobRecord
-  extends Pick<EmulatedJob, 'name' | 'createdAt' | 'scenario' | 'jobType' | 'displayName' | 'experimentName' | 'tags' | 'properties' | 'cancelRequestedAt' | 'canceledFromOutsideAt'> {
+export interface JobRecord extends Pick<
+  EmulatedJob,
+  | 'name'
+  | 'createdAt'
+  | 'scenario'
+  | 'jobType'
+  | 'displayName'
+  | 'experimentName'
+  | 'tags'
+  | 'properties'
+  | 'cancelRequestedAt'
+  | 'canceledFromOutsideAt'
+> {
   isArchived: boolean;
 }
 

@@ -33,7 +33,14 @@ export function sweepTrials(ref: ChildRef): TrialRef[] {
   const count = typeof limit === 'number' && Number.isInteger(limit) && limit > 0 ? Math.min(limit, MAX_TRIALS) : DEFAULT_TRIALS;
   return Array.from({ length: count }, (_, index) => {
     const name = `${ref.child.name}_${index}`;
-    const trial: ChildScenario = { name, displayName: name, phases: ref.child.phases, outcome: ref.child.outcome, error: ref.child.error, metrics: ref.child.metrics };
+    const trial: ChildScenario = {
+      name,
+      displayName: name,
+      phases: ref.child.phases,
+      outcome: ref.child.outcome,
+      error: ref.child.error,
+      metrics: ref.child.metrics,
+    };
     return { sweep: ref, trial, index };
   });
 }

@@ -96,9 +96,12 @@ export class ModelStore {
   /** The container's latest and next version as Azure ML reports them: next = highest whole-number version + 1. */
   versionSummary(name: string): { latestVersion?: string; nextVersion?: string } {
     const versions = this.versions(name);
-    const numeric = versions.map((v) => v.version).filter((v) => /^\d+$/.test(v)).map(Number);
+    const numeric = versions
+      .map((v) => v.version)
+      .filter((v) => /^\d+$/.test(v))
+      .map(Number);
     const reported = this.nextVersionReports.get(name.toLowerCase());
-    const nextVersion = reported === undefined ? String(numeric.length ? Math.max(...numeric) + 1 : 1) : reported ?? undefined;
+    const nextVersion = reported === undefined ? String(numeric.length ? Math.max(...numeric) + 1 : 1) : (reported ?? undefined);
     return { latestVersion: versions[0]?.version, ...(nextVersion === undefined ? {} : { nextVersion }) };
   }
 }

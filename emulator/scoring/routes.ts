@@ -37,7 +37,8 @@ export function scoringRoutes(cloud: Cloud, store: OnlineStore): Route[] {
   const score = async (req: EmulatorRequest, endpointName: string): Promise<EmulatorResponse> => {
     const e = store.get(endpointName);
     if (!e) return json(404, { message: `No online endpoint '${endpointName}'.` });
-    if (!authorized(e, req.headers.authorization)) return json(401, { message: 'Unauthorized: a valid endpoint key or token is required.' });
+    if (!authorized(e, req.headers.authorization))
+      return json(401, { message: 'Unauthorized: a valid endpoint key or token is required.' });
     const header = req.headers['azureml-model-deployment'];
     const pinned = Array.isArray(header) ? header[0] : header;
     const name = pick(e, pinned);
@@ -66,13 +67,22 @@ export function scoringRoutes(cloud: Cloud, store: OnlineStore): Route[] {
   };
 
   return [
-    { method: 'POST', pattern: /^\/score\/([^/]+)\/score\/?$/i, area: 'scoring', anonymous: true, handle: (req, [name]) => score(req, name) },
+    {
+      method: 'POST',
+      pattern: /^\/score\/([^/]+)\/score\/?$/i,
+      area: 'scoring',
+      anonymous: true,
+      handle: (req, [name]) => score(req, name),
+    },
     {
       method: 'GET',
       pattern: /^\/score\/([^/]+)\/swagger\.json$/i,
       area: 'scoring',
       anonymous: true,
-      handle: (_req, [name]) => (store.get(name) ? json(200, { swagger: '2.0', info: { title: name, version: '1.0' }, paths: { '/score': { post: {} } } }) : json(404, { message: 'not found' })),
+      handle: (_req, [name]) =>
+        store.get(name)
+          ? json(200, { swagger: '2.0', info: { title: name, version: '1.0' }, paths: { '/score': { post: {} } } })
+          : json(404, { message: 'not found' }),
     },
   ];
 }

@@ -33,7 +33,14 @@ class Version {
   }
   static parse(text: string): Version | undefined {
     const m = /^\s*(\d+)\.(\d+)(?:\.(\d+))?(?:\.(\d+))?\s*$/.exec(text);
-    return m ? new Version(m.slice(1).filter((p) => p !== undefined).map(Number)) : undefined;
+    return m
+      ? new Version(
+          m
+            .slice(1)
+            .filter((p) => p !== undefined)
+            .map(Number),
+        )
+      : undefined;
   }
 }
 
@@ -52,17 +59,28 @@ function kindOf(v: unknown): Kind {
 }
 
 const KIND_NAMES: Record<Kind, string> = {
-  null: 'Null', boolean: 'Boolean', number: 'Number', string: 'String', version: 'Version', array: 'Array', object: 'Object',
+  null: 'Null',
+  boolean: 'Boolean',
+  number: 'Number',
+  string: 'String',
+  version: 'Version',
+  array: 'Array',
+  object: 'Object',
 };
 
 /** The service's truthiness: null, false, 0, NaN and '' are false; everything else (even 'false') is true. */
 export function toBoolean(v: unknown): boolean {
   switch (kindOf(v)) {
-    case 'null': return false;
-    case 'boolean': return v as boolean;
-    case 'number': return v !== 0 && !Number.isNaN(v);
-    case 'string': return v !== '';
-    default: return true;
+    case 'null':
+      return false;
+    case 'boolean':
+      return v as boolean;
+    case 'number':
+      return v !== 0 && !Number.isNaN(v);
+    case 'string':
+      return v !== '';
+    default:
+      return true;
   }
 }
 
@@ -75,12 +93,18 @@ function formatNumber(n: number): string {
 /** How a value is inserted into a string: booleans `True`/`False`, null empty, objects and arrays as JSON. */
 export function toDisplayString(v: unknown): string {
   switch (kindOf(v)) {
-    case 'null': return '';
-    case 'boolean': return v ? 'True' : 'False';
-    case 'number': return formatNumber(v as number);
-    case 'string': return v as string;
-    case 'version': return String(v);
-    default: return JSON.stringify(v, null, 2);
+    case 'null':
+      return '';
+    case 'boolean':
+      return v ? 'True' : 'False';
+    case 'number':
+      return formatNumber(v as number);
+    case 'string':
+      return v as string;
+    case 'version':
+      return String(v);
+    default:
+      return JSON.stringify(v, null, 2);
   }
 }
 
@@ -100,7 +124,8 @@ function convert(v: unknown, kind: Kind): unknown {
   const from = kindOf(v);
   if (from === kind) return v ?? null;
   switch (kind) {
-    case 'boolean': return toBoolean(v);
+    case 'boolean':
+      return toBoolean(v);
     case 'number':
       if (from === 'null') return 0;
       if (from === 'boolean') return v ? 1 : 0;
@@ -140,10 +165,14 @@ function looseEquals(left: unknown, right: unknown): boolean {
   const r = convert(right, kind);
   if (r === FAIL) return false;
   switch (kind) {
-    case 'null': return true;
-    case 'string': return compareStrings(left as string, r as string) === 0;
-    case 'version': return compareVersions(left as Version, r as Version) === 0;
-    default: return left === r; // numbers, booleans; arrays/objects by reference like the service
+    case 'null':
+      return true;
+    case 'string':
+      return compareStrings(left as string, r as string) === 0;
+    case 'version':
+      return compareVersions(left as Version, r as Version) === 0;
+    default:
+      return left === r; // numbers, booleans; arrays/objects by reference like the service
   }
 }
 
@@ -161,13 +190,24 @@ function tokenize(text: string, fail: (what: string) => never): Token[] {
   let i = 0;
   while (i < text.length) {
     const c = text[i];
-    if (/\s/.test(c)) { i++; continue; }
-    if ('()[],*'.includes(c)) { tokens.push({ t: 'punct', v: c as '(', at: i }); i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    if ('()[],*'.includes(c)) {
+      tokens.push({ t: 'punct', v: c as '(', at: i });
+      i++;
+      continue;
+    }
     if (c === '.') {
       // `.` starts a number only where a value may start (`.5`), otherwise it is property access
       const prev = tokens[tokens.length - 1];
       const valueMayStart = !prev || (prev.t === 'punct' && ['(', '[', ','].includes(prev.v));
-      if (!(valueMayStart && /\d/.test(text[i + 1] ?? ''))) { tokens.push({ t: 'punct', v: '.', at: i }); i++; continue; }
+      if (!(valueMayStart && /\d/.test(text[i + 1] ?? ''))) {
+        tokens.push({ t: 'punct', v: '.', at: i });
+        i++;
+        continue;
+      }
     }
     if (c === "'") {
       let s = '';
@@ -175,7 +215,11 @@ function tokenize(text: string, fail: (what: string) => never): Token[] {
       for (;;) {
         if (j >= text.length) fail(`unterminated string starting at position ${i + 1}`);
         if (text[j] === "'") {
-          if (text[j + 1] === "'") { s += "'"; j += 2; continue; }
+          if (text[j + 1] === "'") {
+            s += "'";
+            j += 2;
+            continue;
+          }
           break;
         }
         s += text[j++];
@@ -250,7 +294,10 @@ function parse(text: string): Node {
           for (;;) {
             args.push(parseValue());
             const sep = peek();
-            if (sep?.t === 'punct' && sep.v === ',') { pos++; continue; }
+            if (sep?.t === 'punct' && sep.v === ',') {
+              pos++;
+              continue;
+            }
             break;
           }
         }
@@ -272,15 +319,21 @@ function parse(text: string): Node {
       if (next.v === '.') {
         pos++;
         const prop = peek();
-        if (prop?.t === 'punct' && prop.v === '*') { pos++; node = { k: 'wildcard', target: node }; continue; }
+        if (prop?.t === 'punct' && prop.v === '*') {
+          pos++;
+          node = { k: 'wildcard', target: node };
+          continue;
+        }
         if (prop?.t !== 'ident') fail(`${describe(prop)} (expected a property name after '.')`);
         pos++;
         node = { k: 'index', target: node, index: { k: 'literal', value: (prop as { v: string }).v } };
       } else if (next.v === '[') {
         pos++;
         const star = peek();
-        if (star?.t === 'punct' && star.v === '*') { pos++; node = { k: 'wildcard', target: node }; }
-        else node = { k: 'index', target: node, index: parseValue() };
+        if (star?.t === 'punct' && star.v === '*') {
+          pos++;
+          node = { k: 'wildcard', target: node };
+        } else node = { k: 'index', target: node, index: parseValue() };
         expectPunct(']');
       } else break;
     }
@@ -317,7 +370,7 @@ function lookupProperty(obj: Record<string, unknown>, key: string): unknown {
   const lower = key.toLowerCase();
   for (const k of Object.keys(obj)) if (k.toLowerCase() === lower) return obj[k];
   const missing = (obj as { [MISSING_PROPERTY]?: (key: string) => unknown })[MISSING_PROPERTY];
-  return missing ? missing(key) ?? null : null;
+  return missing ? (missing(key) ?? null) : null;
 }
 
 function indexInto(target: unknown, index: unknown): unknown {
@@ -358,20 +411,28 @@ const str = (v: unknown, fn: string, ctx: EvalContext): string => {
 
 function ordered(op: (c: number) => boolean): Fn {
   return {
-    min: 2, max: 2,
+    min: 2,
+    max: 2,
     call(args, ctx) {
       const left = args[0]();
       const right = args[1]();
       const kind = kindOf(left);
       const r = convert(right, kind);
-      if (r === FAIL) ctx.fail(`cannot convert ${KIND_NAMES[kindOf(right)]} '${toDisplayString(right)}' to ${KIND_NAMES[kind]} for comparison`);
+      if (r === FAIL)
+        ctx.fail(`cannot convert ${KIND_NAMES[kindOf(right)]} '${toDisplayString(right)}' to ${KIND_NAMES[kind]} for comparison`);
       switch (kind) {
-        case 'number': return op(Math.sign((left as number) - (r as number)));
-        case 'string': return op(compareStrings(left as string, r as string));
-        case 'boolean': return op(Number(left) - Number(r));
-        case 'version': return op(compareVersions(left as Version, r as Version));
-        case 'null': return op(0);
-        default: return ctx.fail(`cannot compare values of type ${KIND_NAMES[kind]}`);
+        case 'number':
+          return op(Math.sign((left as number) - (r as number)));
+        case 'string':
+          return op(compareStrings(left as string, r as string));
+        case 'boolean':
+          return op(Number(left) - Number(r));
+        case 'version':
+          return op(compareVersions(left as Version, r as Version));
+        case 'null':
+          return op(0);
+        default:
+          return ctx.fail(`cannot compare values of type ${KIND_NAMES[kind]}`);
       }
     },
   };
@@ -379,7 +440,8 @@ function ordered(op: (c: number) => boolean): Fn {
 
 function statusFn(name: 'succeeded' | 'failed' | 'succeededOrFailed' | 'canceled' | 'always'): Fn {
   return {
-    min: 0, max: name === 'canceled' || name === 'always' ? 0 : Number.POSITIVE_INFINITY,
+    min: 0,
+    max: name === 'canceled' || name === 'always' ? 0 : Number.POSITIVE_INFINITY,
     call(args, ctx) {
       const status = ctx.context.status;
       if (!status) return ctx.fail(`${name}() is a runtime status function and cannot be used in a compile-time expression`);
@@ -397,11 +459,22 @@ function format(args: Array<() => unknown>, ctx: EvalContext): string {
   let out = '';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
-    if (c === '{' && pattern[i + 1] === '{') { out += '{'; i++; continue; }
-    if (c === '}' && pattern[i + 1] === '}') { out += '}'; i++; continue; }
+    if (c === '{' && pattern[i + 1] === '{') {
+      out += '{';
+      i++;
+      continue;
+    }
+    if (c === '}' && pattern[i + 1] === '}') {
+      out += '}';
+      i++;
+      continue;
+    }
     if (c === '{') {
       const m = /^\{(\d+)\}/.exec(pattern.slice(i));
-      if (!m) ctx.fail(`format() string '${pattern}' has an invalid placeholder at position ${i + 1} (use {0}, {1}…; date formats are not supported by the local runner)`);
+      if (!m)
+        ctx.fail(
+          `format() string '${pattern}' has an invalid placeholder at position ${i + 1} (use {0}, {1}…; date formats are not supported by the local runner)`,
+        );
       const n = Number(m[1]);
       if (n >= values.length) ctx.fail(`format() placeholder {${n}} has no argument`);
       out += toDisplayString(values[n]);
@@ -427,19 +500,32 @@ const FUNCTIONS: Record<string, Fn> = {
   lt: ordered((c) => c < 0),
   le: ordered((c) => c <= 0),
   in: {
-    min: 1, max: Infinity,
-    call: (args) => { const left = args[0](); return args.slice(1).some((a) => looseEquals(left, a())); },
+    min: 1,
+    max: Infinity,
+    call: (args) => {
+      const left = args[0]();
+      return args.slice(1).some((a) => looseEquals(left, a()));
+    },
   },
   notin: {
-    min: 1, max: Infinity,
-    call: (args) => { const left = args[0](); return !args.slice(1).some((a) => looseEquals(left, a())); },
+    min: 1,
+    max: Infinity,
+    call: (args) => {
+      const left = args[0]();
+      return !args.slice(1).some((a) => looseEquals(left, a()));
+    },
   },
   contains: {
-    min: 2, max: 2,
-    call: (args, ctx) => str(args[0](), 'contains', ctx).toUpperCase().includes(str(args[1](), 'contains', ctx).toUpperCase()),
+    min: 2,
+    max: 2,
+    call: (args, ctx) =>
+      str(args[0](), 'contains', ctx)
+        .toUpperCase()
+        .includes(str(args[1](), 'contains', ctx).toUpperCase()),
   },
   containsvalue: {
-    min: 2, max: 2,
+    min: 2,
+    max: 2,
     call(args) {
       const left = args[0]();
       const right = args[1]();
@@ -449,15 +535,24 @@ const FUNCTIONS: Record<string, Fn> = {
     },
   },
   startswith: {
-    min: 2, max: 2,
-    call: (args, ctx) => str(args[0](), 'startsWith', ctx).toUpperCase().startsWith(str(args[1](), 'startsWith', ctx).toUpperCase()),
+    min: 2,
+    max: 2,
+    call: (args, ctx) =>
+      str(args[0](), 'startsWith', ctx)
+        .toUpperCase()
+        .startsWith(str(args[1](), 'startsWith', ctx).toUpperCase()),
   },
   endswith: {
-    min: 2, max: 2,
-    call: (args, ctx) => str(args[0](), 'endsWith', ctx).toUpperCase().endsWith(str(args[1](), 'endsWith', ctx).toUpperCase()),
+    min: 2,
+    max: 2,
+    call: (args, ctx) =>
+      str(args[0](), 'endsWith', ctx)
+        .toUpperCase()
+        .endsWith(str(args[1](), 'endsWith', ctx).toUpperCase()),
   },
   coalesce: {
-    min: 2, max: Infinity,
+    min: 2,
+    max: Infinity,
     call(args) {
       for (const a of args) {
         const v = a();
@@ -468,7 +563,8 @@ const FUNCTIONS: Record<string, Fn> = {
   },
   format: { min: 1, max: Infinity, call: format },
   join: {
-    min: 2, max: 2,
+    min: 2,
+    max: 2,
     call(args, ctx) {
       const sep = str(args[0](), 'join', ctx);
       const list = args[1]();
@@ -480,7 +576,8 @@ const FUNCTIONS: Record<string, Fn> = {
   lower: { min: 1, max: 1, call: (args, ctx) => str(args[0](), 'lower', ctx).toLowerCase() },
   upper: { min: 1, max: 1, call: (args, ctx) => str(args[0](), 'upper', ctx).toUpperCase() },
   replace: {
-    min: 3, max: 3,
+    min: 3,
+    max: 3,
     call(args, ctx) {
       const s = str(args[0](), 'replace', ctx);
       const from = str(args[1](), 'replace', ctx);
@@ -489,7 +586,8 @@ const FUNCTIONS: Record<string, Fn> = {
     },
   },
   split: {
-    min: 2, max: 2,
+    min: 2,
+    max: 2,
     call: (args, ctx) => {
       const s = str(args[0](), 'split', ctx);
       const d = str(args[1](), 'split', ctx);
@@ -497,20 +595,27 @@ const FUNCTIONS: Record<string, Fn> = {
     },
   },
   length: {
-    min: 1, max: 1,
+    min: 1,
+    max: 1,
     call(args, ctx) {
       const v = args[0]();
       switch (kindOf(v)) {
-        case 'null': return 0;
-        case 'string': return (v as string).length;
-        case 'array': return (v as unknown[]).length;
-        case 'object': return Object.keys(v as object).length;
-        default: return ctx.fail(`length() expects a string, array or object, got ${KIND_NAMES[kindOf(v)]}`);
+        case 'null':
+          return 0;
+        case 'string':
+          return (v as string).length;
+        case 'array':
+          return (v as unknown[]).length;
+        case 'object':
+          return Object.keys(v as object).length;
+        default:
+          return ctx.fail(`length() expects a string, array or object, got ${KIND_NAMES[kindOf(v)]}`);
       }
     },
   },
   converttojson: {
-    min: 1, max: 1,
+    min: 1,
+    max: 1,
     call: (args) => JSON.stringify(args[0]() ?? null, (_k, v) => (v instanceof Version ? v.toString() : v), 2),
   },
   succeeded: statusFn('succeeded'),
@@ -537,7 +642,8 @@ function checkCall(name: string, argCount: number, fail: (what: string) => never
 
 function evaluate(node: Node, ctx: EvalContext): unknown {
   switch (node.k) {
-    case 'literal': return node.value;
+    case 'literal':
+      return node.value;
     case 'named': {
       const values = ctx.context.values;
       const key = Object.keys(values).find((k) => k.toLowerCase() === node.name.toLowerCase());
@@ -547,7 +653,8 @@ function evaluate(node: Node, ctx: EvalContext): unknown {
       }
       return values[key] ?? null;
     }
-    case 'index': return indexInto(evaluate(node.target, ctx), evaluate(node.index, ctx));
+    case 'index':
+      return indexInto(evaluate(node.target, ctx), evaluate(node.index, ctx));
     case 'wildcard': {
       const target = evaluate(node.target, ctx);
       if (Array.isArray(target)) return filtered([...target]);
@@ -556,7 +663,10 @@ function evaluate(node: Node, ctx: EvalContext): unknown {
     }
     case 'call':
       // name and arity were checked while parsing
-      return FUNCTIONS[node.name.toLowerCase()].call(node.args.map((a) => () => evaluate(a, ctx)), ctx);
+      return FUNCTIONS[node.name.toLowerCase()].call(
+        node.args.map((a) => () => evaluate(a, ctx)),
+        ctx,
+      );
   }
 }
 

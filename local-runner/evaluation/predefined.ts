@@ -17,7 +17,16 @@ interface RunIdentity {
 }
 
 /** Build.Reason values (the predefined-variables table). */
-export const BUILD_REASONS = ['Manual', 'IndividualCI', 'BatchedCI', 'Schedule', 'ValidateShelveset', 'CheckInShelveset', 'PullRequest', 'ResourceTrigger'];
+export const BUILD_REASONS = [
+  'Manual',
+  'IndividualCI',
+  'BatchedCI',
+  'Schedule',
+  'ValidateShelveset',
+  'CheckInShelveset',
+  'PullRequest',
+  'ResourceTrigger',
+];
 
 /**
  * Predefined variables the docs' predefined-variables table marks "Available in templates? Yes"
@@ -25,10 +34,27 @@ export const BUILD_REASONS = ['Manual', 'IndividualCI', 'BatchedCI', 'Schedule',
  * `${{ }}` is expanded. Every other Build./System./Agent./Pipeline./… variable is runtime only.
  */
 export const TEMPLATE_VARIABLES = [
-  'Build.DefinitionName', 'Build.DefinitionVersion', 'Build.QueuedBy', 'Build.QueuedById', 'Build.Reason', 'Build.RequestedFor',
-  'Build.RequestedForEmail', 'Build.RequestedForId', 'Build.SourceBranch', 'Build.SourceBranchName', 'Build.SourceVersion',
-  'System.AccessToken', 'System.CollectionId', 'System.CollectionUri', 'System.DefinitionId', 'System.HostType', 'System.PullRequest.IsFork',
-  'System.StageName', 'System.TeamFoundationCollectionUri', 'System.TeamProject', 'System.TeamProjectId',
+  'Build.DefinitionName',
+  'Build.DefinitionVersion',
+  'Build.QueuedBy',
+  'Build.QueuedById',
+  'Build.Reason',
+  'Build.RequestedFor',
+  'Build.RequestedForEmail',
+  'Build.RequestedForId',
+  'Build.SourceBranch',
+  'Build.SourceBranchName',
+  'Build.SourceVersion',
+  'System.AccessToken',
+  'System.CollectionId',
+  'System.CollectionUri',
+  'System.DefinitionId',
+  'System.HostType',
+  'System.PullRequest.IsFork',
+  'System.StageName',
+  'System.TeamFoundationCollectionUri',
+  'System.TeamProject',
+  'System.TeamProjectId',
 ];
 
 /** Prefixes of the service's predefined variables. */
@@ -67,7 +93,11 @@ function identityValues(pipelineName: string, src: SourceInfo, buildReason: stri
  * buildReason/pipelineName/sourceBranch to runPipeline).
  */
 export function compileTimeVariables(opts: CompileTimeOptions): Record<string, string> {
-  return identityValues(opts.definitionName ?? path.basename(path.resolve(opts.sourcesDir)), runSource(opts.sourcesDir, opts.sourceBranch), opts.buildReason);
+  return identityValues(
+    opts.definitionName ?? path.basename(path.resolve(opts.sourcesDir)),
+    runSource(opts.sourcesDir, opts.sourceBranch),
+    opts.buildReason,
+  );
 }
 
 interface SourceInfo {
@@ -99,7 +129,11 @@ export function runFolders(runDir: string) {
   };
 }
 
-export function predefinedVariables(id: RunIdentity, src: SourceInfo, resources: Record<string, PipelineRunResult>): Record<string, string> {
+export function predefinedVariables(
+  id: RunIdentity,
+  src: SourceInfo,
+  resources: Record<string, PipelineRunResult>,
+): Record<string, string> {
   const f = runFolders(id.runDir);
   const vars: Record<string, string> = {
     ...identityValues(id.pipelineName, src, id.buildReason),

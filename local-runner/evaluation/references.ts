@@ -25,7 +25,8 @@ const STAGE_DEPS = /\bstageDependencies\.([A-Za-z_]\w*)\.([A-Za-z_]\w*)\.(?:outp
 
 export function findOutputRefs(expression: string): OutputRef[] {
   const out: OutputRef[] = [];
-  for (const m of expression.matchAll(STAGE_DEPS)) out.push({ text: m[0], kind: 'stageDependencies', first: m[1]!, second: m[2]!, key: m[3] });
+  for (const m of expression.matchAll(STAGE_DEPS))
+    out.push({ text: m[0], kind: 'stageDependencies', first: m[1]!, second: m[2]!, key: m[3] });
   for (const m of expression.matchAll(DEPS)) out.push({ text: m[0], kind: 'dependencies', first: m[1]!, key: m[2] });
   return out;
 }
@@ -39,7 +40,14 @@ export function runtimeExpression(value: string): string | undefined {
 export function jobSteps(job: Job): Step[] {
   if (job.kind === 'job') return job.steps;
   const h = job.hooks;
-  return [...(h.preDeploy ?? []), ...h.deploy, ...(h.routeTraffic ?? []), ...(h.postRouteTraffic ?? []), ...(h.onFailure ?? []), ...(h.onSuccess ?? [])];
+  return [
+    ...(h.preDeploy ?? []),
+    ...h.deploy,
+    ...(h.routeTraffic ?? []),
+    ...(h.postRouteTraffic ?? []),
+    ...(h.onFailure ?? []),
+    ...(h.onSuccess ?? []),
+  ];
 }
 
 function findByName<T extends { name: string }>(list: T[], name: string): T | undefined {
@@ -73,16 +81,23 @@ function checkStepKey(job: Job, key: string, where: string, ref: string): void {
   const named = jobSteps(job).filter((s) => s.name);
   if (!named.some((s) => s.name!.toLowerCase() === split.step.toLowerCase())) {
     const names = named.map((s) => s.name).join(', ') || 'none (give the step a name:)';
-    throw new LocalRunError(`${where}: ${ref} names step '${split.step}', which job '${job.name}' does not have; its named steps: ${names}.`);
+    throw new LocalRunError(
+      `${where}: ${ref} names step '${split.step}', which job '${job.name}' does not have; its named steps: ${names}.`,
+    );
   }
 }
 
 /** The stage an expression of `stage` reads: it must exist and be in the stage's dependsOn. */
 function dependedStage(pipeline: Pipeline, stage: Stage, name: string, where: string, text: string): Stage {
   const s = findByName(pipeline.stages, name);
-  if (!s) throw new LocalRunError(`${where}: ${text} names stage '${name}', which does not exist; stages: ${pipeline.stages.map((x) => x.name).join(', ')}.`);
+  if (!s)
+    throw new LocalRunError(
+      `${where}: ${text} names stage '${name}', which does not exist; stages: ${pipeline.stages.map((x) => x.name).join(', ')}.`,
+    );
   if (!stage.dependsOn.some((d) => d.toLowerCase() === s.name.toLowerCase())) {
-    throw new LocalRunError(`${where}: ${text} reads stage '${s.name}', which stage '${stage.name}' does not depend on: add it to the stage's dependsOn.`);
+    throw new LocalRunError(
+      `${where}: ${text} reads stage '${s.name}', which stage '${stage.name}' does not depend on: add it to the stage's dependsOn.`,
+    );
   }
   return s;
 }
@@ -99,15 +114,23 @@ function checkRefs(pipeline: Pipeline, stage: Stage, job: Job | undefined, expre
     if (ref.kind === 'stageDependencies') {
       const s = dependedStage(pipeline, stage, ref.first, where, ref.text);
       const j = findByName(s.jobs, ref.second!);
-      if (!j) throw new LocalRunError(`${where}: ${ref.text} names job '${ref.second}', which stage '${s.name}' does not have; its jobs: ${s.jobs.map((x) => x.name).join(', ')}.`);
+      if (!j)
+        throw new LocalRunError(
+          `${where}: ${ref.text} names job '${ref.second}', which stage '${s.name}' does not have; its jobs: ${s.jobs.map((x) => x.name).join(', ')}.`,
+        );
       if (ref.key !== undefined) checkStepKey(j, ref.key, where, ref.text);
       continue;
     }
     if (job) {
       const j = findByName(stage.jobs, ref.first);
-      if (!j) throw new LocalRunError(`${where}: ${ref.text} names job '${ref.first}', which stage '${stage.name}' does not have; its jobs: ${stage.jobs.map((x) => x.name).join(', ')}.`);
+      if (!j)
+        throw new LocalRunError(
+          `${where}: ${ref.text} names job '${ref.first}', which stage '${stage.name}' does not have; its jobs: ${stage.jobs.map((x) => x.name).join(', ')}.`,
+        );
       if (!job.dependsOn.some((d) => d.toLowerCase() === j.name.toLowerCase())) {
-        throw new LocalRunError(`${where}: ${ref.text} reads job '${j.name}', which job '${job.name}' does not depend on: add '${j.name}' to its dependsOn.`);
+        throw new LocalRunError(
+          `${where}: ${ref.text} reads job '${j.name}', which job '${job.name}' does not depend on: add '${j.name}' to its dependsOn.`,
+        );
       }
       if (ref.key !== undefined) checkStepKey(j, ref.key, where, ref.text);
     } else {
@@ -116,7 +139,10 @@ function checkRefs(pipeline: Pipeline, stage: Stage, job: Job | undefined, expre
         // stage scope: '<job>.<job output key>'
         const dot = ref.key.indexOf('.');
         const j = dot > 0 ? findByName(s.jobs, ref.key.slice(0, dot)) : undefined;
-        if (!j) throw new LocalRunError(`${where}: ${ref.text}: stage outputs are keyed '<job>.<step>.<variable>' with a job of stage '${s.name}' (${s.jobs.map((x) => x.name).join(', ')}).`);
+        if (!j)
+          throw new LocalRunError(
+            `${where}: ${ref.text}: stage outputs are keyed '<job>.<step>.<variable>' with a job of stage '${s.name}' (${s.jobs.map((x) => x.name).join(', ')}).`,
+          );
         checkStepKey(j, ref.key.slice(dot + 1), where, ref.text);
       }
     }
@@ -130,7 +156,10 @@ function checkRefs(pipeline: Pipeline, stage: Stage, job: Job | undefined, expre
  * resolve on the service: MicrosoftDocs/azure-devops-docs#9050, #8486), so the local runner refuses it.
  */
 function checkNoStageDependencies(expression: string, where: string): void {
-  const m = /\bstageDependencies\b(?:\.([A-Za-z_]\w*)(?:\.(?!outputs\b|result\b)([A-Za-z_]\w*))?(?:\.outputs\[\s*'([^']*)'\s*\]|\.(result)\b)?)?/i.exec(expression);
+  const m =
+    /\bstageDependencies\b(?:\.([A-Za-z_]\w*)(?:\.(?!outputs\b|result\b)([A-Za-z_]\w*))?(?:\.outputs\[\s*'([^']*)'\s*\]|\.(result)\b)?)?/i.exec(
+      expression,
+    );
   if (!m) return;
   const [text, s, j, key, result] = m;
   let fix = "dependencies.<stage>.outputs['<job>.<step>.<variable>']";
@@ -147,7 +176,10 @@ function checkNoStageDependencies(expression: string, where: string): void {
 export function checkPipelineRefs(pipeline: Pipeline): void {
   for (const stage of pipeline.stages) {
     for (const d of stage.dependsOn) {
-      if (!findByName(pipeline.stages, d)) throw new LocalRunError(`stage '${stage.name}' depends on stage '${d}', which does not exist; stages: ${pipeline.stages.map((x) => x.name).join(', ')}.`);
+      if (!findByName(pipeline.stages, d))
+        throw new LocalRunError(
+          `stage '${stage.name}' depends on stage '${d}', which does not exist; stages: ${pipeline.stages.map((x) => x.name).join(', ')}.`,
+        );
     }
     checkRefs(pipeline, stage, undefined, stage.condition, { stage: stage.name }, 'condition');
     for (const v of stage.variables) {
@@ -156,7 +188,10 @@ export function checkPipelineRefs(pipeline: Pipeline): void {
     }
     for (const job of stage.jobs) {
       for (const d of job.dependsOn) {
-        if (!findByName(stage.jobs, d)) throw new LocalRunError(`stage '${stage.name}', job '${job.name}' depends on job '${d}', which stage '${stage.name}' does not have; its jobs: ${stage.jobs.map((x) => x.name).join(', ')}.`);
+        if (!findByName(stage.jobs, d))
+          throw new LocalRunError(
+            `stage '${stage.name}', job '${job.name}' depends on job '${d}', which stage '${stage.name}' does not have; its jobs: ${stage.jobs.map((x) => x.name).join(', ')}.`,
+          );
       }
       const place = { stage: stage.name, job: job.name };
       checkRefs(pipeline, stage, job, job.condition, place, 'condition');
@@ -169,7 +204,11 @@ export function checkPipelineRefs(pipeline: Pipeline): void {
 }
 
 /** The message for an output a reference needs but no step set. */
-export function notSetMessage(where: string, ref: string, producer: { stage?: string; job: string; step: string; variable: string; set: string[] }): string {
+export function notSetMessage(
+  where: string,
+  ref: string,
+  producer: { stage?: string; job: string; step: string; variable: string; set: string[] },
+): string {
   const at = producer.stage ? `job '${producer.job}' of stage '${producer.stage}'` : `job '${producer.job}'`;
   return (
     `${where}: ${ref} refers to an output variable that no step set: step '${producer.step}' in ${at} ran but did not set '${producer.variable}'. ` +

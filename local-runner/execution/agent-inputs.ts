@@ -28,12 +28,16 @@ interface PrepareInputsOptions {
  * task.json inputs + the step's values (by input name) → what the task process gets. Values for
  * names task.json does not declare pass through trimmed and expanded (a harness fixture has no task.json).
  */
-export function prepareTaskInputs(defs: AgentInputDef[], given: Record<string, string>, options: PrepareInputsOptions): Record<string, string> {
+export function prepareTaskInputs(
+  defs: AgentInputDef[],
+  given: Record<string, string>,
+  options: PrepareInputsOptions,
+): Record<string, string> {
   const out: Record<string, string> = {};
   const find = (name: string) => Object.keys(given).find((k) => k.toLowerCase() === name.toLowerCase());
   for (const def of defs) {
     const key = find(def.name);
-    out[def.name] = (key !== undefined ? given[key] ?? '' : def.defaultValue ?? '').trim();
+    out[def.name] = (key !== undefined ? (given[key] ?? '') : (def.defaultValue ?? '')).trim();
   }
   for (const [k, v] of Object.entries(given)) if (!defs.some((d) => d.name.toLowerCase() === k.toLowerCase())) out[k] = v.trim();
   for (const k of Object.keys(out)) out[k] = options.expand(out[k]!, k);
@@ -45,7 +49,8 @@ export function prepareTaskInputs(defs: AgentInputDef[], given: Record<string, s
 export function filePathRoot(variable: (name: string) => string | undefined): string {
   const release = (variable('System.HostType') ?? '').toLowerCase() === 'release';
   const root = (release ? variable('Release.ArtifactsDirectory') : undefined) || variable('System.DefaultWorkingDirectory');
-  if (!root) throw new Error('a job needs System.DefaultWorkingDirectory (and Release.ArtifactsDirectory in a release) to root filePath inputs');
+  if (!root)
+    throw new Error('a job needs System.DefaultWorkingDirectory (and Release.ArtifactsDirectory in a release) to root filePath inputs');
   return root;
 }
 

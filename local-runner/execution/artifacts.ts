@@ -85,7 +85,10 @@ function matchesPatterns(relPath: string, patterns: string[]): boolean {
 }
 
 export function splitPatterns(text: string | undefined): string[] {
-  const list = (text ?? '').split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
+  const list = (text ?? '')
+    .split(/\r?\n/)
+    .map((s) => s.trim())
+    .filter(Boolean);
   return list.length > 0 ? list : ['**'];
 }
 

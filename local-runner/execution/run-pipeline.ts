@@ -15,7 +15,16 @@ import type { DeploymentJob, Job, Pipeline, Stage, Step, VariableEntry } from '.
 import { predefinedVariables, runFolders, runSource } from '../evaluation/predefined';
 import { checkPipelineRefs, findOutputRefs, jobSteps, notSetMessage, outputKey, runtimeExpression } from '../evaluation/references';
 import { macroChecker, runStep, stepLabel, type JobRuntime, type ServiceConnection } from './run-step';
-import { isSuccess, worst, type JobResult, type PipelineRunResult, type RecordResult, type RunResult, type StageResult, type StepResult } from './run-types';
+import {
+  isSuccess,
+  worst,
+  type JobResult,
+  type PipelineRunResult,
+  type RecordResult,
+  type RunResult,
+  type StageResult,
+  type StepResult,
+} from './run-types';
 import { SecretMasker } from './secret-masker';
 import { loadTaskCatalog } from './task-catalog';
 import { VariableStore } from '../evaluation/variables';
@@ -90,7 +99,10 @@ function order<T extends { name: string; dependsOn: string[] }>(items: T[], what
   const pending = [...items];
   while (pending.length > 0) {
     const i = pending.findIndex((x) => x.dependsOn.every((d) => done.has(d.toLowerCase())));
-    if (i < 0) throw new LocalRunError(`${what} ${pending.map((p) => `'${p.name}'`).join(', ')} depend on each other in a cycle: fix their dependsOn.`);
+    if (i < 0)
+      throw new LocalRunError(
+        `${what} ${pending.map((p) => `'${p.name}'`).join(', ')} depend on each other in a cycle: fix their dependsOn.`,
+      );
     const [next] = pending.splice(i, 1);
     done.add(next!.name.toLowerCase());
     out.push(next!);
@@ -106,7 +118,10 @@ function refName(branch: string): string {
 /** `*` (any characters, `/` included) and `?` (one character) wildcards; branch names compare case-insensitively. */
 function branchMatches(pattern: string, branch: string): boolean {
   const escape = (t: string) => t.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  const body = refName(pattern).split('*').map((part) => part.split('?').map(escape).join('.')).join('.*');
+  const body = refName(pattern)
+    .split('*')
+    .map((part) => part.split('?').map(escape).join('.'))
+    .join('.*');
   return new RegExp(`^${body}$`, 'i').test(branch);
 }
 
@@ -115,10 +130,14 @@ function checkResources(pipeline: Pipeline, given: Record<string, PipelineRunRes
     const run = given[r.alias];
     if (!run) {
       const known = Object.keys(given);
-      throw new LocalRunError(`pipeline resource '${r.alias}' (source '${r.source}') has no run: pass pipelineResources.${r.alias} (an earlier local run's result)${known.length ? `; given: ${known.join(', ')}` : ''}.`);
+      throw new LocalRunError(
+        `pipeline resource '${r.alias}' (source '${r.source}') has no run: pass pipelineResources.${r.alias} (an earlier local run's result)${known.length ? `; given: ${known.join(', ')}` : ''}.`,
+      );
     }
     if (!isSuccess(run.result)) {
-      throw new LocalRunError(`pipeline resource '${r.alias}': run ${run.buildNumber} of '${run.pipelineName}' ended ${run.result}; only a Succeeded or SucceededWithIssues run can be consumed.`);
+      throw new LocalRunError(
+        `pipeline resource '${r.alias}': run ${run.buildNumber} of '${run.pipelineName}' ended ${run.result}; only a Succeeded or SucceededWithIssues run can be consumed.`,
+      );
     }
     const head = `pipeline resource '${r.alias}': run ${run.buildNumber} of '${run.pipelineName}'`;
     const tagsOnRun = run.buildTags.length ? run.buildTags.join(', ') : 'none';
@@ -126,7 +145,9 @@ function checkResources(pipeline: Pipeline, given: Record<string, PipelineRunRes
       // the given run stands for the run whose completion triggers this pipeline
       const missing = r.triggerTags.filter((t) => !run.buildTags.includes(t));
       if (missing.length > 0) {
-        throw new LocalRunError(`${head} would not trigger this pipeline: trigger tags needed: ${r.triggerTags.join(', ')}; tags on the run: ${tagsOnRun} (missing: ${missing.join(', ')}).`);
+        throw new LocalRunError(
+          `${head} would not trigger this pipeline: trigger tags needed: ${r.triggerTags.join(', ')}; tags on the run: ${tagsOnRun} (missing: ${missing.join(', ')}).`,
+        );
       }
       const f = r.triggerBranches;
       if (f) {
@@ -140,15 +161,21 @@ function checkResources(pipeline: Pipeline, given: Record<string, PipelineRunRes
         }
       }
     } else {
-      log(`Pipeline resource '${r.alias}': its trigger is disabled (trigger: none, enabled: false or no trigger:), so run ${run.buildNumber} of '${run.pipelineName}' is taken as a manual pick: only the resource's branch: and tags: are checked.`);
+      log(
+        `Pipeline resource '${r.alias}': its trigger is disabled (trigger: none, enabled: false or no trigger:), so run ${run.buildNumber} of '${run.pipelineName}' is taken as a manual pick: only the resource's branch: and tags: are checked.`,
+      );
     }
     // the given run also stands for the run a manual or scheduled run would pick
     if (r.branch !== undefined && refName(r.branch).toLowerCase() !== run.sourceBranch.toLowerCase()) {
-      throw new LocalRunError(`${head} is not a run this pipeline would pick: branch needed: ${refName(r.branch)}; the run's branch: ${run.sourceBranch}.`);
+      throw new LocalRunError(
+        `${head} is not a run this pipeline would pick: branch needed: ${refName(r.branch)}; the run's branch: ${run.sourceBranch}.`,
+      );
     }
     const missing = r.tags.filter((t) => !run.buildTags.includes(t));
     if (missing.length > 0) {
-      throw new LocalRunError(`${head} is not a run this pipeline would pick: tags needed: ${r.tags.join(', ')}; tags on the run: ${tagsOnRun} (missing: ${missing.join(', ')}).`);
+      throw new LocalRunError(
+        `${head} is not a run this pipeline would pick: tags needed: ${r.tags.join(', ')}; tags on the run: ${tagsOnRun} (missing: ${missing.join(', ')}).`,
+      );
     }
   }
 }
@@ -185,24 +212,44 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
   for (const s of pipeline.stages)
     for (const j of s.jobs)
       for (const st of jobSteps(j))
-        if (st.name) stepOwners.set(st.name.toLowerCase(), [...(stepOwners.get(st.name.toLowerCase()) ?? []), { stage: s.name, job: j.name }]);
+        if (st.name)
+          stepOwners.set(st.name.toLowerCase(), [...(stepOwners.get(st.name.toLowerCase()) ?? []), { stage: s.name, job: j.name }]);
 
   const overrides = options.variables ?? {};
   const root = new VariableStore();
-  const predefined = predefinedVariables({ buildId, buildNumber, pipelineName, sourcesDir, runDir, buildReason: options.buildReason }, src, resources);
+  const predefined = predefinedVariables(
+    { buildId, buildNumber, pipelineName, sourcesDir, runDir, buildReason: options.buildReason },
+    src,
+    resources,
+  );
   if (options.classicRelease) {
     for (const k of BUILD_ONLY_VARIABLES) delete predefined[k];
     Object.assign(predefined, releaseJobVariables({ ...options.classicRelease, artifactsDirectory: sourcesDir }));
   }
   for (const [k, v] of Object.entries(predefined)) root.set(k, v);
   for (const v of pipeline.variables) {
-    if (runtimeExpression(v.value) !== undefined) throw new LocalRunError(`pipeline variable '${v.name}': $[ ] runtime expressions are only allowed in stage and job variables.`);
+    if (runtimeExpression(v.value) !== undefined)
+      throw new LocalRunError(`pipeline variable '${v.name}': $[ ] runtime expressions are only allowed in stage and job variables.`);
     root.set(v.name, v.value, { readonly: v.readonly });
   }
   for (const [k, v] of Object.entries(overrides)) root.set(k, v);
   for (const [k, v] of Object.entries(options.secretVariables ?? {})) root.set(k, v, { secret: true });
 
-  const resourceValues = { pipeline: Object.fromEntries(Object.entries(resources).map(([a, r]) => [a, { runID: String(r.buildId), runName: r.buildNumber, pipelineName: r.pipelineName, pipelineID: String(r.buildId), sourceBranch: r.sourceBranch, sourceCommit: r.sourceVersion }])) };
+  const resourceValues = {
+    pipeline: Object.fromEntries(
+      Object.entries(resources).map(([a, r]) => [
+        a,
+        {
+          runID: String(r.buildId),
+          runName: r.buildNumber,
+          pipelineName: r.pipelineName,
+          pipelineID: String(r.buildId),
+          sourceBranch: r.sourceBranch,
+          sourceCommit: r.sourceVersion,
+        },
+      ]),
+    ),
+  };
 
   const stageResults = new Map<string, RecordResult>();
   const stageRecords = new Map<string, StageResult>();
@@ -243,13 +290,23 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
       const variable = parts.pop()!;
       const step = parts.pop()!;
       const prefix = record.kind === 'deployment' ? `${record.name}.${step}.` : `${step}.`;
-      const set = Object.keys(record.outputs).filter((k) => k.toLowerCase().startsWith(prefix.toLowerCase())).map((k) => k.slice(prefix.length));
-      throw new LocalRunError(notSetMessage(`${describePlace(place)}, ${what}`, ref.text, { stage: stageName, job: record.name, step, variable, set }));
+      const set = Object.keys(record.outputs)
+        .filter((k) => k.toLowerCase().startsWith(prefix.toLowerCase()))
+        .map((k) => k.slice(prefix.length));
+      throw new LocalRunError(
+        notSetMessage(`${describePlace(place)}, ${what}`, ref.text, { stage: stageName, job: record.name, step, variable, set }),
+      );
     }
   };
 
   /** Apply a scope's variables (evaluating `$[ ]`), then the queue-time overrides again. */
-  const applyVariables = (store: VariableStore, entries: VariableEntry[], ctx: (vars: VariableStore) => ExpressionContext, scope: { stage: Stage; job?: Job }, place: Place) => {
+  const applyVariables = (
+    store: VariableStore,
+    entries: VariableEntry[],
+    ctx: (vars: VariableStore) => ExpressionContext,
+    scope: { stage: Stage; job?: Job },
+    place: Place,
+  ) => {
     for (const v of entries) {
       const expr = runtimeExpression(v.value);
       if (expr === undefined) {
@@ -339,7 +396,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
     log(`##[section]Stage ${stage.name}: ${stageRecord.result}`);
   }
 
-  const result: RunResult = canceled() ? 'Canceled' : worst(stagesOut.map((s) => s.result)) ?? 'Succeeded';
+  const result: RunResult = canceled() ? 'Canceled' : (worst(stagesOut.map((s) => s.result)) ?? 'Succeeded');
   log(`Pipeline result: ${result}`);
   return {
     result,
@@ -356,7 +413,15 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
   };
 
   function emptyJob(job: Job, result: RecordResult): JobResult {
-    return { name: job.name, displayName: job.displayName, kind: job.kind, environment: job.kind === 'deployment' ? job.environment : undefined, result, steps: [], outputs: {} };
+    return {
+      name: job.name,
+      displayName: job.displayName,
+      kind: job.kind,
+      environment: job.kind === 'deployment' ? job.environment : undefined,
+      result,
+      steps: [],
+      outputs: {},
+    };
   }
 
   async function runJob(job: Job, vars: VariableStore, place: { stage: string; job: string }): Promise<JobResult> {
@@ -366,16 +431,33 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
     vars.set('Agent.JobName', job.displayName);
     if (job.kind === 'deployment') vars.set('Environment.Name', job.environment);
     log(`##[section]Job ${job.name}${job.displayName !== job.name ? ` (${job.displayName})` : ''}`);
-    if (job.kind === 'deployment') log(`Environment '${job.environment}': approvals and checks are evaluated only on Azure DevOps; the local runner deploys without them.`);
+    if (job.kind === 'deployment')
+      log(
+        `Environment '${job.environment}': approvals and checks are evaluated only on Azure DevOps; the local runner deploys without them.`,
+      );
 
-    const record: JobResult = { name: job.name, displayName: job.displayName, kind: job.kind, environment: job.kind === 'deployment' ? job.environment : undefined, result: 'Succeeded', steps: [], outputs: {} };
+    const record: JobResult = {
+      name: job.name,
+      displayName: job.displayName,
+      kind: job.kind,
+      environment: job.kind === 'deployment' ? job.environment : undefined,
+      result: 'Succeeded',
+      steps: [],
+      outputs: {},
+    };
     let current: RunResult = 'Succeeded';
     const rt: JobRuntime = {
       place,
       vars,
       masker,
       log,
-      dirs: { temp: folders.temp, work: runDir, defaultWorkingDirectory: sourcesDir, sourcesDir, pipelineWorkspace: folders.pipelineWorkspace },
+      dirs: {
+        temp: folders.temp,
+        work: runDir,
+        defaultWorkingDirectory: sourcesDir,
+        sourcesDir,
+        pipelineWorkspace: folders.pipelineWorkspace,
+      },
       catalog,
       serviceConnections: options.serviceConnections ?? {},
       artifacts,
@@ -403,11 +485,23 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
           outcome = { name: step.name, displayName: step.displayName, result: 'Skipped', message: 'disabled (enabled: false)' };
         } else {
           checkConditionVariables(rt, step.condition, stepPlace);
-          const go = toBoolean(evaluate(step.condition, { values: { variables: vars.expressionValues(), resources: resourceValues }, status }, stepPlace, 'condition'));
+          const go = toBoolean(
+            evaluate(
+              step.condition,
+              { values: { variables: vars.expressionValues(), resources: resourceValues }, status },
+              stepPlace,
+              'condition',
+            ),
+          );
           if (!go) {
-            outcome = { name: step.name, displayName: step.displayName, result: canceled() ? 'Canceled' : 'Skipped', message: `condition '${step.condition}' was false` };
+            outcome = {
+              name: step.name,
+              displayName: step.displayName,
+              result: canceled() ? 'Canceled' : 'Skipped',
+              message: `condition '${step.condition}' was false`,
+            };
           } else {
-            const displayName = step.displayName.includes("$(") ? expandDisplay(rt, step.displayName, stepPlace) : step.displayName;
+            const displayName = step.displayName.includes('$(') ? expandDisplay(rt, step.displayName, stepPlace) : step.displayName;
             log(`##[section]Starting: ${displayName}`);
             const r = await runStep(rt, step);
             let result = r.result;
@@ -418,7 +512,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
           }
         }
         if (outcome.result !== 'Skipped') current = worst([current, outcome.result])!;
-        if (outcome.result === 'Skipped' || outcome.result === 'Canceled') log(`Step '${label}': ${outcome.result}${outcome.message ? ` (${outcome.message})` : ''}`);
+        if (outcome.result === 'Skipped' || outcome.result === 'Canceled')
+          log(`Step '${label}': ${outcome.result}${outcome.message ? ` (${outcome.message})` : ''}`);
         if (step.name) rt.stepResults.set(step.name.toLowerCase(), outcome.result);
         record.steps.push(outcome);
       }
@@ -442,7 +537,15 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
     // the service injects a download of every artifact (this run's and each pipeline resource's) at the start of the deploy hook, unless the job has its own download step
     const injected: Step[] = hasDownload
       ? []
-      : ['current', ...Object.keys(resources)].map((source) => ({ kind: 'download', source, displayName: `Download artifacts (${source})`, condition: 'succeeded()', env: {}, continueOnError: false, enabled: true }));
+      : ['current', ...Object.keys(resources)].map((source) => ({
+          kind: 'download',
+          source,
+          displayName: `Download artifacts (${source})`,
+          condition: 'succeeded()',
+          env: {},
+          continueOnError: false,
+          enabled: true,
+        }));
     for (const [hook, steps] of [
       ['preDeploy', h.preDeploy],
       ['deploy', [...injected, ...h.deploy]],

@@ -84,13 +84,17 @@ export function macroChecker(rt: JobRuntime, place: Place, what: string): (name:
       throw new LocalRunError(
         `${where}: $(${name}) reads output variable '${variable}' of step '${stepName}', which is in job '${o.job}' of stage '${o.stage}'; ` +
           `$(step.var) only sees steps of the same job. Map it into a variable of job '${rt.place.job}': ` +
-          (o.stage === rt.place.stage ? `$[ dependencies.${o.job}.outputs['${stepName}.${variable}'] ]` : `$[ stageDependencies.${o.stage}.${o.job}.outputs['${stepName}.${variable}'] ]`) +
+          (o.stage === rt.place.stage
+            ? `$[ dependencies.${o.job}.outputs['${stepName}.${variable}'] ]`
+            : `$[ stageDependencies.${o.stage}.${o.job}.outputs['${stepName}.${variable}'] ]`) +
           ` (and list it in dependsOn).`,
       );
     }
     const result = rt.stepResults.get(stepName.toLowerCase());
     if (result === undefined) {
-      throw new LocalRunError(`${where}: $(${name}) reads output variable '${variable}' of step '${stepName}', which has not run yet at this point: move step '${stepName}' before this one.`);
+      throw new LocalRunError(
+        `${where}: $(${name}) reads output variable '${variable}' of step '${stepName}', which has not run yet at this point: move step '${stepName}' before this one.`,
+      );
     }
     // a step that failed or was skipped may legitimately not have set it: left as written, like the agent
     if (result !== 'Succeeded' && result !== 'SucceededWithIssues') return;
@@ -120,7 +124,9 @@ function applyCommand(rt: JobRuntime, step: Step, cmd: VsoCommand, cwd: string):
       if (secret) rt.masker.add(cmd.data);
       if (vsoBool(p['isoutput'])) {
         if (!step.name) {
-          rt.log(`##[warning]output variable '${name}' set by a step without a name: give the step a name: to read it as $(<name>.${name})`);
+          rt.log(
+            `##[warning]output variable '${name}' set by a step without a name: give the step a name: to read it as $(<name>.${name})`,
+          );
           return undefined;
         }
         rt.vars.set(`${step.name}.${name}`, cmd.data, { secret });
@@ -144,7 +150,9 @@ function applyCommand(rt: JobRuntime, step: Step, cmd: VsoCommand, cwd: string):
     case 'task.complete': {
       const x = extractCommands([cmd]);
       if (!x.result) {
-        rt.log(`##[error]unable to process command '${cmd.line}': result must be one of Succeeded, SucceededWithIssues, Failed, Canceled, Skipped`);
+        rt.log(
+          `##[error]unable to process command '${cmd.line}': result must be one of Succeeded, SucceededWithIssues, Failed, Canceled, Skipped`,
+        );
         return undefined;
       }
       // The agent keeps the message as the step's result message (timeline), not as a log line; task-lib
@@ -200,7 +208,15 @@ function envWithPath(rt: JobRuntime, env: Record<string, string>): Record<string
   return env;
 }
 
-async function runChild(rt: JobRuntime, step: Step, file: string, args: string[], cwd: string, env: Record<string, string>, failOnStderr = false): Promise<StepOutcome> {
+async function runChild(
+  rt: JobRuntime,
+  step: Step,
+  file: string,
+  args: string[],
+  cwd: string,
+  env: Record<string, string>,
+  failOnStderr = false,
+): Promise<StepOutcome> {
   let completed: RunResult | undefined;
   let stderrSeen = false;
   const timeout = new AbortController();
@@ -229,7 +245,8 @@ async function runChild(rt: JobRuntime, step: Step, file: string, args: string[]
   });
   if (timer) clearTimeout(timer);
   if (cancelable && rt.abortSignal.aborted) return { result: 'Canceled', message: 'the run was canceled' };
-  if (timeout.signal.aborted) return { result: 'Failed', message: `the step did not finish within ${step.timeoutInMinutes} minutes and was canceled` };
+  if (timeout.signal.aborted)
+    return { result: 'Failed', message: `the step did not finish within ${step.timeoutInMinutes} minutes and was canceled` };
   let result: RunResult = completed ?? 'Succeeded';
   let message: string | undefined;
   if (outcome.exitCode !== 0) {
@@ -244,7 +261,9 @@ async function runChild(rt: JobRuntime, step: Step, file: string, args: string[]
 
 async function runScript(rt: JobRuntime, step: Step & { kind: 'script' }, place: Place): Promise<StepOutcome> {
   const script = expand(rt, place, 'script', step.script);
-  const cwd = step.workingDirectory ? path.resolve(rt.dirs.sourcesDir, expand(rt, place, 'workingDirectory', step.workingDirectory)) : rt.dirs.sourcesDir;
+  const cwd = step.workingDirectory
+    ? path.resolve(rt.dirs.sourcesDir, expand(rt, place, 'workingDirectory', step.workingDirectory))
+    : rt.dirs.sourcesDir;
   if (!fs.existsSync(cwd)) return { result: 'Failed', message: `workingDirectory not found: ${cwd}` };
   const file = path.join(rt.dirs.temp, `${randomUUID()}.sh`);
   fs.writeFileSync(file, script);
@@ -269,22 +288,30 @@ async function runScript(rt: JobRuntime, step: Step & { kind: 'script' }, place:
 
 function connectionFor(rt: JobRuntime, value: string, place: Place, input: string): ServiceConnection {
   const names = Object.keys(rt.serviceConnections);
-  const exact = rt.serviceConnections[value] ?? names.filter((n) => n.toLowerCase() === value.toLowerCase()).map((n) => rt.serviceConnections[n]!)[0];
+  const exact =
+    rt.serviceConnections[value] ?? names.filter((n) => n.toLowerCase() === value.toLowerCase()).map((n) => rt.serviceConnections[n]!)[0];
   if (exact) return exact;
   throw new LocalRunError(
     `${describePlace(place)}, input '${input}': service connection '${value}' is unknown to the local runner; ` +
-      (names.length ? `known connections: ${names.join(', ')}.` : 'no service connections were given (pass serviceConnections to runPipeline).'),
+      (names.length
+        ? `known connections: ${names.join(', ')}.`
+        : 'no service connections were given (pass serviceConnections to runPipeline).'),
   );
 }
 
 async function runOurTask(rt: JobRuntime, step: Step & TaskStep, def: TaskDefinition, place: Place): Promise<StepOutcome> {
   const resolved = resolveTaskInputs(def, step.inputs);
   if (!resolved.ok) {
-    throw new LocalRunError(`${describePlace(place)}: ${step.task} has no input ${resolved.unknown.map((u) => `'${u}'`).join(', ')}; its inputs: ${describeInputs(def)}.`);
+    throw new LocalRunError(
+      `${describePlace(place)}: ${step.task} has no input ${resolved.unknown.map((u) => `'${u}'`).join(', ')}; its inputs: ${describeInputs(def)}.`,
+    );
   }
   const variable = (name: string) => rt.vars.get(name)?.value;
   // defaults, trimming, macros and filePath rooting exactly as the agent does them
-  const inputs = prepareTaskInputs(def.inputs, resolved.inputs, { expand: (text, name) => expand(rt, place, `input '${name}'`, text), root: filePathRoot(variable) });
+  const inputs = prepareTaskInputs(def.inputs, resolved.inputs, {
+    expand: (text, name) => expand(rt, place, `input '${name}'`, text),
+    root: filePathRoot(variable),
+  });
   const connEnv: Record<string, string> = {};
   for (const [name, value] of Object.entries(inputs)) {
     const type = def.inputs.find((i) => i.name === name)?.type ?? '';
@@ -298,10 +325,20 @@ async function runOurTask(rt: JobRuntime, step: Step & TaskStep, def: TaskDefini
   const stepEnv = Object.fromEntries(Object.entries(step.env).map(([k, v]) => [k, expand(rt, place, `env ${k}`, v)]));
   const env = envWithPath(
     rt,
-    buildTaskEnv({ inputs, variables: rt.vars.publicValues(), secretVariables: rt.vars.secretValues(), env: { ...connEnv, ...stepEnv } }, rt.dirs),
+    buildTaskEnv(
+      { inputs, variables: rt.vars.publicValues(), secretVariables: rt.vars.secretValues(), env: { ...connEnv, ...stepEnv } },
+      rt.dirs,
+    ),
   );
   // the agent runs a Node handler in System.DefaultWorkingDirectory
-  return runChild(rt, step, process.execPath, [def.entry], variable('System.DefaultWorkingDirectory') ?? rt.dirs.defaultWorkingDirectory, env);
+  return runChild(
+    rt,
+    step,
+    process.execPath,
+    [def.entry],
+    variable('System.DefaultWorkingDirectory') ?? rt.dirs.defaultWorkingDirectory,
+    env,
+  );
 }
 
 /** Case-insensitive input lookup over several accepted names (the built-in tasks' aliases). */
@@ -332,16 +369,29 @@ function artifactsOf(rt: JobRuntime, source: string, place: Place): Record<strin
   const alias = Object.keys(rt.resources).find((a) => a.toLowerCase() === source.toLowerCase());
   if (!alias) {
     const known = Object.keys(rt.resources);
-    throw new LocalRunError(`${describePlace(place)}: download source '${source}' is neither 'current' nor a pipeline resource alias (${known.length ? known.join(', ') : 'the pipeline has none'}).`);
+    throw new LocalRunError(
+      `${describePlace(place)}: download source '${source}' is neither 'current' nor a pipeline resource alias (${known.length ? known.join(', ') : 'the pipeline has none'}).`,
+    );
   }
   return rt.resources[alias]!.artifacts;
 }
 
-function download(rt: JobRuntime, place: Place, source: string, artifact: string | undefined, patterns: string | undefined, targetPath: string | undefined): StepOutcome {
+function download(
+  rt: JobRuntime,
+  place: Place,
+  source: string,
+  artifact: string | undefined,
+  patterns: string | undefined,
+  targetPath: string | undefined,
+): StepOutcome {
   const available = artifactsOf(rt, source, place);
   const isCurrent = source.toLowerCase() === 'current';
   // download: shortcut defaults: current → $(Pipeline.Workspace), a resource → $(Pipeline.Workspace)/<alias>
-  const target = targetPath ? path.resolve(rt.dirs.sourcesDir, targetPath) : isCurrent ? rt.dirs.pipelineWorkspace : path.join(rt.dirs.pipelineWorkspace, source);
+  const target = targetPath
+    ? path.resolve(rt.dirs.sourcesDir, targetPath)
+    : isCurrent
+      ? rt.dirs.pipelineWorkspace
+      : path.join(rt.dirs.pipelineWorkspace, source);
   const pats = splitPatterns(patterns);
   const names = artifact ? [artifact] : Object.keys(available);
   for (const name of names) {
@@ -356,7 +406,9 @@ function download(rt: JobRuntime, place: Place, source: string, artifact: string
     }
     const dest = artifact ? target : path.join(target, name);
     const n = copyInto(folder, dest, pats);
-    rt.log(`Downloaded artifact '${name}' from ${isCurrent ? 'the current run' : `'${source}'`} to ${dest} (${n} file${n === 1 ? '' : 's'})`);
+    rt.log(
+      `Downloaded artifact '${name}' from ${isCurrent ? 'the current run' : `'${source}'`} to ${dest} (${n} file${n === 1 ? '' : 's'})`,
+    );
   }
   if (names.length === 0) rt.log(`##[warning]no artifacts to download from ${isCurrent ? 'the current run' : `'${source}'`}`);
   return { result: 'Succeeded' };
@@ -377,16 +429,40 @@ async function runTaskStep(rt: JobRuntime, step: Step & TaskStep, place: Place):
     if (buildType === 'specific') {
       const p = pick(inputs, 'pipeline', 'definition') ?? '';
       // a resource is named by its alias or its source pipeline's name
-      const alias = Object.keys(rt.resources).find((a) => a.toLowerCase() === p.toLowerCase() || rt.resources[a]!.pipelineName.toLowerCase() === p.toLowerCase());
-      if (!alias) throw new LocalRunError(`${describePlace(place)}: DownloadPipelineArtifact@2 with source 'specific' is supported for pipeline resources only; '${p}' is not one (${Object.keys(rt.resources).join(', ') || 'none'}).`);
+      const alias = Object.keys(rt.resources).find(
+        (a) => a.toLowerCase() === p.toLowerCase() || rt.resources[a]!.pipelineName.toLowerCase() === p.toLowerCase(),
+      );
+      if (!alias)
+        throw new LocalRunError(
+          `${describePlace(place)}: DownloadPipelineArtifact@2 with source 'specific' is supported for pipeline resources only; '${p}' is not one (${Object.keys(rt.resources).join(', ') || 'none'}).`,
+        );
       source = alias;
     } else if (buildType !== 'current') {
-      throw new LocalRunError(`${describePlace(place)}: DownloadPipelineArtifact@2 source '${buildType}' is not supported by the local runner; use 'current' or 'specific' with a pipeline resource.`);
+      throw new LocalRunError(
+        `${describePlace(place)}: DownloadPipelineArtifact@2 source '${buildType}' is not supported by the local runner; use 'current' or 'specific' with a pipeline resource.`,
+      );
     }
-    return download(rt, place, source, pick(inputs, 'artifact', 'artifactName'), pick(inputs, 'patterns', 'itemPattern'), pick(inputs, 'path', 'targetPath', 'downloadPath') ?? rt.dirs.pipelineWorkspace);
+    return download(
+      rt,
+      place,
+      source,
+      pick(inputs, 'artifact', 'artifactName'),
+      pick(inputs, 'patterns', 'itemPattern'),
+      pick(inputs, 'path', 'targetPath', 'downloadPath') ?? rt.dirs.pipelineWorkspace,
+    );
   }
-  const supported = [...rt.catalog.map((t) => `${t.name}@${t.major}`), ...BUILTIN_TASKS, 'script', 'bash', 'checkout', 'publish', 'download'];
-  throw new LocalRunError(`${describePlace(place)}: task ${step.task} is not supported by the local runner; supported: ${supported.join(', ')}.`);
+  const supported = [
+    ...rt.catalog.map((t) => `${t.name}@${t.major}`),
+    ...BUILTIN_TASKS,
+    'script',
+    'bash',
+    'checkout',
+    'publish',
+    'download',
+  ];
+  throw new LocalRunError(
+    `${describePlace(place)}: task ${step.task} is not supported by the local runner; supported: ${supported.join(', ')}.`,
+  );
 }
 
 /** Runs a step whose condition already passed. LocalRunError escapes; everything else is a step result. */
@@ -401,18 +477,25 @@ export async function runStep(rt: JobRuntime, step: Step): Promise<StepOutcome> 
       return publish(rt, place, step.path, step.artifact);
     case 'download':
       if (step.source.toLowerCase() === 'none') return { result: 'Succeeded' };
-    {
-      // the shortcut always puts an artifact in its own folder: $(Pipeline.Workspace)[/<alias>]/<artifact>
-      const artifact = step.artifact ? expand(rt, place, 'artifact', step.artifact) : undefined;
-      const base = step.source.toLowerCase() === 'current' ? rt.dirs.pipelineWorkspace : path.join(rt.dirs.pipelineWorkspace, step.source);
-      // `path:` replaces the default folder (relative paths are from the default working directory, as the agent resolves them)
-      const target = step.path ? path.resolve(rt.dirs.defaultWorkingDirectory, expand(rt, place, 'path', step.path)) : artifact ? path.join(base, artifact) : base;
-      return download(rt, place, step.source, artifact, step.patterns, target);
-    }
+      {
+        // the shortcut always puts an artifact in its own folder: $(Pipeline.Workspace)[/<alias>]/<artifact>
+        const artifact = step.artifact ? expand(rt, place, 'artifact', step.artifact) : undefined;
+        const base =
+          step.source.toLowerCase() === 'current' ? rt.dirs.pipelineWorkspace : path.join(rt.dirs.pipelineWorkspace, step.source);
+        // `path:` replaces the default folder (relative paths are from the default working directory, as the agent resolves them)
+        const target = step.path
+          ? path.resolve(rt.dirs.defaultWorkingDirectory, expand(rt, place, 'path', step.path))
+          : artifact
+            ? path.join(base, artifact)
+            : base;
+        return download(rt, place, step.source, artifact, step.patterns, target);
+      }
     case 'checkout':
       // sources are used in place (self), or not at all (none)
       if (step.repository !== 'self' && step.repository !== 'none') {
-        throw new LocalRunError(`${describePlace(place)}: checkout of repository '${step.repository}' is not supported by the local runner (only self and none).`);
+        throw new LocalRunError(
+          `${describePlace(place)}: checkout of repository '${step.repository}' is not supported by the local runner (only self and none).`,
+        );
       }
       rt.log(step.repository === 'self' ? `Sources used in place: ${rt.dirs.sourcesDir}` : 'checkout: none');
       return { result: 'Succeeded' };

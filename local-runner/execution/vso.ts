@@ -47,12 +47,7 @@ export function unescapeVso(s: string): string {
 
 /** The inverse (what task-lib writes for property values): `%` first. */
 export function escapeVsoProperty(s: string): string {
-  return s
-    .replace(/%/g, '%AZP25')
-    .replace(/\r/g, '%0D')
-    .replace(/\n/g, '%0A')
-    .replace(/]/g, '%5D')
-    .replace(/;/g, '%3B');
+  return s.replace(/%/g, '%AZP25').replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/]/g, '%5D').replace(/;/g, '%3B');
 }
 
 /** What task-lib writes for the data (message) part. */

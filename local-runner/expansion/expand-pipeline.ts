@@ -31,13 +31,30 @@ export interface ExpandOptions {
 }
 
 /** What an extended template may contain (the rest of the pipeline comes from the extending file). */
-const EXTENDS_TEMPLATE_KEYS = ['parameters', 'stages', 'jobs', 'steps', 'variables', 'resources', 'extends', 'pool', 'name', 'trigger', 'pr', 'schedules', 'lockBehavior'];
+const EXTENDS_TEMPLATE_KEYS = [
+  'parameters',
+  'stages',
+  'jobs',
+  'steps',
+  'variables',
+  'resources',
+  'extends',
+  'pool',
+  'name',
+  'trigger',
+  'pr',
+  'schedules',
+  'lockBehavior',
+];
 
 export function expandPipeline(file: string, options: ExpandOptions): Pipeline {
   const selfRoot = path.resolve(options.selfRoot);
   const absolute = path.resolve(file);
   const raw = readYamlFile(absolute, selfRoot);
-  if (!isMapping(raw)) throw new PipelineDefinitionError(`${absolute}: a pipeline must be a YAML mapping (stages:, jobs: or steps: …), got ${describeValue(raw)}.`);
+  if (!isMapping(raw))
+    throw new PipelineDefinitionError(
+      `${absolute}: a pipeline must be a YAML mapping (stages:, jobs: or steps: …), got ${describeValue(raw)}.`,
+    );
 
   const parameters = bindParameters(parseDeclarations(raw.parameters, absolute), options.parameters, {
     file: absolute,
@@ -56,9 +73,15 @@ export function expandPipeline(file: string, options: ExpandOptions): Pipeline {
   let current = scope;
   while (pipeline.extends !== undefined) {
     const { extends: reference, ...outer } = pipeline;
-    if (!isMapping(reference)) throw new PipelineDefinitionError(`${current.origin.file}: extends: must be a mapping with template: and parameters:, got ${describeValue(reference)}.`);
+    if (!isMapping(reference))
+      throw new PipelineDefinitionError(
+        `${current.origin.file}: extends: must be a mapping with template: and parameters:, got ${describeValue(reference)}.`,
+      );
     // variables defined so far are visible to the template's compile-time expressions
-    const withVariables: Scope = { ...current, values: { ...current.values, variables: { ...(current.values.variables as object), ...definedVariables(outer.variables) } } };
+    const withVariables: Scope = {
+      ...current,
+      values: { ...current.values, variables: { ...(current.values.variables as object), ...definedVariables(outer.variables) } },
+    };
     const { body, scope: inner } = loadTemplate(reference, withVariables, EXTENDS_TEMPLATE_KEYS, 'an extended');
     pipeline = merge(outer, body, inner.origin.file);
     current = inner;
@@ -109,7 +132,9 @@ function merge(outer: Record<string, unknown>, body: Record<string, unknown>, te
     if (!(key in result)) result[key] = value;
     else if (key === 'variables') result.variables = [...asList(result.variables), ...asList(value)];
     else {
-      throw new PipelineDefinitionError(`${templateFile}: '${key}:' is defined both in the extended template and in the pipeline that extends it. Fix: define it in one place.`);
+      throw new PipelineDefinitionError(
+        `${templateFile}: '${key}:' is defined both in the extended template and in the pipeline that extends it. Fix: define it in one place.`,
+      );
     }
   }
   return result;

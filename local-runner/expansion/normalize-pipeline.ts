@@ -8,41 +8,73 @@ import { describeValue } from './template-parameters';
 import { isMapping } from './yaml-file';
 import { normalizeSteps } from './normalize-steps';
 import {
-  bool, checkKeys, condition, dependsOn, identifier, optionalNumber, optionalText, Place, placeOf, refuse, refuseUnsupported, text, variables,
+  bool,
+  checkKeys,
+  condition,
+  dependsOn,
+  identifier,
+  optionalNumber,
+  optionalText,
+  Place,
+  placeOf,
+  refuse,
+  refuseUnsupported,
+  text,
+  variables,
 } from './normalize-values';
 
 const NOT_LOCAL = 'run this pipeline on Azure DevOps, or remove it for local runs';
 
 export function normalizePipeline(root: Record<string, unknown>, file: string, parameters: Record<string, unknown>): Pipeline {
   const place: Place = { file, path: '' };
-  checkKeys(root, place, 'pipeline', [
-    'name', 'trigger', 'pr', 'schedules', 'resources', 'variables', 'stages', 'jobs', 'steps', 'pool', 'workspace',
-    'appendCommitMessageToRunName',
-  ], {
-    lockBehavior: NOT_LOCAL,
-    container: 'run the steps on the local machine (remove container:)',
-    services: NOT_LOCAL,
-    strategy: NOT_LOCAL,
-  });
+  checkKeys(
+    root,
+    place,
+    'pipeline',
+    [
+      'name',
+      'trigger',
+      'pr',
+      'schedules',
+      'resources',
+      'variables',
+      'stages',
+      'jobs',
+      'steps',
+      'pool',
+      'workspace',
+      'appendCommitMessageToRunName',
+    ],
+    {
+      lockBehavior: NOT_LOCAL,
+      container: 'run the steps on the local machine (remove container:)',
+      services: NOT_LOCAL,
+      strategy: NOT_LOCAL,
+    },
+  );
   const resources = normalizeResources(root.resources, place);
   const aliases = resources.repositories.map((r) => r.alias);
   const bodies = ['stages', 'jobs', 'steps'].filter((k) => root[k] !== undefined);
-  if (bodies.length > 1) refuse(place, `a pipeline has one of stages:, jobs: or steps:, this one has ${bodies.join(' and ')}. Fix: keep one`);
+  if (bodies.length > 1)
+    refuse(place, `a pipeline has one of stages:, jobs: or steps:, this one has ${bodies.join(' and ')}. Fix: keep one`);
   if (bodies.length === 0) refuse(place, 'the pipeline has no stages:, jobs: or steps:. Fix: add the work to run');
 
   let stages: Stage[];
   if (root.stages !== undefined) stages = normalizeStages(root.stages, place, aliases);
   else {
-    const jobs = root.jobs !== undefined
-      ? normalizeJobs(root.jobs, place, aliases)
-      : [implicitJob(root, place, aliases)];
+    const jobs = root.jobs !== undefined ? normalizeJobs(root.jobs, place, aliases) : [implicitJob(root, place, aliases)];
     stages = [{ name: '__default', displayName: '__default', dependsOn: [], condition: 'succeeded()', variables: [], jobs }];
   }
   const pipeline: Pipeline = {
     variables: variables(root.variables, placeOf(root.variables, place, '')),
     stages,
     resources,
-    schedules: root.schedules === undefined || root.schedules === null ? [] : Array.isArray(root.schedules) ? root.schedules : refuse(place, `schedules: must be a sequence, got ${describeValue(root.schedules)}`),
+    schedules:
+      root.schedules === undefined || root.schedules === null
+        ? []
+        : Array.isArray(root.schedules)
+          ? root.schedules
+          : refuse(place, `schedules: must be a sequence, got ${describeValue(root.schedules)}`),
     parameters,
   };
   const name = optionalText(root.name, place, 'name');
@@ -52,7 +84,13 @@ export function normalizePipeline(root: Record<string, unknown>, file: string, p
 
 function implicitJob(root: Record<string, unknown>, place: Place, aliases: string[]): RegularJob {
   const job: RegularJob = {
-    kind: 'job', name: 'Job', displayName: 'Job', dependsOn: [], condition: 'succeeded()', variables: [], continueOnError: false,
+    kind: 'job',
+    name: 'Job',
+    displayName: 'Job',
+    dependsOn: [],
+    condition: 'succeeded()',
+    variables: [],
+    continueOnError: false,
     steps: normalizeSteps(root.steps, placeOf(root.steps, place, "job 'Job'"), aliases),
   };
   if (root.pool !== undefined) job.pool = root.pool;
@@ -79,12 +117,25 @@ function normalizeStages(value: unknown, parent: Place, aliases: string[]): Stag
     if (!isMapping(raw) || !('stage' in raw)) return refuse(place, `expected '- stage: <name>', got ${describeValue(raw)}`);
     const name = raw.stage === null || raw.stage === '' ? (i === 0 ? 'Stage' : `Stage${i + 1}`) : identifier(raw.stage, place, 'stage');
     const here = placeOf(raw, parent, `stage '${name}'`);
-    checkKeys(raw, here, 'stage', ['stage', 'displayName', 'dependsOn', 'condition', 'variables', 'jobs', 'pool', 'templateContext', 'isSkippable'], {
-      lockBehavior: NOT_LOCAL,
-      trigger: 'remove it for local runs (stages run in order; a manual stage trigger needs the service)',
-    });
+    checkKeys(
+      raw,
+      here,
+      'stage',
+      ['stage', 'displayName', 'dependsOn', 'condition', 'variables', 'jobs', 'pool', 'templateContext', 'isSkippable'],
+      {
+        lockBehavior: NOT_LOCAL,
+        trigger: 'remove it for local runs (stages run in order; a manual stage trigger needs the service)',
+      },
+    );
     const previous = i > 0 && isMapping(all[i - 1]) ? (all[i - 1] as Record<string, unknown>).stage : undefined;
-    const prevName = i === 0 ? undefined : previous === null || previous === '' || previous === undefined ? (i - 1 === 0 ? 'Stage' : `Stage${i}`) : String(previous);
+    const prevName =
+      i === 0
+        ? undefined
+        : previous === null || previous === '' || previous === undefined
+          ? i - 1 === 0
+            ? 'Stage'
+            : `Stage${i}`
+          : String(previous);
     return {
       name,
       displayName: optionalText(raw.displayName, here, 'displayName') ?? name,
@@ -95,7 +146,11 @@ function normalizeStages(value: unknown, parent: Place, aliases: string[]): Stag
       jobs: normalizeJobs(raw.jobs, here, aliases),
     };
   });
-  checkUnique(stages.map((s) => s.name), parent, 'stage');
+  checkUnique(
+    stages.map((s) => s.name),
+    parent,
+    'stage',
+  );
   checkDependencies(stages, parent, 'stage');
   return stages;
 }
@@ -104,12 +159,28 @@ function checkDependencies(items: Array<{ name: string; dependsOn: string[] }>, 
   const names = new Set(items.map((i) => i.name.toLowerCase()));
   for (const item of items) {
     for (const d of item.dependsOn) {
-      if (!names.has(d.toLowerCase())) refuse(place, `${what} '${item.name}' depends on '${d}', which is not a ${what} here. Fix: use one of ${items.map((i) => i.name).join(', ')}`);
+      if (!names.has(d.toLowerCase()))
+        refuse(
+          place,
+          `${what} '${item.name}' depends on '${d}', which is not a ${what} here. Fix: use one of ${items.map((i) => i.name).join(', ')}`,
+        );
     }
   }
 }
 
-const JOB_COMMON = ['displayName', 'dependsOn', 'condition', 'continueOnError', 'timeoutInMinutes', 'cancelTimeoutInMinutes', 'variables', 'pool', 'workspace', 'templateContext', 'uses'];
+const JOB_COMMON = [
+  'displayName',
+  'dependsOn',
+  'condition',
+  'continueOnError',
+  'timeoutInMinutes',
+  'cancelTimeoutInMinutes',
+  'variables',
+  'pool',
+  'workspace',
+  'templateContext',
+  'uses',
+];
 const JOB_UNSUPPORTED = {
   container: 'run the steps on the local machine (remove container:)',
   services: NOT_LOCAL,
@@ -118,7 +189,8 @@ const JOB_UNSUPPORTED = {
 function normalizeJobs(value: unknown, parent: Place, aliases: string[]): Job[] {
   const jobs = sequence(value, parent, 'jobs').map((raw, i): Job => {
     const place = placeOf(raw, parent, `job ${i + 1}`);
-    if (!isMapping(raw) || !('job' in raw || 'deployment' in raw)) return refuse(place, `expected '- job: <name>' or '- deployment: <name>', got ${describeValue(raw)}`);
+    if (!isMapping(raw) || !('job' in raw || 'deployment' in raw))
+      return refuse(place, `expected '- job: <name>' or '- deployment: <name>', got ${describeValue(raw)}`);
     const key = 'job' in raw ? 'job' : 'deployment';
     const name = raw[key] === null || raw[key] === '' ? (i === 0 ? 'Job' : `Job${i + 1}`) : identifier(raw[key], place, key);
     const here = placeOf(raw, parent, `${key} '${name}'`);
@@ -136,7 +208,11 @@ function normalizeJobs(value: unknown, parent: Place, aliases: string[]): Job[] 
     if (key === 'job') {
       if (raw.strategy !== undefined) {
         const kind = isMapping(raw.strategy) ? Object.keys(raw.strategy).join('/') : String(raw.strategy);
-        refuseUnsupported(here, `'strategy: ${kind}' on a job`, 'run one configuration locally (remove strategy: and set its variables directly)');
+        refuseUnsupported(
+          here,
+          `'strategy: ${kind}' on a job`,
+          'run one configuration locally (remove strategy: and set its variables directly)',
+        );
       }
       checkKeys(raw, here, 'job', ['job', 'steps', ...JOB_COMMON], JOB_UNSUPPORTED);
       job = { kind: 'job', ...base, steps: normalizeSteps(raw.steps, here, aliases) };
@@ -148,13 +224,18 @@ function normalizeJobs(value: unknown, parent: Place, aliases: string[]): Job[] 
     if (raw.pool !== undefined) job.pool = raw.pool;
     return job;
   });
-  checkUnique(jobs.map((j) => j.name), parent, 'job');
+  checkUnique(
+    jobs.map((j) => j.name),
+    parent,
+    'job',
+  );
   checkDependencies(jobs, parent, 'job');
   return jobs;
 }
 
 function environment(value: unknown, place: Place): string {
-  if (value === undefined || value === null || value === '') return refuse(place, 'a deployment job needs environment:. Fix: add environment: <name>');
+  if (value === undefined || value === null || value === '')
+    return refuse(place, 'a deployment job needs environment:. Fix: add environment: <name>');
   if (isMapping(value)) {
     checkKeys(value, place, 'environment', ['name'], {
       resourceName: 'target the environment by name only',
@@ -193,7 +274,8 @@ function hooks(value: unknown, place: Place, aliases: string[]): DeploymentJob['
   if (routeTraffic) result.routeTraffic = routeTraffic;
   if (postRouteTraffic) result.postRouteTraffic = postRouteTraffic;
   if (runOnce.on !== undefined) {
-    if (!isMapping(runOnce.on)) return refuse(where, `on: must be a mapping with failure: and/or success:, got ${describeValue(runOnce.on)}`);
+    if (!isMapping(runOnce.on))
+      return refuse(where, `on: must be a mapping with failure: and/or success:, got ${describeValue(runOnce.on)}`);
     checkKeys(runOnce.on, where, 'on: hook', ['failure', 'success']);
     const onFailure = hook(runOnce.on.failure, 'on.failure');
     const onSuccess = hook(runOnce.on.success, 'on.success');
@@ -209,9 +291,18 @@ function normalizeResources(value: unknown, parent: Place): Pipeline['resources'
   const place = { ...parent, path: 'resources' };
   if (!isMapping(value)) return refuse(place, `expected a mapping with pipelines: and/or repositories:, got ${describeValue(value)}`);
   const other = 'run this pipeline on Azure DevOps (the local runner knows pipeline and repository resources)';
-  checkKeys(value, place, 'resources', ['pipelines', 'repositories'], { containers: other, builds: other, packages: other, webhooks: other });
-  result.pipelines = sequence(value.pipelines, place, 'pipelines').map((raw, i) => pipelineResource(raw, placeOf(raw, place, `pipelines[${i}]`)));
-  result.repositories = sequence(value.repositories, place, 'repositories').map((raw, i) => repositoryResource(raw, placeOf(raw, place, `repositories[${i}]`)));
+  checkKeys(value, place, 'resources', ['pipelines', 'repositories'], {
+    containers: other,
+    builds: other,
+    packages: other,
+    webhooks: other,
+  });
+  result.pipelines = sequence(value.pipelines, place, 'pipelines').map((raw, i) =>
+    pipelineResource(raw, placeOf(raw, place, `pipelines[${i}]`)),
+  );
+  result.repositories = sequence(value.repositories, place, 'repositories').map((raw, i) =>
+    repositoryResource(raw, placeOf(raw, place, `repositories[${i}]`)),
+  );
   return result;
 }
 
@@ -252,12 +343,16 @@ function stringList(value: unknown, place: Place, key: string): string[] {
 function trigger(value: unknown, place: Place): Pick<PipelineResource, 'triggerEnabled' | 'triggerTags' | 'triggerBranches'> {
   if (value === undefined || value === null || value === 'none') return { triggerEnabled: false, triggerTags: [] };
   if (value === true || value === 'true') return { triggerEnabled: true, triggerTags: [] };
-  if (!isMapping(value)) return refuse(place, `trigger: must be none, true, or a mapping with enabled:, branches: and tags:, got ${describeValue(value)}`);
+  if (!isMapping(value))
+    return refuse(place, `trigger: must be none, true, or a mapping with enabled:, branches: and tags:, got ${describeValue(value)}`);
   checkKeys(value, place, 'pipeline resource trigger', ['enabled', 'branches', 'tags'], {
     stages: 'remove trigger.stages (the local runner uses a completed run of the source pipeline)',
   });
   if (isMapping(value.tags)) {
-    refuse(place, `trigger.tags of a pipeline resource is a list of tags that must all be on the run, not { include: [...] } (that form is for repository triggers). Fix: write tags: [${(Array.isArray(value.tags.include) ? value.tags.include : []).map(String).join(', ')}]`);
+    refuse(
+      place,
+      `trigger.tags of a pipeline resource is a list of tags that must all be on the run, not { include: [...] } (that form is for repository triggers). Fix: write tags: [${(Array.isArray(value.tags.include) ? value.tags.include : []).map(String).join(', ')}]`,
+    );
   }
   const result: ReturnType<typeof trigger> = {
     triggerEnabled: bool(value.enabled, place, 'trigger.enabled', true),
@@ -268,8 +363,12 @@ function trigger(value: unknown, place: Place): Pick<PipelineResource, 'triggerE
     if (Array.isArray(branches)) result.triggerBranches = { include: stringList(branches, place, 'trigger.branches'), exclude: [] };
     else if (isMapping(branches)) {
       checkKeys(branches, place, 'trigger.branches', ['include', 'exclude']);
-      result.triggerBranches = { include: stringList(branches.include, place, 'trigger.branches.include'), exclude: stringList(branches.exclude, place, 'trigger.branches.exclude') };
-    } else refuse(place, `trigger.branches must be a list of branches or { include: [...], exclude: [...] }, got ${describeValue(branches)}`);
+      result.triggerBranches = {
+        include: stringList(branches.include, place, 'trigger.branches.include'),
+        exclude: stringList(branches.exclude, place, 'trigger.branches.exclude'),
+      };
+    } else
+      refuse(place, `trigger.branches must be a list of branches or { include: [...], exclude: [...] }, got ${describeValue(branches)}`);
   }
   return result;
 }

@@ -3,7 +3,18 @@ import type { Step, StepBody } from '../pipeline-model';
 import { describeValue } from './template-parameters';
 import { isMapping } from './yaml-file';
 import {
-  bool, checkKeys, condition, identifier, optionalNumber, optionalText, Place, placeOf, refuse, refuseUnsupported, stringMap, text,
+  bool,
+  checkKeys,
+  condition,
+  identifier,
+  optionalNumber,
+  optionalText,
+  Place,
+  placeOf,
+  refuse,
+  refuseUnsupported,
+  stringMap,
+  text,
 } from './normalize-values';
 
 const COMMON_KEYS = ['displayName', 'name', 'condition', 'continueOnError', 'enabled', 'env', 'timeoutInMinutes'];
@@ -53,7 +64,11 @@ function normalizeStep(raw: unknown, place: Place, repositories: string[]): Step
     defaultName = task.split('@')[0];
   } else if ('publish' in raw) {
     extraKeys = ['publish', 'artifact'];
-    body = { kind: 'publish', path: text(raw.publish, place, 'publish'), artifact: optionalText(raw.artifact, place, 'artifact') ?? 'drop' };
+    body = {
+      kind: 'publish',
+      path: text(raw.publish, place, 'publish'),
+      artifact: optionalText(raw.artifact, place, 'artifact') ?? 'drop',
+    };
     defaultName = 'PublishPipelineArtifact';
   } else if ('download' in raw) {
     extraKeys = ['download', 'artifact', 'patterns', 'path'];
@@ -71,17 +86,32 @@ function normalizeStep(raw: unknown, place: Place, repositories: string[]): Step
     extraKeys = ['checkout', 'clean', 'fetchDepth', 'fetchTags', 'lfs', 'submodules', 'persistCredentials'];
     const repository = text(raw.checkout, place, 'checkout');
     if (repository !== 'self' && repository !== 'none' && !repositories.includes(repository)) {
-      refuse(place, `checkout: '${repository}' is not a repository alias (known: self, none${repositories.map((r) => `, ${r}`).join('')}). Fix: declare it under resources.repositories`);
+      refuse(
+        place,
+        `checkout: '${repository}' is not a repository alias (known: self, none${repositories.map((r) => `, ${r}`).join('')}). Fix: declare it under resources.repositories`,
+      );
     }
     if ('path' in raw) refuseUnsupported(place, "'path:' on a checkout step", 'remove it (the repository folder is used in place)');
     body = { kind: 'checkout', repository };
     defaultName = `Checkout ${repository}`;
   } else if ('template' in raw) {
-    return refuse(place, `template: '${String(raw.template)}' was not expanded here. Fix: template includes work as items of steps:, jobs:, stages: and variables:`);
+    return refuse(
+      place,
+      `template: '${String(raw.template)}' was not expanded here. Fix: template includes work as items of steps:, jobs:, stages: and variables:`,
+    );
   } else {
-    return refuse(place, `unknown step type (keys: ${Object.keys(raw).join(', ')}). Fix: use script:, bash:, task:, publish:, download: or checkout:`);
+    return refuse(
+      place,
+      `unknown step type (keys: ${Object.keys(raw).join(', ')}). Fix: use script:, bash:, task:, publish:, download: or checkout:`,
+    );
   }
-  checkKeys(raw, place, `${body.kind === 'script' ? (body as { keyword: string }).keyword : body.kind} step`, [...extraKeys, ...COMMON_KEYS], COMMON_UNSUPPORTED);
+  checkKeys(
+    raw,
+    place,
+    `${body.kind === 'script' ? (body as { keyword: string }).keyword : body.kind} step`,
+    [...extraKeys, ...COMMON_KEYS],
+    COMMON_UNSUPPORTED,
+  );
   const step: Step = {
     ...body,
     displayName: optionalText(raw.displayName, place, 'displayName') ?? defaultName,

@@ -102,7 +102,11 @@ export function variables(value: unknown, place: Place): VariableEntry[] {
     const where = placeOf(entry, place, `variables[${i}]`);
     if (!isMapping(entry)) return refuse(where, `expected '- name: … value: …', got ${describeValue(entry)}`);
     if ('group' in entry) {
-      refuseUnsupported(where, `variable group '${String(entry.group)}' (- group:)`, 'variable groups live on the server; define the variables under variables: (or pass them on the command line) for local runs');
+      refuseUnsupported(
+        where,
+        `variable group '${String(entry.group)}' (- group:)`,
+        'variable groups live on the server; define the variables under variables: (or pass them on the command line) for local runs',
+      );
     }
     checkKeys(entry, where, 'variable', ['name', 'value', 'readonly']);
     if (typeof entry.name !== 'string' || entry.name === '') refuse(where, `a variable needs a name:, got ${describeValue(entry.name)}`);

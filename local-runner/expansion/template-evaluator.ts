@@ -51,7 +51,11 @@ function parseDirective(key: string, scope: Scope): Directive | undefined {
   if (body === 'else') return { kind: 'else' };
   if (body === 'insert') return { kind: 'insert' };
   if ((d = /^each\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\s+([\s\S]+)$/.exec(body))) return { kind: 'each', variable: d[1], collection: d[2] };
-  if (/^(if|elseif|each)\b/.test(body)) fail(scope, `'${key}' is not a valid ${body.split(/\s/)[0]} directive. Fix: write \${{ if <condition> }}, \${{ elseif <condition> }} or \${{ each <name> in <collection> }}`);
+  if (/^(if|elseif|each)\b/.test(body))
+    fail(
+      scope,
+      `'${key}' is not a valid ${body.split(/\s/)[0]} directive. Fix: write \${{ if <condition> }}, \${{ elseif <condition> }} or \${{ each <name> in <collection> }}`,
+    );
   return undefined;
 }
 
@@ -125,12 +129,19 @@ class IfChain {
       this.taken = toBooleanResult(evaluate(d.condition, scope));
       return this.taken;
     }
-    if (this.taken === undefined) fail(scope, `'${key}' has no \${{ if }} right before it. Fix: put it directly after an \${{ if }} or \${{ elseif }} at the same level`);
+    if (this.taken === undefined)
+      fail(
+        scope,
+        `'${key}' has no \${{ if }} right before it. Fix: put it directly after an \${{ if }} or \${{ elseif }} at the same level`,
+      );
     if (this.taken) {
       if (d.kind === 'else') this.taken = undefined;
       return false;
     }
-    if (d.kind === 'else') { this.taken = undefined; return true; }
+    if (d.kind === 'else') {
+      this.taken = undefined;
+      return true;
+    }
     this.taken = toBooleanResult(evaluate((d as { condition: string }).condition, scope));
     return this.taken;
   }
@@ -150,7 +161,10 @@ function eachItems(d: { variable: string; collection: string }, scope: Scope): u
   if (collection === null || collection === undefined) return [];
   if (Array.isArray(collection)) return collection;
   if (isMapping(collection)) return Object.entries(collection).map(([key, value]) => ({ key, value }));
-  return fail(scope, `\${{ each ${d.variable} in ${d.collection.trim()} }} needs a sequence or a mapping, got ${describeValue(collection)}`);
+  return fail(
+    scope,
+    `\${{ each ${d.variable} in ${d.collection.trim()} }} needs a sequence or a mapping, got ${describeValue(collection)}`,
+  );
 }
 
 function withLocal(scope: Scope, name: string, value: unknown): Scope {
@@ -206,7 +220,8 @@ function mergeInto(out: Record<string, unknown>, extra: unknown, scope: Scope, w
   if (extra === null || extra === undefined) return;
   if (!isMapping(extra)) fail(scope, `${what} must give a mapping here, got ${describeValue(extra)}`);
   for (const [k, v] of Object.entries(extra)) {
-    if (Object.prototype.hasOwnProperty.call(out, k)) fail(scope, `'${k}' is defined twice in the same mapping (once through ${what}). Fix: define it once`);
+    if (Object.prototype.hasOwnProperty.call(out, k))
+      fail(scope, `'${k}' is defined twice in the same mapping (once through ${what}). Fix: define it once`);
     out[k] = v;
   }
 }
@@ -238,7 +253,8 @@ function walkMapping(map: Record<string, unknown>, outer: Scope, ctx: WalkContex
     let key: unknown = walkString(rawKey, scope);
     if (isMapping(key)) {
       // `${{ parameters.obj }}:` with no value merges the mapping, like `${{ insert }}`
-      if (value !== null && value !== undefined) fail(scope, `'${rawKey}' gives a mapping as a key but also has a value. Fix: leave its value empty to merge the mapping`);
+      if (value !== null && value !== undefined)
+        fail(scope, `'${rawKey}' gives a mapping as a key but also has a value. Fix: leave its value empty to merge the mapping`);
       mergeInto(out, key, scope, rawKey);
       continue;
     }
@@ -276,21 +292,33 @@ export function loadTemplate(
 ): { body: Record<string, unknown>; scope: Scope } {
   for (const key of Object.keys(reference)) {
     if (key !== 'template' && key !== 'parameters') {
-      fail(scope, `template: '${String(reference.template)}' has an unknown key '${key}'. Fix: a template reference takes only template: and parameters:`);
+      fail(
+        scope,
+        `template: '${String(reference.template)}' has an unknown key '${key}'. Fix: a template reference takes only template: and parameters:`,
+      );
     }
   }
   if (typeof reference.template !== 'string' || reference.template === '') {
     fail(scope, `template: must be a file path, got ${describeValue(reference.template)}`);
   }
   if (reference.parameters !== undefined && reference.parameters !== null && !isMapping(reference.parameters)) {
-    fail(scope, `parameters: of template '${reference.template}' must be a mapping of name: value, got ${describeValue(reference.parameters)}`);
+    fail(
+      scope,
+      `parameters: of template '${reference.template}' must be a mapping of name: value, got ${describeValue(reference.parameters)}`,
+    );
   }
   const target = resolveTemplatePath(reference.template as string, originOf(reference) ?? scope.origin, scope.roots);
   if (scope.chain.length >= MAX_TEMPLATE_DEPTH) {
-    fail(scope, `templates are nested more than ${MAX_TEMPLATE_DEPTH} levels deep (${[...scope.chain.slice(-3), target.file].join(' → ')} …). Fix: check for a template that includes itself`);
+    fail(
+      scope,
+      `templates are nested more than ${MAX_TEMPLATE_DEPTH} levels deep (${[...scope.chain.slice(-3), target.file].join(' → ')} …). Fix: check for a template that includes itself`,
+    );
   }
   const raw = readYamlFile(target.file, target.root, scope.origin.file);
-  if (!isMapping(raw)) throw new PipelineDefinitionError(`${target.file}: ${what} template must be a mapping with ${allowedKeys.filter((k) => k !== 'parameters').join('/')}:, got ${describeValue(raw)}.`);
+  if (!isMapping(raw))
+    throw new PipelineDefinitionError(
+      `${target.file}: ${what} template must be a mapping with ${allowedKeys.filter((k) => k !== 'parameters').join('/')}:, got ${describeValue(raw)}.`,
+    );
   for (const key of Object.keys(raw)) {
     if (!allowedKeys.includes(key)) {
       throw new PipelineDefinitionError(
@@ -316,7 +344,8 @@ export function loadTemplate(
 function includeTemplate(kind: string, reference: Record<string, unknown>, scope: Scope): unknown[] {
   const { body, scope: inner } = loadTemplate(reference, scope, ['parameters', kind], `a ${kind.replace(/s$/, '')}`);
   const content = body[kind];
-  if (content === undefined) fail(inner, `the template has no ${kind}: (it is included as a ${kind.replace(/s$/, '')} template from ${scope.origin.file})`);
+  if (content === undefined)
+    fail(inner, `the template has no ${kind}: (it is included as a ${kind.replace(/s$/, '')} template from ${scope.origin.file})`);
   if (content === null) return [];
   if (kind === 'variables' && isMapping(content)) {
     return Object.entries(content).map(([name, value]) => setOrigin({ name, value }, inner.origin));

@@ -8,8 +8,18 @@ import { PipelineDefinitionError } from './pipeline-errors';
 import { isMapping } from './yaml-file';
 
 const PARAMETER_TYPES = [
-  'string', 'number', 'boolean', 'object', 'step', 'stepList', 'job', 'jobList',
-  'deployment', 'deploymentList', 'stage', 'stageList',
+  'string',
+  'number',
+  'boolean',
+  'object',
+  'step',
+  'stepList',
+  'job',
+  'jobList',
+  'deployment',
+  'deploymentList',
+  'stage',
+  'stageList',
 ] as const;
 type ParameterType = (typeof PARAMETER_TYPES)[number];
 
@@ -32,27 +42,38 @@ export function parseDeclarations(raw: unknown, file: string): ParameterDeclarat
     return Object.entries(raw).map(([name, value]) => ({ name, hasDefault: true, default: value }));
   }
   if (!Array.isArray(raw)) {
-    throw new PipelineDefinitionError(`${file}: parameters: must be a list of '- name: … type: … default: …' entries, got ${describeValue(raw)}.`);
+    throw new PipelineDefinitionError(
+      `${file}: parameters: must be a list of '- name: … type: … default: …' entries, got ${describeValue(raw)}.`,
+    );
   }
   const seen = new Set<string>();
   return raw.map((entry, i) => {
     if (!isMapping(entry) || typeof entry.name !== 'string' || entry.name === '') {
-      throw new PipelineDefinitionError(`${file}: parameters[${i}] must be a mapping with a name: (got ${describeValue(entry)}). Fix: write '- name: myParam'.`);
+      throw new PipelineDefinitionError(
+        `${file}: parameters[${i}] must be a mapping with a name: (got ${describeValue(entry)}). Fix: write '- name: myParam'.`,
+      );
     }
     const name = entry.name;
     for (const key of Object.keys(entry)) {
       if (!DECLARATION_KEYS.has(key)) {
-        throw new PipelineDefinitionError(`${file}: parameter '${name}' has an unknown key '${key}'. Fix: use only name, displayName, type, default and values.`);
+        throw new PipelineDefinitionError(
+          `${file}: parameter '${name}' has an unknown key '${key}'. Fix: use only name, displayName, type, default and values.`,
+        );
       }
     }
-    if (seen.has(name.toLowerCase())) throw new PipelineDefinitionError(`${file}: parameter '${name}' is declared twice. Fix: remove one declaration.`);
+    if (seen.has(name.toLowerCase()))
+      throw new PipelineDefinitionError(`${file}: parameter '${name}' is declared twice. Fix: remove one declaration.`);
     seen.add(name.toLowerCase());
     const type = (entry.type ?? 'string') as ParameterType;
     if (!PARAMETER_TYPES.includes(type)) {
-      throw new PipelineDefinitionError(`${file}: parameter '${name}' has type '${String(entry.type)}', which is not a parameter type. Fix: use one of ${PARAMETER_TYPES.join(', ')}.`);
+      throw new PipelineDefinitionError(
+        `${file}: parameter '${name}' has type '${String(entry.type)}', which is not a parameter type. Fix: use one of ${PARAMETER_TYPES.join(', ')}.`,
+      );
     }
     if (entry.values !== undefined && !Array.isArray(entry.values)) {
-      throw new PipelineDefinitionError(`${file}: parameter '${name}' values: must be a list of allowed values, got ${describeValue(entry.values)}.`);
+      throw new PipelineDefinitionError(
+        `${file}: parameter '${name}' values: must be a list of allowed values, got ${describeValue(entry.values)}.`,
+      );
     }
     const decl: ParameterDeclaration = {
       name,
@@ -112,11 +133,31 @@ export function bindParameters(
   return result;
 }
 
-const STEP_KEYS = ['script', 'bash', 'pwsh', 'powershell', 'task', 'checkout', 'download', 'downloadBuild', 'getPackage', 'publish', 'reviewApp', 'template', 'restoreCache', 'saveCache'];
+const STEP_KEYS = [
+  'script',
+  'bash',
+  'pwsh',
+  'powershell',
+  'task',
+  'checkout',
+  'download',
+  'downloadBuild',
+  'getPackage',
+  'publish',
+  'reviewApp',
+  'template',
+  'restoreCache',
+  'saveCache',
+];
 const SHAPES: Record<string, { keys: string[]; noun: string; detail: string; example: string }> = {
   step: { keys: STEP_KEYS, noun: 'step', detail: 'a mapping such as script:, bash: or task:', example: 'script: echo hi' },
   job: { keys: ['job', 'deployment', 'template'], noun: 'job', detail: 'a mapping with job: or deployment:', example: 'job: Build' },
-  deployment: { keys: ['deployment', 'template'], noun: 'deployment job', detail: 'a mapping with deployment:', example: 'deployment: Deploy' },
+  deployment: {
+    keys: ['deployment', 'template'],
+    noun: 'deployment job',
+    detail: 'a mapping with deployment:',
+    example: 'deployment: Deploy',
+  },
   stage: { keys: ['stage', 'template'], noun: 'stage', detail: 'a mapping with stage:', example: 'stage: Build' },
 };
 
@@ -136,12 +177,18 @@ function checkValue(decl: ParameterDeclaration, value: unknown, file: string, su
       break;
     case 'number':
       if (typeof value === 'number') break;
-      if (typeof value === 'string' && /^\s*[+-]?(\d+\.?\d*|\.\d+)\s*$/.test(value)) { converted = Number(value); break; }
+      if (typeof value === 'string' && /^\s*[+-]?(\d+\.?\d*|\.\d+)\s*$/.test(value)) {
+        converted = Number(value);
+        break;
+      }
       refuse('a number', 'pass a number such as 3 or 0.5');
       break;
     case 'boolean':
       if (typeof value === 'boolean') break;
-      if (typeof value === 'string' && /^(true|false)$/i.test(value.trim())) { converted = value.trim().toLowerCase() === 'true'; break; }
+      if (typeof value === 'string' && /^(true|false)$/i.test(value.trim())) {
+        converted = value.trim().toLowerCase() === 'true';
+        break;
+      }
       refuse('a boolean', 'pass true or false');
       break;
     default: {
@@ -149,8 +196,12 @@ function checkValue(decl: ParameterDeclaration, value: unknown, file: string, su
       const shape = SHAPES[list ? decl.type.slice(0, -4) : decl.type];
       const isShape = (v: unknown): boolean => isMapping(v) && Object.keys(v).some((k) => shape.keys.includes(k) || k.startsWith('${{'));
       if (list) {
-        if (value === null || value === undefined) { converted = []; break; }
-        if (!Array.isArray(value)) refuse(`a ${decl.type} (a sequence of ${shape.noun}s)`, `write it as a YAML sequence ('- ${shape.example}')`);
+        if (value === null || value === undefined) {
+          converted = [];
+          break;
+        }
+        if (!Array.isArray(value))
+          refuse(`a ${decl.type} (a sequence of ${shape.noun}s)`, `write it as a YAML sequence ('- ${shape.example}')`);
         const bad = (value as unknown[]).findIndex((v) => !isShape(v));
         if (bad >= 0) {
           throw new PipelineDefinitionError(

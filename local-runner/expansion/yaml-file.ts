@@ -42,7 +42,9 @@ export function readYamlFile(file: string, root: string, referencedFrom?: string
     text = fs.readFileSync(file, 'utf8');
   } catch {
     const from = referencedFrom ? ` (referenced from ${referencedFrom})` : '';
-    throw new PipelineDefinitionError(`${file}: file not found${from}. Fix: check the path; template paths are relative to the including file, '/x.yml' to the repository root.`);
+    throw new PipelineDefinitionError(
+      `${file}: file not found${from}. Fix: check the path; template paths are relative to the including file, '/x.yml' to the repository root.`,
+    );
   }
   const doc = YAML.parseDocument(text);
   const error = doc.errors[0];

@@ -62,7 +62,7 @@ export function resolveCloud(settings: CloudSettings): CloudEndpoints {
   // Public clouds: the audience the Azure SDKs use by default. A connection that brings its own
   // Resource Manager (Azure Stack, a private cloud, the emulator) names its own audience.
   const isKnownArm = known !== undefined && resourceManagerUrl.toLowerCase() === known.arm;
-  const audience = isKnownArm ? resourceManagerUrl : withSlash(settings.resourceId) ?? resourceManagerUrl;
+  const audience = isKnownArm ? resourceManagerUrl : (withSlash(settings.resourceId) ?? resourceManagerUrl);
   return {
     name,
     authorityHost,

@@ -1,10 +1,5 @@
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
-import {
-  ClientAssertionCredential,
-  ClientCertificateCredential,
-  ClientSecretCredential,
-  ManagedIdentityCredential,
-} from '@azure/identity';
+import { ClientAssertionCredential, ClientCertificateCredential, ClientSecretCredential, ManagedIdentityCredential } from '@azure/identity';
 import type { HttpClientOptions } from '../http/agent-http-options';
 import { DEFAULT_RETRY, transientRetryPolicy } from '../http/retry-policy';
 import { UserError, isAbortError } from '../task/user-error';
@@ -22,10 +17,19 @@ interface CredentialOptions {
 export function createCredential(connection: ServiceConnection, options: CredentialOptions): TokenCredential {
   // Sign-in retries by the same policy as every other call (identity's default gives up after 3
   // tries and skips a 429 without Retry-After): its own retries off, ours per call.
-  const retries = { retryOptions: { maxRetries: 0 }, additionalPolicies: [{ policy: transientRetryPolicy(), position: 'perCall' as const }] };
+  const retries = {
+    retryOptions: { maxRetries: 0 },
+    additionalPolicies: [{ policy: transientRetryPolicy(), position: 'perCall' as const }],
+  };
   // A managed identity replaces any added policy with its own identity-endpoint retry policy (it
   // knows IMDS's 404/410 while the identity is being assigned); it gets our budget.
-  const managedIdentityRetries = { retryOptions: { maxRetries: DEFAULT_RETRY.maxRetries, retryDelayInMs: DEFAULT_RETRY.baseDelayMs, maxRetryDelayInMs: DEFAULT_RETRY.maxDelayMs } };
+  const managedIdentityRetries = {
+    retryOptions: {
+      maxRetries: DEFAULT_RETRY.maxRetries,
+      retryDelayInMs: DEFAULT_RETRY.baseDelayMs,
+      maxRetryDelayInMs: DEFAULT_RETRY.maxDelayMs,
+    },
+  };
   const common = {
     authorityHost: connection.cloud.authorityHost,
     disableInstanceDiscovery: connection.cloud.disableInstanceDiscovery,
@@ -54,10 +58,15 @@ export function createCredential(connection: ServiceConnection, options: Credent
       inner = connection.clientId
         ? new ManagedIdentityCredential({ clientId: connection.clientId, ...options.http, ...managedIdentityRetries })
         : new ManagedIdentityCredential({ ...options.http, ...managedIdentityRetries });
-      who = connection.clientId ? `managed identity ${connection.clientId}` : 'the agent machine\'s managed identity';
+      who = connection.clientId ? `managed identity ${connection.clientId}` : "the agent machine's managed identity";
       break;
   }
-  return new ExplainingCredential(inner, connection.label, who, connection.kind === 'managedIdentity' ? undefined : connection.cloud.authorityHost);
+  return new ExplainingCredential(
+    inner,
+    connection.label,
+    who,
+    connection.kind === 'managedIdentity' ? undefined : connection.cloud.authorityHost,
+  );
 }
 
 class ExplainingCredential implements TokenCredential {

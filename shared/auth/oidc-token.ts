@@ -64,22 +64,25 @@ export function oidcTokenSource(connectionId: string, connectionLabel: string, i
   );
 }
 
-function createOidcTokenProvider(
-  ctx: OidcRequestContext,
-  connectionId: string,
-  connectionLabel: string,
-): () => Promise<string> {
+function createOidcTokenProvider(ctx: OidcRequestContext, connectionId: string, connectionLabel: string): () => Promise<string> {
   const proxy = tl.getHttpProxyConfiguration(ctx.collectionUri) ?? undefined;
   const cert = tl.getHttpCertConfiguration() ?? undefined;
   // WebApi.getTaskApi() resolves no resource area for this API: the collection URL is the base.
   // The typed REST client never retries a POST; ours does (asking for a token twice is harmless).
-  const taskApi = new TaskApi(ctx.collectionUri, [new BearerCredentialHandler(ctx.accessToken, false)], { proxy, cert, allowRetries: false });
+  const taskApi = new TaskApi(ctx.collectionUri, [new BearerCredentialHandler(ctx.accessToken, false)], {
+    proxy,
+    cert,
+    allowRetries: false,
+  });
   return async () => {
     let token: string | undefined;
     try {
-      const response = await withTransientRetries(() => taskApi.createOidcToken({}, ctx.projectId, ctx.hostType, ctx.planId, ctx.jobId, connectionId), {
-        what: 'Azure DevOps OIDC token',
-      });
+      const response = await withTransientRetries(
+        () => taskApi.createOidcToken({}, ctx.projectId, ctx.hostType, ctx.planId, ctx.jobId, connectionId),
+        {
+          what: 'Azure DevOps OIDC token',
+        },
+      );
       token = response?.oidcToken;
     } catch (e) {
       throw new UserError(

@@ -31,10 +31,14 @@ export function readServiceConnection(id: string, reader: EndpointReader): Servi
   const label = `'${id}'${data('subscriptionname') ? ` (subscription '${data('subscriptionname')}')` : ''}`;
   const scheme = reader.scheme(id);
   if (!scheme) {
-    throw new UserError(`Service connection ${label} was not found on this agent; check the 'azureSubscription' input names an Azure Resource Manager service connection this pipeline is allowed to use.`);
+    throw new UserError(
+      `Service connection ${label} was not found on this agent; check the 'azureSubscription' input names an Azure Resource Manager service connection this pipeline is allowed to use.`,
+    );
   }
   if (!subscriptionId) {
-    throw new UserError(`Service connection ${label} is scoped to a management group or has no subscription; Azure ML tasks need a connection scoped to the workspace's subscription.`);
+    throw new UserError(
+      `Service connection ${label} is scoped to a management group or has no subscription; Azure ML tasks need a connection scoped to the workspace's subscription.`,
+    );
   }
   let cloud: CloudEndpoints;
   try {
@@ -60,7 +64,10 @@ export function readServiceConnection(id: string, reader: EndpointReader): Servi
       const type = (auth('authenticationType') ?? 'spnKey').toLowerCase();
       if (type === 'spncertificate') {
         const certificatePem = auth('servicePrincipalCertificate');
-        if (!certificatePem) throw new UserError(`Service connection ${label} uses a certificate but holds none; upload the PEM certificate (with its private key) to the service connection.`);
+        if (!certificatePem)
+          throw new UserError(
+            `Service connection ${label} uses a certificate but holds none; upload the PEM certificate (with its private key) to the service connection.`,
+          );
         return { ...base, kind: 'certificate', clientId, certificatePem };
       }
       const clientSecret = auth('serviceprincipalkey');
@@ -74,6 +81,8 @@ export function readServiceConnection(id: string, reader: EndpointReader): Servi
     case 'managedserviceidentity':
       return { ...base, kind: 'managedIdentity', clientId: data('msiclientId') };
     default:
-      throw new UserError(`Service connection ${label} uses the authentication scheme '${scheme}', which Azure ML tasks do not support; use a service principal, workload identity federation or managed identity connection.`);
+      throw new UserError(
+        `Service connection ${label} uses the authentication scheme '${scheme}', which Azure ML tasks do not support; use a service principal, workload identity federation or managed identity connection.`,
+      );
   }
 }

@@ -5,9 +5,15 @@
 const FIXES: Array<[RegExp, string]> = [
   [/AADSTS7000215/, 'the client secret is wrong: renew it in the app registration and update the service connection'],
   [/AADSTS7000222/, 'the client secret has expired: create a new one and update the service connection'],
-  [/AADSTS700027|AADSTS700023|AADSTS50012/, 'the certificate is not one registered on the app: upload its public part to the app registration, or update the service connection'],
+  [
+    /AADSTS700027|AADSTS700023|AADSTS50012/,
+    'the certificate is not one registered on the app: upload its public part to the app registration, or update the service connection',
+  ],
   [/AADSTS700024/, 'the federated token has expired: re-run the job; if it persists, check the agent clock'],
-  [/AADSTS70021/, "no federated credential on the app matches this token: check the credential's issuer and subject against the service connection's"],
+  [
+    /AADSTS70021/,
+    "no federated credential on the app matches this token: check the credential's issuer and subject against the service connection's",
+  ],
   [/AADSTS700016/, 'the app (client id) does not exist in this tenant: check the service connection'],
   [/AADSTS90002|AADSTS900023/, 'the tenant does not exist: check the tenant id of the service connection'],
 ];

@@ -28,7 +28,9 @@ export function translatedCondaFile(text: string, displayPath: string): string |
  * *separator* between the characters of the next md5, not as a prefix. Matching it byte for byte
  * means an environment az ml already registered is found and reused, not registered again.
  */
-export function anonymousEnvironmentVersion(env: { image: string; condaText?: string } | { uploadHash: string; dockerfilePath?: string }): string {
+export function anonymousEnvironmentVersion(
+  env: { image: string; condaText?: string } | { uploadHash: string; dockerfilePath?: string },
+): string {
   let hash: string;
   if ('image' in env) {
     hash = md5(env.image);

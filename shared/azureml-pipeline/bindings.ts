@@ -17,7 +17,8 @@ export function parseBindings(value: string): Array<Binding | { kind: 'invalid';
     if (parts[0] !== 'parent') continue;
     if (parts.length === 3 && parts[1] === 'inputs') out.push({ kind: 'pipelineInput', name: parts[2], text });
     else if (parts.length === 3 && parts[1] === 'outputs') out.push({ kind: 'pipelineOutput', name: parts[2], text });
-    else if (parts.length === 5 && parts[1] === 'jobs' && parts[3] === 'outputs') out.push({ kind: 'stepOutput', step: parts[2], output: parts[4], text });
+    else if (parts.length === 5 && parts[1] === 'jobs' && parts[3] === 'outputs')
+      out.push({ kind: 'stepOutput', step: parts[2], output: parts[4], text });
     else out.push({ kind: 'invalid', text });
   }
   return out;
@@ -44,18 +45,26 @@ export function checkBinding(value: string, where: string, scope: BindingScope):
       );
     }
     if (b.kind === 'pipelineInput' && !scope.pipelineInputs.includes(b.name)) {
-      throw new UserError(`${where} in ${scope.file} binds to ${b.text}, but the pipeline declares no input '${b.name}'; declared inputs: ${list(scope.pipelineInputs)}.`);
+      throw new UserError(
+        `${where} in ${scope.file} binds to ${b.text}, but the pipeline declares no input '${b.name}'; declared inputs: ${list(scope.pipelineInputs)}.`,
+      );
     }
     if (b.kind === 'pipelineOutput' && !scope.pipelineOutputs.includes(b.name)) {
-      throw new UserError(`${where} in ${scope.file} binds to ${b.text}, but the pipeline declares no output '${b.name}'; declared outputs: ${list(scope.pipelineOutputs)}.`);
+      throw new UserError(
+        `${where} in ${scope.file} binds to ${b.text}, but the pipeline declares no output '${b.name}'; declared outputs: ${list(scope.pipelineOutputs)}.`,
+      );
     }
     if (b.kind === 'stepOutput') {
       if (!scope.steps.has(b.step)) {
-        throw new UserError(`${where} in ${scope.file} binds to ${b.text}, but the pipeline has no step '${b.step}'; steps: ${list([...scope.steps.keys()])}.`);
+        throw new UserError(
+          `${where} in ${scope.file} binds to ${b.text}, but the pipeline has no step '${b.step}'; steps: ${list([...scope.steps.keys()])}.`,
+        );
       }
       const outputs = scope.steps.get(b.step);
       if (outputs && !outputs.includes(b.output)) {
-        throw new UserError(`${where} in ${scope.file} binds to ${b.text}, but step '${b.step}' has no output '${b.output}'; its outputs: ${list(outputs)}.`);
+        throw new UserError(
+          `${where} in ${scope.file} binds to ${b.text}, but step '${b.step}' has no output '${b.output}'; its outputs: ${list(outputs)}.`,
+        );
       }
     }
   }

@@ -59,7 +59,17 @@ export type StepOutput = DeclaredOutput | BindingInput;
 export type EnvironmentRef =
   | { kind: 'registered'; name: string; version?: string; label?: 'latest'; text: string }
   | { kind: 'registry'; uri: string }
-  | { kind: 'inline'; image?: string; condaFile?: { absolute: string; display: string }; build?: { absolute: string; display: string; /** As written; azure-ai-ml sends none when the YAML gives none (the service then uses Dockerfile). */ dockerfile?: string }; description?: string };
+  | {
+      kind: 'inline';
+      image?: string;
+      condaFile?: { absolute: string; display: string };
+      build?: {
+        absolute: string;
+        display: string;
+        /** As written; azure-ai-ml sends none when the YAML gives none (the service then uses Dockerfile). */ dockerfile?: string;
+      };
+      description?: string;
+    };
 
 export interface AnonymousComponent {
   kind: 'anonymous';

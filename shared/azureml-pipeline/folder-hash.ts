@@ -18,7 +18,14 @@ const CONTENT_HASH_VERSION = '202208';
  * hash that lets the service (and the next upload) recognise the same code.
  */
 export function anonymousCodeVersion(codeUri: string, snapshot: Pick<FolderSnapshot, 'contentHash'>, tags?: Record<string, string>) {
-  return { properties: { codeUri, isAnonymous: true, ...(tags ? { tags } : {}), properties: { hash_sha256: snapshot.contentHash, hash_version: CONTENT_HASH_VERSION } } };
+  return {
+    properties: {
+      codeUri,
+      isAnonymous: true,
+      ...(tags ? { tags } : {}),
+      properties: { hash_sha256: snapshot.contentHash, hash_version: CONTENT_HASH_VERSION },
+    },
+  };
 }
 const CHUNK = 1024 * 1024;
 

@@ -54,12 +54,18 @@ export function readDistribution(raw: unknown, where: string): Distribution | un
   const type = typeof raw.type === 'string' ? raw.type.toLowerCase() : undefined;
   const known = Object.keys(DISTRIBUTIONS).join(', ');
   if (type === undefined) throw new UserError(`${where} has a 'distribution' without 'type'; Azure ML distribution types: ${known}.`);
-  if (!(type in DISTRIBUTIONS)) throw new UserError(`${where} has 'distribution.type: ${String(raw.type)}', which Azure ML does not know; Azure ML distribution types: ${known}.`);
+  if (!(type in DISTRIBUTIONS))
+    throw new UserError(
+      `${where} has 'distribution.type: ${String(raw.type)}', which Azure ML does not know; Azure ML distribution types: ${known}.`,
+    );
   const spec = DISTRIBUTIONS[type as Distribution['type']];
   const out: Obj = { type };
   for (const [key, value] of Object.entries(raw)) {
     if (key === 'type' || value === null || value === undefined) continue;
-    if (!spec.fields.includes(key)) throw new UserError(`${where} has 'distribution.${key}', which a ${type} distribution does not take; its fields: ${spec.fields.join(', ')}.`);
+    if (!spec.fields.includes(key))
+      throw new UserError(
+        `${where} has 'distribution.${key}', which a ${type} distribution does not take; its fields: ${spec.fields.join(', ')}.`,
+      );
     out[key] = count(value, `${where} 'distribution.${key}'`);
   }
   // TensorFlowDistribution defaults parameter_server_count to 0, and azure-ai-ml sends the default.
@@ -114,11 +120,15 @@ export function limitsRest(l: Limits): Obj {
 /** `resources:` of a step or component file. */
 export function readResources(raw: unknown, where: string): Resources | undefined {
   if (raw === undefined || raw === null) return undefined;
-  if (!isObject(raw)) throw new UserError(`${where} 'resources' must be a mapping (instance_count, instance_type, shm_size, docker_args, properties).`);
+  if (!isObject(raw))
+    throw new UserError(`${where} 'resources' must be a mapping (instance_count, instance_type, shm_size, docker_args, properties).`);
   const out: Resources = {};
   for (const [key, value] of Object.entries(raw)) {
     if (value === null || value === undefined) continue;
-    if (!(RESOURCE_FIELDS as readonly string[]).includes(key)) throw new UserError(`${where} has 'resources.${key}', which Azure ML does not take for a command step; its fields: ${RESOURCE_FIELDS.join(', ')}.`);
+    if (!(RESOURCE_FIELDS as readonly string[]).includes(key))
+      throw new UserError(
+        `${where} has 'resources.${key}', which Azure ML does not take for a command step; its fields: ${RESOURCE_FIELDS.join(', ')}.`,
+      );
     const field = key as (typeof RESOURCE_FIELDS)[number];
     if (field === 'instance_count') out.instance_count = count(value, `${where} 'resources.instance_count'`);
     else if (field === 'properties') {

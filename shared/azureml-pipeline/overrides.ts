@@ -31,20 +31,27 @@ export function parseKeyValueLines(inputName: string, text: string | undefined):
 export function applyInputOverrides(
   def: PipelineDefinition,
   lines: KeyValueLine[],
-  dataSource: (raw: string, input: Extract<PipelineInput, { kind: 'data' }>, where: string) => Extract<PipelineInput, { kind: 'data' }>['source'],
+  dataSource: (
+    raw: string,
+    input: Extract<PipelineInput, { kind: 'data' }>,
+    where: string,
+  ) => Extract<PipelineInput, { kind: 'data' }>['source'],
 ): PipelineDefinition {
   const inputs = { ...def.inputs };
   const declared = Object.keys(def.inputs);
   for (const { key, value, line } of lines) {
     const current = inputs[key];
     if (!current) {
-      throw new UserError(`'inputOverrides' line ${line} sets '${key}', which ${def.file} does not declare as a pipeline input; declared inputs: ${declared.length ? declared.join(', ') : 'none'}.`);
+      throw new UserError(
+        `'inputOverrides' line ${line} sets '${key}', which ${def.file} does not declare as a pipeline input; declared inputs: ${declared.length ? declared.join(', ') : 'none'}.`,
+      );
     }
     if (current.kind === 'data') {
       inputs[key] = { ...current, source: dataSource(value, current, `'inputOverrides' line ${line} ('${key}')`) };
       continue;
     }
-    const bad = (what: string) => new UserError(`'inputOverrides' line ${line} sets '${key}' to '${value}', but it is ${what} input in ${def.file}.`);
+    const bad = (what: string) =>
+      new UserError(`'inputOverrides' line ${line} sets '${key}' to '${value}', but it is ${what} input in ${def.file}.`);
     // Typed by the Python type PyYAML gave the YAML's value; the override itself is plain text, not YAML.
     const type = pythonType(current.value);
     if (type === 'boolean') {
@@ -53,7 +60,10 @@ export function applyInputOverrides(
     } else if (type === 'integer') {
       if (!/^[-+]?\d+$/.test(value)) throw bad('an integer');
       const n = BigInt(value);
-      inputs[key] = { kind: 'literal', value: n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n };
+      inputs[key] = {
+        kind: 'literal',
+        value: n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n,
+      };
     } else if (type === 'number') {
       if (value === '' || !Number.isFinite(Number(value))) throw bad('a number');
       inputs[key] = { kind: 'literal', value: new PyFloat(Number(value)) };

@@ -29,7 +29,8 @@ import { isYamlScalar, PyFloat, PyTimestamp } from './yaml-file';
  */
 
 type Obj = Record<string, unknown>;
-const isObject = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v) && !isYamlScalar(v) && !(v instanceof PyTimestamp);
+const isObject = (v: unknown): v is Obj =>
+  !!v && typeof v === 'object' && !Array.isArray(v) && !isYamlScalar(v) && !(v instanceof PyTimestamp);
 
 /**
  * ParallelTaskType in azure-ai-ml also lists `model` and `function`, but the parallel job reference
@@ -77,7 +78,9 @@ function wholeNumber(v: unknown): number | undefined {
 /** `mini_batch_size` as Parallel.__init__ converts it: digits, or digits with kb/mb/gb (any case) → bytes. */
 export function miniBatchSize(raw: unknown, where: string): number {
   const fail = () =>
-    new UserError(`${where} 'mini_batch_size' must be a number of files (for example 10) or a data size such as 100kb, 10mb or 1gb, got '${text(raw)}'.`);
+    new UserError(
+      `${where} 'mini_batch_size' must be a number of files (for example 10) or a data size such as 100kb, 10mb or 1gb, got '${text(raw)}'.`,
+    );
   let n: number | undefined;
   if (typeof raw === 'number') n = Number.isInteger(raw) ? raw : undefined;
   else if (typeof raw === 'string') {
@@ -111,7 +114,8 @@ export function readParallelSettings(raw: Obj, where: string): ParallelSettings 
   if (present('retry_settings')) out.retry_settings = readRetrySettings(raw.retry_settings, where);
   if (present('logging_level')) {
     const v = raw.logging_level;
-    if (typeof v !== 'string' || !LOGGING_LEVELS.includes(v)) throw new UserError(`${where} has 'logging_level: ${text(v)}'; logging levels: ${LOGGING_LEVELS.join(', ')}.`);
+    if (typeof v !== 'string' || !LOGGING_LEVELS.includes(v))
+      throw new UserError(`${where} has 'logging_level: ${text(v)}'; logging levels: ${LOGGING_LEVELS.join(', ')}.`);
     out.logging_level = v;
   }
   const ints: Array<['max_concurrency_per_instance' | 'error_threshold' | 'mini_batch_error_threshold', number, string]> = [
@@ -137,12 +141,15 @@ function readRetrySettings(raw: unknown, where: string): { max_retries?: number;
       const n = wholeNumber(value);
       // marshmallow's Integer would truncate 1.5 to 1 and run with a timeout the user did not write: refused instead.
       if (n === undefined || n <= 0 || n > MAX_RETRY_TIMEOUT) {
-        throw new UserError(`${where} 'retry_settings.timeout' must be a whole number of seconds from 1 to ${MAX_RETRY_TIMEOUT} (for example 60), got '${text(value)}'.`);
+        throw new UserError(
+          `${where} 'retry_settings.timeout' must be a whole number of seconds from 1 to ${MAX_RETRY_TIMEOUT} (for example 60), got '${text(value)}'.`,
+        );
       }
       out.timeout = n;
     } else if (key === 'max_retries') {
       const n = wholeNumber(value);
-      if (n === undefined || n < 0) throw new UserError(`${where} 'retry_settings.max_retries' must be a whole number, got '${text(value)}'.`);
+      if (n === undefined || n < 0)
+        throw new UserError(`${where} 'retry_settings.max_retries' must be a whole number, got '${text(value)}'.`);
       out.max_retries = n;
     } else {
       throw new UserError(`${where} has 'retry_settings.${key}'; retry settings are max_retries and timeout (seconds).`);
@@ -154,9 +161,14 @@ function readRetrySettings(raw: unknown, where: string): { max_retries?: number;
 /** The `task` of a parallel step or component, without code and environment; `where` is "Step 'x' in file". */
 export function readParallelTask(raw: unknown, where: string, what: 'step' | 'component' = 'step'): ParallelTask {
   if (raw === undefined || raw === null) {
-    throw new UserError(`${where} is a parallel ${what} without 'task': give a run_function task with 'code', 'entry_script' and 'environment'.`);
+    throw new UserError(
+      `${where} is a parallel ${what} without 'task': give a run_function task with 'code', 'entry_script' and 'environment'.`,
+    );
   }
-  if (!isObject(raw)) throw new UserError(`${where} 'task' must be a mapping (type: run_function, code, entry_script, environment, program_arguments, append_row_to).`);
+  if (!isObject(raw))
+    throw new UserError(
+      `${where} 'task' must be a mapping (type: run_function, code, entry_script, environment, program_arguments, append_row_to).`,
+    );
   const known = PARALLEL_TASK_TYPES.join(', ');
   // ComponentParallelTaskSchema.type is required; the reference documents run_function as its default.
   const type = raw.type === undefined || raw.type === null ? 'run_function' : raw.type;
@@ -166,12 +178,14 @@ export function readParallelTask(raw: unknown, where: string, what: 'step' | 'co
   const fields = ['type', 'code', 'environment', 'entry_script', 'program_arguments', 'append_row_to'];
   const out: ParallelTask = { type: 'run_function' };
   for (const [key, value] of Object.entries(raw)) {
-    if (!fields.includes(key)) throw new UserError(`${where} has 'task.${key}', which a run_function task does not take; its fields: ${fields.join(', ')}.`);
+    if (!fields.includes(key))
+      throw new UserError(`${where} has 'task.${key}', which a run_function task does not take; its fields: ${fields.join(', ')}.`);
     if (key === 'type' || key === 'code' || key === 'environment' || value === null || value === undefined) continue;
     if (typeof value !== 'string' || value.trim() === '') throw new UserError(`${where} 'task.${key}' must be text, got '${text(value)}'.`);
     out[key as 'entry_script' | 'program_arguments' | 'append_row_to'] = value;
   }
-  if (!out.entry_script) throw new UserError(`${where} has a run_function task without 'entry_script' (the Python file with init() and run()).`);
+  if (!out.entry_script)
+    throw new UserError(`${where} has a run_function task without 'entry_script' (the Python file with init() and run()).`);
   if (out.append_row_to !== undefined && !/^\$\{\{\s*outputs\.[A-Za-z0-9_]+\s*\}\}$/.test(out.append_row_to.trim())) {
     throw new UserError(`${where} 'task.append_row_to' must name one of its outputs as \${{outputs.<name>}}, got '${out.append_row_to}'.`);
   }
@@ -211,7 +225,14 @@ export function parallelComponentFields(s: ParallelSettings): Obj {
  * What a node takes from its (local) component when the step leaves it out: Parallel.__init__
  * falls back to the component for these, not for logging_level or error_threshold.
  */
-const INHERITED: Array<keyof ParallelSettings> = ['retry_settings', 'input_data', 'max_concurrency_per_instance', 'mini_batch_error_threshold', 'mini_batch_size', 'partition_keys'];
+const INHERITED: Array<keyof ParallelSettings> = [
+  'retry_settings',
+  'input_data',
+  'max_concurrency_per_instance',
+  'mini_batch_error_threshold',
+  'mini_batch_size',
+  'partition_keys',
+];
 
 export function effectiveNodeSettings(own: ParallelSettings, component: ParallelSettings | undefined): ParallelSettings {
   const out: ParallelSettings = { ...own };
@@ -242,7 +263,9 @@ export function parallelNodeFields(s: ParallelSettings): Obj {
 /** A parallel step must say how to split its input: mini_batch_size, or partition_keys. */
 export function requireMiniBatchSize(s: ParallelSettings, where: string): void {
   if (s.mini_batch_size === undefined && s.partition_keys === undefined) {
-    throw new UserError(`${where} is a parallel step without 'mini_batch_size': give the number of files (for example 10) or the data size (for example 10mb) each run() call gets, or 'partition_keys'.`);
+    throw new UserError(
+      `${where} is a parallel step without 'mini_batch_size': give the number of files (for example 10) or the data size (for example 10mb) each run() call gets, or 'partition_keys'.`,
+    );
   }
 }
 

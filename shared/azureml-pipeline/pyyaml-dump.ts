@@ -27,7 +27,23 @@ interface Place {
 const BEST_WIDTH = 80;
 const BREAKS = '\n\x85\u2028\u2029';
 const WHITESPACE = `\0 \t\r${BREAKS}`;
-const ESCAPES: Record<string, string> = { '\0': '0', '\x07': 'a', '\x08': 'b', '\x09': 't', '\x0A': 'n', '\x0B': 'v', '\x0C': 'f', '\x0D': 'r', '\x1B': 'e', '"': '"', '\\': '\\', '\x85': 'N', '\xA0': '_', '\u2028': 'L', '\u2029': 'P' };
+const ESCAPES: Record<string, string> = {
+  '\0': '0',
+  '\x07': 'a',
+  '\x08': 'b',
+  '\x09': 't',
+  '\x0A': 'n',
+  '\x0B': 'v',
+  '\x0C': 'f',
+  '\x0D': 'r',
+  '\x1B': 'e',
+  '"': '"',
+  '\\': '\\',
+  '\x85': 'N',
+  '\xA0': '_',
+  '\u2028': 'L',
+  '\u2029': 'P',
+};
 
 class Writer {
   out = '';
@@ -300,7 +316,7 @@ function analyze(scalar: string): Analysis {
   }
   let precededByWhitespace = true;
   let followedByWhitespace = scalar.length === 1 || WHITESPACE.includes(scalar[1]);
-  for (let index = 0; index < scalar.length; ) {
+  for (let index = 0; index < scalar.length;) {
     const ch = scalar[index];
     if (index === 0) {
       if ('#,[]{}&*!|>\'"%@`'.includes(ch)) flowIndicators = blockIndicators = true;

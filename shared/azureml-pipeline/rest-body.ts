@@ -69,7 +69,12 @@ type DefinitionInput = PipelineDefinition['inputs'][string];
 
 /** azure-ai-ml's to_rest_data_outputs: uri from `path`, mode in REST casing, description. */
 function pipelineOutput(output: DeclaredOutput) {
-  return defined({ jobOutputType: output.type ?? 'uri_folder', uri: output.path, mode: restMode(output.mode, 'output'), description: output.description });
+  return defined({
+    jobOutputType: output.type ?? 'uri_folder',
+    uri: output.path,
+    mode: restMode(output.mode, 'output'),
+    description: output.description,
+  });
 }
 
 function nodeInput(resolved: Resolved, step: string, name: string, input: StepInput) {
@@ -85,7 +90,12 @@ function nodeDataInput(resolved: Resolved, key: string, input: DataInput) {
 
 function nodeOutput(output: StepOutput) {
   if (output.kind === 'binding') return { type: 'literal', value: output.expression };
-  return defined({ job_output_type: output.type ?? 'uri_folder', uri: output.path, mode: restMode(output.mode, 'output'), description: output.description });
+  return defined({
+    job_output_type: output.type ?? 'uri_folder',
+    uri: output.path,
+    mode: restMode(output.mode, 'output'),
+    description: output.description,
+  });
 }
 
 function nodeInputs(step: Step, resolved: Resolved) {
@@ -212,10 +222,22 @@ export function pipelineJobBody(def: PipelineDefinition, resolved: Resolved, met
 }
 
 /** The componentSpec of an anonymous command or parallel component (inline step or local component file). */
-export function anonymousComponentSpec(component: AnonymousComponent, refs: { codeId?: string; environment: string }): Record<string, unknown> {
+export function anonymousComponentSpec(
+  component: AnonymousComponent,
+  refs: { codeId?: string; environment: string },
+): Record<string, unknown> {
   const { description, display_name, tags, is_deterministic, ...rest } = component.extra;
   // The fields azure-ai-ml's component schemas dump first, in their order.
-  const head = (type: 'command' | 'parallel') => ({ name: 'azureml_anonymous', version: '1', display_name, description, tags, type, is_deterministic: is_deterministic ?? true, ...rest });
+  const head = (type: 'command' | 'parallel') => ({
+    name: 'azureml_anonymous',
+    version: '1',
+    display_name,
+    description,
+    tags,
+    type,
+    is_deterministic: is_deterministic ?? true,
+    ...rest,
+  });
   if (component.parallel) {
     // ParallelComponentSchema's dump: code and environment live in the task, not at the top level.
     return defined({
@@ -243,7 +265,9 @@ export function anonymousComponentSpec(component: AnonymousComponent, refs: { co
 
 /** Component input defaults go as Python's str() of the value (azure-ai-ml sends `"default": "10"`, not 10). */
 function componentInputs(inputs: Record<string, Record<string, unknown>>): Record<string, Record<string, unknown>> {
-  return Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, isYamlScalar(v.default) ? { ...v, default: pythonText(v.default) } : v]));
+  return Object.fromEntries(
+    Object.entries(inputs).map(([k, v]) => [k, isYamlScalar(v.default) ? { ...v, default: pythonText(v.default) } : v]),
+  );
 }
 
 export function anonymousComponentBody(spec: Record<string, unknown>, tags: Record<string, string>) {
@@ -263,10 +287,13 @@ export function anonymousComponentBody(spec: Record<string, unknown>, tags: Reco
 function canonicalJson(value: unknown): string {
   // PyFloat and PyTimestamp write themselves (toJSON); integers beyond 2^53 keep every digit.
   if (typeof value === 'bigint') return value.toString();
-  if (value && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') return canonicalJson((value as { toJSON(): unknown }).toJSON());
+  if (value && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function')
+    return canonicalJson((value as { toJSON(): unknown }).toJSON());
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
@@ -283,14 +310,20 @@ export function anonymousVersion(spec: Record<string, unknown>): string {
 }
 
 /** Pipeline component (publish mode): the pipeline's interface and nodes as a `pipeline`-type component spec. */
-export function pipelineComponentBody(def: PipelineDefinition, resolved: Resolved, meta: { name: string; version: string; displayName?: string; description?: string; tags: Record<string, string> }) {
+export function pipelineComponentBody(
+  def: PipelineDefinition,
+  resolved: Resolved,
+  meta: { name: string; version: string; displayName?: string; description?: string; tags: Record<string, string> },
+) {
   const inputs = Object.fromEntries(
     Object.entries(def.inputs).map(([k, v]) => {
       if (v.kind === 'literal') return [k, { type: pythonType(v.value), default: literalText(v.value) }];
       return [k, defined({ type: v.type, mode: v.mode })];
     }),
   );
-  const outputs = Object.fromEntries(Object.entries(def.outputs).map(([k, v]) => [k, defined({ type: v.type ?? 'uri_folder', mode: v.mode })]));
+  const outputs = Object.fromEntries(
+    Object.entries(def.outputs).map(([k, v]) => [k, defined({ type: v.type ?? 'uri_folder', mode: v.mode })]),
+  );
   const spec = defined({
     name: meta.name,
     version: meta.version,
@@ -304,5 +337,14 @@ export function pipelineComponentBody(def: PipelineDefinition, resolved: Resolve
     jobs: Object.fromEntries(Object.values(def.steps).map((s) => [s.name, nodeBody(s, resolved)])),
     _source: 'YAML.JOB',
   });
-  return { properties: defined({ description: meta.description, properties: {}, tags: meta.tags, isAnonymous: false, isArchived: false, componentSpec: spec }) };
+  return {
+    properties: defined({
+      description: meta.description,
+      properties: {},
+      tags: meta.tags,
+      isAnonymous: false,
+      isArchived: false,
+      componentSpec: spec,
+    }),
+  };
 }

@@ -20,7 +20,8 @@ import { isYamlScalar, jsonSafe, PyFloat, PyTimestamp } from './yaml-file';
  */
 
 type Obj = Record<string, unknown>;
-const isObject = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v) && !isYamlScalar(v) && !(v instanceof PyTimestamp);
+const isObject = (v: unknown): v is Obj =>
+  !!v && typeof v === 'object' && !Array.isArray(v) && !isYamlScalar(v) && !(v instanceof PyTimestamp);
 
 const SAMPLING_ALGORITHMS = ['random', 'grid', 'bayesian'] as const;
 const GOALS = ['minimize', 'maximize'];
@@ -45,7 +46,10 @@ const SEARCH_SPACE_TYPES = Object.keys(DISTRIBUTIONS);
 const POLICIES: Record<string, { rest: string; defaults: Record<string, number> }> = {
   bandit: { rest: 'Bandit', defaults: { delay_evaluation: 0, evaluation_interval: 0, slack_amount: 0, slack_factor: 0 } },
   median_stopping: { rest: 'MedianStopping', defaults: { delay_evaluation: 0, evaluation_interval: 1 } },
-  truncation_selection: { rest: 'TruncationSelection', defaults: { delay_evaluation: 0, evaluation_interval: 0, truncation_percentage: 0 } },
+  truncation_selection: {
+    rest: 'TruncationSelection',
+    defaults: { delay_evaluation: 0, evaluation_interval: 0, truncation_percentage: 0 },
+  },
 };
 
 /** SweepJobLimitsSchema (seconds for the two timeouts, as the YAML writes them). */
@@ -77,29 +81,42 @@ export function readSweep(raw: Obj, where: string): SweepSettings {
 
 function readSamplingAlgorithm(raw: unknown, where: string): string | Obj {
   const known = SAMPLING_ALGORITHMS.join(', ');
-  if (raw === undefined || raw === null) throw new UserError(`${where} is a sweep without 'sampling_algorithm'; Azure ML sampling algorithms: ${known}.`);
+  if (raw === undefined || raw === null)
+    throw new UserError(`${where} is a sweep without 'sampling_algorithm'; Azure ML sampling algorithms: ${known}.`);
   // StringTransformedEnum: any case in, lower case out.
   if (typeof raw === 'string') {
     const name = raw.toLowerCase();
-    if (!(SAMPLING_ALGORITHMS as readonly string[]).includes(name)) throw new UserError(`${where} has 'sampling_algorithm: ${raw}', which Azure ML does not know; Azure ML sampling algorithms: ${known}.`);
+    if (!(SAMPLING_ALGORITHMS as readonly string[]).includes(name))
+      throw new UserError(
+        `${where} has 'sampling_algorithm: ${raw}', which Azure ML does not know; Azure ML sampling algorithms: ${known}.`,
+      );
     return name;
   }
-  if (!isObject(raw)) throw new UserError(`${where} 'sampling_algorithm' must be one of ${known}, or a mapping with 'type' (and for random, 'seed' and 'rule').`);
+  if (!isObject(raw))
+    throw new UserError(
+      `${where} 'sampling_algorithm' must be one of ${known}, or a mapping with 'type' (and for random, 'seed' and 'rule').`,
+    );
   const type = typeof raw.type === 'string' ? raw.type.toLowerCase() : undefined;
   if (type === undefined || !(SAMPLING_ALGORITHMS as readonly string[]).includes(type)) {
-    throw new UserError(`${where} has 'sampling_algorithm.type: ${String(raw.type ?? '')}', which Azure ML does not know; Azure ML sampling algorithms: ${known}.`);
+    throw new UserError(
+      `${where} has 'sampling_algorithm.type: ${String(raw.type ?? '')}', which Azure ML does not know; Azure ML sampling algorithms: ${known}.`,
+    );
   }
   const out: Obj = { type };
   const fields = type === 'random' ? ['seed', 'rule'] : [];
   for (const [key, value] of Object.entries(raw)) {
     if (key === 'type' || value === null || value === undefined) continue;
-    if (!fields.includes(key)) throw new UserError(`${where} has 'sampling_algorithm.${key}', which a ${type} sampling algorithm does not take${fields.length ? `; its fields: ${fields.join(', ')}` : ''}.`);
+    if (!fields.includes(key))
+      throw new UserError(
+        `${where} has 'sampling_algorithm.${key}', which a ${type} sampling algorithm does not take${fields.length ? `; its fields: ${fields.join(', ')}` : ''}.`,
+      );
     if (key === 'seed') {
       if (!isInt(value)) throw new UserError(`${where} 'sampling_algorithm.seed' must be a whole number, got '${text(value)}'.`);
       out.seed = value;
     } else {
       const rule = typeof value === 'string' ? value.toLowerCase() : '';
-      if (!RANDOM_RULES.includes(rule)) throw new UserError(`${where} has 'sampling_algorithm.rule: ${text(value)}'; random sampling rules: ${RANDOM_RULES.join(', ')}.`);
+      if (!RANDOM_RULES.includes(rule))
+        throw new UserError(`${where} has 'sampling_algorithm.rule: ${text(value)}'; random sampling rules: ${RANDOM_RULES.join(', ')}.`);
       out.rule = rule;
     }
   }
@@ -107,8 +124,12 @@ function readSamplingAlgorithm(raw: unknown, where: string): string | Obj {
 }
 
 function readSearchSpace(raw: unknown, where: string): Record<string, Obj> {
-  if (raw === undefined || raw === null) throw new UserError(`${where} is a sweep without 'search_space': name the trial inputs to tune, each with a 'type' (${SEARCH_SPACE_TYPES.join(', ')}).`);
-  if (!isObject(raw) || Object.keys(raw).length === 0) throw new UserError(`${where} 'search_space' must be a mapping of trial inputs to distributions (${SEARCH_SPACE_TYPES.join(', ')}).`);
+  if (raw === undefined || raw === null)
+    throw new UserError(
+      `${where} is a sweep without 'search_space': name the trial inputs to tune, each with a 'type' (${SEARCH_SPACE_TYPES.join(', ')}).`,
+    );
+  if (!isObject(raw) || Object.keys(raw).length === 0)
+    throw new UserError(`${where} 'search_space' must be a mapping of trial inputs to distributions (${SEARCH_SPACE_TYPES.join(', ')}).`);
   return Object.fromEntries(Object.entries(raw).map(([name, entry]) => [name, readDistribution(entry, `${where} 'search_space.${name}'`)]));
 }
 
@@ -116,17 +137,21 @@ function readDistribution(raw: unknown, where: string): Obj {
   if (!isObject(raw)) throw new UserError(`${where} must be a mapping with 'type' (${SEARCH_SPACE_TYPES.join(', ')}).`);
   const type = typeof raw.type === 'string' ? raw.type.toLowerCase() : undefined;
   if (type === undefined || !(type in DISTRIBUTIONS)) {
-    throw new UserError(`${where} has type '${String(raw.type ?? '')}', which Azure ML does not know; search space types: ${SEARCH_SPACE_TYPES.join(', ')}.`);
+    throw new UserError(
+      `${where} has type '${String(raw.type ?? '')}', which Azure ML does not know; search space types: ${SEARCH_SPACE_TYPES.join(', ')}.`,
+    );
   }
   const fields = DISTRIBUTIONS[type];
   const out: Obj = { type };
   for (const key of Object.keys(raw)) {
     if (key === 'type') continue;
-    if (!fields.includes(key)) throw new UserError(`${where} has '${key}', which a ${type} distribution does not take; its fields: ${fields.join(', ')}.`);
+    if (!fields.includes(key))
+      throw new UserError(`${where} has '${key}', which a ${type} distribution does not take; its fields: ${fields.join(', ')}.`);
   }
   for (const field of fields) {
     const value = raw[field];
-    if (value === undefined || value === null) throw new UserError(`${where} is a ${type} distribution without '${field}'; its fields: ${fields.join(', ')}.`);
+    if (value === undefined || value === null)
+      throw new UserError(`${where} is a ${type} distribution without '${field}'; its fields: ${fields.join(', ')}.`);
     if (field === 'values') {
       if (!Array.isArray(value) || value.length === 0) throw new UserError(`${where} 'values' must be a non-empty list.`);
       // Choice takes ints, strings, floats and nested mappings of distributions; azure-ai-ml dumps them as read.
@@ -143,25 +168,39 @@ function readDistribution(raw: unknown, where: string): Obj {
 }
 
 function readObjective(raw: unknown, where: string): { goal: string; primary_metric: string } {
-  if (raw === undefined || raw === null) throw new UserError(`${where} is a sweep without 'objective': give 'goal' (minimize or maximize) and 'primary_metric' (the metric the trial logs).`);
-  if (!isObject(raw)) throw new UserError(`${where} 'objective' must be a mapping with 'goal' (minimize or maximize) and 'primary_metric'.`);
+  if (raw === undefined || raw === null)
+    throw new UserError(
+      `${where} is a sweep without 'objective': give 'goal' (minimize or maximize) and 'primary_metric' (the metric the trial logs).`,
+    );
+  if (!isObject(raw))
+    throw new UserError(`${where} 'objective' must be a mapping with 'goal' (minimize or maximize) and 'primary_metric'.`);
   const goal = typeof raw.goal === 'string' ? raw.goal.toLowerCase() : undefined;
-  if (!goal || !GOALS.includes(goal)) throw new UserError(`${where} has 'objective.goal: ${String(raw.goal ?? '')}'; goals: ${GOALS.join(', ')}.`);
+  if (!goal || !GOALS.includes(goal))
+    throw new UserError(`${where} has 'objective.goal: ${String(raw.goal ?? '')}'; goals: ${GOALS.join(', ')}.`);
   const metric = typeof raw.primary_metric === 'string' ? raw.primary_metric.trim() : '';
   if (!metric) throw new UserError(`${where} has an 'objective' without 'primary_metric' (the metric the trial logs).`);
-  for (const key of Object.keys(raw)) if (key !== 'goal' && key !== 'primary_metric') throw new UserError(`${where} has 'objective.${key}'; an objective has goal and primary_metric.`);
+  for (const key of Object.keys(raw))
+    if (key !== 'goal' && key !== 'primary_metric')
+      throw new UserError(`${where} has 'objective.${key}'; an objective has goal and primary_metric.`);
   return { goal, primary_metric: metric };
 }
 
 function readSweepLimits(raw: unknown, where: string): Record<string, number> {
   // ParameterizedSweepSchema.limits is required=True: az ml refuses a sweep without it.
-  if (raw === undefined || raw === null) throw new UserError(`${where} is a sweep without 'limits': give at least 'max_total_trials' (also max_concurrent_trials, timeout, trial_timeout in seconds).`);
+  if (raw === undefined || raw === null)
+    throw new UserError(
+      `${where} is a sweep without 'limits': give at least 'max_total_trials' (also max_concurrent_trials, timeout, trial_timeout in seconds).`,
+    );
   if (!isObject(raw)) throw new UserError(`${where} 'limits' must be a mapping (${LIMIT_FIELDS.join(', ')}).`);
   const out: Record<string, number> = {};
   for (const [key, value] of Object.entries(raw)) {
     if (value === null || value === undefined) continue;
-    if (!LIMIT_FIELDS.includes(key)) throw new UserError(`${where} has 'limits.${key}', which a sweep does not take; its limits: ${LIMIT_FIELDS.join(', ')}.`);
-    if (!isInt(value) || value <= 0) throw new UserError(`${where} 'limits.${key}' must be a positive whole number${key.endsWith('timeout') ? ' of seconds' : ''}, got '${text(value)}'.`);
+    if (!LIMIT_FIELDS.includes(key))
+      throw new UserError(`${where} has 'limits.${key}', which a sweep does not take; its limits: ${LIMIT_FIELDS.join(', ')}.`);
+    if (!isInt(value) || value <= 0)
+      throw new UserError(
+        `${where} 'limits.${key}' must be a positive whole number${key.endsWith('timeout') ? ' of seconds' : ''}, got '${text(value)}'.`,
+      );
     out[key] = value;
   }
   return out;
@@ -172,14 +211,21 @@ function readEarlyTermination(raw: unknown, where: string): Obj | undefined {
   const known = Object.keys(POLICIES).join(', ');
   if (!isObject(raw)) throw new UserError(`${where} 'early_termination' must be a mapping with 'type' (${known}).`);
   const type = typeof raw.type === 'string' ? raw.type.toLowerCase() : undefined;
-  if (type === undefined || !(type in POLICIES)) throw new UserError(`${where} has 'early_termination.type: ${String(raw.type ?? '')}', which Azure ML does not know; early termination policies: ${known}.`);
+  if (type === undefined || !(type in POLICIES))
+    throw new UserError(
+      `${where} has 'early_termination.type: ${String(raw.type ?? '')}', which Azure ML does not know; early termination policies: ${known}.`,
+    );
   const policy = POLICIES[type];
   const out: Obj = { ...policy.defaults };
   for (const [key, value] of Object.entries(raw)) {
     if (key === 'type' || value === null || value === undefined) continue;
-    if (!(key in policy.defaults)) throw new UserError(`${where} has 'early_termination.${key}', which a ${type} policy does not take; its fields: ${Object.keys(policy.defaults).join(', ')}.`);
+    if (!(key in policy.defaults))
+      throw new UserError(
+        `${where} has 'early_termination.${key}', which a ${type} policy does not take; its fields: ${Object.keys(policy.defaults).join(', ')}.`,
+      );
     const whole = !key.startsWith('slack_');
-    if (whole ? !isInt(value) || value < 0 : !isNumber(value)) throw new UserError(`${where} 'early_termination.${key}' must be a ${whole ? 'whole number' : 'number'}, got '${text(value)}'.`);
+    if (whole ? !isInt(value) || value < 0 : !isNumber(value))
+      throw new UserError(`${where} 'early_termination.${key}' must be a ${whole ? 'whole number' : 'number'}, got '${text(value)}'.`);
     out[key] = value;
   }
   // The REST model's snake_case attributes, as azure-ai-ml sends this one field (as_attribute_dict of BanditPolicy etc.).

@@ -47,7 +47,8 @@ export function jsonSafe(value: unknown): unknown {
   if (typeof value === 'bigint') return Number(value);
   if (value instanceof PyTimestamp) return value.text;
   if (Array.isArray(value)) return value.map(jsonSafe);
-  if (value && typeof value === 'object' && !(value instanceof PyFloat)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonSafe(v)]));
+  if (value && typeof value === 'object' && !(value instanceof PyFloat))
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonSafe(v)]));
   return value;
 }
 
@@ -94,7 +95,8 @@ export function pythonFloatText(x: number): string {
 
 // PyYAML's implicit resolvers (yaml/resolver.py, class Resolver), tried in its order: bool, float, int, merge, null, timestamp, value.
 const BOOL = /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/;
-const FLOAT = /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+const FLOAT =
+  /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 const INT = /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
 const NULL = /^(?:~|null|Null|NULL|)$/;
 const TIMESTAMP =
@@ -124,7 +126,8 @@ function parseIntBase(digits: string, base: 2 | 8 | 10 | 16): bigint | undefined
   return BigInt(`${prefix}${digits}`);
 }
 
-const narrow = (n: bigint): number | bigint => (n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n);
+const narrow = (n: bigint): number | bigint =>
+  n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
 
 /** SafeConstructor.construct_yaml_int. */
 function constructInt(text: string): number | bigint | undefined {
@@ -250,7 +253,10 @@ export function parseYamlText(text: string, displayPath: string): unknown {
   const error = doc.errors[0];
   if (error) {
     // yaml's messages can span lines (a source excerpt follows); the first line says what is wrong.
-    const what = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').trim();
+    const what = error.message
+      .split('\n')[0]
+      .replace(/ at line \d+, column \d+:?$/, '')
+      .trim();
     throw new UserError(`YAML syntax error in ${at(error.pos[0])}: ${what}`);
   }
   return new PyYamlReader(doc, at).value(doc.contents);
@@ -291,7 +297,8 @@ class PyYamlReader {
       const merged: Obj[] = [];
       for (const pair of node.items) {
         const keyNode = pair.key as Node | null;
-        if (isScalar(keyNode) && keyNode.type === 'PLAIN' && !keyNode.tag && keyNode.source === '<<') merged.push(...this.mergeSources(pair.value));
+        if (isScalar(keyNode) && keyNode.type === 'PLAIN' && !keyNode.tag && keyNode.source === '<<')
+          merged.push(...this.mergeSources(pair.value));
         else own.push([this.key(keyNode), this.value(pair.value)]);
       }
       // PyYAML's flatten_mapping: the merged mappings come first (the first listed wins), keys written in the mapping win over them.
@@ -330,7 +337,14 @@ class PyYamlReader {
     const v = this.value(node);
     if (typeof v === 'string') return v;
     const written = isScalar(node) ? String(node.source) : JSON.stringify(v);
-    const as = v === null ? 'None (null)' : typeof v === 'boolean' ? `the boolean ${pythonText(v)}` : Array.isArray(v) || typeof v === 'object' ? 'a collection' : `the number ${String(v)}`;
+    const as =
+      v === null
+        ? 'None (null)'
+        : typeof v === 'boolean'
+          ? `the boolean ${pythonText(v)}`
+          : Array.isArray(v) || typeof v === 'object'
+            ? 'a collection'
+            : `the number ${String(v)}`;
     return this.fail(node, `key '${written}' is read by az ml (PyYAML, YAML 1.1) as ${as}, not a name; quote it ('${written}').`);
   }
 

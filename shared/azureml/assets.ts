@@ -29,30 +29,64 @@ function operations(ws: Workspace, kind: AssetKind) {
 const assetArmId = (ws: Workspace, kind: AssetKind, name: string, version: string) => `${ws.id}/${kind}/${name}/versions/${version}`;
 
 /** One version, or undefined when the service says 404 (any other error propagates). */
-export async function getAssetVersion(ws: Workspace, kind: AssetKind, name: string, version: string, abortSignal?: AbortSignal): Promise<AssetVersion | undefined> {
+export async function getAssetVersion(
+  ws: Workspace,
+  kind: AssetKind,
+  name: string,
+  version: string,
+  abortSignal?: AbortSignal,
+): Promise<AssetVersion | undefined> {
   const r = await unlessNotFound(() => operations(ws, kind).get(ws.resourceGroup, ws.name, name, version, { abortSignal }));
-  return r && { id: r.id ?? assetArmId(ws, kind, name, version), name, version: r.name ?? version, properties: r.properties as unknown as Record<string, unknown> };
+  return (
+    r && {
+      id: r.id ?? assetArmId(ws, kind, name, version),
+      name,
+      version: r.name ?? version,
+      properties: r.properties as unknown as Record<string, unknown>,
+    }
+  );
 }
 
 /** How azure-ai-ml resolves `@latest`: the most recently created version (`$orderBy=createdtime desc&$top=1`). */
-export async function getLatestVersion(ws: Workspace, kind: Exclude<AssetKind, 'codes'>, name: string, abortSignal?: AbortSignal): Promise<AssetVersion | undefined> {
-  const first = await unlessNotFound(() => operations(ws, kind).list(ws.resourceGroup, ws.name, name, { orderBy: 'createdtime desc', top: 1, abortSignal }).byPage().next());
+export async function getLatestVersion(
+  ws: Workspace,
+  kind: Exclude<AssetKind, 'codes'>,
+  name: string,
+  abortSignal?: AbortSignal,
+): Promise<AssetVersion | undefined> {
+  const first = await unlessNotFound(() =>
+    operations(ws, kind).list(ws.resourceGroup, ws.name, name, { orderBy: 'createdtime desc', top: 1, abortSignal }).byPage().next(),
+  );
   const item = !first || first.done ? undefined : first.value[0];
   return item && { id: item.id ?? '', name, version: item.name ?? '', properties: item.properties as unknown as Record<string, unknown> };
 }
 
 /** PUT a version; returns the id the service answered with (for anonymous assets it may be another, deduplicated version). */
-export async function putAssetVersion(ws: Workspace, kind: AssetKind, name: string, version: string, body: { properties: Record<string, unknown> }, abortSignal?: AbortSignal): Promise<AssetVersion> {
+export async function putAssetVersion(
+  ws: Workspace,
+  kind: AssetKind,
+  name: string,
+  version: string,
+  body: { properties: Record<string, unknown> },
+  abortSignal?: AbortSignal,
+): Promise<AssetVersion> {
   // The SDK's typed bodies are a union per kind; the spec'd shape is what we build, checked by the emulator's mappers and oav.
-  const r = await (operations(ws, kind).createOrUpdate as (rg: string, w: string, n: string, v: string, b: unknown, o: unknown) => Promise<{ id?: string; name?: string; properties: unknown }>)(
-    ws.resourceGroup,
-    ws.name,
+  const r = await (
+    operations(ws, kind).createOrUpdate as (
+      rg: string,
+      w: string,
+      n: string,
+      v: string,
+      b: unknown,
+      o: unknown,
+    ) => Promise<{ id?: string; name?: string; properties: unknown }>
+  )(ws.resourceGroup, ws.name, name, version, body, { abortSignal });
+  return {
+    id: r.id ?? assetArmId(ws, kind, name, version),
     name,
-    version,
-    body,
-    { abortSignal },
-  );
-  return { id: r.id ?? assetArmId(ws, kind, name, version), name, version: r.name ?? version, properties: r.properties as Record<string, unknown> };
+    version: r.name ?? version,
+    properties: r.properties as Record<string, unknown>,
+  };
 }
 
 /**

@@ -36,32 +36,62 @@ export function blobServiceUrl(accountName: string, endpoint: string, protocol: 
 }
 
 /** The workspace's default datastore and a client with its credential; `mask` registers the secret before anything can print it. */
-export async function openDefaultDatastore(ws: Workspace, http: (url: string) => HttpClientOptions, mask: (secret: string) => void, abortSignal?: AbortSignal): Promise<DefaultDatastore> {
+export async function openDefaultDatastore(
+  ws: Workspace,
+  http: (url: string) => HttpClientOptions,
+  mask: (secret: string) => void,
+  abortSignal?: AbortSignal,
+): Promise<DefaultDatastore> {
   let found;
   for await (const d of ws.client.datastores.list(ws.resourceGroup, ws.name, { isDefault: true, abortSignal })) {
     found = d;
     break;
   }
   if (!found?.name) throw new UserError(`Workspace '${ws.name}' has no default datastore to upload code to.`);
-  const p = found.properties as { datastoreType?: string; accountName?: string; containerName?: string; endpoint?: string; protocol?: string };
+  const p = found.properties as {
+    datastoreType?: string;
+    accountName?: string;
+    containerName?: string;
+    endpoint?: string;
+    protocol?: string;
+  };
   if (p.datastoreType !== 'AzureBlob' || !p.accountName || !p.containerName) {
-    throw new UserError(`The default datastore '${found.name}' of workspace '${ws.name}' is a ${p.datastoreType ?? 'non-blob'} datastore; code uploads need an Azure Blob datastore.`);
+    throw new UserError(
+      `The default datastore '${found.name}' of workspace '${ws.name}' is a ${p.datastoreType ?? 'non-blob'} datastore; code uploads need an Azure Blob datastore.`,
+    );
   }
-  const secrets = (await ws.client.datastores.listSecrets(ws.resourceGroup, ws.name, found.name, { abortSignal })) as { secretsType: string; key?: string; sasToken?: string };
+  const secrets = (await ws.client.datastores.listSecrets(ws.resourceGroup, ws.name, found.name, { abortSignal })) as {
+    secretsType: string;
+    key?: string;
+    sasToken?: string;
+  };
   const serviceUrl = blobServiceUrl(p.accountName, p.endpoint ?? 'core.windows.net', p.protocol ?? 'https');
   const options = storageClientOptions(http, serviceUrl);
   let container: ContainerClient;
   if (secrets.secretsType === 'AccountKey' && secrets.key) {
     mask(secrets.key);
-    container = new ContainerClient(`${serviceUrl}/${p.containerName}`, new StorageSharedKeyCredential(p.accountName, secrets.key), options);
+    container = new ContainerClient(
+      `${serviceUrl}/${p.containerName}`,
+      new StorageSharedKeyCredential(p.accountName, secrets.key),
+      options,
+    );
   } else if (secrets.secretsType === 'Sas' && secrets.sasToken) {
     const sas = secrets.sasToken.replace(/^\?/, '');
     mask(sas);
     container = new ContainerClient(`${serviceUrl}/${p.containerName}?${sas}`, new AnonymousCredential(), options);
   } else {
-    throw new UserError(`The default datastore '${found.name}' of workspace '${ws.name}' has no account key or SAS credential (it uses identity-based access), which code upload does not support yet.`);
+    throw new UserError(
+      `The default datastore '${found.name}' of workspace '${ws.name}' has no account key or SAS credential (it uses identity-based access), which code upload does not support yet.`,
+    );
   }
-  return { name: found.name, id: found.id ?? `${ws.id}/datastores/${found.name}`, accountName: p.accountName, containerName: p.containerName, serviceUrl, container };
+  return {
+    name: found.name,
+    id: found.id ?? `${ws.id}/datastores/${found.name}`,
+    accountName: p.accountName,
+    containerName: p.containerName,
+    serviceUrl,
+    container,
+  };
 }
 
 interface UploadResult {
@@ -100,7 +130,10 @@ export async function uploadSnapshot(store: DefaultDatastore, snapshot: FolderSn
   const pathUnder = (prefix: string) => `${prefix}/${snapshot.objectHash}/${options.name}`;
   const blobPath = pathUnder(UPLOAD_PREFIX);
   const blobName = (relative: string) => (isFile ? blobPath : `${blobPath}/${relative}`);
-  if (snapshot.files.length === 0) throw new UserError(`Nothing to upload in ${options.name}: the folder is empty or every file in it is ignored (${snapshot.ignoreSource ?? 'no ignore file'}).`);
+  if (snapshot.files.length === 0)
+    throw new UserError(
+      `Nothing to upload in ${options.name}: the folder is empty or every file in it is ignored (${snapshot.ignoreSource ?? 'no ignore file'}).`,
+    );
   const indicator = store.container.getBlockBlobClient(blobName(snapshot.files[0].relative));
   for (const prefix of [UPLOAD_PREFIX, LEGACY_UPLOAD_PREFIX]) {
     const path = pathUnder(prefix);
@@ -126,7 +159,9 @@ export async function uploadSnapshot(store: DefaultDatastore, snapshot: FolderSn
   const worker = async () => {
     for (let file = queue.shift(); file && !stop.signal.aborted; file = queue.shift()) {
       try {
-        await store.container.getBlockBlobClient(blobName(file.relative)).uploadFile(file.absolute, { abortSignal: stop.signal, concurrency: 1 });
+        await store.container
+          .getBlockBlobClient(blobName(file.relative))
+          .uploadFile(file.absolute, { abortSignal: stop.signal, concurrency: 1 });
       } catch (error) {
         stop.abort(error);
         throw error;
@@ -134,7 +169,9 @@ export async function uploadSnapshot(store: DefaultDatastore, snapshot: FolderSn
       done++;
       bytes += file.size;
       if (showProgress && bytes / Math.max(1, snapshot.totalBytes) >= nextReport && done < snapshot.files.length) {
-        options.log(`  ${Math.floor((bytes / Math.max(1, snapshot.totalBytes)) * 100)}% (${done}/${snapshot.files.length} files, ${mb(bytes)} MB)`);
+        options.log(
+          `  ${Math.floor((bytes / Math.max(1, snapshot.totalBytes)) * 100)}% (${done}/${snapshot.files.length} files, ${mb(bytes)} MB)`,
+        );
         while (bytes / Math.max(1, snapshot.totalBytes) >= nextReport) nextReport += 0.25;
       }
     }
@@ -152,10 +189,15 @@ export async function uploadSnapshot(store: DefaultDatastore, snapshot: FolderSn
 }
 
 /** The asset an indicator blob's metadata names when it marks a completed upload; undefined when absent or unconfirmed. */
-async function confirmedUpload(store: DefaultDatastore, blob: string, abortSignal?: AbortSignal): Promise<{ name: string; version: string } | undefined> {
+async function confirmedUpload(
+  store: DefaultDatastore,
+  blob: string,
+  abortSignal?: AbortSignal,
+): Promise<{ name: string; version: string } | undefined> {
   try {
     const meta = (await store.container.getBlockBlobClient(blob).getProperties({ abortSignal })).metadata ?? {};
-    if (meta.upload_status === UPLOAD_CONFIRMATION.upload_status && meta.name && meta.version) return { name: meta.name, version: meta.version };
+    if (meta.upload_status === UPLOAD_CONFIRMATION.upload_status && meta.name && meta.version)
+      return { name: meta.name, version: meta.version };
   } catch (error) {
     if (!isNotFound(error)) throw error;
   }

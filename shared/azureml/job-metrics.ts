@@ -13,7 +13,12 @@ interface JobMetrics {
 }
 
 /** A job whose metrics a task relies on must have finished: a running job's metrics are still moving. */
-export async function requireCompletedJob(ws: Workspace, jobName: string, purpose: string, abortSignal?: AbortSignal): Promise<JobSnapshot> {
+export async function requireCompletedJob(
+  ws: Workspace,
+  jobName: string,
+  purpose: string,
+  abortSignal?: AbortSignal,
+): Promise<JobSnapshot> {
   const job = await getJobSnapshot(ws, jobName, abortSignal);
   if (job.status !== 'Completed') {
     throw new UserError(
@@ -33,7 +38,12 @@ export async function listStepNames(ws: Workspace, jobName: string, abortSignal?
  * the node name unless the YAML sets display_name: a step's run id is what MLflow knows it by).
  * Callers check first that the job completed.
  */
-export async function readJobMetrics(ws: Workspace, jobName: string, stepName: string | undefined, abortSignal?: AbortSignal): Promise<JobMetrics> {
+export async function readJobMetrics(
+  ws: Workspace,
+  jobName: string,
+  stepName: string | undefined,
+  abortSignal?: AbortSignal,
+): Promise<JobMetrics> {
   let runId = jobName;
   let label = `job ${jobName}`;
   if (stepName) {
@@ -48,6 +58,9 @@ export async function readJobMetrics(ws: Workspace, jobName: string, stepName: s
     label = `job ${jobName}, step ${step.name}`;
   }
   const run = await getMlflowRun(ws, runId, abortSignal);
-  if (!run) throw new UserError(`MLflow has no run '${runId}' for ${label}, so its metrics cannot be read; check that the training code logs metrics with MLflow.`);
+  if (!run)
+    throw new UserError(
+      `MLflow has no run '${runId}' for ${label}, so its metrics cannot be read; check that the training code logs metrics with MLflow.`,
+    );
   return { runId, label, metrics: run.metrics };
 }

@@ -21,7 +21,10 @@ export async function getJobSnapshot(ws: WorkspaceRef, jobName: string, abortSig
     job = await ws.client.jobs.get(ws.resourceGroup, ws.name, jobName, { abortSignal });
   } catch (error) {
     if (isNotFound(error)) {
-      throw new UserError(`Azure ML job '${jobName}' was not found in workspace '${ws.name}'; check the 'jobName' input (it is the job's name, not its display name).`, { cause: error });
+      throw new UserError(
+        `Azure ML job '${jobName}' was not found in workspace '${ws.name}'; check the 'jobName' input (it is the job's name, not its display name).`,
+        { cause: error },
+      );
     }
     throw error;
   }
@@ -43,7 +46,11 @@ export async function getJobSnapshot(ws: WorkspaceRef, jobName: string, abortSig
  * accepted cancel look failed when time is short (the agent kills a cancelled task within 10 s).
  */
 export async function requestJobCancel(ws: WorkspaceRef, jobName: string, abortSignal?: AbortSignal): Promise<void> {
-  const response = await sendJson<{ error?: { code?: string; message?: string } }>(ws, workspaceUrl(ws, `jobs/${encodeURIComponent(jobName)}/cancel`), { method: 'POST', abortSignal });
+  const response = await sendJson<{ error?: { code?: string; message?: string } }>(
+    ws,
+    workspaceUrl(ws, `jobs/${encodeURIComponent(jobName)}/cancel`),
+    { method: 'POST', abortSignal },
+  );
   if (response.status === 200 || response.status === 202 || response.status === 204) return;
   const error = response.body?.error;
   throw new Error(`HTTP ${response.status}${error?.code ? ` ${error.code}` : ''}${error?.message ? `: ${error.message}` : ''}`);

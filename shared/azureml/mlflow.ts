@@ -20,7 +20,9 @@ interface MlflowRun {
 
 export async function getMlflowRun(ws: Workspace, runId: string, abortSignal?: AbortSignal): Promise<MlflowRun | undefined> {
   if (!ws.mlflowTrackingUrl) {
-    throw new UserError(`Workspace '${ws.name}' reports no MLflow tracking URI, so run metrics cannot be read; check that it is an Azure Machine Learning (v2) workspace.`);
+    throw new UserError(
+      `Workspace '${ws.name}' reports no MLflow tracking URI, so run metrics cannot be read; check that it is an Azure Machine Learning (v2) workspace.`,
+    );
   }
   const url = `${ws.mlflowTrackingUrl.replace(/\/+$/, '')}/api/2.0/mlflow/runs/get?run_id=${encodeURIComponent(runId)}`;
   const response = await sendJson<MlflowRunDto>(ws, url, { abortSignal });

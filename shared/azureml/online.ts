@@ -18,7 +18,12 @@ export async function listDeployments(ws: Workspace, endpoint: string, abortSign
   return out;
 }
 
-export function getDeployment(ws: Workspace, endpoint: string, name: string, abortSignal?: AbortSignal): Promise<OnlineDeployment | undefined> {
+export function getDeployment(
+  ws: Workspace,
+  endpoint: string,
+  name: string,
+  abortSignal?: AbortSignal,
+): Promise<OnlineDeployment | undefined> {
   return unlessNotFound(() => ws.client.onlineDeployments.get(ws.resourceGroup, ws.name, endpoint, name, { abortSignal }));
 }
 
@@ -33,7 +38,8 @@ interface ResumeOptions<T> {
 const RESUME_POLL_MS = { first: 2_000, max: 15_000 };
 
 const TERMINAL = new Set(['succeeded', 'failed', 'canceled']);
-const stateOf = (r: { properties?: { provisioningState?: string } } | undefined) => (r?.properties?.provisioningState ?? 'Succeeded').toLowerCase();
+const stateOf = (r: { properties?: { provisioningState?: string } } | undefined) =>
+  (r?.properties?.provisioningState ?? 'Succeeded').toLowerCase();
 
 /**
  * A PUT whose answer was lost is retried by the retry policy and meets its own first attempt still
@@ -74,22 +80,38 @@ interface PutOnlineOptions<T> extends Partial<ResumeOptions<T>> {
   wait?: boolean;
 }
 
-export function putEndpoint(ws: Workspace, name: string, body: OnlineEndpoint, options: PutOnlineOptions<OnlineEndpoint> = {}): Promise<OnlineEndpoint> {
+export function putEndpoint(
+  ws: Workspace,
+  name: string,
+  body: OnlineEndpoint,
+  options: PutOnlineOptions<OnlineEndpoint> = {},
+): Promise<OnlineEndpoint> {
   const { abortSignal, wait = true, alreadyDone = () => false } = options;
   const ops = ws.client.onlineEndpoints;
   return putResumingConflicts(
-    async () => (wait ? ops.beginCreateOrUpdateAndWait(ws.resourceGroup, ws.name, name, body, { abortSignal }) : acceptedResult(await ops.beginCreateOrUpdate(ws.resourceGroup, ws.name, name, body, { abortSignal }), body)),
+    async () =>
+      wait
+        ? ops.beginCreateOrUpdateAndWait(ws.resourceGroup, ws.name, name, body, { abortSignal })
+        : acceptedResult(await ops.beginCreateOrUpdate(ws.resourceGroup, ws.name, name, body, { abortSignal }), body),
     () => getEndpoint(ws, name, abortSignal),
     { alreadyDone, abortSignal },
   );
 }
 
-export function putDeployment(ws: Workspace, endpoint: string, name: string, body: OnlineDeployment, options: PutOnlineOptions<OnlineDeployment> = {}): Promise<OnlineDeployment> {
+export function putDeployment(
+  ws: Workspace,
+  endpoint: string,
+  name: string,
+  body: OnlineDeployment,
+  options: PutOnlineOptions<OnlineDeployment> = {},
+): Promise<OnlineDeployment> {
   const { abortSignal, wait = true, alreadyDone = () => false } = options;
   const ops = ws.client.onlineDeployments;
   return putResumingConflicts(
     async () =>
-      wait ? ops.beginCreateOrUpdateAndWait(ws.resourceGroup, ws.name, endpoint, name, body, { abortSignal }) : acceptedResult(await ops.beginCreateOrUpdate(ws.resourceGroup, ws.name, endpoint, name, body, { abortSignal }), body),
+      wait
+        ? ops.beginCreateOrUpdateAndWait(ws.resourceGroup, ws.name, endpoint, name, body, { abortSignal })
+        : acceptedResult(await ops.beginCreateOrUpdate(ws.resourceGroup, ws.name, endpoint, name, body, { abortSignal }), body),
     () => getDeployment(ws, endpoint, name, abortSignal),
     { alreadyDone, abortSignal },
   );
@@ -101,9 +123,16 @@ function acceptedResult<T>(poller: { getOperationState(): { result?: T } }, body
 }
 
 /** Deletes a deployment; `wait: false` only starts the deletion (when a cancelled task has seconds left). Already gone is done. */
-export async function deleteDeployment(ws: Workspace, endpoint: string, name: string, opts: { wait: boolean; abortSignal?: AbortSignal }): Promise<void> {
+export async function deleteDeployment(
+  ws: Workspace,
+  endpoint: string,
+  name: string,
+  opts: { wait: boolean; abortSignal?: AbortSignal },
+): Promise<void> {
   try {
-    const poller = await ws.client.onlineDeployments.beginDelete(ws.resourceGroup, ws.name, endpoint, name, { abortSignal: opts.abortSignal });
+    const poller = await ws.client.onlineDeployments.beginDelete(ws.resourceGroup, ws.name, endpoint, name, {
+      abortSignal: opts.abortSignal,
+    });
     if (opts.wait) await poller.pollUntilDone({ abortSignal: opts.abortSignal });
   } catch (error) {
     // A retried DELETE whose first answer was lost may find the deployment already gone.
@@ -122,7 +151,21 @@ export async function deleteEndpoint(ws: Workspace, name: string, opts: { wait: 
 }
 
 /** The last lines a container of a deployment printed ('' when the service has none). */
-export async function deploymentLogs(ws: Workspace, endpoint: string, name: string, containerType: 'InferenceServer' | 'StorageInitializer', tail: number, abortSignal?: AbortSignal): Promise<string> {
-  const logs = await ws.client.onlineDeployments.getLogs(ws.resourceGroup, ws.name, endpoint, name, { containerType, tail }, { abortSignal });
+export async function deploymentLogs(
+  ws: Workspace,
+  endpoint: string,
+  name: string,
+  containerType: 'InferenceServer' | 'StorageInitializer',
+  tail: number,
+  abortSignal?: AbortSignal,
+): Promise<string> {
+  const logs = await ws.client.onlineDeployments.getLogs(
+    ws.resourceGroup,
+    ws.name,
+    endpoint,
+    name,
+    { containerType, tail },
+    { abortSignal },
+  );
   return logs.content ?? '';
 }

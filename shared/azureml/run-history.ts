@@ -50,7 +50,9 @@ export function runHistory(ws: Workspace): RunHistory {
       const children: ChildRun[] = [];
       let url: string | undefined = `${await runsUrl(runId, abortSignal)}/children`;
       for (let page = 0; url && page < MAX_CHILD_PAGES; page++) {
-        const response: { status: number; body: { value?: RunDto[]; nextLink?: string } | undefined } = await sendJson(ws, url, { abortSignal });
+        const response: { status: number; body: { value?: RunDto[]; nextLink?: string } | undefined } = await sendJson(ws, url, {
+          abortSignal,
+        });
         if (response.status === 404) return children;
         if (response.status >= 400) throw new Error(`run history returned HTTP ${response.status} listing the steps of '${runId}'`);
         for (const dto of response.body?.value ?? []) children.push(toChildRun(dto));
@@ -71,7 +73,8 @@ function toChildRun(dto: RunDto): ChildRun {
   const runId = dto.runId ?? dto.name ?? '';
   const child: ChildRun = { runId, name: dto.displayName || runId, status: dto.status ?? 'Unknown' };
   // A sweep node runs as a HyperDrive run (runType and runsource 'hyperdrive').
-  if (dto.runType?.toLowerCase() === 'hyperdrive' || dto.properties?.['azureml.runsource']?.toLowerCase() === 'hyperdrive') child.sweep = true;
+  if (dto.runType?.toLowerCase() === 'hyperdrive' || dto.properties?.['azureml.runsource']?.toLowerCase() === 'hyperdrive')
+    child.sweep = true;
   return child;
 }
 
@@ -81,7 +84,8 @@ async function historyBaseUrl(ws: Workspace, abortSignal?: AbortSignal): Promise
     const history = response.body?.history;
     if (response.status < 400 && history) return history.replace(/\/+$/, '');
     // A passing failure is tried again on the next use instead of settling on a guess.
-    if (response.status === 429 || response.status >= 500) throw new Error(`the workspace discovery service returned HTTP ${response.status}`);
+    if (response.status === 429 || response.status >= 500)
+      throw new Error(`the workspace discovery service returned HTTP ${response.status}`);
   }
   // The regional host is where run history lives when a workspace has no private link.
   return `https://${ws.location}.api.azureml.ms`;

@@ -8,6 +8,10 @@ import { DEFAULT_RETRY } from '../http/retry-policy';
  * retry policy (it knows the service's 503 ServerBusy and re-reads file streams per try).
  */
 export function storageClientOptions(http: ((url: string) => HttpClientOptions) | undefined, serviceUrl: string): StoragePipelineOptions {
-  const retryOptions = { maxTries: DEFAULT_RETRY.maxRetries + 1, retryDelayInMs: DEFAULT_RETRY.baseDelayMs, maxRetryDelayInMs: DEFAULT_RETRY.maxDelayMs };
+  const retryOptions = {
+    maxTries: DEFAULT_RETRY.maxRetries + 1,
+    retryDelayInMs: DEFAULT_RETRY.baseDelayMs,
+    maxRetryDelayInMs: DEFAULT_RETRY.maxDelayMs,
+  };
   return { ...(http ? http(serviceUrl) : {}), retryOptions } as StoragePipelineOptions;
 }

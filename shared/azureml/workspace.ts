@@ -65,7 +65,9 @@ export async function loadWorkspace(ref: WorkspaceRef, abortSignal?: AbortSignal
   }
   return {
     ...ref,
-    id: ws.id ?? `/subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${ref.name}`,
+    id:
+      ws.id ??
+      `/subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${ref.name}`,
     armUrl: ref.client.$host.replace(/\/+$/, ''),
     location: ws.location ?? '',
     mlflowTrackingUrl: ws.mlFlowTrackingUri ? ws.mlFlowTrackingUri.replace(/^azureml:\/\//i, 'https://') : undefined,
@@ -78,13 +80,22 @@ function explainWorkspaceError(error: unknown, ref: WorkspaceRef): unknown {
   const where = `resource group '${ref.resourceGroup}' of subscription '${ref.subscriptionId}'`;
   const inputs = "check the 'resourceGroup' and 'workspace' inputs";
   if (e.code === 'SubscriptionNotFound') {
-    return new UserError(`Subscription '${ref.subscriptionId}' was not found, or the service connection's identity has no access to it; check the service connection.`, { cause: error });
+    return new UserError(
+      `Subscription '${ref.subscriptionId}' was not found, or the service connection's identity has no access to it; check the service connection.`,
+      { cause: error },
+    );
   }
   if (e.code === 'InvalidAuthenticationTokenTenant') {
-    return new UserError(`Subscription '${ref.subscriptionId}' does not belong to the service connection's tenant; check the tenant id of the service connection.`, { cause: error });
+    return new UserError(
+      `Subscription '${ref.subscriptionId}' does not belong to the service connection's tenant; check the tenant id of the service connection.`,
+      { cause: error },
+    );
   }
   if (e.statusCode === 404) {
-    const what = e.code === 'ResourceGroupNotFound' ? `Resource group '${ref.resourceGroup}' does not exist in subscription '${ref.subscriptionId}'` : `Workspace '${ref.name}' was not found in ${where}`;
+    const what =
+      e.code === 'ResourceGroupNotFound'
+        ? `Resource group '${ref.resourceGroup}' does not exist in subscription '${ref.subscriptionId}'`
+        : `Workspace '${ref.name}' was not found in ${where}`;
     return new UserError(`${what}; ${inputs}.`, { cause: error });
   }
   if (e.statusCode === 403 || e.statusCode === 401) {

@@ -1,4 +1,11 @@
-import { parseBoolean, parseChoice, parseJobName, parseResourceName, parseWorkspaceTarget, type WorkspaceTarget } from '../task/input-parsers';
+import {
+  parseBoolean,
+  parseChoice,
+  parseJobName,
+  parseResourceName,
+  parseWorkspaceTarget,
+  type WorkspaceTarget,
+} from '../task/input-parsers';
 import { UserError } from '../task/user-error';
 import { unresolvedMacro, unsetVariableMessage } from '../task/agent-path-input';
 import { parseRules, Rule } from './rules';
@@ -53,9 +60,14 @@ export function parseCompareInputs(read: (name: string) => string | undefined): 
   let productionTag: CompareInputs['productionTag'];
   if (productionSource === 'endpoint') {
     const raw = read('productionEndpoint')?.trim();
-    if (!raw) throw new UserError("'productionEndpoint' is required when 'productionSource' is endpoint: name the online endpoint that serves the production model");
+    if (!raw)
+      throw new UserError(
+        "'productionEndpoint' is required when 'productionSource' is endpoint: name the online endpoint that serves the production model",
+      );
     if (!ENDPOINT_NAME_PATTERN.test(raw)) {
-      throw new UserError(`'productionEndpoint' is '${raw}', which is not an online endpoint name: use 3 to 32 letters, digits and '-', starting with a letter`);
+      throw new UserError(
+        `'productionEndpoint' is '${raw}', which is not an online endpoint name: use 3 to 32 letters, digits and '-', starting with a letter`,
+      );
     }
     endpointName = raw;
   }
@@ -66,7 +78,21 @@ export function parseCompareInputs(read: (name: string) => string | undefined): 
   const force = parseBoolean('force', read('force') ?? 'false');
   const forceReason = read('forceReason')?.trim() || undefined;
   if (force && !forceReason) {
-    throw new UserError("'forceReason' is required when 'force' is true: say why the model is promoted regardless of the rules (it is recorded on the verdict and the model's tags)");
+    throw new UserError(
+      "'forceReason' is required when 'force' is true: say why the model is promoted regardless of the rules (it is recorded on the verdict and the model's tags)",
+    );
   }
-  return { ...target, jobName, stepName, productionSource, endpointName, modelName, productionTag, rules, whenNotBetter, force, forceReason: force ? forceReason : undefined };
+  return {
+    ...target,
+    jobName,
+    stepName,
+    productionSource,
+    endpointName,
+    modelName,
+    productionTag,
+    rules,
+    whenNotBetter,
+    force,
+    forceReason: force ? forceReason : undefined,
+  };
 }

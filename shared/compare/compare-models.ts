@@ -5,7 +5,15 @@ import { getModelVersion, listModelVersions } from '../azureml/models';
 import { UserError } from '../task/user-error';
 import type { ModelVersion } from '@azure/arm-machinelearning';
 import type { CompareInputs, NotBetterResult } from './compare-inputs';
-import { busiestDeployment, describeBusiest, describeMetricsSource, isFromJob, mergeProductionMetrics, metricsFromTags, parseModelReference } from './production';
+import {
+  busiestDeployment,
+  describeBusiest,
+  describeMetricsSource,
+  isFromJob,
+  mergeProductionMetrics,
+  metricsFromTags,
+  parseModelReference,
+} from './production';
 import { evaluateRules, RuleOutcome, usesProduction } from './rules';
 import { compareSummaryMarkdown } from './summary';
 import { decide, ProductionModel, Verdict } from './verdict';
@@ -35,21 +43,39 @@ const RESULT_FOR_NOT_BETTER: Record<NotBetterResult, CompareReport['result']> = 
 };
 
 /** Candidate metrics vs production metrics by the rules; never throws for "not better", only for errors. */
-export async function compareModels(ws: Workspace, inputs: CompareInputs, log: (line: string) => void, abortSignal?: AbortSignal): Promise<CompareReport> {
+export async function compareModels(
+  ws: Workspace,
+  inputs: CompareInputs,
+  log: (line: string) => void,
+  abortSignal?: AbortSignal,
+): Promise<CompareReport> {
   await requireCompletedJob(ws, inputs.jobName, 'models are compared', abortSignal);
   const candidate = await readJobMetrics(ws, inputs.jobName, inputs.stepName, abortSignal);
   log(`Candidate: ${candidate.label}: ${describeMetrics(candidate.metrics)}`);
 
   const production = await resolveProduction(ws, inputs, log, abortSignal);
-  if (production.model) log(`Production: ${production.model.name}:${production.model.version}, ${production.model.how}; metrics from ${production.model.metricsFrom}: ${describeMetrics(production.metrics ?? {})}`);
+  if (production.model)
+    log(
+      `Production: ${production.model.name}:${production.model.version}, ${production.model.how}; metrics from ${production.model.metricsFrom}: ${describeMetrics(production.metrics ?? {})}`,
+    );
   else log(`Production: none (${production.noProductionWhy}).`);
 
-  const outcomes = evaluateRules(inputs.rules, { candidate: candidate.metrics, production: production.model ? production.metrics ?? {} : undefined });
+  const outcomes = evaluateRules(inputs.rules, {
+    candidate: candidate.metrics,
+    production: production.model ? (production.metrics ?? {}) : undefined,
+  });
   // A run with no metrics at all is usually a pipeline's own run: name its steps in the error.
   const noCandidateMetrics = Object.keys(candidate.metrics).length === 0 && outcomes.some((o) => o.status === 'missing');
   const candidateSteps = noCandidateMetrics && !inputs.stepName ? await listStepNames(ws, inputs.jobName, abortSignal) : undefined;
   const verdict = decide(
-    { outcomes, production: production.model, noProductionWhy: production.noProductionWhy, force: inputs.force, forceReason: inputs.forceReason, candidate: candidate.label },
+    {
+      outcomes,
+      production: production.model,
+      noProductionWhy: production.noProductionWhy,
+      force: inputs.force,
+      forceReason: inputs.forceReason,
+      candidate: candidate.label,
+    },
     { candidate: Object.keys(candidate.metrics), production: Object.keys(production.metrics ?? {}), candidateSteps },
   );
   const notBetterResult = RESULT_FOR_NOT_BETTER[inputs.whenNotBetter];
@@ -77,21 +103,46 @@ function describeMetrics(metrics: Record<string, number>): string {
   return keys.length === 0 ? 'no metrics' : keys.map((k) => `${k}=${metrics[k]}`).join(', ');
 }
 
-async function resolveProduction(ws: Workspace, inputs: CompareInputs, log: (line: string) => void, abortSignal?: AbortSignal): Promise<ResolvedProduction> {
+async function resolveProduction(
+  ws: Workspace,
+  inputs: CompareInputs,
+  log: (line: string) => void,
+  abortSignal?: AbortSignal,
+): Promise<ResolvedProduction> {
   const needed = inputs.rules.filter(usesProduction).map((r) => r.metric);
   switch (inputs.productionSource) {
     case 'none':
       return { noProductionWhy: "'productionSource' is none" };
     case 'latest': {
       const { version, skipped } = await newestNotFromCandidate(ws, inputs.modelName!, {}, inputs.jobName, log, abortSignal);
-      if (!version) return { noProductionWhy: `model '${inputs.modelName}' has no versions in workspace '${ws.name}'${skipped ? ` other than ${skipped} registered from the candidate job ${inputs.jobName}` : ''}` };
+      if (!version)
+        return {
+          noProductionWhy: `model '${inputs.modelName}' has no versions in workspace '${ws.name}'${skipped ? ` other than ${skipped} registered from the candidate job ${inputs.jobName}` : ''}`,
+        };
       return withMetrics(ws, inputs.modelName!, version, `the latest version of ${inputs.modelName}`, needed, abortSignal);
     }
     case 'tag': {
       const tag = inputs.productionTag!;
-      const { version, skipped } = await newestNotFromCandidate(ws, inputs.modelName!, { tags: tag.filter }, inputs.jobName, log, abortSignal);
-      if (!version) return { noProductionWhy: `no version of model '${inputs.modelName}' carries the tag ${tag.filter}${skipped ? ` other than ${skipped} registered from the candidate job ${inputs.jobName}` : ''}` };
-      return withMetrics(ws, inputs.modelName!, version, `the latest version of ${inputs.modelName} tagged ${tag.filter}`, needed, abortSignal);
+      const { version, skipped } = await newestNotFromCandidate(
+        ws,
+        inputs.modelName!,
+        { tags: tag.filter },
+        inputs.jobName,
+        log,
+        abortSignal,
+      );
+      if (!version)
+        return {
+          noProductionWhy: `no version of model '${inputs.modelName}' carries the tag ${tag.filter}${skipped ? ` other than ${skipped} registered from the candidate job ${inputs.jobName}` : ''}`,
+        };
+      return withMetrics(
+        ws,
+        inputs.modelName!,
+        version,
+        `the latest version of ${inputs.modelName} tagged ${tag.filter}`,
+        needed,
+        abortSignal,
+      );
     }
     default:
       return fromEndpoint(ws, inputs.endpointName!, needed, abortSignal);
@@ -105,13 +156,23 @@ const LATEST_WINDOW = 20;
  * The newest version matching the filters that the candidate job did not produce: when a re-run of
  * the stage follows a registration of this same candidate, "latest" is the candidate itself.
  */
-async function newestNotFromCandidate(ws: Workspace, name: string, filters: { tags?: string }, jobName: string, log: (line: string) => void, abortSignal?: AbortSignal): Promise<{ version?: ModelVersion; skipped: number }> {
+async function newestNotFromCandidate(
+  ws: Workspace,
+  name: string,
+  filters: { tags?: string },
+  jobName: string,
+  log: (line: string) => void,
+  abortSignal?: AbortSignal,
+): Promise<{ version?: ModelVersion; skipped: number }> {
   const versions = await listModelVersions(ws, name, filters, abortSignal, LATEST_WINDOW);
   let skipped = 0;
   for (const version of versions) {
-    if (!isFromJob({ jobName: version.properties.jobName, properties: version.properties.properties }, jobName)) return { version, skipped };
+    if (!isFromJob({ jobName: version.properties.jobName, properties: version.properties.properties }, jobName))
+      return { version, skipped };
     skipped++;
-    log(`Not production: ${name}:${version.name} was registered from the candidate job ${jobName} itself (this stage ran before); looking at the version before it.`);
+    log(
+      `Not production: ${name}:${version.name} was registered from the candidate job ${jobName} itself (this stage ran before); looking at the version before it.`,
+    );
   }
   return { skipped };
 }
@@ -147,7 +208,9 @@ async function fromEndpoint(ws: Workspace, endpointName: string, needed: string[
   }
   const version = await getModelVersion(ws, parsed.name, parsed.version, abortSignal);
   if (!version) {
-    throw new UserError(`Deployment '${busiest.name}' of endpoint '${endpointName}' serves model ${parsed.name}:${parsed.version}, which workspace '${ws.name}' no longer has; its metrics cannot be read.`);
+    throw new UserError(
+      `Deployment '${busiest.name}' of endpoint '${endpointName}' serves model ${parsed.name}:${parsed.version}, which workspace '${ws.name}' no longer has; its metrics cannot be read.`,
+    );
   }
   return withMetrics(ws, parsed.name, version, how, needed, abortSignal);
 }
@@ -156,7 +219,14 @@ async function fromEndpoint(ws: Workspace, endpointName: string, needed: string[
  * A production version's metrics, per metric: its metric.* tags (written at registration), and for
  * any metric a rule needs that has no tag, its source job's MLflow run (read only then).
  */
-async function withMetrics(ws: Workspace, name: string, version: ModelVersion, how: string, needed: string[], abortSignal?: AbortSignal): Promise<ResolvedProduction> {
+async function withMetrics(
+  ws: Workspace,
+  name: string,
+  version: ModelVersion,
+  how: string,
+  needed: string[],
+  abortSignal?: AbortSignal,
+): Promise<ResolvedProduction> {
   const tagged = metricsFromTags(version.properties.tags ?? undefined);
   const jobName = version.properties.jobName ?? undefined;
   const untagged = needed.filter((m) => !(m in tagged));

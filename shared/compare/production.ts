@@ -9,17 +9,27 @@ import { UserError } from '../task/user-error';
  * The deployment with the highest traffic share; ties go to the alphabetically first name so the
  * choice is stable, and `tiedWith` names the others so the log and summary can say it was a tie.
  */
-export function busiestDeployment(traffic: Record<string, number> | undefined): { name: string; percent: number; tiedWith: string[] } | undefined {
+export function busiestDeployment(
+  traffic: Record<string, number> | undefined,
+): { name: string; percent: number; tiedWith: string[] } | undefined {
   const entries = Object.entries(traffic ?? {}).filter(([, p]) => typeof p === 'number' && p > 0);
   if (entries.length === 0) return undefined;
   entries.sort(([a, pa], [b, pb]) => pb - pa || a.localeCompare(b));
   const [name, percent] = entries[0];
-  return { name, percent, tiedWith: entries.slice(1).filter(([, p]) => p === percent).map(([n]) => n) };
+  return {
+    name,
+    percent,
+    tiedWith: entries
+      .slice(1)
+      .filter(([, p]) => p === percent)
+      .map(([n]) => n),
+  };
 }
 
 /** How the production deployment was chosen, in words for the log and the summary. */
 export function describeBusiest(endpointName: string, busiest: { name: string; percent: number; tiedWith: string[] }): string {
-  const tie = busiest.tiedWith.length > 0 ? `; a tie with ${busiest.tiedWith.join(', ')}, broken by taking the first name alphabetically` : '';
+  const tie =
+    busiest.tiedWith.length > 0 ? `; a tie with ${busiest.tiedWith.join(', ')}, broken by taking the first name alphabetically` : '';
   return `served by deployment ${busiest.name} (${busiest.percent}% of endpoint ${endpointName}'s traffic${tie})`;
 }
 
@@ -28,7 +38,10 @@ export function describeBusiest(endpointName: string, busiest: { name: string; p
  * first attempt registered it. Such a version is the candidate, not production; comparing the
  * candidate with itself would fail every `production + n` rule.
  */
-export function isFromJob(version: { jobName?: string | null; properties?: Record<string, string | null> | null }, jobName: string): boolean {
+export function isFromJob(
+  version: { jobName?: string | null; properties?: Record<string, string | null> | null },
+  jobName: string,
+): boolean {
   const same = (name: string | null | undefined) => !!name && name.toLowerCase() === jobName.toLowerCase();
   const source = /^azureml:\/\/jobs\/([^/]+)\/outputs\//i.exec(version.properties?.[MODEL_SOURCE_PROPERTY] ?? '');
   return same(version.jobName) || same(source?.[1]);
@@ -48,12 +61,19 @@ interface ProductionMetrics {
  * else the source job's MLflow run. `run` is undefined when it was not read or does not exist.
  */
 export function mergeProductionMetrics(tagged: Record<string, number>, run: Record<string, number> | undefined): ProductionMetrics {
-  const fromRun = Object.keys(run ?? {}).filter((k) => !(k in tagged)).sort();
+  const fromRun = Object.keys(run ?? {})
+    .filter((k) => !(k in tagged))
+    .sort();
   return { metrics: { ...run, ...tagged }, fromRun };
 }
 
 /** Where production metrics came from, for the log, the summary and error messages. */
-export function describeMetricsSource(tagged: Record<string, number>, fromRun: readonly string[], jobName: string | undefined, needed: readonly string[]): string {
+export function describeMetricsSource(
+  tagged: Record<string, number>,
+  fromRun: readonly string[],
+  jobName: string | undefined,
+  needed: readonly string[],
+): string {
   const hasTags = Object.keys(tagged).length > 0;
   const used = fromRun.filter((m) => needed.includes(m));
   const run = `the MLflow run of its source job ${jobName}`;
@@ -95,7 +115,9 @@ export function parseTagFilter(input: string, raw: string | undefined): { key: s
   const text = (raw ?? '').trim();
   const m = /^([^=,\s]+)(?:=([^,]*))?$/.exec(text);
   if (!m) {
-    throw new UserError(`'${input}' must be a tag as key=value (for example stage=production) or a tag name, without commas, got '${raw ?? ''}'`);
+    throw new UserError(
+      `'${input}' must be a tag as key=value (for example stage=production) or a tag name, without commas, got '${raw ?? ''}'`,
+    );
   }
   const value = m[2]?.trim();
   return { key: m[1], value: value || undefined, filter: value ? `${m[1]}=${value}` : m[1] };

@@ -8,9 +8,7 @@ import { UserError } from '../task/user-error';
  * evaluated without I/O, so every case is unit-tested.
  */
 type Operator = '>=' | '>' | '<=' | '<';
-type Expression =
-  | { kind: 'number'; value: number }
-  | { kind: 'production'; op?: '+' | '-' | '*'; operand?: number };
+type Expression = { kind: 'number'; value: number } | { kind: 'production'; op?: '+' | '-' | '*'; operand?: number };
 
 export interface Rule {
   /** 1-based line in the input. */
@@ -189,14 +187,22 @@ export function evaluateRules(rules: readonly Rule[], sides: MetricSides): RuleO
   return rules.map((rule): RuleOutcome => {
     const candidate = sides.candidate[rule.metric];
     const production = sides.production?.[rule.metric];
-    const base = { rule, candidate, production, delta: candidate !== undefined && production !== undefined ? Number((candidate - production).toPrecision(12)) : undefined };
+    const base = {
+      rule,
+      candidate,
+      production,
+      delta: candidate !== undefined && production !== undefined ? Number((candidate - production).toPrecision(12)) : undefined,
+    };
     if (usesProduction(rule) && sides.production === undefined) {
       // With no production model a relative rule cannot be evaluated, but the candidate side still
       // can: a misspelt metric (`acuracy >= production`) must not pass on a model's first release.
-      if (candidate === undefined) return { ...base, status: rule.ifPresent ? 'skipped' : 'missing', note: `'${rule.metric}' is missing on the candidate` };
+      if (candidate === undefined)
+        return { ...base, status: rule.ifPresent ? 'skipped' : 'missing', note: `'${rule.metric}' is missing on the candidate` };
       return { ...base, status: 'skipped', note: 'no production model' };
     }
-    const missing = [candidate === undefined && 'candidate', usesProduction(rule) && production === undefined && 'production'].filter(Boolean) as string[];
+    const missing = [candidate === undefined && 'candidate', usesProduction(rule) && production === undefined && 'production'].filter(
+      Boolean,
+    ) as string[];
     if (missing.length > 0) {
       const note = `'${rule.metric}' is missing on the ${missing.join(' and ')}`;
       return { ...base, status: rule.ifPresent ? 'skipped' : 'missing', note };

@@ -37,10 +37,14 @@ export function compareSummaryMarkdown(s: SummaryInput): string {
   ];
   for (const o of s.outcomes) {
     const result = o.note && o.status !== 'pass' ? `${RESULT[o.status]} (${cell(o.note)})` : RESULT[o.status];
-    lines.push(`| ${cell(o.rule.metric)} | ${fmt(o.candidate)} | ${fmt(o.production)} | \`${cell(o.rule.text)}\` | ${fmt(o.threshold)} | ${result} | ${fmtDelta(o.delta)} |`);
+    lines.push(
+      `| ${cell(o.rule.metric)} | ${fmt(o.candidate)} | ${fmt(o.production)} | \`${cell(o.rule.text)}\` | ${fmt(o.threshold)} | ${result} | ${fmtDelta(o.delta)} |`,
+    );
   }
   if (!v.promote) {
-    const effect = { Succeeded: 'the task succeeds', SucceededWithIssues: 'the task succeeds with issues', Failed: 'the task fails' }[s.notBetterResult];
+    const effect = { Succeeded: 'the task succeeds', SucceededWithIssues: 'the task succeeds with issues', Failed: 'the task fails' }[
+      s.notBetterResult
+    ];
     lines.push('', `The candidate is not promoted: \`promote\` is \`false\` and ${effect} ('whenNotBetter').`);
   }
   return `${lines.join('\n')}\n`;

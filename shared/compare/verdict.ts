@@ -44,10 +44,14 @@ export function decide(input: VerdictInput, available: { candidate: string[]; pr
     const onCandidate = o.candidate === undefined;
     // No metric at all is not a typo in the rule: the wrong run was read (a pipeline's own run logs none).
     if (onCandidate && available.candidate.length === 0) {
-      throw new UserError(`'rules' ${ruleLabel(o)}: the candidate (${input.candidate}) logged no metrics to MLflow, so no rule can be checked; ${noMetricsFix(available.candidateSteps)}`);
+      throw new UserError(
+        `'rules' ${ruleLabel(o)}: the candidate (${input.candidate}) logged no metrics to MLflow, so no rule can be checked; ${noMetricsFix(available.candidateSteps)}`,
+      );
     }
-    const where = onCandidate ? `the candidate (${input.candidate})` : `production model ${input.production!.name}:${input.production!.version} (${input.production!.metricsFrom})`;
-    const names = (onCandidate ? available.candidate : available.production ?? []).slice().sort();
+    const where = onCandidate
+      ? `the candidate (${input.candidate})`
+      : `production model ${input.production!.name}:${input.production!.version} (${input.production!.metricsFrom})`;
+    const names = (onCandidate ? available.candidate : (available.production ?? [])).slice().sort();
     const known = names.length > 0 ? `it has ${names.join(', ')}` : 'it has no metrics';
     throw new UserError(
       `'rules' ${ruleLabel(o)}: metric '${o.rule.metric}' is missing on ${where}; ${known}. Fix the metric name, or end the rule with 'if present' to skip it when missing.`,
@@ -64,7 +68,9 @@ export function decide(input: VerdictInput, available: { candidate: string[]; pr
   let reason: string;
   if (failed > 0) {
     promote = false;
-    const list = failedOutcomes.map((o) => `${o.rule.text} (candidate ${fmt(o.candidate)}, needs ${o.rule.operator} ${fmt(o.threshold)})`).join('; ');
+    const list = failedOutcomes
+      .map((o) => `${o.rule.text} (candidate ${fmt(o.candidate)}, needs ${o.rule.operator} ${fmt(o.threshold)})`)
+      .join('; ');
     reason = `The candidate fails ${failed} of ${input.outcomes.length} rule${input.outcomes.length === 1 ? '' : 's'}${against ? ` against ${against}` : ''}: ${list}.`;
   } else if (!input.production) {
     promote = true;
@@ -86,7 +92,8 @@ export function decide(input: VerdictInput, available: { candidate: string[]; pr
  * read (undefined when a step was named already); a pipeline's own run rarely logs anything.
  */
 export function noMetricsFix(steps: string[] | undefined, input = 'stepName'): string {
-  if (steps && steps.length > 0) return `set '${input}' to the pipeline step that logs them (its steps are ${steps.slice().sort().join(', ')}).`;
+  if (steps && steps.length > 0)
+    return `set '${input}' to the pipeline step that logs them (its steps are ${steps.slice().sort().join(', ')}).`;
   return 'check that the training code logs its metrics with MLflow (mlflow.log_metric) in this run.';
 }
 

@@ -60,11 +60,27 @@ const LONG_MAX = 9223372036854775807n;
 
 /** Unicode spaces String.trim removes beyond ASCII (no-break, en/em and other spaces, line separators, BOM). */
 function isUnicodeSpace(c: number): boolean {
-  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
 }
 
 function daysInMonth(year: number, month: number): number {
-  return month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  return month === 2
+    ? year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+      ? 29
+      : 28
+    : month === 4 || month === 6 || month === 9 || month === 11
+      ? 30
+      : 31;
 }
 
 // The scanner's cursor and last number, at module level so the per-cell scan allocates no closure.
@@ -277,16 +293,27 @@ export class TypeCounts {
 
   add(cls: CellClass, value: number): void {
     switch (cls) {
-      case NULL: this.nulls++; break;
+      case NULL:
+        this.nulls++;
+        break;
       case INTEGER:
         this.integers++;
         if (value > 2147483647 || value < -2147483648) this.wideIntegers++;
         break;
-      case FLOAT: this.floats++; break;
-      case NAN: this.nans++; break;
-      case BOOLEAN: this.booleans++; break;
-      case DATETIME: this.datetimes++; break;
-      default: this.strings++;
+      case FLOAT:
+        this.floats++;
+        break;
+      case NAN:
+        this.nans++;
+        break;
+      case BOOLEAN:
+        this.booleans++;
+        break;
+      case DATETIME:
+        this.datetimes++;
+        break;
+      default:
+        this.strings++;
     }
   }
 
@@ -310,10 +337,14 @@ export function columnType(counts: TypeCounts, declared?: DeclaredType): ColumnT
 /** The Spark type the monitor would read the column as (int vs bigint by range, as Spark's CSV inference does). */
 export function sparkType(type: ColumnType, counts: TypeCounts): SparkType {
   switch (type) {
-    case 'integer': return counts.wideIntegers > 0 ? 'bigint' : 'int';
-    case 'float': return 'double';
-    case 'datetime': return 'timestamp';
-    default: return type;
+    case 'integer':
+      return counts.wideIntegers > 0 ? 'bigint' : 'int';
+    case 'float':
+      return 'double';
+    case 'datetime':
+      return 'timestamp';
+    default:
+      return type;
   }
 }
 
@@ -364,7 +395,8 @@ export function parseKindOverrides(text: string | undefined, input = 'featureDat
     } catch (error) {
       throw new UserError(`'${input}' is not valid JSON: ${(error as Error).message}`);
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UserError(`'${input}' must be a JSON object of column: kind`);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new UserError(`'${input}' must be a JSON object of column: kind`);
     for (const [name, value] of Object.entries(parsed)) out[name] = kindOf(name, value);
     return out;
   }
@@ -373,7 +405,10 @@ export function parseKindOverrides(text: string | undefined, input = 'featureDat
   while (pos < source.length) {
     PAIR.lastIndex = pos;
     const m = PAIR.exec(source);
-    if (!m) throw new UserError(`'${input}': cannot read '${source.slice(pos).split('\n')[0].trim()}': write one 'column: categorical' or 'column: numerical' per line or separated by commas`);
+    if (!m)
+      throw new UserError(
+        `'${input}': cannot read '${source.slice(pos).split('\n')[0].trim()}': write one 'column: categorical' or 'column: numerical' per line or separated by commas`,
+      );
     const name = m[1] !== undefined ? m[1].replace(/``/g, '`') : m[2] !== undefined ? m[2].replace(/""/g, '"') : m[3].trim();
     out[name] = kindOf(name, m[4]);
     pos = PAIR.lastIndex;
@@ -388,10 +423,12 @@ export function parseKindOverrides(text: string | undefined, input = 'featureDat
 
 const SPARK_WS = /^[\s\x00-\x1f]+|[\s\x00-\x1f]+$/g;
 const SPARK_INTEGRAL = /^([+-]?)(\d*)(?:\.(\d*))?$/;
-const JAVA_DOUBLE = /^[+-]?(?:NaN|Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[fFdD]?|0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)[pP][+-]?\d+[fFdD]?)$/;
+const JAVA_DOUBLE =
+  /^[+-]?(?:NaN|Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[fFdD]?|0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)[pP][+-]?\d+[fFdD]?)$/;
 const SPARK_FLOAT_SPECIAL = /^[+-]?(?:inf|infinity|nan)$/i;
 const SPARK_BOOLEAN = new Set(['t', 'true', 'y', 'yes', '1', 'f', 'false', 'n', 'no', '0']);
-const SPARK_TIMESTAMP = /^[+-]?\d{4,}(?:-(\d{1,2})(?:-(\d{1,2})(?:[T ](?:\d{1,2})(?::\d{1,2}(?::\d{1,2}(?:\.\d{0,9})?)?)?\s*(?:Z|UTC|GMT|[+-]\d{1,2}(?::?\d{2})?|[A-Za-z]+\/[A-Za-z_]+)?)?)?)?$/;
+const SPARK_TIMESTAMP =
+  /^[+-]?\d{4,}(?:-(\d{1,2})(?:-(\d{1,2})(?:[T ](?:\d{1,2})(?::\d{1,2}(?::\d{1,2}(?:\.\d{0,9})?)?)?\s*(?:Z|UTC|GMT|[+-]\d{1,2}(?::?\d{2})?|[A-Za-z]+\/[A-Za-z_]+)?)?)?)?$/;
 const SPARK_DATE = /^[+-]?\d{4,}(?:-(\d{1,2})(?:-(\d{1,2})(?:[T ].*)?)?)?$/;
 
 function monthDayOk(m: RegExpExecArray): boolean {

@@ -67,16 +67,26 @@ export type ColumnExpectation = Extract<Expectation, { column: string; mostly?: 
 /** The Great Expectations name of each expectation, for the report. */
 export function expectationType(e: Expectation): string {
   switch (e.kind) {
-    case 'columnsInclude': return 'expect_table_columns_to_contain_set';
-    case 'columnsExactly': return 'expect_table_columns_to_match_set';
-    case 'rowsBetween': return 'expect_table_row_count_to_be_between';
-    case 'notNull': return 'expect_column_values_to_not_be_null';
-    case 'isType': return e.type === 'number' ? 'expect_column_values_to_be_in_type_list' : 'expect_column_values_to_be_of_type';
-    case 'between': return 'expect_column_values_to_be_between';
-    case 'inSet': return 'expect_column_values_to_be_in_set';
-    case 'unique': return 'expect_column_values_to_be_unique';
-    case 'matches': return 'expect_column_values_to_match_regex';
-    case 'quality': return `azureml_data_quality_${e.metric}`;
+    case 'columnsInclude':
+      return 'expect_table_columns_to_contain_set';
+    case 'columnsExactly':
+      return 'expect_table_columns_to_match_set';
+    case 'rowsBetween':
+      return 'expect_table_row_count_to_be_between';
+    case 'notNull':
+      return 'expect_column_values_to_not_be_null';
+    case 'isType':
+      return e.type === 'number' ? 'expect_column_values_to_be_in_type_list' : 'expect_column_values_to_be_of_type';
+    case 'between':
+      return 'expect_column_values_to_be_between';
+    case 'inSet':
+      return 'expect_column_values_to_be_in_set';
+    case 'unique':
+      return 'expect_column_values_to_be_unique';
+    case 'matches':
+      return 'expect_column_values_to_match_regex';
+    case 'quality':
+      return `azureml_data_quality_${e.metric}`;
   }
 }
 
@@ -173,7 +183,8 @@ class Cursor {
 
 function parseMostly(c: Cursor, allowed: boolean, what: string): number | undefined {
   if (c.atEnd()) return undefined;
-  if (!c.keyword('mostly')) throw new LineError(`unexpected ${c.next()} after ${what}${allowed ? " (only 'mostly <fraction>' may follow)" : ''}`);
+  if (!c.keyword('mostly'))
+    throw new LineError(`unexpected ${c.next()} after ${what}${allowed ? " (only 'mostly <fraction>' may follow)" : ''}`);
   if (!allowed) throw new LineError(`'mostly' does not apply to ${what}`);
   const f = c.number("a fraction between 0 and 1 after 'mostly'");
   if (!(f >= 0 && f <= 1)) throw new LineError(`'mostly' must be a fraction between 0 and 1, got ${f}`);
@@ -200,7 +211,8 @@ function parseList(c: Cursor, what: string): { items: string[]; mostlyText?: str
           mostlyText = `mostly ${m[2]}`;
         }
       }
-      if (item === '') throw new LineError(`expected ${what}, got ${end < 0 && items.length === 0 ? 'the end of the line' : 'an empty item'}`);
+      if (item === '')
+        throw new LineError(`expected ${what}, got ${end < 0 && items.length === 0 ? 'the end of the line' : 'an empty item'}`);
       if (/["`]/.test(item)) throw new LineError(`'${item}': quote the whole item, not part of it`);
       items.push(item);
       c.pos = end < 0 ? c.text.length : end;
@@ -286,8 +298,19 @@ function parseLine(text: string, line: number): Expectation {
     }
     case 'is': {
       const t = c.match(WORD)?.toLowerCase();
-      if (!t || !TYPES.includes(t as ValueTypeName)) throw new LineError(`expected one of ${TYPES.join(', ')} after 'is', got ${t ? `'${t}'` : c.next()}`);
-      return { ...at, kind: 'isType', column, type: t as ValueTypeName, mostly: parseMostly(c, t !== 'string', `'is ${t}'${t === 'string' ? " (a column is read as text or it is not: no share of its values decides it)" : ''}`) };
+      if (!t || !TYPES.includes(t as ValueTypeName))
+        throw new LineError(`expected one of ${TYPES.join(', ')} after 'is', got ${t ? `'${t}'` : c.next()}`);
+      return {
+        ...at,
+        kind: 'isType',
+        column,
+        type: t as ValueTypeName,
+        mostly: parseMostly(
+          c,
+          t !== 'string',
+          `'is ${t}'${t === 'string' ? ' (a column is read as text or it is not: no share of its values decides it)' : ''}`,
+        ),
+      };
     }
     case 'between': {
       const min = c.number("a number after 'between'");
@@ -319,7 +342,9 @@ function parseLine(text: string, line: number): Expectation {
     }
     default:
       c.pos = wordStart;
-      throw new LineError(`expected not null, is, between, in, unique, matches or a data-quality metric after the column '${column}', got ${c.next()}`);
+      throw new LineError(
+        `expected not null, is, between, in, unique, matches or a data-quality metric after the column '${column}', got ${c.next()}`,
+      );
   }
 }
 
@@ -378,7 +403,10 @@ export class Examples {
   add(text: string): void {
     if (this.values.length >= MAX_EXAMPLES) return;
     // Cut by code points, never inside a surrogate pair.
-    const v = text.length > EXAMPLE_MAX_CHARS && Array.from(text).length > EXAMPLE_MAX_CHARS ? `${Array.from(text).slice(0, EXAMPLE_MAX_CHARS).join('')}…` : text;
+    const v =
+      text.length > EXAMPLE_MAX_CHARS && Array.from(text).length > EXAMPLE_MAX_CHARS
+        ? `${Array.from(text).slice(0, EXAMPLE_MAX_CHARS).join('')}…`
+        : text;
     if (!this.values.includes(v)) this.values.push(v);
   }
 }
@@ -398,7 +426,10 @@ abstract class ColumnCheck {
   missing = 0;
   unexpected = 0;
   readonly examples = new Examples();
-  constructor(readonly expectation: ColumnExpectation, readonly index: number) {}
+  constructor(
+    readonly expectation: ColumnExpectation,
+    readonly index: number,
+  ) {}
   /** `cls` is never NULL or NAN here for checks that skip missing values. */
   abstract value(cell: Exclude<Cell, null>, cls: CellClass, x: number): void;
   miss(): void {
@@ -546,12 +577,18 @@ class MatchCheck extends ColumnCheck {
 
 function makeCheck(e: ColumnExpectation, index: number): ColumnCheck {
   switch (e.kind) {
-    case 'notNull': return new NotNullCheck(e, index);
-    case 'isType': return new TypeCheck(e, index);
-    case 'between': return new BetweenCheck(e, index);
-    case 'inSet': return new SetCheck(e, index);
-    case 'unique': return new UniqueCheck(e, index);
-    case 'matches': return new MatchCheck(e, index);
+    case 'notNull':
+      return new NotNullCheck(e, index);
+    case 'isType':
+      return new TypeCheck(e, index);
+    case 'between':
+      return new BetweenCheck(e, index);
+    case 'inSet':
+      return new SetCheck(e, index);
+    case 'unique':
+      return new UniqueCheck(e, index);
+    case 'matches':
+      return new MatchCheck(e, index);
   }
 }
 

@@ -29,7 +29,10 @@ export class NumberCounts {
   private mask: number;
   size = 0;
 
-  constructor(readonly cap: number, initialSlots = 64) {
+  constructor(
+    readonly cap: number,
+    initialSlots = 64,
+  ) {
     this.keys = new Float64Array(initialSlots);
     this.all = new Uint32Array(initialSlots);
     this.complete = new Uint32Array(initialSlots);

@@ -9,6 +9,7 @@ import { setFlagsFromString } from 'node:v8';
  * when it starts; a library never should.
  */
 export function limitHeapGrowth(percent = 50): void {
-  if (!Number.isInteger(percent) || percent < 10 || percent > 400) throw new Error(`limitHeapGrowth: percent must be an integer from 10 to 400, not ${percent}`);
+  if (!Number.isInteger(percent) || percent < 10 || percent > 400)
+    throw new Error(`limitHeapGrowth: percent must be an integer from 10 to 400, not ${percent}`);
   setFlagsFromString(`--heap-growing-percent=${percent}`);
 }

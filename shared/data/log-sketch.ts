@@ -104,7 +104,10 @@ export class LogSketch {
   private posInf: [number, number] = [0, 0];
   private negInf: [number, number] = [0, 0];
 
-  constructor(readonly relativeAccuracy = 0.001, maxBuckets = 20_000) {
+  constructor(
+    readonly relativeAccuracy = 0.001,
+    maxBuckets = 20_000,
+  ) {
     this.gamma = (1 + relativeAccuracy) / (1 - relativeAccuracy);
     this.lnGamma = Math.log(this.gamma);
     this.positive = new Store(maxBuckets);

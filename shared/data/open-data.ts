@@ -47,7 +47,10 @@ const NAMES: Record<string, string> = { tab: '\t', '\\t': '\t', comma: ',', semi
 function delimiterOf(option: string | undefined, spec: string): string | undefined {
   if (option === undefined || option === '') return undefined;
   const d = NAMES[option.toLowerCase()] ?? option;
-  if (d.length !== 1 || d === '"' || d === '\n' || d === '\r') throw new UserError(`The delimiter '${option}' for '${spec}' must be one character (',', ';', '|' or 'tab'), not a quote or a line break.`);
+  if (d.length !== 1 || d === '"' || d === '\n' || d === '\r')
+    throw new UserError(
+      `The delimiter '${option}' for '${spec}' must be one character (',', ';', '|' or 'tab'), not a quote or a line break.`,
+    );
   return d;
 }
 
@@ -65,7 +68,8 @@ function delimiterOf(option: string | undefined, spec: string): string | undefin
  */
 export async function openData(spec: string, options: OpenDataOptions = {}): Promise<RowSource> {
   const input = spec.trim();
-  if (!input) throw new UserError('No data to read was given: name a file, a folder, an azureml: data asset or datastore path, or a blob URL.');
+  if (!input)
+    throw new UserError('No data to read was given: name a file, a folder, an azureml: data asset or datastore path, or a blob URL.');
   const format = options.format ?? 'auto';
   if (!DATA_FORMATS.includes(format)) throw new UserError(`The data format '${format}' is not one of ${DATA_FORMATS.join(', ')}.`);
   const delimiter = delimiterOf(options.delimiter, input);
@@ -77,13 +81,19 @@ export async function openData(spec: string, options: OpenDataOptions = {}): Pro
   if (isAzureSpec(input)) {
     ({ location, assetType } = await resolveAzure(input, options.workspace, abortSignal));
   } else if (/^[a-z][a-z0-9+.-]+:\/\//i.test(input)) {
-    throw new UserError(`'${withoutSecrets(input)}' is not a URL this task reads: use https:// (Azure Blob Storage), wasbs://, abfss://, azureml:// or a local path.`);
+    throw new UserError(
+      `'${withoutSecrets(input)}' is not a URL this task reads: use https:// (Azure Blob Storage), wasbs://, abfss://, azureml:// or a local path.`,
+    );
   } else {
     location = new LocalLocation(path.resolve(options.baseDir ?? process.cwd(), input));
   }
   const kind = await location.kind(abortSignal);
   if (kind === 'missing') {
-    const where = assetType ? ` (the data asset points at ${location.description})` : location.description !== input ? ` (${location.description})` : '';
+    const where = assetType
+      ? ` (the data asset points at ${location.description})`
+      : location.description !== input
+        ? ` (${location.description})`
+        : '';
     throw new UserError(`The data '${description}' does not exist${where}; check the path.`);
   }
 
@@ -98,7 +108,10 @@ export async function openData(spec: string, options: OpenDataOptions = {}): Pro
     const file = location.asFile();
     const isMlTableFile = file.relativePath === MLTABLE_FILE;
     if (format === 'mltable' || (format === 'auto' && (isMlTableFile || assetType === 'mltable'))) {
-      if (!isMlTableFile) throw new UserError(`The data '${description}' is a file named '${file.relativePath}'; an MLTable is a folder with a file named '${MLTABLE_FILE}' (or that file itself).`);
+      if (!isMlTableFile)
+        throw new UserError(
+          `The data '${description}' is a file named '${file.relativePath}'; an MLTable is a folder with a file named '${MLTABLE_FILE}' (or that file itself).`,
+        );
       return mlTable(location.child('..'));
     }
     return openFiles([file], format, { description, delimiter, what: `'${description}'`, abortSignal });
@@ -111,11 +124,18 @@ export async function openData(spec: string, options: OpenDataOptions = {}): Pro
     return mlTable(location);
   }
   const files = (await location.listFiles(abortSignal)).filter((f) => !isHiddenPath(f.relativePath) && f.relativePath !== MLTABLE_FILE);
-  if (!files.length) throw new UserError(`The folder '${description}' holds no data files (files and folders whose names start with '.' or '_' are skipped).`);
+  if (!files.length)
+    throw new UserError(
+      `The folder '${description}' holds no data files (files and folders whose names start with '.' or '_' are skipped).`,
+    );
   return openFiles(files, format, { description, delimiter, what: `the folder '${description}'`, abortSignal });
 }
 
-async function openFiles(files: DataFile[], format: DataFormat, o: { description: string; delimiter?: string; what: string; abortSignal?: AbortSignal }): Promise<RowSource> {
+async function openFiles(
+  files: DataFile[],
+  format: DataFormat,
+  o: { description: string; delimiter?: string; what: string; abortSignal?: AbortSignal },
+): Promise<RowSource> {
   let chosen: FileFormat;
   if (format === 'auto') {
     const formats = new Map<FileFormat | undefined, DataFile>();
@@ -129,7 +149,9 @@ async function openFiles(files: DataFile[], format: DataFormat, o: { description
     const kinds = [...formats.keys()] as FileFormat[];
     const textKinds = new Set(kinds.map((k) => (k === 'tsv' ? 'csv' : k)));
     if (textKinds.size > 1 || (kinds.includes('csv') && kinds.includes('tsv') && !o.delimiter)) {
-      throw new UserError(`${o.what} holds files of more than one format (${kinds.map((k) => `${formats.get(k)!.relativePath}: ${k}`).join('; ')}); read one format at a time (point at a sub-folder, or use an MLTable with a pattern).`);
+      throw new UserError(
+        `${o.what} holds files of more than one format (${kinds.map((k) => `${formats.get(k)!.relativePath}: ${k}`).join('; ')}); read one format at a time (point at a sub-folder, or use an MLTable with a pattern).`,
+      );
     }
     chosen = kinds[0];
   } else if (format === 'csv') {
@@ -140,7 +162,11 @@ async function openFiles(files: DataFile[], format: DataFormat, o: { description
   switch (chosen) {
     case 'csv':
     case 'tsv':
-      return openCsv(files, { description: o.description, delimiter: o.delimiter ?? (chosen === 'tsv' ? '\t' : ','), abortSignal: o.abortSignal });
+      return openCsv(files, {
+        description: o.description,
+        delimiter: o.delimiter ?? (chosen === 'tsv' ? '\t' : ','),
+        abortSignal: o.abortSignal,
+      });
     case 'parquet':
       return openParquet(files, { description: o.description, abortSignal: o.abortSignal });
     case 'jsonl':

@@ -46,7 +46,12 @@ export interface ProfileLimits {
   sketchRelativeAccuracy: number;
 }
 
-export const DEFAULT_LIMITS: ProfileLimits = { exactValues: 100_000, categories: 10_000, integerDistinct: 2_000_000, sketchRelativeAccuracy: 0.001 };
+export const DEFAULT_LIMITS: ProfileLimits = {
+  exactValues: 100_000,
+  categories: 10_000,
+  integerDistinct: 2_000_000,
+  sketchRelativeAccuracy: 0.001,
+};
 
 export interface ExactValues {
   exact: true;
@@ -436,7 +441,14 @@ class ColumnProfiler {
   private categoryCounts(type: ColumnType): CategoryCounts {
     const c = this.categories;
     if (!c) {
-      return { values: [], counts: [], completeCounts: [], truncated: true, otherCount: this.droppedCategories + this.inTableOnly, otherCompleteCount: this.droppedCategoriesComplete + this.inTableOnlyComplete };
+      return {
+        values: [],
+        counts: [],
+        completeCounts: [],
+        truncated: true,
+        otherCount: this.droppedCategories + this.inTableOnly,
+        otherCompleteCount: this.droppedCategoriesComplete + this.inTableOnlyComplete,
+      };
     }
     let entries: [string, [number, number]][] = c.keys.map((k, i) => [k, [c.all[i], c.complete[i]]]);
     if (type === 'boolean') {
@@ -471,7 +483,11 @@ export class ProfileBuilder implements RowVisitor {
   private completeRows = 0;
   readonly limits: ProfileLimits;
 
-  constructor(columns: readonly string[], declaredTypes: readonly (DeclaredType | undefined)[], options: { overrides?: KindOverrides; limits?: Partial<ProfileLimits> } = {}) {
+  constructor(
+    columns: readonly string[],
+    declaredTypes: readonly (DeclaredType | undefined)[],
+    options: { overrides?: KindOverrides; limits?: Partial<ProfileLimits> } = {},
+  ) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     const budget = { remaining: this.limits.integerDistinct };
     this.columns = columns.map((name, j) => new ColumnProfiler(name, declaredTypes[j], options.overrides?.[name], this.limits, budget));
@@ -521,15 +537,25 @@ export async function profileData(source: RowSource, options: ProfileOptions = {
 export function categoriesOf(column: ColumnProfile): CategoryCounts | undefined {
   if (column.categories) return column.categories;
   if (column.values?.exact) {
-    return { values: column.values.values.map((v) => String(v)), counts: column.values.counts, completeCounts: column.values.completeCounts, truncated: false, otherCount: 0, otherCompleteCount: 0 };
+    return {
+      values: column.values.values.map((v) => String(v)),
+      counts: column.values.counts,
+      completeCounts: column.values.completeCounts,
+      truncated: false,
+      otherCount: 0,
+      otherCompleteCount: 0,
+    };
   }
   return undefined;
 }
 
 /** A numeric column's values with counts, ascending: exact, or the sketch's stand-in values. */
-export function numericValuesOf(column: ColumnProfile): { exact: boolean; values: number[]; counts: number[]; completeCounts: number[] } | undefined {
+export function numericValuesOf(
+  column: ColumnProfile,
+): { exact: boolean; values: number[]; counts: number[]; completeCounts: number[] } | undefined {
   if (!column.values) return undefined;
-  if (column.values.exact) return { exact: true, values: column.values.values, counts: column.values.counts, completeCounts: column.values.completeCounts };
+  if (column.values.exact)
+    return { exact: true, values: column.values.values, counts: column.values.counts, completeCounts: column.values.completeCounts };
   return { exact: false, ...sketchValues(column.values.sketch) };
 }
 
@@ -541,7 +567,8 @@ const num = (x: number | null): number | string | null => (x === null ? null : N
 
 function columnJson(c: ColumnProfile): Record<string, unknown> {
   let values: Record<string, unknown> | null = null;
-  if (c.values?.exact) values = { exact: true, values: c.values.values.map(num), counts: c.values.counts, completeCounts: c.values.completeCounts };
+  if (c.values?.exact)
+    values = { exact: true, values: c.values.values.map(num), counts: c.values.counts, completeCounts: c.values.completeCounts };
   else if (c.values) {
     const s = c.values.sketch;
     values = {
@@ -576,9 +603,22 @@ function columnJson(c: ColumnProfile): Record<string, unknown> {
     mean: num(c.mean),
     std: num(c.std),
     infinite: c.infinite,
-    complete: c.complete && { count: c.complete.count, min: num(c.complete.min), max: num(c.complete.max), mean: num(c.complete.mean), std: num(c.complete.std) },
+    complete: c.complete && {
+      count: c.complete.count,
+      min: num(c.complete.min),
+      max: num(c.complete.max),
+      mean: num(c.complete.mean),
+      std: num(c.complete.std),
+    },
     values,
-    categories: cat && { values: cat.values, counts: cat.counts, completeCounts: cat.completeCounts, truncated: cat.truncated, otherCount: cat.otherCount, otherCompleteCount: cat.otherCompleteCount },
+    categories: cat && {
+      values: cat.values,
+      counts: cat.counts,
+      completeCounts: cat.completeCounts,
+      truncated: cat.truncated,
+      otherCount: cat.otherCount,
+      otherCompleteCount: cat.otherCompleteCount,
+    },
   };
 }
 
@@ -666,7 +706,13 @@ export function readProfile(text: string, origin = 'the data profile'): DataProf
     if (v === null || v === undefined) return null;
     if (typeof v !== 'object') throw bad(`${where} must be an object or null`);
     const o = v as Record<string, unknown>;
-    return { count: numberField(o, 'count', where) as number, min: numberField(o, 'min', where, true), max: numberField(o, 'max', where, true), mean: numberField(o, 'mean', where, true), std: numberField(o, 'std', where, true) };
+    return {
+      count: numberField(o, 'count', where) as number,
+      min: numberField(o, 'min', where, true),
+      max: numberField(o, 'max', where, true),
+      mean: numberField(o, 'mean', where, true),
+      std: numberField(o, 'std', where, true),
+    };
   };
   const limits = { ...DEFAULT_LIMITS, ...(typeof d.limits === 'object' && d.limits !== null ? (d.limits as Partial<ProfileLimits>) : {}) };
   const columns = d.columns.map((raw, i): ColumnProfile => {
@@ -676,16 +722,38 @@ export function readProfile(text: string, origin = 'the data profile'): DataProf
     const type = c.type as ColumnType;
     if (!TYPES.includes(type)) throw bad(`${where}: 'type' must be one of ${TYPES.join(', ')}`);
     if (c.kind !== 'numerical' && c.kind !== 'categorical') throw bad(`${where}: 'kind' must be numerical or categorical`);
-    const spark = (SPARK_TYPES.includes(c.sparkType as SparkType) ? c.sparkType : type === 'integer' ? 'bigint' : type === 'float' ? 'double' : type === 'datetime' ? 'timestamp' : type) as SparkType;
+    const spark = (
+      SPARK_TYPES.includes(c.sparkType as SparkType)
+        ? c.sparkType
+        : type === 'integer'
+          ? 'bigint'
+          : type === 'float'
+            ? 'double'
+            : type === 'datetime'
+              ? 'timestamp'
+              : type
+    ) as SparkType;
     let values: ExactValues | SketchedValues | null = null;
     if (c.values !== null && c.values !== undefined) {
       const v = c.values as Record<string, unknown>;
       if (v.exact === true) {
-        values = { exact: true, values: numbers(v.values, `${where}.values.values`), counts: numbers(v.counts, `${where}.values.counts`), completeCounts: numbers(v.completeCounts, `${where}.values.completeCounts`) };
+        values = {
+          exact: true,
+          values: numbers(v.values, `${where}.values.values`),
+          counts: numbers(v.counts, `${where}.values.counts`),
+          completeCounts: numbers(v.completeCounts, `${where}.values.completeCounts`),
+        };
       } else if (v.exact === false && typeof v.sketch === 'object' && v.sketch !== null) {
         const s = v.sketch as Record<string, Record<string, unknown>>;
-        const pair = (p: Record<string, unknown> | undefined, w: string) => ({ count: numberField(p ?? {}, 'count', w) as number, completeCount: numberField(p ?? {}, 'completeCount', w) as number });
-        const store = (p: Record<string, unknown> | undefined, w: string) => ({ indexes: numbers(p?.indexes, `${w}.indexes`), counts: numbers(p?.counts, `${w}.counts`), completeCounts: numbers(p?.completeCounts, `${w}.completeCounts`) });
+        const pair = (p: Record<string, unknown> | undefined, w: string) => ({
+          count: numberField(p ?? {}, 'count', w) as number,
+          completeCount: numberField(p ?? {}, 'completeCount', w) as number,
+        });
+        const store = (p: Record<string, unknown> | undefined, w: string) => ({
+          indexes: numbers(p?.indexes, `${w}.indexes`),
+          counts: numbers(p?.counts, `${w}.counts`),
+          completeCounts: numbers(p?.completeCounts, `${w}.completeCounts`),
+        });
         values = {
           exact: false,
           sketch: {
@@ -702,7 +770,8 @@ export function readProfile(text: string, origin = 'the data profile'): DataProf
     let categories: CategoryCounts | null = null;
     if (c.categories !== null && c.categories !== undefined) {
       const k = c.categories as Record<string, unknown>;
-      if (!Array.isArray(k.values) || !k.values.every((x) => typeof x === 'string')) throw bad(`${where}.categories.values must be an array of strings`);
+      if (!Array.isArray(k.values) || !k.values.every((x) => typeof x === 'string'))
+        throw bad(`${where}.categories.values must be an array of strings`);
       categories = {
         values: k.values as string[],
         counts: numbers(k.counts, `${where}.categories.counts`),
@@ -739,7 +808,7 @@ export function readProfile(text: string, origin = 'the data profile'): DataProf
     schemaVersion: PROFILE_SCHEMA_VERSION,
     createdAt: str(d, 'createdAt', 'the profile'),
     data: str(d, 'data', 'the profile'),
-    dataAssetId: (typeof d.dataAssetId === 'string' ? d.dataAssetId : null),
+    dataAssetId: typeof d.dataAssetId === 'string' ? d.dataAssetId : null,
     rows: numberField(d, 'rows', 'the profile') as number,
     completeRows: typeof d.completeRows === 'number' ? d.completeRows : (d.rows as number),
     limits,

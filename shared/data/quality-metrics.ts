@@ -86,7 +86,12 @@ export function round5(x: number): number {
     const exp = Number(expText);
     const digits = mantissa.replace('.', '');
     const point = (mantissa.indexOf('.') < 0 ? mantissa.length : mantissa.indexOf('.')) + exp;
-    s = point <= 0 ? `0.${'0'.repeat(-point)}${digits}` : point >= digits.length ? digits + '0'.repeat(point - digits.length) : `${digits.slice(0, point)}.${digits.slice(point)}`;
+    s =
+      point <= 0
+        ? `0.${'0'.repeat(-point)}${digits}`
+        : point >= digits.length
+          ? digits + '0'.repeat(point - digits.length)
+          : `${digits.slice(0, point)}.${digits.slice(point)}`;
   }
   const [whole, frac = ''] = s.split('.');
   if (frac.length <= 5) return x;
@@ -122,7 +127,8 @@ class ColumnQuality {
       this.min = baseline.min;
       this.max = baseline.max;
     }
-    if (baseline.kind === 'categorical' && baseline.sparkType === 'string' && baseline.categories && !baseline.categories.truncated) this.set = new Set(baseline.categories.values);
+    if (baseline.kind === 'categorical' && baseline.sparkType === 'string' && baseline.categories && !baseline.categories.truncated)
+      this.set = new Set(baseline.categories.values);
   }
 
   add(cell: Cell, cls: CellClass, x: number): void {
@@ -172,7 +178,10 @@ export interface ColumnMetric {
 export class QualityAccumulator implements RowVisitor {
   private readonly columns: ColumnQuality[];
 
-  constructor(private readonly names: readonly string[], private readonly baseline?: DataProfile) {
+  constructor(
+    private readonly names: readonly string[],
+    private readonly baseline?: DataProfile,
+  ) {
     const byName = new Map((baseline?.columns ?? []).map((c) => [c.name, c]));
     this.columns = names.map((n) => new ColumnQuality(byName.get(n)));
   }
@@ -200,9 +209,21 @@ export class QualityAccumulator implements RowVisitor {
       let nullErrors = 0;
       if (q.nulls > 0) {
         if (imputation.kind === 'none') nullErrors = q.nulls;
-        else if (imputation.kind === 'mode' && bc.sparkType !== 'string' && bc.sparkType !== 'binary' && !sparkCastsText(imputation.value, bc.sparkType)) nullErrors = q.nulls;
+        else if (
+          imputation.kind === 'mode' &&
+          bc.sparkType !== 'string' &&
+          bc.sparkType !== 'binary' &&
+          !sparkCastsText(imputation.value, bc.sparkType)
+        )
+          nullErrors = q.nulls;
       }
-      out.push({ column, metric: 'DataTypeErrorRate', violationCount: typeFails + nullErrors, value: rate(typeFails + nullErrors, rows), examples: typeExamples });
+      out.push({
+        column,
+        metric: 'DataTypeErrorRate',
+        violationCount: typeFails + nullErrors,
+        value: rate(typeFails + nullErrors, rows),
+        examples: typeExamples,
+      });
 
       // OutOfBoundsRate
       if (bc.kind === 'numerical' && bc.min !== null && bc.max !== null && tc.kind === 'numerical') {
@@ -211,7 +232,14 @@ export class QualityAccumulator implements RowVisitor {
         out.push({ column, metric: 'OutOfBoundsRate', violationCount: count, value: rate(count, rows), examples: q.rangeExamples.values });
       } else if (bc.kind === 'categorical' && bc.sparkType === 'string' && tc.kind === 'categorical' && tc.sparkType === 'string') {
         if (!q.set) {
-          out.push({ column, metric: 'OutOfBoundsRate', violationCount: null, value: null, examples: [], note: `the baseline profile keeps no categories for '${column}' (it has more than ${bc.distinct - 1}), so a value outside them cannot be told` });
+          out.push({
+            column,
+            metric: 'OutOfBoundsRate',
+            violationCount: null,
+            value: null,
+            examples: [],
+            note: `the baseline profile keeps no categories for '${column}' (it has more than ${bc.distinct - 1}), so a value outside them cannot be told`,
+          });
           return;
         }
         let count = q.outsideSet;
@@ -271,7 +299,14 @@ export function qualityMetrics(computed: readonly ColumnMetric[], expectations: 
     .map((m) => {
       const thresholds = rules.filter((r) => covers(r, m)).map((r) => r.threshold);
       const threshold = thresholds.length ? Math.min(...thresholds) : null;
-      const out: QualityMetric = { column: m.column, metric: m.metric, value: m.value, violationCount: m.violationCount, threshold, breached: threshold !== null && m.value !== null && m.value > threshold };
+      const out: QualityMetric = {
+        column: m.column,
+        metric: m.metric,
+        value: m.value,
+        violationCount: m.violationCount,
+        threshold,
+        breached: threshold !== null && m.value !== null && m.value > threshold,
+      };
       if (m.note) out.note = m.note;
       return out;
     })

@@ -7,8 +7,14 @@
 import type { RowSource } from './row-source';
 import type { ColumnType, KindOverrides } from './column-kinds';
 import {
-  ExpectationEvaluator, QUALITY_METRICS, checkExpectationColumns, expectationType, mapSuccess,
-  type Expectation, type Observed, type QualityMetricName,
+  ExpectationEvaluator,
+  QUALITY_METRICS,
+  checkExpectationColumns,
+  expectationType,
+  mapSuccess,
+  type Expectation,
+  type Observed,
+  type QualityMetricName,
 } from './expectations';
 import { ProfileBuilder, jsonText, type DataProfile, type ProfileLimits } from './profile';
 import { QualityAccumulator, covers, qualityMetrics, type ColumnMetric, type QualityMetric } from './quality-metrics';
@@ -84,13 +90,18 @@ export interface Validation {
 }
 
 /** Refuses, before any row is read, expectations that cannot run on this data and baseline. */
-export function checkBeforeReading(source: Pick<RowSource, 'columns'>, options: Pick<ValidateOptions, 'expectations' | 'baseline' | 'input'>): void {
+export function checkBeforeReading(
+  source: Pick<RowSource, 'columns'>,
+  options: Pick<ValidateOptions, 'expectations' | 'baseline' | 'input'>,
+): void {
   const input = options.input ?? 'expectations';
   checkExpectationColumns(options.expectations, source.columns, input);
   if (!options.baseline) {
     const needs = options.expectations.find((e) => e.kind === 'quality' && e.metric !== 'NullValueRate');
     if (needs) {
-      throw new UserError(`'${input}' line ${needs.line} ("${needs.text}") compares the data with a baseline, and no baseline data profile was given: give one (a data-profile.json written by this task on the training data), or remove the line`);
+      throw new UserError(
+        `'${input}' line ${needs.line} ("${needs.text}") compares the data with a baseline, and no baseline data profile was given: give one (a data-profile.json written by this task on the training data), or remove the line`,
+      );
     }
   }
 }
@@ -115,7 +126,8 @@ export async function validateData(source: RowSource, options: ValidateOptions):
     if (redacted(r.column)) {
       r.examples = r.examples.map(() => REDACTED);
       // between's observed min and max are values of the column too
-      if (e.kind === 'between' && r.observed && typeof r.observed === 'object' && !Array.isArray(r.observed) && r.observed.min !== null) r.observed = { min: REDACTED, max: REDACTED };
+      if (e.kind === 'between' && r.observed && typeof r.observed === 'object' && !Array.isArray(r.observed) && r.observed.min !== null)
+        r.observed = { min: REDACTED, max: REDACTED };
     }
     return inReportOrder(r);
   });
@@ -179,7 +191,15 @@ function evaluate(e: Expectation, ctx: EvaluationContext): ExpectationResult {
     mostly: 'mostly' in e && e.mostly !== undefined ? e.mostly : null,
   };
   const table = (passed: boolean, observed: Observed): ExpectationResult => ({
-    ...base, column: null, passed, observed, missingCount: null, unexpectedCount: null, unexpectedPercent: null, unexpectedPercentNonMissing: null, examples: [],
+    ...base,
+    column: null,
+    passed,
+    observed,
+    missingCount: null,
+    unexpectedCount: null,
+    unexpectedPercent: null,
+    unexpectedPercentNonMissing: null,
+    examples: [],
   });
   switch (e.kind) {
     case 'columnsInclude': {
@@ -213,11 +233,24 @@ function evaluate(e: Expectation, ctx: EvaluationContext): ExpectationResult {
   }
 }
 
-function evaluateQuality(e: Extract<Expectation, { kind: 'quality' }>, ctx: EvaluationContext, base: Pick<ExpectationResult, 'rule' | 'line' | 'expectationType' | 'elementCount' | 'mostly'>): ExpectationResult {
+function evaluateQuality(
+  e: Extract<Expectation, { kind: 'quality' }>,
+  ctx: EvaluationContext,
+  base: Pick<ExpectationResult, 'rule' | 'line' | 'expectationType' | 'elementCount' | 'mostly'>,
+): ExpectationResult {
   const metrics = ctx.computed.filter((m) => covers(e, m));
   if (e.column !== undefined) {
     const m = metrics[0];
-    const none = { ...base, column: e.column, passed: true, missingCount: null, unexpectedCount: null, unexpectedPercent: null, unexpectedPercentNonMissing: null, examples: [] };
+    const none = {
+      ...base,
+      column: e.column,
+      passed: true,
+      missingCount: null,
+      unexpectedCount: null,
+      unexpectedPercent: null,
+      unexpectedPercentNonMissing: null,
+      examples: [],
+    };
     if (!m) {
       const why = !ctx.hasBaseline
         ? 'no baseline'
@@ -245,7 +278,11 @@ function evaluateQuality(e: Extract<Expectation, { kind: 'quality' }>, ctx: Eval
     ...base,
     column: null,
     passed: breached.length === 0,
-    observed: { columns: computed.length, breached: breached.map((m) => m.column), max: worst ? { column: worst.column, value: worst.value } : null },
+    observed: {
+      columns: computed.length,
+      breached: breached.map((m) => m.column),
+      max: worst ? { column: worst.column, value: worst.value } : null,
+    },
     missingCount: null,
     unexpectedCount: null,
     unexpectedPercent: null,
@@ -317,7 +354,10 @@ function describeObserved(r: ExpectationResult): string {
     case 'expect_table_columns_to_match_set': {
       const missing = o.missing as string[];
       const unexpected = o.unexpected as string[];
-      const parts = [missing.length ? `missing: ${list(missing)}` : '', unexpected.length ? `not expected: ${list(unexpected)}` : ''].filter(Boolean);
+      const parts = [
+        missing.length ? `missing: ${list(missing)}` : '',
+        unexpected.length ? `not expected: ${list(unexpected)}` : '',
+      ].filter(Boolean);
       return parts.length ? parts.join('; ') : 'match';
     }
     case 'expect_table_row_count_to_be_between':
@@ -361,14 +401,19 @@ function examplesCell(r: ExpectationResult): string {
 export function validationSummaryMarkdown(report: ValidationReport, options: { maxQualityRows?: number } = {}): string {
   const total = report.expectations.length;
   const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-  const headline = total === 0
-    ? 'no expectations'
-    : report.passed
-      ? `✅ ${total === 1 ? 'the expectation' : `all ${total} expectations`} met`
-      : `❌ ${report.violationCount} of ${plural(total, 'expectation', 'expectations')} not met`;
+  const headline =
+    total === 0
+      ? 'no expectations'
+      : report.passed
+        ? `✅ ${total === 1 ? 'the expectation' : `all ${total} expectations`} met`
+        : `❌ ${report.violationCount} of ${plural(total, 'expectation', 'expectations')} not met`;
   const lines = [`## Data validation: ${headline}`, ''];
   lines.push(`**Data:** ${mdCode(report.data, 200)}: ${count(report.rows)} rows, ${count(report.columns.length)} columns`);
-  if (report.baseline) lines.push('', `**Baseline profile:** ${mdCode(report.baseline.data, 200)}: ${count(report.baseline.rows)} rows, profiled ${report.baseline.createdAt}`);
+  if (report.baseline)
+    lines.push(
+      '',
+      `**Baseline profile:** ${mdCode(report.baseline.data, 200)}: ${count(report.baseline.rows)} rows, profiled ${report.baseline.createdAt}`,
+    );
   if (total > 0) {
     lines.push('', '| | expectation | observed | unexpected | examples |', '|:-:|---|---|--:|---|');
     for (const r of report.expectations) {
@@ -379,10 +424,18 @@ export function validationSummaryMarkdown(report: ValidationReport, options: { m
   const max = options.maxQualityRows ?? 100;
   const shown = report.qualityMetrics.filter((m) => m.threshold !== null || (m.value !== null && m.value > 0) || m.value === null);
   if (shown.length) {
-    lines.push('', report.baseline ? '### Data quality against the baseline' : '### Data quality', '', '| column | metric | value | threshold | |', '|---|---|--:|--:|:-:|');
+    lines.push(
+      '',
+      report.baseline ? '### Data quality against the baseline' : '### Data quality',
+      '',
+      '| column | metric | value | threshold | |',
+      '|---|---|--:|--:|:-:|',
+    );
     for (const m of shown.slice(0, max)) {
       const mark = m.breached ? '❌' : m.value === null ? '⚠️' : m.threshold === null ? '' : '✅';
-      lines.push(`| ${mdText(m.column)} | ${m.metric} | ${m.value === null ? `— (${mdText(m.note ?? 'not computed')})` : m.value} | ${m.threshold ?? '—'} | ${mark} |`);
+      lines.push(
+        `| ${mdText(m.column)} | ${m.metric} | ${m.value === null ? `— (${mdText(m.note ?? 'not computed')})` : m.value} | ${m.threshold ?? '—'} | ${mark} |`,
+      );
     }
     if (shown.length > max) lines.push('', `… and ${shown.length - max} more in the report.`);
   }

@@ -1,5 +1,12 @@
 import * as fs from 'node:fs';
-import { parseBoolean, parseChoice, parseResourceName, parseWholeNumber, parseWorkspaceTarget, type WorkspaceTarget } from '../task/input-parsers';
+import {
+  parseBoolean,
+  parseChoice,
+  parseResourceName,
+  parseWholeNumber,
+  parseWorkspaceTarget,
+  type WorkspaceTarget,
+} from '../task/input-parsers';
 import { UserError } from '../task/user-error';
 import { AgentPaths, classifyPathInput, NO_AGENT_ROOTS, unsetVariableMessage } from '../task/agent-path-input';
 import { parseTagLines } from '../register/register-inputs';
@@ -51,7 +58,9 @@ function readManifest(file: string): PackageManifest {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    throw new UserError(`'packageManifest' is '${file}', which cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); point it at the package-manifest.json AzureMLPackageModel@1 published (download the 'package' artifact first)`);
+    throw new UserError(
+      `'packageManifest' is '${file}', which cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); point it at the package-manifest.json AzureMLPackageModel@1 published (download the 'package' artifact first)`,
+    );
   }
   let m: PackageManifest;
   try {
@@ -60,10 +69,14 @@ function readManifest(file: string): PackageManifest {
     throw new UserError(`'packageManifest' is '${file}', which is not JSON (${(error as Error).message})`);
   }
   if (!m || m.schemaVersion !== 1 || !m.model?.assetId || typeof m.packageId !== 'string') {
-    throw new UserError(`'packageManifest' is '${file}', which is not a package manifest written by AzureMLPackageModel@1 (schemaVersion 1 with model and packageId)`);
+    throw new UserError(
+      `'packageManifest' is '${file}', which is not a package manifest written by AzureMLPackageModel@1 (schemaVersion 1 with model and packageId)`,
+    );
   }
   if (!manifestIntact(m)) {
-    throw new UserError(`'packageManifest' is '${file}', whose content no longer matches its packageId ${m.packageId}: it was edited after packaging; package again instead of editing it`);
+    throw new UserError(
+      `'packageManifest' is '${file}', whose content no longer matches its packageId ${m.packageId}: it was edited after packaging; package again instead of editing it`,
+    );
   }
   return m;
 }
@@ -72,7 +85,14 @@ function readManifest(file: string): PackageManifest {
 function readManifestPath(raw: string | undefined, paths: AgentPaths): string {
   const p = classifyPathInput(raw, 'file', paths);
   if (p.state === 'unresolved') {
-    throw new UserError(unsetVariableMessage('packageManifest', p.value, p.macro, "run AzureMLPackageModel@1 earlier in the job, or download the 'package' artifact and give the path of its package-manifest.json"));
+    throw new UserError(
+      unsetVariableMessage(
+        'packageManifest',
+        p.value,
+        p.macro,
+        "run AzureMLPackageModel@1 earlier in the job, or download the 'package' artifact and give the path of its package-manifest.json",
+      ),
+    );
   }
   if (p.state === 'notSet' && p.why === 'directory') {
     throw new UserError(`'packageManifest' is '${p.value}', a folder: give the path of the package-manifest.json file in it`);
@@ -84,9 +104,19 @@ function readManifestPath(raw: string | undefined, paths: AgentPaths): string {
 /** The smoke-test payload, or undefined: left empty, the agent hands over the repository root. */
 function readPayloadPath(raw: string | undefined, paths: AgentPaths): string | undefined {
   const p = classifyPathInput(raw, 'file', paths);
-  if (p.state === 'unresolved') throw new UserError(unsetVariableMessage('smokePayload', p.value, p.macro, 'set it, give the payload file directly, or leave it empty to deploy without a smoke test'));
+  if (p.state === 'unresolved')
+    throw new UserError(
+      unsetVariableMessage(
+        'smokePayload',
+        p.value,
+        p.macro,
+        'set it, give the payload file directly, or leave it empty to deploy without a smoke test',
+      ),
+    );
   if (p.state === 'notSet' && p.why === 'directory') {
-    throw new UserError(`'smokePayload' is '${p.value}', a folder: give the JSON file to send, or leave it empty to deploy without a smoke test`);
+    throw new UserError(
+      `'smokePayload' is '${p.value}', a folder: give the JSON file to send, or leave it empty to deploy without a smoke test`,
+    );
   }
   return p.state === 'path' ? p.path : undefined;
 }
@@ -103,7 +133,8 @@ export function parseDeployInputs(read: (name: string) => string | undefined, pa
   const strategy = parseChoice('strategy', read('strategy') ?? 'blueGreen', ['blueGreen', 'replace'] as const);
   const explicitName = read('deploymentName')?.trim();
   const deploymentName = explicitName ? parseOnlineName('deploymentName', explicitName, 'deployment') : undefined;
-  if (strategy === 'replace' && !deploymentName) throw new UserError(`'deploymentName' is required with strategy 'replace': it names the one deployment updated in place`);
+  if (strategy === 'replace' && !deploymentName)
+    throw new UserError(`'deploymentName' is required with strategy 'replace': it names the one deployment updated in place`);
   const trafficSteps = strategy === 'blueGreen' ? parseTrafficSteps('trafficSteps', read('trafficSteps')) : [100];
   const stepWaitSeconds = parseWholeNumber('stepWaitSeconds', read('stepWaitSeconds') ?? '60', { min: 0, max: 3600, unit: 'seconds' });
   const instanceCount = parseWholeNumber('instanceCount', read('instanceCount') ?? '1', { min: 1, max: 100 });
@@ -112,13 +143,24 @@ export function parseDeployInputs(read: (name: string) => string | undefined, pa
   if (autoscaleOn && target === 'managed') {
     // Target-utilisation scaling is a Kubernetes deployment setting; managed deployments scale
     // through Azure Monitor autoscale rules, and the service would refuse it after the endpoint exists.
-    throw new UserError("'autoscale' is true, but target 'managed' does not take target-utilisation scaling; set 'instanceCount' instead and scale a managed deployment with Azure Monitor autoscale, or use target 'kubernetes'");
+    throw new UserError(
+      "'autoscale' is true, but target 'managed' does not take target-utilisation scaling; set 'instanceCount' instead and scale a managed deployment with Azure Monitor autoscale, or use target 'kubernetes'",
+    );
   }
   if (autoscaleOn) {
     const minInstances = parseWholeNumber('minInstances', read('minInstances') ?? '1', { min: 1, max: 100 });
     const maxInstances = parseWholeNumber('maxInstances', read('maxInstances') ?? '3', { min: 1, max: 100 });
-    if (maxInstances < minInstances) throw new UserError(`'maxInstances' is ${maxInstances}, below 'minInstances' ${minInstances}; raise it or lower 'minInstances'`);
-    autoscale = { minInstances, maxInstances, targetUtilizationPercentage: parseWholeNumber('targetUtilization', read('targetUtilization') ?? '70', { min: 1, max: 100, unit: 'percent' }) };
+    if (maxInstances < minInstances)
+      throw new UserError(`'maxInstances' is ${maxInstances}, below 'minInstances' ${minInstances}; raise it or lower 'minInstances'`);
+    autoscale = {
+      minInstances,
+      maxInstances,
+      targetUtilizationPercentage: parseWholeNumber('targetUtilization', read('targetUtilization') ?? '70', {
+        min: 1,
+        max: 100,
+        unit: 'percent',
+      }),
+    };
   }
   const payloadFile = readPayloadPath(read('smokePayload'), paths);
   let smoke: SmokeTest | undefined;
@@ -127,7 +169,9 @@ export function parseDeployInputs(read: (name: string) => string | undefined, pa
     try {
       text = fs.readFileSync(payloadFile, 'utf8');
     } catch (error) {
-      throw new UserError(`'smokePayload' is '${payloadFile}', which cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      throw new UserError(
+        `'smokePayload' is '${payloadFile}', which cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      );
     }
     smoke = {
       payloadFile,
@@ -137,7 +181,9 @@ export function parseDeployInputs(read: (name: string) => string | undefined, pa
       timeoutMs: parseWholeNumber('smokeTimeoutSeconds', read('smokeTimeoutSeconds') ?? '30', { min: 1, max: 600, unit: 'seconds' }) * 1000,
     };
   } else if (read('smokeAssertions')?.trim()) {
-    throw new UserError(`'smokeAssertions' are set but 'smokePayload' is empty: the assertions check the answer to the payload; give a payload file`);
+    throw new UserError(
+      `'smokeAssertions' are set but 'smokePayload' is empty: the assertions check the answer to the payload; give a payload file`,
+    );
   }
   return {
     ...where,

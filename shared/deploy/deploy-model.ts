@@ -1,7 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { OnlineDeployment, OnlineEndpoint } from '@azure/arm-machinelearning';
 import type { Workspace } from '../azureml/workspace';
-import { deleteDeployment, deleteEndpoint, deploymentLogs, getDeployment, getEndpoint, listDeployments, putDeployment, putEndpoint } from '../azureml/online';
+import {
+  deleteDeployment,
+  deleteEndpoint,
+  deploymentLogs,
+  getDeployment,
+  getEndpoint,
+  listDeployments,
+  putDeployment,
+  putEndpoint,
+} from '../azureml/online';
 import { describeError } from '../task/describe-error';
 import { isAbortError, isUserError, UserError } from '../task/user-error';
 import { traceabilityTags, TraceabilityContext } from '../task/traceability';
@@ -19,7 +28,10 @@ interface DeployRuntime {
   warn(line: string): void;
   /** Registers a value with the agent's secret masking before anything could print it. */
   secret(value: string): void;
-  score(url: string, opts: { credential: string; deployment: string; body: unknown; timeoutMs: number; abortSignal?: AbortSignal }): Promise<ScoreResult>;
+  score(
+    url: string,
+    opts: { credential: string; deployment: string; body: unknown; timeoutMs: number; abortSignal?: AbortSignal },
+  ): Promise<ScoreResult>;
   abortSignal: AbortSignal;
 }
 
@@ -56,7 +68,16 @@ class ConcurrentChange extends Error {}
 const trafficOf = (e: OnlineEndpoint): TrafficMap => ({ ...(e.properties.traffic ?? {}) });
 
 const writableIdentity = (identity: OnlineEndpoint['identity']) =>
-  identity ? { identity: { type: identity.type, ...(identity.userAssignedIdentities ? { userAssignedIdentities: Object.fromEntries(Object.keys(identity.userAssignedIdentities).map((k) => [k, {}])) } : {}) } } : {};
+  identity
+    ? {
+        identity: {
+          type: identity.type,
+          ...(identity.userAssignedIdentities
+            ? { userAssignedIdentities: Object.fromEntries(Object.keys(identity.userAssignedIdentities).map((k) => [k, {}])) }
+            : {}),
+        },
+      }
+    : {};
 
 /** An endpoint's or deployment's writable top-level fields as read (the identity without its principal). */
 const writableEnvelope = (r: Pick<OnlineEndpoint, 'location' | 'tags' | 'kind' | 'identity' | 'sku'>) => ({
@@ -104,7 +125,8 @@ export async function deployModel(ws: Workspace, inputs: DeployInputs, rt: Deplo
   const computeId = `${ws.id}/computes/${inputs.compute}`;
 
   // Preflight: nothing is written until compute, instance type and endpoint all fit.
-  const instanceType = inputs.target === 'kubernetes' ? await preflightKubernetes(ws, inputs, abortSignal) : managedPreflight(m.instanceType);
+  const instanceType =
+    inputs.target === 'kubernetes' ? await preflightKubernetes(ws, inputs, abortSignal) : managedPreflight(m.instanceType);
   let endpoint = await getEndpoint(ws, name, abortSignal);
   if (endpoint) checkEndpointFits(endpoint, inputs, computeId);
 
@@ -113,7 +135,9 @@ export async function deployModel(ws: Workspace, inputs: DeployInputs, rt: Deplo
   let existing: OnlineDeployment[];
   try {
     if (!endpoint) {
-      rt.log(`Creating ${inputs.target === 'kubernetes' ? `Kubernetes online endpoint '${name}' on compute '${inputs.compute}'` : `managed online endpoint '${name}'`} (auth ${inputs.authMode}, no traffic yet)...`);
+      rt.log(
+        `Creating ${inputs.target === 'kubernetes' ? `Kubernetes online endpoint '${name}' on compute '${inputs.compute}'` : `managed online endpoint '${name}'`} (auth ${inputs.authMode}, no traffic yet)...`,
+      );
       endpoint = await putEndpoint(
         ws,
         name,
@@ -148,11 +172,24 @@ export async function deployModel(ws: Workspace, inputs: DeployInputs, rt: Deplo
     message,
   });
 
-  if (inputs.strategy === 'blueGreen' && mine?.tags?.[PACKAGE_TAG] === m.packageId && mine.properties.provisioningState === 'Succeeded' && previous[mine.name!] === 100) {
-    return report(previous, [], `Package ${m.packageId} (${m.model.name}:${m.model.version}) already takes all traffic of endpoint '${name}' as deployment '${mine.name}'; nothing to do.`);
+  if (
+    inputs.strategy === 'blueGreen' &&
+    mine?.tags?.[PACKAGE_TAG] === m.packageId &&
+    mine.properties.provisioningState === 'Succeeded' &&
+    previous[mine.name!] === 100
+  ) {
+    return report(
+      previous,
+      [],
+      `Package ${m.packageId} (${m.model.name}:${m.model.version}) already takes all traffic of endpoint '${name}' as deployment '${mine.name}'; nothing to do.`,
+    );
   }
 
-  const body = deploymentBody(ws, inputs, instanceType, { ...tags, [PACKAGE_TAG]: m.packageId, model: m.model.id.replace(/^azureml:/, '') });
+  const body = deploymentBody(ws, inputs, instanceType, {
+    ...tags,
+    [PACKAGE_TAG]: m.packageId,
+    model: m.model.id.replace(/^azureml:/, ''),
+  });
   const writeSignal = afterGrace(abortSignal, WRITE_GRACE_MS);
   const state: RollbackState = {
     deploymentName,
@@ -170,7 +207,9 @@ export async function deployModel(ws: Workspace, inputs: DeployInputs, rt: Deplo
     if (inputs.strategy === 'blueGreen' && mine?.tags?.[PACKAGE_TAG] === m.packageId && mine.properties.provisioningState === 'Succeeded') {
       rt.log(`Deployment '${deploymentName}' of package ${m.packageId} exists from an earlier run; continuing with it.`);
     } else {
-      rt.log(`${mine ? 'Updating' : 'Creating'} deployment '${deploymentName}' (${m.model.name}:${m.model.version}, ${instanceType ?? 'default instance type'}, ${describeScale(inputs)}) at 0% traffic; waiting for it to provision...`);
+      rt.log(
+        `${mine ? 'Updating' : 'Creating'} deployment '${deploymentName}' (${m.model.name}:${m.model.version}, ${instanceType ?? 'default instance type'}, ${describeScale(inputs)}) at 0% traffic; waiting for it to provision...`,
+      );
       state.created = !mine;
       await putDeployment(ws, name, deploymentName, body, { abortSignal: writeSignal, alreadyDone: (d) => runsSame(d, body) });
       abortSignal.throwIfAborted();
@@ -187,12 +226,18 @@ export async function deployModel(ws: Workspace, inputs: DeployInputs, rt: Deplo
           `The traffic of endpoint '${name}' changed while this deployment ran (expected ${formatTraffic(state.written)}, found ${current ? formatTraffic(trafficOf(current)) : 'the endpoint gone'}): another release is deploying to it. Stopping without touching its traffic.`,
         );
       }
-      const next = inputs.strategy === 'replace' ? { ...Object.fromEntries(Object.keys(previous).map((k) => [k, 0])), [deploymentName]: 100 } : trafficAt(previous, deploymentName, percent);
+      const next =
+        inputs.strategy === 'replace'
+          ? { ...Object.fromEntries(Object.keys(previous).map((k) => [k, 0])), [deploymentName]: 100 }
+          : trafficAt(previous, deploymentName, percent);
       rt.log(`Traffic step ${i + 1}/${inputs.trafficSteps.length}: ${formatTraffic(next)}.`);
       // The whole endpoint is re-PUT from what was just read: PATCH cannot change traffic.
       state.written = next;
       state.ourMaps.push(next);
-      await putEndpoint(ws, name, endpointWithTraffic(current, next), { abortSignal: writeSignal, alreadyDone: (e) => sameTraffic(trafficOf(e), next) });
+      await putEndpoint(ws, name, endpointWithTraffic(current, next), {
+        abortSignal: writeSignal,
+        alreadyDone: (e) => sameTraffic(trafficOf(e), next),
+      });
       abortSignal.throwIfAborted();
       await healthCheck(ws, rt, inputs, current, deploymentName, credential);
       if (i < inputs.trafficSteps.length - 1 && inputs.stepWaitSeconds > 0) {
@@ -209,12 +254,18 @@ export async function deployModel(ws: Workspace, inputs: DeployInputs, rt: Deplo
     await rollback(ws, inputs, state, rt, error);
     if (isAbortError(error) || abortSignal.aborted) throw error;
     const why = error instanceof ConcurrentChange ? error.message : describeError(error);
-    throw new DeploymentFailed(`Deployment '${deploymentName}' of ${m.model.name}:${m.model.version} to endpoint '${name}' failed: ${why} ${state.outcome ?? ''}`.trim());
+    throw new DeploymentFailed(
+      `Deployment '${deploymentName}' of ${m.model.name}:${m.model.version} to endpoint '${name}' failed: ${why} ${state.outcome ?? ''}`.trim(),
+    );
   }
 
   const final = state.written;
   if (removed.length > 0) rt.log(`Removed old deployment(s) ${removed.join(', ')} (keeping the last ${inputs.keepDeployments}).`);
-  return report(final, removed, `Deployed ${m.model.name}:${m.model.version} (package ${m.packageId}) to endpoint '${name}' as '${deploymentName}': ${formatTraffic(final)}.`);
+  return report(
+    final,
+    removed,
+    `Deployed ${m.model.name}:${m.model.version} (package ${m.packageId}) to endpoint '${name}' as '${deploymentName}': ${formatTraffic(final)}.`,
+  );
 }
 
 /**
@@ -222,7 +273,14 @@ export async function deployModel(ws: Workspace, inputs: DeployInputs, rt: Deplo
  * this release go first, the one that served before it last, so a cancel in between still finds
  * the previous traffic's deployments to put traffic back on.
  */
-async function removeOldDeployments(ws: Workspace, inputs: DeployInputs, state: RollbackState, removed: string[], rt: DeployRuntime, abortSignal: AbortSignal): Promise<void> {
+async function removeOldDeployments(
+  ws: Workspace,
+  inputs: DeployInputs,
+  state: RollbackState,
+  removed: string[],
+  rt: DeployRuntime,
+  abortSignal: AbortSignal,
+): Promise<void> {
   let all: OnlineDeployment[];
   try {
     all = await listDeployments(ws, inputs.endpointName, abortSignal);
@@ -232,7 +290,11 @@ async function removeOldDeployments(ws: Workspace, inputs: DeployInputs, state: 
     rt.warn(`Could not list the old deployments of endpoint '${inputs.endpointName}' to remove them: ${describeError(error)}`);
     return;
   }
-  const candidates = deploymentsToRemove(all.map((d) => ({ name: d.name!, createdAt: d.systemData?.createdAt })), state.deploymentName, inputs.keepDeployments)
+  const candidates = deploymentsToRemove(
+    all.map((d) => ({ name: d.name!, createdAt: d.systemData?.createdAt })),
+    state.deploymentName,
+    inputs.keepDeployments,
+  )
     .filter((old) => (state.written[old] ?? 0) === 0)
     .sort((a, b) => (state.previous[a] ?? 0) - (state.previous[b] ?? 0));
   for (const old of candidates) {
@@ -264,11 +326,22 @@ async function preflightKubernetes(ws: Workspace, inputs: DeployInputs, abortSig
   } catch (error) {
     if (!isNotFound(error)) throw error;
   }
-  const props = compute?.properties as { computeType?: string; provisioningState?: string; properties?: { instanceTypes?: Record<string, unknown>; defaultInstanceType?: string } } | undefined;
+  const props = compute?.properties as
+    | {
+        computeType?: string;
+        provisioningState?: string;
+        properties?: { instanceTypes?: Record<string, unknown>; defaultInstanceType?: string };
+      }
+    | undefined;
   return kubernetesPreflight(
     inputs.compute!,
     ws.name,
-    props && { computeType: props.computeType, provisioningState: props.provisioningState, instanceTypes: Object.keys(props.properties?.instanceTypes ?? {}), defaultInstanceType: props.properties?.defaultInstanceType },
+    props && {
+      computeType: props.computeType,
+      provisioningState: props.provisioningState,
+      instanceTypes: Object.keys(props.properties?.instanceTypes ?? {}),
+      defaultInstanceType: props.properties?.defaultInstanceType,
+    },
     inputs.manifest.instanceType,
   );
 }
@@ -276,16 +349,24 @@ async function preflightKubernetes(ws: Workspace, inputs: DeployInputs, abortSig
 function checkEndpointFits(e: OnlineEndpoint, inputs: DeployInputs, computeId: string): void {
   const isKubernetes = !!e.properties.compute;
   if (inputs.target === 'kubernetes' && !isKubernetes) {
-    throw new UserError(`'target' is 'kubernetes', but endpoint '${inputs.endpointName}' is a managed online endpoint; set 'target' to managed or choose another 'endpointName'`);
+    throw new UserError(
+      `'target' is 'kubernetes', but endpoint '${inputs.endpointName}' is a managed online endpoint; set 'target' to managed or choose another 'endpointName'`,
+    );
   }
   if (inputs.target === 'managed' && isKubernetes) {
-    throw new UserError(`'target' is 'managed', but endpoint '${inputs.endpointName}' runs on Kubernetes compute ${e.properties.compute!.split('/').pop()}; set 'target' to kubernetes or choose another 'endpointName'`);
+    throw new UserError(
+      `'target' is 'managed', but endpoint '${inputs.endpointName}' runs on Kubernetes compute ${e.properties.compute!.split('/').pop()}; set 'target' to kubernetes or choose another 'endpointName'`,
+    );
   }
   if (isKubernetes && e.properties.compute!.toLowerCase() !== computeId.toLowerCase()) {
-    throw new UserError(`'computeName' is '${inputs.compute}', but endpoint '${inputs.endpointName}' runs on compute '${e.properties.compute!.split('/').pop()}' (an endpoint's compute cannot change); use that compute or another 'endpointName'`);
+    throw new UserError(
+      `'computeName' is '${inputs.compute}', but endpoint '${inputs.endpointName}' runs on compute '${e.properties.compute!.split('/').pop()}' (an endpoint's compute cannot change); use that compute or another 'endpointName'`,
+    );
   }
   if (e.properties.authMode !== inputs.authMode) {
-    throw new UserError(`'authMode' is '${inputs.authMode === 'Key' ? 'key' : 'aml_token'}', but endpoint '${inputs.endpointName}' uses ${e.properties.authMode} (it cannot change after creation); set 'authMode' to match`);
+    throw new UserError(
+      `'authMode' is '${inputs.authMode === 'Key' ? 'key' : 'aml_token'}', but endpoint '${inputs.endpointName}' uses ${e.properties.authMode} (it cannot change after creation); set 'authMode' to match`,
+    );
   }
 }
 
@@ -325,7 +406,7 @@ function chooseDeploymentName(inputs: DeployInputs, existing: OnlineDeployment[]
     // Blue/green must never write a new model into the deployment that serves traffic: a failed
     // smoke test would then "roll back" traffic onto the very deployment now running the bad model.
     const taken = existing.find((d) => d.name?.toLowerCase() === inputs.deploymentName!.toLowerCase());
-    const share = taken ? traffic[taken.name!] ?? 0 : 0;
+    const share = taken ? (traffic[taken.name!] ?? 0) : 0;
     if (inputs.strategy === 'blueGreen' && taken && share > 0 && taken.tags?.[PACKAGE_TAG] !== inputs.manifest.packageId) {
       throw new UserError(
         `'deploymentName' is '${inputs.deploymentName}', which already serves ${share}% of endpoint '${inputs.endpointName}' with another package; ` +
@@ -342,10 +423,17 @@ function chooseDeploymentName(inputs: DeployInputs, existing: OnlineDeployment[]
 
 function describeScale(inputs: DeployInputs): string {
   const a = inputs.scale.autoscale;
-  return a ? `autoscale ${a.minInstances}-${a.maxInstances} at ${a.targetUtilizationPercentage}% CPU` : `${inputs.scale.instanceCount} instance(s)`;
+  return a
+    ? `autoscale ${a.minInstances}-${a.maxInstances} at ${a.targetUtilizationPercentage}% CPU`
+    : `${inputs.scale.instanceCount} instance(s)`;
 }
 
-function deploymentBody(ws: Workspace, inputs: DeployInputs, instanceType: string | undefined, tags: Record<string, string>): OnlineDeployment {
+function deploymentBody(
+  ws: Workspace,
+  inputs: DeployInputs,
+  instanceType: string | undefined,
+  tags: Record<string, string>,
+): OnlineDeployment {
   const m = inputs.manifest;
   const a = inputs.scale.autoscale;
   return {
@@ -364,7 +452,13 @@ function deploymentBody(ws: Workspace, inputs: DeployInputs, instanceType: strin
       environmentVariables: { ...m.environmentVariables },
       appInsightsEnabled: inputs.appInsights,
       scaleSettings: a
-        ? { scaleType: 'TargetUtilization', minInstances: a.minInstances, maxInstances: a.maxInstances, targetUtilizationPercentage: a.targetUtilizationPercentage, pollingInterval: 'PT10S' }
+        ? {
+            scaleType: 'TargetUtilization',
+            minInstances: a.minInstances,
+            maxInstances: a.maxInstances,
+            targetUtilizationPercentage: a.targetUtilizationPercentage,
+            pollingInterval: 'PT10S',
+          }
         : { scaleType: 'Default' },
       properties: { [PACKAGE_TAG]: m.packageId },
     },
@@ -386,7 +480,14 @@ async function endpointCredential(ws: Workspace, name: string, authMode: DeployI
 }
 
 /** One request straight to the deployment: expected status, JSON answer, every assertion. */
-async function smokeTest(rt: DeployRuntime, inputs: DeployInputs, endpoint: OnlineEndpoint, deployment: string, credential: string, what: string): Promise<void> {
+async function smokeTest(
+  rt: DeployRuntime,
+  inputs: DeployInputs,
+  endpoint: OnlineEndpoint,
+  deployment: string,
+  credential: string,
+  what: string,
+): Promise<void> {
   const smoke = inputs.smoke!;
   const uri = endpoint.properties.scoringUri!;
   let answer: ScoreResult;
@@ -394,22 +495,36 @@ async function smokeTest(rt: DeployRuntime, inputs: DeployInputs, endpoint: Onli
     answer = await rt.score(uri, { credential, deployment, body: smoke.payload, timeoutMs: smoke.timeoutMs, abortSignal: rt.abortSignal });
   } catch (error) {
     if (rt.abortSignal.aborted) throw error;
-    if (error instanceof ScoringTimeout) throw new Error(`${what}: POST ${uri} to '${deployment}' got no answer within ${smoke.timeoutMs / 1000} s ('smokeTimeoutSeconds').`);
+    if (error instanceof ScoringTimeout)
+      throw new Error(`${what}: POST ${uri} to '${deployment}' got no answer within ${smoke.timeoutMs / 1000} s ('smokeTimeoutSeconds').`);
     // Transient faults were already retried; what is left is a connection that kept failing.
     throw new Error(`${what}: POST ${uri} to '${deployment}' failed: ${describeError(error)}.`);
   }
   const excerpt = answer.text.length > 300 ? `${answer.text.slice(0, 300)}…` : answer.text;
-  if (answer.status !== smoke.expectedStatus) throw new Error(`${what}: '${deployment}' answered HTTP ${answer.status}, expected ${smoke.expectedStatus}: ${excerpt}`);
-  if (smoke.assertions.length > 0 && answer.json === undefined) throw new Error(`${what}: '${deployment}' answered HTTP ${answer.status} with a body that is not JSON: ${excerpt}`);
+  if (answer.status !== smoke.expectedStatus)
+    throw new Error(`${what}: '${deployment}' answered HTTP ${answer.status}, expected ${smoke.expectedStatus}: ${excerpt}`);
+  if (smoke.assertions.length > 0 && answer.json === undefined)
+    throw new Error(`${what}: '${deployment}' answered HTTP ${answer.status} with a body that is not JSON: ${excerpt}`);
   const failed = failedAssertions(smoke.assertions, answer.json);
-  if (failed.length > 0) throw new Error(`${what}: ${failed.length} of ${smoke.assertions.length} assertion(s) failed on the answer of '${deployment}': ${failed.join('; ')}. Answer: ${excerpt}`);
+  if (failed.length > 0)
+    throw new Error(
+      `${what}: ${failed.length} of ${smoke.assertions.length} assertion(s) failed on the answer of '${deployment}': ${failed.join('; ')}. Answer: ${excerpt}`,
+    );
   rt.log(`${what} passed: HTTP ${answer.status}${smoke.assertions.length ? `, ${smoke.assertions.length} assertion(s) hold` : ''}.`);
 }
 
 /** After each traffic step: the deployment is still Succeeded and (with a payload) still answers well. */
-async function healthCheck(ws: Workspace, rt: DeployRuntime, inputs: DeployInputs, endpoint: OnlineEndpoint, deployment: string, credential: string): Promise<void> {
+async function healthCheck(
+  ws: Workspace,
+  rt: DeployRuntime,
+  inputs: DeployInputs,
+  endpoint: OnlineEndpoint,
+  deployment: string,
+  credential: string,
+): Promise<void> {
   const d = await getDeployment(ws, inputs.endpointName, deployment, rt.abortSignal);
-  if (d?.properties.provisioningState !== 'Succeeded') throw new Error(`Health check: deployment '${deployment}' is ${d ? d.properties.provisioningState : 'gone'}, not Succeeded.`);
+  if (d?.properties.provisioningState !== 'Succeeded')
+    throw new Error(`Health check: deployment '${deployment}' is ${d ? d.properties.provisioningState : 'gone'}, not Succeeded.`);
   if (inputs.smoke) await smokeTest(rt, inputs, endpoint, deployment, credential, 'Health check');
 }
 
@@ -438,10 +553,14 @@ interface RollbackState {
  */
 async function rollback(ws: Workspace, inputs: DeployInputs, state: RollbackState, rt: DeployRuntime, cause: unknown): Promise<void> {
   const cancelled = rt.abortSignal.aborted;
-  const abortSignal = AbortSignal.timeout(cancelled ? Math.max(1000, (state.cancelledAt ?? Date.now()) + CANCELLED_ROLLBACK_MS - Date.now()) : ROLLBACK_MS);
+  const abortSignal = AbortSignal.timeout(
+    cancelled ? Math.max(1000, (state.cancelledAt ?? Date.now()) + CANCELLED_ROLLBACK_MS - Date.now()) : ROLLBACK_MS,
+  );
   const name = inputs.endpointName;
   const d = state.deploymentName;
-  rt.log(`Rolling back (${cancelled ? 'the pipeline was cancelled' : cause instanceof ConcurrentChange ? 'concurrent change' : 'deployment failed'}): restoring traffic ${formatTraffic(state.previous)}.`);
+  rt.log(
+    `Rolling back (${cancelled ? 'the pipeline was cancelled' : cause instanceof ConcurrentChange ? 'concurrent change' : 'deployment failed'}): restoring traffic ${formatTraffic(state.previous)}.`,
+  );
   const done: string[] = [];
   try {
     const current = await getEndpoint(ws, name, abortSignal);
@@ -457,7 +576,11 @@ async function rollback(ws: Workspace, inputs: DeployInputs, state: RollbackStat
       // A deployment this run created is not in the previous map; Azure ML keeps it with 0 until deleted.
       if (state.created && !(d in restore) && d in now) restore[d] = 0;
       // Cancelled: the agent kills the task seconds from now; an accepted PUT is enough, the service carries it out.
-      await putEndpoint(ws, name, endpointWithTraffic(current, restore), { abortSignal, wait: !cancelled, alreadyDone: (e) => sameTraffic(trafficOf(e), restore) });
+      await putEndpoint(ws, name, endpointWithTraffic(current, restore), {
+        abortSignal,
+        wait: !cancelled,
+        alreadyDone: (e) => sameTraffic(trafficOf(e), restore),
+      });
       done.push(`traffic restored to ${formatTraffic(state.previous)}`);
     } else {
       done.push(`traffic unchanged: ${formatTraffic(state.previous)}`);
@@ -480,7 +603,11 @@ async function rollback(ws: Workspace, inputs: DeployInputs, state: RollbackStat
       // run's and no other release has put a deployment on it meanwhile.
       if (state.createdEndpoint && ours && (await onlyDeploymentIs(ws, name, d, abortSignal))) {
         await deleteEndpoint(ws, name, { wait: !cancelled, abortSignal });
-        done.push(cancelled ? `deletion of endpoint '${name}' (created by this run) started` : `endpoint '${name}' (created by this run) removed with deployment '${d}'`);
+        done.push(
+          cancelled
+            ? `deletion of endpoint '${name}' (created by this run) started`
+            : `endpoint '${name}' (created by this run) removed with deployment '${d}'`,
+        );
       } else {
         await deleteDeployment(ws, name, d, { wait: !cancelled, abortSignal });
         done.push(cancelled ? `deletion of deployment '${d}' started` : `deployment '${d}' removed`);

@@ -28,7 +28,11 @@ export function parseOnlineName(input: string, raw: string | undefined, what: 'e
  * even that is not enough a short hash of the full name keeps two long names apart.
  */
 export function deploymentNameFor(modelName: string, version: string, suffix = ''): string {
-  const clean = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const clean = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '');
   let model = clean(modelName) || 'model';
   if (!/^[a-z]/.test(model)) model = `m-${model}`;
   const tail = [clean(version) || '0', clean(suffix)].filter(Boolean).join('-');

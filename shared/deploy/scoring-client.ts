@@ -1,4 +1,10 @@
-import { createDefaultHttpClient, createEmptyPipeline, createHttpHeaders, createPipelineRequest, type PipelinePolicy } from '@azure/core-rest-pipeline';
+import {
+  createDefaultHttpClient,
+  createEmptyPipeline,
+  createHttpHeaders,
+  createPipelineRequest,
+  type PipelinePolicy,
+} from '@azure/core-rest-pipeline';
 import type { HttpClientOptions } from '../http/agent-http-options';
 import { perHostAgentSettingsPolicy } from '../http/per-host-agent-settings';
 import { SCORING_RETRY, transientRetryPolicy } from '../http/retry-policy';
@@ -56,7 +62,10 @@ function attemptTimeoutPolicy(timeoutMs: number): PipelinePolicy {
 export function scoringClient(httpFor: (url: string) => HttpClientOptions) {
   const http = createDefaultHttpClient();
   const hostSettings = perHostAgentSettingsPolicy(httpFor);
-  return async function score(url: string, opts: { credential: string; deployment: string; body: unknown; timeoutMs: number; abortSignal?: AbortSignal }): Promise<ScoreResult> {
+  return async function score(
+    url: string,
+    opts: { credential: string; deployment: string; body: unknown; timeoutMs: number; abortSignal?: AbortSignal },
+  ): Promise<ScoreResult> {
     const pipeline = createEmptyPipeline();
     pipeline.addPolicy(transientRetryPolicy(SCORING_RETRY));
     pipeline.addPolicy(attemptTimeoutPolicy(opts.timeoutMs));

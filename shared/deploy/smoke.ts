@@ -17,14 +17,18 @@ type PathStep = { key: string } | { index: number } | { length: true };
 const TYPES = ['array', 'object', 'number', 'string', 'boolean', 'null'] as const;
 
 function parsePath(input: string, line: number, text: string, path: string): PathStep[] {
-  if (!path.startsWith('$')) throw new UserError(`'${input}' line ${line} is '${text}': a path starts with $, for example $.predictions[0]`);
+  if (!path.startsWith('$'))
+    throw new UserError(`'${input}' line ${line} is '${text}': a path starts with $, for example $.predictions[0]`);
   const steps: PathStep[] = [];
   const re = /\.([A-Za-z_][A-Za-z0-9_-]*)|\[(\d+)\]|\["([^"]*)"\]/y;
   re.lastIndex = 1;
   while (re.lastIndex < path.length) {
     const start = re.lastIndex;
     const m = re.exec(path);
-    if (!m) throw new UserError(`'${input}' line ${line} is '${text}': cannot read the path at '${path.slice(start)}'; use .name, [index] or ["name"]`);
+    if (!m)
+      throw new UserError(
+        `'${input}' line ${line} is '${text}': cannot read the path at '${path.slice(start)}'; use .name, [index] or ["name"]`,
+      );
     if (m[1] !== undefined) steps.push(m[1] === 'length' ? { length: true } : { key: m[1] });
     else if (m[2] !== undefined) steps.push({ index: Number(m[2]) });
     else steps.push({ key: m[3] });
@@ -47,7 +51,10 @@ export function parseAssertions(input: string, raw: string | undefined): Asserti
       return void out.push({ text, path: parsePath(input, line, text, is[1]), kind: 'is', type });
     }
     const cmp = /^(\S+)\s*(==|!=|<=|>=|<|>)\s*(.+)$/.exec(text);
-    if (!cmp) throw new UserError(`'${input}' line ${line} is '${text}': write '<path> exists', '<path> is <type>' or '<path> <op> <JSON value>' with op ==, !=, <, <=, >, >=`);
+    if (!cmp)
+      throw new UserError(
+        `'${input}' line ${line} is '${text}': write '<path> exists', '<path> is <type>' or '<path> <op> <JSON value>' with op ==, !=, <, <=, >, >=`,
+      );
     let value: unknown;
     try {
       value = JSON.parse(cmp[3]);
@@ -55,7 +62,8 @@ export function parseAssertions(input: string, raw: string | undefined): Asserti
       throw new UserError(`'${input}' line ${line} is '${text}': '${cmp[3]}' is not a JSON value (quote strings: "approved")`);
     }
     const op = cmp[2] as Operator;
-    if (['<', '<=', '>', '>='].includes(op) && typeof value !== 'number') throw new UserError(`'${input}' line ${line} is '${text}': ${op} compares numbers only`);
+    if (['<', '<=', '>', '>='].includes(op) && typeof value !== 'number')
+      throw new UserError(`'${input}' line ${line} is '${text}': ${op} compares numbers only`);
     out.push({ text, path: parsePath(input, line, text, cmp[1]), kind: 'compare', op, value });
   });
   return out;
@@ -82,7 +90,7 @@ function resolve(body: unknown, path: PathStep[]): unknown {
 }
 
 const typeOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
-const show = (v: unknown) => (v === MISSING ? 'missing' : JSON.stringify(v)?.slice(0, 200) ?? String(v));
+const show = (v: unknown) => (v === MISSING ? 'missing' : (JSON.stringify(v)?.slice(0, 200) ?? String(v)));
 
 /** The failed assertions, each as '<assertion>: got <value>'; empty when all hold. */
 export function failedAssertions(assertions: Assertion[], body: unknown): string[] {
@@ -96,7 +104,15 @@ export function failedAssertions(assertions: Assertion[], body: unknown): string
     else if (a.op === '==') ok = JSON.stringify(v) === JSON.stringify(a.value);
     else if (a.op === '!=') ok = JSON.stringify(v) !== JSON.stringify(a.value);
     else if (typeof v !== 'number') ok = false;
-    else ok = a.op === '<' ? v < (a.value as number) : a.op === '<=' ? v <= (a.value as number) : a.op === '>' ? v > (a.value as number) : v >= (a.value as number);
+    else
+      ok =
+        a.op === '<'
+          ? v < (a.value as number)
+          : a.op === '<='
+            ? v <= (a.value as number)
+            : a.op === '>'
+              ? v > (a.value as number)
+              : v >= (a.value as number);
     if (!ok) failures.push(`${a.text}: got ${show(v)}`);
   }
   return failures;
@@ -107,6 +123,8 @@ export function parsePayload(input: string, file: string, text: string): unknown
   try {
     return JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
-    throw new UserError(`'${input}' is '${file}', which is not JSON (${(error as Error).message}); the smoke test sends it as the request body`);
+    throw new UserError(
+      `'${input}' is '${file}', which is not JSON (${(error as Error).message}); the smoke test sends it as the request body`,
+    );
   }
 }

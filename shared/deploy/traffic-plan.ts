@@ -11,12 +11,17 @@ export type TrafficMap = Record<string, number>;
 export function parseTrafficSteps(input: string, raw: string | undefined): number[] {
   const text = (raw ?? '').trim() || '100';
   const fix = `write increasing whole percentages ending in 100, for example 10,50,100`;
-  const steps = text.split(/[\s,;]+/).filter(Boolean).map((s) => (/^\d+$/.test(s) ? Number(s) : NaN));
+  const steps = text
+    .split(/[\s,;]+/)
+    .filter(Boolean)
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : NaN));
   if (steps.some((s) => !Number.isInteger(s) || s < 1 || s > 100)) throw new UserError(`'${input}' is '${text}': ${fix}`);
   for (let i = 1; i < steps.length; i++) {
-    if (steps[i] <= steps[i - 1]) throw new UserError(`'${input}' is '${text}': step ${steps[i]} does not increase on ${steps[i - 1]}; ${fix}`);
+    if (steps[i] <= steps[i - 1])
+      throw new UserError(`'${input}' is '${text}': step ${steps[i]} does not increase on ${steps[i - 1]}; ${fix}`);
   }
-  if (steps[steps.length - 1] !== 100) throw new UserError(`'${input}' is '${text}': the last step must be 100 so the new deployment ends up taking all traffic; ${fix}`);
+  if (steps[steps.length - 1] !== 100)
+    throw new UserError(`'${input}' is '${text}': the last step must be 100 so the new deployment ends up taking all traffic; ${fix}`);
   return steps;
 }
 

@@ -44,7 +44,9 @@ export function toHttpClientOptions(
       try {
         return readFile(file);
       } catch (e) {
-        throw new UserError(`The agent setting ${variable} names '${file}', which cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); fix the agent's certificate configuration.`);
+        throw new UserError(
+          `The agent setting ${variable} names '${file}', which cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); fix the agent's certificate configuration.`,
+        );
       }
     };
     settings = {};

@@ -89,7 +89,13 @@ export function retryAfterFromHeaders(header: AttemptOutcome['header'], now: num
  * outcome as it is. `random` in [0, 1) makes the jitter testable: the wait is between half and
  * all of the exponential step ("equal jitter"), never zero, so retries still spread out.
  */
-export function retryDelay(retryCount: number, outcome: AttemptOutcome, budget: RetryBudget = DEFAULT_RETRY, random: () => number = Math.random, now: number = Date.now()): number | undefined {
+export function retryDelay(
+  retryCount: number,
+  outcome: AttemptOutcome,
+  budget: RetryBudget = DEFAULT_RETRY,
+  random: () => number = Math.random,
+  now: number = Date.now(),
+): number | undefined {
   if (retryCount >= budget.maxRetries || !isTransientOutcome(outcome)) return undefined;
   const asked = outcome.status !== undefined ? retryAfterFromHeaders(outcome.header, now) : undefined;
   if (asked !== undefined) return asked > budget.maxRetryAfterMs ? undefined : asked;
@@ -122,7 +128,9 @@ function retryStrategy(budget: RetryBudget): RetryStrategy {
       // retryCount counts from 0 for the first answer; core's policy stops at maxRetries itself.
       const delay = retryDelay(retryCount, outcome, { ...budget, maxRetries: Number.POSITIVE_INFINITY });
       if (delay === undefined) return responseError ? { errorToThrow: responseError } : { skipStrategy: true };
-      logger.info(`${outcome.status !== undefined ? `HTTP ${outcome.status}` : outcome.errorCode}: try ${retryCount + 2} of ${budget.maxRetries + 1} in ${delay} ms`);
+      logger.info(
+        `${outcome.status !== undefined ? `HTTP ${outcome.status}` : outcome.errorCode}: try ${retryCount + 2} of ${budget.maxRetries + 1} in ${delay} ms`,
+      );
       return { retryAfterInMs: delay };
     },
   };
@@ -137,7 +145,13 @@ export function transientRetryPolicy(budget: RetryBudget = DEFAULT_RETRY): Pipel
 const TRANSIENT_RETRY_POLICY = 'azuremlMlopsTransientRetryPolicy';
 
 /** The Azure SDK's own retry policies, which ours replaces (they skip 429 without Retry-After and give up after 3 tries). */
-const SDK_RETRY_POLICIES = ['defaultRetryPolicy', 'exponentialRetryPolicy', 'systemErrorRetryPolicy', 'throttlingRetryPolicy', 'retryPolicy'];
+const SDK_RETRY_POLICIES = [
+  'defaultRetryPolicy',
+  'exponentialRetryPolicy',
+  'systemErrorRetryPolicy',
+  'throttlingRetryPolicy',
+  'retryPolicy',
+];
 
 /** An SDK client's pipeline, with its retry policies replaced by ours (in the same phase: before signing, so a retry signs again). */
 export function useTransientRetries(pipeline: Pipeline, budget: RetryBudget = DEFAULT_RETRY): void {
@@ -150,7 +164,10 @@ export function useTransientRetries(pipeline: Pipeline, budget: RetryBudget = DE
  * client, which never retries a POST): the error's `statusCode` or `code` decides, and the wait
  * ends when `abortSignal` fires.
  */
-export async function withTransientRetries<T>(call: () => Promise<T>, options: { abortSignal?: AbortSignal; budget?: RetryBudget; what: string }): Promise<T> {
+export async function withTransientRetries<T>(
+  call: () => Promise<T>,
+  options: { abortSignal?: AbortSignal; budget?: RetryBudget; what: string },
+): Promise<T> {
   const budget = options.budget ?? DEFAULT_RETRY;
   for (let retryCount = 0; ; retryCount++) {
     try {
@@ -163,7 +180,9 @@ export async function withTransientRetries<T>(call: () => Promise<T>, options: {
       const outcome: AttemptOutcome = e.statusCode !== undefined ? { status: e.statusCode, header } : { errorCode: e.code };
       const delay = options.abortSignal?.aborted ? undefined : retryDelay(retryCount, outcome, budget);
       if (delay === undefined) throw error;
-      logger.info(`${options.what}: ${outcome.status !== undefined ? `HTTP ${outcome.status}` : outcome.errorCode}: try ${retryCount + 2} of ${budget.maxRetries + 1} in ${delay} ms`);
+      logger.info(
+        `${options.what}: ${outcome.status !== undefined ? `HTTP ${outcome.status}` : outcome.errorCode}: try ${retryCount + 2} of ${budget.maxRetries + 1} in ${delay} ms`,
+      );
       await sleep(delay, undefined, { signal: options.abortSignal });
     }
   }

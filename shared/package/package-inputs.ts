@@ -8,7 +8,10 @@ import { parseTagLines } from '../register/register-inputs';
 import type { ProbeSettings, RequestSettings } from './manifest';
 import { missingScoringFunctions } from './scoring-script';
 
-type ModelChoice = { kind: 'modelJson'; file: string; name: string; version: string } | { kind: 'nameVersion'; name: string; version: string } | { kind: 'latest'; name: string };
+type ModelChoice =
+  | { kind: 'modelJson'; file: string; name: string; version: string }
+  | { kind: 'nameVersion'; name: string; version: string }
+  | { kind: 'latest'; name: string };
 type EnvironmentChoice =
   | { kind: 'none' }
   | { kind: 'registered'; name: string; version: string }
@@ -17,7 +20,8 @@ type EnvironmentChoice =
   | { kind: 'build'; name: string; context: string; dockerfilePath: string };
 
 /** Scoring code: a registered code version, or a local folder uploaded content-addressed as one. */
-type CodeChoice = { kind: 'registered'; name: string; version: string; scoringScript: string } | { kind: 'folder'; folder: string; scoringScript: string };
+type CodeChoice =
+  { kind: 'registered'; name: string; version: string; scoringScript: string } | { kind: 'folder'; folder: string; scoringScript: string };
 
 export interface PackageInputs extends WorkspaceTarget {
   model: ModelChoice;
@@ -35,7 +39,10 @@ export interface PackageInputs extends WorkspaceTarget {
 function parseAssetRef(input: string, raw: string | undefined, what: string): { name: string; version: string } {
   const text = (raw ?? '').trim();
   const m = /^(?:azureml:)?([A-Za-z0-9][A-Za-z0-9\-_]{0,254}):([A-Za-z0-9][A-Za-z0-9._-]{0,49})$/.exec(text);
-  if (!m) throw new UserError(`'${input}' is '${text}': name a registered ${what} as azureml:<name>:<version>, for example azureml:${what === 'environment' ? 'credit-env:3' : 'score-code:1'}`);
+  if (!m)
+    throw new UserError(
+      `'${input}' is '${text}': name a registered ${what} as azureml:<name>:<version>, for example azureml:${what === 'environment' ? 'credit-env:3' : 'score-code:1'}`,
+    );
   return { name: m[1], version: m[2] };
 }
 
@@ -43,7 +50,9 @@ function readText(input: string, file: string): string {
   try {
     return fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   } catch (error) {
-    throw new UserError(`'${input}' is '${file}', which cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new UserError(
+      `'${input}' is '${file}', which cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
 }
 
@@ -56,7 +65,9 @@ function readModelJson(file: string): { name: string; version: string } {
     throw new UserError(`'modelJson' is '${file}', which is not JSON (${(error as Error).message})`);
   }
   if (typeof m?.name !== 'string' || typeof m.version !== 'string' || !m.name || !m.version) {
-    throw new UserError(`'modelJson' is '${file}', which has no model name and version: use the model.json AzureMLRegisterModel@1 published (download the 'model' artifact first)`);
+    throw new UserError(
+      `'modelJson' is '${file}', which has no model name and version: use the model.json AzureMLRegisterModel@1 published (download the 'model' artifact first)`,
+    );
   }
   return { name: m.name, version: m.version };
 }
@@ -86,8 +97,10 @@ function readFolder(input: string, raw: string | undefined, what: string, paths:
 /** An optional file input (the conda file): undefined when not set. */
 function readOptionalFile(input: string, raw: string | undefined, what: string, paths: AgentPaths): string | undefined {
   const p = classifyPathInput(raw, 'file', paths);
-  if (p.state === 'unresolved') throw new UserError(unsetVariableMessage(input, p.value, p.macro, `set it, give ${what} directly, or leave it empty`));
-  if (p.state === 'notSet' && p.why === 'directory') throw new UserError(`'${input}' is '${p.value}', a folder: give ${what}, or leave it empty`);
+  if (p.state === 'unresolved')
+    throw new UserError(unsetVariableMessage(input, p.value, p.macro, `set it, give ${what} directly, or leave it empty`));
+  if (p.state === 'notSet' && p.why === 'directory')
+    throw new UserError(`'${input}' is '${p.value}', a folder: give ${what}, or leave it empty`);
   return p.state === 'path' ? p.path : undefined;
 }
 
@@ -124,17 +137,33 @@ function findModelJson(folder: string, skip: string[], kind: AgentPaths['kind'])
 function readModelJsonPath(raw: string | undefined, paths: AgentPaths): string {
   const p = classifyPathInput(raw, 'file', paths);
   if (p.state === 'unresolved') {
-    throw new UserError(unsetVariableMessage('modelJson', p.value, p.macro, "leave 'modelJson' empty to find model.json among the job's downloaded artifacts, or give its path"));
+    throw new UserError(
+      unsetVariableMessage(
+        'modelJson',
+        p.value,
+        p.macro,
+        "leave 'modelJson' empty to find model.json among the job's downloaded artifacts, or give its path",
+      ),
+    );
   }
   if (p.state === 'path') return p.path;
   const folder = p.why === 'directory' ? path.resolve(p.value) : paths.artifactsFolder;
-  if (!folder) throw new UserError(`'modelJson' is required: the model.json AzureMLRegisterModel@1 published (download the 'model' artifact first)`);
-  const found = findModelJson(folder, paths.roots.filter((r) => path.resolve(r) !== path.resolve(folder)), paths.kind);
+  if (!folder)
+    throw new UserError(`'modelJson' is required: the model.json AzureMLRegisterModel@1 published (download the 'model' artifact first)`);
+  const found = findModelJson(
+    folder,
+    paths.roots.filter((r) => path.resolve(r) !== path.resolve(folder)),
+    paths.kind,
+  );
   if (found.length === 1) return found[0]!;
   if (found.length === 0) {
-    throw new UserError(`'modelJson' ${p.why === 'directory' ? `is the folder '${folder}'` : `is empty and the job's artifacts folder is '${folder}'`}, where no model.json was found (up to <artifact alias>/<artifact name>/model.json); download the 'model' artifact AzureMLRegisterModel@1 published, or give the path of model.json`);
+    throw new UserError(
+      `'modelJson' ${p.why === 'directory' ? `is the folder '${folder}'` : `is empty and the job's artifacts folder is '${folder}'`}, where no model.json was found (up to <artifact alias>/<artifact name>/model.json); download the 'model' artifact AzureMLRegisterModel@1 published, or give the path of model.json`,
+    );
   }
-  throw new UserError(`'modelJson' is not set to one file and ${found.length} model.json files were found under '${folder}' (${found.join(', ')}); give the path of the one to package`);
+  throw new UserError(
+    `'modelJson' is not set to one file and ${found.length} model.json files were found under '${folder}' (${found.join(', ')}); give the path of the one to package`,
+  );
 }
 
 const duration = (seconds: number) => `PT${seconds}S`;
@@ -153,33 +182,58 @@ export function parsePackageInputs(read: (name: string) => string | undefined, p
     if (source === 'latest') model = { kind: 'latest', name };
     else {
       const version = (read('modelVersion') ?? '').trim();
-      if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$/.test(version)) throw new UserError(`'modelVersion' is '${version}': give the exact registered version, for example 3 ('latest' is its own model source, opted into explicitly)`);
+      if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$/.test(version))
+        throw new UserError(
+          `'modelVersion' is '${version}': give the exact registered version, for example 3 ('latest' is its own model source, opted into explicitly)`,
+        );
       model = { kind: 'nameVersion', name, version };
     }
   }
 
-  const envSource = parseChoice('environmentSource', read('environmentSource') ?? 'none', ['none', 'registered', 'image', 'build'] as const);
+  const envSource = parseChoice('environmentSource', read('environmentSource') ?? 'none', [
+    'none',
+    'registered',
+    'image',
+    'build',
+  ] as const);
   let environment: EnvironmentChoice = { kind: 'none' };
   const environmentName = () => {
     const name = (read('environmentName') ?? '').trim() || `${model.name}-env`;
-    if (!/^[A-Za-z0-9][A-Za-z0-9\-_]{0,254}$/.test(name)) throw new UserError(`'environmentName' is '${name}': use letters, digits, '-' and '_'`);
+    if (!/^[A-Za-z0-9][A-Za-z0-9\-_]{0,254}$/.test(name))
+      throw new UserError(`'environmentName' is '${name}': use letters, digits, '-' and '_'`);
     return name;
   };
   if (envSource === 'registered') environment = { kind: 'registered', ...parseAssetRef('environment', read('environment'), 'environment') };
   if (envSource === 'image') {
     const image = (read('image') ?? '').trim();
-    if (!/^[a-z0-9][a-z0-9.\-_/:@]*$/i.test(image)) throw new UserError(`'image' is '${image}': give a container image such as mcr.microsoft.com/azureml/minimal-ubuntu22.04-py39-cpu-inference:20250225.v1`);
+    if (!/^[a-z0-9][a-z0-9.\-_/:@]*$/i.test(image))
+      throw new UserError(
+        `'image' is '${image}': give a container image such as mcr.microsoft.com/azureml/minimal-ubuntu22.04-py39-cpu-inference:20250225.v1`,
+      );
     const condaFile = readOptionalFile('condaFile', read('condaFile'), 'the conda file (for example deploy/conda.yml)', paths);
-    environment = { kind: 'image', name: environmentName(), image, condaFile, conda: condaFile ? readText('condaFile', condaFile) : undefined };
+    environment = {
+      kind: 'image',
+      name: environmentName(),
+      image,
+      condaFile,
+      conda: condaFile ? readText('condaFile', condaFile) : undefined,
+    };
   }
   if (envSource === 'build') {
     const what = 'the Docker build context folder (it holds the Dockerfile and what it copies), for example deploy/docker';
     const context = readFolder('buildContext', read('buildContext'), what, paths);
     // the repository root is never taken as the context: it would upload the whole repository
-    if (!context) throw new UserError(`'buildContext' is required with environmentSource 'build' and is empty (or the repository root): give ${what}`);
+    if (!context)
+      throw new UserError(`'buildContext' is required with environmentSource 'build' and is empty (or the repository root): give ${what}`);
     const dockerfilePath = (read('dockerfilePath') ?? '').trim() || 'Dockerfile';
-    if (path.isAbsolute(dockerfilePath) || dockerfilePath.split(/[\\/]/).includes('..')) throw new UserError(`'dockerfilePath' is '${dockerfilePath}': give the Dockerfile's path inside 'buildContext', for example Dockerfile`);
-    if (!isFile(path.join(context, dockerfilePath))) throw new UserError(`'dockerfilePath' is '${dockerfilePath}', but ${path.join(context, dockerfilePath)} does not exist; check 'buildContext' and 'dockerfilePath'`);
+    if (path.isAbsolute(dockerfilePath) || dockerfilePath.split(/[\\/]/).includes('..'))
+      throw new UserError(
+        `'dockerfilePath' is '${dockerfilePath}': give the Dockerfile's path inside 'buildContext', for example Dockerfile`,
+      );
+    if (!isFile(path.join(context, dockerfilePath)))
+      throw new UserError(
+        `'dockerfilePath' is '${dockerfilePath}', but ${path.join(context, dockerfilePath)} does not exist; check 'buildContext' and 'dockerfilePath'`,
+      );
     environment = { kind: 'build', name: environmentName(), context, dockerfilePath: dockerfilePath.replace(/\\/g, '/') };
   }
 
@@ -189,27 +243,40 @@ export function parsePackageInputs(read: (name: string) => string | undefined, p
   let code: PackageInputs['code'];
   if (codeRaw || folder) {
     const scoringScript = (read('scoringScript') ?? 'score.py').trim() || 'score.py';
-    if (!/^[A-Za-z0-9_][A-Za-z0-9_./-]*\.py$/.test(scoringScript) || scoringScript.includes('..')) throw new UserError(`'scoringScript' is '${scoringScript}': give the entry script's path inside the code, for example score.py`);
+    if (!/^[A-Za-z0-9_][A-Za-z0-9_./-]*\.py$/.test(scoringScript) || scoringScript.includes('..'))
+      throw new UserError(`'scoringScript' is '${scoringScript}': give the entry script's path inside the code, for example score.py`);
     if (folder) {
       const script = path.join(folder, scoringScript);
-      if (!isFile(script)) throw new UserError(`'scoringScript' is '${scoringScript}', but ${script} does not exist; check 'codeFolder' and 'scoringScript'`);
+      if (!isFile(script))
+        throw new UserError(`'scoringScript' is '${scoringScript}', but ${script} does not exist; check 'codeFolder' and 'scoringScript'`);
       const missing = missingScoringFunctions(readText('scoringScript', script));
       if (missing.length > 0) {
-        throw new UserError(`'scoringScript' ${script} does not define ${missing.map((f) => `${f}()`).join(' and ')} at module level; Azure ML's inference server calls init() once and run(data) per request`);
+        throw new UserError(
+          `'scoringScript' ${script} does not define ${missing.map((f) => `${f}()`).join(' and ')} at module level; Azure ML's inference server calls init() once and run(data) per request`,
+        );
       }
     }
-    code = codeRaw ? { kind: 'registered', ...parseAssetRef('scoringCode', codeRaw, 'code'), scoringScript } : { kind: 'folder', folder: folder!, scoringScript };
+    code = codeRaw
+      ? { kind: 'registered', ...parseAssetRef('scoringCode', codeRaw, 'code'), scoringScript }
+      : { kind: 'folder', folder: folder!, scoringScript };
   }
 
   const instanceType = read('instanceType')?.trim() || null;
-  if (instanceType !== null && !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(instanceType)) throw new UserError(`'instanceType' is '${instanceType}': give an instance type of the Kubernetes compute (e.g. defaultinstancetype) or a VM size (e.g. Standard_DS3_v2)`);
+  if (instanceType !== null && !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(instanceType))
+    throw new UserError(
+      `'instanceType' is '${instanceType}': give an instance type of the Kubernetes compute (e.g. defaultinstancetype) or a VM size (e.g. Standard_DS3_v2)`,
+    );
   const timeoutMs = read('requestTimeoutMs');
   const concurrent = read('maxConcurrentRequests');
   const requestSettings: RequestSettings | null =
     timeoutMs || concurrent
       ? {
-          ...(timeoutMs ? { requestTimeout: `PT${parseWholeNumber('requestTimeoutMs', timeoutMs, { min: 1, max: 180_000 }) / 1000}S` } : {}),
-          ...(concurrent ? { maxConcurrentRequestsPerInstance: parseWholeNumber('maxConcurrentRequests', concurrent, { min: 1, max: 1000 }) } : {}),
+          ...(timeoutMs
+            ? { requestTimeout: `PT${parseWholeNumber('requestTimeoutMs', timeoutMs, { min: 1, max: 180_000 }) / 1000}S` }
+            : {}),
+          ...(concurrent
+            ? { maxConcurrentRequestsPerInstance: parseWholeNumber('maxConcurrentRequests', concurrent, { min: 1, max: 1000 }) }
+            : {}),
         }
       : null;
   const delay = read('probeInitialDelaySeconds');
@@ -218,13 +285,16 @@ export function parsePackageInputs(read: (name: string) => string | undefined, p
   const probe: ProbeSettings | null =
     delay || period || failures
       ? {
-          ...(delay ? { initialDelay: duration(parseWholeNumber('probeInitialDelaySeconds', delay, { min: 0, max: 3600, unit: 'seconds' })) } : {}),
+          ...(delay
+            ? { initialDelay: duration(parseWholeNumber('probeInitialDelaySeconds', delay, { min: 0, max: 3600, unit: 'seconds' })) }
+            : {}),
           ...(period ? { period: duration(parseWholeNumber('probePeriodSeconds', period, { min: 1, max: 3600, unit: 'seconds' })) } : {}),
           ...(failures ? { failureThreshold: parseWholeNumber('probeFailureThreshold', failures, { min: 1, max: 1000 }) } : {}),
         }
       : null;
   const artifactName = (read('artifactName') ?? 'package').trim() || 'package';
-  if (!/^[A-Za-z0-9][A-Za-z0-9._ -]{0,127}$/.test(artifactName)) throw new UserError(`'artifactName' must be a pipeline artifact name (letters, digits, '.', '-', '_', spaces), got '${artifactName}'`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._ -]{0,127}$/.test(artifactName))
+    throw new UserError(`'artifactName' must be a pipeline artifact name (letters, digits, '.', '-', '_', spaces), got '${artifactName}'`);
   return {
     ...target,
     model,

@@ -28,10 +28,14 @@ export async function packageModel(ws: Workspace, inputs: PackageInputs, rt: Pac
   const model = await resolveModel(ws, inputs, rt);
   const mlflow = (model.modelType ?? '').toLowerCase() === 'mlflow_model';
   if (!mlflow && (!inputs.code || inputs.environment.kind === 'none')) {
-    throw new UserError(`Model ${model.name}:${model.version} is a ${model.modelType ?? 'custom'} model: only MLflow models deploy without scoring code and an environment; set 'scoringCode' and 'environmentSource'`);
+    throw new UserError(
+      `Model ${model.name}:${model.version} is a ${model.modelType ?? 'custom'} model: only MLflow models deploy without scoring code and an environment; set 'scoringCode' and 'environmentSource'`,
+    );
   }
   if (inputs.environment.kind !== 'none' && !inputs.code) {
-    throw new UserError(`An environment without scoring code cannot serve model ${model.name}:${model.version}; set 'scoringCode' too, or leave 'environmentSource' at none for MLflow's no-code deployment`);
+    throw new UserError(
+      `An environment without scoring code cannot serve model ${model.name}:${model.version}; set 'scoringCode' too, or leave 'environmentSource' at none for MLflow's no-code deployment`,
+    );
   }
 
   // Hash local folders before the first write: an unreadable or empty folder fails here, with nothing registered.
@@ -39,7 +43,9 @@ export async function packageModel(ws: Workspace, inputs: PackageInputs, rt: Pac
   const env = inputs.environment;
   const contextSnapshot = env.kind === 'build' ? snapshotOf(env.context, 'buildContext') : undefined;
   if (inputs.code?.kind === 'folder' && !codeSnapshot!.files.some((f) => f.relative === inputs.code!.scoringScript)) {
-    throw new UserError(`'scoringScript' ${inputs.code.scoringScript} is excluded by ${codeSnapshot!.ignoreSource} in ${inputs.code.folder}, so it would not be uploaded`);
+    throw new UserError(
+      `'scoringScript' ${inputs.code.scoringScript} is excluded by ${codeSnapshot!.ignoreSource} in ${inputs.code.folder}, so it would not be uploaded`,
+    );
   }
   let code: PackageManifest['code'] = null;
   if (inputs.code?.kind === 'registered') {
@@ -48,16 +54,23 @@ export async function packageModel(ws: Workspace, inputs: PackageInputs, rt: Pac
       const v = await ws.client.codeVersions.get(ws.resourceGroup, ws.name, c.name, c.version, { abortSignal });
       code = { id: v.id!, scoringScript: c.scoringScript };
     } catch (error) {
-      if (isNotFound(error)) throw new UserError(`'scoringCode' is 'azureml:${c.name}:${c.version}', which is not registered in workspace '${ws.name}'`, { cause: error });
+      if (isNotFound(error))
+        throw new UserError(`'scoringCode' is 'azureml:${c.name}:${c.version}', which is not registered in workspace '${ws.name}'`, {
+          cause: error,
+        });
       throw error;
     }
   }
   let environmentId: string | null = null;
   if (env.kind === 'registered') {
     try {
-      environmentId = (await ws.client.environmentVersions.get(ws.resourceGroup, ws.name, env.name, env.version, { abortSignal })).id ?? null;
+      environmentId =
+        (await ws.client.environmentVersions.get(ws.resourceGroup, ws.name, env.name, env.version, { abortSignal })).id ?? null;
     } catch (error) {
-      if (isNotFound(error)) throw new UserError(`'environment' is 'azureml:${env.name}:${env.version}', which is not registered in workspace '${ws.name}'`, { cause: error });
+      if (isNotFound(error))
+        throw new UserError(`'environment' is 'azureml:${env.name}:${env.version}', which is not registered in workspace '${ws.name}'`, {
+          cause: error,
+        });
       throw error;
     }
   }
@@ -73,7 +86,9 @@ export async function packageModel(ws: Workspace, inputs: PackageInputs, rt: Pac
     } else {
       const up = await uploadSnapshot(store!, contextSnapshot!, { name: path.basename(env.context), log: rt.log, abortSignal });
       // azure-ai-ml ends a build context URI with '/' (a folder).
-      properties = { build: { contextUri: `${store!.serviceUrl}/${store!.containerName}/${up.blobPath}/`, dockerfilePath: env.dockerfilePath } };
+      properties = {
+        build: { contextUri: `${store!.serviceUrl}/${store!.containerName}/${up.blobPath}/`, dockerfilePath: env.dockerfilePath },
+      };
       shown = `build context ${path.basename(env.context)}, ${up.uploadedBytes} bytes uploaded`;
     }
     // Named by content: the same image and conda file (or build context) always give the same version, registered once.
@@ -95,7 +110,13 @@ export async function packageModel(ws: Workspace, inputs: PackageInputs, rt: Pac
   }
 
   return buildManifest({
-    model: { name: model.name, version: model.version, id: `azureml:${model.name}:${model.version}`, assetId: model.assetId, modelType: model.modelType ?? null },
+    model: {
+      name: model.name,
+      version: model.version,
+      id: `azureml:${model.name}:${model.version}`,
+      assetId: model.assetId,
+      modelType: model.modelType ?? null,
+    },
     environmentId,
     code,
     instanceType: inputs.instanceType,
@@ -111,13 +132,17 @@ async function resolveModel(ws: Workspace, inputs: PackageInputs, rt: PackageRun
   if (m.kind === 'latest') {
     const v = await newestModelVersion(ws, m.name, {}, rt.abortSignal);
     if (!v) throw new UserError(`'modelName' is '${m.name}', which has no versions in workspace '${ws.name}'`);
-    rt.warn(`Packaging the LATEST version of ${m.name} (${v.name}), as 'modelSource' latest asks: a release should deploy the version its build registered (model.json).`);
+    rt.warn(
+      `Packaging the LATEST version of ${m.name} (${v.name}), as 'modelSource' latest asks: a release should deploy the version its build registered (model.json).`,
+    );
     return { name: m.name, version: v.name!, assetId: v.id!, modelType: v.properties.modelType };
   }
   const v = await getModelVersion(ws, m.name, m.version, rt.abortSignal);
   if (!v) {
     const where = m.kind === 'modelJson' ? `'modelJson' (${m.file}) names` : `'modelName'/'modelVersion' name`;
-    throw new UserError(`${where} model ${m.name} version ${m.version}, which is not registered in workspace '${ws.name}'; check the workspace inputs`);
+    throw new UserError(
+      `${where} model ${m.name} version ${m.version}, which is not registered in workspace '${ws.name}'; check the workspace inputs`,
+    );
   }
   return { name: m.name, version: m.version, assetId: v.id!, modelType: v.properties.modelType };
 }
@@ -135,7 +160,9 @@ function snapshotOf(folder: string, input: string): FolderSnapshot {
   try {
     return snapshotFolder(folder);
   } catch (error) {
-    throw new UserError(`'${input}' is '${folder}', which cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new UserError(
+      `'${input}' is '${folder}', which cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
 }
 
@@ -144,7 +171,13 @@ function snapshotOf(folder: string, input: string): FolderSnapshot {
  * version, as AzureMLPublishPipeline@1 (and az ml) do: unchanged content is found by its completed
  * upload indicator, nothing is uploaded and the code version recorded there is reused.
  */
-async function uploadCode(ws: Workspace, store: DefaultDatastore, snapshot: FolderSnapshot, folderName: string, rt: PackageRuntime): Promise<string> {
+async function uploadCode(
+  ws: Workspace,
+  store: DefaultDatastore,
+  snapshot: FolderSnapshot,
+  folderName: string,
+  rt: PackageRuntime,
+): Promise<string> {
   const up = await uploadSnapshot(store, snapshot, { name: folderName, log: rt.log, abortSignal: rt.abortSignal });
   const known = up.existing ? await getAssetVersion(ws, 'codes', up.name, up.version, rt.abortSignal) : undefined;
   if (known) {

@@ -26,13 +26,20 @@ export function parsePublishInputs(get: (name: string) => string | undefined, pa
   const pipelineFile = opt('pipelineFile');
   // left empty, the agent hands over the repository root (a folder), which is no pipeline file
   const file = classifyPathInput(pipelineFile, 'file', paths);
-  if (file.state === 'unresolved') throw new UserError(unsetVariableMessage('pipelineFile', file.value, file.macro, 'set it or give the path of the az ml pipeline job YAML directly'));
-  if (file.state === 'notSet' && file.why === 'directory') throw new UserError(`'pipelineFile' is '${file.value}', a folder: give the path of the az ml pipeline job YAML in it`);
-  if (file.state === 'notSet' || !pipelineFile) throw new UserError("'pipelineFile' is required: the path of the az ml pipeline job YAML, relative to the repository");
+  if (file.state === 'unresolved')
+    throw new UserError(
+      unsetVariableMessage('pipelineFile', file.value, file.macro, 'set it or give the path of the az ml pipeline job YAML directly'),
+    );
+  if (file.state === 'notSet' && file.why === 'directory')
+    throw new UserError(`'pipelineFile' is '${file.value}', a folder: give the path of the az ml pipeline job YAML in it`);
+  if (file.state === 'notSet' || !pipelineFile)
+    throw new UserError("'pipelineFile' is required: the path of the az ml pipeline job YAML, relative to the repository");
   const componentName = opt('componentName');
   // azure-ai-ml's ComponentNameStr (a Python function name): checked here, not at the PUT after code and components exist.
   if (componentName && !COMPONENT_NAME.test(componentName)) {
-    throw new UserError(`'componentName' must contain only lower-case letters, digits and '_' and start with a lower-case letter or '_' (at most 255 characters), got '${componentName}'`);
+    throw new UserError(
+      `'componentName' must contain only lower-case letters, digits and '_' and start with a lower-case letter or '_' (at most 255 characters), got '${componentName}'`,
+    );
   }
   return {
     ...target,
@@ -57,7 +64,10 @@ const COMPONENT_NAME = /^[a-z_][a-z0-9_]{0,254}$/;
 
 /** The pipeline component's name when 'componentName' is not given: the pipeline's name, made a valid component name. */
 export function defaultComponentName(text: string): string {
-  const clean = text.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+  const clean = text
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   const name = /^[a-z_]/.test(clean) ? clean : `_${clean}`;
   return name === '_' ? 'pipeline' : name.slice(0, 255);
 }

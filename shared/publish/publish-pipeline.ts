@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { HttpClientOptions } from '../http/agent-http-options';
-import { datastoreExists, getAssetVersion, getLatestVersion, listComputeNames, nextComponentVersion, putAssetVersion } from '../azureml/assets';
+import {
+  datastoreExists,
+  getAssetVersion,
+  getLatestVersion,
+  listComputeNames,
+  nextComponentVersion,
+  putAssetVersion,
+} from '../azureml/assets';
 import { isConflict } from '../azureml/not-found';
 import { DefaultDatastore, openDefaultDatastore, uploadSnapshot } from '../azureml/datastore-upload';
 import { sendJson, Workspace } from '../azureml/workspace';
@@ -13,7 +20,14 @@ import { applyInputOverrides, parseKeyValueLines, parseTags } from '../azureml-p
 import { parseAssetReference, readPipeline, SourceFiles } from '../azureml-pipeline/read-pipeline';
 import { requireMiniBatchSize } from '../azureml-pipeline/parallel';
 import { ANONYMOUS_ENV_NAME, anonymousEnvironmentVersion, translatedCondaFile } from '../azureml-pipeline/anonymous-environment';
-import { anonymousComponentBody, anonymousComponentSpec, anonymousVersion, pipelineComponentBody, pipelineJobBody, Resolved } from '../azureml-pipeline/rest-body';
+import {
+  anonymousComponentBody,
+  anonymousComponentSpec,
+  anonymousVersion,
+  pipelineComponentBody,
+  pipelineJobBody,
+  Resolved,
+} from '../azureml-pipeline/rest-body';
 import { readTraceability, traceabilityTags, VariableReader } from '../task/traceability';
 import { UserError } from '../task/user-error';
 import { defaultComponentName, experimentNameFrom, PublishInputs } from './publish-inputs';
@@ -72,21 +86,37 @@ export function preparePublish(inputs: PublishInputs, rt: Pick<PublishRuntime, '
   const pipelineFile = path.resolve(rt.repoRoot, inputs.pipelineFile);
   let definition = readPipeline(pipelineFile, files);
   const overrides = parseKeyValueLines('inputOverrides', inputs.inputOverrides);
-  definition = applyInputOverrides(definition, overrides, (raw, input, where) => overrideSource(raw, input, where, path.dirname(pipelineFile), files));
+  definition = applyInputOverrides(definition, overrides, (raw, input, where) =>
+    overrideSource(raw, input, where, path.dirname(pipelineFile), files),
+  );
   const extraTags = parseTags(inputs.tags);
   const trace = readTraceability(rt.variables);
   const traceTags = traceabilityTags(trace);
-  const experimentName = inputs.experimentName ?? definition.experimentName ?? experimentNameFrom(trace.repository ?? path.basename(rt.repoRoot));
+  const experimentName =
+    inputs.experimentName ?? definition.experimentName ?? experimentNameFrom(trace.repository ?? path.basename(rt.repoRoot));
   const baseName = definition.displayName ?? definition.name ?? path.basename(pipelineFile).replace(/\.ya?ml$/i, '');
   const displayName = inputs.displayName ?? (trace.buildNumber ? `${baseName} (build ${trace.buildNumber})` : baseName);
   const link = trace.runUrl ? `Submitted by Azure Pipelines: ${trace.runUrl}` : undefined;
   const description = [definition.description, link].filter(Boolean).join('\n\n') || undefined;
   if (inputs.defaultCompute) {
     // The override replaces both of the YAML's pipeline-level computes (a stale `compute:` must not be checked or sent).
-    definition = { ...definition, compute: inputs.defaultCompute, settings: { ...definition.settings, defaultCompute: inputs.defaultCompute } };
+    definition = {
+      ...definition,
+      compute: inputs.defaultCompute,
+      settings: { ...definition.settings, defaultCompute: inputs.defaultCompute },
+    };
   }
   const defaultCompute = requireComputes(definition);
-  return { inputs, definition, experimentName, displayName, description, jobTags: { ...definition.tags, ...traceTags, ...extraTags }, assetTags: { ...traceTags, ...extraTags }, defaultCompute };
+  return {
+    inputs,
+    definition,
+    experimentName,
+    displayName,
+    description,
+    jobTags: { ...definition.tags, ...traceTags, ...extraTags },
+    assetTags: { ...traceTags, ...extraTags },
+    defaultCompute,
+  };
 }
 
 /** The compute of steps that name none; throws for a step that would have none at all. */
@@ -94,7 +124,9 @@ export function requireComputes(definition: PipelineDefinition): string | undefi
   const defaultCompute = definition.settings.defaultCompute ?? definition.compute;
   for (const step of Object.values(definition.steps)) {
     if (!step.compute && !defaultCompute) {
-      throw new UserError(`Step '${step.name}' in ${definition.file} has no compute: set 'compute' on the step, 'settings.default_compute' in the YAML, or the task's 'defaultCompute' input.`);
+      throw new UserError(
+        `Step '${step.name}' in ${definition.file} has no compute: set 'compute' on the step, 'settings.default_compute' in the YAML, or the task's 'defaultCompute' input.`,
+      );
     }
   }
   return defaultCompute;
@@ -110,7 +142,8 @@ function overrideSource(raw: string, input: DataInput, where: string, dir: strin
   const absolute = path.resolve(dir, raw);
   const kind = files.kind(absolute);
   if (!kind) throw new UserError(`${where} points at local path '${raw}', which does not exist: ${files.display(absolute)}`);
-  if (input.type === 'uri_file' && kind !== 'file') throw new UserError(`${where} is a uri_file input but ${files.display(absolute)} is a folder.`);
+  if (input.type === 'uri_file' && kind !== 'file')
+    throw new UserError(`${where} is a uri_file input but ${files.display(absolute)} is a folder.`);
   return { kind: 'local', absolute, display: files.display(absolute), isFolder: kind === 'dir' };
 }
 
@@ -139,14 +172,20 @@ async function planReads(ws: Workspace, prep: PreparedPublish, rt: PublishRuntim
     plan.computes = await listComputeNames(ws, abortSignal);
     for (const c of named) {
       if (!plan.computes.some((x) => x.toLowerCase() === c.toLowerCase())) {
-        const users = Object.values(def.steps).filter((s) => s.compute === c).map((s) => `step '${s.name}'`);
+        const users = Object.values(def.steps)
+          .filter((s) => s.compute === c)
+          .map((s) => `step '${s.name}'`);
         const who = users.length ? users.join(', ') : prep.inputs.defaultCompute === c ? "the 'defaultCompute' input" : def.file;
         throw new UserError(`Compute '${c}' (${who}) does not exist in workspace '${ws.name}'; computes: ${list(plan.computes)}.`);
       }
     }
   }
 
-  const resolveAsset = async (kind: 'components' | 'environments' | 'data' | 'models', ref: { name: string; version?: string; label?: 'latest'; text: string }, who: string) => {
+  const resolveAsset = async (
+    kind: 'components' | 'environments' | 'data' | 'models',
+    ref: { name: string; version?: string; label?: 'latest'; text: string },
+    who: string,
+  ) => {
     const what = { components: 'Component', environments: 'Environment', data: 'Data asset', models: 'Model' }[kind];
     if (ref.label === 'latest') {
       const latest = await getLatestVersion(ws, kind, ref.name, abortSignal);
@@ -154,12 +193,15 @@ async function planReads(ws: Workspace, prep: PreparedPublish, rt: PublishRuntim
       return latest;
     }
     const found = await getAssetVersion(ws, kind, ref.name, ref.version!, abortSignal);
-    if (!found) throw new UserError(`${what} '${ref.name}' version '${ref.version}' (${ref.text}, ${who}) does not exist in workspace '${ws.name}'.`);
+    if (!found)
+      throw new UserError(`${what} '${ref.name}' version '${ref.version}' (${ref.text}, ${who}) does not exist in workspace '${ws.name}'.`);
     return found;
   };
 
   const dataInputs: Array<[string, DataInput, string]> = [
-    ...Object.entries(def.inputs).filter((e): e is [string, DataInput] => e[1].kind === 'data').map(([k, v]): [string, DataInput, string] => [`inputs.${k}`, v, `pipeline input '${k}'`]),
+    ...Object.entries(def.inputs)
+      .filter((e): e is [string, DataInput] => e[1].kind === 'data')
+      .map(([k, v]): [string, DataInput, string] => [`inputs.${k}`, v, `pipeline input '${k}'`]),
     ...Object.values(def.steps).flatMap((s) =>
       Object.entries(s.inputs)
         .filter((e): e is [string, DataInput] => e[1].kind === 'data')
@@ -168,7 +210,8 @@ async function planReads(ws: Workspace, prep: PreparedPublish, rt: PublishRuntim
   ];
   for (const [key, input, who] of dataInputs) {
     // azureml:<name>:<version> names a model for model-typed inputs (azure-ai-ml resolves them as AzureMLResourceType.MODEL).
-    if (input.source.kind === 'asset') plan.data.set(key, (await resolveAsset(isModelType(input.type) ? 'models' : 'data', input.source, who)).id);
+    if (input.source.kind === 'asset')
+      plan.data.set(key, (await resolveAsset(isModelType(input.type) ? 'models' : 'data', input.source, who)).id);
   }
   for (const step of Object.values(def.steps)) {
     const c = step.component;
@@ -177,8 +220,7 @@ async function planReads(ws: Workspace, prep: PreparedPublish, rt: PublishRuntim
       plan.components.set(step.name, found.id);
       checkRegisteredInterface(def, step, c.text, found.properties.componentSpec);
       checkRegisteredKind(def, step, c.text, found.properties.componentSpec);
-    }
-    else if (c.environment.kind === 'registered') {
+    } else if (c.environment.kind === 'registered') {
       const env = c.environment;
       if (!plan.environments.has(env.text)) {
         const { id } = await resolveAsset('environments', env, `step '${step.name}'`);
@@ -189,7 +231,8 @@ async function planReads(ws: Workspace, prep: PreparedPublish, rt: PublishRuntim
   }
   // Datastores named by settings.default_datastore or an azureml://datastores/<name>/… input: otherwise only the service notices, after uploads.
   for (const [name, who] of datastoreReferences(def)) {
-    if (!(await datastoreExists(ws, name, abortSignal))) throw new UserError(`Datastore '${name}' (${who}) does not exist in workspace '${ws.name}'.`);
+    if (!(await datastoreExists(ws, name, abortSignal)))
+      throw new UserError(`Datastore '${name}' (${who}) does not exist in workspace '${ws.name}'.`);
   }
   return plan;
 }
@@ -223,18 +266,29 @@ function checkRegisteredInterface(def: PipelineDefinition, step: Step, text: str
   const declaredInputs = Object.keys(spec.inputs ?? {});
   for (const key of Object.keys(step.inputs)) {
     if (!declaredInputs.includes(key)) {
-      throw new UserError(`Step '${step.name}' in ${def.file} sets input '${key}', which component ${text} does not declare; its inputs: ${list(declaredInputs)}.`);
+      throw new UserError(
+        `Step '${step.name}' in ${def.file} sets input '${key}', which component ${text} does not declare; its inputs: ${list(declaredInputs)}.`,
+      );
     }
   }
   const outputs = Object.keys(spec.outputs ?? {});
-  const scope = { file: def.file, pipelineInputs: Object.keys(def.inputs), pipelineOutputs: Object.keys(def.outputs), steps: new Map([[step.name, outputs]]) };
+  const scope = {
+    file: def.file,
+    pipelineInputs: Object.keys(def.inputs),
+    pipelineOutputs: Object.keys(def.outputs),
+    steps: new Map([[step.name, outputs]]),
+  };
   for (const other of Object.values(def.steps)) {
     for (const [key, input] of Object.entries(other.inputs)) {
-      if (input.kind === 'binding' && input.expression.includes(`parent.jobs.${step.name}.`)) checkBindingTo(input.expression, `Step '${other.name}' input '${key}'`, scope);
+      if (input.kind === 'binding' && input.expression.includes(`parent.jobs.${step.name}.`))
+        checkBindingTo(input.expression, `Step '${other.name}' input '${key}'`, scope);
     }
   }
   for (const key of Object.keys(step.outputs)) {
-    if (!outputs.includes(key)) throw new UserError(`Step '${step.name}' in ${def.file} sets output '${key}', which component ${text} does not declare; its outputs: ${list(outputs)}.`);
+    if (!outputs.includes(key))
+      throw new UserError(
+        `Step '${step.name}' in ${def.file} sets output '${key}', which component ${text} does not declare; its outputs: ${list(outputs)}.`,
+      );
   }
 }
 
@@ -247,7 +301,8 @@ function checkRegisteredKind(def: PipelineDefinition, step: Step, text: string, 
   const kind = typeof spec.type === 'string' ? spec.type : 'command';
   const expected = step.type === 'parallel' ? 'parallel' : 'command';
   // Only the parallel pairing is checked here: other kinds behave as before.
-  if ((expected === 'parallel' || kind === 'parallel') && kind !== expected) throw new UserError(`Step '${step.name}' in ${def.file} is a ${step.type} step, but component ${text} is a '${kind}' component.`);
+  if ((expected === 'parallel' || kind === 'parallel') && kind !== expected)
+    throw new UserError(`Step '${step.name}' in ${def.file} is a ${step.type} step, but component ${text} is a '${kind}' component.`);
   if (step.type === 'parallel' && spec.mini_batch_size === undefined && spec.partition_keys === undefined) {
     requireMiniBatchSize(step.parallel ?? {}, `Step '${step.name}' in ${def.file} (component ${text})`);
   }
@@ -263,7 +318,12 @@ function needsDatastore(def: PipelineDefinition): boolean {
   const local = (i: { kind: string; source?: DataSource }) => i.kind === 'data' && i.source?.kind === 'local';
   return (
     Object.values(def.inputs).some(local) ||
-    Object.values(def.steps).some((s) => Object.values(s.inputs).some(local) || (s.component.kind === 'anonymous' && (s.component.code || (s.component.environment.kind === 'inline' && s.component.environment.build))))
+    Object.values(def.steps).some(
+      (s) =>
+        Object.values(s.inputs).some(local) ||
+        (s.component.kind === 'anonymous' &&
+          (s.component.code || (s.component.environment.kind === 'inline' && s.component.environment.build))),
+    )
   );
 }
 
@@ -272,7 +332,9 @@ export async function publishPipeline(ws: Workspace, prep: PreparedPublish, rt: 
   const def = prep.definition;
   const { abortSignal } = rt;
   const plan = await planReads(ws, prep, rt);
-  const store: DefaultDatastore | undefined = needsDatastore(def) ? await openDefaultDatastore(ws, rt.http, rt.mask, abortSignal) : undefined;
+  const store: DefaultDatastore | undefined = needsDatastore(def)
+    ? await openDefaultDatastore(ws, rt.http, rt.mask, abortSignal)
+    : undefined;
 
   // Hash every folder before the first write: a folder that cannot be read fails here, not half-way.
   const snapshots = new Map<string, FolderSnapshot>();
@@ -281,7 +343,9 @@ export async function publishPipeline(ws: Workspace, prep: PreparedPublish, rt: 
     if (!s) snapshots.set(absolute, (s = isFolder ? snapshotFolder(absolute) : snapshotFile(absolute)));
     return s;
   };
-  for (const step of Object.values(def.steps)) if (step.component.kind === 'anonymous' && step.component.code) snap(step.component.code.absolute, fs.statSync(step.component.code.absolute).isDirectory());
+  for (const step of Object.values(def.steps))
+    if (step.component.kind === 'anonymous' && step.component.code)
+      snap(step.component.code.absolute, fs.statSync(step.component.code.absolute).isDirectory());
 
   // ---- writes from here on; each is content-addressed or idempotent, so a retry duplicates nothing.
   let uploadedBytes = 0;
@@ -310,7 +374,8 @@ export async function publishPipeline(ws: Workspace, prep: PreparedPublish, rt: 
     }
   };
   for (const [k, v] of Object.entries(def.inputs)) if (v.kind === 'data') await resolveData(`inputs.${k}`, v);
-  for (const step of Object.values(def.steps)) for (const [k, v] of Object.entries(step.inputs)) if (v.kind === 'data') await resolveData(`jobs.${step.name}.inputs.${k}`, v);
+  for (const step of Object.values(def.steps))
+    for (const [k, v] of Object.entries(step.inputs)) if (v.kind === 'data') await resolveData(`jobs.${step.name}.inputs.${k}`, v);
 
   const codeIds = new Map<string, string>();
   const codeId = async (absolute: string) => {
@@ -342,13 +407,18 @@ export async function publishPipeline(ws: Workspace, prep: PreparedPublish, rt: 
     let version: string;
     if (env.build) {
       const up = await upload(env.build.absolute, true);
-      properties.build = { contextUri: `${store!.serviceUrl}/${store!.containerName}/${up.blobPath}/`, ...(env.build.dockerfile ? { dockerfilePath: env.build.dockerfile } : {}) };
+      properties.build = {
+        contextUri: `${store!.serviceUrl}/${store!.containerName}/${up.blobPath}/`,
+        ...(env.build.dockerfile ? { dockerfilePath: env.build.dockerfile } : {}),
+      };
       // LocalUpload/<object hash>/<folder>: the hash azure-ai-ml keeps as the environment's _upload_hash.
       version = anonymousEnvironmentVersion({ uploadHash: up.blobPath.split('/')[1]!, dockerfilePath: env.build.dockerfile });
     } else {
       properties.image = env.image;
       // An empty conda file (or {} / []) is no conda file to azure-ai-ml (`if self.conda_file:`): neither sent nor hashed.
-      const condaText = env.condaFile ? translatedCondaFile(fs.readFileSync(env.condaFile.absolute, 'utf8'), env.condaFile.display) : undefined;
+      const condaText = env.condaFile
+        ? translatedCondaFile(fs.readFileSync(env.condaFile.absolute, 'utf8'), env.condaFile.display)
+        : undefined;
       if (condaText) properties.condaFile = condaText;
       version = anonymousEnvironmentVersion({ image: env.image!, condaText });
     }
@@ -377,20 +447,34 @@ export async function publishPipeline(ws: Workspace, prep: PreparedPublish, rt: 
     const version = anonymousVersion(spec);
     let id = seenSpecs.get(version);
     if (!id) {
-      id = (await putAssetVersion(ws, 'components', 'azureml_anonymous', version, anonymousComponentBody(spec, prep.assetTags), abortSignal)).id;
+      id = (
+        await putAssetVersion(ws, 'components', 'azureml_anonymous', version, anonymousComponentBody(spec, prep.assetTags), abortSignal)
+      ).id;
       seenSpecs.set(version, id);
     }
     componentIds[step.name] = id;
   }
 
-  const resolved: Resolved = { workspaceId: ws.id, computeId: (name) => `${ws.id}/computes/${name}`, componentIds, dataUris, parallelTasks };
+  const resolved: Resolved = {
+    workspaceId: ws.id,
+    computeId: (name) => `${ws.id}/computes/${name}`,
+    componentIds,
+    dataUris,
+    parallelTasks,
+  };
   const report: PublishReport = { uploadedBytes: 0, message: '' };
   const parts: string[] = [];
 
   // Submit before publishing: in 'both' mode a rejected job then leaves no pipeline component version that a retry would duplicate.
   if (prep.inputs.mode !== 'publish') {
     const jobName = jobNameFor(rt.variables('Build.BuildId'));
-    const body = pipelineJobBody(def, resolved, { displayName: prep.displayName, experimentName: prep.experimentName, description: prep.description, tags: prep.jobTags, defaultCompute: prep.defaultCompute });
+    const body = pipelineJobBody(def, resolved, {
+      displayName: prep.displayName,
+      experimentName: prep.experimentName,
+      description: prep.description,
+      tags: prep.jobTags,
+      defaultCompute: prep.defaultCompute,
+    });
     const job = await putJob(ws, jobName, body, abortSignal);
     report.jobName = job.name ?? jobName;
     report.studioUrl = job.properties?.services?.Studio?.endpoint ?? undefined;
@@ -399,7 +483,19 @@ export async function publishPipeline(ws: Workspace, prep: PreparedPublish, rt: 
   }
   if (prep.inputs.mode !== 'submit') {
     const name = prep.inputs.componentName ?? defaultComponentName(def.name ?? prep.experimentName);
-    const created = await publishComponent(ws, name, (version) => pipelineComponentBody(def, resolved, { name, version, displayName: def.displayName ?? def.name, description: prep.description, tags: prep.assetTags }), abortSignal);
+    const created = await publishComponent(
+      ws,
+      name,
+      (version) =>
+        pipelineComponentBody(def, resolved, {
+          name,
+          version,
+          displayName: def.displayName ?? def.name,
+          description: prep.description,
+          tags: prep.assetTags,
+        }),
+      abortSignal,
+    );
     report.pipelineComponentId = created.id;
     parts.push(`published pipeline component ${name}:${created.version}`);
     rt.log(`Published pipeline component ${name} version ${created.version}: ${created.id}`);
@@ -414,7 +510,12 @@ export async function publishPipeline(ws: Workspace, prep: PreparedPublish, rt: 
  * A new version numbered as azure-ai-ml numbers it: the container's nextVersion, taken again when a
  * concurrent publish took that number first (the service answers 409 for an existing version).
  */
-async function publishComponent(ws: Workspace, name: string, body: (version: string) => { properties: Record<string, unknown> }, abortSignal: AbortSignal) {
+async function publishComponent(
+  ws: Workspace,
+  name: string,
+  body: (version: string) => { properties: Record<string, unknown> },
+  abortSignal: AbortSignal,
+) {
   for (let attempt = 1; ; attempt++) {
     const version = await nextComponentVersion(ws, name, abortSignal);
     try {
@@ -434,7 +535,11 @@ const MAX_VERSION_ATTEMPTS = 3;
  */
 async function putJob(ws: Workspace, name: string, body: unknown, abortSignal: AbortSignal) {
   const url = `${ws.armUrl}${ws.id}/jobs/${encodeURIComponent(name)}?api-version=${ws.client.apiVersion}`;
-  const res = await sendJson<{ name?: string; properties?: { services?: Record<string, { endpoint?: string | null }> } }>(ws, url, { method: 'PUT', body, abortSignal });
+  const res = await sendJson<{ name?: string; properties?: { services?: Record<string, { endpoint?: string | null }> } }>(ws, url, {
+    method: 'PUT',
+    body,
+    abortSignal,
+  });
   if (res.status >= 400) throw restError(res.status, res.body);
   return res.body ?? {};
 }

@@ -61,7 +61,10 @@ export function readTrainingDataRecord(handoff: ProfileHandoff, variable: string
   try {
     text = fs.readFileSync(profilePath, 'utf8');
   } catch (error) {
-    throw new UserError(`${variable} is '${profilePath}', which cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); it names the data-profile.json AzureMLValidateData@1 wrote earlier in this job.`, { cause: error });
+    throw new UserError(
+      `${variable} is '${profilePath}', which cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); it names the data-profile.json AzureMLValidateData@1 wrote earlier in this job.`,
+      { cause: error },
+    );
   }
   const profile = readProfile(text, `${variable} ('${profilePath}')`);
   return { profilePath, profile, trainingData: trainingData ?? profile.dataAssetId ?? profile.data };
@@ -105,7 +108,9 @@ export async function ensureProfileAsset(
   const name = profileAssetName(model.name);
   const existing = await getAssetVersion(ws, 'data', name, model.version, rt.abortSignal);
   if (existing) {
-    rt.log(`The data profile ${profileAssetId(model.name, model.version)} of model ${model.name} version ${model.version} is already registered.`);
+    rt.log(
+      `The data profile ${profileAssetId(model.name, model.version)} of model ${model.name} version ${model.version} is already registered.`,
+    );
     return 'existing';
   }
   const uri = await dataUri();
@@ -120,14 +125,19 @@ export async function ensureProfileAsset(
         dataUri: uri,
         description: `Data profile (data-profile.json) of the training data of model ${model.name} version ${model.version}: the baseline of its data validation and drift checks.`,
         tags: traceabilityTags(traceability),
-        properties: { [PROFILE_MODEL_PROPERTY]: `azureml:${model.name}:${model.version}`, ...(record.trainingData ? { [TRAINING_DATA_PROPERTY]: record.trainingData } : {}) },
+        properties: {
+          [PROFILE_MODEL_PROPERTY]: `azureml:${model.name}:${model.version}`,
+          ...(record.trainingData ? { [TRAINING_DATA_PROPERTY]: record.trainingData } : {}),
+        },
         isAnonymous: false,
         isArchived: false,
       },
     },
     rt.abortSignal,
   );
-  rt.log(`Attached the data profile of ${record.trainingData ?? 'the training data'} as ${profileAssetId(model.name, model.version)} (${uri}).`);
+  rt.log(
+    `Attached the data profile of ${record.trainingData ?? 'the training data'} as ${profileAssetId(model.name, model.version)} (${uri}).`,
+  );
   return 'created';
 }
 
@@ -147,10 +157,18 @@ export interface ModelProfile {
  * undefined when the version records no profile; a UserError when the version does not exist or the
  * profile it names cannot be read. Reads only.
  */
-export async function findModelProfile(ctx: DataWorkspace, modelName: string, version: string, abortSignal?: AbortSignal): Promise<ModelProfile | undefined> {
+export async function findModelProfile(
+  ctx: DataWorkspace,
+  modelName: string,
+  version: string,
+  abortSignal?: AbortSignal,
+): Promise<ModelProfile | undefined> {
   const ws = ctx.workspace;
   const v = await getModelVersion(ws, modelName, version, abortSignal);
-  if (!v) throw new UserError(`Model ${modelName} version ${version} was not found in workspace '${ws.name}'; check the model name and version (az ml model list --name ${modelName}).`);
+  if (!v)
+    throw new UserError(
+      `Model ${modelName} version ${version} was not found in workspace '${ws.name}'; check the model name and version (az ml model list --name ${modelName}).`,
+    );
   const properties = (v.properties.properties ?? {}) as Record<string, string>;
   const id = properties[DATA_PROFILE_PROPERTY];
   if (!id) return undefined;
@@ -165,5 +183,10 @@ export async function findModelProfile(ctx: DataWorkspace, modelName: string, ve
     if (isUserError(error) && !error.message.includes(what)) throw new UserError(`Cannot read ${what}: ${error.message}`, { cause: error });
     throw error;
   }
-  return { model: `azureml:${modelName}:${version}`, profileAssetId: id, trainingData: properties[TRAINING_DATA_PROPERTY] ?? null, profile };
+  return {
+    model: `azureml:${modelName}:${version}`,
+    profileAssetId: id,
+    trainingData: properties[TRAINING_DATA_PROPERTY] ?? null,
+    profile,
+  };
 }

@@ -104,7 +104,12 @@ interface ExistingVersion {
  * What to do with an explicit version: create it, reuse it (same source and type: a re-run), or
  * refuse (the version exists with other content — overwriting a registered model is never right).
  */
-export function explicitVersionPlan(modelName: string, version: string, existing: ExistingVersion | undefined, wanted: { uri: string; modelType: string }): 'create' | 'reuse' {
+export function explicitVersionPlan(
+  modelName: string,
+  version: string,
+  existing: ExistingVersion | undefined,
+  wanted: { uri: string; modelType: string },
+): 'create' | 'reuse' {
   if (!existing) return 'create';
   if (sameUri(existing.modelUri, wanted.uri) && (existing.modelType ?? '').toLowerCase() === wanted.modelType.toLowerCase()) return 'reuse';
   throw new UserError(

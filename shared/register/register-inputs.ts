@@ -35,7 +35,9 @@ export function parseTagLines(input: string, raw: string | undefined): Record<st
     const key = eq < 0 ? '' : text.slice(0, eq).trim();
     if (key === '') throw new UserError(`'${input}' line ${index + 1} is '${text}': write one tag per line as key=value`);
     if (key.startsWith('azdo.') || key.startsWith('metric.') || key.startsWith('compare.')) {
-      throw new UserError(`'${input}' line ${index + 1} sets '${key}', a tag this task writes itself (azdo.*, metric.*, compare.*); choose another key`);
+      throw new UserError(
+        `'${input}' line ${index + 1} sets '${key}', a tag this task writes itself (azdo.*, metric.*, compare.*); choose another key`,
+      );
     }
     tags[key] = text.slice(eq + 1).trim();
   });
@@ -60,7 +62,9 @@ export function parseRegisterInputs(read: (name: string) => string | undefined):
   let version: string | undefined;
   if (versionRaw !== '' && versionRaw.toLowerCase() !== 'auto') {
     if (!VERSION.test(versionRaw)) {
-      throw new UserError(`'version' must be 'auto' or a version such as 3 (letters, digits, '.', '-', '_', at most 50 characters), got '${versionRaw}'`);
+      throw new UserError(
+        `'version' must be 'auto' or a version such as 3 (letters, digits, '.', '-', '_', at most 50 characters), got '${versionRaw}'`,
+      );
     }
     version = versionRaw;
   }

@@ -9,9 +9,26 @@ import { UserError } from '../task/user-error';
 import type { TraceabilityContext } from '../task/traceability';
 import type { RegisterInputs } from './register-inputs';
 import { IMPLICIT_OUTPUTS, SOURCE_KEY_PROPERTY, SOURCE_PROPERTY, sourceKey } from './model-source';
-import { ensureProfileAsset, profileAssetName, trainingDataProperties, uploadProfile, DATA_PROFILE_PROPERTY, TrainingDataRecord } from './model-profile';
+import {
+  ensureProfileAsset,
+  profileAssetName,
+  trainingDataProperties,
+  uploadProfile,
+  DATA_PROFILE_PROPERTY,
+  TrainingDataRecord,
+} from './model-profile';
 import type { HttpClientOptions } from '../http/agent-http-options';
-import { buildModelJson, CompareHandoff, compareHandoffFor, compareMetricsFor, explicitVersionPlan, ModelJson, modelTags, nextVersion, sameUri } from './model-record';
+import {
+  buildModelJson,
+  CompareHandoff,
+  compareHandoffFor,
+  compareMetricsFor,
+  explicitVersionPlan,
+  ModelJson,
+  modelTags,
+  nextVersion,
+  sameUri,
+} from './model-record';
 
 export interface RegisterRuntime {
   traceability: TraceabilityContext;
@@ -43,7 +60,9 @@ const MAX_AUTO_ATTEMPTS = 3;
  */
 export async function registerModel(ws: Workspace, inputs: RegisterInputs, rt: RegisterRuntime): Promise<RegisterReport> {
   if (rt.trainingData?.profile && profileAssetName(inputs.modelName).length > 255) {
-    throw new UserError(`'modelName' is ${inputs.modelName.length} characters long: the data asset that holds its data profile (<model>-profile) would pass Azure ML's 255; use a shorter model name.`);
+    throw new UserError(
+      `'modelName' is ${inputs.modelName.length} characters long: the data asset that holds its data profile (<model>-profile) would pass Azure ML's 255; use a shorter model name.`,
+    );
   }
   const run: Registration = { ws, inputs, key: sourceKey(inputs.source.uri), metrics: {}, rt };
   const report = await registerVersion(run);
@@ -74,8 +93,14 @@ async function attachTrainingData(run: Registration, report: RegisterReport): Pr
 function profileUri(run: Registration): Promise<string> {
   const { rt } = run;
   if (!run.profileUpload) {
-    if (!rt.http || !rt.mask || !rt.trainingData?.profilePath) throw new Error('registerModel: uploading a data profile needs the runtime\'s http and mask');
-    run.profileUpload = uploadProfile(run.ws, rt.trainingData.profilePath, { http: rt.http, mask: rt.mask, log: rt.log, abortSignal: rt.abortSignal });
+    if (!rt.http || !rt.mask || !rt.trainingData?.profilePath)
+      throw new Error("registerModel: uploading a data profile needs the runtime's http and mask");
+    run.profileUpload = uploadProfile(run.ws, rt.trainingData.profilePath, {
+      http: rt.http,
+      mask: rt.mask,
+      log: rt.log,
+      abortSignal: rt.abortSignal,
+    });
   }
   return run.profileUpload;
 }
@@ -96,7 +121,9 @@ async function registerVersion(run: Registration): Promise<RegisterReport> {
   run.metrics = await candidateMetrics(ws, inputs, compare, rt);
   run.compare = compare;
   if (compare?.promote === 'false') {
-    rt.warn(`The comparison earlier in this job said not to promote (${compare.reason ?? 'no reason given'}); registering anyway because this step ran.`);
+    rt.warn(
+      `The comparison earlier in this job said not to promote (${compare.reason ?? 'no reason given'}); registering anyway because this step ran.`,
+    );
   }
 
   const previous = await findRegistered(ws, inputs.modelName, run.key, inputs.source.uri, abortSignal);
@@ -105,7 +132,12 @@ async function registerVersion(run: Registration): Promise<RegisterReport> {
   if (inputs.version) {
     const existing = await getModelVersion(ws, inputs.modelName, inputs.version, abortSignal);
     const wanted = { uri: inputs.source.uri, modelType: inputs.modelType };
-    const plan = explicitVersionPlan(inputs.modelName, inputs.version, existing && { version: inputs.version, modelUri: existing.properties.modelUri, modelType: existing.properties.modelType }, wanted);
+    const plan = explicitVersionPlan(
+      inputs.modelName,
+      inputs.version,
+      existing && { version: inputs.version, modelUri: existing.properties.modelUri, modelType: existing.properties.modelType },
+      wanted,
+    );
     if (plan === 'reuse') return reuse(run, existing!);
     return create(run, inputs.version);
   }
@@ -147,12 +179,16 @@ async function createNextVersion(run: Registration): Promise<RegisterReport> {
         const now = await getModelVersion(ws, inputs.modelName, version, abortSignal).catch(() => undefined);
         if (!now) throw error;
         if (sameUri(now.properties.modelUri, inputs.source.uri)) return reuse(run, now);
-        rt.log(`Version ${version} of ${inputs.modelName} was taken by another registration meanwhile (${describeError(error)}); trying the next one.`);
+        rt.log(
+          `Version ${version} of ${inputs.modelName} was taken by another registration meanwhile (${describeError(error)}); trying the next one.`,
+        );
       }
     } else {
       // Same source: a concurrent run of this same registration got there first.
       if (sameUri(existing.properties.modelUri, inputs.source.uri)) return reuse(run, existing);
-      rt.log(`Version ${version} of ${inputs.modelName} already exists (from ${existing.properties.modelUri ?? 'another source'}), although the model reported it as the next one; trying the next one.`);
+      rt.log(
+        `Version ${version} of ${inputs.modelName} already exists (from ${existing.properties.modelUri ?? 'another source'}), although the model reported it as the next one; trying the next one.`,
+      );
     }
     taken = Math.max(taken, /^\d+$/.test(version) ? Number(version) : 0);
   }
@@ -167,7 +203,9 @@ function requireOutput(job: JobSnapshot, outputName: string): void {
   const jobName = job.name;
   if (!outputs.includes(outputName)) {
     const has = outputs.length > 0 ? `its outputs are ${outputs.sort().join(', ')}` : 'it declares no outputs';
-    throw new UserError(`'outputName' is '${outputName}', but Azure ML job '${jobName}' has no output of that name; ${has} (and every job has ${IMPLICIT_OUTPUTS.join(' and ')}).`);
+    throw new UserError(
+      `'outputName' is '${outputName}', but Azure ML job '${jobName}' has no output of that name; ${has} (and every job has ${IMPLICIT_OUTPUTS.join(' and ')}).`,
+    );
   }
 }
 
@@ -176,13 +214,20 @@ function requireOutput(job: JobSnapshot, outputName: string): void {
  * step's) MLflow run. None at all is worth a warning: a later compare against this version would
  * find nothing to compare, and a pipeline's own run (read without metricsStepName) rarely logs any.
  */
-async function candidateMetrics(ws: Workspace, inputs: RegisterInputs, compare: CompareHandoff | undefined, rt: RegisterRuntime): Promise<Record<string, number>> {
+async function candidateMetrics(
+  ws: Workspace,
+  inputs: RegisterInputs,
+  compare: CompareHandoff | undefined,
+  rt: RegisterRuntime,
+): Promise<Record<string, number>> {
   if (!inputs.jobName) return {};
   const fromCompare = inputs.metricsStepName ? undefined : compareMetricsFor(inputs.jobName, compare ?? {});
   const metrics = fromCompare ?? (await readJobMetrics(ws, inputs.jobName, inputs.metricsStepName, rt.abortSignal)).metrics;
   if (Object.keys(metrics).length === 0) {
     const steps = inputs.metricsStepName ? undefined : await listStepNames(ws, inputs.jobName, rt.abortSignal);
-    const run = inputs.metricsStepName ? `Step '${inputs.metricsStepName}' of Azure ML job '${inputs.jobName}'` : `Azure ML job '${inputs.jobName}'`;
+    const run = inputs.metricsStepName
+      ? `Step '${inputs.metricsStepName}' of Azure ML job '${inputs.jobName}'`
+      : `Azure ML job '${inputs.jobName}'`;
     rt.warn(
       `${run} logged no MLflow metrics, so the model gets no metric.* tags and a later AzureMLCompareModels@1 against it finds none; ${noMetricsFix(steps, 'metricsStepName')}`,
     );
@@ -195,8 +240,20 @@ async function candidateMetrics(ws: Workspace, inputs: RegisterInputs, compare: 
  * property, then checked. Archived versions count too (the list shows active ones only by default):
  * a re-run must not register a second version because someone archived the first.
  */
-async function findRegistered(ws: Workspace, name: string, key: string, uri: string, abortSignal?: AbortSignal): Promise<ModelVersion | undefined> {
-  const candidates = await listModelVersions(ws, name, { properties: `${SOURCE_KEY_PROPERTY}=${key}`, listViewType: 'All' }, abortSignal, 20);
+async function findRegistered(
+  ws: Workspace,
+  name: string,
+  key: string,
+  uri: string,
+  abortSignal?: AbortSignal,
+): Promise<ModelVersion | undefined> {
+  const candidates = await listModelVersions(
+    ws,
+    name,
+    { properties: `${SOURCE_KEY_PROPERTY}=${key}`, listViewType: 'All' },
+    abortSignal,
+    20,
+  );
   return candidates.find((v) => sameUri(v.properties.modelUri, uri));
 }
 
@@ -204,20 +261,33 @@ async function findRegistered(ws: Workspace, name: string, key: string, uri: str
  * The container's nextVersion; with `list` (a retry), or when the container reports none (older
  * api-versions), also every version including archived ones, whose numbers are taken too.
  */
-async function pickNextVersion(ws: Workspace, name: string, options: { list: boolean; after: number }, abortSignal?: AbortSignal): Promise<string> {
+async function pickNextVersion(
+  ws: Workspace,
+  name: string,
+  options: { list: boolean; after: number },
+  abortSignal?: AbortSignal,
+): Promise<string> {
   const container = await containerNextVersion(ws, name, abortSignal);
   if (!container.exists && options.after === 0) return '1';
   const reported = container.nextVersion && /^\d+$/.test(container.nextVersion) ? container.nextVersion : undefined;
   if (reported && !options.list) return nextVersion([], reported, options.after);
   const versions = container.exists ? await listModelVersions(ws, name, { listViewType: 'All' }, abortSignal) : [];
-  return nextVersion(versions.map((v) => v.name ?? ''), reported, options.after);
+  return nextVersion(
+    versions.map((v) => v.name ?? ''),
+    reported,
+    options.after,
+  );
 }
 
 async function create(run: Registration, version: string): Promise<RegisterReport> {
   const { ws, inputs, key, metrics, rt } = run;
   // The profile's file goes first: a failed upload leaves no version behind that names a profile it lacks.
   if (rt.trainingData?.profile) await profileUri(run);
-  const properties = { [SOURCE_PROPERTY]: inputs.source.uri, [SOURCE_KEY_PROPERTY]: key, ...trainingDataProperties(rt.trainingData, inputs.modelName, version) };
+  const properties = {
+    [SOURCE_PROPERTY]: inputs.source.uri,
+    [SOURCE_KEY_PROPERTY]: key,
+    ...trainingDataProperties(rt.trainingData, inputs.modelName, version),
+  };
   const body: ModelVersion = {
     properties: {
       modelType: inputs.modelType,
@@ -233,14 +303,21 @@ async function create(run: Registration, version: string): Promise<RegisterRepor
   };
   const created = await putModelVersion(ws, inputs.modelName, version, body, rt.abortSignal);
   const modelJson = json(ws, inputs, created, version, metrics, rt, false);
-  return { modelJson, reused: false, properties: (created.properties.properties as Record<string, string> | undefined) ?? properties, message: `Registered model ${modelJson.name} version ${modelJson.version} from ${inputs.source.uri}.` };
+  return {
+    modelJson,
+    reused: false,
+    properties: (created.properties.properties as Record<string, string> | undefined) ?? properties,
+    message: `Registered model ${modelJson.name} version ${modelJson.version} from ${inputs.source.uri}.`,
+  };
 }
 
 function reuse(run: Registration, existing: ModelVersion): RegisterReport {
   const { ws, inputs, metrics, rt } = run;
   const version = existing.name ?? inputs.version ?? '';
   if (existing.properties.isArchived) {
-    rt.warn(`Model ${inputs.modelName} version ${version} is archived; it is reused rather than registered again. Restore it in Azure ML studio if it should be listed and deployed.`);
+    rt.warn(
+      `Model ${inputs.modelName} version ${version} is archived; it is reused rather than registered again. Restore it in Azure ML studio if it should be listed and deployed.`,
+    );
   }
   const by = existing.properties.tags?.['azdo.buildId'];
   const modelJson = json(ws, inputs, existing, version, metrics, rt, true);
@@ -252,7 +329,15 @@ function reuse(run: Registration, existing: ModelVersion): RegisterReport {
   };
 }
 
-function json(ws: Workspace, inputs: RegisterInputs, v: ModelVersion, version: string, metrics: Record<string, number>, rt: RegisterRuntime, reused: boolean): ModelJson {
+function json(
+  ws: Workspace,
+  inputs: RegisterInputs,
+  v: ModelVersion,
+  version: string,
+  metrics: Record<string, number>,
+  rt: RegisterRuntime,
+  reused: boolean,
+): ModelJson {
   return buildModelJson({
     name: inputs.modelName,
     version,

@@ -37,18 +37,29 @@ type PathInput =
   | { state: 'path'; path: string };
 
 /** The variables that name the folder an empty filePath input becomes (build, several checkouts, classic release). */
-const ROOT_VARIABLES = ['System.DefaultWorkingDirectory', 'Build.SourcesDirectory', 'Release.ArtifactsDirectory', 'System.ArtifactsDirectory'];
+const ROOT_VARIABLES = [
+  'System.DefaultWorkingDirectory',
+  'Build.SourcesDirectory',
+  'Release.ArtifactsDirectory',
+  'System.ArtifactsDirectory',
+];
 
 /**
  * The roots of this job. `System.ArtifactsDirectory` counts only in a release: in a build it is the
  * staging folder, which a user may well name on purpose.
  */
-export function agentPathsFrom(variable: (name: string) => string | undefined, kind: (p: string) => PathKind, platform: string = process.platform): AgentPaths {
+export function agentPathsFrom(
+  variable: (name: string) => string | undefined,
+  kind: (p: string) => PathKind,
+  platform: string = process.platform,
+): AgentPaths {
   const release = (variable('System.HostType') ?? '').trim().toLowerCase() === 'release';
   const names = ROOT_VARIABLES.filter((n) => release || n !== 'System.ArtifactsDirectory');
   const roots = names.map((n) => (variable(n) ?? '').trim()).filter((v) => v !== '');
   const first = (...ns: string[]) => ns.map((n) => (variable(n) ?? '').trim()).find((v) => v !== '') || undefined;
-  const artifactsFolder = release ? first('Release.ArtifactsDirectory', 'System.ArtifactsDirectory', 'System.DefaultWorkingDirectory') : first('Pipeline.Workspace');
+  const artifactsFolder = release
+    ? first('Release.ArtifactsDirectory', 'System.ArtifactsDirectory', 'System.DefaultWorkingDirectory')
+    : first('Pipeline.Workspace');
   return { roots, kind, ignoreCase: platform === 'win32', artifactsFolder };
 }
 

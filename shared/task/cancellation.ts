@@ -22,7 +22,10 @@ export function agentCancelSignals(platform: NodeJS.Platform | string): NodeJS.S
   return platform === 'win32' ? ['SIGINT', 'SIGTERM', 'SIGBREAK'] : ['SIGINT', 'SIGTERM'];
 }
 
-export function cancelOnAgentSignals(proc: SignalEmitter = process, platform: NodeJS.Platform | string = process.platform): CancellationSource {
+export function cancelOnAgentSignals(
+  proc: SignalEmitter = process,
+  platform: NodeJS.Platform | string = process.platform,
+): CancellationSource {
   const controller = new AbortController();
   let received: NodeJS.Signals | undefined;
   const onSignal = (sig: NodeJS.Signals) => {

@@ -48,7 +48,9 @@ export function parseResourceName(name: string, raw: string | undefined, maxLeng
   const macro = unresolvedMacro(text);
   if (macro !== undefined) throw new UserError(unsetVariableMessage(name, text, macro, 'set it or give the value directly'));
   if (text.length > maxLength || /[\\/?#%\u0000-\u001f]/.test(text)) {
-    throw new UserError(`'${name}' must be an Azure resource name (no '/', '\\', '?', '#' or '%', at most ${maxLength} characters), got '${raw}'`);
+    throw new UserError(
+      `'${name}' must be an Azure resource name (no '/', '\\', '?', '#' or '%', at most ${maxLength} characters), got '${raw}'`,
+    );
   }
   return text;
 }
@@ -61,7 +63,9 @@ export function parseJobName(raw: string | undefined): string {
   const jobName = raw?.trim() ?? '';
   const handoff = macro(HANDOFF_VARIABLES.jobName);
   if (jobName === '' || unresolvedMacro(jobName)?.toLowerCase() === handoff.toLowerCase()) {
-    throw new UserError(`'jobName' is empty: give the Azure ML job name, or run AzureMLPublishPipeline@1 earlier in this job so that ${handoff} is set`);
+    throw new UserError(
+      `'jobName' is empty: give the Azure ML job name, or run AzureMLPublishPipeline@1 earlier in this job so that ${handoff} is set`,
+    );
   }
   return parseResourceName('jobName', jobName, 255);
 }

@@ -27,14 +27,19 @@ interface OpenWorkspaceOptions {
  * Service connection → credential → client for the workspace, with no call to Azure yet (so a
  * task cancelled during sign-in can still cancel what it started). Every secret is masked first.
  */
-export function workspaceFromAgent(target: WorkspaceTarget, options: Omit<OpenWorkspaceOptions, 'abortSignal'>): { ref: WorkspaceRef; connection: ServiceConnection; credential: TokenCredential } {
+export function workspaceFromAgent(
+  target: WorkspaceTarget,
+  options: Omit<OpenWorkspaceOptions, 'abortSignal'>,
+): { ref: WorkspaceRef; connection: ServiceConnection; credential: TokenCredential } {
   const connection = readServiceConnection(target.connectionId, agentEndpoints);
   if (connection.kind === 'secret') maskSecret(connection.clientSecret);
   if (connection.kind === 'certificate') maskSecret(connection.certificatePem);
   if (connection.kind === 'workloadIdentity') maskSecret(connection.idToken);
-  const oidcToken = connection.kind === 'workloadIdentity' ? oidcTokenSource(connection.id, connection.label, connection.idToken) : undefined;
+  const oidcToken =
+    connection.kind === 'workloadIdentity' ? oidcTokenSource(connection.id, connection.label, connection.idToken) : undefined;
   // Sign-in goes to one host: the authority, or for a managed identity the machine's identity endpoint.
-  const signInHost = connection.kind === 'managedIdentity' ? process.env.IDENTITY_ENDPOINT || 'http://169.254.169.254/' : connection.cloud.authorityHost;
+  const signInHost =
+    connection.kind === 'managedIdentity' ? process.env.IDENTITY_ENDPOINT || 'http://169.254.169.254/' : connection.cloud.authorityHost;
   const credential = createCredential(connection, { http: readAgentHttpOptions(signInHost), oidcToken });
   const client = createMachineLearningClient({
     credential,
@@ -44,11 +49,18 @@ export function workspaceFromAgent(target: WorkspaceTarget, options: Omit<OpenWo
     taskName: options.taskName,
   });
   // The credential too: reading identity-based datastores signs in to storage as the connection's identity.
-  return { ref: { client, subscriptionId: connection.subscriptionId, resourceGroup: target.resourceGroup, name: target.workspace }, connection, credential };
+  return {
+    ref: { client, subscriptionId: connection.subscriptionId, resourceGroup: target.resourceGroup, name: target.workspace },
+    connection,
+    credential,
+  };
 }
 
 /** workspaceFromAgent, then the one read of the workspace every task needs. */
-export async function openWorkspace(target: WorkspaceTarget, options: OpenWorkspaceOptions): Promise<{ workspace: Workspace; connection: ServiceConnection; credential: TokenCredential }> {
+export async function openWorkspace(
+  target: WorkspaceTarget,
+  options: OpenWorkspaceOptions,
+): Promise<{ workspace: Workspace; connection: ServiceConnection; credential: TokenCredential }> {
   const { ref, connection, credential } = workspaceFromAgent(target, options);
   return { workspace: await loadWorkspace(ref, options.abortSignal), connection, credential };
 }

@@ -54,7 +54,16 @@ export function agentSecrets(env: NodeJS.ProcessEnv): string[] {
   for (const [name, value] of Object.entries(env)) {
     if (!value) continue;
     if (name.startsWith('SECRET_')) values.push(value);
-    else if (/^ENDPOINT_AUTH_PARAMETER_/.test(name) && SECRET_PARAMETER.test(name.replace(/^ENDPOINT_AUTH_PARAMETER_[^_]+_?/, '').split('_').pop() ?? '')) values.push(value);
+    else if (
+      /^ENDPOINT_AUTH_PARAMETER_/.test(name) &&
+      SECRET_PARAMETER.test(
+        name
+          .replace(/^ENDPOINT_AUTH_PARAMETER_[^_]+_?/, '')
+          .split('_')
+          .pop() ?? '',
+      )
+    )
+      values.push(value);
     else if (/^ENDPOINT_AUTH_[^_]/.test(name) && !/^ENDPOINT_AUTH_(SCHEME|PARAMETER)_/.test(name)) {
       try {
         const parsed = JSON.parse(value) as { parameters?: Record<string, string> };

@@ -15,5 +15,8 @@ export function isUserError(error: unknown): error is UserError {
 
 /** True for the error an aborted AbortSignal makes an operation throw (SDK, fetch or timers). */
 export function isAbortError(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError' || (error as { code?: string }).code === 'ABORT_ERR');
+  return (
+    error instanceof Error &&
+    (error.name === 'AbortError' || error.name === 'TimeoutError' || (error as { code?: string }).code === 'ABORT_ERR')
+  );
 }

@@ -55,11 +55,19 @@ const LATEST_ASSET = /^azureml:(?!\/\/)([^:@/]+)@latest$/i;
 const VERSIONED_ASSET = /^azureml:(?!\/\/)([^:@/]+):([^:@/]+)$/i;
 
 /** The exact version behind `azureml:<asset>@latest` (azure-ai-ml's rule: the newest created), so the report and the model name what was read. */
-async function pinLatest(spec: string, ctx: DataWorkspace | undefined, log: (line: string) => void, abortSignal?: AbortSignal): Promise<string> {
+async function pinLatest(
+  spec: string,
+  ctx: DataWorkspace | undefined,
+  log: (line: string) => void,
+  abortSignal?: AbortSignal,
+): Promise<string> {
   const m = LATEST_ASSET.exec(spec);
   if (!m || !ctx) return spec;
   const found = await getLatestVersion(ctx.workspace, 'data', m[1], abortSignal);
-  if (!found) throw new UserError(`Data asset '${m[1]}' has no versions in workspace '${ctx.workspace.name}' ('${spec}'); check the name (az ml data list --name ${m[1]}).`);
+  if (!found)
+    throw new UserError(
+      `Data asset '${m[1]}' has no versions in workspace '${ctx.workspace.name}' ('${spec}'); check the name (az ml data list --name ${m[1]}).`,
+    );
   const pinned = `azureml:${m[1]}:${found.version}`;
   log(`${spec} is ${pinned} (the newest version).`);
   return pinned;
@@ -73,10 +81,17 @@ const PROFILE_START = /^\uFEFF?\s*\{\s*"schemaVersion"\s*:/;
  * path, a blob URL, a uri_file data asset such as the profile AzureMLRegisterModel@1 attaches to a
  * model) whose text starts with `{"schemaVersion":`. Anything else is data to profile.
  */
-async function profileFileOf(spec: string, ctx: DataWorkspace | undefined, baseDir: string, abortSignal?: AbortSignal): Promise<DataFile | undefined> {
+async function profileFileOf(
+  spec: string,
+  ctx: DataWorkspace | undefined,
+  baseDir: string,
+  abortSignal?: AbortSignal,
+): Promise<DataFile | undefined> {
   // Only a `.json` path, or a data asset (whose file is known once resolved), can be a profile.
   if (!/^azureml:(?!\/\/)/i.test(spec) && !/\.json$/i.test(spec.replace(/[?#].*$/, ''))) return undefined;
-  const location = isAzureSpec(spec) ? (await resolveAzure(spec, ctx, abortSignal)).location : new LocalLocation(path.resolve(baseDir, spec));
+  const location = isAzureSpec(spec)
+    ? (await resolveAzure(spec, ctx, abortSignal)).location
+    : new LocalLocation(path.resolve(baseDir, spec));
   if ((await location.kind(abortSignal)) !== 'file') return undefined;
   const file = location.asFile();
   if (!/\.json$/i.test(file.relativePath)) return undefined;
@@ -84,9 +99,15 @@ async function profileFileOf(spec: string, ctx: DataWorkspace | undefined, baseD
   return PROFILE_START.test(head) ? file : undefined;
 }
 
-const inInput = (input: string, error: unknown) => (isUserError(error) ? new UserError(`'${input}': ${error.message}`, { cause: error }) : error);
+const inInput = (input: string, error: unknown) =>
+  isUserError(error) ? new UserError(`'${input}': ${error.message}`, { cause: error }) : error;
 
-async function loadBaseline(spec: string, inputs: ValidateInputs, ctx: DataWorkspace | undefined, rt: ValidateRuntime): Promise<DataProfile> {
+async function loadBaseline(
+  spec: string,
+  inputs: ValidateInputs,
+  ctx: DataWorkspace | undefined,
+  rt: ValidateRuntime,
+): Promise<DataProfile> {
   const signal = rt.abortSignal;
   try {
     const file = await profileFileOf(spec, ctx, rt.baseDir, signal);
@@ -97,9 +118,20 @@ async function loadBaseline(spec: string, inputs: ValidateInputs, ctx: DataWorks
       return profile;
     }
     const pinned = await pinLatest(spec, ctx, rt.log, signal);
-    const source = await openData(pinned, { format: inputs.format, delimiter: inputs.delimiter, workspace: ctx, baseDir: rt.baseDir, abortSignal: signal });
+    const source = await openData(pinned, {
+      format: inputs.format,
+      delimiter: inputs.delimiter,
+      workspace: ctx,
+      baseDir: rt.baseDir,
+      abortSignal: signal,
+    });
     rt.log(`Baseline: profiling ${source.description} (${source.columns.length} columns)…`);
-    const profile = await profileData(source, { overrides: inputs.overrides, dataAssetId: VERSIONED_ASSET.test(pinned) ? pinned : undefined, abortSignal: signal, now: rt.now });
+    const profile = await profileData(source, {
+      overrides: inputs.overrides,
+      dataAssetId: VERSIONED_ASSET.test(pinned) ? pinned : undefined,
+      abortSignal: signal,
+      now: rt.now,
+    });
     rt.log(`Baseline: ${profile.rows} rows profiled.`);
     return profile;
   } catch (error) {
@@ -136,7 +168,12 @@ export function violationLine(r: ExpectationResult, rows: number): string {
   } else {
     seen = `observed ${JSON.stringify(r.observed)}`;
   }
-  const examples = r.examples.length === 0 ? '' : r.examples.every((e) => e === REDACTED) ? '; examples redacted' : `; e.g. ${r.examples.map(shortValue).join(', ')}`;
+  const examples =
+    r.examples.length === 0
+      ? ''
+      : r.examples.every((e) => e === REDACTED)
+        ? '; examples redacted'
+        : `; e.g. ${r.examples.map(shortValue).join(', ')}`;
   return `Expectation not met (line ${r.line}): ${r.rule}: ${seen}${examples}`;
 }
 
@@ -158,7 +195,13 @@ export async function validateDataTask(inputs: ValidateInputs, rt: ValidateRunti
   const baseline = inputs.baseline !== undefined ? await loadBaseline(inputs.baseline, inputs, ctx, rt) : undefined;
   const spec = await pinLatest(inputs.data, ctx, rt.log, signal);
   const dataAssetId = VERSIONED_ASSET.test(spec) ? spec : undefined;
-  const source = await openData(spec, { format: inputs.format, delimiter: inputs.delimiter, workspace: ctx, baseDir: rt.baseDir, abortSignal: signal });
+  const source = await openData(spec, {
+    format: inputs.format,
+    delimiter: inputs.delimiter,
+    workspace: ctx,
+    baseDir: rt.baseDir,
+    abortSignal: signal,
+  });
   checkRedaction(inputs.redact, source);
   rt.log(`Reading ${source.description}: ${source.columns.length} columns (${source.columns.join(', ')}).`);
   const { report, profile, summaryMarkdown } = await validateData(source, {
@@ -181,13 +224,20 @@ export async function validateDataTask(inputs: ValidateInputs, rt: ValidateRunti
   fs.writeFileSync(summaryPath, summaryMarkdown, 'utf8');
 
   const total = report.expectations.length;
-  rt.log(`${report.rows} rows, ${report.columns.length} columns; ${total === 0 ? 'no expectations given' : `${total - report.violationCount} of ${total} expectations met`}.`);
-  for (const r of report.expectations) rt.log(`  ${r.passed ? (r.note ? '⚠' : '✓') : '✗'} line ${r.line}: ${r.rule}${r.note ? ` (${r.note})` : ''}`);
+  rt.log(
+    `${report.rows} rows, ${report.columns.length} columns; ${total === 0 ? 'no expectations given' : `${total - report.violationCount} of ${total} expectations met`}.`,
+  );
+  for (const r of report.expectations)
+    rt.log(`  ${r.passed ? (r.note ? '⚠' : '✓') : '✗'} line ${r.line}: ${r.rule}${r.note ? ` (${r.note})` : ''}`);
   if (report.rows === 0) {
-    rt.warn(`${source.description} has a header but no rows: every column expectation passes with nothing to judge; add 'rows between 1 and <n>' to refuse empty data.`);
+    rt.warn(
+      `${source.description} has a header but no rows: every column expectation passes with nothing to judge; add 'rows between 1 and <n>' to refuse empty data.`,
+    );
   }
   if (inputs.redact === '*' || inputs.redact.length) {
-    rt.log(`Example values of ${inputs.redact === '*' ? 'every column' : inputs.redact.join(', ')} are redacted in the report and the summary. ${PROFILE_FILE} is not: it keeps the categories of text columns (drift needs them), so treat it as you treat the data.`);
+    rt.log(
+      `Example values of ${inputs.redact === '*' ? 'every column' : inputs.redact.join(', ')} are redacted in the report and the summary. ${PROFILE_FILE} is not: it keeps the categories of text columns (drift needs them), so treat it as you treat the data.`,
+    );
   }
   rt.log(`Report: ${reportPath}`);
   rt.log(`Profile: ${profilePath}`);
@@ -197,12 +247,26 @@ export async function validateDataTask(inputs: ValidateInputs, rt: ValidateRunti
   let result: ValidateOutcome['result'] = 'Succeeded';
   let message: string;
   if (report.passed) {
-    message = total === 0 ? `Profiled ${report.rows} rows of ${where} (no expectations given).` : `${total === 1 ? 'The expectation is' : `All ${total} expectations are`} met by ${report.rows} rows of ${where}.`;
+    message =
+      total === 0
+        ? `Profiled ${report.rows} rows of ${where} (no expectations given).`
+        : `${total === 1 ? 'The expectation is' : `All ${total} expectations are`} met by ${report.rows} rows of ${where}.`;
   } else {
     result = inputs.onViolation === 'warn' ? 'SucceededWithIssues' : 'Failed';
     message = `${report.violationCount} of ${total} expectations not met by ${where}: see the Summary tab and ${reportPath}.`;
   }
-  return { report, profile, summaryMarkdown, reportPath, profilePath, summaryPath, trainingData: dataAssetId ?? source.description, issues, result, message };
+  return {
+    report,
+    profile,
+    summaryMarkdown,
+    reportPath,
+    profilePath,
+    summaryPath,
+    trainingData: dataAssetId ?? source.description,
+    issues,
+    result,
+    message,
+  };
 }
 
 /**

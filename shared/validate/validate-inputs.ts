@@ -34,12 +34,16 @@ export const needsWorkspace = (spec: string | undefined) => !!spec && /^azureml:
 function dataSpec(input: string, raw: string | undefined, required: boolean): string | undefined {
   const text = (raw ?? '').trim();
   if (text === '') {
-    if (required) throw new UserError(`'${input}' is required: give a local file or folder, azureml:<asset>:<version>, azureml:<asset>@latest, azureml://datastores/<datastore>/paths/<path>, or a blob URL`);
+    if (required)
+      throw new UserError(
+        `'${input}' is required: give a local file or folder, azureml:<asset>:<version>, azureml:<asset>@latest, azureml://datastores/<datastore>/paths/<path>, or a blob URL`,
+      );
     return undefined;
   }
   const macro = unresolvedMacro(text);
   // A URL's SAS is never shown: the message names the variable only.
-  if (macro !== undefined) throw new UserError(unsetVariableMessage(input, isAzureSpec(text) ? macro : text, macro, 'set it or give the data directly'));
+  if (macro !== undefined)
+    throw new UserError(unsetVariableMessage(input, isAzureSpec(text) ? macro : text, macro, 'set it or give the data directly'));
   return text;
 }
 
@@ -57,7 +61,10 @@ export function parseColumnList(input: string, raw: string | undefined): string[
   while (pos < text.length) {
     ITEM.lastIndex = pos;
     const m = ITEM.exec(text);
-    if (!m || ITEM.lastIndex === pos) throw new UserError(`'${input}': cannot read '${text.slice(pos).split(/\r?\n/)[0]}': give column names separated by commas or new lines (quote a name with a comma in backticks), or '*' for every column`);
+    if (!m || ITEM.lastIndex === pos)
+      throw new UserError(
+        `'${input}': cannot read '${text.slice(pos).split(/\r?\n/)[0]}': give column names separated by commas or new lines (quote a name with a comma in backticks), or '*' for every column`,
+      );
     const name = m[1] !== undefined ? m[1].replace(/``/g, '`') : m[2] !== undefined ? m[2].replace(/""/g, '"') : m[3];
     if (name === '*') throw new UserError(`'${input}': '*' stands alone (every column); it cannot be listed with other names`);
     if (name !== '' && !out.includes(name)) out.push(name);
@@ -79,7 +86,10 @@ export function parseValidateInputs(read: (name: string) => string | undefined, 
       workspace: parseResourceName('workspaceName', read('workspaceName'), 33),
     };
   } else {
-    for (const [input, spec] of [['data', data], ['baseline', baseline]] as const) {
+    for (const [input, spec] of [
+      ['data', data],
+      ['baseline', baseline],
+    ] as const) {
       if (needsWorkspace(spec)) {
         throw new UserError(
           `'${input}' is '${spec}', which is in an Azure ML workspace: reading it needs the workspace's service connection; set 'azureSubscription', 'resourceGroup' and 'workspace' (a local file or a blob URL with a SAS needs none).`,
@@ -90,14 +100,24 @@ export function parseValidateInputs(read: (name: string) => string | undefined, 
   const format = parseChoice('format', read('format') || 'auto', DATA_FORMATS);
   const delimiter = (read('delimiter') ?? '').trim() || undefined;
   if (delimiter !== undefined && format !== 'auto' && format !== 'csv') {
-    throw new UserError(`'delimiter' is '${delimiter}', but 'format' is ${format}: a delimiter applies to CSV only (an MLTable names its own); remove it or set 'format' to csv`);
+    throw new UserError(
+      `'delimiter' is '${delimiter}', but 'format' is ${format}: a delimiter applies to CSV only (an MLTable names its own); remove it or set 'format' to csv`,
+    );
   }
   const expectations = parseExpectations(read('expectations') ?? '', 'expectations');
   const overrides = parseKindOverrides(read('kindOverrides'), 'kindOverrides');
   const onViolation = parseChoice('onViolation', read('onViolation') || 'fail', VIOLATION_RESULTS);
   const redact = parseColumnList('redactColumns', read('redactColumns'));
   const folder = classifyPathInput(read('outputFolder'), 'folder', paths);
-  if (folder.state === 'unresolved') throw new UserError(unsetVariableMessage('outputFolder', folder.value, folder.macro, 'set it, or leave the input empty for a folder in Agent.TempDirectory'));
+  if (folder.state === 'unresolved')
+    throw new UserError(
+      unsetVariableMessage(
+        'outputFolder',
+        folder.value,
+        folder.macro,
+        'set it, or leave the input empty for a folder in Agent.TempDirectory',
+      ),
+    );
   const trainingData = parseBoolean('trainingData', read('trainingData') || 'true');
   return {
     connection,

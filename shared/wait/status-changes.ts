@@ -13,7 +13,12 @@ export function emptyView(): StatusView {
   return { status: undefined, children: new Map() };
 }
 
-export function statusChanges(previous: StatusView, jobName: string, status: string, children: ChildRun[] | undefined): { lines: string[]; next: StatusView } {
+export function statusChanges(
+  previous: StatusView,
+  jobName: string,
+  status: string,
+  children: ChildRun[] | undefined,
+): { lines: string[]; next: StatusView } {
   const lines: string[] = [];
   const next: StatusView = { status, children: new Map(previous.children) };
   if (previous.status !== status) {

@@ -20,7 +20,11 @@ function trialName(sweep: ChildRun, trial: ChildRun): string {
   return `${sweep.name} trial ${label}`;
 }
 
-export async function withSweepTrials(children: ChildRun[], listTrials: (runId: string) => Promise<ChildRun[]>, cache: TrialCache): Promise<ChildRun[]> {
+export async function withSweepTrials(
+  children: ChildRun[],
+  listTrials: (runId: string) => Promise<ChildRun[]>,
+  cache: TrialCache,
+): Promise<ChildRun[]> {
   const out: ChildRun[] = [];
   for (const child of children) {
     out.push(child);

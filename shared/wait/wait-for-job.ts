@@ -61,7 +61,8 @@ export async function waitForJob(effects: WaitEffects, options: WaitOptions): Pr
     } catch (error) {
       if (options.abortSignal.aborted || !(isTransient(error) || isAbortError(error))) throw error;
       retryAfter = retryAfterMs(error, effects.now());
-      if (!failing) effects.warn(`Could not read the status of job ${options.jobName} (${shortReason(error)}); will keep trying until the timeout.`);
+      if (!failing)
+        effects.warn(`Could not read the status of job ${options.jobName} (${shortReason(error)}); will keep trying until the timeout.`);
       failing = true;
     }
 
@@ -72,7 +73,10 @@ export async function waitForJob(effects: WaitEffects, options: WaitOptions): Pr
           childrenFailing = false;
         } catch (error) {
           if (options.abortSignal.aborted) throw error;
-          if (!childrenFailing) effects.warn(`Could not list the steps of job ${options.jobName} (${shortReason(error)}); step status is not shown until this works again.`);
+          if (!childrenFailing)
+            effects.warn(
+              `Could not list the steps of job ${options.jobName} (${shortReason(error)}); step status is not shown until this works again.`,
+            );
           childrenFailing = true;
         }
       }

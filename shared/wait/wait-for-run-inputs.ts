@@ -1,4 +1,11 @@
-import { parseBoolean, parseChoice, parseJobName, parseWholeNumber, parseWorkspaceTarget, type WorkspaceTarget } from '../task/input-parsers';
+import {
+  parseBoolean,
+  parseChoice,
+  parseJobName,
+  parseWholeNumber,
+  parseWorkspaceTarget,
+  type WorkspaceTarget,
+} from '../task/input-parsers';
 import { UserError } from '../task/user-error';
 
 type JobDisposal = 'cancelJob' | 'leaveRunning';
@@ -17,10 +24,20 @@ export interface WaitForRunInputs extends WorkspaceTarget {
 export function parseWaitForRunInputs(read: (name: string) => string | undefined): WaitForRunInputs {
   const target = parseWorkspaceTarget(read);
   const jobName = parseJobName(read('jobName'));
-  const pollIntervalSeconds = parseWholeNumber('pollIntervalSeconds', read('pollIntervalSeconds') ?? '10', { min: 1, max: 3600, unit: 'seconds' });
-  const maxPollIntervalSeconds = parseWholeNumber('maxPollIntervalSeconds', read('maxPollIntervalSeconds') ?? '60', { min: 1, max: 3600, unit: 'seconds' });
+  const pollIntervalSeconds = parseWholeNumber('pollIntervalSeconds', read('pollIntervalSeconds') ?? '10', {
+    min: 1,
+    max: 3600,
+    unit: 'seconds',
+  });
+  const maxPollIntervalSeconds = parseWholeNumber('maxPollIntervalSeconds', read('maxPollIntervalSeconds') ?? '60', {
+    min: 1,
+    max: 3600,
+    unit: 'seconds',
+  });
   if (maxPollIntervalSeconds < pollIntervalSeconds) {
-    throw new UserError(`'maxPollIntervalSeconds' (${maxPollIntervalSeconds}) must not be less than 'pollIntervalSeconds' (${pollIntervalSeconds})`);
+    throw new UserError(
+      `'maxPollIntervalSeconds' (${maxPollIntervalSeconds}) must not be less than 'pollIntervalSeconds' (${pollIntervalSeconds})`,
+    );
   }
   const disposals = ['cancelJob', 'leaveRunning'] as const;
   return {

@@ -53,7 +53,12 @@ export async function waitForRun(ref: WorkspaceRef, inputs: WaitForRunInputs, rt
   }
 }
 
-async function waitAndReport(ws: Workspace, inputs: WaitForRunInputs, rt: WaitRuntime, seen: (job: JobSnapshot) => void): Promise<WaitForRunReport> {
+async function waitAndReport(
+  ws: Workspace,
+  inputs: WaitForRunInputs,
+  rt: WaitRuntime,
+  seen: (job: JobSnapshot) => void,
+): Promise<WaitForRunReport> {
   const history = runHistory(ws);
   const trials = emptyTrialCache();
   let studioShown = false;
@@ -68,7 +73,8 @@ async function waitAndReport(ws: Workspace, inputs: WaitForRunInputs, rt: WaitRu
       return job;
     },
     // A sweep step's trials show as steps too: one more run-history read per running sweep.
-    listChildren: async (abortSignal) => withSweepTrials(await history.listChildren(inputs.jobName, abortSignal), (runId) => history.listChildren(runId, abortSignal), trials),
+    listChildren: async (abortSignal) =>
+      withSweepTrials(await history.listChildren(inputs.jobName, abortSignal), (runId) => history.listChildren(runId, abortSignal), trials),
     sleep: rt.sleep,
     now: rt.now,
     log: rt.log,
@@ -110,7 +116,12 @@ async function waitAndReport(ws: Workspace, inputs: WaitForRunInputs, rt: WaitRu
 }
 
 /** The job's own error, plus the failed steps' errors for a pipeline (its own error rarely says which step broke). */
-async function failureReason(history: ReturnType<typeof runHistory>, jobName: string, children: ChildRun[], rt: WaitRuntime): Promise<string> {
+async function failureReason(
+  history: ReturnType<typeof runHistory>,
+  jobName: string,
+  children: ChildRun[],
+  rt: WaitRuntime,
+): Promise<string> {
   const parts: string[] = [];
   try {
     const own = await history.getErrorMessage(jobName, rt.abortSignal);
@@ -134,7 +145,9 @@ async function cancelQuietly(ws: WorkspaceRef, jobName: string, budgetMs: number
     rt.log(`Requested cancellation of Azure ML job ${jobName} because ${why}.`);
     return true;
   } catch (error) {
-    rt.warn(`Could not cancel Azure ML job ${jobName} after ${why}: ${describeError(error)}. Cancel it in Azure ML studio to stop its compute.`);
+    rt.warn(
+      `Could not cancel Azure ML job ${jobName} after ${why}: ${describeError(error)}. Cancel it in Azure ML studio to stop its compute.`,
+    );
     return false;
   }
 }

@@ -21,7 +21,7 @@ void runTask(async ({ abortSignal }) => {
   tl.setVariable(COMPARE_VARIABLES.jobName, inputs.jobName);
   tl.setVariable(COMPARE_VARIABLES.promote, String(report.verdict.promote));
   tl.setVariable(COMPARE_VARIABLES.reason, report.verdict.reason);
-  tl.setVariable(COMPARE_VARIABLES.forced, report.verdict.forced ? inputs.forceReason ?? '' : '');
+  tl.setVariable(COMPARE_VARIABLES.forced, report.verdict.forced ? (inputs.forceReason ?? '') : '');
   tl.setVariable(COMPARE_VARIABLES.candidateMetrics, candidateMetrics);
   tl.setVariable(COMPARE_VARIABLES.productionModel, report.productionModel);
   tl.uploadSummary(writeTaskFile('model-comparison.md', report.summaryMarkdown));

@@ -12,7 +12,10 @@ import { deployModel } from '../../shared/deploy/deploy-model';
 import { scoringClient } from '../../shared/deploy/scoring-client';
 
 void runTask(async ({ abortSignal }) => {
-  const inputs = parseDeployInputs((name) => tl.getInput(name, false), agentPathsFrom((name) => tl.getVariable(name), pathKind));
+  const inputs = parseDeployInputs(
+    (name) => tl.getInput(name, false),
+    agentPathsFrom((name) => tl.getVariable(name), pathKind),
+  );
   const { workspace } = await openWorkspace(inputs, { taskName: 'AzureMLDeployModel/1', abortSignal });
   const report = await deployModel(workspace, inputs, {
     traceability: readTraceability((name) => tl.getVariable(name)),

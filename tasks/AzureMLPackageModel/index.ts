@@ -13,7 +13,10 @@ import { maskSecret } from '../../shared/task/secrets';
 import { HANDOFF_VARIABLES } from '../../shared/task/handoff-variables';
 
 void runTask(async ({ abortSignal }) => {
-  const inputs = parsePackageInputs((name) => tl.getInput(name, false), agentPathsFrom((name) => tl.getVariable(name), pathKind));
+  const inputs = parsePackageInputs(
+    (name) => tl.getInput(name, false),
+    agentPathsFrom((name) => tl.getVariable(name), pathKind),
+  );
   const { workspace } = await openWorkspace(inputs, { taskName: 'AzureMLPackageModel/1', abortSignal });
   const manifest = await packageModel(workspace, inputs, {
     log: (line) => console.log(line),

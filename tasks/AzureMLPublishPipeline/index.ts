@@ -11,7 +11,10 @@ import { parsePublishInputs } from '../../shared/publish/publish-inputs';
 import { preparePublish, publishPipeline } from '../../shared/publish/publish-pipeline';
 
 void runTask(async ({ abortSignal }) => {
-  const inputs = parsePublishInputs((name) => tl.getInput(name, false), agentPathsFrom((name) => tl.getVariable(name), pathKind));
+  const inputs = parsePublishInputs(
+    (name) => tl.getInput(name, false),
+    agentPathsFrom((name) => tl.getVariable(name), pathKind),
+  );
   const variables = (name: string) => tl.getVariable(name);
   const repoRoot = tl.getVariable('Build.SourcesDirectory') ?? tl.getVariable('System.DefaultWorkingDirectory') ?? process.cwd();
   // The YAML is read and checked before signing in: a typo costs no call to Azure.

@@ -21,16 +21,21 @@ import { urlSecrets } from '../../shared/validate/mask-url-secrets';
 limitHeapGrowth();
 
 void runTask(async ({ abortSignal }) => {
-  const inputs = parseValidateInputs((name) => tl.getInput(name, false), agentPathsFrom((name) => tl.getVariable(name), pathKind));
+  const inputs = parseValidateInputs(
+    (name) => tl.getInput(name, false),
+    agentPathsFrom((name) => tl.getVariable(name), pathKind),
+  );
   // A SAS in a URL input is registered with the agent too, whether or not a workspace is opened.
   for (const spec of [inputs.data, inputs.baseline]) urlSecrets(spec).forEach(maskSecret);
   const c = inputs.connection;
   const outcome = await validateDataTask(inputs, {
     // Signs in only when an input is in Azure: a local file needs no connection and makes no call.
-    workspace: c && (async () => {
-      const { workspace, credential } = await openWorkspace(c, { taskName: 'AzureMLValidateData/1', abortSignal });
-      return { workspace, credential, http: readAgentHttpOptions, mask: maskSecret };
-    }),
+    workspace:
+      c &&
+      (async () => {
+        const { workspace, credential } = await openWorkspace(c, { taskName: 'AzureMLValidateData/1', abortSignal });
+        return { workspace, credential, http: readAgentHttpOptions, mask: maskSecret };
+      }),
     baseDir: tl.getVariable('System.DefaultWorkingDirectory') || process.cwd(),
     // A fresh folder per run under Agent.TempDirectory (as writeTaskFile does), unless the user names one.
     outputFolder: inputs.outputFolder ?? fs.mkdtempSync(path.join(tl.getVariable('Agent.TempDirectory') || os.tmpdir(), 'azureml-')),

@@ -25,26 +25,49 @@ describe('chaos: 3 full flows with 10% transient faults (seeds 11-13)', function
 
   it('injects every kind of transient fault somewhere in the three flows', () => {
     const total = (k: string) => reports.reduce((a, r) => a + (r.faults[k] ?? 0), 0);
-    assert.deepEqual(FAULT_KINDS.filter((k) => total(k) === 0), [], reports.map((r, i) => describeFlow(r, i + 1)).join('\n'));
+    assert.deepEqual(
+      FAULT_KINDS.filter((k) => total(k) === 0),
+      [],
+      reports.map((r, i) => describeFlow(r, i + 1)).join('\n'),
+    );
   });
 
   it('every flow succeeds: built, released, production serving the new model at 100%', () => {
-    assert.deepEqual(reports.filter((r) => !r.succeeded).map((r) => r.seed), [], described((r) => !r.succeeded));
+    assert.deepEqual(
+      reports.filter((r) => !r.succeeded).map((r) => r.seed),
+      [],
+      described((r) => !r.succeeded),
+    );
   });
 
   it('no duplicate job, model version or deployment', () => {
-    assert.deepEqual(reports.flatMap((r) => r.duplicateDetails.map((d) => `seed ${r.seed}: ${d}`)), [], described((r) => r.duplicateDetails.length > 0));
+    assert.deepEqual(
+      reports.flatMap((r) => r.duplicateDetails.map((d) => `seed ${r.seed}: ${d}`)),
+      [],
+      described((r) => r.duplicateDetails.length > 0),
+    );
   });
 
   it('no flow leaves a partial state', () => {
-    assert.deepEqual(reports.flatMap((r) => r.partial.map((p) => `seed ${r.seed}: ${p}`)), [], described((r) => r.partial.length > 0));
+    assert.deepEqual(
+      reports.flatMap((r) => r.partial.map((p) => `seed ${r.seed}: ${p}`)),
+      [],
+      described((r) => r.partial.length > 0),
+    );
   });
 
   it('no secret in any log', () => {
-    assert.deepEqual(reports.flatMap((r) => r.secrets.map((s) => `seed ${r.seed}: ${s}`)), []);
+    assert.deepEqual(
+      reports.flatMap((r) => r.secrets.map((s) => `seed ${r.seed}: ${s}`)),
+      [],
+    );
   });
 
   it('every failure is one clean line', () => {
-    assert.deepEqual(reports.filter((r) => !r.clean).map((r) => r.seed), [], described((r) => !r.clean));
+    assert.deepEqual(
+      reports.filter((r) => !r.clean).map((r) => r.seed),
+      [],
+      described((r) => !r.clean),
+    );
   });
 });

@@ -2,7 +2,11 @@
 import { strict as assert } from 'node:assert';
 import { failedSteps, secretsInLog } from '../../bench/chaos/log-checks';
 
-const step = (name: string, result: string, body: string[]) => [`##[section]Starting: ${name}`, ...body, `##[section]Finishing: ${name} (${result})`];
+const step = (name: string, result: string, body: string[]) => [
+  `##[section]Starting: ${name}`,
+  ...body,
+  `##[section]Finishing: ${name} (${result})`,
+];
 
 describe('chaos log checks', () => {
   const log = [
@@ -13,7 +17,12 @@ describe('chaos log checks', () => {
     '##[section]Stage Staging (Deploy to staging)',
     ...step('Deploy to endpoint s', 'Failed', ["##[error]Deployment 'd' failed: HTTP 409 Conflict (request id 1)."]),
     '##[section]Stage Production (Deploy)',
-    ...step('Deploy to endpoint p', 'Failed', ['##[error]boom', 'TypeError: boom', '    at deploy (index.js:1:1)', '##[error]the process exited with code 1']),
+    ...step('Deploy to endpoint p', 'Failed', [
+      '##[error]boom',
+      'TypeError: boom',
+      '    at deploy (index.js:1:1)',
+      '##[error]the process exited with code 1',
+    ]),
   ];
 
   it('finds each failed step with its pipeline, stage and error lines, and judges it clean only with one error line and no stack', () => {
@@ -29,15 +38,28 @@ describe('chaos log checks', () => {
   });
 
   it('accepts a stack trace under System.Debug, never two error lines', () => {
-    const debug = ['##[debug]System.Debug is on', ...step('A', 'Failed', ['##[error]one', '    at x (y.js:1:1)']), ...step('B', 'Failed', ['##[error]one', '##[error]two'])];
-    assert.deepEqual(failedSteps(debug).map((f) => f.clean), [true, false]);
+    const debug = [
+      '##[debug]System.Debug is on',
+      ...step('A', 'Failed', ['##[error]one', '    at x (y.js:1:1)']),
+      ...step('B', 'Failed', ['##[error]one', '##[error]two']),
+    ];
+    assert.deepEqual(
+      failedSteps(debug).map((f) => f.clean),
+      [true, false],
+    );
   });
 
   it('finds a known secret in any encoding and any token by its shape, and prints neither', () => {
     const secret = 'Zx9!key/with+chars==';
     const jwt = `eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzYzovL29yZy9wcm9qIn0.${'s'.repeat(40)}`;
     const hits = secretsInLog(
-      ['clean line', `url ${encodeURIComponent(secret)}`, `b64 ${Buffer.from(`u:${secret}`).toString('base64')}`, `Authorization: Bearer ${jwt}`, `token aml.${'A'.repeat(32)}`],
+      [
+        'clean line',
+        `url ${encodeURIComponent(secret)}`,
+        `b64 ${Buffer.from(`u:${secret}`).toString('base64')}`,
+        `Authorization: Bearer ${jwt}`,
+        `token aml.${'A'.repeat(32)}`,
+      ],
       [secret],
     );
     assert.equal(hits.length, 4, hits.join('\n'));

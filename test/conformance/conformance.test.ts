@@ -19,7 +19,8 @@ describe("conformance: the tasks' traffic against the Azure ML 2022-10-01 REST s
     assert.ok(tour.traffic.length > 0, 'the tour recorded no traffic');
     const problems = await conformanceProblems(tour.traffic);
     console.log(`      ${tour.traffic.length} request/response pairs validated, ${problems.length} problem(s)`);
-    if (problems.length > 0) assert.fail(`${problems.length} conformance problem(s) in ${tour.traffic.length} pair(s):\n  ${problems.join('\n  ')}`);
+    if (problems.length > 0)
+      assert.fail(`${problems.length} conformance problem(s) in ${tour.traffic.length} pair(s):\n  ${problems.join('\n  ')}`);
   });
 
   /**
@@ -79,6 +80,10 @@ describe("conformance: the tasks' traffic against the Azure ML 2022-10-01 REST s
     });
     console.log(`      ${counts.map(([name, n]) => `${name}: ${n}`).join(', ')}`);
     const missing = counts.filter(([, n]) => n === 0).map(([name]) => name);
-    assert.deepEqual(missing, [], `the tour made no call of ${missing.join(', ')}: add a step to test/conformance/task-tour.ts that makes it`);
+    assert.deepEqual(
+      missing,
+      [],
+      `the tour made no call of ${missing.join(', ')}: add a step to test/conformance/task-tour.ts that makes it`,
+    );
   });
 });

@@ -24,9 +24,13 @@ export function conformsToSpec(traffic: () => TrafficPair[]): void {
     this.timeout(120_000);
     it('every request and response these tests made validates against the Azure ML 2022-10-01 spec', async () => {
       const pairs = traffic();
-      assert.ok(pairs.length > 0, 'the suite made no request to check: conformsToSpec belongs in a suite that runs tasks against the emulator');
+      assert.ok(
+        pairs.length > 0,
+        'the suite made no request to check: conformsToSpec belongs in a suite that runs tasks against the emulator',
+      );
       const problems = await conformanceProblems(pairs);
-      if (problems.length > 0) throw new Error(`${problems.length} conformance problem(s) in ${pairs.length} pair(s):\n  ${problems.join('\n  ')}`);
+      if (problems.length > 0)
+        throw new Error(`${problems.length} conformance problem(s) in ${pairs.length} pair(s):\n  ${problems.join('\n  ')}`);
     });
   });
 }

@@ -68,7 +68,6 @@ jobs:
       scores: \${{parent.jobs.score.outputs.scores}}
 `;
 
-
 const SCORE_PY = 'import json\n\ndef init():\n    pass\n\ndef run(raw_data):\n    return {"predictions": [0.2, 0.8]}\n';
 
 function writeTree(root: string, files: Record<string, string>): void {
@@ -81,20 +80,33 @@ function writeTree(root: string, files: Record<string, string>): void {
 function seed(emulator: Emulator): void {
   emulator.assets.seed('environments', 'sklearn-env', '3', { image: 'mcr.microsoft.com/azureml/sklearn:latest' });
   for (const version of ['1', '2']) {
-    emulator.assets.seed('components', 'report', version, { componentSpec: { name: 'report', version, type: 'command', command: 'python report.py', inputs: { scores: { type: 'uri_folder' } } } });
+    emulator.assets.seed('components', 'report', version, {
+      componentSpec: { name: 'report', version, type: 'command', command: 'python report.py', inputs: { scores: { type: 'uri_folder' } } },
+    });
     emulator.clock.advance(1000);
   }
-  emulator.assets.seed('data', 'churn-data', '1', { dataType: 'uri_folder', dataUri: `azureml://datastores/${emulator.datastore.name}/paths/churn/` });
+  emulator.assets.seed('data', 'churn-data', '1', {
+    dataType: 'uri_folder',
+    dataUri: `azureml://datastores/${emulator.datastore.name}/paths/churn/`,
+  });
   // The candidate: a finished pipeline whose train step logged its metrics and output a model.
   emulator.jobs.seed(
     'tour-train',
-    { phases: [], outcome: 'Completed', children: [{ name: 'tour-train-step', displayName: 'train', phases: [], outcome: 'Completed', metrics: { accuracy: 0.95 } }] },
+    {
+      phases: [],
+      outcome: 'Completed',
+      children: [{ name: 'tour-train-step', displayName: 'train', phases: [], outcome: 'Completed', metrics: { accuracy: 0.95 } }],
+    },
     { jobType: 'Pipeline', outputs: { model: 'mlflow_model' } },
   );
   emulator.jobs.seed('tour-hang', { phases: [{ status: 'Running', seconds: 1 }], outcome: 'hang' });
   // Production before the release: credit:1 behind credit-prod, its metric in a tag.
   emulator.models.seed('credit', '1', { jobName: 'old-1', tags: { 'metric.accuracy': '0.9' } });
-  emulator.endpoints.seed({ name: 'credit-prod', traffic: { blue: 100 }, deployments: [{ name: 'blue', model: { name: 'credit', version: '1' } }] });
+  emulator.endpoints.seed({
+    name: 'credit-prod',
+    traffic: { blue: 100 },
+    deployments: [{ name: 'blue', model: { name: 'credit', version: '1' } }],
+  });
   // A model whose answers the smoke test rejects: the release rolls it back and prints its logs.
   emulator.models.seed('broken', '1');
   emulator.endpoints.behave('broken:1', { provisionSeconds: 1, scoring: 'wrongShape' });
@@ -110,7 +122,10 @@ export async function runTaskTour(): Promise<Tour> {
   const steps: TourStep[] = [];
   try {
     azurite = await startAzurite();
-    emulator = await startEmulator({ seed: 21, storage: { blobUrl: azurite.blobUrl, accountName: azurite.accountName, accountKey: azurite.accountKey } });
+    emulator = await startEmulator({
+      seed: 21,
+      storage: { blobUrl: azurite.blobUrl, accountName: azurite.accountName, accountKey: azurite.accountKey },
+    });
     const e = emulator;
     seed(e);
     e.clearTraffic();
@@ -125,40 +140,105 @@ export async function runTaskTour(): Promise<Tour> {
       'deploy/payload.json': JSON.stringify({ data: [[0.1, 2, 3]] }),
     });
     const workspace = { connectedServiceNameARM: spn.id, resourceGroupName: e.resourceGroup, workspaceName: e.workspaceName };
-    const build = { 'System.Debug': 'true', 'Build.BuildId': '77', 'Build.SourceVersion': 'c0ffee', 'System.CollectionUri': 'https://dev.azure.com/contoso/', 'System.TeamProject': 'ml' };
+    const build = {
+      'System.Debug': 'true',
+      'Build.BuildId': '77',
+      'Build.SourceVersion': 'c0ffee',
+      'System.CollectionUri': 'https://dev.azure.com/contoso/',
+      'System.TeamProject': 'ml',
+    };
 
-    async function step(name: string, task: string, inputs: Record<string, string>, expected: string, more: Partial<RunTaskOptions> = {}): Promise<TaskRunResult> {
+    async function step(
+      name: string,
+      task: string,
+      inputs: Record<string, string>,
+      expected: string,
+      more: Partial<RunTaskOptions> = {},
+    ): Promise<TaskRunResult> {
       const started = Date.now();
-      const r = await runTask({ task, inputs: { ...workspace, ...inputs }, env: spn.env, repo, variables: build, timeoutMs: 90_000, ...more });
+      const r = await runTask({
+        task,
+        inputs: { ...workspace, ...inputs },
+        env: spn.env,
+        repo,
+        variables: build,
+        timeoutMs: 90_000,
+        ...more,
+      });
       steps.push({ step: name, result: r.result?.result ?? 'none', ms: Date.now() - started });
-      if (r.result?.result !== expected) throw new Error(`conformance tour: ${name} (${task}) ended ${r.result?.result ?? 'without a result'}, not ${expected}:\n${r.stdout}\n${r.stderr}`);
+      if (r.result?.result !== expected)
+        throw new Error(
+          `conformance tour: ${name} (${task}) ended ${r.result?.result ?? 'without a result'}, not ${expected}:\n${r.stdout}\n${r.stderr}`,
+        );
       return r;
     }
 
-    await step('publish: submit and publish as a component', 'AzureMLPublishPipeline', { pipelineFile: 'ml/pipeline.yml', mode: 'both', componentName: 'conformance_tour' }, 'Succeeded');
-    await step('wait, cancelled by the pipeline', 'AzureMLWaitForRun', { jobName: 'tour-hang', pollIntervalSeconds: '1', maxPollIntervalSeconds: '2' }, 'Canceled', {
-      signal: { name: 'SIGINT', whenStdoutMatches: /Job tour-hang: Running/ },
-    });
-    await step('compare with production', 'AzureMLCompareModels', { jobName: 'tour-train', stepName: 'train', productionEndpoint: 'credit-prod', rules: 'accuracy >= production' }, 'Succeeded');
+    await step(
+      'publish: submit and publish as a component',
+      'AzureMLPublishPipeline',
+      { pipelineFile: 'ml/pipeline.yml', mode: 'both', componentName: 'conformance_tour' },
+      'Succeeded',
+    );
+    await step(
+      'wait, cancelled by the pipeline',
+      'AzureMLWaitForRun',
+      { jobName: 'tour-hang', pollIntervalSeconds: '1', maxPollIntervalSeconds: '2' },
+      'Canceled',
+      {
+        signal: { name: 'SIGINT', whenStdoutMatches: /Job tour-hang: Running/ },
+      },
+    );
+    await step(
+      'compare with production',
+      'AzureMLCompareModels',
+      { jobName: 'tour-train', stepName: 'train', productionEndpoint: 'credit-prod', rules: 'accuracy >= production' },
+      'Succeeded',
+    );
     const registered = await step('register', 'AzureMLRegisterModel', { jobName: 'tour-train', modelName: 'credit' }, 'Succeeded');
-    const packaged = await step('package with an environment and scoring code', 'AzureMLPackageModel', {
-      modelJson: registered.artifacts[0].path,
-      environmentSource: 'image',
-      image: 'mcr.microsoft.com/azureml/minimal-ubuntu22.04-py39-cpu-inference:latest',
-      condaFile: path.join(repo, 'ml', 'components', 'conda.yml'),
-      codeFolder: path.join(repo, 'ml', 'src'),
-    }, 'Succeeded');
-    const deploy = { computeName: 'aks', trafficSteps: '100', stepWaitSeconds: '0', smokePayload: path.join(repo, 'deploy', 'payload.json'), smokeAssertions: '$.predictions is array' };
+    const packaged = await step(
+      'package with an environment and scoring code',
+      'AzureMLPackageModel',
+      {
+        modelJson: registered.artifacts[0].path,
+        environmentSource: 'image',
+        image: 'mcr.microsoft.com/azureml/minimal-ubuntu22.04-py39-cpu-inference:latest',
+        condaFile: path.join(repo, 'ml', 'components', 'conda.yml'),
+        codeFolder: path.join(repo, 'ml', 'src'),
+      },
+      'Succeeded',
+    );
+    const deploy = {
+      computeName: 'aks',
+      trafficSteps: '100',
+      stepWaitSeconds: '0',
+      smokePayload: path.join(repo, 'deploy', 'payload.json'),
+      smokeAssertions: '$.predictions is array',
+    };
     const manifests = path.join(work, 'manifests');
     fs.mkdirSync(manifests);
-    await step('deploy production v1 (key auth)', 'AzureMLDeployModel', { ...deploy, endpointName: 'tour-ep', packageManifest: writePackageManifest(manifests, wsPath(e), { name: 'credit', version: '1' }) }, 'Succeeded');
-    await step('deploy the package, removing the old deployment', 'AzureMLDeployModel', { ...deploy, endpointName: 'tour-ep', keepDeployments: '0', packageManifest: packaged.artifacts[0].path }, 'Succeeded');
-    await step('deploy a bad model to a token endpoint: rolled back with its logs', 'AzureMLDeployModel', {
-      ...deploy,
-      endpointName: 'tour-tok',
-      authMode: 'aml_token',
-      packageManifest: writePackageManifest(manifests, wsPath(e), { name: 'broken', version: '1' }),
-    }, 'Failed');
+    await step(
+      'deploy production v1 (key auth)',
+      'AzureMLDeployModel',
+      { ...deploy, endpointName: 'tour-ep', packageManifest: writePackageManifest(manifests, wsPath(e), { name: 'credit', version: '1' }) },
+      'Succeeded',
+    );
+    await step(
+      'deploy the package, removing the old deployment',
+      'AzureMLDeployModel',
+      { ...deploy, endpointName: 'tour-ep', keepDeployments: '0', packageManifest: packaged.artifacts[0].path },
+      'Succeeded',
+    );
+    await step(
+      'deploy a bad model to a token endpoint: rolled back with its logs',
+      'AzureMLDeployModel',
+      {
+        ...deploy,
+        endpointName: 'tour-tok',
+        authMode: 'aml_token',
+        packageManifest: writePackageManifest(manifests, wsPath(e), { name: 'broken', version: '1' }),
+      },
+      'Failed',
+    );
 
     // The classic editor's pickers, evaluated as the Azure DevOps server does with the connection's identity.
     const started = Date.now();
@@ -170,7 +250,12 @@ export async function runTaskTour(): Promise<Tour> {
     };
     const taskJson = (task: string) => JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'tasks', task, 'task.json'), 'utf8'));
     const inWorkspace = { resourceGroupName: e.resourceGroup, workspaceName: e.workspaceName };
-    await evaluateBinding({ ...picker, taskJson: taskJson('AzureMLWaitForRun'), target: 'workspaceName', inputs: { resourceGroupName: e.resourceGroup } });
+    await evaluateBinding({
+      ...picker,
+      taskJson: taskJson('AzureMLWaitForRun'),
+      target: 'workspaceName',
+      inputs: { resourceGroupName: e.resourceGroup },
+    });
     await evaluateBinding({ ...picker, taskJson: taskJson('AzureMLWaitForRun'), target: 'jobName', inputs: inWorkspace });
     await evaluateBinding({ ...picker, taskJson: taskJson('AzureMLCompareModels'), target: 'productionEndpoint', inputs: inWorkspace });
     await evaluateBinding({ ...picker, taskJson: taskJson('AzureMLRegisterModel'), target: 'modelName', inputs: inWorkspace });

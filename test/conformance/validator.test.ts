@@ -6,7 +6,8 @@ import { formatProblem, getConformanceValidator, SPEC_FOLDER, SPEC_ROOT, type Tr
 // The checker itself is tested: a pair built from the spec's own example passes, broken ones fail
 // naming the operation, the URL and the field.
 const EXAMPLE = path.join(SPEC_ROOT, SPEC_FOLDER, 'examples', 'Job', 'CommandJob', 'get.json');
-const WS = '/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/test-rg/providers/Microsoft.MachineLearningServices/workspaces/my-aml-workspace';
+const WS =
+  '/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/test-rg/providers/Microsoft.MachineLearningServices/workspaces/my-aml-workspace';
 // the emulator's host: only the path matters for operation lookup
 const HOST = 'https://127.0.0.1:8443';
 
@@ -64,12 +65,26 @@ describe('conformance/validator: oav LiveValidator against the 2022-10-01 spec',
   it('fails a request body that breaks the spec (PUT model version with a wrong type)', async () => {
     const v = await getConformanceValidator();
     const url = `${HOST}${WS}/models/m1/versions/1?api-version=2022-10-01`;
-    const good = { properties: { modelType: 'mlflow_model', modelUri: 'azureml://jobs/j1/outputs/model/paths/model', tags: { build: '42' } } };
-    const response = { statusCode: 201, headers: { 'content-type': 'application/json' }, body: { id: `${WS}/models/m1/versions/1`, name: '1', type: 'Microsoft.MachineLearningServices/workspaces/models/versions', ...good } };
-    const ok = await v.validate({ liveRequest: { method: 'PUT', url, headers: { 'content-type': 'application/json' }, body: good }, liveResponse: response });
+    const good = {
+      properties: { modelType: 'mlflow_model', modelUri: 'azureml://jobs/j1/outputs/model/paths/model', tags: { build: '42' } },
+    };
+    const response = {
+      statusCode: 201,
+      headers: { 'content-type': 'application/json' },
+      body: { id: `${WS}/models/m1/versions/1`, name: '1', type: 'Microsoft.MachineLearningServices/workspaces/models/versions', ...good },
+    };
+    const ok = await v.validate({
+      liveRequest: { method: 'PUT', url, headers: { 'content-type': 'application/json' }, body: good },
+      liveResponse: response,
+    });
     assert.deepStrictEqual(ok.map(formatProblem), []);
     const bad = { properties: { ...good.properties, tags: 'not-a-map' } };
-    const text = (await v.validate({ liveRequest: { method: 'PUT', url, headers: { 'content-type': 'application/json' }, body: bad }, liveResponse: response }))
+    const text = (
+      await v.validate({
+        liveRequest: { method: 'PUT', url, headers: { 'content-type': 'application/json' }, body: bad },
+        liveResponse: response,
+      })
+    )
       .map(formatProblem)
       .join('\n');
     assert.match(text, /ModelVersions_CreateOrUpdate PUT .*models\/m1\/versions\/1.*request .*tags.*INVALID_TYPE/);
@@ -78,7 +93,12 @@ describe('conformance/validator: oav LiveValidator against the 2022-10-01 spec',
   it('fails a route that is not in the spec, naming it', async () => {
     const v = await getConformanceValidator();
     const url = `${HOST}/history/v1.0${WS}/experimentids/x/runs/j1/children`;
-    const text = (await v.validate({ liveRequest: { method: 'GET', url, headers: {} }, liveResponse: { statusCode: 200, headers: {}, body: { value: [] } } }))
+    const text = (
+      await v.validate({
+        liveRequest: { method: 'GET', url, headers: {} },
+        liveResponse: { statusCode: 200, headers: {}, body: { value: [] } },
+      })
+    )
       .map(formatProblem)
       .join('\n');
     assert.ok(text.includes(url), text);

@@ -39,7 +39,9 @@ function requireReference(): void {
   for (const rel of [path.join(SPEC_FOLDER, 'mfe.json'), COMMON_TYPES]) {
     const p = path.join(SPEC_ROOT, rel);
     if (!fs.existsSync(p)) {
-      throw new Error(`reference data missing: ${p} (expected the official Azure ML REST spec under ../shared/reference/azureml-rest beside the checkout)`);
+      throw new Error(
+        `reference data missing: ${p} (expected the official Azure ML REST spec under ../shared/reference/azureml-rest beside the checkout)`,
+      );
     }
   }
 }
@@ -116,7 +118,14 @@ async function validateWith(lv: LiveValidator, pair: TrafficPair): Promise<Confo
   const problems: ConformanceProblem[] = [];
   const base = { method, url, statusCode };
   if (result.runtimeException) {
-    problems.push({ ...base, phase: 'route', operationId: '?', path: '', code: result.runtimeException.code, message: result.runtimeException.message });
+    problems.push({
+      ...base,
+      phase: 'route',
+      operationId: '?',
+      path: '',
+      code: result.runtimeException.code,
+      message: result.runtimeException.message,
+    });
   }
   for (const [phase, r] of [
     ['request', result.requestValidationResult],

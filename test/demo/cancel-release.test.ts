@@ -66,11 +66,13 @@ interface Recorded {
 /** Every job of the workspace (as ARM lists them) with its status in the emulator's job store. */
 async function jobsOf(e: Emulator): Promise<Array<{ name: string; status: string }>> {
   const out: Array<{ name: string; status: string }> = [];
-  for await (const j of mlClient(e).jobs.list(e.resourceGroup, e.workspaceName, { listViewType: 'All' })) out.push({ name: j.name!, status: e.jobs.get(j.name!)?.status ?? 'unknown' });
+  for await (const j of mlClient(e).jobs.list(e.resourceGroup, e.workspaceName, { listViewType: 'All' }))
+    out.push({ name: j.name!, status: e.jobs.get(j.name!)?.status ?? 'unknown' });
   return out;
 }
 
-const stateOf = (e: EmulatedEndpoint | undefined): EndpointState | undefined => e && { traffic: { ...e.traffic }, deployments: e.deployments.map((d) => d.name).sort() };
+const stateOf = (e: EmulatedEndpoint | undefined): EndpointState | undefined =>
+  e && { traffic: { ...e.traffic }, deployments: e.deployments.map((d) => d.name).sort() };
 
 /** A request as the same request in another run: the workspace prefix and the per-run operation ids left out. */
 function requestKey(r: RequestRecord): string | undefined {
@@ -160,20 +162,38 @@ async function recordRelease(build: PipelineRunResult, model: EmulatedModelVersi
         // Scoring and reads have no side effects: holding their answer makes the cancel land inside the
         // smoke test, the health check or the old-deployment listing, not just after it (the in-process
         // emulator answers a request before the test sees it, and a task that has already finished cannot roll back).
-        const hold = point?.holdMs ?? (t?.kind === 'request' && (t.key.startsWith('POST /score/') || t.key.startsWith('GET ')) ? 1000 : undefined);
+        const hold =
+          point?.holdMs ?? (t?.kind === 'request' && (t.key.startsWith('POST /score/') || t.key.startsWith('GET ')) ? 1000 : undefined);
         if (t?.kind === 'request' && hold) {
           // (each held path occurs in one step only, so the step's count is the run's)
           const [method, route] = t.key.split(' ');
-          e.faults.script([{ method, path: new RegExp(`${route!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`), delayMs: hold, after: t.nth - 1 }]);
+          e.faults.script([
+            { method, path: new RegExp(`${route!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`), delayMs: hold, after: t.nth - 1 },
+          ]);
         }
         // The version the ML Build registered, exactly as it holds it.
-        const p = model.properties as { modelUri?: string; modelType?: string; jobName?: string; description?: string; tags?: Record<string, string>; properties?: Record<string, string> };
-        e.models.seed(model.name, model.version, { modelUri: p.modelUri, modelType: p.modelType, jobName: p.jobName, description: p.description, tags: p.tags, properties: p.properties });
+        const p = model.properties as {
+          modelUri?: string;
+          modelType?: string;
+          jobName?: string;
+          description?: string;
+          tags?: Record<string, string>;
+          properties?: Record<string, string>;
+        };
+        e.models.seed(model.name, model.version, {
+          modelUri: p.modelUri,
+          modelType: p.modelType,
+          jobName: p.jobName,
+          description: p.description,
+          tags: p.tags,
+          properties: p.properties,
+        });
         for (const name of [PRODUCTION.endpoint, STAGING]) before[name] = stateOf(e.endpoints.get(name));
       },
       inspect: async (e) => {
         // The state as left once the service has handled every request it received (a held one lands late).
-        for (let i = 0; i < 250 && e.requests().some((r) => r.status === 0 && !r.fault?.startsWith('reset')); i++) await new Promise((res) => setTimeout(res, 20));
+        for (let i = 0; i < 250 && e.requests().some((r) => r.status === 0 && !r.fault?.startsWith('reset')); i++)
+          await new Promise((res) => setTimeout(res, 20));
         const all = e.requests();
         for (; seen < all.length; seen++) onRequest(all[seen]!);
         for (const name of [PRODUCTION.endpoint, STAGING]) {
@@ -210,12 +230,16 @@ function deriveCancelPoints(events: Event[]): CancelPoint[] {
       const n = (counts.get(key) ?? 0) + 1;
       counts.set(key, n);
       if (e.kind === 'line') {
-        if (/^Waiting \d+ s before the next step/.test(e.text)) points.push({ label: `${step}: during '${e.text}'${ordinal(n)}`, trigger: { kind: 'line', step, text: e.text, nth: n } });
+        if (/^Waiting \d+ s before the next step/.test(e.text))
+          points.push({ label: `${step}: during '${e.text}'${ordinal(n)}`, trigger: { kind: 'line', step, text: e.text, nth: n } });
         continue;
       }
       const write = /^(PUT|DELETE) /.test(e.key) || /^POST \/score\//.test(e.key);
       if (write || e === last) {
-        points.push({ label: `${step}: ${e.key}${ordinal(n)} reaches Azure ML (after '${e.phase}')`, trigger: { kind: 'request', step, key: e.key, nth: n } });
+        points.push({
+          label: `${step}: ${e.key}${ordinal(n)} reaches Azure ML (after '${e.phase}')`,
+          trigger: { kind: 'request', step, key: e.key, nth: n },
+        });
       }
     }
   }
@@ -262,7 +286,13 @@ describe('ML Release cancelled at every step and phase of package and deploy (lo
     reference = await recordRelease(build, model);
     points = deriveCancelPoints(reference.events);
     // The real escalation once, where the rollback has the most to undo: a production traffic step.
-    const real = points.find((p) => p.trigger.kind === 'request' && p.trigger.step.includes(PRODUCTION.endpoint) && /^PUT \/onlineEndpoints\//.test(p.trigger.key) && p.trigger.nth === 2);
+    const real = points.find(
+      (p) =>
+        p.trigger.kind === 'request' &&
+        p.trigger.step.includes(PRODUCTION.endpoint) &&
+        /^PUT \/onlineEndpoints\//.test(p.trigger.key) &&
+        p.trigger.nth === 2,
+    );
     if (real) {
       points.push({ ...real, label: `${real.label} [agent's real 7.5 s + 2.5 s]`, realTimings: true });
       points.push({ ...real, label: `${real.label} [answered 1 s late: the cancel lands while it is in flight]`, holdMs: 1000 });
@@ -283,7 +313,10 @@ describe('ML Release cancelled at every step and phase of package and deploy (lo
     assert.deepEqual(reference.after[PRODUCTION.endpoint]?.traffic, { blue: 0, 'credit-risk-2': 100 });
     assert.deepEqual(reference.after[STAGING]?.traffic, { 'credit-risk-2': 100 });
     assert.ok(buildJobs.length > 0 && buildJobs.every((j) => TERMINAL_JOB.has(j.status)), JSON.stringify(buildJobs));
-    assert.ok(reference.jobs.every((j) => TERMINAL_JOB.has(j.status)), JSON.stringify(reference.jobs));
+    assert.ok(
+      reference.jobs.every((j) => TERMINAL_JOB.has(j.status)),
+      JSON.stringify(reference.jobs),
+    );
   });
 
   it('the points cover every phase the issue names', () => {
@@ -301,7 +334,9 @@ describe('ML Release cancelled at every step and phase of package and deploy (lo
       new RegExp(`${staging}: GET /onlineEndpoints/${STAGING}/deployments #2 .*Health check passed`),
       new RegExp(`${prod}: PUT /onlineEndpoints/${PRODUCTION.endpoint}/deployments/`),
       new RegExp(`${prod}: POST /score/.* reaches .*is provisioned`),
-      ...[1, 2, 3].map((i) => new RegExp(`${prod}: PUT /onlineEndpoints/${PRODUCTION.endpoint}${i === 1 ? '' : ` #${i}`} reaches .*Traffic step ${i}/3`)),
+      ...[1, 2, 3].map(
+        (i) => new RegExp(`${prod}: PUT /onlineEndpoints/${PRODUCTION.endpoint}${i === 1 ? '' : ` #${i}`} reaches .*Traffic step ${i}/3`),
+      ),
       new RegExp(`${prod}: during 'Waiting 1 s before the next step.'\n`),
       new RegExp(`${prod}: during 'Waiting 1 s before the next step.' #2`),
       new RegExp(`${prod}: GET /onlineEndpoints/${PRODUCTION.endpoint}/deployments #2 .*Health check passed`),
@@ -330,13 +365,18 @@ describe('ML Release cancelled at every step and phase of package and deploy (lo
 
     // Production exactly as before the release; staging as before its stage (or as its finished stage left it).
     const inProduction = r.cancelled.step.includes(PRODUCTION.endpoint);
-    const expected = { [PRODUCTION.endpoint]: r.before[PRODUCTION.endpoint], [STAGING]: inProduction ? reference.after[STAGING] : r.before[STAGING] };
+    const expected = {
+      [PRODUCTION.endpoint]: r.before[PRODUCTION.endpoint],
+      [STAGING]: inProduction ? reference.after[STAGING] : r.before[STAGING],
+    };
     for (const name of [PRODUCTION.endpoint, STAGING]) {
       const was = expected[name];
       const now = r.after[name];
       assert.deepEqual(now?.traffic, was?.traffic, `endpoint '${name}' traffic\n${context()}`);
       // No deployment this run made holds traffic; and the emulator deletes at once, so it must be gone, not left at 0%.
-      for (const d of now?.deployments ?? []) if (!was?.deployments.includes(d)) assert.equal(now!.traffic[d] ?? 0, 0, `deployment '${d}' of '${name}' holds traffic\n${context()}`);
+      for (const d of now?.deployments ?? [])
+        if (!was?.deployments.includes(d))
+          assert.equal(now!.traffic[d] ?? 0, 0, `deployment '${d}' of '${name}' holds traffic\n${context()}`);
       assert.deepEqual(now?.deployments, was?.deployments, `endpoint '${name}' deployments\n${context()}`);
     }
     assert.deepEqual(

@@ -40,13 +40,19 @@ describe('ML Build → ML Release of the credit-risk example (local runner, emul
 
     it('validates the training data before submitting the job, publishes the report, and attaches its profile to the model', () => {
       assert.deepEqual(flow.dataValidation, { passed: 'true', violationCount: '0' });
-      assert.ok(lines.includes('All 11 expectations are met by 60 rows of data/credit.csv.'), lines.filter((l) => /expectation/i.test(l)).join('\n'));
+      assert.ok(
+        lines.includes('All 11 expectations are met by 60 rows of data/credit.csv.'),
+        lines.filter((l) => /expectation/i.test(l)).join('\n'),
+      );
       const train = flow.build.stages.find((s) => s.name === 'Train')!.jobs[0];
-      assert.deepEqual(train.steps.slice(1, 4).map((s) => [s.displayName, s.result]), [
-        ['Validate data data/credit.csv', 'Succeeded'],
-        ['Publish the data validation report and profile', 'Succeeded'],
-        ['Submit Azure ML pipeline ml/pipeline.yml', 'Succeeded'],
-      ]);
+      assert.deepEqual(
+        train.steps.slice(1, 4).map((s) => [s.displayName, s.result]),
+        [
+          ['Validate data data/credit.csv', 'Succeeded'],
+          ['Publish the data validation report and profile', 'Succeeded'],
+          ['Submit Azure ML pipeline ml/pipeline.yml', 'Succeeded'],
+        ],
+      );
       assert.ok(flow.build.artifacts['data-validation'], 'the report and profile are a build artifact');
       assert.deepEqual(modelProperties['mlops.trainingData'], 'data/credit.csv');
       assert.deepEqual(modelProperties['mlops.dataProfile'], 'azureml:credit-risk-profile:2');
@@ -59,7 +65,10 @@ describe('ML Build → ML Release of the credit-risk example (local runner, emul
       assert.match(flow.jobName ?? '', /^azdo_101_/);
       assert.equal(flow.promote, 'true');
       assert.equal(flow.reason, 'The candidate meets all 2 rules against production model credit-risk:1.');
-      assert.ok(lines.some((l) => /^Ran 5 tests in /.test(l)), 'the example unit tests ran');
+      assert.ok(
+        lines.some((l) => /^Ran 5 tests in /.test(l)),
+        'the example unit tests ran',
+      );
     });
 
     it('registers version 2 with its metrics, uploads model.json and tags the build for the release trigger', () => {
@@ -83,7 +92,11 @@ describe('ML Build → ML Release of the credit-risk example (local runner, emul
         { name: 'credit-risk-2', model: 'azureml:credit-risk:2' },
       ]);
       assert.ok(lines.includes('Traffic step 2/3: blue 50%, credit-risk-2 50%.'), 'traffic moved in steps');
-      assert.equal(lines.filter((l) => l.startsWith('Smoke test passed: HTTP 200, 2 assertion(s) hold.')).length, 2, 'smoke-tested in staging and production');
+      assert.equal(
+        lines.filter((l) => l.startsWith('Smoke test passed: HTTP 200, 2 assertion(s) hold.')).length,
+        2,
+        'smoke-tested in staging and production',
+      );
     });
 
     it('ends with the production endpoint answering the sample request', () => {
@@ -104,7 +117,10 @@ describe('ML Build → ML Release of the credit-risk example (local runner, emul
     const lines: string[] = [];
     let flow: MlFlowResult;
     before(async () => {
-      flow = await runMlFlow({ configure: (e) => e.endpoints.behave('credit-risk:2', { scoring: 'wrongShape' }), log: (l) => lines.push(l) });
+      flow = await runMlFlow({
+        configure: (e) => e.endpoints.behave('credit-risk:2', { scoring: 'wrongShape' }),
+        log: (l) => lines.push(l),
+      });
     });
 
     it('fails the release in staging, rolls staging back, and never touches production', () => {
@@ -112,9 +128,17 @@ describe('ML Build → ML Release of the credit-risk example (local runner, emul
       assert.ok(flow.release);
       assert.equal(flow.release.result, 'Failed');
       assert.deepEqual(stageResults(flow.release), { Package: 'Succeeded', Staging: 'Failed', Production: 'Skipped' });
-      assert.ok(lines.some((l) => l.includes("failed: Smoke test: 2 of 2 assertion(s) failed on the answer of 'credit-risk-2'")), lines.filter((l) => /smoke|roll/i.test(l)).join('\n'));
+      assert.ok(
+        lines.some((l) => l.includes("failed: Smoke test: 2 of 2 assertion(s) failed on the answer of 'credit-risk-2'")),
+        lines.filter((l) => /smoke|roll/i.test(l)).join('\n'),
+      );
       // Staging's endpoint came with this release: the rollback removes it with its deployment.
-      assert.ok(lines.includes("Rolled back: traffic unchanged: (no traffic); endpoint 'credit-risk-staging' (created by this run) removed with deployment 'credit-risk-2'."), lines.filter((l) => /roll/i.test(l)).join('\n'));
+      assert.ok(
+        lines.includes(
+          "Rolled back: traffic unchanged: (no traffic); endpoint 'credit-risk-staging' (created by this run) removed with deployment 'credit-risk-2'.",
+        ),
+        lines.filter((l) => /roll/i.test(l)).join('\n'),
+      );
       assert.deepEqual(flow.traffic, { blue: 100 });
       assert.deepEqual(flow.deployments, [{ name: 'blue', model: 'azureml:credit-risk:1' }]);
       assert.equal(flow.scoring, undefined);
@@ -143,19 +167,27 @@ describe('ML Build → ML Release of the credit-risk example (local runner, emul
           ['Report a model that was not promoted', 'Succeeded'],
         ],
       );
-      assert.ok(lines.some((l) => l.startsWith('Not registering credit-risk: ')), lines.join('\n'));
+      assert.ok(
+        lines.some((l) => l.startsWith('Not registering credit-risk: ')),
+        lines.join('\n'),
+      );
       assert.equal(flow.release, undefined);
       assert.equal(flowSucceeded(flow), false, 'the demo reports this as not what it promised');
     });
 
     it('the release refuses that build run: it lacks the model-registered tag its trigger needs', async () => {
       await assert.rejects(release(flow.build), {
-        message: "pipeline resource 'modelBuild': run 20261125.1 of 'credit-risk ML Build' would not trigger this pipeline: trigger tags needed: model-registered; tags on the run: none (missing: model-registered).",
+        message:
+          "pipeline resource 'modelBuild': run 20261125.1 of 'credit-risk ML Build' would not trigger this pipeline: trigger tags needed: model-registered; tags on the run: none (missing: model-registered).",
       });
     });
 
     it('the release refuses a tagged run from another branch than its trigger takes (main)', async () => {
-      const feature: PipelineRunResult = { ...flow.build, buildTags: ['model-registered'], sourceBranch: 'refs/heads/feature/bigger-trees' };
+      const feature: PipelineRunResult = {
+        ...flow.build,
+        buildTags: ['model-registered'],
+        sourceBranch: 'refs/heads/feature/bigger-trees',
+      };
       await assert.rejects(release(feature), {
         message:
           "pipeline resource 'modelBuild': run 20261125.1 of 'credit-risk ML Build' would not trigger this pipeline: trigger branches needed: refs/heads/main; the run's branch: refs/heads/feature/bigger-trees (matches none).",
@@ -165,7 +197,8 @@ describe('ML Build → ML Release of the credit-risk example (local runner, emul
     it('a release run without a model.json artifact stops at the download, naming the artifact and the build', async () => {
       const tagged: PipelineRunResult = { ...flow.build, buildTags: ['model-registered'] };
       await assert.rejects(release(tagged), {
-        message: "stage 'Package', job 'Package', step 'DownloadPipelineArtifact': artifact 'model' was not found in pipeline resource 'modelBuild'; its artifacts: data-validation.",
+        message:
+          "stage 'Package', job 'Package', step 'DownloadPipelineArtifact': artifact 'model' was not found in pipeline resource 'modelBuild'; its artifacts: data-validation.",
       });
     });
   });

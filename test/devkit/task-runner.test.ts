@@ -81,7 +81,10 @@ describe('devkit/task-runner: runs a task as the agent does', function () {
       assert.ok(r.lines.includes('to stderr'), 'stderr lines are read too');
       assert.ok(!r.lines.some((l) => l.includes('##vso[')), 'command lines are not log lines');
       // the fixture reads the secret with tl.getInput, which prints it in a task.debug line
-      assert.throws(() => assertNoSecretLeak(r, ['p@ss;w0rd]']), /secret #1 of 1 leaked \(verbatim\) in stdout line \d+ \(a ##vso\[task.debug\] line\)[\s\S]*hint: task-lib/);
+      assert.throws(
+        () => assertNoSecretLeak(r, ['p@ss;w0rd]']),
+        /secret #1 of 1 leaked \(verbatim\) in stdout line \d+ \(a ##vso\[task.debug\] line\)[\s\S]*hint: task-lib/,
+      );
       assertNoSecretLeak(r, ['p@ss;w0rd]', 'tok;en]100%', 'hunter2-secret-var'], { allowTaskLibDebug: true });
     } finally {
       delete process.env['HARNESS_SHOULD_NOT_SEE'];
@@ -117,7 +120,10 @@ describe('devkit/task-runner: runs a task as the agent does', function () {
     // every alignment of a base64 fragment is found
     for (const prefix of ['', 'u', 'us', 'usr:']) {
       const enc = Buffer.from(`${prefix}${s}`).toString('base64');
-      assert.ok(base64Fragments(s).some((f) => enc.includes(f)), prefix);
+      assert.ok(
+        base64Fragments(s).some((f) => enc.includes(f)),
+        prefix,
+      );
     }
   });
 
@@ -127,7 +133,10 @@ describe('devkit/task-runner: runs a task as the agent does', function () {
     assert.strictEqual(r.cancellation.lastSignal, 'SIGINT');
     assert.strictEqual(r.endedBy, 'exit', 'the task exited by itself');
     assert.strictEqual(r.signalToExitMs, r.cancellation.exitedAfterMs);
-    assert.deepStrictEqual(r.cancellation.sent.map((s) => s.signal), ['SIGINT']);
+    assert.deepStrictEqual(
+      r.cancellation.sent.map((s) => s.signal),
+      ['SIGINT'],
+    );
     assert.ok(r.cancellation.exitedAfterMs >= 100 && r.cancellation.exitedAfterMs < 2000, String(r.cancellation.exitedAfterMs));
     assert.ok(r.lines.includes('got SIGINT'));
     assert.strictEqual(r.result?.result, 'Canceled');
@@ -145,7 +154,10 @@ describe('devkit/task-runner: runs a task as the agent does', function () {
   it('escalates SIGINT → SIGTERM after 7.5 s, as the agent does', async () => {
     const r = await run('ignore-sigint', { signal: { name: 'SIGINT', whenStdoutMatches: /waiting for job/ } });
     assert.ok(r.cancellation);
-    assert.deepStrictEqual(r.cancellation.sent.map((s) => s.signal), ['SIGINT', 'SIGTERM']);
+    assert.deepStrictEqual(
+      r.cancellation.sent.map((s) => s.signal),
+      ['SIGINT', 'SIGTERM'],
+    );
     assert.strictEqual(r.cancellation.lastSignal, 'SIGTERM');
     assert.strictEqual(r.endedBy, 'SIGTERM', 'killed by SIGTERM');
     assert.ok(r.cancellation.exitedAfterMs >= 7500 && r.cancellation.exitedAfterMs < 9000, String(r.cancellation.exitedAfterMs));
@@ -158,7 +170,10 @@ describe('devkit/task-runner: runs a task as the agent does', function () {
       signal: { name: 'SIGINT', whenStdoutMatches: /waiting for job/ },
       escalationMs: { sigintToSigterm: 300, sigtermToKill: 300 },
     });
-    assert.deepStrictEqual(r.cancellation?.sent.map((s) => s.signal), ['SIGINT', 'SIGTERM', 'SIGKILL']);
+    assert.deepStrictEqual(
+      r.cancellation?.sent.map((s) => s.signal),
+      ['SIGINT', 'SIGTERM', 'SIGKILL'],
+    );
     assert.strictEqual(r.cancellation?.lastSignal, 'SIGKILL');
     assert.strictEqual(r.endedBy, 'SIGKILL');
     assert.strictEqual(r.signal, 'SIGKILL');
@@ -167,7 +182,13 @@ describe('devkit/task-runner: runs a task as the agent does', function () {
 
   it('prepares inputs as the agent does: every task.json default, trimmed, unset macros kept, filePath inputs rooted in the repository the test names', async () => {
     const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'harness-repo-'));
-    const r = await runTask({ task: 'AgentInputsProbe', entry: PROBE, repo, inputs: { noDefault: '  given  ', relativeFile: ' data/x.json ' }, variables: { 'Fixture.Set': 'from a variable' } });
+    const r = await runTask({
+      task: 'AgentInputsProbe',
+      entry: PROBE,
+      repo,
+      inputs: { noDefault: '  given  ', relativeFile: ' data/x.json ' },
+      variables: { 'Fixture.Set': 'from a variable' },
+    });
     const probe = probeOf(r);
     assert.equal(probe.cwd, fs.realpathSync(repo), 'the task starts in System.DefaultWorkingDirectory');
     assert.deepEqual(probe.inputs, {
@@ -182,13 +203,22 @@ describe('devkit/task-runner: runs a task as the agent does', function () {
       HIDDENFILE: repo,
       ABSOLUTEFILE: '/opt/probe/file.json',
     });
-    assert.deepEqual([probe.vars.SYSTEM_DEFAULTWORKINGDIRECTORY, probe.vars.BUILD_SOURCESDIRECTORY, probe.vars.SYSTEM_HOSTTYPE], [repo, repo, 'build']);
+    assert.deepEqual(
+      [probe.vars.SYSTEM_DEFAULTWORKINGDIRECTORY, probe.vars.BUILD_SOURCESDIRECTORY, probe.vars.SYSTEM_HOSTTYPE],
+      [repo, repo, 'build'],
+    );
     assert.ok(probe.vars.PIPELINE_WORKSPACE, 'a build job has Pipeline.Workspace');
   });
 
   it('classic release: Release.* variables, no Pipeline.Workspace, filePath inputs rooted in the artifacts directory, artifact.upload refused and the step Failed', async () => {
     const artifacts = fs.mkdtempSync(path.join(os.tmpdir(), 'harness-release-'));
-    const r = await runTask({ task: 'AgentInputsProbe', entry: PROBE, repo: artifacts, classicRelease: { releaseId: 42 }, inputs: { mode: 'upload' } });
+    const r = await runTask({
+      task: 'AgentInputsProbe',
+      entry: PROBE,
+      repo: artifacts,
+      classicRelease: { releaseId: 42 },
+      inputs: { mode: 'upload' },
+    });
     const probe = probeOf(r);
     // (JSON leaves out what is not set: Build.SourcesDirectory and Pipeline.Workspace)
     assert.deepEqual(probe.vars, {

@@ -27,7 +27,11 @@ describe('emulator: ARM / Azure ML with the real @azure/arm-machinelearning clie
   before(async () => {
     emulator = await startEmulator({ clock: 'manual' });
     // The pipeline body below names these anonymous components: Azure ML refuses a pipeline whose components do not exist.
-    for (const version of ['1', '2']) emulator.assets.seed('components', 'azureml_anonymous', version, { isAnonymous: true, componentSpec: { name: 'azureml_anonymous', version: '1', type: 'command', command: `echo ${version}` } });
+    for (const version of ['1', '2'])
+      emulator.assets.seed('components', 'azureml_anonymous', version, {
+        isAnonymous: true,
+        componentSpec: { name: 'azureml_anonymous', version: '1', type: 'command', command: `echo ${version}` },
+      });
   });
   after(() => emulator.stop());
 
@@ -48,7 +52,12 @@ describe('emulator: ARM / Azure ML with the real @azure/arm-machinelearning clie
 
   it('creates a pipeline job (201), gets it, lists it with filters, and cancels it (202 + Location)', async () => {
     const client = mlClient(emulator);
-    const created = await client.jobs.createOrUpdate(emulator.resourceGroup, emulator.workspaceName, 'job-arm-1', pipelineBody(emulator) as never);
+    const created = await client.jobs.createOrUpdate(
+      emulator.resourceGroup,
+      emulator.workspaceName,
+      'job-arm-1',
+      pipelineBody(emulator) as never,
+    );
     assert.equal(created.name, 'job-arm-1');
     assert.equal(created.properties.status, 'Queued');
     assert.equal(
@@ -62,7 +71,8 @@ describe('emulator: ARM / Azure ML with the real @azure/arm-machinelearning clie
     assert.equal(got.properties.experimentName, 'mlops-main');
 
     const byTag = [];
-    for await (const j of client.jobs.list(emulator.resourceGroup, emulator.workspaceName, { tag: 'BuildId', jobType: 'Pipeline' })) byTag.push(j.name);
+    for await (const j of client.jobs.list(emulator.resourceGroup, emulator.workspaceName, { tag: 'BuildId', jobType: 'Pipeline' }))
+      byTag.push(j.name);
     assert.deepEqual(byTag, ['job-arm-1']);
     const none = [];
     for await (const j of client.jobs.list(emulator.resourceGroup, emulator.workspaceName, { tag: 'NoSuchTag' })) none.push(j.name);
@@ -95,7 +105,10 @@ describe('emulator: ARM / Azure ML with the real @azure/arm-machinelearning clie
     assert.equal(noCommand.body.error.code, 'UserError');
     assert.match(noCommand.body.error.message, /command cannot be null or undefined/);
 
-    const badType = await call(emulator, 'PUT', `${wsPath(emulator)}/jobs/bad-2?api-version=2022-10-01`, { token, body: { properties: { jobType: 'Spark' } } });
+    const badType = await call(emulator, 'PUT', `${wsPath(emulator)}/jobs/bad-2?api-version=2022-10-01`, {
+      token,
+      body: { properties: { jobType: 'Spark' } },
+    });
     assert.equal(badType.status, 400);
     assert.match(badType.body.error.message, /jobType/);
 
@@ -104,24 +117,43 @@ describe('emulator: ARM / Azure ML with the real @azure/arm-machinelearning clie
     assert.equal(emulator.jobs.get('bad-1'), undefined);
 
     const client = mlClient(emulator);
-    await assert.rejects(client.jobs.get(emulator.resourceGroup, emulator.workspaceName, 'no-such-job'), (error: { statusCode?: number; code?: string; message: string }) => {
-      assert.equal(error.statusCode, 404);
-      assert.equal(error.code, 'UserError');
-      assert.match(error.message, /Job no-such-job not found/);
-      return true;
-    });
+    await assert.rejects(
+      client.jobs.get(emulator.resourceGroup, emulator.workspaceName, 'no-such-job'),
+      (error: { statusCode?: number; code?: string; message: string }) => {
+        assert.equal(error.statusCode, 404);
+        assert.equal(error.code, 'UserError');
+        assert.match(error.message, /Job no-such-job not found/);
+        return true;
+      },
+    );
   });
 
   it('keeps named asset versions immutable (same content 200, other content 409) and reports the container nextVersion', async () => {
     const client = mlClient(emulator);
-    const body = (command: string) => ({ properties: { isAnonymous: false, tags: { run: command }, componentSpec: { name: 'immutable_pipe', type: 'command', command } } });
+    const body = (command: string) => ({
+      properties: { isAnonymous: false, tags: { run: command }, componentSpec: { name: 'immutable_pipe', type: 'command', command } },
+    });
     const rg = emulator.resourceGroup;
     const ws = emulator.workspaceName;
     assert.equal((await client.componentVersions.createOrUpdate(rg, ws, 'immutable_pipe', '1', body('echo 1'))).name, '1');
     // The same content again (tags may change) is idempotent; other content under that version is refused, not silently ignored.
-    assert.equal((await client.componentVersions.createOrUpdate(rg, ws, 'immutable_pipe', '1', { properties: { ...body('echo 1').properties, tags: { run: 'retry' } } })).name, '1');
-    await assert.rejects(client.componentVersions.createOrUpdate(rg, ws, 'immutable_pipe', '1', body('echo 2')), (e: { statusCode?: number; message?: string }) => e.statusCode === 409 && /already exists with different content/.test(e.message ?? ''));
-    assert.equal((emulator.assets.get('components', 'immutable_pipe', '1')!.properties.componentSpec as { command: string }).command, 'echo 1');
+    assert.equal(
+      (
+        await client.componentVersions.createOrUpdate(rg, ws, 'immutable_pipe', '1', {
+          properties: { ...body('echo 1').properties, tags: { run: 'retry' } },
+        })
+      ).name,
+      '1',
+    );
+    await assert.rejects(
+      client.componentVersions.createOrUpdate(rg, ws, 'immutable_pipe', '1', body('echo 2')),
+      (e: { statusCode?: number; message?: string }) =>
+        e.statusCode === 409 && /already exists with different content/.test(e.message ?? ''),
+    );
+    assert.equal(
+      (emulator.assets.get('components', 'immutable_pipe', '1')!.properties.componentSpec as { command: string }).command,
+      'echo 1',
+    );
     await client.componentVersions.createOrUpdate(rg, ws, 'immutable_pipe', 'beta', body('echo beta'));
     const container = await client.componentContainers.get(rg, ws, 'immutable_pipe');
     assert.equal(container.properties.latestVersion, 'beta');
@@ -134,7 +166,9 @@ describe('emulator: ARM / Azure ML with the real @azure/arm-machinelearning clie
     assert.equal(none.status, 401);
     assert.equal(none.body.error.code, 'AuthenticationFailed');
     assert.match(String(none.headers['www-authenticate']), /^Bearer authorization_uri="https:\/\/127\.0\.0\.1:\d+\/[0-9a-f-]{36}"/);
-    const forged = await call(emulator, 'GET', `${wsPath(emulator)}?api-version=2022-10-01`, { token: 'eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJ4In0.c2ln' });
+    const forged = await call(emulator, 'GET', `${wsPath(emulator)}?api-version=2022-10-01`, {
+      token: 'eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJ4In0.c2ln',
+    });
     assert.equal(forged.status, 401);
     assert.equal(forged.body.error.code, 'InvalidAuthenticationToken');
   });
@@ -158,7 +192,10 @@ describe('emulator: ARM / Azure ML with the real @azure/arm-machinelearning clie
     const token = await armToken(emulator);
     const res = await call(emulator, 'GET', `/subscriptions/${emulator.subscriptionId}/resourcegroups?api-version=2021-04-01`, { token });
     assert.equal(res.status, 200);
-    assert.deepEqual(res.body.value.map((g: { name: string }) => g.name), [emulator.resourceGroup]);
+    assert.deepEqual(
+      res.body.value.map((g: { name: string }) => g.name),
+      [emulator.resourceGroup],
+    );
     assert.equal(res.body.value[0].type, 'Microsoft.Resources/resourceGroups');
   });
 });

@@ -16,7 +16,12 @@ describe('emulator: Entra ID token endpoint with real @azure/identity credential
 
   it('issues an ARM-scoped token for the registered client secret', async () => {
     const { id, env } = emulator.connection({ scheme: 'spnKey' });
-    const credential = new ClientSecretCredential(emulator.tenantId, param(env, id, 'SERVICEPRINCIPALID'), param(env, id, 'SERVICEPRINCIPALKEY'), credentialOptions(emulator));
+    const credential = new ClientSecretCredential(
+      emulator.tenantId,
+      param(env, id, 'SERVICEPRINCIPALID'),
+      param(env, id, 'SERVICEPRINCIPALKEY'),
+      credentialOptions(emulator),
+    );
     const token = await credential.getToken(`${emulator.url}/.default`);
     assert.ok(token);
     assert.equal(claims(token.token).aud, emulator.url);
@@ -26,7 +31,12 @@ describe('emulator: Entra ID token endpoint with real @azure/identity credential
 
   it('also accepts the public-cloud ARM scopes', async () => {
     const { id, env } = emulator.connection({ scheme: 'spnKey' });
-    const credential = new ClientSecretCredential(emulator.tenantId, param(env, id, 'SERVICEPRINCIPALID'), param(env, id, 'SERVICEPRINCIPALKEY'), credentialOptions(emulator));
+    const credential = new ClientSecretCredential(
+      emulator.tenantId,
+      param(env, id, 'SERVICEPRINCIPALID'),
+      param(env, id, 'SERVICEPRINCIPALKEY'),
+      credentialOptions(emulator),
+    );
     const token = await credential.getToken('https://management.azure.com/.default');
     assert.equal(claims(token!.token).aud, 'https://management.azure.com');
   });
@@ -34,14 +44,24 @@ describe('emulator: Entra ID token endpoint with real @azure/identity credential
   it('rejects a wrong client secret with AADSTS7000215', async () => {
     const { id, env, secrets } = emulator.connection({ scheme: 'spnKey', clientSecret: 'not-the-secret' });
     assert.deepEqual(secrets, ['not-the-secret']);
-    const credential = new ClientSecretCredential(emulator.tenantId, param(env, id, 'SERVICEPRINCIPALID'), 'not-the-secret', credentialOptions(emulator));
+    const credential = new ClientSecretCredential(
+      emulator.tenantId,
+      param(env, id, 'SERVICEPRINCIPALID'),
+      'not-the-secret',
+      credentialOptions(emulator),
+    );
     await assert.rejects(credential.getToken(`${emulator.url}/.default`), /AADSTS7000215: Invalid client secret provided/);
   });
 
   it('answers a wrong secret on the wire exactly as Entra does (401 invalid_client, error_codes)', async () => {
     const { id, env } = emulator.connection({ scheme: 'spnKey' });
     const res = await call(emulator, 'POST', `/${emulator.tenantId}/oauth2/v2.0/token`, {
-      form: { grant_type: 'client_credentials', client_id: param(env, id, 'SERVICEPRINCIPALID'), client_secret: 'wrong', scope: `${emulator.url}/.default` },
+      form: {
+        grant_type: 'client_credentials',
+        client_id: param(env, id, 'SERVICEPRINCIPALID'),
+        client_secret: 'wrong',
+        scope: `${emulator.url}/.default`,
+      },
     });
     assert.equal(res.status, 401);
     assert.equal(res.body.error, 'invalid_client');
@@ -55,12 +75,22 @@ describe('emulator: Entra ID token endpoint with real @azure/identity credential
     const secret = param(env, id, 'SERVICEPRINCIPALKEY');
     // Like login.microsoftonline.com, the tenant's OpenID metadata already fails (MSAL then
     // reports it cannot resolve endpoints); the wire answer carries AADSTS90002.
-    const wrongTenant = new ClientSecretCredential('00000000-0000-4000-8000-000000000000', param(env, id, 'SERVICEPRINCIPALID'), secret, credentialOptions(emulator));
+    const wrongTenant = new ClientSecretCredential(
+      '00000000-0000-4000-8000-000000000000',
+      param(env, id, 'SERVICEPRINCIPALID'),
+      secret,
+      credentialOptions(emulator),
+    );
     await assert.rejects(wrongTenant.getToken(`${emulator.url}/.default`), /endpoints_resolution_error/);
     const metadata = await call(emulator, 'GET', '/00000000-0000-4000-8000-000000000000/v2.0/.well-known/openid-configuration');
     assert.equal(metadata.status, 400);
     assert.deepEqual(metadata.body.error_codes, [90002]);
-    const credential = new ClientSecretCredential(emulator.tenantId, param(env, id, 'SERVICEPRINCIPALID'), secret, credentialOptions(emulator));
+    const credential = new ClientSecretCredential(
+      emulator.tenantId,
+      param(env, id, 'SERVICEPRINCIPALID'),
+      secret,
+      credentialOptions(emulator),
+    );
     await assert.rejects(credential.getToken('https://vault.azure.net/.default'), /AADSTS500011/);
   });
 
@@ -69,7 +99,12 @@ describe('emulator: Entra ID token endpoint with real @azure/identity credential
     const pem = param(env, id, 'SERVICEPRINCIPALCERTIFICATE');
     assert.match(pem, /BEGIN CERTIFICATE[\s\S]*BEGIN PRIVATE KEY/);
     assert.deepEqual(secrets, [pem]);
-    const credential = new ClientCertificateCredential(emulator.tenantId, param(env, id, 'SERVICEPRINCIPALID'), { certificate: pem }, credentialOptions(emulator));
+    const credential = new ClientCertificateCredential(
+      emulator.tenantId,
+      param(env, id, 'SERVICEPRINCIPALID'),
+      { certificate: pem },
+      credentialOptions(emulator),
+    );
     const token = await credential.getToken(`${emulator.url}/.default`);
     assert.equal(claims(token!.token).appid, param(env, id, 'SERVICEPRINCIPALID'));
   });
@@ -78,7 +113,12 @@ describe('emulator: Entra ID token endpoint with real @azure/identity credential
     const stranger = await createClientCertificate('someone-else');
     const { id, env } = emulator.connection({ scheme: 'spnCertificate', certificatePem: stranger.pem });
     assert.equal(param(env, id, 'SERVICEPRINCIPALCERTIFICATE'), stranger.pem);
-    const credential = new ClientCertificateCredential(emulator.tenantId, param(env, id, 'SERVICEPRINCIPALID'), { certificate: stranger.pem }, credentialOptions(emulator));
+    const credential = new ClientCertificateCredential(
+      emulator.tenantId,
+      param(env, id, 'SERVICEPRINCIPALID'),
+      { certificate: stranger.pem },
+      credentialOptions(emulator),
+    );
     await assert.rejects(credential.getToken(`${emulator.url}/.default`), /AADSTS700027/);
   });
 
@@ -103,7 +143,9 @@ describe('emulator: Entra ID token endpoint with real @azure/identity credential
   });
 
   it('refuses the managed identity endpoint without the right X-IDENTITY-HEADER', async () => {
-    const res = await call(emulator, 'GET', `/msi/token?api-version=2019-08-01&resource=${encodeURIComponent(emulator.url)}`, { headers: { 'x-identity-header': 'guess' } });
+    const res = await call(emulator, 'GET', `/msi/token?api-version=2019-08-01&resource=${encodeURIComponent(emulator.url)}`, {
+      headers: { 'x-identity-header': 'guess' },
+    });
     assert.equal(res.status, 401);
   });
 });
@@ -124,7 +166,14 @@ describe('emulator: workload identity federation (Azure DevOps OIDC → Entra)',
       cert: { caFile: emulator.caCertPath },
     });
     const taskApi = await api.getTaskApi();
-    const response = await taskApi.createOidcToken({}, env.SYSTEM_TEAMPROJECTID, env.SYSTEM_HOSTTYPE, env.SYSTEM_PLANID, env.SYSTEM_JOBID, connection.id);
+    const response = await taskApi.createOidcToken(
+      {},
+      env.SYSTEM_TEAMPROJECTID,
+      env.SYSTEM_HOSTTYPE,
+      env.SYSTEM_PLANID,
+      env.SYSTEM_JOBID,
+      connection.id,
+    );
     assert.ok(response.oidcToken, 'no oidcToken in the response');
     return { token: response.oidcToken, clientId: param(env, connection.id, 'SERVICEPRINCIPALID') };
   }
@@ -158,7 +207,12 @@ describe('emulator: workload identity federation (Azure DevOps OIDC → Entra)',
     });
     assert.equal(res.status, 200);
     assert.equal(claims(res.body.oidcToken).aud, 'api://AzureADTokenExchange');
-    const refused = await call(emulator, 'POST', `${new URL(env.SYSTEM_OIDCREQUESTURI).pathname}?api-version=7.1&serviceConnectionId=${id}`, { token: 'nope', body: {} });
+    const refused = await call(
+      emulator,
+      'POST',
+      `${new URL(env.SYSTEM_OIDCREQUESTURI).pathname}?api-version=7.1&serviceConnectionId=${id}`,
+      { token: 'nope', body: {} },
+    );
     assert.equal(refused.status, 401);
   });
 

@@ -49,19 +49,41 @@ describe('emulator: fault injection', function () {
   });
 
   it('resets the socket and delays responses on request', async () => {
-    emulator.faults.script([{ path: 'workspaces', reset: true }, { path: 'workspaces', delayMs: 150 }]);
+    emulator.faults.script([
+      { path: 'workspaces', reset: true },
+      { path: 'workspaces', delayMs: 150 },
+    ]);
     await assert.rejects(getWorkspace(), /socket hang up|ECONNRESET/);
     const started = Date.now();
     assert.equal((await getWorkspace()).status, 200);
     assert.ok(Date.now() - started >= 140);
-    assert.deepEqual(emulator.requests().slice(-2).map((r) => [r.status, r.fault]), [[0, 'reset'], [200, 'latency']]);
+    assert.deepEqual(
+      emulator
+        .requests()
+        .slice(-2)
+        .map((r) => [r.status, r.fault]),
+      [
+        [0, 'reset'],
+        [200, 'latency'],
+      ],
+    );
   });
 
   it('lets the SDK retry through a 429 (Retry-After honoured) and a 500', async () => {
-    emulator.faults.script([{ path: 'workspaces', status: 429, retryAfterSeconds: 0 }, { path: 'workspaces', status: 500 }]);
+    emulator.faults.script([
+      { path: 'workspaces', status: 429, retryAfterSeconds: 0 },
+      { path: 'workspaces', status: 500 },
+    ]);
     const ws = await mlClient(emulator, undefined, { maxRetries: 3 }).workspaces.get(emulator.resourceGroup, emulator.workspaceName);
     assert.equal(ws.name, emulator.workspaceName);
-    assert.deepEqual(emulator.requests().filter((r) => r.path === wsPath(emulator)).slice(-3).map((r) => r.status), [429, 500, 200]);
+    assert.deepEqual(
+      emulator
+        .requests()
+        .filter((r) => r.path === wsPath(emulator))
+        .slice(-3)
+        .map((r) => r.status),
+      [429, 500, 200],
+    );
   });
 
   it('loses the answer of a handled PUT: the version exists, the client sees a dropped connection, a retry meets its own write', async () => {
@@ -72,16 +94,34 @@ describe('emulator: fault injection', function () {
     assert.equal(emulator.models.get('lost', '1')?.properties.jobName, 'j-lost', 'the handler ran before the answer was lost');
     assert.equal((await call(emulator, 'PUT', path, { token, body })).status, 200, 'the retry re-PUTs an existing version');
     const puts = emulator.requests().filter((r) => r.method === 'PUT' && r.path.includes('/models/lost/'));
-    assert.deepEqual(puts.map((r) => [r.status, r.fault, r.area]), [[201, 'lostResponse', 'arm'], [200, undefined, 'arm']]);
+    assert.deepEqual(
+      puts.map((r) => [r.status, r.fault, r.area]),
+      [
+        [201, 'lostResponse', 'arm'],
+        [200, undefined, 'arm'],
+      ],
+    );
   });
 
   it('answers scripted 502 and 504 as a gateway would (ARM envelope)', async () => {
-    emulator.faults.script([{ path: 'workspaces', status: 502 }, { path: 'workspaces', status: 504 }]);
+    emulator.faults.script([
+      { path: 'workspaces', status: 502 },
+      { path: 'workspaces', status: 504 },
+    ]);
     const bad = await getWorkspace();
     assert.deepEqual([bad.status, bad.body.error.code], [502, 'BadGateway']);
     const timeout = await getWorkspace();
     assert.deepEqual([timeout.status, timeout.body.error.code], [504, 'GatewayTimeout']);
-    assert.deepEqual(emulator.requests().slice(-2).map((r) => [r.status, r.fault]), [[502, 'serverError'], [504, 'serverError']]);
+    assert.deepEqual(
+      emulator
+        .requests()
+        .slice(-2)
+        .map((r) => [r.status, r.fault]),
+      [
+        [502, 'serverError'],
+        [504, 'serverError'],
+      ],
+    );
   });
 
   it('spreads a transient share evenly over 429, 500, 502, 503, reset and lost response', async () => {
@@ -106,7 +146,8 @@ describe('emulator: fault injection', function () {
 
   it('hits only the areas asked for: the token endpoint without OpenID discovery, scoring, devops', async () => {
     const discovery = () => call(emulator, 'GET', `/${emulator.tenantId}/v2.0/.well-known/openid-configuration`);
-    const tokenPost = () => call(emulator, 'POST', `/${emulator.tenantId}/oauth2/v2.0/token`, { form: { grant_type: 'client_credentials' } });
+    const tokenPost = () =>
+      call(emulator, 'POST', `/${emulator.tenantId}/oauth2/v2.0/token`, { form: { grant_type: 'client_credentials' } });
     emulator.faults.setRates({ transient: 1, transientKinds: ['unavailable'], areas: ['entra'] });
     const refused = await tokenPost();
     assert.deepEqual([refused.status, refused.body.error, refused.body.error_codes], [503, 'temporarily_unavailable', [90033]]);
@@ -117,7 +158,8 @@ describe('emulator: fault injection', function () {
 
     emulator.endpoints.seed({ name: 'fault-ep', computeType: 'Managed', traffic: { blue: 100 }, deployments: [{ name: 'blue' }] });
     const key = emulator.endpoints.get('fault-ep')!.keys.primaryKey;
-    const score = () => call(emulator, 'POST', '/score/fault-ep/score', { body: { data: [[1]] }, headers: { authorization: `Bearer ${key}` } });
+    const score = () =>
+      call(emulator, 'POST', '/score/fault-ep/score', { body: { data: [[1]] }, headers: { authorization: `Bearer ${key}` } });
     emulator.faults.setRates({ transient: 1, transientKinds: ['throttle'] });
     assert.equal((await score()).status, 200, 'scoring is not faulted by default');
     emulator.faults.setRates({ transient: 1, transientKinds: ['throttle'], areas: ['scoring'] });
@@ -126,21 +168,37 @@ describe('emulator: fault injection', function () {
 
     const { id, env } = emulator.connection({ scheme: 'workloadIdentity' });
     const oidc = () =>
-      call(emulator, 'POST', `${new URL(env.SYSTEM_OIDCREQUESTURI).pathname}?api-version=7.1&serviceConnectionId=${id}`, { token: env.ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN, body: {} });
+      call(emulator, 'POST', `${new URL(env.SYSTEM_OIDCREQUESTURI).pathname}?api-version=7.1&serviceConnectionId=${id}`, {
+        token: env.ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN,
+        body: {},
+      });
     assert.equal((await oidc()).status, 200);
     emulator.faults.setRates({ transient: 1, transientKinds: ['internalError'], areas: ['devops'] });
     assert.equal((await oidc()).status, 500);
-    assert.deepEqual(emulator.requests().slice(-2).map((r) => [r.area, r.fault]), [['devops', undefined], ['devops', 'serverError']]);
+    assert.deepEqual(
+      emulator
+        .requests()
+        .slice(-2)
+        .map((r) => [r.area, r.fault]),
+      [
+        ['devops', undefined],
+        ['devops', 'serverError'],
+      ],
+    );
   });
 
   it('gives each area its own seeded stream: token requests in between do not shift which ARM requests fail', async () => {
     const armStatuses = async (tokensBetween: number) => {
-      const e = await startEmulator({ seed: 9, faults: { transient: 0.4, transientKinds: ['throttle', 'internalError'], areas: ['arm', 'entra'] } });
+      const e = await startEmulator({
+        seed: 9,
+        faults: { transient: 0.4, transientKinds: ['throttle', 'internalError'], areas: ['arm', 'entra'] },
+      });
       try {
         const t = await armToken(e);
         const statuses = [];
         for (let i = 0; i < 20; i++) {
-          for (let k = 0; k < (i % 3) * tokensBetween; k++) await call(e, 'POST', `/${e.tenantId}/oauth2/v2.0/token`, { form: { grant_type: 'client_credentials' } });
+          for (let k = 0; k < (i % 3) * tokensBetween; k++)
+            await call(e, 'POST', `/${e.tenantId}/oauth2/v2.0/token`, { form: { grant_type: 'client_credentials' } });
           statuses.push((await call(e, 'GET', `${wsPath(e)}?api-version=2022-10-01`, { token: t })).status);
         }
         return statuses;
@@ -170,7 +228,10 @@ describe('emulator: fault injection', function () {
     assert.notDeepEqual(await runOnce(7), a);
     assert.ok(a.includes(429) && a.includes(200));
     const serverErrors = a.filter((s) => s >= 500);
-    assert.deepEqual(serverErrors, serverErrors.map((_, i) => (i % 2 === 0 ? 500 : 503)));
+    assert.deepEqual(
+      serverErrors,
+      serverErrors.map((_, i) => (i % 2 === 0 ? 500 : 503)),
+    );
   });
 });
 

@@ -5,7 +5,13 @@ import { armToken, call } from '../../devkit/emulator-clients';
 
 describe('emulator: job simulator (pure status walk)', () => {
   const t0 = 1_700_000_000_000;
-  const scenario: JobScenario = { phases: [{ status: 'Queued', seconds: 2 }, { status: 'Running', seconds: 3 }], outcome: 'Failed' };
+  const scenario: JobScenario = {
+    phases: [
+      { status: 'Queued', seconds: 2 },
+      { status: 'Running', seconds: 3 },
+    ],
+    outcome: 'Failed',
+  };
 
   it('walks the phases on the clock, then reaches the outcome with start and end times', () => {
     assert.deepEqual(runStateAt(scenario, t0, t0), { status: 'Queued', startedAt: undefined, endedAt: undefined });
@@ -54,7 +60,16 @@ describe('emulator: seeded jobs, the manual clock and run history', function () 
         error: { code: 'UserError', message: 'Pipeline has failed child jobs.' },
         children: [
           { name: 'step-prep', displayName: 'prep', phases: [{ status: 'Running', seconds: 3 }], outcome: 'Completed' },
-          { name: 'step-train', displayName: 'train', phases: [{ status: 'Queued', seconds: 3 }, { status: 'Running', seconds: 5 }], outcome: 'Failed', error: { code: 'UserError', message: 'train.py exited with code 1' } },
+          {
+            name: 'step-train',
+            displayName: 'train',
+            phases: [
+              { status: 'Queued', seconds: 3 },
+              { status: 'Running', seconds: 5 },
+            ],
+            outcome: 'Failed',
+            error: { code: 'UserError', message: 'train.py exited with code 1' },
+          },
         ],
       },
       { displayName: 'nightly', experimentName: 'mlops', tags: { BuildId: '7' } },
@@ -78,7 +93,12 @@ describe('emulator: seeded jobs, the manual clock and run history', function () 
     assert.ok(run.body.endTimeUtc);
     const step = await call(emulator, 'GET', `${history(emulator)}/runs/step-train`, { token });
     assert.equal(step.body.error.error.message, 'train.py exited with code 1');
-    const asJob = await call(emulator, 'GET', `/subscriptions/${emulator.subscriptionId}/resourceGroups/${emulator.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${emulator.workspaceName}/jobs/step-train?api-version=2022-10-01`, { token });
+    const asJob = await call(
+      emulator,
+      'GET',
+      `/subscriptions/${emulator.subscriptionId}/resourceGroups/${emulator.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${emulator.workspaceName}/jobs/step-train?api-version=2022-10-01`,
+      { token },
+    );
     assert.equal(asJob.body.properties.status, 'Failed');
     assert.equal(asJob.body.properties.displayName, 'train');
   });
@@ -92,7 +112,10 @@ describe('emulator: seeded jobs, the manual clock and run history', function () 
     assert.equal(first.body.value.length, 3);
     assert.ok(first.body.nextLink);
     const second = await call(emulator, 'GET', new URL(first.body.nextLink).pathname + new URL(first.body.nextLink).search, { token });
-    assert.deepEqual(second.body.value.map((r: { runId: string }) => r.runId), ['c-3', 'c-4']);
+    assert.deepEqual(
+      second.body.value.map((r: { runId: string }) => r.runId),
+      ['c-3', 'c-4'],
+    );
     assert.equal(second.body.nextLink, null);
   });
 
@@ -111,13 +134,20 @@ describe('emulator: seeded jobs, the manual clock and run history', function () 
     const base = `/mlflow/v1.0/subscriptions/${emulator.subscriptionId}/resourceGroups/${emulator.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${emulator.workspaceName}/api/2.0/mlflow/runs/get`;
     const res = await call(emulator, 'GET', `${base}?run_id=scored`, { token });
     assert.equal(res.body.run.info.status, 'FINISHED');
-    assert.deepEqual(res.body.run.data.metrics.map((m: { key: string; value: number }) => [m.key, m.value]), [['accuracy', 0.91]]);
+    assert.deepEqual(
+      res.body.run.data.metrics.map((m: { key: string; value: number }) => [m.key, m.value]),
+      [['accuracy', 0.91]],
+    );
     assert.equal((await call(emulator, 'GET', `${base}?run_id=nope`, { token })).status, 404);
     assert.equal((await call(emulator, 'GET', `${history(emulator)}/runs/nope`, { token })).status, 404);
   });
 
   it('gives jobs created through ARM PUT one child per pipeline node, shaped by the default scenario', async () => {
-    emulator.jobs.defaultScenario = { outcome: 'Failed', error: { code: 'UserError', message: 'step failed' }, children: [{ name: 'ignored', displayName: 'train', outcome: 'Failed' }] };
+    emulator.jobs.defaultScenario = {
+      outcome: 'Failed',
+      error: { code: 'UserError', message: 'step failed' },
+      children: [{ name: 'ignored', displayName: 'train', outcome: 'Failed' }],
+    };
     const ws = `/subscriptions/${emulator.subscriptionId}/resourceGroups/${emulator.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${emulator.workspaceName}`;
     const put = await call(emulator, 'PUT', `${ws}/jobs/from-put?api-version=2022-10-01`, {
       token,
@@ -127,7 +157,13 @@ describe('emulator: seeded jobs, the manual clock and run history', function () 
     emulator.clock.advance(3000);
     const job = emulator.jobs.get('from-put');
     assert.equal(job?.status, 'Failed');
-    assert.deepEqual(job?.children.map((c) => [c.displayName, c.status]), [['prep', 'Completed'], ['train', 'Failed']]);
+    assert.deepEqual(
+      job?.children.map((c) => [c.displayName, c.status]),
+      [
+        ['prep', 'Completed'],
+        ['train', 'Failed'],
+      ],
+    );
     assert.match(job!.children[0].name, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 });

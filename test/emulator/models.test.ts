@@ -21,7 +21,15 @@ describe('emulator: models, online endpoints, MLflow metrics', () => {
   after(() => emulator.stop());
 
   it('creates a version (201), reads it, re-PUTs it (200) and refuses to change its source (409)', async () => {
-    const body = { properties: { modelType: 'mlflow_model', modelUri: 'azureml://jobs/j1/outputs/model', jobName: 'j1', tags: { stage: 'candidate' }, properties: { k: 'v' } } };
+    const body = {
+      properties: {
+        modelType: 'mlflow_model',
+        modelUri: 'azureml://jobs/j1/outputs/model',
+        jobName: 'j1',
+        tags: { stage: 'candidate' },
+        properties: { k: 'v' },
+      },
+    };
     const created = await client.modelVersions.createOrUpdate(rg(), ws(), 'credit', '1', body);
     assert.equal(created.name, '1');
     assert.match(created.id!, /\/workspaces\/mlw-emulator\/models\/credit\/versions\/1$/);
@@ -31,7 +39,9 @@ describe('emulator: models, online endpoints, MLflow metrics', () => {
     const raw = await call(emulator, 'PUT', `${wsPath(emulator)}/models/credit/versions/1?api-version=2022-10-01`, { token, body });
     assert.equal(raw.status, 200);
     await assert.rejects(
-      client.modelVersions.createOrUpdate(rg(), ws(), 'credit', '1', { properties: { ...body.properties, modelUri: 'azureml://jobs/j2/outputs/model' } }),
+      client.modelVersions.createOrUpdate(rg(), ws(), 'credit', '1', {
+        properties: { ...body.properties, modelUri: 'azureml://jobs/j2/outputs/model' },
+      }),
       (e: { statusCode?: number; message: string }) => e.statusCode === 409 && /cannot be changed/.test(e.message),
     );
     assert.equal(emulator.models.get('credit', '1')?.properties.modelUri, 'azureml://jobs/j1/outputs/model');
@@ -56,7 +66,9 @@ describe('emulator: models, online endpoints, MLflow metrics', () => {
     assert.equal(await next(), '3');
     emulator.models.createBeforeNextPut('arch', '3', { jobName: 'rival' });
     await assert.rejects(
-      client.modelVersions.createOrUpdate(rg(), ws(), 'arch', '3', { properties: { modelType: 'mlflow_model', modelUri: 'azureml://jobs/mine/outputs/model', jobName: 'mine' } }),
+      client.modelVersions.createOrUpdate(rg(), ws(), 'arch', '3', {
+        properties: { modelType: 'mlflow_model', modelUri: 'azureml://jobs/mine/outputs/model', jobName: 'mine' },
+      }),
       (e: { statusCode?: number }) => e.statusCode === 409,
     );
     assert.equal(emulator.models.get('arch', '3')?.properties.jobName, 'rival');
@@ -80,11 +92,25 @@ describe('emulator: models, online endpoints, MLflow metrics', () => {
     const container = await client.modelContainers.get(rg(), ws(), 'churn');
     assert.deepEqual([container.properties.latestVersion, container.properties.nextVersion], ['beta', '3']);
     await assert.rejects(client.modelContainers.get(rg(), ws(), 'nope'), (e: { statusCode?: number }) => e.statusCode === 404);
-    assert.deepEqual(await (async () => { const out = []; for await (const v of client.modelVersions.list(rg(), ws(), 'nope')) out.push(v); return out; })(), []);
+    assert.deepEqual(
+      await (async () => {
+        const out = [];
+        for await (const v of client.modelVersions.list(rg(), ws(), 'nope')) out.push(v);
+        return out;
+      })(),
+      [],
+    );
   });
 
   it('serves seeded online endpoints and deployments with their traffic and model ids', async () => {
-    emulator.endpoints.seed({ name: 'credit-prod', traffic: { blue: 90, green: 10 }, deployments: [{ name: 'blue', model: { name: 'credit', version: '1' } }, { name: 'green', model: 'azureml:credit:2' }] });
+    emulator.endpoints.seed({
+      name: 'credit-prod',
+      traffic: { blue: 90, green: 10 },
+      deployments: [
+        { name: 'blue', model: { name: 'credit', version: '1' } },
+        { name: 'green', model: 'azureml:credit:2' },
+      ],
+    });
     const endpoint = await client.onlineEndpoints.get(rg(), ws(), 'credit-prod');
     assert.deepEqual(endpoint.properties.traffic, { blue: 90, green: 10 });
     assert.equal(endpoint.location, emulator.location);
@@ -118,22 +144,40 @@ describe('emulator: models, online endpoints, MLflow metrics', () => {
       assert.deepEqual(byKey, { accuracy: 0.91, loss: 0.3 });
       for (const m of r.body.run.data.metrics) assert.deepEqual(Object.keys(m).sort(), ['key', 'step', 'timestamp', 'value']);
       const step = await call(emulator, 'GET', `${base()}/runs/get?run_id=train-step-run`, { token });
-      assert.ok(step.body.run.data.tags.some((t: { key: string; value: string }) => t.key === 'mlflow.parentRunId' && t.value === 'train-run'));
+      assert.ok(
+        step.body.run.data.tags.some((t: { key: string; value: string }) => t.key === 'mlflow.parentRunId' && t.value === 'train-run'),
+      );
     });
 
     it('metrics/get-history: every logged value in step order; unknown run 404 RESOURCE_DOES_NOT_EXIST', async () => {
       const r = await call(emulator, 'GET', `${base()}/metrics/get-history?run_id=train-run&metric_key=loss`, { token });
-      assert.deepEqual(r.body.metrics.map((m: { value: number; step: number }) => [m.step, m.value]), [[0, 0.9], [1, 0.5], [2, 0.3]]);
+      assert.deepEqual(
+        r.body.metrics.map((m: { value: number; step: number }) => [m.step, m.value]),
+        [
+          [0, 0.9],
+          [1, 0.5],
+          [2, 0.3],
+        ],
+      );
       const missing = await call(emulator, 'GET', `${base()}/metrics/get-history?run_id=nope&metric_key=loss`, { token });
       assert.equal(missing.status, 404);
       assert.equal(missing.body.error_code, 'RESOURCE_DOES_NOT_EXIST');
     });
 
     it('runs/search: filter by parent run and metric, paged with next_page_token', async () => {
-      const r = await call(emulator, 'POST', `${base()}/runs/search`, { token, body: { experiment_ids: [], filter: "tags.mlflow.parentRunId = 'train-run' and metrics.accuracy > 0.92", max_results: 10 } });
+      const r = await call(emulator, 'POST', `${base()}/runs/search`, {
+        token,
+        body: { experiment_ids: [], filter: "tags.mlflow.parentRunId = 'train-run' and metrics.accuracy > 0.92", max_results: 10 },
+      });
       assert.equal(r.status, 200);
-      assert.deepEqual(r.body.runs.map((x: { info: { run_id: string } }) => x.info.run_id), ['train-step-run']);
-      const paged = await call(emulator, 'POST', `${base()}/runs/search`, { token, body: { filter: "attributes.status = 'FINISHED'", max_results: 1 } });
+      assert.deepEqual(
+        r.body.runs.map((x: { info: { run_id: string } }) => x.info.run_id),
+        ['train-step-run'],
+      );
+      const paged = await call(emulator, 'POST', `${base()}/runs/search`, {
+        token,
+        body: { filter: "attributes.status = 'FINISHED'", max_results: 1 },
+      });
       assert.equal(paged.body.runs.length, 1);
       assert.equal(paged.body.next_page_token, '1');
       const bad = await call(emulator, 'POST', `${base()}/runs/search`, { token, body: { filter: 'accuracy' } });

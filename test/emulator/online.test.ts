@@ -20,14 +20,18 @@ describe('emulator: online endpoints, deployments, computes and scoring', () => 
     sku: { name: 'Default', capacity: 1 },
     properties: { endpointComputeType: 'Kubernetes' as const, model: modelId(v), instanceType: 'defaultinstancetype' },
   });
-  const score = (headers: Record<string, string>, body: unknown = { data: [[1, 2]] }) => call(emulator, 'POST', '/score/credit-ep/score', { body, headers });
+  const score = (headers: Record<string, string>, body: unknown = { data: [[1, 2]] }) =>
+    call(emulator, 'POST', '/score/credit-ep/score', { body, headers });
 
   before(async () => {
     // The real clock: the SDK's poller waits for provisioning to finish in emulator time.
     emulator = await startEmulator();
     client = mlClient(emulator);
     token = await armToken(emulator);
-    emulator.computes.seed({ name: 'aks', instanceTypes: { defaultinstancetype: {}, 'gpu-small': { limits: { cpu: '4', memory: '16Gi' } } } });
+    emulator.computes.seed({
+      name: 'aks',
+      instanceTypes: { defaultinstancetype: {}, 'gpu-small': { limits: { cpu: '4', memory: '16Gi' } } },
+    });
     emulator.computes.seed({ name: 'cpu-cluster', computeType: 'AmlCompute' });
     for (const v of ['1', '2', '3']) emulator.models.seed('credit', v);
     emulator.endpoints.behave('credit:3', { provisioning: 'Failed', provisionSeconds: 0 });
@@ -50,7 +54,11 @@ describe('emulator: online endpoints, deployments, computes and scoring', () => 
       rg(),
       ws(),
       'credit-ep',
-      { location: emulator.location, identity: { type: 'SystemAssigned' }, properties: { authMode: 'Key', compute: `${wsPath(emulator)}/computes/aks`, traffic: {} } },
+      {
+        location: emulator.location,
+        identity: { type: 'SystemAssigned' },
+        properties: { authMode: 'Key', compute: `${wsPath(emulator)}/computes/aks`, traffic: {} },
+      },
       fast,
     );
     assert.equal(endpoint.properties.provisioningState, 'Succeeded');
@@ -74,7 +82,12 @@ describe('emulator: online endpoints, deployments, computes and scoring', () => 
   });
 
   it('a seeded endpoint reads back with its compute ARM id, takes that id back in a PUT, and refuses another compute', async () => {
-    emulator.endpoints.seed({ name: 'credit-seeded', compute: 'aks', traffic: { blue: 100 }, deployments: [{ name: 'blue', model: { name: 'credit', version: '1' } }] });
+    emulator.endpoints.seed({
+      name: 'credit-seeded',
+      compute: 'aks',
+      traffic: { blue: 100 },
+      deployments: [{ name: 'blue', model: { name: 'credit', version: '1' } }],
+    });
     const read = await client.onlineEndpoints.get(rg(), ws(), 'credit-seeded');
     assert.equal(read.properties.compute, `${wsPath(emulator)}/computes/aks`);
     const put = (compute: string) =>
@@ -90,15 +103,30 @@ describe('emulator: online endpoints, deployments, computes and scoring', () => 
 
   it('rejects an instance type the compute lacks, a missing model and a mismatched compute type', async () => {
     await assert.rejects(
-      client.onlineDeployments.beginCreateOrUpdateAndWait(rg(), ws(), 'credit-ep', 'bad', { ...deployment('1'), properties: { ...deployment('1').properties, instanceType: 'huge' } }, fast),
-      (e: { statusCode?: number; message: string }) => e.statusCode === 400 && /Instance type 'huge' does not exist on Kubernetes compute 'aks'/.test(e.message),
+      client.onlineDeployments.beginCreateOrUpdateAndWait(
+        rg(),
+        ws(),
+        'credit-ep',
+        'bad',
+        { ...deployment('1'), properties: { ...deployment('1').properties, instanceType: 'huge' } },
+        fast,
+      ),
+      (e: { statusCode?: number; message: string }) =>
+        e.statusCode === 400 && /Instance type 'huge' does not exist on Kubernetes compute 'aks'/.test(e.message),
     );
     await assert.rejects(
       client.onlineDeployments.beginCreateOrUpdateAndWait(rg(), ws(), 'credit-ep', 'bad', deployment('9'), fast),
       (e: { message: string }) => /Model '.*credit\/versions\/9' was not found/.test(e.message),
     );
     await assert.rejects(
-      client.onlineDeployments.beginCreateOrUpdateAndWait(rg(), ws(), 'credit-ep', 'bad', { ...deployment('1'), properties: { ...deployment('1').properties, endpointComputeType: 'Managed' } }, fast),
+      client.onlineDeployments.beginCreateOrUpdateAndWait(
+        rg(),
+        ws(),
+        'credit-ep',
+        'bad',
+        { ...deployment('1'), properties: { ...deployment('1').properties, endpointComputeType: 'Managed' } },
+        fast,
+      ),
       (e: { message: string }) => /endpointComputeType Kubernetes/.test(e.message),
     );
   });
@@ -131,48 +159,101 @@ describe('emulator: online endpoints, deployments, computes and scoring', () => 
   });
 
   it('refuses to delete a deployment that takes traffic, deletes one at 0% as a long-running operation', async () => {
-    await assert.rejects(client.onlineDeployments.beginDeleteAndWait(rg(), ws(), 'credit-ep', 'blue', fast), (e: { statusCode?: number; message: string }) => e.statusCode === 400 && /takes 100% of the traffic/.test(e.message));
+    await assert.rejects(
+      client.onlineDeployments.beginDeleteAndWait(rg(), ws(), 'credit-ep', 'blue', fast),
+      (e: { statusCode?: number; message: string }) => e.statusCode === 400 && /takes 100% of the traffic/.test(e.message),
+    );
     await client.onlineDeployments.beginDeleteAndWait(rg(), ws(), 'credit-ep', 'green', fast);
-    assert.deepEqual(emulator.endpoints.get('credit-ep')?.deployments.map((d) => d.name).sort(), ['blue', 'red']);
+    assert.deepEqual(
+      emulator.endpoints
+        .get('credit-ep')
+        ?.deployments.map((d) => d.name)
+        .sort(),
+      ['blue', 'red'],
+    );
   });
 
   it('an AMLToken endpoint issues tokens that authorize scoring, and a non-Kubernetes compute is refused', async () => {
-    await client.onlineEndpoints.beginCreateOrUpdateAndWait(rg(), ws(), 'tok-ep', { location: emulator.location, properties: { authMode: 'AMLToken', compute: `${wsPath(emulator)}/computes/aks` } }, fast);
+    await client.onlineEndpoints.beginCreateOrUpdateAndWait(
+      rg(),
+      ws(),
+      'tok-ep',
+      { location: emulator.location, properties: { authMode: 'AMLToken', compute: `${wsPath(emulator)}/computes/aks` } },
+      fast,
+    );
     const t = await client.onlineEndpoints.getToken(rg(), ws(), 'tok-ep');
     assert.equal(t.tokenType, 'Bearer');
     await assert.rejects(client.onlineEndpoints.listKeys(rg(), ws(), 'tok-ep'), (e: { statusCode?: number }) => e.statusCode === 400);
     const none = await call(emulator, 'POST', '/score/tok-ep/score', { body: {}, headers: { authorization: `Bearer ${t.accessToken}` } });
     assert.equal(none.status, 424, 'authorized, but no deployment takes traffic');
     await assert.rejects(
-      client.onlineEndpoints.beginCreateOrUpdateAndWait(rg(), ws(), 'cpu-ep', { location: emulator.location, properties: { authMode: 'Key', compute: `${wsPath(emulator)}/computes/cpu-cluster` } }, fast),
+      client.onlineEndpoints.beginCreateOrUpdateAndWait(
+        rg(),
+        ws(),
+        'cpu-ep',
+        { location: emulator.location, properties: { authMode: 'Key', compute: `${wsPath(emulator)}/computes/cpu-cluster` } },
+        fast,
+      ),
       (e: { message: string }) => /is AmlCompute; an online endpoint needs a Kubernetes compute/.test(e.message),
     );
   });
 
   it('stores code and environment versions and refuses to change their content', async () => {
-    const code = await client.codeVersions.createOrUpdate(rg(), ws(), 'score-code', 'abc', { properties: { codeUri: 'https://acct.blob.core.windows.net/c/LocalUpload/abc/src', isAnonymous: true } });
+    const code = await client.codeVersions.createOrUpdate(rg(), ws(), 'score-code', 'abc', {
+      properties: { codeUri: 'https://acct.blob.core.windows.net/c/LocalUpload/abc/src', isAnonymous: true },
+    });
     assert.match(code.id!, /\/codes\/score-code\/versions\/abc$/);
-    const env = await client.environmentVersions.createOrUpdate(rg(), ws(), 'credit-env', '1', { properties: { image: 'mcr.microsoft.com/azureml/minimal-ubuntu22.04-py39-cpu-inference:latest', condaFile: 'name: x' } });
+    const env = await client.environmentVersions.createOrUpdate(rg(), ws(), 'credit-env', '1', {
+      properties: { image: 'mcr.microsoft.com/azureml/minimal-ubuntu22.04-py39-cpu-inference:latest', condaFile: 'name: x' },
+    });
     assert.equal(env.properties.environmentType, 'UserCreated');
-    await assert.rejects(client.environmentVersions.createOrUpdate(rg(), ws(), 'credit-env', '1', { properties: { image: 'other:1' } }), (e: { statusCode?: number }) => e.statusCode === 409);
+    await assert.rejects(
+      client.environmentVersions.createOrUpdate(rg(), ws(), 'credit-env', '1', { properties: { image: 'other:1' } }),
+      (e: { statusCode?: number }) => e.statusCode === 409,
+    );
     assert.equal(emulator.assets.list('environments', 'credit-env').length, 1);
   });
 
   it('one compute model and one asset store: the AmlCompute clusters pipelines name beside Kubernetes computes, assets a deployment references', async () => {
     const computes = [];
     for await (const c of client.computeOperations.list(rg(), ws())) computes.push([c.name, c.properties?.computeType]);
-    assert.deepEqual(computes, [['cpu-cluster', 'AmlCompute'], ['gpu-cluster', 'AmlCompute'], ['aks', 'Kubernetes']]);
+    assert.deepEqual(computes, [
+      ['cpu-cluster', 'AmlCompute'],
+      ['gpu-cluster', 'AmlCompute'],
+      ['aks', 'Kubernetes'],
+    ]);
     emulator.computes.add('aks');
-    assert.equal((await client.computeOperations.get(rg(), ws(), 'aks')).properties?.computeType, 'Kubernetes', 'add leaves an existing compute alone');
+    assert.equal(
+      (await client.computeOperations.get(rg(), ws(), 'aks')).properties?.computeType,
+      'Kubernetes',
+      'add leaves an existing compute alone',
+    );
     assert.deepEqual(emulator.computes.names(), ['cpu-cluster', 'gpu-cluster', 'aks']);
-    const code = emulator.assets.seed('codes', 'shared-code', '1', { codeUri: 'https://acct.blob.core.windows.net/c/LocalUpload/shared/src' });
-    emulator.assets.seed('environments', 'shared-env', '1', { image: 'mcr.microsoft.com/azureml/minimal-ubuntu22.04-py39-cpu-inference:latest' });
-    await client.onlineEndpoints.beginCreateOrUpdateAndWait(rg(), ws(), 'shared-ep', { location: emulator.location, properties: { authMode: 'Key', compute: `${wsPath(emulator)}/computes/aks`, traffic: {} } }, fast);
+    const code = emulator.assets.seed('codes', 'shared-code', '1', {
+      codeUri: 'https://acct.blob.core.windows.net/c/LocalUpload/shared/src',
+    });
+    emulator.assets.seed('environments', 'shared-env', '1', {
+      image: 'mcr.microsoft.com/azureml/minimal-ubuntu22.04-py39-cpu-inference:latest',
+    });
+    await client.onlineEndpoints.beginCreateOrUpdateAndWait(
+      rg(),
+      ws(),
+      'shared-ep',
+      { location: emulator.location, properties: { authMode: 'Key', compute: `${wsPath(emulator)}/computes/aks`, traffic: {} } },
+      fast,
+    );
     const body = (environmentId: string) => ({
       ...deployment('1'),
       properties: { ...deployment('1').properties, codeConfiguration: { codeId: code.id, scoringScript: 'score.py' }, environmentId },
     });
-    const d = await client.onlineDeployments.beginCreateOrUpdateAndWait(rg(), ws(), 'shared-ep', 'blue', body('azureml:shared-env:1'), fast);
+    const d = await client.onlineDeployments.beginCreateOrUpdateAndWait(
+      rg(),
+      ws(),
+      'shared-ep',
+      'blue',
+      body('azureml:shared-env:1'),
+      fast,
+    );
     assert.equal(d.properties.provisioningState, 'Succeeded');
     await assert.rejects(
       client.onlineDeployments.beginCreateOrUpdateAndWait(rg(), ws(), 'shared-ep', 'green', body('azureml:shared-env:2'), fast),

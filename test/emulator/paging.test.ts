@@ -47,13 +47,21 @@ describe('emulator: one paging helper for every list', () => {
 
     it('run history: $top sizes the page (never above the default), continuationToken and nextLink null at the end', () => {
       const first = historyPage(req({ $top: '3' }), items, { baseUrl: 'https://h' });
-      assert.deepEqual(first.body, { value: ['a', 'b', 'c'], continuationToken: '3', nextLink: 'https://h/x?api-version=2022-10-01&%24top=3&%24continuationtoken=3' });
+      assert.deepEqual(first.body, {
+        value: ['a', 'b', 'c'],
+        continuationToken: '3',
+        nextLink: 'https://h/x?api-version=2022-10-01&%24top=3&%24continuationtoken=3',
+      });
       assert.deepEqual(historyPage(req({ $top: '9' }), items, { baseUrl: 'https://h', pageSize: 4 }).body, {
         value: ['a', 'b', 'c', 'd'],
         continuationToken: '4',
         nextLink: 'https://h/x?api-version=2022-10-01&%24top=9&%24continuationtoken=4',
       });
-      assert.deepEqual(historyPage(req({ $continuationtoken: '3' }), items, { baseUrl: 'https://h' }).body, { value: ['d', 'e'], continuationToken: null, nextLink: null });
+      assert.deepEqual(historyPage(req({ $continuationtoken: '3' }), items, { baseUrl: 'https://h' }).body, {
+        value: ['d', 'e'],
+        continuationToken: null,
+        nextLink: null,
+      });
     });
   });
 
@@ -72,38 +80,87 @@ describe('emulator: one paging helper for every list', () => {
     after(() => emulator.stop());
 
     it('pages resource groups with $skiptoken, as Microsoft.Resources does', async () => {
-      const { pages, links } = await allPages(emulator, token, `/subscriptions/${emulator.subscriptionId}/resourcegroups?api-version=2021-04-01`);
-      assert.deepEqual(pages, [[emulator.resourceGroup, 'rg-a', 'rg-b'], ['rg-c', 'rg-d', 'rg-e'], ['rg-f', 'rg-g']]);
-      assert.ok(links.every((l) => /[?&]%24skiptoken=\d+/.test(l) && l.includes('api-version=2021-04-01')), links.join('\n'));
+      const { pages, links } = await allPages(
+        emulator,
+        token,
+        `/subscriptions/${emulator.subscriptionId}/resourcegroups?api-version=2021-04-01`,
+      );
+      assert.deepEqual(pages, [
+        [emulator.resourceGroup, 'rg-a', 'rg-b'],
+        ['rg-c', 'rg-d', 'rg-e'],
+        ['rg-f', 'rg-g'],
+      ]);
+      assert.ok(
+        links.every((l) => /[?&]%24skiptoken=\d+/.test(l) && l.includes('api-version=2021-04-01')),
+        links.join('\n'),
+      );
       assert.deepEqual(emulator.resourceGroups.names(), [emulator.resourceGroup, ...extraGroups]);
-      const got = await call(emulator, 'GET', `/subscriptions/${emulator.subscriptionId}/resourceGroups/RG-B?api-version=2021-04-01`, { token });
+      const got = await call(emulator, 'GET', `/subscriptions/${emulator.subscriptionId}/resourceGroups/RG-B?api-version=2021-04-01`, {
+        token,
+      });
       assert.equal(got.status, 200);
       assert.equal(got.body.name, 'rg-b');
     });
 
     it('pages workspaces by resource group and by subscription with $skip; the SDK follows nextLink', async () => {
-      const byRg = await allPages(emulator, token, `/subscriptions/${emulator.subscriptionId}/resourceGroups/${emulator.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces?api-version=2022-10-01`);
-      assert.deepEqual(byRg.pages, [[emulator.workspaceName, 'mlw-a', 'mlw-b'], ['mlw-c', 'mlw-d', 'mlw-e']]);
-      assert.ok(byRg.links.every((l) => /[?&]%24skip=\d+/.test(l)), byRg.links.join('\n'));
-      const inB = await allPages(emulator, token, `/subscriptions/${emulator.subscriptionId}/resourceGroups/rg-b/providers/Microsoft.MachineLearningServices/workspaces?api-version=2022-10-01`);
+      const byRg = await allPages(
+        emulator,
+        token,
+        `/subscriptions/${emulator.subscriptionId}/resourceGroups/${emulator.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces?api-version=2022-10-01`,
+      );
+      assert.deepEqual(byRg.pages, [
+        [emulator.workspaceName, 'mlw-a', 'mlw-b'],
+        ['mlw-c', 'mlw-d', 'mlw-e'],
+      ]);
+      assert.ok(
+        byRg.links.every((l) => /[?&]%24skip=\d+/.test(l)),
+        byRg.links.join('\n'),
+      );
+      const inB = await allPages(
+        emulator,
+        token,
+        `/subscriptions/${emulator.subscriptionId}/resourceGroups/rg-b/providers/Microsoft.MachineLearningServices/workspaces?api-version=2022-10-01`,
+      );
       assert.deepEqual(inB.pages, [['mlw-elsewhere']]);
       const client = mlClient(emulator);
       const bySubscription: string[] = [];
       for await (const w of client.workspaces.listBySubscription()) bySubscription.push(`${w.id!.split('/')[4]}/${w.name}`);
-      assert.deepEqual(bySubscription, [`${emulator.resourceGroup}/${emulator.workspaceName}`, ...extraWorkspaces.map((w) => `${emulator.resourceGroup}/${w}`), 'rg-b/mlw-elsewhere']);
+      assert.deepEqual(bySubscription, [
+        `${emulator.resourceGroup}/${emulator.workspaceName}`,
+        ...extraWorkspaces.map((w) => `${emulator.resourceGroup}/${w}`),
+        'rg-b/mlw-elsewhere',
+      ]);
     });
 
     it('an added workspace is readable but holds nothing; the seeded name under another group is not the seeded workspace', async () => {
       const client = mlClient(emulator);
       const other = await client.workspaces.get('rg-b', 'mlw-elsewhere');
       assert.equal(other.name, 'mlw-elsewhere');
-      assert.ok(other.workspaceId && other.workspaceId !== (await client.workspaces.get(emulator.resourceGroup, emulator.workspaceName)).workspaceId);
-      const jobs = await call(emulator, 'GET', `/subscriptions/${emulator.subscriptionId}/resourceGroups/rg-b/providers/Microsoft.MachineLearningServices/workspaces/mlw-elsewhere/jobs?api-version=2022-10-01`, { token });
+      assert.ok(
+        other.workspaceId &&
+          other.workspaceId !== (await client.workspaces.get(emulator.resourceGroup, emulator.workspaceName)).workspaceId,
+      );
+      const jobs = await call(
+        emulator,
+        'GET',
+        `/subscriptions/${emulator.subscriptionId}/resourceGroups/rg-b/providers/Microsoft.MachineLearningServices/workspaces/mlw-elsewhere/jobs?api-version=2022-10-01`,
+        { token },
+      );
       assert.equal(jobs.status, 404);
-      const misplaced = await call(emulator, 'GET', `/subscriptions/${emulator.subscriptionId}/resourceGroups/rg-b/providers/Microsoft.MachineLearningServices/workspaces/${emulator.workspaceName}/jobs?api-version=2022-10-01`, { token });
+      const misplaced = await call(
+        emulator,
+        'GET',
+        `/subscriptions/${emulator.subscriptionId}/resourceGroups/rg-b/providers/Microsoft.MachineLearningServices/workspaces/${emulator.workspaceName}/jobs?api-version=2022-10-01`,
+        { token },
+      );
       assert.equal(misplaced.status, 404);
       assert.equal(misplaced.body.error.code, 'ResourceNotFound');
-      const unknownRg = await call(emulator, 'GET', `/subscriptions/${emulator.subscriptionId}/resourceGroups/rg-none/providers/Microsoft.MachineLearningServices/workspaces?api-version=2022-10-01`, { token });
+      const unknownRg = await call(
+        emulator,
+        'GET',
+        `/subscriptions/${emulator.subscriptionId}/resourceGroups/rg-none/providers/Microsoft.MachineLearningServices/workspaces?api-version=2022-10-01`,
+        { token },
+      );
       assert.equal(unknownRg.body.error.code, 'ResourceGroupNotFound');
       assert.throws(() => emulator.workspaces.add('mlw-x', 'rg-none'), /does not exist/);
       assert.throws(() => emulator.workspaces.add('-bad'), /not a valid workspace name/);
@@ -119,22 +176,33 @@ describe('emulator: one paging helper for every list', () => {
       }
       const ws = wsPath(emulator);
       const jobs = await allPages(emulator, token, `${ws}/jobs?api-version=2022-10-01&listViewType=ActiveOnly`);
-      assert.deepEqual(jobs.pages.map((p) => p.length), [3, 3, 1]);
-      assert.ok(jobs.links.every((l) => l.includes('listViewType=ActiveOnly')), 'filters travel in nextLink');
+      assert.deepEqual(
+        jobs.pages.map((p) => p.length),
+        [3, 3, 1],
+      );
+      assert.ok(
+        jobs.links.every((l) => l.includes('listViewType=ActiveOnly')),
+        'filters travel in nextLink',
+      );
       const computes = await allPages(emulator, token, `${ws}/computes?api-version=2022-10-01`);
       assert.deepEqual(computes.pages.flat(), ['cpu-cluster', 'gpu-cluster', ...[1, 2, 3, 4, 5, 6, 7].map((i) => `k8s-${i}`)]);
       assert.equal(computes.pages.length, 3);
       const endpoints = await allPages(emulator, token, `${ws}/onlineEndpoints?api-version=2022-10-01`);
-      assert.deepEqual(endpoints.pages.map((p) => p.length), [3, 3, 1]);
+      assert.deepEqual(
+        endpoints.pages.map((p) => p.length),
+        [3, 3, 1],
+      );
       const models = await allPages(emulator, token, `${ws}/models?api-version=2022-10-01`);
       assert.equal(models.pages.flat().length, 8);
 
       const client = mlClient(emulator);
       const versions: string[] = [];
-      for await (const v of client.modelVersions.list(emulator.resourceGroup, emulator.workspaceName, 'many-versions')) versions.push(v.name!);
+      for await (const v of client.modelVersions.list(emulator.resourceGroup, emulator.workspaceName, 'many-versions'))
+        versions.push(v.name!);
       assert.deepEqual(versions, ['7', '6', '5', '4', '3', '2', '1']);
       const latest: string[] = [];
-      for await (const v of client.modelVersions.list(emulator.resourceGroup, emulator.workspaceName, 'many-versions', { top: 1 })) latest.push(v.name!);
+      for await (const v of client.modelVersions.list(emulator.resourceGroup, emulator.workspaceName, 'many-versions', { top: 1 }))
+        latest.push(v.name!);
       assert.deepEqual(latest, ['7'], '$top=1 is one version and no next page');
       const sdkJobs: string[] = [];
       for await (const j of client.jobs.list(emulator.resourceGroup, emulator.workspaceName)) sdkJobs.push(j.name!);

@@ -41,8 +41,16 @@ const forge = ((forgeModule as unknown as { default?: ForgeSubset }).default ?? 
 
 const WS_LIST = {
   value: [
-    { id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws1', name: 'ws1', properties: { friendlyName: 'Workspace <1>', discoveryUrl: 'https://x/a=b' } },
-    { id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws2', name: 'ws2', properties: { friendlyName: 'Two' } },
+    {
+      id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws1',
+      name: 'ws1',
+      properties: { friendlyName: 'Workspace <1>', discoveryUrl: 'https://x/a=b' },
+    },
+    {
+      id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws2',
+      name: 'ws2',
+      properties: { friendlyName: 'Two' },
+    },
   ],
 };
 
@@ -70,28 +78,54 @@ describe('harness/data-source-binding: classic-editor pickers as the server eval
 
     it('renders endpoint.* with triple and double mustaches, nested names', () => {
       const ctx = { endpoint: { url: 'https://h/', subscriptionId: 's1' }, properties: { x: 'a&b' } };
-      assert.strictEqual(renderTemplate('{{{endpoint.url}}}subscriptions/{{{endpoint.subscriptionId}}}', ctx), 'https://h/subscriptions/s1');
+      assert.strictEqual(
+        renderTemplate('{{{endpoint.url}}}subscriptions/{{{endpoint.subscriptionId}}}', ctx),
+        'https://h/subscriptions/s1',
+      );
       assert.strictEqual(renderTemplate('{{{properties.x}}}|{{properties.x}}', ctx), 'a&b|a&amp;b');
       // the server's triple-stash sections
-      assert.strictEqual(renderTemplate('{{{#headers.x-ms-continuationtoken}}}true{{{/headers.x-ms-continuationtoken}}}', { headers: { 'x-ms-continuationtoken': 't' } }), 'true');
-      assert.strictEqual(renderTemplate('{{{#headers.x-ms-continuationtoken}}}true{{{/headers.x-ms-continuationtoken}}}', { headers: {} }), '');
+      assert.strictEqual(
+        renderTemplate('{{{#headers.x-ms-continuationtoken}}}true{{{/headers.x-ms-continuationtoken}}}', {
+          headers: { 'x-ms-continuationtoken': 't' },
+        }),
+        'true',
+      );
+      assert.strictEqual(
+        renderTemplate('{{{#headers.x-ms-continuationtoken}}}true{{{/headers.x-ms-continuationtoken}}}', { headers: {} }),
+        '',
+      );
     });
 
     it("speaks the server's dialect: helpers, {{else}}, no walk up the context stack, its falsy values", () => {
       // The ARM connection type's TestConnection data source (as the service returns it).
       const testConnection =
         "{{{endpoint.url}}}{{#equals endpoint.scopeLevel 'ManagementGroup'}}providers/Microsoft.Management/managementGroups/{{{endpoint.managementGroupId}}}?api-version=2018-01-01-preview{{else}}subscriptions/{{{endpoint.subscriptionId}}}?api-version=2016-06-01{{/equals}}";
-      assert.equal(renderTemplate(testConnection, { endpoint: { url: 'https://m/', scopeLevel: 'Subscription', subscriptionId: 's1' } }), 'https://m/subscriptions/s1?api-version=2016-06-01');
-      assert.equal(renderTemplate(testConnection, { endpoint: { url: 'https://m/', scopeLevel: 'ManagementGroup', managementGroupId: 'mg' } }), 'https://m/providers/Microsoft.Management/managementGroups/mg?api-version=2018-01-01-preview');
+      assert.equal(
+        renderTemplate(testConnection, { endpoint: { url: 'https://m/', scopeLevel: 'Subscription', subscriptionId: 's1' } }),
+        'https://m/subscriptions/s1?api-version=2016-06-01',
+      );
+      assert.equal(
+        renderTemplate(testConnection, { endpoint: { url: 'https://m/', scopeLevel: 'ManagementGroup', managementGroupId: 'mg' } }),
+        'https://m/providers/Microsoft.Management/managementGroups/mg?api-version=2018-01-01-preview',
+      );
       assert.equal(renderTemplate('{{#a}}x{{else}}y{{/a}}|{{^a}}n{{else}}m{{/a}}', { a: '' }), 'y|n');
       assert.equal(renderTemplate('{{#if a}}x{{/if}}{{#unless a}}u{{/unless}}{{if a}}', { a: 0 }), 'ufalse');
       // Inside a section only that object is seen: `top` needs ../ (mustache.js would find it).
       assert.equal(renderTemplate('{{#o}}[{{top}}|{{../top}}|{{@root.top}}|{{v}}]{{/o}}', { top: 'T', o: { v: 1 } }), '[|T|T|1]');
       assert.equal(renderTemplate('{{#list}}<{{.}}>{{/list}}{{#empty}}never{{/empty}}', { list: ['a', 'b'], empty: [] }), '<a><b>');
-      assert.equal(renderTemplate("{{{a['x-y']}}} {{b.c[1]}} {{t}} {{ob}}", { a: { 'x-y': 'q' }, b: { c: [0, 7] }, t: true, ob: { k: 1 } }), 'q 7 True {\n  &quot;k&quot;: 1\n}');
-      assert.equal(renderTemplate("\\{{literal\\}} {{q}}", { q: `it's` }), '{{literal}} it&#39;s');
+      assert.equal(
+        renderTemplate("{{{a['x-y']}}} {{b.c[1]}} {{t}} {{ob}}", { a: { 'x-y': 'q' }, b: { c: [0, 7] }, t: true, ob: { k: 1 } }),
+        'q 7 True {\n  &quot;k&quot;: 1\n}',
+      );
+      assert.equal(renderTemplate('\\{{literal\\}} {{q}}', { q: `it's` }), '{{literal}} it&#39;s');
       assert.equal(renderTemplate('{{! a comment }}{{!-- another }} --}}x', {}), 'x');
-      assert.equal(renderTemplate('{{add skip 1000}} {{isEqualNumber result.count 1000}} {{isEqualNumber result.count 3}}', { skip: '2000', result: { count: 3 } }), '3000 false true');
+      assert.equal(
+        renderTemplate('{{add skip 1000}} {{isEqualNumber result.count 1000}} {{isEqualNumber result.count 3}}', {
+          skip: '2000',
+          result: { count: 3 },
+        }),
+        '3000 false true',
+      );
     });
 
     it('rejects what the server cannot parse or we do not emulate', () => {
@@ -106,9 +140,16 @@ describe('harness/data-source-binding: classic-editor pickers as the server eval
       const context = '{"skiptoken": "{{#getTokenValue response.nextLink}}{{extractUrlQueryParameter %24skiptoken}}{{/getTokenValue}}"}';
       const required = '{{isTokenPresent response.nextLink}}';
       const nextLink = 'https://management.azure.com/subscriptions/s/resourcegroups?api-version=2016-02-01&%24skiptoken=ew0KIH0%3d';
-      assert.equal(renderTemplate(context, { response: { nextLink } }), '{"skiptoken": "ew0KIH0%3d"}', 'the token as it stands in the URL, to go back into one');
+      assert.equal(
+        renderTemplate(context, { response: { nextLink } }),
+        '{"skiptoken": "ew0KIH0%3d"}',
+        'the token as it stands in the URL, to go back into one',
+      );
       assert.equal(renderTemplate(required, { response: { nextLink } }), 'true');
-      assert.equal(renderTemplate('{{#getTokenValue u}}{{extractUrlQueryParameter $skip}}{{/getTokenValue}}', { u: 'https://h/x?a=1&$skip=9' }), '9');
+      assert.equal(
+        renderTemplate('{{#getTokenValue u}}{{extractUrlQueryParameter $skip}}{{/getTokenValue}}', { u: 'https://h/x?a=1&$skip=9' }),
+        '9',
+      );
       for (const response of [{}, { nextLink: null }, { nextLink: '' }]) {
         assert.equal(renderTemplate(required, { response }), 'false');
         assert.equal(renderTemplate(context, { response }), '{"skiptoken": ""}');
@@ -141,7 +182,10 @@ describe('harness/data-source-binding: classic-editor pickers as the server eval
         'https://management.example/subscriptions/sub-1/resourcegroups?api-version=2016-02-01',
       );
       assert.equal(b.callbackRequiredTemplate, undefined, 'the documented AzureResourceGroups does not page');
-      assert.throws(() => resolveBinding({ dataSourceBindings: [{ target: 't', dataSourceName: 'AzureVirtualMachinesV2Id' }] }, 't'), /not supported/);
+      assert.throws(
+        () => resolveBinding({ dataSourceBindings: [{ target: 't', dataSourceName: 'AzureVirtualMachinesV2Id' }] }, 't'),
+        /not supported/,
+      );
       assert.throws(() => resolveBinding(taskJson, 'nope'), /no dataSourceBinding with target 'nope'/);
     });
   });
@@ -169,16 +213,21 @@ describe('harness/data-source-binding: classic-editor pickers as the server eval
           auth: 'Bearer tok-1',
         },
       ]);
-      assert.deepStrictEqual(items.map((i) => i.value), ['ws1', 'ws2']);
+      assert.deepStrictEqual(
+        items.map((i) => i.value),
+        ['ws1', 'ws2'],
+      );
     });
 
     const pagedGroups: DataSourceBinding = {
       target: 'rg',
       endpointId: '$(azureSubscription)',
-      endpointUrl: '{{{endpoint.url}}}subscriptions/{{{endpoint.subscriptionId}}}/resourcegroups?api-version=2021-04-01{{#skiptoken}}&$skiptoken={{{skiptoken}}}{{/skiptoken}}',
+      endpointUrl:
+        '{{{endpoint.url}}}subscriptions/{{{endpoint.subscriptionId}}}/resourcegroups?api-version=2021-04-01{{#skiptoken}}&$skiptoken={{{skiptoken}}}{{/skiptoken}}',
       resultSelector: 'jsonpath:$.value[*].name',
       initialContextTemplate: '{"skiptoken": ""}',
-      callbackContextTemplate: '{"skiptoken": "{{#getTokenValue response.nextLink}}{{extractUrlQueryParameter %24skiptoken}}{{/getTokenValue}}"}',
+      callbackContextTemplate:
+        '{"skiptoken": "{{#getTokenValue response.nextLink}}{{extractUrlQueryParameter %24skiptoken}}{{/getTokenValue}}"}',
       callbackRequiredTemplate: '{{isTokenPresent response.nextLink}}',
     };
 
@@ -195,7 +244,14 @@ describe('harness/data-source-binding: classic-editor pickers as the server eval
           urls.push(url);
           const n = urls.length;
           const next = tokens[n];
-          return { status: 200, headers: {}, body: { value: [{ name: `rg${n}a` }, { name: `rg${n}b` }], ...(next ? { nextLink: `https://management.example/x?api-version=2021-04-01&%24skiptoken=${next}` } : {}) } };
+          return {
+            status: 200,
+            headers: {},
+            body: {
+              value: [{ name: `rg${n}a` }, { name: `rg${n}b` }],
+              ...(next ? { nextLink: `https://management.example/x?api-version=2021-04-01&%24skiptoken=${next}` } : {}),
+            },
+          };
         },
       });
       assert.deepEqual(urls, [
@@ -203,12 +259,18 @@ describe('harness/data-source-binding: classic-editor pickers as the server eval
         'https://management.example/subscriptions/sub-1/resourcegroups?api-version=2021-04-01&$skiptoken=p%2B2%3D',
         'https://management.example/subscriptions/sub-1/resourcegroups?api-version=2021-04-01&$skiptoken=p3',
       ]);
-      assert.deepEqual(result.items.map((i) => i.value), ['rg1a', 'rg1b', 'rg2a', 'rg2b', 'rg3a', 'rg3b']);
-      assert.deepEqual(result.calls.map((c) => [c.count, c.callbackRequired, c.callbackContext]), [
-        [2, true, { skiptoken: 'p%2B2%3D' }],
-        [2, true, { skiptoken: 'p3' }],
-        [2, false, undefined],
-      ]);
+      assert.deepEqual(
+        result.items.map((i) => i.value),
+        ['rg1a', 'rg1b', 'rg2a', 'rg2b', 'rg3a', 'rg3b'],
+      );
+      assert.deepEqual(
+        result.calls.map((c) => [c.count, c.callbackRequired, c.callbackContext]),
+        [
+          [2, true, { skiptoken: 'p%2B2%3D' }],
+          [2, true, { skiptoken: 'p3' }],
+          [2, false, undefined],
+        ],
+      );
       assert.equal(result.truncated, false);
     });
 
@@ -220,10 +282,17 @@ describe('harness/data-source-binding: classic-editor pickers as the server eval
         inputs: {},
         endpoint,
         getToken: async () => 't',
-        transport: async () => ({ status: 200, headers: {}, body: { value: [{ name: `rg${++n}` }], nextLink: `https://management.example/x?%24skiptoken=${n}` } }),
+        transport: async () => ({
+          status: 200,
+          headers: {},
+          body: { value: [{ name: `rg${++n}` }], nextLink: `https://management.example/x?%24skiptoken=${n}` },
+        }),
       });
       assert.equal(result.calls.length, 5);
-      assert.deepEqual(result.items.map((i) => i.value), ['rg1', 'rg2', 'rg3', 'rg4', 'rg5']);
+      assert.deepEqual(
+        result.items.map((i) => i.value),
+        ['rg1', 'rg2', 'rg3', 'rg4', 'rg5'],
+      );
       assert.equal(result.truncated, true);
     });
 
@@ -252,8 +321,14 @@ describe('harness/data-source-binding: classic-editor pickers as the server eval
           return { status: 200, headers: {}, body: { count: 2, value: projects.slice(skip, skip + 2) } };
         },
       });
-      assert.deepEqual(urls.map((u) => new URL(u).searchParams.get('$skip')), ['0', '2', '4']);
-      assert.deepEqual(items.map((i) => i.displayValue), ['P1', 'P2', 'P3', 'P4', 'P5']);
+      assert.deepEqual(
+        urls.map((u) => new URL(u).searchParams.get('$skip')),
+        ['0', '2', '4'],
+      );
+      assert.deepEqual(
+        items.map((i) => i.displayValue),
+        ['P1', 'P2', 'P3', 'P4', 'P5'],
+      );
 
       // The pagination document's sample: the token travels in a response header.
       const header: DataSourceBinding = {
@@ -281,7 +356,10 @@ describe('harness/data-source-binding: classic-editor pickers as the server eval
       });
       assert.match(seen[0] ?? '', /^\d{4}-\d{2}-\d{2}T/, 'the first call starts from system.utcNow');
       assert.deepEqual(seen.slice(1), ['c1', 'c2']);
-      assert.deepEqual(defs.map((d) => d.value), ['d1', 'd2', 'd3']);
+      assert.deepEqual(
+        defs.map((d) => d.value),
+        ['d1', 'd2', 'd3'],
+      );
     });
 
     it('stops paging when there is no nextLink, and reports HTTP errors', async () => {
@@ -294,16 +372,33 @@ describe('harness/data-source-binding: classic-editor pickers as the server eval
         getToken: async () => 't',
         transport: async () => ({ status: 200, headers: {}, body: { value: [{ name: `rg${++n}` }] } }),
       });
-      assert.deepStrictEqual(items.map((i) => i.value), ['rg1']);
+      assert.deepStrictEqual(
+        items.map((i) => i.value),
+        ['rg1'],
+      );
       await assert.rejects(
-        evaluateBinding({ taskJson, target: 'resourceGroupName', inputs: {}, endpoint, getToken: async () => 't', transport: async () => ({ status: 403, headers: {}, body: { error: { code: 'AuthorizationFailed' } } }) }),
+        evaluateBinding({
+          taskJson,
+          target: 'resourceGroupName',
+          inputs: {},
+          endpoint,
+          getToken: async () => 't',
+          transport: async () => ({ status: 403, headers: {}, body: { error: { code: 'AuthorizationFailed' } } }),
+        }),
         /answered 403: .*AuthorizationFailed/,
       );
     });
 
     it('refuses to send a token over plain HTTP', async () => {
       await assert.rejects(
-        evaluateBinding({ taskJson, target: 'resourceGroupName', inputs: {}, endpoint: { url: 'http://127.0.0.1/', data: { subscriptionId: 's' } }, getToken: async () => 't', transport: async () => ({ status: 200, headers: {}, body: { value: [] } }) }),
+        evaluateBinding({
+          taskJson,
+          target: 'resourceGroupName',
+          inputs: {},
+          endpoint: { url: 'http://127.0.0.1/', data: { subscriptionId: 's' } },
+          getToken: async () => 't',
+          transport: async () => ({ status: 200, headers: {}, body: { value: [] } }),
+        }),
         /non-HTTPS/,
       );
     });
@@ -343,7 +438,14 @@ describe('harness/data-source-binding: classic-editor pickers as the server eval
     after(() => new Promise<void>((r) => server.close(() => r())));
 
     it('trusts the given CA and sends the bearer token', async () => {
-      const items = await evaluateBinding({ taskJson, target: 'resourceGroupName', inputs: {}, endpoint: { url, data: { subscriptionId: 's' } }, getToken: async () => 'real-token', ca: caPem });
+      const items = await evaluateBinding({
+        taskJson,
+        target: 'resourceGroupName',
+        inputs: {},
+        endpoint: { url, data: { subscriptionId: 's' } },
+        getToken: async () => 'real-token',
+        ca: caPem,
+      });
       assert.deepStrictEqual(items, [
         { value: 'rg-a', displayValue: 'rg-a' },
         { value: 'rg-b', displayValue: 'rg-b' },
@@ -353,7 +455,13 @@ describe('harness/data-source-binding: classic-editor pickers as the server eval
 
     it('fails without the CA (self-signed)', async () => {
       await assert.rejects(
-        evaluateBinding({ taskJson, target: 'resourceGroupName', inputs: {}, endpoint: { url, data: { subscriptionId: 's' } }, getToken: async () => 't' }),
+        evaluateBinding({
+          taskJson,
+          target: 'resourceGroupName',
+          inputs: {},
+          endpoint: { url, data: { subscriptionId: 's' } },
+          getToken: async () => 't',
+        }),
         /self.signed|certificate/i,
       );
     });
@@ -369,7 +477,10 @@ describe('harness/data-source-binding: classic-editor pickers as the server eval
       for (const b of json.dataSourceBindings ?? []) {
         bindings++;
         const what = `${t}: ${b.target}`;
-        assert.ok(b.endpointUrl && b.callbackContextTemplate && b.callbackRequiredTemplate && b.initialContextTemplate, `${what} does not page`);
+        assert.ok(
+          b.endpointUrl && b.callbackContextTemplate && b.callbackRequiredTemplate && b.initialContextTemplate,
+          `${what} does not page`,
+        );
         const inputs: Record<string, string> = {};
         for (const m of b.endpointUrl.matchAll(/\$\(([^)]+)\)/g)) inputs[m[1] ?? ''] = `v-${m[1]}`;
         const url = substituteInputs(b.endpointUrl, inputs);
@@ -381,7 +492,11 @@ describe('harness/data-source-binding: classic-editor pickers as the server eval
         const data = { ...initial, response: { value: [], nextLink }, result: { count: 0, value: [] }, headers: {} };
         assert.equal(renderTemplate(b.callbackRequiredTemplate, data), 'true', what);
         const next = JSON.parse(renderTemplate(b.callbackContextTemplate, data)) as Record<string, string>;
-        assert.equal(renderTemplate(url, { ...initial, ...next, endpoint: endpointContext(endpoint) }), `${first}&${param}=tok%3D%3D`, what);
+        assert.equal(
+          renderTemplate(url, { ...initial, ...next, endpoint: endpointContext(endpoint) }),
+          `${first}&${param}=tok%3D%3D`,
+          what,
+        );
         assert.equal(renderTemplate(b.callbackRequiredTemplate, { ...data, response: { value: [] } }), 'false', what);
       }
     }

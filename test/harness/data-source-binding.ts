@@ -45,7 +45,6 @@ export interface PickerItem {
   displayValue: string;
 }
 
-
 export interface EvaluateBindingOptions {
   taskJson: { dataSourceBindings?: DataSourceBinding[] };
   target: string;
@@ -118,7 +117,8 @@ export function renderTemplate(template: string, context: unknown, what = 'templ
   try {
     return renderServerTemplate(template, context);
   } catch (error) {
-    if (error instanceof UnsupportedHelperError || error instanceof TemplateSyntaxError) throw new UnsupportedBindingError(`${what}: ${error.message}`);
+    if (error instanceof UnsupportedHelperError || error instanceof TemplateSyntaxError)
+      throw new UnsupportedBindingError(`${what}: ${error.message}`);
     throw error;
   }
 }
@@ -173,7 +173,8 @@ export function applyResultTemplate(items: unknown[], resultTemplate: string | u
 export function resolveBinding(taskJson: { dataSourceBindings?: DataSourceBinding[] }, target: string): DataSourceBinding {
   const b = (taskJson.dataSourceBindings ?? []).find((x) => x.target === target);
   if (!b) throw new Error(`task.json has no dataSourceBinding with target '${target}'`);
-  if (b.requestVerb && b.requestVerb.toUpperCase() !== 'GET') throw new UnsupportedBindingError(`binding '${target}': requestVerb ${b.requestVerb} is not supported`);
+  if (b.requestVerb && b.requestVerb.toUpperCase() !== 'GET')
+    throw new UnsupportedBindingError(`binding '${target}': requestVerb ${b.requestVerb} is not supported`);
   if (b.requestContent) throw new UnsupportedBindingError(`binding '${target}': requestContent is not supported`);
   if (b.headers && b.headers.length > 0) throw new UnsupportedBindingError(`binding '${target}': custom headers are not supported`);
   if (Boolean(b.callbackRequiredTemplate) !== Boolean(b.callbackContextTemplate)) {
@@ -229,7 +230,14 @@ export async function evaluateBindingPages(options: EvaluateBindingOptions): Pro
   const calls: BindingCall[] = [];
   for (;;) {
     const initial = b.initialContextTemplate
-      ? parseContext(renderTemplate(substituteInputs(b.initialContextTemplate, options.inputs, what), { ...parameters, endpoint, system }, `${what} initialContextTemplate`), `${what} initialContextTemplate`)
+      ? parseContext(
+          renderTemplate(
+            substituteInputs(b.initialContextTemplate, options.inputs, what),
+            { ...parameters, endpoint, system },
+            `${what} initialContextTemplate`,
+          ),
+          `${what} initialContextTemplate`,
+        )
       : {};
     const context = { ...initial, ...parameters, endpoint, system };
     const url = renderTemplate(endpointUrlTemplate, context, `${what} endpointUrl`);
@@ -251,9 +259,13 @@ export async function evaluateBindingPages(options: EvaluateBindingOptions): Pro
 
     const lowerHeaders = Object.fromEntries(Object.entries(answer.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
     const callbackData = { ...context, response: answer.body, result: { count: selected.length, value: selected }, headers: lowerHeaders };
-    call.callbackRequired = renderTemplate(b.callbackRequiredTemplate, callbackData, `${what} callbackRequiredTemplate`).trim().toLowerCase() === 'true';
+    call.callbackRequired =
+      renderTemplate(b.callbackRequiredTemplate, callbackData, `${what} callbackRequiredTemplate`).trim().toLowerCase() === 'true';
     if (!call.callbackRequired) return { items, calls, truncated: false };
-    call.callbackContext = parseContext(renderTemplate(b.callbackContextTemplate, callbackData, `${what} callbackContextTemplate`), `${what} callbackContextTemplate`);
+    call.callbackContext = parseContext(
+      renderTemplate(b.callbackContextTemplate, callbackData, `${what} callbackContextTemplate`),
+      `${what} callbackContextTemplate`,
+    );
     if (calls.length >= MAX_CALLS) return { items, calls, truncated: true };
     parameters = { ...parameters, ...call.callbackContext };
   }

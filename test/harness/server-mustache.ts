@@ -99,7 +99,10 @@ export function selectToken(root: Json, path: string): Json {
   let current: Json = root;
   let i = 0;
   const step = (name: string) => {
-    current = current !== null && typeof current === 'object' && !Array.isArray(current) && Object.prototype.hasOwnProperty.call(current, name) ? (current as Record<string, Json>)[name] : undefined;
+    current =
+      current !== null && typeof current === 'object' && !Array.isArray(current) && Object.prototype.hasOwnProperty.call(current, name)
+        ? (current as Record<string, Json>)[name]
+        : undefined;
   };
   while (i < path.length && current !== undefined) {
     const c = path[i];
@@ -146,7 +149,9 @@ function resolve(selector: string, ctx: Context): Json {
 function parseArgs(expression: string): Arg[] {
   const args: Arg[] = [];
   let i = 0;
-  const constantAt = (word: string) => expression.slice(i, i + word.length).toLowerCase() === word && (i + word.length === expression.length || expression[i + word.length] === ' ');
+  const constantAt = (word: string) =>
+    expression.slice(i, i + word.length).toLowerCase() === word &&
+    (i + word.length === expression.length || expression[i + word.length] === ' ');
   while (i < expression.length) {
     const c = expression[i] ?? '';
     if (c === ' ') {
@@ -239,7 +244,10 @@ export function urlQueryParameter(url: string, name: string): string | undefined
     }
   };
   const wanted = decode(name);
-  for (const pair of url.slice(q + 1).split('#')[0]!.split('&')) {
+  for (const pair of url
+    .slice(q + 1)
+    .split('#')[0]!
+    .split('&')) {
     const eq = pair.indexOf('=');
     const key = eq < 0 ? pair : pair.slice(0, eq);
     if (key === name || decode(key) === wanted) return eq < 0 ? '' : pair.slice(eq + 1);
@@ -258,7 +266,8 @@ export const HELPERS: Record<string, Helper> = {
   each: (node, ctx, write, render) => {
     const value = resolve(node.expression, ctx);
     if (Array.isArray(value)) for (const item of value) write(render(node.children, { value: item, parent: ctx }));
-    else if (value && typeof value === 'object') for (const item of Object.values(value)) write(render(node.children, { value: item, parent: ctx }));
+    else if (value && typeof value === 'object')
+      for (const item of Object.values(value)) write(render(node.children, { value: item, parent: ctx }));
   },
   equals: condition(sameText),
   notEquals: condition((node, ctx) => !sameText(node, ctx)),
@@ -337,8 +346,13 @@ export function parseTemplate(template: string): Node[] {
     if (expression.startsWith('/')) {
       const name = expression.slice(1).trim();
       if (current === root) throw new TemplateSyntaxError(`'{{${expression}}}' closes nothing in '${template}'`);
-      const matches = name.toLowerCase() === current.expression.toLowerCase() || (current.helper !== undefined && name.toLowerCase() === current.helper.toLowerCase());
-      if (!matches) throw new TemplateSyntaxError(`'{{${expression}}}' does not close '${current.helper ? `${current.helper} ` : ''}${current.expression}'`);
+      const matches =
+        name.toLowerCase() === current.expression.toLowerCase() ||
+        (current.helper !== undefined && name.toLowerCase() === current.helper.toLowerCase());
+      if (!matches)
+        throw new TemplateSyntaxError(
+          `'{{${expression}}}' does not close '${current.helper ? `${current.helper} ` : ''}${current.expression}'`,
+        );
       current = current.parent ?? root;
       continue;
     }
@@ -362,7 +376,17 @@ export function parseTemplate(template: string): Node[] {
       current = current.parent ?? root;
     }
     body = body.trim();
-    const node: TagNode = { kind: 'tag', expression: body, block, inverted, encode: elseOf ? elseOf.encode : !raw, comment: false, children: [], parent: current, elseOf };
+    const node: TagNode = {
+      kind: 'tag',
+      expression: body,
+      block,
+      inverted,
+      encode: elseOf ? elseOf.encode : !raw,
+      comment: false,
+      children: [],
+      parent: current,
+      elseOf,
+    };
     const space = body.indexOf(' ');
     if (space >= 0) {
       const name = body.slice(0, space);
@@ -381,7 +405,10 @@ export function parseTemplate(template: string): Node[] {
     if (block) current = node;
   }
   flush();
-  if (current !== root) throw new TemplateSyntaxError(`'{{#${current.helper ? `${current.helper} ` : ''}${current.expression}}}' is never closed in '${template}'`);
+  if (current !== root)
+    throw new TemplateSyntaxError(
+      `'{{#${current.helper ? `${current.helper} ` : ''}${current.expression}}}' is never closed in '${template}'`,
+    );
   return root.children;
 }
 

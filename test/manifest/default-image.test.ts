@@ -24,7 +24,15 @@ describe('the default inference image', () => {
 
   it('README.md shows it, and no file of the product names an inference image by :latest', () => {
     assert.ok(fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8').includes(image), 'README.md does not show the default image');
-    const files = ['README.md', 'overview.md', 'shared/package/package-inputs.ts', 'tasks/AzureMLPackageModel/task.json', 'pipeline-templates/ml-release.yml', 'pipeline-templates/steps/package-model.yml'];
-    for (const f of files) assert.doesNotMatch(fs.readFileSync(path.join(repoRoot, f), 'utf8'), /-inference:latest\b/, `${f} names an image by :latest`);
+    const files = [
+      'README.md',
+      'overview.md',
+      'shared/package/package-inputs.ts',
+      'tasks/AzureMLPackageModel/task.json',
+      'pipeline-templates/ml-release.yml',
+      'pipeline-templates/steps/package-model.yml',
+    ];
+    for (const f of files)
+      assert.doesNotMatch(fs.readFileSync(path.join(repoRoot, f), 'utf8'), /-inference:latest\b/, `${f} names an image by :latest`);
   });
 });

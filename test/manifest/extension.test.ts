@@ -64,7 +64,10 @@ describe('vss-extension.json', () => {
     assert.deepEqual(manifest.galleryFlags, ['Preview']);
     const readme = fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
     const changelog = fs.readFileSync(path.join(repoRoot, 'CHANGELOG.md'), 'utf8');
-    for (const [name, text] of [['README.md', readme], ['CHANGELOG.md', changelog]]) {
+    for (const [name, text] of [
+      ['README.md', readme],
+      ['CHANGELOG.md', changelog],
+    ]) {
       assert.match(text, /\*\*Preview\*\*/, `${name} must say why the extension is marked Preview`);
     }
   });

@@ -15,7 +15,10 @@ export function githubAnchors(markdown: string): Set<string> {
     const m = !fenced && /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
     if (!m) continue;
     const text = m[1].replace(/`/g, '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1');
-    const base = text.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+    const base = text
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-');
     const n = seen.get(base) ?? 0;
     seen.set(base, n + 1);
     anchors.add(n === 0 ? base : `${base}-${n}`);
@@ -29,8 +32,13 @@ const readme = fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
 
 describe('task help links and release notes', () => {
   it('the anchor rule matches GitHub for the headings this README uses', () => {
-    const a = githubAnchors('## AzureMLPublishPipeline@1\n## Bad weather: retries, idempotent writes, cancellation\n## Two commands\n## Two commands\n```\n## not a heading\n```\n');
-    assert.deepEqual([...a], ['azuremlpublishpipeline1', 'bad-weather-retries-idempotent-writes-cancellation', 'two-commands', 'two-commands-1']);
+    const a = githubAnchors(
+      '## AzureMLPublishPipeline@1\n## Bad weather: retries, idempotent writes, cancellation\n## Two commands\n## Two commands\n```\n## not a heading\n```\n',
+    );
+    assert.deepEqual(
+      [...a],
+      ['azuremlpublishpipeline1', 'bad-weather-retries-idempotent-writes-cancellation', 'two-commands', 'two-commands-1'],
+    );
   });
 
   const anchors = githubAnchors(readme);
@@ -53,7 +61,10 @@ describe('task help links and release notes', () => {
       it(`releaseNotes describe this release (${major}.${minor}, from CHANGELOG.md)`, () => {
         const notes = tj.releaseNotes as string;
         assert.ok(typeof notes === 'string' && notes.trim().length > 20, 'releaseNotes missing or empty');
-        assert.ok(notes.startsWith(`${major}.${minor}: `), `releaseNotes must start with "${major}.${minor}: " (update them from CHANGELOG.md when the minor changes)`);
+        assert.ok(
+          notes.startsWith(`${major}.${minor}: `),
+          `releaseNotes must start with "${major}.${minor}: " (update them from CHANGELOG.md when the minor changes)`,
+        );
       });
     });
   }

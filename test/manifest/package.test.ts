@@ -75,7 +75,10 @@ describe('npm run package (scripts/package.mjs)', () => {
 
   it('the .vsix holds no node_modules', () => {
     assert.ok(entries.length > 0);
-    assert.deepEqual(entries.filter((e) => /(^|\/)node_modules(\/|$)/.test(e)), []);
+    assert.deepEqual(
+      entries.filter((e) => /(^|\/)node_modules(\/|$)/.test(e)),
+      [],
+    );
   });
 
   for (const task of tasks) {
@@ -88,15 +91,35 @@ describe('npm run package (scripts/package.mjs)', () => {
 
   it('the .vsix holds the manifest, overview, license, change log, icon, screenshots and third-party notices', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'vss-extension.json'), 'utf8')) as { screenshots: { path: string }[] };
-    const expected = ['extension.vsixmanifest', 'overview.md', 'LICENSE', 'CHANGELOG.md', 'images/extension-icon.png', 'ThirdPartyNotices.txt', ...manifest.screenshots.map((s) => s.path)];
+    const expected = [
+      'extension.vsixmanifest',
+      'overview.md',
+      'LICENSE',
+      'CHANGELOG.md',
+      'images/extension-icon.png',
+      'ThirdPartyNotices.txt',
+      ...manifest.screenshots.map((s) => s.path),
+    ];
     for (const f of expected) assert.ok(entries.includes(f), `${f} missing from the .vsix`);
   });
 
   it('the .vsix holds nothing else (no pipeline-templates/, sources or tests)', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'vss-extension.json'), 'utf8')) as { screenshots: { path: string }[] };
-    const allowed = new Set(['extension.vsixmanifest', 'extension.vsomanifest', '[Content_Types].xml', 'overview.md', 'LICENSE', 'CHANGELOG.md', 'images/extension-icon.png', 'ThirdPartyNotices.txt', ...manifest.screenshots.map((s) => s.path)]);
+    const allowed = new Set([
+      'extension.vsixmanifest',
+      'extension.vsomanifest',
+      '[Content_Types].xml',
+      'overview.md',
+      'LICENSE',
+      'CHANGELOG.md',
+      'images/extension-icon.png',
+      'ThirdPartyNotices.txt',
+      ...manifest.screenshots.map((s) => s.path),
+    ]);
     const files = entries.filter((e) => !e.endsWith('/'));
-    const unexpected = files.filter((e) => !allowed.has(e) && !/^tasks\/[^/]+\/(index\.js|task\.json|icon\.png|lib\.json|Strings\/.+)$/.test(e));
+    const unexpected = files.filter(
+      (e) => !allowed.has(e) && !/^tasks\/[^/]+\/(index\.js|task\.json|icon\.png|lib\.json|Strings\/.+)$/.test(e),
+    );
     assert.deepEqual(unexpected, []);
   });
 

@@ -16,7 +16,9 @@ const tasks = taskFolders();
 /** Runs `code` with `m` = scripts/sync-version.mjs (an ES module) and returns what it prints as JSON. */
 function syncScript(code: string, ...args: string[]): unknown {
   const url = pathToFileURL(path.join(repoRoot, 'scripts', 'sync-version.mjs')).href;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(url)}); ${code}`, ...args], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(url)}); ${code}`, ...args], {
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout);
 }
@@ -93,13 +95,15 @@ describe('one version (package.json)', () => {
       it(`tasks/${task}/index.js carries the user agent azureml-mlops-tasks/${pkg.version} as a literal (set at build time)`, () => {
         const code = fs.readFileSync(path.join(stageDir, 'tasks', task, 'index.js'), 'utf8');
         assert.ok(code.includes(`azureml-mlops-tasks/${pkg.version}`), 'the build did not define __EXTENSION_VERSION__');
-        const staged = readJson<{ version: { Major: number; Minor: number; Patch: number } }>(path.join(stageDir, 'tasks', task, 'task.json')).version;
+        const staged = readJson<{ version: { Major: number; Minor: number; Patch: number } }>(
+          path.join(stageDir, 'tasks', task, 'task.json'),
+        ).version;
         assert.equal(`${staged.Major}.${staged.Minor}.${staged.Patch}`, pkg.version);
       });
     }
   });
 
-  it('the version check (scripts/build.mjs runs it) names a task.json whose version is not package.json\'s', function () {
+  it("the version check (scripts/build.mjs runs it) names a task.json whose version is not package.json's", function () {
     this.timeout(60_000);
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'version-check-'));
     try {
@@ -108,8 +112,15 @@ describe('one version (package.json)', () => {
       fs.mkdirSync(path.join(tmp, 'tasks', tasks[0]), { recursive: true });
       const text = fs.readFileSync(path.join(repoRoot, 'tasks', tasks[0], 'task.json'), 'utf8');
       fs.writeFileSync(path.join(tmp, 'tasks', tasks[0], 'task.json'), text.replace(/"Patch":\s*\d+/, '"Patch": 999'));
-      const problems = syncScript('console.log(JSON.stringify(m.versionProblems(process.argv[1])))', tmp) as { file: string; found: string; expected: string }[];
-      assert.deepEqual(problems.map((p) => p.file), [path.join('tasks', tasks[0], 'task.json')]);
+      const problems = syncScript('console.log(JSON.stringify(m.versionProblems(process.argv[1])))', tmp) as {
+        file: string;
+        found: string;
+        expected: string;
+      }[];
+      assert.deepEqual(
+        problems.map((p) => p.file),
+        [path.join('tasks', tasks[0], 'task.json')],
+      );
       assert.match(problems[0].found, /\.999$/);
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });

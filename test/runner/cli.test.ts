@@ -37,12 +37,16 @@ describe('runner: cli', function () {
       reason: 'Manual',
     });
     assert.equal(parseCliArgs(['p.yml', '--reason', 'schedule']).reason, 'Schedule');
-    assert.throws(() => parseCliArgs(['p.yml', '--reason', 'Nightly']), /--reason needs one of Manual, IndividualCI, BatchedCI, Schedule, ValidateShelveset, CheckInShelveset, PullRequest, ResourceTrigger \(got 'Nightly'\)/);
+    assert.throws(
+      () => parseCliArgs(['p.yml', '--reason', 'Nightly']),
+      /--reason needs one of Manual, IndividualCI, BatchedCI, Schedule, ValidateShelveset, CheckInShelveset, PullRequest, ResourceTrigger \(got 'Nightly'\)/,
+    );
   });
 
   it('--reason sets Build.Reason for ${{ }} and for the run alike', async () => {
     const dir = files({
-      'p.yml': "steps:\n- ${{ if eq(variables['Build.Reason'], 'Schedule') }}:\n  - bash: echo \"nightly run, reason $(Build.Reason)\"\n- ${{ else }}:\n  - bash: echo \"manual run, reason $(Build.Reason) on ${{ variables['Build.SourceBranchName'] }}\"\n",
+      'p.yml':
+        "steps:\n- ${{ if eq(variables['Build.Reason'], 'Schedule') }}:\n  - bash: echo \"nightly run, reason $(Build.Reason)\"\n- ${{ else }}:\n  - bash: echo \"manual run, reason $(Build.Reason) on ${{ variables['Build.SourceBranchName'] }}\"\n",
     });
     const scheduled = await cli([path.join(dir, 'p.yml'), '--reason', 'Schedule']);
     assert.equal(scheduled.code, 0);
@@ -70,19 +74,33 @@ describe('runner: cli', function () {
   });
 
   it('expands and runs a YAML pipeline with a template from a --repo folder, typed --param values and output variables', async () => {
-    const templates = files({ 'steps/greet.yml': 'parameters:\n  - name: times\n    type: number\nsteps:\n  - ${{ each i in split(\'1,2,3\', \',\') }}:\n    - ${{ if le(i, parameters.times) }}:\n      - bash: echo "hello ${{ i }}"\n' });
+    const templates = files({
+      'steps/greet.yml':
+        "parameters:\n  - name: times\n    type: number\nsteps:\n  - ${{ each i in split('1,2,3', ',') }}:\n    - ${{ if le(i, parameters.times) }}:\n      - bash: echo \"hello ${{ i }}\"\n",
+    });
     const repo = files({
       'azure-pipelines.yml':
         'parameters:\n  - name: times\n    type: number\n    default: 1\nresources:\n  repositories:\n    - repository: shared\n      type: git\n      name: org/shared\nsteps:\n  - template: steps/greet.yml@shared\n    parameters:\n      times: ${{ parameters.times }}\n  - bash: echo "##vso[task.setvariable variable=n;isOutput=true]$(( 40 + 2 ))"\n    name: calc\n  - bash: echo "answer $(calc.n) for $(who)"\n',
     });
-    const r = await cli([path.join(repo, 'azure-pipelines.yml'), '--repo', `shared=${templates}`, '--param', 'times=2', '--var', 'who=you']);
+    const r = await cli([
+      path.join(repo, 'azure-pipelines.yml'),
+      '--repo',
+      `shared=${templates}`,
+      '--param',
+      'times=2',
+      '--var',
+      'who=you',
+    ]);
     assert.equal(r.code, 0, [...r.out, ...r.err].join('\n'));
     assert.ok(r.out.includes('hello 1') && r.out.includes('hello 2') && !r.out.includes('hello 3'), r.out.join('\n'));
     assert.ok(r.out.includes('answer 42 for you'), r.out.join('\n'));
   });
 
   it('exits 1 naming the construct it does not support, and a parameter of the wrong type', async () => {
-    const repo = files({ 'p.yml': 'steps:\n  - powershell: Write-Host hi\n', 'q.yml': 'parameters:\n  - name: n\n    type: number\nsteps:\n  - bash: echo ${{ parameters.n }}\n' });
+    const repo = files({
+      'p.yml': 'steps:\n  - powershell: Write-Host hi\n',
+      'q.yml': 'parameters:\n  - name: n\n    type: number\nsteps:\n  - bash: echo ${{ parameters.n }}\n',
+    });
     const unsupported = await cli([path.join(repo, 'p.yml')]);
     assert.equal(unsupported.code, 1);
     assert.equal(unsupported.err.length, 1);

@@ -18,14 +18,39 @@ describe('expandPipeline: normalisation to the model', () => {
   after(removeFixtures);
 
   it('puts a steps-only pipeline in the implicit __default stage and Job job, with the service defaults', () => {
-    const p = expand({ 'azure-pipelines.yml': 'name: $(Date:yyyyMMdd)$(Rev:.r)\nsteps:\n- script: echo hi\n- bash: echo there\n  name: second\n  condition: always()\n' });
+    const p = expand({
+      'azure-pipelines.yml':
+        'name: $(Date:yyyyMMdd)$(Rev:.r)\nsteps:\n- script: echo hi\n- bash: echo there\n  name: second\n  condition: always()\n',
+    });
     assert.equal(p.name, '$(Date:yyyyMMdd)$(Rev:.r)');
     assert.equal(p.stages.length, 1);
-    assert.deepEqual({ name: p.stages[0].name, dependsOn: p.stages[0].dependsOn, condition: p.stages[0].condition }, { name: '__default', dependsOn: [], condition: 'succeeded()' });
+    assert.deepEqual(
+      { name: p.stages[0].name, dependsOn: p.stages[0].dependsOn, condition: p.stages[0].condition },
+      { name: '__default', dependsOn: [], condition: 'succeeded()' },
+    );
     assert.equal(job(p).name, 'Job');
     assert.deepEqual(job(p).steps, [
-      { kind: 'script', keyword: 'script', script: 'echo hi', displayName: 'CmdLine', condition: 'succeeded()', env: {}, continueOnError: false, enabled: true },
-      { kind: 'script', keyword: 'bash', script: 'echo there', name: 'second', displayName: 'Bash', condition: 'always()', env: {}, continueOnError: false, enabled: true },
+      {
+        kind: 'script',
+        keyword: 'script',
+        script: 'echo hi',
+        displayName: 'CmdLine',
+        condition: 'succeeded()',
+        env: {},
+        continueOnError: false,
+        enabled: true,
+      },
+      {
+        kind: 'script',
+        keyword: 'bash',
+        script: 'echo there',
+        name: 'second',
+        displayName: 'Bash',
+        condition: 'always()',
+        env: {},
+        continueOnError: false,
+        enabled: true,
+      },
     ]);
   });
 
@@ -51,9 +76,23 @@ stages:
     steps: [{ script: y }]
 `,
     });
-    assert.deepEqual(p.stages.map((s) => [s.name, s.dependsOn]), [['A', []], ['B', ['A']], ['C', []], ['D', ['A']]]);
+    assert.deepEqual(
+      p.stages.map((s) => [s.name, s.dependsOn]),
+      [
+        ['A', []],
+        ['B', ['A']],
+        ['C', []],
+        ['D', ['A']],
+      ],
+    );
     assert.equal(p.stages[3].condition, 'failed()');
-    assert.deepEqual(p.stages[3].jobs.map((j) => [j.name, j.dependsOn]), [['X', []], ['Y', ['X']]]);
+    assert.deepEqual(
+      p.stages[3].jobs.map((j) => [j.name, j.dependsOn]),
+      [
+        ['X', []],
+        ['Y', ['X']],
+      ],
+    );
   });
 
   it('converts task inputs to strings and keeps $( ) macros and $[ ] expressions as text', () => {
@@ -110,11 +149,18 @@ steps:
 `,
     });
     const steps = job(p).steps;
-    assert.deepEqual(steps.map((s) => s.kind), ['checkout', 'checkout', 'publish', 'download']);
+    assert.deepEqual(
+      steps.map((s) => s.kind),
+      ['checkout', 'checkout', 'publish', 'download'],
+    );
     assert.equal((steps[1] as { repository: string }).repository, 'templates');
     assert.equal((steps[2] as { artifact: string }).artifact, 'drop');
     assert.deepEqual(
-      { source: (steps[3] as { source: string }).source, artifact: (steps[3] as { artifact: string }).artifact, path: (steps[3] as { path: string }).path },
+      {
+        source: (steps[3] as { source: string }).source,
+        artifact: (steps[3] as { artifact: string }).artifact,
+        path: (steps[3] as { path: string }).path,
+      },
       { source: 'build', artifact: 'model', path: '$(Pipeline.Workspace)/m' },
     );
     assert.deepEqual(p.resources.repositories, [{ alias: 'templates', type: 'git', name: 'mlops/templates', ref: 'refs/heads/main' }]);
@@ -185,9 +231,32 @@ steps:
     });
     assert.deepEqual(p.resources.pipelines, [
       { alias: 'any', source: 'ML-Build', tags: [], triggerEnabled: true, triggerTags: [] },
-      { alias: 'tagged', source: 'ML-Build', tags: ['nightly'], triggerEnabled: true, triggerTags: ['model-registered', 'approved'], project: 'MLPlatform', version: '20260101.3', branch: 'main' },
-      { alias: 'filtered', source: 'ML-Build', tags: [], triggerEnabled: true, triggerTags: [], triggerBranches: { include: ['main', 'releases/*'], exclude: ['releases/old*'] } },
-      { alias: 'listed', source: 'ML-Build', tags: [], triggerEnabled: false, triggerTags: [], triggerBranches: { include: ['main'], exclude: [] } },
+      {
+        alias: 'tagged',
+        source: 'ML-Build',
+        tags: ['nightly'],
+        triggerEnabled: true,
+        triggerTags: ['model-registered', 'approved'],
+        project: 'MLPlatform',
+        version: '20260101.3',
+        branch: 'main',
+      },
+      {
+        alias: 'filtered',
+        source: 'ML-Build',
+        tags: [],
+        triggerEnabled: true,
+        triggerTags: [],
+        triggerBranches: { include: ['main', 'releases/*'], exclude: ['releases/old*'] },
+      },
+      {
+        alias: 'listed',
+        source: 'ML-Build',
+        tags: [],
+        triggerEnabled: false,
+        triggerTags: [],
+        triggerBranches: { include: ['main'], exclude: [] },
+      },
       { alias: 'off', source: 'ML-Build', tags: [], triggerEnabled: false, triggerTags: [] },
       { alias: 'untriggered', source: 'ML-Build', tags: [], triggerEnabled: false, triggerTags: [] },
     ]);
@@ -317,7 +386,10 @@ variables:
   registry: reg-\${{ parameters.suffix }}
 `,
     });
-    assert.deepEqual(p.variables, [{ name: 'model', value: 'mnist' }, { name: 'registry', value: 'reg-mnist' }]);
+    assert.deepEqual(p.variables, [
+      { name: 'model', value: 'mnist' },
+      { name: 'registry', value: 'reg-mnist' },
+    ]);
     assert.deepEqual(job(p).variables, [{ name: 'local', value: 'reg-mnist-local' }]);
     assert.deepEqual(scripts(job(p).steps), ['echo mnist reg-mnist-local']);
   });
@@ -334,15 +406,24 @@ steps:
 `;
   it("picks the branch ${{ if eq(variables['Build.Reason'], 'Schedule') }} names when Build.Reason is supplied (case-insensitive names)", () => {
     const dir = writeFixture({ 'azure-pipelines.yml': yml });
-    const script = (o: ExpandOptions) => (expandPipeline(path.join(dir, 'azure-pipelines.yml'), o).stages[0]!.jobs[0] as RegularJob).steps.map((st) => (st as { script: string }).script);
-    assert.deepEqual(script({ selfRoot: dir, variables: compileTimeVariables({ sourcesDir: dir, buildReason: 'Schedule', sourceBranch: 'main' }) }), ['nightly main']);
+    const script = (o: ExpandOptions) =>
+      (expandPipeline(path.join(dir, 'azure-pipelines.yml'), o).stages[0]!.jobs[0] as RegularJob).steps.map(
+        (st) => (st as { script: string }).script,
+      );
+    assert.deepEqual(
+      script({ selfRoot: dir, variables: compileTimeVariables({ sourcesDir: dir, buildReason: 'Schedule', sourceBranch: 'main' }) }),
+      ['nightly main'],
+    );
     assert.deepEqual(script({ selfRoot: dir, variables: { 'BUILD.REASON': 'Manual' } }), ['other']);
     // a template and an extended template see them too
     const ext = writeFixture({
       'azure-pipelines.yml': 'extends:\n  template: base.yml\n',
       'base.yml': "steps:\n- script: reason=${{ variables['Build.Reason'] }} def=${{ variables['Build.DefinitionName'] }}\n",
     });
-    const p = expandPipeline(path.join(ext, 'azure-pipelines.yml'), { selfRoot: ext, variables: compileTimeVariables({ sourcesDir: ext, buildReason: 'IndividualCI', definitionName: 'ML Build' }) });
+    const p = expandPipeline(path.join(ext, 'azure-pipelines.yml'), {
+      selfRoot: ext,
+      variables: compileTimeVariables({ sourcesDir: ext, buildReason: 'IndividualCI', definitionName: 'ML Build' }),
+    });
     assert.equal(((p.stages[0]!.jobs[0] as RegularJob).steps[0] as { script: string }).script, 'reason=IndividualCI def=ML Build');
   });
 
@@ -354,14 +435,31 @@ steps:
         '(compileTimeVariables() in local-runner/evaluation/predefined.ts gives the values a local run uses; the cli passes them, --reason sets Build.Reason).',
     });
     const runtimeOnly = writeFixture({ 'azure-pipelines.yml': "steps:\n- script: echo ${{ variables['Build.BuildId'] }}\n" });
-    assert.throws(() => expandPipeline(path.join(runtimeOnly, 'azure-pipelines.yml'), { selfRoot: runtimeOnly, variables: compileTimeVariables({ sourcesDir: runtimeOnly }) }), {
-      message:
-        `${runtimeOnly}/azure-pipelines.yml: the predefined variable 'Build.BuildId' is read at compile time (\${{ }}), but Azure DevOps does not make it available in template expressions (it would be empty there). ` +
-        "Fix: read it at runtime with $(Build.BuildId) or $[ variables['Build.BuildId'] ].",
-    });
+    assert.throws(
+      () =>
+        expandPipeline(path.join(runtimeOnly, 'azure-pipelines.yml'), {
+          selfRoot: runtimeOnly,
+          variables: compileTimeVariables({ sourcesDir: runtimeOnly }),
+        }),
+      {
+        message:
+          `${runtimeOnly}/azure-pipelines.yml: the predefined variable 'Build.BuildId' is read at compile time (\${{ }}), but Azure DevOps does not make it available in template expressions (it would be empty there). ` +
+          "Fix: read it at runtime with $(Build.BuildId) or $[ variables['Build.BuildId'] ].",
+      },
+    );
     // a variable the pipeline defines, and names outside the predefined prefixes, are as before
-    const own = writeFixture({ 'azure-pipelines.yml': "variables:\n  Build.Flavor: gpu\nsteps:\n- script: ${{ variables['Build.Flavor'] }}-${{ variables.unknown }}\n" });
-    assert.equal(((expandPipeline(path.join(own, 'azure-pipelines.yml'), { selfRoot: own }).stages[0]!.jobs[0] as RegularJob).steps[0] as { script: string }).script, 'gpu-');
+    const own = writeFixture({
+      'azure-pipelines.yml':
+        "variables:\n  Build.Flavor: gpu\nsteps:\n- script: ${{ variables['Build.Flavor'] }}-${{ variables.unknown }}\n",
+    });
+    assert.equal(
+      (
+        (expandPipeline(path.join(own, 'azure-pipelines.yml'), { selfRoot: own }).stages[0]!.jobs[0] as RegularJob).steps[0] as {
+          script: string;
+        }
+      ).script,
+      'gpu-',
+    );
   });
 });
 
@@ -444,10 +542,13 @@ jobs:
   - script: make \${{ parameters.command }}
 `,
     });
-    assert.deepEqual(p.stages[0].jobs.map((j) => [j.name, j.dependsOn, scripts((j as RegularJob).steps)]), [
-      ['Lint', [], ['make lint']],
-      ['Test', ['Lint'], ['make test']],
-    ]);
+    assert.deepEqual(
+      p.stages[0].jobs.map((j) => [j.name, j.dependsOn, scripts((j as RegularJob).steps)]),
+      [
+        ['Lint', [], ['make lint']],
+        ['Test', ['Lint'], ['make test']],
+      ],
+    );
   });
 
   it('chooses the elseif branch among mapping keys', () => {
@@ -523,8 +624,17 @@ stages:
             - download: build
 `,
     });
-    assert.deepEqual(p.variables, [{ name: 'fromPipeline', value: 'p' }, { name: 'fromTemplate', value: 't-p' }]);
-    assert.deepEqual(p.stages.map((s) => [s.name, s.dependsOn]), [['Deploy_staging', []], ['Deploy_production', ['Deploy_staging']]]);
+    assert.deepEqual(p.variables, [
+      { name: 'fromPipeline', value: 'p' },
+      { name: 'fromTemplate', value: 't-p' },
+    ]);
+    assert.deepEqual(
+      p.stages.map((s) => [s.name, s.dependsOn]),
+      [
+        ['Deploy_staging', []],
+        ['Deploy_production', ['Deploy_staging']],
+      ],
+    );
     assert.equal((p.stages[1].jobs[0] as DeploymentJob).environment, 'production');
     assert.equal(p.resources.pipelines[0].alias, 'build');
   });
@@ -633,7 +743,10 @@ steps:
     ],
     [
       'a rolling deployment',
-      { 'azure-pipelines.yml': 'jobs:\n- deployment: D\n  environment: prod\n  strategy:\n    rolling:\n      deploy: { steps: [{ script: x }] }\n' },
+      {
+        'azure-pipelines.yml':
+          'jobs:\n- deployment: D\n  environment: prod\n  strategy:\n    rolling:\n      deploy: { steps: [{ script: x }] }\n',
+      },
       "<dir>/azure-pipelines.yml: deployment 'D': the 'rolling' deployment strategy is not supported by the local runner (it runs on Azure DevOps). Fix: use strategy: runOnce for local runs.",
     ],
     [
@@ -674,7 +787,7 @@ steps:
     [
       'a template including itself',
       { 'azure-pipelines.yml': 'steps:\n- template: loop.yml\n', 'loop.yml': 'steps:\n- template: loop.yml\n' },
-      "<dir>/loop.yml: templates are nested more than 100 levels deep (<dir>/loop.yml → <dir>/loop.yml → <dir>/loop.yml → <dir>/loop.yml …). Fix: check for a template that includes itself.",
+      '<dir>/loop.yml: templates are nested more than 100 levels deep (<dir>/loop.yml → <dir>/loop.yml → <dir>/loop.yml → <dir>/loop.yml …). Fix: check for a template that includes itself.',
     ],
     [
       'an unknown function in ${{ }}',
@@ -713,8 +826,11 @@ steps:
     ],
     [
       'each over a scalar',
-      { 'azure-pipelines.yml': 'parameters:\n- name: n\n  type: number\n  default: 2\nsteps:\n- ${{ each i in parameters.n }}:\n  - script: x\n' },
-      "<dir>/azure-pipelines.yml: ${{ each i in parameters.n }} needs a sequence or a mapping, got 2 (a number).",
+      {
+        'azure-pipelines.yml':
+          'parameters:\n- name: n\n  type: number\n  default: 2\nsteps:\n- ${{ each i in parameters.n }}:\n  - script: x\n',
+      },
+      '<dir>/azure-pipelines.yml: ${{ each i in parameters.n }} needs a sequence or a mapping, got 2 (a number).',
     ],
     [
       'a checkout of an undeclared repository',
@@ -728,12 +844,18 @@ steps:
     ],
     [
       'trigger.tags of a pipeline resource written as { include: [...] } (the service schema has a list only)',
-      { 'azure-pipelines.yml': 'resources:\n  pipelines:\n  - pipeline: build\n    source: ML-Build\n    trigger:\n      tags:\n        include: [model-registered]\nsteps:\n- script: x\n' },
+      {
+        'azure-pipelines.yml':
+          'resources:\n  pipelines:\n  - pipeline: build\n    source: ML-Build\n    trigger:\n      tags:\n        include: [model-registered]\nsteps:\n- script: x\n',
+      },
       "<dir>/azure-pipelines.yml: resources.pipelines 'build': trigger.tags of a pipeline resource is a list of tags that must all be on the run, not { include: [...] } (that form is for repository triggers). Fix: write tags: [model-registered].",
     ],
     [
       'a pipeline resource trigger that is neither none, true nor a mapping',
-      { 'azure-pipelines.yml': 'resources:\n  pipelines:\n  - pipeline: build\n    source: ML-Build\n    trigger: always\nsteps:\n- script: x\n' },
+      {
+        'azure-pipelines.yml':
+          'resources:\n  pipelines:\n  - pipeline: build\n    source: ML-Build\n    trigger: always\nsteps:\n- script: x\n',
+      },
       "<dir>/azure-pipelines.yml: resources.pipelines 'build': trigger: must be none, true, or a mapping with enabled:, branches: and tags:, got 'always' (a string).",
     ],
     [
@@ -747,7 +869,10 @@ steps:
   }
 
   it('refuses runtime parameters that do not convert, are unknown, or are missing', () => {
-    const files = { 'azure-pipelines.yml': 'parameters:\n- name: deploy\n  type: boolean\n- name: count\n  type: number\n  default: 1\nsteps:\n- script: x\n' };
+    const files = {
+      'azure-pipelines.yml':
+        'parameters:\n- name: deploy\n  type: boolean\n- name: count\n  type: number\n  default: 1\nsteps:\n- script: x\n',
+    };
     assert.equal(
       errorOf(files, { parameters: { deploy: 'yes' } }),
       "<dir>/azure-pipelines.yml: parameter 'deploy' expects a boolean, got 'yes' (a string). Fix: pass true or false.",

@@ -1,5 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { evaluateExpression, ExpressionContext, ExpressionError, toBoolean, toDisplayString } from '../../local-runner/evaluation/expressions';
+import {
+  evaluateExpression,
+  ExpressionContext,
+  ExpressionError,
+  toBoolean,
+  toDisplayString,
+} from '../../local-runner/evaluation/expressions';
 
 const compileTime: ExpressionContext = {
   values: {
@@ -12,7 +18,10 @@ const compileTime: ExpressionContext = {
 const ev = (text: string, ctx: ExpressionContext = compileTime): unknown => evaluateExpression(text, ctx);
 
 function throwsExactly(text: string, message: string, ctx: ExpressionContext = compileTime): void {
-  assert.throws(() => ev(text, ctx), (e: unknown) => e instanceof ExpressionError && e.message === message);
+  assert.throws(
+    () => ev(text, ctx),
+    (e: unknown) => e instanceof ExpressionError && e.message === message,
+  );
 }
 
 describe('expressions: literals and access', () => {
@@ -59,7 +68,7 @@ describe('expressions: coercion (documented type-casting rules)', () => {
     assert.equal(ev("eq(1, 'abc')"), false); // failed conversion is not-equal, not an error
     assert.equal(ev("ne(1, 'abc')"), true);
     assert.equal(ev("eq(null, '')"), true);
-    assert.equal(ev("eq(null, 0)"), false);
+    assert.equal(ev('eq(null, 0)'), false);
     assert.equal(ev("eq(0, '')"), true); // empty string → 0
   });
 
@@ -151,8 +160,14 @@ describe('expressions: status functions', () => {
   const runtime: ExpressionContext = {
     values: {},
     status: {
-      succeeded: (d) => { calls.push(['succeeded', d]); return d === undefined; },
-      failed: (d) => { calls.push(['failed', d]); return d?.includes('Test') ?? false; },
+      succeeded: (d) => {
+        calls.push(['succeeded', d]);
+        return d === undefined;
+      },
+      failed: (d) => {
+        calls.push(['failed', d]);
+        return d?.includes('Test') ?? false;
+      },
       succeededOrFailed: () => true,
       canceled: () => false,
     },
@@ -163,11 +178,18 @@ describe('expressions: status functions', () => {
     assert.equal(ev("failed('Build', 'Test')", runtime), true);
     assert.equal(ev("succeeded('Build')", runtime), false);
     assert.equal(ev('and(always(), not(canceled()))', runtime), true);
-    assert.deepEqual(calls, [['succeeded', undefined], ['failed', ['Build', 'Test']], ['succeeded', ['Build']]]);
+    assert.deepEqual(calls, [
+      ['succeeded', undefined],
+      ['failed', ['Build', 'Test']],
+      ['succeeded', ['Build']],
+    ]);
   });
 
   it('refuses status functions at compile time', () => {
-    throwsExactly('always()', "Invalid expression 'always()': always() is a runtime status function and cannot be used in a compile-time expression.");
+    throwsExactly(
+      'always()',
+      "Invalid expression 'always()': always() is a runtime status function and cannot be used in a compile-time expression.",
+    );
   });
 });
 

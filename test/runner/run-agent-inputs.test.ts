@@ -17,9 +17,12 @@ describe('runner: a task gets its inputs as the agent prepares them', function (
   this.timeout(30_000);
 
   it('every task.json default, trimmed, unset macros kept, filePath inputs (hidden ones too) rooted in the repository; the task starts there', async () => {
-    const p = pipeline([stage('S', [job('J', [task('AgentInputsProbe@1', { noDefault: '  given ', relativeFile: 'data/x.json' }, { name: 'probe' })])])], {
-      variables: [{ name: 'Fixture.Set', value: 'from a variable' }],
-    });
+    const p = pipeline(
+      [stage('S', [job('J', [task('AgentInputsProbe@1', { noDefault: '  given ', relativeFile: 'data/x.json' }, { name: 'probe' })])])],
+      {
+        variables: [{ name: 'Fixture.Set', value: 'from a variable' }],
+      },
+    );
     const { result, lines, sourcesDir, log } = await run(p, { tasksDir: TASKS_DIR });
     assert.equal(result.result, 'Succeeded', log);
     const probe = probeOf(lines);
@@ -54,11 +57,14 @@ describe('runner: a task gets its inputs as the agent prepares them', function (
     });
     assert.equal(probe.inputs.EMPTYFILE, artifacts);
     assert.deepEqual(stepResults(result, 'S', 'J'), { probe: 'Failed' }, log);
-    assert.ok(lines.some((l) => l.startsWith('##[error]UploadArtifactCommandNotSupported')), log);
+    assert.ok(
+      lines.some((l) => l.startsWith('##[error]UploadArtifactCommandNotSupported')),
+      log,
+    );
     assert.deepEqual(result.artifacts, {}, 'nothing was uploaded');
   });
 
-  it('a shortened cancellation escalation is used: SIGTERM follows SIGINT after escalationMs, not the agent\'s 7.5 s', async () => {
+  it("a shortened cancellation escalation is used: SIGTERM follows SIGINT after escalationMs, not the agent's 7.5 s", async () => {
     const controller = new AbortController();
     const lines: string[] = [];
     const p = pipeline([stage('S', [job('J', [task('AgentInputsProbe@1', { mode: 'ignore-sigint' }, { name: 'probe' })])])]);
@@ -78,6 +84,9 @@ describe('runner: a task gets its inputs as the agent prepares them', function (
     assert.ok(lines.includes('ignoring SIGINT'), lines.join('\n'));
     const gap = lines.map((l) => /^SIGTERM (\d+) ms after SIGINT$/.exec(l)).find(Boolean);
     assert.ok(gap, lines.join('\n'));
-    assert.ok(Number(gap[1]) >= 250 && Number(gap[1]) < 5000, `SIGTERM came ${gap[1]} ms after SIGINT; configured 300 ms, the agent's default 7500 ms`);
+    assert.ok(
+      Number(gap[1]) >= 250 && Number(gap[1]) < 5000,
+      `SIGTERM came ${gap[1]} ms after SIGINT; configured 300 ms, the agent's default 7500 ms`,
+    );
   });
 });

@@ -20,11 +20,37 @@ export function step(body: Record<string, unknown>, extra: Partial<Step> = {}): 
 }
 
 export function job(name: string, steps: Step[], extra: Partial<RegularJob> = {}): RegularJob {
-  return { kind: 'job', name, displayName: name, dependsOn: [], condition: 'succeeded()', variables: [], continueOnError: false, steps, ...extra };
+  return {
+    kind: 'job',
+    name,
+    displayName: name,
+    dependsOn: [],
+    condition: 'succeeded()',
+    variables: [],
+    continueOnError: false,
+    steps,
+    ...extra,
+  };
 }
 
-export function deployment(name: string, environment: string, hooks: DeploymentJob['hooks'], extra: Partial<DeploymentJob> = {}): DeploymentJob {
-  return { kind: 'deployment', name, displayName: name, environment, dependsOn: [], condition: 'succeeded()', variables: [], continueOnError: false, hooks, ...extra };
+export function deployment(
+  name: string,
+  environment: string,
+  hooks: DeploymentJob['hooks'],
+  extra: Partial<DeploymentJob> = {},
+): DeploymentJob {
+  return {
+    kind: 'deployment',
+    name,
+    displayName: name,
+    environment,
+    dependsOn: [],
+    condition: 'succeeded()',
+    variables: [],
+    continueOnError: false,
+    hooks,
+    ...extra,
+  };
 }
 
 export function stage(name: string, jobs: Array<RegularJob | DeploymentJob>, extra: Partial<Stage> = {}): Stage {

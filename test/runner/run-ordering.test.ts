@@ -15,13 +15,24 @@ describe('runner: order, conditions and results', function () {
     const { result, lines } = await run(p);
     assert.deepEqual(marked(lines, 'OUT:'), ['job A', 'job B', 'job C', 'job D', 'stage Late']);
     assert.equal(result.result, 'Succeeded');
-    assert.deepEqual(result.stages.map((s) => [s.name, s.result]), [['Early', 'Succeeded'], ['Late', 'Succeeded']]);
+    assert.deepEqual(
+      result.stages.map((s) => [s.name, s.result]),
+      [
+        ['Early', 'Succeeded'],
+        ['Late', 'Succeeded'],
+      ],
+    );
   });
 
   it('a failed job skips its dependents and their stage dependents; always() and failed() still run', async () => {
     const p = pipeline([
       stage('Build', [
-        job('Fails', [script('echo "OUT:fails"; exit 3'), script('echo "OUT:after failure"'), script('echo "OUT:cleanup"', { condition: 'always()' }), script('echo "OUT:on failure"', { condition: 'failed()' })]),
+        job('Fails', [
+          script('echo "OUT:fails"; exit 3'),
+          script('echo "OUT:after failure"'),
+          script('echo "OUT:cleanup"', { condition: 'always()' }),
+          script('echo "OUT:on failure"', { condition: 'failed()' }),
+        ]),
         job('Dependent', [script('echo "OUT:dependent"')], { dependsOn: ['Fails'] }),
         job('Always', [script('echo "OUT:always job"')], { dependsOn: ['Fails'], condition: 'always()' }),
         job('OnFail', [script('echo "OUT:onfail job"')], { dependsOn: ['Fails'], condition: "failed('Fails')" }),
@@ -33,8 +44,23 @@ describe('runner: order, conditions and results', function () {
     assert.deepEqual(marked(lines, 'OUT:'), ['fails', 'cleanup', 'on failure', 'always job', 'onfail job', 'report']);
     assert.equal(result.result, 'Failed');
     const build = result.stages[0]!;
-    assert.deepEqual(build.jobs.map((j) => [j.name, j.result]), [['Fails', 'Failed'], ['Dependent', 'Skipped'], ['Always', 'Succeeded'], ['OnFail', 'Succeeded']]);
-    assert.deepEqual(result.stages.map((s) => [s.name, s.result]), [['Build', 'Failed'], ['Release', 'Skipped'], ['Report', 'Succeeded']]);
+    assert.deepEqual(
+      build.jobs.map((j) => [j.name, j.result]),
+      [
+        ['Fails', 'Failed'],
+        ['Dependent', 'Skipped'],
+        ['Always', 'Succeeded'],
+        ['OnFail', 'Succeeded'],
+      ],
+    );
+    assert.deepEqual(
+      result.stages.map((s) => [s.name, s.result]),
+      [
+        ['Build', 'Failed'],
+        ['Release', 'Skipped'],
+        ['Report', 'Succeeded'],
+      ],
+    );
     assert.match(log, /the process exited with code 3/);
   });
 
@@ -49,13 +75,24 @@ describe('runner: order, conditions and results', function () {
     const { result, lines } = await run(p);
     assert.deepEqual(stepResults(result, 'S', 'J'), { soft: 'SucceededWithIssues', next: 'Succeeded' });
     assert.deepEqual(marked(lines, 'OUT:'), ['next ran', 'after K']);
-    assert.deepEqual(result.stages[0]!.jobs.map((j) => j.result), ['SucceededWithIssues', 'SucceededWithIssues', 'Succeeded']);
+    assert.deepEqual(
+      result.stages[0]!.jobs.map((j) => j.result),
+      ['SucceededWithIssues', 'SucceededWithIssues', 'Succeeded'],
+    );
     assert.equal(result.result, 'SucceededWithIssues');
   });
 
   it('a disabled step is skipped; conditions can read variables', async () => {
     const p = pipeline(
-      [stage('S', [job('J', [script('echo "OUT:disabled"', { enabled: false }), script('echo "OUT:gated"', { condition: "and(succeeded(), eq(variables['deploy'], 'yes'))" }), script('echo "OUT:plain"')])])],
+      [
+        stage('S', [
+          job('J', [
+            script('echo "OUT:disabled"', { enabled: false }),
+            script('echo "OUT:gated"', { condition: "and(succeeded(), eq(variables['deploy'], 'yes'))" }),
+            script('echo "OUT:plain"'),
+          ]),
+        ]),
+      ],
       { variables: [{ name: 'deploy', value: 'no' }] },
     );
     assert.deepEqual(marked((await run(p)).lines, 'OUT:'), ['plain']);
@@ -63,8 +100,14 @@ describe('runner: order, conditions and results', function () {
   });
 
   it('refuses a dependsOn cycle and a dependsOn naming a job that does not exist', async () => {
-    await assert.rejects(run(pipeline([stage('S', [job('A', [], { dependsOn: ['B'] }), job('B', [], { dependsOn: ['A'] })])])), /'A', 'B' depend on each other in a cycle/);
-    await assert.rejects(run(pipeline([stage('S', [job('A', [], { dependsOn: ['Nope'] })])])), /stage 'S', job 'A' depends on job 'Nope', which stage 'S' does not have; its jobs: A/);
+    await assert.rejects(
+      run(pipeline([stage('S', [job('A', [], { dependsOn: ['B'] }), job('B', [], { dependsOn: ['A'] })])])),
+      /'A', 'B' depend on each other in a cycle/,
+    );
+    await assert.rejects(
+      run(pipeline([stage('S', [job('A', [], { dependsOn: ['Nope'] })])])),
+      /stage 'S', job 'A' depends on job 'Nope', which stage 'S' does not have; its jobs: A/,
+    );
   });
 
   it('cancel: SIGINT reaches the running step, later steps are Canceled, always() still runs', async () => {

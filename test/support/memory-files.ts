@@ -6,5 +6,9 @@ export function memoryFiles(files: Record<string, string>, dirs: string[] = [], 
   const abs = Object.fromEntries(Object.entries(files).map(([k, v]) => [path.join(root, k), v]));
   const allDirs = new Set(dirs.map((d) => path.join(root, d)));
   for (const f of Object.keys(abs)) for (let d = path.dirname(f); d !== '/'; d = path.dirname(d)) allDirs.add(d);
-  return { kind: (a) => (a in abs ? 'file' : allDirs.has(a) ? 'dir' : undefined), readText: (a) => abs[a], display: (a) => path.relative(root, a) };
+  return {
+    kind: (a) => (a in abs ? 'file' : allDirs.has(a) ? 'dir' : undefined),
+    readText: (a) => abs[a],
+    display: (a) => path.relative(root, a),
+  };
 }

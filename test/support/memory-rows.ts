@@ -56,5 +56,9 @@ export function csvRows(text: string, options: { description?: string; batchSize
     records.push(record);
   }
   const [header, ...rows] = records;
-  return memoryRows(header.map((h) => String(h ?? '')), rows, options);
+  return memoryRows(
+    header.map((h) => String(h ?? '')),
+    rows,
+    options,
+  );
 }

@@ -10,7 +10,8 @@ import { memoryFiles } from './memory-files';
 export const WS = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws';
 
 /** `p.yml` (and any `extra` files) in an in-memory repository at /repo, read as the task reads it. */
-export const readYaml = (yml: string, extra: Record<string, string> = {}) => readPipeline('/repo/p.yml', memoryFiles({ 'p.yml': yml, ...extra }));
+export const readYaml = (yml: string, extra: Record<string, string> = {}) =>
+  readPipeline('/repo/p.yml', memoryFiles({ 'p.yml': yml, ...extra }));
 
 /** Every step's anonymous component registered as version <step name>; computes by name; `more` overrides. */
 export const resolvedFor = (def: PipelineDefinition, more: Partial<Resolved> = {}): Resolved => ({
@@ -25,4 +26,5 @@ export const resolvedFor = (def: PipelineDefinition, more: Partial<Resolved> = {
 export type Any = any;
 
 /** The pipeline job's `properties` as sent. */
-export const jobBody = (def: PipelineDefinition, resolved: Resolved = resolvedFor(def)): Any => pipelineJobBody(def, resolved, { displayName: 'd', experimentName: 'e', tags: {} }).properties;
+export const jobBody = (def: PipelineDefinition, resolved: Resolved = resolvedFor(def)): Any =>
+  pipelineJobBody(def, resolved, { displayName: 'd', experimentName: 'e', tags: {} }).properties;

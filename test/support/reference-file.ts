@@ -10,7 +10,9 @@ const REFERENCE_DIR = path.resolve(__dirname, '..', '..', '..', 'shared', 'refer
 export function referenceFile(parts: readonly string[], why: { reads: string; missingNote?: string; dir?: string }): string {
   const dir = why.dir ?? REFERENCE_DIR;
   if (!fs.existsSync(dir)) {
-    throw new Error(`Reference data not found at ${dir}. ${why.reads} (beside the repository checkout, never copied into it); check it out there and run the tests again.`);
+    throw new Error(
+      `Reference data not found at ${dir}. ${why.reads} (beside the repository checkout, never copied into it); check it out there and run the tests again.`,
+    );
   }
   const file = path.join(dir, ...parts);
   if (!fs.existsSync(file)) throw new Error(`Reference file missing: ${file}${why.missingNote ? ` ${why.missingNote}` : ''}`);

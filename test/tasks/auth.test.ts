@@ -42,7 +42,10 @@ describe('service connection authentication (task process)', function () {
     ['service principal with a certificate', { scheme: 'spnCertificate' }],
     ['workload identity federation', { scheme: 'workloadIdentity' }],
     ['managed identity', { scheme: 'managedIdentity' }],
-    ['a sovereign-cloud connection whose authority and ARM URL are its own', { scheme: 'spnKey', environment: 'AzureUSGovernment', id: 'usgov-conn' }],
+    [
+      'a sovereign-cloud connection whose authority and ARM URL are its own',
+      { scheme: 'spnKey', environment: 'AzureUSGovernment', id: 'usgov-conn' },
+    ],
   ];
   for (const [what, options] of working) {
     it(`signs in with ${what}`, async () => {
@@ -54,7 +57,8 @@ describe('service connection authentication (task process)', function () {
       // Secrets the task reads from the connection are registered with the agent before use (a
       // managed identity's endpoint header belongs to the machine, not to the connection).
       if (options.scheme !== 'managedIdentity') {
-        for (const s of conn.secrets.filter((v) => !/[\r\n]/.test(v))) assert.ok(r.secrets.includes(s), 'every connection secret is registered with the agent before use');
+        for (const s of conn.secrets.filter((v) => !/[\r\n]/.test(v)))
+          assert.ok(r.secrets.includes(s), 'every connection secret is registered with the agent before use');
       }
       if (options.scheme === 'workloadIdentity') assert.ok(oidcRequests().length > oidcBefore, 'the OIDC token came from Azure DevOps');
     });
@@ -65,7 +69,10 @@ describe('service connection authentication (task process)', function () {
     const before = tokenRequests().length;
     const r = await wait(conn);
     assert.equal(r.result?.result, 'Failed');
-    assert.match(r.result!.message, /^Could not sign in to Azure with service connection 'wrong-secret-conn'.*AADSTS7000215.*Fix: the client secret is wrong/);
+    assert.match(
+      r.result!.message,
+      /^Could not sign in to Azure with service connection 'wrong-secret-conn'.*AADSTS7000215.*Fix: the client secret is wrong/,
+    );
     assert.ok(tokenRequests().length > before);
     assertNoSecretLeak(r, [...conn.secrets, 'not-the-secret-Zx9!']);
     assert.ok(!/\n\s+at /.test(r.result!.message));

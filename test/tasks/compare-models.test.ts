@@ -28,8 +28,19 @@ describe('AzureMLCompareModels@1 (task process)', function () {
     // Production: credit:3 serves 90% of credit-prod; its metrics are the tags registration wrote.
     emulator.models.seed('credit', '2', { jobName: 'old-2', tags: { 'metric.accuracy': '0.99', 'metric.rmse': '0.1' } });
     emulator.models.seed('credit', '3', { jobName: 'old-3', tags: { 'metric.accuracy': '0.93', 'metric.rmse': '0.41' } });
-    emulator.endpoints.seed({ name: 'credit-prod', traffic: { blue: 90, green: 10 }, deployments: [{ name: 'blue', model: { name: 'credit', version: '3' } }, { name: 'green', model: { name: 'credit', version: '2' } }] });
-    emulator.endpoints.seed({ name: 'credit-dark', traffic: { blue: 0 }, deployments: [{ name: 'blue', model: { name: 'credit', version: '3' } }] });
+    emulator.endpoints.seed({
+      name: 'credit-prod',
+      traffic: { blue: 90, green: 10 },
+      deployments: [
+        { name: 'blue', model: { name: 'credit', version: '3' } },
+        { name: 'green', model: { name: 'credit', version: '2' } },
+      ],
+    });
+    emulator.endpoints.seed({
+      name: 'credit-dark',
+      traffic: { blue: 0 },
+      deployments: [{ name: 'blue', model: { name: 'credit', version: '3' } }],
+    });
   });
   after(async () => {
     await emulator.stop();
@@ -54,7 +65,11 @@ describe('AzureMLCompareModels@1 (task process)', function () {
     });
   }
 
-  const mlflowCalls = (from: number) => emulator.requests().slice(from).filter((r) => r.path.startsWith('/mlflow/')).length;
+  const mlflowCalls = (from: number) =>
+    emulator
+      .requests()
+      .slice(from)
+      .filter((r) => r.path.startsWith('/mlflow/')).length;
 
   it('promotes a better candidate against the model behind the busiest deployment, with outputs, job variables and a summary', async () => {
     const before = emulator.requests().length;
@@ -81,7 +96,10 @@ describe('AzureMLCompareModels@1 (task process)', function () {
     const ok = await run(strict);
     assert.equal(ok.result?.result, 'Succeeded', ok.stdout);
     assert.equal(ok.outputs.promote, 'false');
-    assert.equal(ok.outputs.reason, 'The candidate fails 1 of 1 rule against production model credit:3: accuracy >= production + 0.05 (candidate 0.95, needs >= 0.98).');
+    assert.equal(
+      ok.outputs.reason,
+      'The candidate fails 1 of 1 rule against production model credit:3: accuracy >= production + 0.05 (candidate 0.95, needs >= 0.98).',
+    );
     assert.match(ok.summaries[0], /## Model comparison: ❌ Do not promote/);
     const issues = await run({ ...strict, whenNotBetter: 'succeedWithIssues' });
     assert.equal(issues.result?.result, 'SucceededWithIssues');
@@ -110,22 +128,34 @@ describe('AzureMLCompareModels@1 (task process)', function () {
     assert.equal(mlflowCalls(before), 2);
   });
 
-  it('a re-run after registering the candidate does not take the candidate\'s own version as production (latest, tag)', async () => {
+  it("a re-run after registering the candidate does not take the candidate's own version as production (latest, tag)", async () => {
     emulator.models.seed('rerun', '1', { jobName: 'old-1', tags: { 'metric.accuracy': '0.9', stage: 'production' } });
     // The first attempt of this stage registered cand-1 as version 2 (jobName) and as 3 (source property only).
     emulator.models.seed('rerun', '2', { jobName: 'cand-1', tags: { 'metric.accuracy': '0.95' } });
-    emulator.models.seed('rerun', '3', { modelUri: 'azureml://jobs/cand-1/outputs/model/paths/m', properties: { 'azdo.modelSource': 'azureml://jobs/cand-1/outputs/model/paths/m' }, tags: { 'metric.accuracy': '0.95', stage: 'production' } });
-    const sources: Array<Record<string, string>> = [{ productionSource: 'latest' }, { productionSource: 'tag', productionTag: 'stage=production' }];
+    emulator.models.seed('rerun', '3', {
+      modelUri: 'azureml://jobs/cand-1/outputs/model/paths/m',
+      properties: { 'azdo.modelSource': 'azureml://jobs/cand-1/outputs/model/paths/m' },
+      tags: { 'metric.accuracy': '0.95', stage: 'production' },
+    });
+    const sources: Array<Record<string, string>> = [
+      { productionSource: 'latest' },
+      { productionSource: 'tag', productionTag: 'stage=production' },
+    ];
     for (const source of sources) {
       const r = await run({ ...source, modelName: 'rerun', rules: 'accuracy >= production + 0.01' });
       assert.equal(r.result?.result, 'Succeeded', r.stdout);
       assert.equal(r.outputs.productionModel, 'rerun:1', source.productionSource);
       assert.equal(r.outputs.promote, 'true', r.outputs.reason);
-      assert.ok(r.lines.includes('Not production: rerun:3 was registered from the candidate job cand-1 itself (this stage ran before); looking at the version before it.'), r.stdout);
+      assert.ok(
+        r.lines.includes(
+          'Not production: rerun:3 was registered from the candidate job cand-1 itself (this stage ran before); looking at the version before it.',
+        ),
+        r.stdout,
+      );
     }
   });
 
-  it('takes each production metric from its tag, else from the source job\'s run, and says where each came from', async () => {
+  it("takes each production metric from its tag, else from the source job's run, and says where each came from", async () => {
     emulator.jobs.seed('mixed-train', { phases: [], outcome: 'Completed', metrics: { accuracy: 0.5, rmse: 0.45 } });
     emulator.models.seed('mixed', '1', { jobName: 'mixed-train', tags: { 'metric.accuracy': '0.9' } });
     const r = await run({ productionSource: 'latest', modelName: 'mixed', rules: 'accuracy >= production\nrmse <= production' });
@@ -138,20 +168,39 @@ describe('AzureMLCompareModels@1 (task process)', function () {
   });
 
   it('says so when the busiest deployment was a tie', async () => {
-    emulator.endpoints.seed({ name: 'credit-tie', traffic: { green: 50, blue: 50 }, deployments: [{ name: 'blue', model: { name: 'credit', version: '3' } }, { name: 'green', model: { name: 'credit', version: '2' } }] });
+    emulator.endpoints.seed({
+      name: 'credit-tie',
+      traffic: { green: 50, blue: 50 },
+      deployments: [
+        { name: 'blue', model: { name: 'credit', version: '3' } },
+        { name: 'green', model: { name: 'credit', version: '2' } },
+      ],
+    });
     const r = await run({ productionEndpoint: 'credit-tie' });
     assert.equal(r.outputs.productionModel, 'credit:3', r.stdout);
-    const how = "served by deployment blue (50% of endpoint credit-tie's traffic; a tie with green, broken by taking the first name alphabetically)";
+    const how =
+      "served by deployment blue (50% of endpoint credit-tie's traffic; a tie with green, broken by taking the first name alphabetically)";
     assert.ok(r.summaries[0].includes(how), r.summaries[0]);
-    assert.ok(r.lines.some((l) => l.startsWith('Production: credit:3, ') && l.includes(how)), r.stdout);
+    assert.ok(
+      r.lines.some((l) => l.startsWith('Production: credit:3, ') && l.includes(how)),
+      r.stdout,
+    );
   });
 
   it('promotes with that reason when no version carries the production tag', async () => {
-    const r = await run({ productionSource: 'tag', modelName: 'credit', productionTag: 'stage=production', rules: 'accuracy >= production\nauc >= 0.75' });
+    const r = await run({
+      productionSource: 'tag',
+      modelName: 'credit',
+      productionTag: 'stage=production',
+      rules: 'accuracy >= production\nauc >= 0.75',
+    });
     assert.equal(r.result?.result, 'Succeeded', r.stdout);
     assert.equal(r.outputs.promote, 'true');
     assert.equal(r.outputs.productionModel, '');
-    assert.equal(r.outputs.reason, "No production model yet (no version of model 'credit' carries the tag stage=production); the candidate meets the 1 rule with a fixed threshold.");
+    assert.equal(
+      r.outputs.reason,
+      "No production model yet (no version of model 'credit' carries the tag stage=production); the candidate meets the 1 rule with a fixed threshold.",
+    );
   });
 
   describe('bad input: one clear line, nothing created', () => {
@@ -169,7 +218,11 @@ describe('AzureMLCompareModels@1 (task process)', function () {
     }
 
     it('a rule syntax error names line and column, before any call to Azure', () =>
-      failsWith({ rules: 'accuracy >= production\nrmse =< production' }, "'rules' line 2, column 6: expected one of >=, >, <=, < after 'rmse', got '=<' (write '>=' or '<=')", { azureCalls: false }));
+      failsWith(
+        { rules: 'accuracy >= production\nrmse =< production' },
+        "'rules' line 2, column 6: expected one of >=, >, <=, < after 'rmse', got '=<' (write '>=' or '<=')",
+        { azureCalls: false },
+      ));
 
     it('an unknown metric names the metrics that exist', () =>
       failsWith(
@@ -179,7 +232,11 @@ describe('AzureMLCompareModels@1 (task process)', function () {
       ));
 
     it('an unknown job', () =>
-      failsWith({ jobName: 'no-such-job' }, "Azure ML job 'no-such-job' was not found in workspace 'mlw-emulator'; check the 'jobName' input (it is the job's name, not its display name).", { azureCalls: true }));
+      failsWith(
+        { jobName: 'no-such-job' },
+        "Azure ML job 'no-such-job' was not found in workspace 'mlw-emulator'; check the 'jobName' input (it is the job's name, not its display name).",
+        { azureCalls: true },
+      ));
 
     it('an unknown metric fails on a first release too (no production model)', () =>
       failsWith(
@@ -205,7 +262,11 @@ describe('AzureMLCompareModels@1 (task process)', function () {
       ));
 
     it('a step the pipeline does not have', () =>
-      failsWith({ stepName: 'trian' }, "'stepName' is 'trian', but Azure ML job 'cand-1' has no step of that name; its steps are prep, train.", { azureCalls: true }));
+      failsWith(
+        { stepName: 'trian' },
+        "'stepName' is 'trian', but Azure ML job 'cand-1' has no step of that name; its steps are prep, train.",
+        { azureCalls: true },
+      ));
 
     it('a production endpoint that does not exist', () =>
       failsWith(

@@ -21,10 +21,25 @@ describe('AzureMLDeployModel@1 (task process)', function () {
   let emulator: Emulator;
   let spn: TaskConnection;
   let dir: string;
-  const build = { 'Build.BuildId': '5150', 'Build.SourceVersion': 'feedbeef', 'System.CollectionUri': 'https://dev.azure.com/contoso/', 'System.TeamProject': 'ml' };
+  const build = {
+    'Build.BuildId': '5150',
+    'Build.SourceVersion': 'feedbeef',
+    'System.CollectionUri': 'https://dev.azure.com/contoso/',
+    'System.TeamProject': 'ml',
+  };
 
   const manifestFor = (version: string, extra: Partial<PackageManifest> = {}) =>
-    writePackageManifest(dir, wsPath(emulator), { name: 'credit', version }, { requestSettings: { requestTimeout: 'PT5S' }, readinessProbe: { initialDelay: 'PT10S', period: 'PT10S' }, environmentVariables: { LOG_LEVEL: 'info' }, ...extra });
+    writePackageManifest(
+      dir,
+      wsPath(emulator),
+      { name: 'credit', version },
+      {
+        requestSettings: { requestTimeout: 'PT5S' },
+        readinessProbe: { initialDelay: 'PT10S', period: 'PT10S' },
+        environmentVariables: { LOG_LEVEL: 'info' },
+        ...extra,
+      },
+    );
   const payload = () => {
     const file = path.join(dir, 'payload.json');
     fs.writeFileSync(file, JSON.stringify({ data: [[0.1, 2, 3]] }));
@@ -47,7 +62,10 @@ describe('AzureMLDeployModel@1 (task process)', function () {
     await emulator.stop();
   });
 
-  function run(extra: Record<string, string>, options: { signal?: Parameters<typeof runTask>[0]['signal']; debug?: boolean } = {}): Promise<TaskRunResult> {
+  function run(
+    extra: Record<string, string>,
+    options: { signal?: Parameters<typeof runTask>[0]['signal']; debug?: boolean } = {},
+  ): Promise<TaskRunResult> {
     return runTask({
       task: 'AzureMLDeployModel',
       inputs: {
@@ -69,7 +87,10 @@ describe('AzureMLDeployModel@1 (task process)', function () {
     });
   }
   const endpoint = () => emulator.endpoints.get('credit-ep')!;
-  const deploymentNames = () => endpoint().deployments.map((d) => d.name).sort();
+  const deploymentNames = () =>
+    endpoint()
+      .deployments.map((d) => d.name)
+      .sort();
   const leakCheck = (r: TaskRunResult) => {
     const e = emulator.endpoints.get('credit-ep');
     assertNoSecretLeak(r, [...spn.secrets, ...(e ? [e.keys.primaryKey, e.keys.secondaryKey] : [])]);
@@ -89,7 +110,10 @@ describe('AzureMLDeployModel@1 (task process)', function () {
     assert.equal(d.tags['azdo.commit'], 'feedbeef');
     assert.equal(d.properties.model, `${wsPath(emulator)}/models/credit/versions/1`, 'exactly the version in the manifest');
     assert.deepEqual(d.properties.environmentVariables, { LOG_LEVEL: 'info' });
-    assert.ok(r.lines.some((l) => l.includes('Smoke test passed: HTTP 200, 3 assertion(s) hold.')), r.stdout);
+    assert.ok(
+      r.lines.some((l) => l.includes('Smoke test passed: HTTP 200, 3 assertion(s) hold.')),
+      r.stdout,
+    );
     assert.ok(r.secrets.includes(endpoint().keys.primaryKey), 'the endpoint key is registered as a secret');
     leakCheck(r);
   });
@@ -99,7 +123,11 @@ describe('AzureMLDeployModel@1 (task process)', function () {
     assert.equal(r.result?.result, 'Succeeded', r.stdout);
     assert.equal(r.outputs.previousTraffic, '{"credit-1":100}');
     const steps = r.lines.filter((l) => l.startsWith('Traffic step'));
-    assert.deepEqual(steps, ['Traffic step 1/3: credit-1 90%, credit-2 10%.', 'Traffic step 2/3: credit-1 50%, credit-2 50%.', 'Traffic step 3/3: credit-1 0%, credit-2 100%.']);
+    assert.deepEqual(steps, [
+      'Traffic step 1/3: credit-1 90%, credit-2 10%.',
+      'Traffic step 2/3: credit-1 50%, credit-2 50%.',
+      'Traffic step 3/3: credit-1 0%, credit-2 100%.',
+    ]);
     assert.equal(r.lines.filter((l) => l.startsWith('Health check passed')).length, 3);
     assert.deepEqual(endpoint().traffic, { 'credit-1': 0, 'credit-2': 100 });
     assert.deepEqual(deploymentNames(), ['credit-1', 'credit-2'], 'the previous deployment is kept at 0% (keepDeployments 1)');
@@ -114,14 +142,26 @@ describe('AzureMLDeployModel@1 (task process)', function () {
     assert.equal(r.result?.result, 'Succeeded', r.stdout);
     assert.equal(emulator.endpoints.get('credit-tok')?.authMode, 'AMLToken');
     assert.deepEqual(emulator.endpoints.get('credit-tok')?.traffic, { 'credit-8': 100 });
-    assert.ok(r.secrets.some((s) => s.startsWith('aml.')), 'the token is registered as a secret');
+    assert.ok(
+      r.secrets.some((s) => s.startsWith('aml.')),
+      'the token is registered as a secret',
+    );
     assertNoSecretLeak(r, [...spn.secrets, ...r.secrets.filter((s) => s.startsWith('aml.'))]);
   });
 
   it('without a smoke test: smokePayload left empty (the agent hands it over as the repository root) deploys with the "no smoke test" warning', async () => {
-    const r = await run({ packageManifest: manifestFor('5'), endpointName: 'credit-nosmoke', trafficSteps: '100', smokePayload: '', smokeAssertions: '' });
+    const r = await run({
+      packageManifest: manifestFor('5'),
+      endpointName: 'credit-nosmoke',
+      trafficSteps: '100',
+      smokePayload: '',
+      smokeAssertions: '',
+    });
     assert.equal(r.result?.result, 'Succeeded', r.stdout);
-    assert.ok(r.issues.some((i) => i.type === 'warning' && /^No smoke test: 'smokePayload' is empty/.test(i.message)), r.stdout);
+    assert.ok(
+      r.issues.some((i) => i.type === 'warning' && /^No smoke test: 'smokePayload' is empty/.test(i.message)),
+      r.stdout,
+    );
     assert.deepEqual(emulator.endpoints.get('credit-nosmoke')!.traffic, { 'credit-5': 100 });
   });
 
@@ -134,10 +174,22 @@ describe('AzureMLDeployModel@1 (task process)', function () {
     it('a deployment that never becomes healthy: rollback with its logs, traffic unchanged', async () => {
       const r = await run({ packageManifest: manifestFor('3') });
       assert.equal(r.result?.result, 'Failed', r.stdout);
-      assert.match(r.result!.message, /^Deployment 'credit-3' of credit:3 to endpoint 'credit-ep' failed: .*ResourceNotReady.*Rolled back: traffic unchanged: credit-1 0%, credit-2 100%; deployment 'credit-3' removed\.$/);
-      assert.ok(r.lines.some((l) => l.includes("--- last 40 lines of InferenceServer logs of 'credit-3' ---")), r.stdout);
-      assert.ok(r.lines.some((l) => l.includes("ModuleNotFoundError: No module named 'sklearn'")), 'the inference server log tail is printed');
-      assert.ok(r.lines.some((l) => l.includes('StorageInitializer logs')), 'the storage initializer log tail is printed');
+      assert.match(
+        r.result!.message,
+        /^Deployment 'credit-3' of credit:3 to endpoint 'credit-ep' failed: .*ResourceNotReady.*Rolled back: traffic unchanged: credit-1 0%, credit-2 100%; deployment 'credit-3' removed\.$/,
+      );
+      assert.ok(
+        r.lines.some((l) => l.includes("--- last 40 lines of InferenceServer logs of 'credit-3' ---")),
+        r.stdout,
+      );
+      assert.ok(
+        r.lines.some((l) => l.includes("ModuleNotFoundError: No module named 'sklearn'")),
+        'the inference server log tail is printed',
+      );
+      assert.ok(
+        r.lines.some((l) => l.includes('StorageInitializer logs')),
+        'the storage initializer log tail is printed',
+      );
       assert.ok(!/\n\s+at /.test(r.stdout), 'no stack trace');
       assert.deepEqual(endpoint().traffic, before);
       assert.deepEqual(deploymentNames(), ['credit-1', 'credit-2']);
@@ -165,7 +217,13 @@ describe('AzureMLDeployModel@1 (task process)', function () {
       assert.equal(endpoint().traffic['credit-4'] ?? 0, 0);
       assert.deepEqual(Object.fromEntries(Object.entries(endpoint().traffic).filter(([k]) => k !== 'credit-4')), before);
       // Debugging done: the next scenarios start from the same two deployments.
-      await mlClient(emulator).onlineDeployments.beginDeleteAndWait(emulator.resourceGroup, emulator.workspaceName, 'credit-ep', 'credit-4', { updateIntervalInMs: 50 });
+      await mlClient(emulator).onlineDeployments.beginDeleteAndWait(
+        emulator.resourceGroup,
+        emulator.workspaceName,
+        'credit-ep',
+        'credit-4',
+        { updateIntervalInMs: 50 },
+      );
     });
 
     it('a failure in the middle of the traffic steps restores the previous map, through transient ARM errors in the rollback', async () => {
@@ -181,20 +239,35 @@ describe('AzureMLDeployModel@1 (task process)', function () {
       const r = await run({ packageManifest: manifestFor('5') });
       emulator.faults.clear();
       assert.equal(r.result?.result, 'Failed', r.stdout);
-      assert.deepEqual(r.lines.filter((l) => l.startsWith('Traffic step')), ['Traffic step 1/3: credit-1 0%, credit-2 90%, credit-5 10%.', 'Traffic step 2/3: credit-1 0%, credit-2 50%, credit-5 50%.']);
-      assert.match(r.result!.message, /Health check: 'credit-5' answered HTTP 500, expected 200.*Rolled back: traffic restored to credit-1 0%, credit-2 100%; deployment 'credit-5' removed\.$/);
+      assert.deepEqual(
+        r.lines.filter((l) => l.startsWith('Traffic step')),
+        ['Traffic step 1/3: credit-1 0%, credit-2 90%, credit-5 10%.', 'Traffic step 2/3: credit-1 0%, credit-2 50%, credit-5 50%.'],
+      );
+      assert.match(
+        r.result!.message,
+        /Health check: 'credit-5' answered HTTP 500, expected 200.*Rolled back: traffic restored to credit-1 0%, credit-2 100%; deployment 'credit-5' removed\.$/,
+      );
       assert.deepEqual(endpoint().traffic, before);
       assert.deepEqual(deploymentNames(), ['credit-1', 'credit-2']);
       const faulted = emulator.requests().filter((q) => q.fault);
-      assert.ok(faulted.some((q) => q.method === 'PUT') && faulted.some((q) => q.method === 'DELETE'), 'the rollback went through injected faults');
+      assert.ok(
+        faulted.some((q) => q.method === 'PUT') && faulted.some((q) => q.method === 'DELETE'),
+        'the rollback went through injected faults',
+      );
       leakCheck(r);
     });
 
     it('SIGINT while the new deployment provisions: traffic left as it was, the deployment removed, result Canceled', async () => {
-      const r = await run({ packageManifest: manifestFor('7') }, { signal: { name: 'SIGINT', whenStdoutMatches: /waiting for it to provision/ } });
+      const r = await run(
+        { packageManifest: manifestFor('7') },
+        { signal: { name: 'SIGINT', whenStdoutMatches: /waiting for it to provision/ } },
+      );
       assert.equal(r.result?.result, 'Canceled', r.stdout);
       assert.equal(r.endedBy, 'exit', 'the task finished its rollback before SIGTERM');
-      assert.ok(r.lines.some((l) => l.startsWith('Rolling back (the pipeline was cancelled)')), r.stdout);
+      assert.ok(
+        r.lines.some((l) => l.startsWith('Rolling back (the pipeline was cancelled)')),
+        r.stdout,
+      );
       assert.deepEqual(endpoint().traffic, before);
       assert.deepEqual(deploymentNames(), ['credit-1', 'credit-2']);
     });
@@ -206,10 +279,19 @@ describe('AzureMLDeployModel@1 (task process)', function () {
       for (let i = 0; i < 400 && endpoint().traffic['credit-6'] !== 10; i++) await sleep(50);
       assert.equal(endpoint().traffic['credit-6'], 10, 'the first step happened');
       const current = await client.onlineEndpoints.get(emulator.resourceGroup, emulator.workspaceName, 'credit-ep');
-      await client.onlineEndpoints.beginCreateOrUpdateAndWait(emulator.resourceGroup, emulator.workspaceName, 'credit-ep', endpointWithTraffic(current, { 'credit-1': 100, 'credit-2': 0, 'credit-6': 0 }), { updateIntervalInMs: 50 });
+      await client.onlineEndpoints.beginCreateOrUpdateAndWait(
+        emulator.resourceGroup,
+        emulator.workspaceName,
+        'credit-ep',
+        endpointWithTraffic(current, { 'credit-1': 100, 'credit-2': 0, 'credit-6': 0 }),
+        { updateIntervalInMs: 50 },
+      );
       const r = await pending;
       assert.equal(r.result?.result, 'Failed', r.stdout);
-      assert.match(r.result!.message, /changed while this deployment ran \(expected credit-1 0%, credit-2 90%, credit-6 10%, found credit-1 100%, credit-2 0%, credit-6 0%\).*Traffic was left as the other release set it.*deployment 'credit-6' removed/);
+      assert.match(
+        r.result!.message,
+        /changed while this deployment ran \(expected credit-1 0%, credit-2 90%, credit-6 10%, found credit-1 100%, credit-2 0%, credit-6 0%\).*Traffic was left as the other release set it.*deployment 'credit-6' removed/,
+      );
       assert.deepEqual(endpoint().traffic, { 'credit-1': 100, 'credit-2': 0 });
       assert.deepEqual(deploymentNames(), ['credit-1', 'credit-2']);
     });
@@ -226,7 +308,11 @@ describe('AzureMLDeployModel@1 (task process)', function () {
       assert.ok(!/\n\s+at /.test(r.stdout), 'no stack trace for a user error');
       const after = emulator.requests().slice(before);
       if (!options.azureCalls) assert.equal(after.length, 0, 'no request may reach Azure for bad input');
-      assert.deepEqual(after.filter((q) => q.method !== 'GET' && !q.path.includes('/oauth2/')).map((q) => `${q.method} ${q.path}`), [], 'nothing was written');
+      assert.deepEqual(
+        after.filter((q) => q.method !== 'GET' && !q.path.includes('/oauth2/')).map((q) => `${q.method} ${q.path}`),
+        [],
+        'nothing was written',
+      );
       assert.equal(JSON.stringify(emulator.endpoints.get('credit-ep')?.traffic), traffic);
       leakCheck(r);
     }
@@ -285,10 +371,16 @@ describe('AzureMLDeployModel@1 (task process)', function () {
     it('a payload file that is not JSON', () => {
       const bad = path.join(dir, 'payload.txt');
       fs.writeFileSync(bad, 'age=42,income=1000');
-      return failsWith({ packageManifest: manifestFor('8'), smokePayload: bad }, new RegExp(`^'smokePayload' is '${bad.replace(/[.\\]/g, '\\$&')}', which is not JSON \\(Unexpected token .*\\); the smoke test sends it as the request body$`), { azureCalls: false });
+      return failsWith(
+        { packageManifest: manifestFor('8'), smokePayload: bad },
+        new RegExp(
+          `^'smokePayload' is '${bad.replace(/[.\\]/g, '\\$&')}', which is not JSON \\(Unexpected token .*\\); the smoke test sends it as the request body$`,
+        ),
+        { azureCalls: false },
+      );
     });
 
-    it('an endpoint name over Azure ML\'s 32 characters', () =>
+    it("an endpoint name over Azure ML's 32 characters", () =>
       failsWith(
         { packageManifest: manifestFor('8'), endpointName: 'credit-risk-scoring-production-westeurope' },
         "'endpointName' is 'credit-risk-scoring-production-westeurope', which Azure ML does not accept as an endpoint name: use 3 to 32 letters, digits and '-', starting with a letter and not ending with '-' (it has 41 characters)",
@@ -301,7 +393,11 @@ describe('AzureMLDeployModel@1 (task process)', function () {
         "'deploymentName' is 'credit-model-version-8-blue-green-a', which Azure ML does not accept as a deployment name: use 3 to 32 letters, digits and '-', starting with a letter and not ending with '-' (it has 35 characters)",
         { azureCalls: false },
       );
-      await failsWith({ packageManifest: manifestFor('8'), trafficSteps: '10,50' }, "'trafficSteps' is '10,50': the last step must be 100 so the new deployment ends up taking all traffic; write increasing whole percentages ending in 100, for example 10,50,100", { azureCalls: false });
+      await failsWith(
+        { packageManifest: manifestFor('8'), trafficSteps: '10,50' },
+        "'trafficSteps' is '10,50': the last step must be 100 so the new deployment ends up taking all traffic; write increasing whole percentages ending in 100, for example 10,50,100",
+        { azureCalls: false },
+      );
     });
 
     it('a manifest edited after packaging', () => {
@@ -309,7 +405,13 @@ describe('AzureMLDeployModel@1 (task process)', function () {
       const m = JSON.parse(fs.readFileSync(file, 'utf8'));
       m.model.version = '1';
       fs.writeFileSync(file, JSON.stringify(m));
-      return failsWith({ packageManifest: file }, new RegExp(`whose content no longer matches its packageId ${m.packageId}: it was edited after packaging; package again instead of editing it$`), { azureCalls: false });
+      return failsWith(
+        { packageManifest: file },
+        new RegExp(
+          `whose content no longer matches its packageId ${m.packageId}: it was edited after packaging; package again instead of editing it$`,
+        ),
+        { azureCalls: false },
+      );
     });
 
     it('no package step earlier in the job (the default manifest variable is unset)', () =>
@@ -340,7 +442,13 @@ describe('AzureMLDeployModel@1 replace strategy and managed target (task process
   let spn: TaskConnection;
   let dir: string;
 
-  const manifestFor = (version: string, extra: Partial<PackageManifest> = {}) => writePackageManifest(dir, wsPath(emulator), { name: 'credit', version }, { environmentVariables: { MODEL_VERSION: version }, ...extra });
+  const manifestFor = (version: string, extra: Partial<PackageManifest> = {}) =>
+    writePackageManifest(
+      dir,
+      wsPath(emulator),
+      { name: 'credit', version },
+      { environmentVariables: { MODEL_VERSION: version }, ...extra },
+    );
 
   before(async () => {
     emulator = await startEmulator({ seed: 9 });
@@ -381,7 +489,14 @@ describe('AzureMLDeployModel@1 replace strategy and managed target (task process
   };
 
   describe('replace', () => {
-    const replace = (version: string) => run({ packageManifest: manifestFor(version), strategy: 'replace', deploymentName: 'dev', computeName: 'aks-dev', endpointName: 'credit-dev' });
+    const replace = (version: string) =>
+      run({
+        packageManifest: manifestFor(version),
+        strategy: 'replace',
+        deploymentName: 'dev',
+        computeName: 'aks-dev',
+        endpointName: 'credit-dev',
+      });
     const dev = () => emulator.endpoints.get('credit-dev')!;
     const deployment = () => dev().deployments.find((d) => d.name === 'dev')!;
 
@@ -393,8 +508,15 @@ describe('AzureMLDeployModel@1 replace strategy and managed target (task process
 
       const second = await replace('2');
       assert.equal(second.result?.result, 'Succeeded', second.stdout);
-      assert.ok(second.lines.some((l) => l.startsWith("Updating deployment 'dev' (credit:2,")), second.stdout);
-      assert.deepEqual(dev().deployments.map((d) => d.name), ['dev'], 'updated in place, nothing created beside it');
+      assert.ok(
+        second.lines.some((l) => l.startsWith("Updating deployment 'dev' (credit:2,")),
+        second.stdout,
+      );
+      assert.deepEqual(
+        dev().deployments.map((d) => d.name),
+        ['dev'],
+        'updated in place, nothing created beside it',
+      );
       assert.deepEqual(dev().traffic, { dev: 100 });
       assert.equal(deployment().properties.model, `${wsPath(emulator)}/models/credit/versions/2`);
       assert.deepEqual(deployment().properties.environmentVariables, { MODEL_VERSION: '2' });
@@ -413,12 +535,18 @@ describe('AzureMLDeployModel@1 replace strategy and managed target (task process
         assert.equal(r.result?.result, 'Failed', r.stdout);
         assert.match(r.result!.message, cause);
         assert.match(r.result!.message, /Rolled back: traffic unchanged: dev 100%; deployment 'dev' put back as it was\.$/);
-        const puts = emulator.requests().slice(from).filter((q) => q.method === 'PUT' && /\/deployments\/dev$/.test(q.path));
+        const puts = emulator
+          .requests()
+          .slice(from)
+          .filter((q) => q.method === 'PUT' && /\/deployments\/dev$/.test(q.path));
         assert.equal(puts.length, 2, 'the update, then the previous body');
         assert.equal(deployment().properties.model, `${wsPath(emulator)}/models/credit/versions/2`);
         assert.deepEqual(deployment().properties.environmentVariables, before.properties.environmentVariables);
         assert.equal(deployment().provisioningState, 'Succeeded');
-        assert.deepEqual(dev().deployments.map((d) => d.name), ['dev']);
+        assert.deepEqual(
+          dev().deployments.map((d) => d.name),
+          ['dev'],
+        );
         assert.deepEqual(dev().traffic, { dev: 100 });
         leakCheck(r, 'credit-dev');
       });
@@ -427,7 +555,12 @@ describe('AzureMLDeployModel@1 replace strategy and managed target (task process
 
   it('managed: creates a managed endpoint, deploys the package on its VM size and gives it all traffic after the smoke test', async () => {
     const from = emulator.requests().length;
-    const r = await run({ packageManifest: manifestFor('1', { instanceType: 'Standard_DS3_v2' }), target: 'managed', endpointName: 'credit-managed', authMode: 'key' });
+    const r = await run({
+      packageManifest: manifestFor('1', { instanceType: 'Standard_DS3_v2' }),
+      target: 'managed',
+      endpointName: 'credit-managed',
+      authMode: 'key',
+    });
     assert.equal(r.result?.result, 'Succeeded', r.stdout);
     const e = emulator.endpoints.get('credit-managed')!;
     assert.equal(e.computeType, 'Managed');
@@ -438,9 +571,19 @@ describe('AzureMLDeployModel@1 replace strategy and managed target (task process
     assert.equal(d.properties.endpointComputeType, 'Managed');
     assert.equal(d.properties.instanceType, 'Standard_DS3_v2');
     assert.equal(d.properties.model, `${wsPath(emulator)}/models/credit/versions/1`);
-    assert.ok(r.lines.some((l) => l.includes('Smoke test passed: HTTP 200, 1 assertion(s) hold.')), r.stdout);
+    assert.ok(
+      r.lines.some((l) => l.includes('Smoke test passed: HTTP 200, 1 assertion(s) hold.')),
+      r.stdout,
+    );
     assert.deepEqual([r.outputs.endpointName, r.outputs.deploymentName, r.outputs.previousTraffic], ['credit-managed', 'credit-1', '{}']);
-    assert.equal(emulator.requests().slice(from).filter((q) => /\/computes\//.test(q.path)).length, 0, 'a managed target needs no compute');
+    assert.equal(
+      emulator
+        .requests()
+        .slice(from)
+        .filter((q) => /\/computes\//.test(q.path)).length,
+      0,
+      'a managed target needs no compute',
+    );
     leakCheck(r, 'credit-managed');
   });
 

@@ -60,7 +60,10 @@ describe('AzureMLDeployModel@1 in bad weather (task process)', function () {
   it('a failed first release removes the endpoint it created, leaving the workspace as it was', async () => {
     const r = await run('churn-new', '3');
     assert.equal(r.result?.result, 'Failed', r.stdout);
-    assert.match(r.result!.message, /Rolled back: traffic unchanged: \(no traffic\); endpoint 'churn-new' \(created by this run\) removed with deployment 'churn-3'\.$/);
+    assert.match(
+      r.result!.message,
+      /Rolled back: traffic unchanged: \(no traffic\); endpoint 'churn-new' \(created by this run\) removed with deployment 'churn-3'\.$/,
+    );
     assert.equal(emulator.endpoints.get('churn-new'), undefined, 'no empty endpoint left behind');
     assert.equal(errorLines(r).length, 1, 'one clean error line');
     assertNoSecretLeak(r, spn.secrets);
@@ -86,10 +89,16 @@ describe('AzureMLDeployModel@1 in bad weather (task process)', function () {
     const r = await run('churn-ep', '2');
     emulator.faults.clear();
     assert.equal(r.result?.result, 'Failed', r.stdout);
-    assert.match(r.result!.message, /Smoke test: POST \S+ to 'churn-2' failed: POST \/score\/churn-ep\/score: ECONNRESET socket hang up\. Rolled back: traffic unchanged: churn-1 100%; deployment 'churn-2' removed\.$/);
+    assert.match(
+      r.result!.message,
+      /Smoke test: POST \S+ to 'churn-2' failed: POST \/score\/churn-ep\/score: ECONNRESET socket hang up\. Rolled back: traffic unchanged: churn-1 100%; deployment 'churn-2' removed\.$/,
+    );
     assert.doesNotMatch(r.result!.message, /no answer within/);
     assert.deepEqual(emulator.endpoints.get('churn-ep')!.traffic, { 'churn-1': 100 });
-    assert.deepEqual(emulator.endpoints.get('churn-ep')!.deployments.map((d) => d.name), ['churn-1']);
+    assert.deepEqual(
+      emulator.endpoints.get('churn-ep')!.deployments.map((d) => d.name),
+      ['churn-1'],
+    );
   });
 
   it('PUTs whose answers were lost are resumed, not failed: one endpoint, one deployment, the traffic asked for', async () => {
@@ -104,9 +113,16 @@ describe('AzureMLDeployModel@1 in bad weather (task process)', function () {
     const mine = emulator.requests().slice(seen);
     assert.equal(r.result?.result, 'Succeeded', `${r.result?.message}\n${r.stdout}`);
     assert.equal(mine.filter((q) => q.fault === 'lostResponse').length, 2);
-    assert.ok(mine.some((q) => q.method === 'PUT' && q.status === 409), 'a retried PUT met its first attempt still running');
+    assert.ok(
+      mine.some((q) => q.method === 'PUT' && q.status === 409),
+      'a retried PUT met its first attempt still running',
+    );
     const e = emulator.endpoints.get('churn-lost')!;
-    assert.deepEqual(e.deployments.map((d) => d.name), ['churn-2'], 'no second deployment');
+    assert.deepEqual(
+      e.deployments.map((d) => d.name),
+      ['churn-2'],
+      'no second deployment',
+    );
     assert.deepEqual(e.traffic, { 'churn-2': 100 });
   });
 
@@ -115,7 +131,13 @@ describe('AzureMLDeployModel@1 in bad weather (task process)', function () {
     const seen = emulator.requests().length;
     const r = await run('churn-ep', '1', { trafficSteps: '50,100', deploymentName: 'churn-again' });
     emulator.faults.clear();
-    assert.equal(emulator.requests().slice(seen).filter((q) => q.fault === 'lostResponse').length, 1);
+    assert.equal(
+      emulator
+        .requests()
+        .slice(seen)
+        .filter((q) => q.fault === 'lostResponse').length,
+      1,
+    );
     assert.equal(r.result?.result, 'Succeeded', `${r.result?.message}\n${r.stdout}`);
     assert.deepEqual(emulator.endpoints.get('churn-ep')!.traffic, { 'churn-1': 0, 'churn-again': 100 });
   });
@@ -123,11 +145,16 @@ describe('AzureMLDeployModel@1 in bad weather (task process)', function () {
   it('a release whose old-deployment listing fails at the end still succeeds, with a warning (nothing rolled back)', async () => {
     // The first listing (before the deployment) passes; the cleanup's listing is throttled on every
     // one of its 9 tries (Retry-After 0 keeps the test quick).
-    emulator.faults.script([{ path: /\/onlineEndpoints\/churn-ep\/deployments$/, method: 'GET', status: 429, retryAfterSeconds: 0, after: 1, times: 9 }]);
+    emulator.faults.script([
+      { path: /\/onlineEndpoints\/churn-ep\/deployments$/, method: 'GET', status: 429, retryAfterSeconds: 0, after: 1, times: 9 },
+    ]);
     const r = await run('churn-ep', '2', { trafficSteps: '100', deploymentName: 'churn-last' });
     emulator.faults.clear();
     assert.equal(r.result?.result, 'Succeeded', `${r.result?.message}\n${r.stdout}`);
-    assert.ok(r.issues.some((i) => i.type === 'warning' && /Could not list the old deployments of endpoint 'churn-ep'/.test(i.message)), JSON.stringify(r.issues));
+    assert.ok(
+      r.issues.some((i) => i.type === 'warning' && /Could not list the old deployments of endpoint 'churn-ep'/.test(i.message)),
+      JSON.stringify(r.issues),
+    );
     assert.equal(emulator.endpoints.get('churn-ep')!.traffic['churn-last'], 100);
   });
 

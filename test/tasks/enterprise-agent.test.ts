@@ -49,7 +49,13 @@ describe('agent proxy and CA settings (task process)', () => {
     delete env.NODE_EXTRA_CA_CERTS;
     return runTask({
       task: 'AzureMLWaitForRun',
-      inputs: { connectedServiceNameARM: conn.id, resourceGroupName: emulator.resourceGroup, workspaceName: emulator.workspaceName, jobName: 'proxied-job', pollIntervalSeconds: '1' },
+      inputs: {
+        connectedServiceNameARM: conn.id,
+        resourceGroupName: emulator.resourceGroup,
+        workspaceName: emulator.workspaceName,
+        jobName: 'proxied-job',
+        pollIntervalSeconds: '1',
+      },
       env,
       timeoutMs: 60_000,
       ...more,
@@ -71,7 +77,10 @@ describe('agent proxy and CA settings (task process)', () => {
     assert.ok(tunnels.length >= 1, 'no request went through the proxy');
     assert.ok(tunnels.every((t) => t.target.endsWith(`:${port}`)));
     const expected = `Basic ${Buffer.from('corp-user:corp-pass-123').toString('base64')}`;
-    assert.ok(tunnels.every((t) => t.auth === expected), `proxy credentials: ${JSON.stringify(tunnels.map((t) => t.auth))}`);
+    assert.ok(
+      tunnels.every((t) => t.auth === expected),
+      `proxy credentials: ${JSON.stringify(tunnels.map((t) => t.auth))}`,
+    );
     assert.ok(!r.stdout.includes('corp-pass-123'));
   });
 

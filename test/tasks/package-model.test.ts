@@ -38,7 +38,9 @@ describe('AzureMLPackageModel@1 (task process)', function () {
     emulator.models.seed('credit', '1');
     emulator.models.seed('credit', '2');
     emulator.models.seed('fraud', '4', { modelType: 'custom_model' });
-    await mlClient(emulator).codeVersions.createOrUpdate(emulator.resourceGroup, emulator.workspaceName, 'fraud-score', '1', { properties: { codeUri: 'https://acct.blob.core.windows.net/azureml/LocalUpload/0f1e/src' } });
+    await mlClient(emulator).codeVersions.createOrUpdate(emulator.resourceGroup, emulator.workspaceName, 'fraud-score', '1', {
+      properties: { codeUri: 'https://acct.blob.core.windows.net/azureml/LocalUpload/0f1e/src' },
+    });
     file('src/score.py', 'import json\n\ndef init():\n    global model\n\ndef run(raw_data):\n    return json.loads(raw_data)\n');
     file('bad/score.py', 'class Model:\n    def init(self):\n        pass\n');
   });
@@ -49,7 +51,12 @@ describe('AzureMLPackageModel@1 (task process)', function () {
   function run(extra: Record<string, string>, more: Partial<RunTaskOptions> = {}): Promise<TaskRunResult> {
     return runTask({
       task: 'AzureMLPackageModel',
-      inputs: { connectedServiceNameARM: spn.id, resourceGroupName: emulator.resourceGroup, workspaceName: emulator.workspaceName, ...extra },
+      inputs: {
+        connectedServiceNameARM: spn.id,
+        resourceGroupName: emulator.resourceGroup,
+        workspaceName: emulator.workspaceName,
+        ...extra,
+      },
       env: spn.env,
       timeoutMs: 60_000,
       ...more,
@@ -63,18 +70,31 @@ describe('AzureMLPackageModel@1 (task process)', function () {
 
   it('packages exactly the version in model.json (MLflow, no code), the same manifest every time', async () => {
     const modelJson = file('model/model.json', JSON.stringify({ name: 'credit', version: '1', id: 'azureml:credit:1' }));
-    const inputs = { modelJson, instanceType: 'defaultinstancetype', requestTimeoutMs: '3000', probeInitialDelaySeconds: '10', environmentVariables: 'LOG_LEVEL=info' };
+    const inputs = {
+      modelJson,
+      instanceType: 'defaultinstancetype',
+      requestTimeoutMs: '3000',
+      probeInitialDelaySeconds: '10',
+      environmentVariables: 'LOG_LEVEL=info',
+    };
     const r = await run(inputs);
     assert.equal(r.result?.result, 'Succeeded', r.stdout);
     const text = manifestOf(r);
     const m = JSON.parse(text);
     assert.equal(m.model.id, 'azureml:credit:1', 'not the newer version 2');
     assert.match(m.model.assetId, /\/models\/credit\/versions\/1$/);
-    assert.deepEqual([m.environmentId, m.code, m.instanceType, m.requestSettings, m.readinessProbe, m.environmentVariables], [null, null, 'defaultinstancetype', { requestTimeout: 'PT3S' }, { initialDelay: 'PT10S' }, { LOG_LEVEL: 'info' }]);
+    assert.deepEqual(
+      [m.environmentId, m.code, m.instanceType, m.requestSettings, m.readinessProbe, m.environmentVariables],
+      [null, null, 'defaultinstancetype', { requestTimeout: 'PT3S' }, { initialDelay: 'PT10S' }, { LOG_LEVEL: 'info' }],
+    );
     assert.ok(manifestIntact(m));
     assert.equal(r.outputs.packageId, m.packageId);
     assert.equal(r.artifacts[0].artifactName, 'package');
-    assert.equal(r.variables[HANDOFF_VARIABLES.packageManifest]?.value, r.artifacts[0].path, 'the deploy step in the same job finds it by default');
+    assert.equal(
+      r.variables[HANDOFF_VARIABLES.packageManifest]?.value,
+      r.artifacts[0].path,
+      'the deploy step in the same job finds it by default',
+    );
     const again = await run(inputs);
     assert.equal(manifestOf(again), text, 'same inputs, byte-identical manifest');
     assertNoSecretLeak(r, spn.secrets);
@@ -82,7 +102,16 @@ describe('AzureMLPackageModel@1 (task process)', function () {
 
   it('registers an image + conda environment once, named by content, and checks the scoring script', async () => {
     const conda = file('conda.yml', 'name: fraud\ndependencies:\n  - python=3.10\n');
-    const inputs = { modelSource: 'nameVersion', modelName: 'fraud', modelVersion: '4', environmentSource: 'image', condaFile: conda, image: 'mcr.microsoft.com/azureml/minimal-ubuntu22.04-py39-cpu-inference:latest', scoringCode: 'azureml:fraud-score:1', codeFolder: path.join(dir, 'src') };
+    const inputs = {
+      modelSource: 'nameVersion',
+      modelName: 'fraud',
+      modelVersion: '4',
+      environmentSource: 'image',
+      condaFile: conda,
+      image: 'mcr.microsoft.com/azureml/minimal-ubuntu22.04-py39-cpu-inference:latest',
+      scoringCode: 'azureml:fraud-score:1',
+      codeFolder: path.join(dir, 'src'),
+    };
     const r = await run(inputs);
     assert.equal(r.result?.result, 'Succeeded', r.stdout);
     const m = JSON.parse(manifestOf(r));
@@ -103,13 +132,28 @@ describe('AzureMLPackageModel@1 (task process)', function () {
     const r = await run({ modelSource: 'latest', modelName: 'credit' });
     assert.equal(r.result?.result, 'Succeeded', r.stdout);
     assert.equal(r.outputs.modelId, 'azureml:credit:2');
-    assert.ok(r.issues.some((i) => i.type === 'warning' && /Packaging the LATEST version of credit \(2\)/.test(i.message)), r.stdout);
+    assert.ok(
+      r.issues.some((i) => i.type === 'warning' && /Packaging the LATEST version of credit \(2\)/.test(i.message)),
+      r.stdout,
+    );
   });
 
   it('condaFile and codeFolder left empty (the agent hands them over as the repository root) are not set: the image as it is, the registered code', async () => {
     const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'package-repo-'));
     writeFileIn(repo, 'README.md', '# a repository with no scoring code at its root\n');
-    const r = await run({ modelSource: 'nameVersion', modelName: 'fraud', modelVersion: '4', environmentSource: 'image', image: 'mcr.microsoft.com/azureml/minimal-ubuntu22.04-py39-cpu-inference:latest', condaFile: '', codeFolder: '', scoringCode: 'azureml:fraud-score:1' }, { repo });
+    const r = await run(
+      {
+        modelSource: 'nameVersion',
+        modelName: 'fraud',
+        modelVersion: '4',
+        environmentSource: 'image',
+        image: 'mcr.microsoft.com/azureml/minimal-ubuntu22.04-py39-cpu-inference:latest',
+        condaFile: '',
+        codeFolder: '',
+        scoringCode: 'azureml:fraud-score:1',
+      },
+      { repo },
+    );
     assert.equal(r.result?.result, 'Succeeded', r.stdout);
     const m = JSON.parse(manifestOf(r));
     const version = /\/environments\/fraud-env\/versions\/([^/]+)$/.exec(m.environmentId)?.[1];
@@ -133,11 +177,18 @@ describe('AzureMLPackageModel@1 (task process)', function () {
       assert.equal(r.outputs.modelId, 'azureml:credit:1');
       assert.deepEqual([r.artifacts, r.refused], [[], []], 'no artifact.upload, which the agent refuses in a release');
       const manifest = r.variables[HANDOFF_VARIABLES.packageManifest]?.value ?? '';
-      assert.equal(JSON.parse(fs.readFileSync(manifest, 'utf8')).packageId, r.outputs.packageId, 'AzureMLDeployModel@1 later in the job finds it');
-      assert.ok(r.lines.some((l) => l.startsWith("Not uploading the package manifest as an artifact: this runs with System.HostType 'release'")), r.stdout);
+      assert.equal(
+        JSON.parse(fs.readFileSync(manifest, 'utf8')).packageId,
+        r.outputs.packageId,
+        'AzureMLDeployModel@1 later in the job finds it',
+      );
+      assert.ok(
+        r.lines.some((l) => l.startsWith("Not uploading the package manifest as an artifact: this runs with System.HostType 'release'")),
+        r.stdout,
+      );
     });
 
-    it("the old default $(Pipeline.Workspace)/model/model.json gets the tailored unset-variable message", async () => {
+    it('the old default $(Pipeline.Workspace)/model/model.json gets the tailored unset-variable message', async () => {
       const r = await run({ modelJson: '$(Pipeline.Workspace)/model/model.json' }, { repo: artifactsWith({}), classicRelease: true });
       assert.equal(r.result?.result, 'Failed', r.stdout);
       assert.equal(
@@ -147,7 +198,10 @@ describe('AzureMLPackageModel@1 (task process)', function () {
     });
 
     it('two model.json among the artifacts: names both and asks for one', async () => {
-      const artifacts = artifactsWith({ 'a/model/model.json': { name: 'credit', version: '1' }, 'b/model/model.json': { name: 'credit', version: '2' } });
+      const artifacts = artifactsWith({
+        'a/model/model.json': { name: 'credit', version: '1' },
+        'b/model/model.json': { name: 'credit', version: '2' },
+      });
       const r = await run({}, { repo: artifacts, classicRelease: true });
       assert.equal(r.result?.result, 'Failed', r.stdout);
       assert.equal(
@@ -173,23 +227,45 @@ describe('AzureMLPackageModel@1 (task process)', function () {
       assert.equal(r.result?.result, 'Failed', r.stdout);
       if (typeof message === 'string') assert.equal(r.result?.message, message);
       else assert.match(r.result!.message, message);
-      assert.equal(emulator.requests().slice(before).filter((q) => q.method === 'PUT').length, 0, 'nothing was written');
+      assert.equal(
+        emulator
+          .requests()
+          .slice(before)
+          .filter((q) => q.method === 'PUT').length,
+        0,
+        'nothing was written',
+      );
       assert.deepEqual(r.artifacts, []);
     }
 
     it('a scoring script without run()', () =>
       failsWith(
-        { modelSource: 'nameVersion', modelName: 'fraud', modelVersion: '4', environmentSource: 'registered', environment: 'azureml:fraud-env:1', scoringCode: 'azureml:fraud-score:1', codeFolder: path.join(dir, 'bad') },
+        {
+          modelSource: 'nameVersion',
+          modelName: 'fraud',
+          modelVersion: '4',
+          environmentSource: 'registered',
+          environment: 'azureml:fraud-env:1',
+          scoringCode: 'azureml:fraud-score:1',
+          codeFolder: path.join(dir, 'bad'),
+        },
         `'scoringScript' ${path.join(dir, 'bad', 'score.py')} does not define init() and run() at module level; Azure ML's inference server calls init() once and run(data) per request`,
       ));
 
     it('a model.json naming a version that is not registered', () =>
-      failsWith({ modelJson: file('m9.json', JSON.stringify({ name: 'credit', version: '9' })) }, /^'modelJson' \(.*m9\.json\) names model credit version 9, which is not registered in workspace 'mlw-emulator'; check the workspace inputs$/));
+      failsWith(
+        { modelJson: file('m9.json', JSON.stringify({ name: 'credit', version: '9' })) },
+        /^'modelJson' \(.*m9\.json\) names model credit version 9, which is not registered in workspace 'mlw-emulator'; check the workspace inputs$/,
+      ));
 
     it('a custom model without scoring code', () =>
-      failsWith({ modelSource: 'nameVersion', modelName: 'fraud', modelVersion: '4' }, "Model fraud:4 is a custom_model model: only MLflow models deploy without scoring code and an environment; set 'scoringCode' and 'environmentSource'"));
+      failsWith(
+        { modelSource: 'nameVersion', modelName: 'fraud', modelVersion: '4' },
+        "Model fraud:4 is a custom_model model: only MLflow models deploy without scoring code and an environment; set 'scoringCode' and 'environmentSource'",
+      ));
 
-    it('a model.json that is not JSON', () => failsWith({ modelJson: file('broken.json', '{name: credit') }, /^'modelJson' is '.*broken\.json', which is not JSON \(/));
+    it('a model.json that is not JSON', () =>
+      failsWith({ modelJson: file('broken.json', '{name: credit') }, /^'modelJson' is '.*broken\.json', which is not JSON \(/));
   });
 
   conformsToSpec(() => emulator.traffic());
@@ -209,16 +285,25 @@ describe('AzureMLPackageModel@1 with local folders (task process, Azurite)', fun
 
   before(async () => {
     azurite = await startAzurite();
-    emulator = await startEmulator({ seed: 11, storage: { blobUrl: azurite.blobUrl, accountName: azurite.accountName, accountKey: azurite.accountKey } });
+    emulator = await startEmulator({
+      seed: 11,
+      storage: { blobUrl: azurite.blobUrl, accountName: azurite.accountName, accountKey: azurite.accountKey },
+    });
     spn = emulator.connection({ scheme: 'spnKey' });
-    container = new ContainerClient(`${azurite.blobUrl}/${emulator.datastore.containerName}`, new StorageSharedKeyCredential(azurite.accountName, azurite.accountKey));
+    container = new ContainerClient(
+      `${azurite.blobUrl}/${emulator.datastore.containerName}`,
+      new StorageSharedKeyCredential(azurite.accountName, azurite.accountKey),
+    );
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'package-folders-'));
     emulator.models.seed('fraud', '4', { modelType: 'custom_model' });
     file('scoring/score.py', 'import json\n\ndef init():\n    pass\n\ndef run(raw_data):\n    return json.loads(raw_data)\n');
     file('scoring/features.py', 'COLUMNS = ["amount", "age"]\n');
     file('scoring/.amlignore', '*.log\n');
     file('scoring/debug.log', 'local noise\n');
-    file('docker/Dockerfile', 'FROM mcr.microsoft.com/azureml/minimal-ubuntu22.04-py39-cpu-inference:latest\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n');
+    file(
+      'docker/Dockerfile',
+      'FROM mcr.microsoft.com/azureml/minimal-ubuntu22.04-py39-cpu-inference:latest\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n',
+    );
     file('docker/requirements.txt', 'scikit-learn==1.5.0\n');
   });
   after(async () => {
@@ -231,7 +316,15 @@ describe('AzureMLPackageModel@1 with local folders (task process, Azurite)', fun
   function run(extra: Record<string, string>, more: Partial<RunTaskOptions> = {}): Promise<TaskRunResult> {
     return runTask({
       task: 'AzureMLPackageModel',
-      inputs: { connectedServiceNameARM: spn.id, resourceGroupName: emulator.resourceGroup, workspaceName: emulator.workspaceName, modelSource: 'nameVersion', modelName: 'fraud', modelVersion: '4', ...extra },
+      inputs: {
+        connectedServiceNameARM: spn.id,
+        resourceGroupName: emulator.resourceGroup,
+        workspaceName: emulator.workspaceName,
+        modelSource: 'nameVersion',
+        modelName: 'fraud',
+        modelVersion: '4',
+        ...extra,
+      },
       env: spn.env,
       variables: { 'System.Debug': 'true' },
       timeoutMs: 90_000,
@@ -247,17 +340,30 @@ describe('AzureMLPackageModel@1 with local folders (task process, Azurite)', fun
     for await (const b of container.listBlobsFlat()) out[b.name] = b.properties.etag ?? '';
     return out;
   };
-  const puts = (from: number, kind: string) => emulator.requests().slice(from).filter((q) => q.method === 'PUT' && q.path.includes(`/${kind}/`));
+  const puts = (from: number, kind: string) =>
+    emulator
+      .requests()
+      .slice(from)
+      .filter((q) => q.method === 'PUT' && q.path.includes(`/${kind}/`));
 
   it('uploads a local code folder content-addressed as a code version; unchanged code uploads 0 bytes, registers nothing, same manifest', async () => {
-    const inputs = { environmentSource: 'image', image: 'mcr.microsoft.com/azureml/minimal-ubuntu22.04-py39-cpu-inference:latest', codeFolder: path.join(dir, 'scoring'), scoringScript: 'score.py' };
+    const inputs = {
+      environmentSource: 'image',
+      image: 'mcr.microsoft.com/azureml/minimal-ubuntu22.04-py39-cpu-inference:latest',
+      codeFolder: path.join(dir, 'scoring'),
+      scoringScript: 'score.py',
+    };
     const first = await run(inputs);
     assert.equal(first.result?.result, 'Succeeded', first.stdout);
     const text = manifestOf(first);
     const m = JSON.parse(text);
     const snapshot = snapshotFolder(path.join(dir, 'scoring'));
     const base = `LocalUpload/${snapshot.objectHash}/scoring`;
-    assert.deepEqual(Object.keys(await blobs()).sort(), [`${base}/.amlignore`, `${base}/features.py`, `${base}/score.py`], 'the ignored debug.log is not uploaded');
+    assert.deepEqual(
+      Object.keys(await blobs()).sort(),
+      [`${base}/.amlignore`, `${base}/features.py`, `${base}/score.py`],
+      'the ignored debug.log is not uploaded',
+    );
     const codes = emulator.assets.list('codes');
     assert.equal(codes.length, 1);
     assert.match(codes[0].name, /^[0-9a-f-]{36}$/);
@@ -267,7 +373,10 @@ describe('AzureMLPackageModel@1 with local folders (task process, Azurite)', fun
     assert.deepEqual(codes[0].properties.properties, { hash_sha256: snapshot.contentHash, hash_version: '202208' });
     assert.match(m.code.id, new RegExp(`/codes/${codes[0].name}/versions/1$`));
     assert.deepEqual(m.code, { id: first.outputs.codeId, scoringScript: 'score.py' });
-    assert.ok(first.lines.includes(`Uploaded code scoring (3 files, ${snapshot.totalBytes} bytes) as code ${codes[0].name}:1.`), first.stdout);
+    assert.ok(
+      first.lines.includes(`Uploaded code scoring (3 files, ${snapshot.totalBytes} bytes) as code ${codes[0].name}:1.`),
+      first.stdout,
+    );
     assertNoSecretLeak(first, [...spn.secrets, azurite.accountKey]);
 
     const blobsBefore = await blobs();
@@ -282,13 +391,23 @@ describe('AzureMLPackageModel@1 with local folders (task process, Azurite)', fun
   });
 
   it('uploads a Docker build context like code and registers it as an environment version {build: {contextUri, dockerfilePath}}, once', async () => {
-    const inputs = { environmentSource: 'build', buildContext: path.join(dir, 'docker'), environmentName: 'fraud-docker', codeFolder: path.join(dir, 'scoring') };
+    const inputs = {
+      environmentSource: 'build',
+      buildContext: path.join(dir, 'docker'),
+      environmentName: 'fraud-docker',
+      codeFolder: path.join(dir, 'scoring'),
+    };
     const first = await run(inputs);
     assert.equal(first.result?.result, 'Succeeded', first.stdout);
     const m = JSON.parse(manifestOf(first));
     const snapshot = snapshotFolder(path.join(dir, 'docker'));
-    const names = Object.keys(await blobs()).filter((b) => b.includes(snapshot.objectHash)).sort();
-    assert.deepEqual(names, [`LocalUpload/${snapshot.objectHash}/docker/Dockerfile`, `LocalUpload/${snapshot.objectHash}/docker/requirements.txt`]);
+    const names = Object.keys(await blobs())
+      .filter((b) => b.includes(snapshot.objectHash))
+      .sort();
+    assert.deepEqual(names, [
+      `LocalUpload/${snapshot.objectHash}/docker/Dockerfile`,
+      `LocalUpload/${snapshot.objectHash}/docker/requirements.txt`,
+    ]);
     const envs = emulator.assets.list('environments', 'fraud-docker');
     assert.equal(envs.length, 1);
     assert.match(envs[0].version, /^[0-9a-f]{16}$/);
@@ -313,13 +432,25 @@ describe('AzureMLPackageModel@1 with local folders (task process, Azurite)', fun
       const r = await run(extra, more);
       assert.equal(r.result?.result, 'Failed', r.stdout);
       assert.equal(r.result?.message, message);
-      assert.equal(emulator.requests().slice(before).filter((q) => q.method === 'PUT').length, 0, 'nothing was registered');
+      assert.equal(
+        emulator
+          .requests()
+          .slice(before)
+          .filter((q) => q.method === 'PUT').length,
+        0,
+        'nothing was registered',
+      );
       assert.deepEqual(await blobs(), blobsBefore, 'nothing was uploaded');
     }
 
     it('a code folder without the entry script', () =>
       failsWith(
-        { environmentSource: 'registered', environment: 'azureml:any-env:1', codeFolder: path.join(dir, 'docker'), scoringScript: 'score.py' },
+        {
+          environmentSource: 'registered',
+          environment: 'azureml:any-env:1',
+          codeFolder: path.join(dir, 'docker'),
+          scoringScript: 'score.py',
+        },
         `'scoringScript' is 'score.py', but ${path.join(dir, 'docker', 'score.py')} does not exist; check 'codeFolder' and 'scoringScript'`,
       ));
 
@@ -339,7 +470,10 @@ describe('AzureMLPackageModel@1 with local folders (task process, Azurite)', fun
     });
 
     it('a code folder that does not exist', () =>
-      failsWith({ environmentSource: 'registered', environment: 'azureml:any-env:1', codeFolder: path.join(dir, 'nowhere') }, `'codeFolder' is '${path.join(dir, 'nowhere')}', which does not exist: give the folder with the scoring code`));
+      failsWith(
+        { environmentSource: 'registered', environment: 'azureml:any-env:1', codeFolder: path.join(dir, 'nowhere') },
+        `'codeFolder' is '${path.join(dir, 'nowhere')}', which does not exist: give the folder with the scoring code`,
+      ));
 
     it('a build context without its Dockerfile', () =>
       failsWith(
@@ -351,7 +485,11 @@ describe('AzureMLPackageModel@1 with local folders (task process, Azurite)', fun
       file('ignored/score.py', 'def init():\n    pass\n\ndef run(data):\n    return data\n');
       file('ignored/.amlignore', 'score.py\n');
       return failsWith(
-        { environmentSource: 'image', image: 'mcr.microsoft.com/azureml/minimal-ubuntu22.04-py39-cpu-inference:latest', codeFolder: path.join(dir, 'ignored') },
+        {
+          environmentSource: 'image',
+          image: 'mcr.microsoft.com/azureml/minimal-ubuntu22.04-py39-cpu-inference:latest',
+          codeFolder: path.join(dir, 'ignored'),
+        },
         `'scoringScript' score.py is excluded by .amlignore in ${path.join(dir, 'ignored')}, so it would not be uploaded`,
       );
     });

@@ -7,7 +7,15 @@ import { conformsToSpec } from '../conformance/conforms';
 import { secretCredential } from '../../devkit/emulator-clients';
 
 const PAGE_SIZE = 4;
-const TASKS = ['AzureMLCompareModels', 'AzureMLDeployModel', 'AzureMLPackageModel', 'AzureMLPublishPipeline', 'AzureMLRegisterModel', 'AzureMLValidateData', 'AzureMLWaitForRun'];
+const TASKS = [
+  'AzureMLCompareModels',
+  'AzureMLDeployModel',
+  'AzureMLPackageModel',
+  'AzureMLPublishPipeline',
+  'AzureMLRegisterModel',
+  'AzureMLValidateData',
+  'AzureMLWaitForRun',
+];
 const range = (n: number, name: (i: number) => string) => Array.from({ length: n }, (_v, i) => name(i + 1));
 
 /**
@@ -47,7 +55,8 @@ describe(`every task's pickers follow nextLink through a busy subscription (page
     for (const rg of extraGroups) emulator.resourceGroups.add(rg);
     for (const ws of extraWorkspaces) emulator.workspaces.add(ws);
     emulator.workspaces.add('mlw-elsewhere', extraGroups[0]);
-    for (const [i, name] of jobs.entries()) emulator.jobs.seed(name, { phases: [{ status: 'Running', seconds: 3600 }], outcome: 'hang' }, { displayName: `train ${i + 1}` });
+    for (const [i, name] of jobs.entries())
+      emulator.jobs.seed(name, { phases: [{ status: 'Running', seconds: 3600 }], outcome: 'hang' }, { displayName: `train ${i + 1}` });
     for (const name of onlineEndpoints) emulator.endpoints.seed({ name, traffic: {}, deployments: [] });
     for (const [i, name] of models.entries()) for (let v = 1; v <= (i % 3) + 1; v++) emulator.models.seed(name, String(v));
     for (const name of kubernetes) emulator.computes.seed({ name });
@@ -57,18 +66,31 @@ describe(`every task's pickers follow nextLink through a busy subscription (page
   });
 
   for (const task of TASKS) {
-    const taskJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'tasks', task, 'task.json'), 'utf8')) as { dataSourceBindings: DataSourceBinding[] };
+    const taskJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'tasks', task, 'task.json'), 'utf8')) as {
+      dataSourceBindings: DataSourceBinding[];
+    };
     it(`${task}: ${taskJson.dataSourceBindings.map((b) => b.target).join(', ')}`, async () => {
       for (const binding of taskJson.dataSourceBindings) {
         const inputs: Record<string, string> =
-          binding.target === 'resourceGroupName' ? {} : binding.target === 'workspaceName' ? { resourceGroupName: emulator.resourceGroup } : { resourceGroupName: emulator.resourceGroup, workspaceName: emulator.workspaceName };
+          binding.target === 'resourceGroupName'
+            ? {}
+            : binding.target === 'workspaceName'
+              ? { resourceGroupName: emulator.resourceGroup }
+              : { resourceGroupName: emulator.resourceGroup, workspaceName: emulator.workspaceName };
         const result = await evaluateBindingPages({ taskJson, target: binding.target, inputs, endpoint, getToken, ca: emulator.caCertPem });
         const want = expected()[binding.target];
         assert.ok(want, `no expectation for ${task}'s ${binding.target}`);
-        assert.deepEqual(result.items.map((i) => i.value), want, `${task}: ${binding.target}`);
+        assert.deepEqual(
+          result.items.map((i) => i.value),
+          want,
+          `${task}: ${binding.target}`,
+        );
         assert.equal(result.calls.length, 3, `${task}: ${binding.target} took ${result.calls.length} calls`);
         assert.ok(result.calls.length < MAX_CALLS && !result.truncated);
-        assert.deepEqual(result.calls.map((c) => c.callbackRequired), [true, true, false]);
+        assert.deepEqual(
+          result.calls.map((c) => c.callbackRequired),
+          [true, true, false],
+        );
         // The token goes back as it came: $skiptoken for Microsoft.Resources, $skip for Azure ML.
         assert.match(result.calls[1]!.url, binding.target === 'resourceGroupName' ? /&\$skiptoken=4$/ : /&\$skip=4$/);
         assert.match(result.calls[2]!.url, /=8$/);
@@ -79,18 +101,52 @@ describe(`every task's pickers follow nextLink through a busy subscription (page
   it('shows what each entry is: the job display name and status, the model latest version, the endpoint kind', async () => {
     const inputs = { resourceGroupName: emulator.resourceGroup, workspaceName: emulator.workspaceName };
     const read = (task: string) => JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'tasks', task, 'task.json'), 'utf8'));
-    const jobsPicker = await evaluateBindingPages({ taskJson: read('AzureMLWaitForRun'), target: 'jobName', inputs, endpoint, getToken, ca: emulator.caCertPem });
+    const jobsPicker = await evaluateBindingPages({
+      taskJson: read('AzureMLWaitForRun'),
+      target: 'jobName',
+      inputs,
+      endpoint,
+      getToken,
+      ca: emulator.caCertPem,
+    });
     assert.equal(jobsPicker.items[9]!.displayValue, 'job-10 (train 10, Running)');
-    const modelsPicker = await evaluateBindingPages({ taskJson: read('AzureMLRegisterModel'), target: 'modelName', inputs, endpoint, getToken, ca: emulator.caCertPem });
-    assert.deepEqual(modelsPicker.items.slice(0, 3).map((i) => i.displayValue), ['model-01 (latest 1)', 'model-02 (latest 2)', 'model-03 (latest 3)']);
-    const endpointsPicker = await evaluateBindingPages({ taskJson: read('AzureMLDeployModel'), target: 'endpointName', inputs, endpoint, getToken, ca: emulator.caCertPem });
+    const modelsPicker = await evaluateBindingPages({
+      taskJson: read('AzureMLRegisterModel'),
+      target: 'modelName',
+      inputs,
+      endpoint,
+      getToken,
+      ca: emulator.caCertPem,
+    });
+    assert.deepEqual(
+      modelsPicker.items.slice(0, 3).map((i) => i.displayValue),
+      ['model-01 (latest 1)', 'model-02 (latest 2)', 'model-03 (latest 3)'],
+    );
+    const endpointsPicker = await evaluateBindingPages({
+      taskJson: read('AzureMLDeployModel'),
+      target: 'endpointName',
+      inputs,
+      endpoint,
+      getToken,
+      ca: emulator.caCertPem,
+    });
     assert.equal(endpointsPicker.items[9]!.displayValue, 'endpoint-10 (K8S)');
   });
 
   it('a workspace in another resource group is listed there, not in the seeded one', async () => {
     const taskJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'tasks', 'AzureMLWaitForRun', 'task.json'), 'utf8'));
-    const result = await evaluateBindingPages({ taskJson, target: 'workspaceName', inputs: { resourceGroupName: extraGroups[0]! }, endpoint, getToken, ca: emulator.caCertPem });
-    assert.deepEqual(result.items.map((i) => i.value), ['mlw-elsewhere']);
+    const result = await evaluateBindingPages({
+      taskJson,
+      target: 'workspaceName',
+      inputs: { resourceGroupName: extraGroups[0]! },
+      endpoint,
+      getToken,
+      ca: emulator.caCertPem,
+    });
+    assert.deepEqual(
+      result.items.map((i) => i.value),
+      ['mlw-elsewhere'],
+    );
     assert.equal(result.calls.length, 1);
   });
 

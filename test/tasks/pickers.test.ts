@@ -37,12 +37,25 @@ describe('AzureMLWaitForRun@1 pickers (dataSourceBindings)', () => {
 
   it('lists resource groups of the subscription', async () => {
     const items = await evaluateBinding({ taskJson, target: 'resourceGroupName', inputs: {}, endpoint, getToken, ca: emulator.caCertPem });
-    assert.ok(items.some((i) => i.value === emulator.resourceGroup), JSON.stringify(items));
+    assert.ok(
+      items.some((i) => i.value === emulator.resourceGroup),
+      JSON.stringify(items),
+    );
   });
 
   it('lists workspaces of the chosen resource group', async () => {
-    const items = await evaluateBinding({ taskJson, target: 'workspaceName', inputs: { resourceGroupName: emulator.resourceGroup }, endpoint, getToken, ca: emulator.caCertPem });
-    assert.deepEqual(items.map((i) => i.value), [emulator.workspaceName]);
+    const items = await evaluateBinding({
+      taskJson,
+      target: 'workspaceName',
+      inputs: { resourceGroupName: emulator.resourceGroup },
+      endpoint,
+      getToken,
+      ca: emulator.caCertPem,
+    });
+    assert.deepEqual(
+      items.map((i) => i.value),
+      [emulator.workspaceName],
+    );
   });
 
   it('lists active jobs of the chosen workspace with display name and status', async () => {
@@ -61,7 +74,14 @@ describe('AzureMLWaitForRun@1 pickers (dataSourceBindings)', () => {
 
   it('lists no workspaces for a resource group that has none', async () => {
     await assert.rejects(
-      evaluateBinding({ taskJson, target: 'workspaceName', inputs: { resourceGroupName: 'rg-empty-xyz' }, endpoint, getToken, ca: emulator.caCertPem }),
+      evaluateBinding({
+        taskJson,
+        target: 'workspaceName',
+        inputs: { resourceGroupName: 'rg-empty-xyz' },
+        endpoint,
+        getToken,
+        ca: emulator.caCertPem,
+      }),
       /404|ResourceGroupNotFound/,
     );
   });
@@ -82,7 +102,11 @@ describe('AzureMLCompareModels@1 and AzureMLRegisterModel@1 pickers (dataSourceB
   before(async () => {
     emulator = await startEmulator();
     ({ endpoint, getToken } = serverSide(emulator));
-    emulator.endpoints.seed({ name: 'credit-prod', traffic: { blue: 100 }, deployments: [{ name: 'blue', model: { name: 'credit', version: '1' } }] });
+    emulator.endpoints.seed({
+      name: 'credit-prod',
+      traffic: { blue: 100 },
+      deployments: [{ name: 'blue', model: { name: 'credit', version: '1' } }],
+    });
     emulator.models.seed('credit', '1');
     emulator.models.seed('credit', '2');
   });
@@ -91,14 +115,27 @@ describe('AzureMLCompareModels@1 and AzureMLRegisterModel@1 pickers (dataSourceB
   });
 
   it('lists the online endpoints of the workspace', async () => {
-    const items = await evaluateBinding({ taskJson: compareJson, target: 'productionEndpoint', inputs: inputs(), endpoint, getToken, ca: emulator.caCertPem });
-    assert.deepEqual(items.map((i) => i.value), ['credit-prod']);
+    const items = await evaluateBinding({
+      taskJson: compareJson,
+      target: 'productionEndpoint',
+      inputs: inputs(),
+      endpoint,
+      getToken,
+      ca: emulator.caCertPem,
+    });
+    assert.deepEqual(
+      items.map((i) => i.value),
+      ['credit-prod'],
+    );
   });
 
   it('lists registered models with their latest version, in both tasks', async () => {
     for (const taskJson of [compareJson, registerJson]) {
       const items = await evaluateBinding({ taskJson, target: 'modelName', inputs: inputs(), endpoint, getToken, ca: emulator.caCertPem });
-      assert.deepEqual(items.map((i) => [i.value, i.displayValue]), [['credit', 'credit (latest 2)']]);
+      assert.deepEqual(
+        items.map((i) => [i.value, i.displayValue]),
+        [['credit', 'credit (latest 2)']],
+      );
     }
   });
 

@@ -36,12 +36,27 @@ describe('AzureMLRegisterModel@1 (task process)', function () {
   before(async () => {
     emulator = await startEmulator({ seed: 12 });
     spn = emulator.connection({ scheme: 'spnKey' });
-    emulator.jobs.seed('train-1', { phases: [], outcome: 'Completed', metrics: { accuracy: 0.94, rmse: 0.38 } }, { jobType: 'Command', outputs: { model: 'mlflow_model', report: 'uri_folder' } });
-    emulator.jobs.seed('train-2', { phases: [], outcome: 'Completed', metrics: { accuracy: 0.95 } }, { jobType: 'Command', outputs: { model: 'mlflow_model' } });
+    emulator.jobs.seed(
+      'train-1',
+      { phases: [], outcome: 'Completed', metrics: { accuracy: 0.94, rmse: 0.38 } },
+      { jobType: 'Command', outputs: { model: 'mlflow_model', report: 'uri_folder' } },
+    );
+    emulator.jobs.seed(
+      'train-2',
+      { phases: [], outcome: 'Completed', metrics: { accuracy: 0.95 } },
+      { jobType: 'Command', outputs: { model: 'mlflow_model' } },
+    );
     // A pipeline whose own run logs nothing: its train step does.
     emulator.jobs.seed(
       'pipe-1',
-      { phases: [], outcome: 'Completed', children: [{ name: 'pipe-1-prep', displayName: 'prep', phases: [], outcome: 'Completed' }, { name: 'pipe-1-train', displayName: 'train', phases: [], outcome: 'Completed', metrics: { accuracy: 0.9 } }] },
+      {
+        phases: [],
+        outcome: 'Completed',
+        children: [
+          { name: 'pipe-1-prep', displayName: 'prep', phases: [], outcome: 'Completed' },
+          { name: 'pipe-1-train', displayName: 'train', phases: [], outcome: 'Completed', metrics: { accuracy: 0.9 } },
+        ],
+      },
       { jobType: 'Pipeline', outputs: { model: 'mlflow_model' } },
     );
   });
@@ -74,10 +89,7 @@ describe('AzureMLRegisterModel@1 (task process)', function () {
   it('registers the job output with traceability and metric tags, uploads model.json and tags the build', async () => {
     const r = await run({ description: 'credit risk', tags: 'team=risk' });
     assert.equal(r.result?.result, 'Succeeded', r.stdout);
-    assert.deepEqual(
-      [r.outputs.modelName, r.outputs.modelVersion, r.outputs.modelId],
-      ['credit', '1', 'azureml:credit:1'],
-    );
+    assert.deepEqual([r.outputs.modelName, r.outputs.modelVersion, r.outputs.modelId], ['credit', '1', 'azureml:credit:1']);
     assert.match(r.outputs.modelAssetId, /\/workspaces\/mlw-emulator\/models\/credit\/versions\/1$/);
     assert.equal(r.variables[HANDOFF_VARIABLES.modelId]?.value, 'azureml:credit:1');
     assert.deepEqual(r.buildTags, ['model-registered']);
@@ -85,8 +97,26 @@ describe('AzureMLRegisterModel@1 (task process)', function () {
     assert.equal(r.artifacts[0].containerFolder, 'model');
     const m = modelJson(r);
     assert.deepEqual(
-      { name: m.name, version: m.version, id: m.id, jobName: m.jobName, buildId: m.buildId, metrics: m.metrics, reused: m.reused, modelUri: m.modelUri },
-      { name: 'credit', version: '1', id: 'azureml:credit:1', jobName: 'train-1', buildId: '4711', metrics: { accuracy: 0.94, rmse: 0.38 }, reused: false, modelUri: 'azureml://jobs/train-1/outputs/model' },
+      {
+        name: m.name,
+        version: m.version,
+        id: m.id,
+        jobName: m.jobName,
+        buildId: m.buildId,
+        metrics: m.metrics,
+        reused: m.reused,
+        modelUri: m.modelUri,
+      },
+      {
+        name: 'credit',
+        version: '1',
+        id: 'azureml:credit:1',
+        jobName: 'train-1',
+        buildId: '4711',
+        metrics: { accuracy: 0.94, rmse: 0.38 },
+        reused: false,
+        modelUri: 'azureml://jobs/train-1/outputs/model',
+      },
     );
     const v = emulator.models.get('credit', '1')!;
     const tags = v.properties.tags as Record<string, string>;
@@ -105,20 +135,26 @@ describe('AzureMLRegisterModel@1 (task process)', function () {
     const r = await run();
     assert.equal(r.result?.result, 'Succeeded', r.stdout);
     assert.equal(r.outputs.modelVersion, '1');
-    assert.equal(r.result?.message, 'Model credit version 1 was already registered from azureml://jobs/train-1/outputs/model (by build 4711); reusing it instead of creating another version.');
+    assert.equal(
+      r.result?.message,
+      'Model credit version 1 was already registered from azureml://jobs/train-1/outputs/model (by build 4711); reusing it instead of creating another version.',
+    );
     assert.equal(modelJson(r).reused, true);
     assert.deepEqual(r.buildTags, ['model-registered']);
     assert.equal(emulator.models.list('credit').length, 1, 'no second version');
   });
 
   it("takes the next version, and tags the compare step's verdict and metrics", async () => {
-    const r = await run({ jobName: 'train-2' }, {
-      [COMPARE_VARIABLES.jobName]: 'train-2',
-      [COMPARE_VARIABLES.promote]: 'true',
-      [COMPARE_VARIABLES.reason]: 'The candidate meets all 1 rule against production model credit:1.',
-      [COMPARE_VARIABLES.productionModel]: 'credit:1',
-      [COMPARE_VARIABLES.candidateMetrics]: '{"accuracy":0.95,"f1":0.7}',
-    });
+    const r = await run(
+      { jobName: 'train-2' },
+      {
+        [COMPARE_VARIABLES.jobName]: 'train-2',
+        [COMPARE_VARIABLES.promote]: 'true',
+        [COMPARE_VARIABLES.reason]: 'The candidate meets all 1 rule against production model credit:1.',
+        [COMPARE_VARIABLES.productionModel]: 'credit:1',
+        [COMPARE_VARIABLES.candidateMetrics]: '{"accuracy":0.95,"f1":0.7}',
+      },
+    );
     assert.equal(r.result?.result, 'Succeeded', r.stdout);
     assert.equal(r.outputs.modelVersion, '2');
     const tags = emulator.models.get('credit', '2')!.properties.tags as Record<string, string>;
@@ -133,7 +169,13 @@ describe('AzureMLRegisterModel@1 (task process)', function () {
   });
 
   it('registers an azureml:// URI with an explicit version and a path inside the output', async () => {
-    const r = await run({ modelSource: 'uri', modelUri: 'azureml://jobs/train-1/outputs/report/paths/onnx/', modelName: 'credit-onnx', modelType: 'custom_model', version: '10' });
+    const r = await run({
+      modelSource: 'uri',
+      modelUri: 'azureml://jobs/train-1/outputs/report/paths/onnx/',
+      modelName: 'credit-onnx',
+      modelType: 'custom_model',
+      version: '10',
+    });
     assert.equal(r.result?.result, 'Succeeded', r.stdout);
     const v = emulator.models.get('credit-onnx', '10')!;
     assert.equal(v.properties.modelUri, 'azureml://jobs/train-1/outputs/report/paths/onnx');
@@ -162,17 +204,33 @@ describe('AzureMLRegisterModel@1 (task process)', function () {
       [COMPARE_VARIABLES.candidateMetrics]: '{"accuracy":0.5}',
     };
     const fromJob = await run({ modelName: 'credit-c' }, otherJob);
-    const fromUri = await run({ modelSource: 'uri', modelUri: 'azureml://datastores/workspaceblobstore/paths/models/m1', modelName: 'credit-c' }, otherJob);
+    const fromUri = await run(
+      { modelSource: 'uri', modelUri: 'azureml://datastores/workspaceblobstore/paths/models/m1', modelName: 'credit-c' },
+      otherJob,
+    );
     for (const r of [fromJob, fromUri]) {
       assert.equal(r.result?.result, 'Succeeded', r.stdout);
       assert.deepEqual(r.issues, [], 'no "said not to promote" warning for a verdict on another job');
     }
-    assert.ok(fromJob.lines.includes("The comparison earlier in this job was for Azure ML job 'train-2', not for job 'train-1'; its verdict and metrics are not recorded on this model."), fromJob.stdout);
+    assert.ok(
+      fromJob.lines.includes(
+        "The comparison earlier in this job was for Azure ML job 'train-2', not for job 'train-1'; its verdict and metrics are not recorded on this model.",
+      ),
+      fromJob.stdout,
+    );
     for (const version of ['1', '2']) {
       const tags = emulator.models.get('credit-c', version)!.properties.tags as Record<string, string>;
-      assert.deepEqual(Object.keys(tags).filter((k) => k.startsWith('compare.')), [], `version ${version}`);
+      assert.deepEqual(
+        Object.keys(tags).filter((k) => k.startsWith('compare.')),
+        [],
+        `version ${version}`,
+      );
     }
-    assert.equal((emulator.models.get('credit-c', '1')!.properties.tags as Record<string, string>)['metric.accuracy'], '0.94', "train-1's own metrics, not the other job's");
+    assert.equal(
+      (emulator.models.get('credit-c', '1')!.properties.tags as Record<string, string>)['metric.accuracy'],
+      '0.94',
+      "train-1's own metrics, not the other job's",
+    );
   });
 
   it('outside a build (classic release, deployment group) registers but neither uploads model.json nor tags the build', async () => {
@@ -181,7 +239,10 @@ describe('AzureMLRegisterModel@1 (task process)', function () {
       assert.equal(r.result?.result, 'Succeeded', r.stdout);
       assert.equal(r.outputs.modelVersion, '1');
       assert.deepEqual([r.artifacts, r.buildTags], [[], []]);
-      assert.ok(r.lines.some((l) => l.startsWith(`Not uploading model.json or adding the build tag: this runs with System.HostType '${hostType}'`)), r.stdout);
+      assert.ok(
+        r.lines.some((l) => l.startsWith(`Not uploading model.json or adding the build tag: this runs with System.HostType '${hostType}'`)),
+        r.stdout,
+      );
     }
   });
 
@@ -190,7 +251,12 @@ describe('AzureMLRegisterModel@1 (task process)', function () {
     assert.equal(r.result?.result, 'Succeeded', r.stdout);
     assert.deepEqual(
       r.issues.map((i) => [i.type, i.message]),
-      [['warning', "Azure ML job 'pipe-1' logged no MLflow metrics, so the model gets no metric.* tags and a later AzureMLCompareModels@1 against it finds none; set 'metricsStepName' to the pipeline step that logs them (its steps are prep, train)."]],
+      [
+        [
+          'warning',
+          "Azure ML job 'pipe-1' logged no MLflow metrics, so the model gets no metric.* tags and a later AzureMLCompareModels@1 against it finds none; set 'metricsStepName' to the pipeline step that logs them (its steps are prep, train).",
+        ],
+      ],
     );
     const step = await run({ jobName: 'pipe-1', modelName: 'credit-p2', metricsStepName: 'train' });
     assert.deepEqual(step.issues, []);
@@ -199,12 +265,23 @@ describe('AzureMLRegisterModel@1 (task process)', function () {
 
   it('finds an archived earlier registration of the same output and reuses it', async () => {
     const uri = 'azureml://jobs/train-1/outputs/model';
-    emulator.models.seed('credit-arch', '1', { jobName: 'train-1', modelUri: uri, properties: { [SOURCE_PROPERTY]: uri, [SOURCE_KEY_PROPERTY]: sourceKey(uri) }, archived: true });
+    emulator.models.seed('credit-arch', '1', {
+      jobName: 'train-1',
+      modelUri: uri,
+      properties: { [SOURCE_PROPERTY]: uri, [SOURCE_KEY_PROPERTY]: sourceKey(uri) },
+      archived: true,
+    });
     const r = await run({ modelName: 'credit-arch' });
     assert.equal(r.result?.result, 'Succeeded', r.stdout);
     assert.equal(r.outputs.modelVersion, '1');
     assert.equal(modelJson(r).reused, true);
-    assert.ok(r.issues.some((i) => i.type === 'warning' && /^Model credit-arch version 1 is archived; it is reused rather than registered again\./.test(i.message)), r.stdout);
+    assert.ok(
+      r.issues.some(
+        (i) =>
+          i.type === 'warning' && /^Model credit-arch version 1 is archived; it is reused rather than registered again\./.test(i.message),
+      ),
+      r.stdout,
+    );
     assert.equal(emulator.models.list('credit-arch').length, 1, 'no second version');
   });
 
@@ -228,9 +305,15 @@ describe('AzureMLRegisterModel@1 (task process)', function () {
       const r = await run({ modelName: 'credit-v2' });
       assert.equal(r.result?.result, 'Succeeded', r.stdout);
       assert.equal(r.outputs.modelVersion, '3');
-      assert.deepEqual(taken(r), ['Version 2 of credit-v2 already exists (from azureml://jobs/other-2/outputs/model), although the model reported it as the next one; trying the next one.']);
+      assert.deepEqual(taken(r), [
+        'Version 2 of credit-v2 already exists (from azureml://jobs/other-2/outputs/model), although the model reported it as the next one; trying the next one.',
+      ]);
       assert.equal(emulator.models.get('credit-v2', '2')!.properties.jobName, 'other-2', 'the existing version was not touched');
-      assert.equal(emulator.requests().filter((q) => q.method === 'PUT' && q.path.endsWith('/models/credit-v2/versions/2')).length, 0, 'no PUT to a version that exists');
+      assert.equal(
+        emulator.requests().filter((q) => q.method === 'PUT' && q.path.endsWith('/models/credit-v2/versions/2')).length,
+        0,
+        'no PUT to a version that exists',
+      );
     });
 
     it('a version taken between the read and the write: the PUT fails, a read shows why, the next one is taken', async () => {
@@ -254,7 +337,14 @@ describe('AzureMLRegisterModel@1 (task process)', function () {
       assert.equal(r.result?.message, message);
       assert.ok(!/\n\s+at /.test(r.stdout), 'no stack trace for a user error');
       if (!options.azureCalls) assert.equal(emulator.requests().length, before, 'no request may reach Azure for bad input');
-      assert.equal(emulator.requests().slice(before).filter((q) => q.method === 'PUT').length, 0, 'nothing was written');
+      assert.equal(
+        emulator
+          .requests()
+          .slice(before)
+          .filter((q) => q.method === 'PUT').length,
+        0,
+        'nothing was written',
+      );
       assert.equal(emulator.models.list('credit').length, versions);
       assert.deepEqual(r.buildTags, [], 'no build tag for a failed registration');
       assert.deepEqual(r.artifacts, [], 'no model.json for a failed registration');
@@ -283,10 +373,18 @@ describe('AzureMLRegisterModel@1 (task process)', function () {
       ));
 
     it('an unknown job', () =>
-      failsWith({ jobName: 'no-such-job' }, "Azure ML job 'no-such-job' was not found in workspace 'mlw-emulator'; check the 'jobName' input (it is the job's name, not its display name).", { azureCalls: true }));
+      failsWith(
+        { jobName: 'no-such-job' },
+        "Azure ML job 'no-such-job' was not found in workspace 'mlw-emulator'; check the 'jobName' input (it is the job's name, not its display name).",
+        { azureCalls: true },
+      ));
 
     it('a job that has not completed', () => {
-      emulator.jobs.seed('train-running', { phases: [{ status: 'Running', seconds: 3600 }], outcome: 'hang' }, { outputs: { model: 'mlflow_model' } });
+      emulator.jobs.seed(
+        'train-running',
+        { phases: [{ status: 'Running', seconds: 3600 }], outcome: 'hang' },
+        { outputs: { model: 'mlflow_model' } },
+      );
       return failsWith(
         { jobName: 'train-running' },
         "Azure ML job 'train-running' is Running, not Completed: a model is registered only from a completed job (run AzureMLWaitForRun@1 before this task, and check the 'jobName' input).",
@@ -295,7 +393,11 @@ describe('AzureMLRegisterModel@1 (task process)', function () {
     });
 
     it('an explicit version that is not a version', () =>
-      failsWith({ version: '2/3' }, "'version' must be 'auto' or a version such as 3 (letters, digits, '.', '-', '_', at most 50 characters), got '2/3'", { azureCalls: false }));
+      failsWith(
+        { version: '2/3' },
+        "'version' must be 'auto' or a version such as 3 (letters, digits, '.', '-', '_', at most 50 characters), got '2/3'",
+        { azureCalls: false },
+      ));
   });
 
   conformsToSpec(() => emulator.traffic());
@@ -316,7 +418,12 @@ describe('AzureMLRegisterModel@1: the training data profile (task process, emula
   let handoff: Record<string, string>;
   let profileText: string;
 
-  const writes = (from: number) => emulator.requests().slice(from).filter((q) => q.method === 'PUT' || q.method === 'DELETE').map((q) => `${q.method} ${q.path.replace(/^.*\/workspaces\/[^/]+/, '')}`);
+  const writes = (from: number) =>
+    emulator
+      .requests()
+      .slice(from)
+      .filter((q) => q.method === 'PUT' || q.method === 'DELETE')
+      .map((q) => `${q.method} ${q.path.replace(/^.*\/workspaces\/[^/]+/, '')}`);
   const blobNames = async () => {
     const names: string[] = [];
     for await (const b of container.listBlobsFlat()) names.push(b.name);
@@ -325,31 +432,67 @@ describe('AzureMLRegisterModel@1: the training data profile (task process, emula
 
   before(async () => {
     azurite = await startAzurite();
-    emulator = await startEmulator({ seed: 16, storage: { blobUrl: azurite.blobUrl, accountName: azurite.accountName, accountKey: azurite.accountKey } });
+    emulator = await startEmulator({
+      seed: 16,
+      storage: { blobUrl: azurite.blobUrl, accountName: azurite.accountName, accountKey: azurite.accountKey },
+    });
     spn = emulator.connection({ scheme: 'spnKey' });
-    container = new ContainerClient(`${azurite.blobUrl}/${emulator.datastore.containerName}`, new StorageSharedKeyCredential(azurite.accountName, azurite.accountKey));
+    container = new ContainerClient(
+      `${azurite.blobUrl}/${emulator.datastore.containerName}`,
+      new StorageSharedKeyCredential(azurite.accountName, azurite.accountKey),
+    );
     const csv = 'age,income,region\n41,56000,north\n58,32000,south\n47,,north\n';
     await container.getBlockBlobClient('data/train.csv').upload(csv, csv.length);
-    emulator.assets.seed('data', 'credit-train', '1', { dataType: 'uri_file', dataUri: 'azureml://datastores/workspaceblobstore/paths/data/train.csv' });
-    for (const job of ['tp-1', 'tp-2', 'tp-3']) emulator.jobs.seed(job, { phases: [], outcome: 'Completed', metrics: { accuracy: 0.9 } }, { jobType: 'Command', outputs: { model: 'mlflow_model' } });
+    emulator.assets.seed('data', 'credit-train', '1', {
+      dataType: 'uri_file',
+      dataUri: 'azureml://datastores/workspaceblobstore/paths/data/train.csv',
+    });
+    for (const job of ['tp-1', 'tp-2', 'tp-3'])
+      emulator.jobs.seed(
+        job,
+        { phases: [], outcome: 'Completed', metrics: { accuracy: 0.9 } },
+        { jobType: 'Command', outputs: { model: 'mlflow_model' } },
+      );
     const credential = secretCredential(emulator);
     const client = createMachineLearningClient({
       credential,
-      cloud: resolveCloud({ activeDirectoryAuthority: emulator.url, resourceManagerUrl: emulator.url, resourceId: emulator.url, environment: 'AzureCloud' }),
+      cloud: resolveCloud({
+        activeDirectoryAuthority: emulator.url,
+        resourceManagerUrl: emulator.url,
+        resourceId: emulator.url,
+        environment: 'AzureCloud',
+      }),
       subscriptionId: emulator.subscriptionId,
       httpFor: () => ({ tlsOptions: { ca: emulator.caCertPem } }),
       taskName: 'register-profile-test',
     });
-    ctx = { workspace: await loadWorkspace({ client, subscriptionId: emulator.subscriptionId, resourceGroup: emulator.resourceGroup, name: emulator.workspaceName }), credential };
+    ctx = {
+      workspace: await loadWorkspace({
+        client,
+        subscriptionId: emulator.subscriptionId,
+        resourceGroup: emulator.resourceGroup,
+        name: emulator.workspaceName,
+      }),
+      credential,
+    };
     // The validation step of the same job, as the agent runs it: its job variables are the hand-off.
     const validated = await runTask({
       task: 'AzureMLValidateData',
-      inputs: { connectedServiceNameARM: spn.id, resourceGroupName: emulator.resourceGroup, workspaceName: emulator.workspaceName, data: 'azureml:credit-train@latest', expectations: 'age not null' },
+      inputs: {
+        connectedServiceNameARM: spn.id,
+        resourceGroupName: emulator.resourceGroup,
+        workspaceName: emulator.workspaceName,
+        data: 'azureml:credit-train@latest',
+        expectations: 'age not null',
+      },
       env: spn.env,
       timeoutMs: 60_000,
     });
     assert.equal(validated.result?.result, 'Succeeded', validated.stdout);
-    handoff = { 'AzureML.DataProfilePath': validated.variables['AzureML.DataProfilePath'].value, 'AzureML.TrainingData': validated.variables['AzureML.TrainingData'].value };
+    handoff = {
+      'AzureML.DataProfilePath': validated.variables['AzureML.DataProfilePath'].value,
+      'AzureML.TrainingData': validated.variables['AzureML.TrainingData'].value,
+    };
     profileText = fs.readFileSync(handoff['AzureML.DataProfilePath'], 'utf8');
   });
   after(async () => {
@@ -360,7 +503,13 @@ describe('AzureMLRegisterModel@1: the training data profile (task process, emula
   function run(jobName: string, variables: Record<string, string>): Promise<TaskRunResult> {
     return runTask({
       task: 'AzureMLRegisterModel',
-      inputs: { connectedServiceNameARM: spn.id, resourceGroupName: emulator.resourceGroup, workspaceName: emulator.workspaceName, jobName, modelName: 'credit' },
+      inputs: {
+        connectedServiceNameARM: spn.id,
+        resourceGroupName: emulator.resourceGroup,
+        workspaceName: emulator.workspaceName,
+        jobName,
+        modelName: 'credit',
+      },
       env: spn.env,
       variables: { 'System.Debug': 'true', 'System.HostType': 'build', 'Build.BuildId': '77', ...variables },
       timeoutMs: 60_000,
@@ -384,13 +533,26 @@ describe('AzureMLRegisterModel@1: the training data profile (task process, emula
     const blob = await container.getBlobClient(uri.replace(/^azureml:\/\/datastores\/workspaceblobstore\/paths\//, '')).downloadToBuffer();
     assert.equal(blob.toString('utf8'), profileText, 'the profile file as the validation wrote it');
     // The model version naming the profile, then the profile's asset (its file was uploaded to Azurite first).
-    assert.deepEqual(writes(from).filter((w) => !w.includes('/oauth2/')), ['PUT /models/credit/versions/1', 'PUT /data/credit-profile/versions/1']);
-    assert.ok(r.lines.some((l) => l.startsWith('Attached the data profile of azureml:credit-train:1 as azureml:credit-profile:1 (azureml://datastores/workspaceblobstore/paths/LocalUpload/')), r.stdout);
+    assert.deepEqual(
+      writes(from).filter((w) => !w.includes('/oauth2/')),
+      ['PUT /models/credit/versions/1', 'PUT /data/credit-profile/versions/1'],
+    );
+    assert.ok(
+      r.lines.some((l) =>
+        l.startsWith(
+          'Attached the data profile of azureml:credit-train:1 as azureml:credit-profile:1 (azureml://datastores/workspaceblobstore/paths/LocalUpload/',
+        ),
+      ),
+      r.stdout,
+    );
     assertNoSecretLeak(r, [...spn.secrets, azurite.accountKey]);
 
     const found = await findModelProfile(ctx, 'credit', '1');
     assert.ok(found);
-    assert.deepEqual({ model: found.model, profileAssetId: found.profileAssetId, trainingData: found.trainingData }, { model: 'azureml:credit:1', profileAssetId: 'azureml:credit-profile:1', trainingData: 'azureml:credit-train:1' });
+    assert.deepEqual(
+      { model: found.model, profileAssetId: found.profileAssetId, trainingData: found.trainingData },
+      { model: 'azureml:credit:1', profileAssetId: 'azureml:credit-profile:1', trainingData: 'azureml:credit-train:1' },
+    );
     assert.deepEqual(found.profile, readProfile(profileText));
     assert.equal(found.profile.rows, 3);
   });
@@ -410,7 +572,15 @@ describe('AzureMLRegisterModel@1: the training data profile (task process, emula
   it('a re-run after the first attempt stopped between the two writes registers the missing profile asset', async () => {
     // The first attempt registered version 2 naming its profile, then stopped before the asset.
     const uri = 'azureml://jobs/tp-2/outputs/model';
-    emulator.models.seed('credit', '2', { modelUri: uri, properties: { [SOURCE_PROPERTY]: uri, [SOURCE_KEY_PROPERTY]: sourceKey(uri), [DATA_PROFILE_PROPERTY]: 'azureml:credit-profile:2', [TRAINING_DATA_PROPERTY]: 'azureml:credit-train:1' } });
+    emulator.models.seed('credit', '2', {
+      modelUri: uri,
+      properties: {
+        [SOURCE_PROPERTY]: uri,
+        [SOURCE_KEY_PROPERTY]: sourceKey(uri),
+        [DATA_PROFILE_PROPERTY]: 'azureml:credit-profile:2',
+        [TRAINING_DATA_PROPERTY]: 'azureml:credit-train:1',
+      },
+    });
     const from = emulator.requests().length;
     const r = await run('tp-2', handoff);
     assert.equal(r.result?.result, 'Succeeded', r.stdout);
@@ -426,19 +596,30 @@ describe('AzureMLRegisterModel@1: the training data profile (task process, emula
     const r = await run('tp-3', handoff);
     assert.equal(r.result?.result, 'Succeeded', r.stdout);
     assert.deepEqual(writes(from), []);
-    assert.ok(r.lines.some((l) => l.startsWith("Model credit version 3 was registered without a data profile, and a version's properties cannot change")), r.stdout);
+    assert.ok(
+      r.lines.some((l) =>
+        l.startsWith("Model credit version 3 was registered without a data profile, and a version's properties cannot change"),
+      ),
+      r.stdout,
+    );
     assert.equal(await findModelProfile(ctx, 'credit', '3'), undefined);
   });
 
   it('findModelProfile: a version that does not exist is a UserError', async () => {
-    await assert.rejects(findModelProfile(ctx, 'credit', '99'), (e: unknown) => e instanceof UserError && /^Model credit version 99 was not found in workspace 'mlw-emulator'/.test(e.message));
+    await assert.rejects(
+      findModelProfile(ctx, 'credit', '99'),
+      (e: unknown) => e instanceof UserError && /^Model credit version 99 was not found in workspace 'mlw-emulator'/.test(e.message),
+    );
   });
 
   it('a hand-off naming a profile that cannot be read fails before any call to Azure', async () => {
     const from = emulator.requests().length;
     const r = await run('tp-1', { ...handoff, 'AzureML.DataProfilePath': '/nowhere/data-profile.json' });
     assert.equal(r.result?.result, 'Failed', r.stdout);
-    assert.equal(r.result?.message, "AzureML.DataProfilePath is '/nowhere/data-profile.json', which cannot be read (ENOENT); it names the data-profile.json AzureMLValidateData@1 wrote earlier in this job.");
+    assert.equal(
+      r.result?.message,
+      "AzureML.DataProfilePath is '/nowhere/data-profile.json', which cannot be read (ENOENT); it names the data-profile.json AzureMLValidateData@1 wrote earlier in this job.",
+    );
     assert.equal(emulator.requests().length, from);
   });
 });

@@ -32,7 +32,12 @@ describe('AzureMLWaitForRun@1 (task process)', function () {
     };
   }
 
-  function run(conn: TaskConnection, jobName: string, extra: Record<string, string> = {}, more: Partial<Parameters<typeof runTask>[0]> = {}): Promise<TaskRunResult> {
+  function run(
+    conn: TaskConnection,
+    jobName: string,
+    extra: Record<string, string> = {},
+    more: Partial<Parameters<typeof runTask>[0]> = {},
+  ): Promise<TaskRunResult> {
     return runTask({
       task: 'AzureMLWaitForRun',
       inputs: inputsFor(conn, jobName, extra),
@@ -48,22 +53,43 @@ describe('AzureMLWaitForRun@1 (task process)', function () {
   }
 
   it('mirrors a completed pipeline job, logs each status change and step, and sets outputs', async () => {
-    emulator.jobs.seed('job-complete', {
-      phases: [{ status: 'Queued', seconds: 1 }, { status: 'Running', seconds: 2 }],
-      outcome: 'Completed',
-      children: [
-        { name: 'prep-run', displayName: 'prep', phases: [{ status: 'Running', seconds: 1 }], outcome: 'Completed' },
-        { name: 'train-run', displayName: 'train', phases: [{ status: 'Queued', seconds: 1 }, { status: 'Running', seconds: 1 }], outcome: 'Completed' },
-      ],
-    }, { jobType: 'Pipeline', displayName: 'nightly' });
+    emulator.jobs.seed(
+      'job-complete',
+      {
+        phases: [
+          { status: 'Queued', seconds: 1 },
+          { status: 'Running', seconds: 2 },
+        ],
+        outcome: 'Completed',
+        children: [
+          { name: 'prep-run', displayName: 'prep', phases: [{ status: 'Running', seconds: 1 }], outcome: 'Completed' },
+          {
+            name: 'train-run',
+            displayName: 'train',
+            phases: [
+              { status: 'Queued', seconds: 1 },
+              { status: 'Running', seconds: 1 },
+            ],
+            outcome: 'Completed',
+          },
+        ],
+      },
+      { jobType: 'Pipeline', displayName: 'nightly' },
+    );
     const r = await run(spn, 'job-complete');
     assert.equal(r.result?.result, 'Succeeded', r.stdout);
     assert.equal(r.outputs.status, 'Completed');
     assert.match(r.outputs.studioUrl, /^https:\/\/ml\.azure\.com\/runs\/job-complete\?wsid=/);
     assert.ok(Number(r.outputs.durationSeconds) >= 2, r.outputs.durationSeconds);
     assert.ok(r.lines.some((l) => /^Azure ML studio: https:\/\/ml\.azure\.com\/runs\/job-complete/.test(l)));
-    assert.ok(r.lines.some((l) => /Job job-complete: .* → Completed/.test(l)), r.lines.join('\n'));
-    assert.ok(r.lines.some((l) => /step train: .*Completed/.test(l)), r.lines.join('\n'));
+    assert.ok(
+      r.lines.some((l) => /Job job-complete: .* → Completed/.test(l)),
+      r.lines.join('\n'),
+    );
+    assert.ok(
+      r.lines.some((l) => /step train: .*Completed/.test(l)),
+      r.lines.join('\n'),
+    );
     // Each status line appears once: no repeated lines for unchanged polls.
     const completedLines = r.lines.filter((l) => /→ Completed$/.test(l) && l.startsWith('Job '));
     assert.equal(completedLines.length, 1);
@@ -72,15 +98,30 @@ describe('AzureMLWaitForRun@1 (task process)', function () {
   });
 
   it("fails with the job's own error message and the failed step's", async () => {
-    emulator.jobs.seed('job-fails', {
-      phases: [{ status: 'Running', seconds: 1 }],
-      outcome: 'Failed',
-      error: { code: 'UserError', message: 'Pipeline has failed child jobs.' },
-      children: [{ name: 'train-fail', displayName: 'train', phases: [{ status: 'Running', seconds: 1 }], outcome: 'Failed', error: { code: 'UserError', message: "ValueError: column 'label' not found" } }],
-    }, { jobType: 'Pipeline' });
+    emulator.jobs.seed(
+      'job-fails',
+      {
+        phases: [{ status: 'Running', seconds: 1 }],
+        outcome: 'Failed',
+        error: { code: 'UserError', message: 'Pipeline has failed child jobs.' },
+        children: [
+          {
+            name: 'train-fail',
+            displayName: 'train',
+            phases: [{ status: 'Running', seconds: 1 }],
+            outcome: 'Failed',
+            error: { code: 'UserError', message: "ValueError: column 'label' not found" },
+          },
+        ],
+      },
+      { jobType: 'Pipeline' },
+    );
     const r = await run(spn, 'job-fails');
     assert.equal(r.result?.result, 'Failed');
-    assert.match(r.result!.message, /Azure ML job job-fails ended Failed: Pipeline has failed child jobs; step train failed: ValueError: column 'label' not found/);
+    assert.match(
+      r.result!.message,
+      /Azure ML job job-fails ended Failed: Pipeline has failed child jobs; step train failed: ValueError: column 'label' not found/,
+    );
     assert.equal(r.outputs.status, 'Failed');
     assert.equal(r.exitCode, 0);
   });
@@ -107,7 +148,12 @@ describe('AzureMLWaitForRun@1 (task process)', function () {
 
   it('on SIGINT leaves the job running when onPipelineCancel is leaveRunning', async () => {
     emulator.jobs.seed('job-sigint-leave', { phases: [{ status: 'Running', seconds: 1 }], outcome: 'hang' });
-    const r = await run(spn, 'job-sigint-leave', { onPipelineCancel: 'leaveRunning' }, { signal: { name: 'SIGINT', whenStdoutMatches: /Job job-sigint-leave: Running/ } });
+    const r = await run(
+      spn,
+      'job-sigint-leave',
+      { onPipelineCancel: 'leaveRunning' },
+      { signal: { name: 'SIGINT', whenStdoutMatches: /Job job-sigint-leave: Running/ } },
+    );
     assert.equal(emulator.jobs.get('job-sigint-leave')?.cancelRequested, false);
     assert.equal(r.result?.result, 'Canceled');
   });
@@ -123,7 +169,11 @@ describe('AzureMLWaitForRun@1 (task process)', function () {
   });
 
   it('on SIGINT while run history is slow to answer, cancels the pipeline job without waiting for it', async () => {
-    emulator.jobs.seed('job-sigint-history', { phases: [{ status: 'Running', seconds: 1 }], outcome: 'hang', children: [{ name: 'h1', displayName: 'train', outcome: 'hang' }] }, { jobType: 'Pipeline' });
+    emulator.jobs.seed(
+      'job-sigint-history',
+      { phases: [{ status: 'Running', seconds: 1 }], outcome: 'hang', children: [{ name: 'h1', displayName: 'train', outcome: 'hang' }] },
+      { jobType: 'Pipeline' },
+    );
     emulator.faults.script([{ method: 'GET', path: '/discovery', delayMs: 6000 }]);
     const r = await run(spn, 'job-sigint-history', {}, { signal: { name: 'SIGINT', whenStdoutMatches: /Azure ML studio:/ } });
     assert.equal(emulator.jobs.get('job-sigint-history')?.cancelRequested, true, r.stdout);
@@ -143,7 +193,8 @@ describe('AzureMLWaitForRun@1 (task process)', function () {
     assert.equal(throttled.length, storm);
     // After each 429 the next read waited at least the Retry-After second (small clock tolerance).
     for (let i = 0; i < reads.length - 1; i++) {
-      if (reads[i].status === 429) assert.ok(reads[i + 1].at - reads[i].at >= 950, `read ${i + 1} came ${reads[i + 1].at - reads[i].at} ms after a 429`);
+      if (reads[i].status === 429)
+        assert.ok(reads[i + 1].at - reads[i].at >= 950, `read ${i + 1} came ${reads[i + 1].at - reads[i].at} ms after a 429`);
     }
     // Successful reads: one per poll until Completed, no more.
     const ok = reads.filter((q) => q.status === 200).length;
@@ -164,13 +215,19 @@ describe('AzureMLWaitForRun@1 (task process)', function () {
   it('fails clearly when the job does not exist', async () => {
     const r = await run(spn, 'no-such-job');
     assert.equal(r.result?.result, 'Failed');
-    assert.equal(r.result?.message, `Azure ML job 'no-such-job' was not found in workspace '${emulator.workspaceName}'; check the 'jobName' input (it is the job's name, not its display name).`);
+    assert.equal(
+      r.result?.message,
+      `Azure ML job 'no-such-job' was not found in workspace '${emulator.workspaceName}'; check the 'jobName' input (it is the job's name, not its display name).`,
+    );
   });
 
   it('fails clearly when the workspace does not exist', async () => {
     const r = await runTask({ task: 'AzureMLWaitForRun', inputs: { ...inputsFor(spn, 'x'), workspaceName: 'nope' }, env: spn.env });
     assert.equal(r.result?.result, 'Failed');
-    assert.match(r.result!.message, /^Workspace 'nope' was not found in resource group '.*'; check the 'resourceGroup' and 'workspace' inputs\.$/);
+    assert.match(
+      r.result!.message,
+      /^Workspace 'nope' was not found in resource group '.*'; check the 'resourceGroup' and 'workspace' inputs\.$/,
+    );
   });
 
   for (const [input, value, message] of [
@@ -192,9 +249,17 @@ describe('AzureMLWaitForRun@1 (task process)', function () {
   it('times out, cancels the Azure ML job and fails (takes a minute: the timeout is in whole minutes)', async function () {
     this.timeout(150_000);
     emulator.jobs.seed('job-hangs', { phases: [{ status: 'Running', seconds: 1 }], outcome: 'hang' });
-    const r = await run(spn, 'job-hangs', { timeoutMinutes: '1', pollIntervalSeconds: '5', maxPollIntervalSeconds: '20' }, { timeoutMs: 140_000 });
+    const r = await run(
+      spn,
+      'job-hangs',
+      { timeoutMinutes: '1', pollIntervalSeconds: '5', maxPollIntervalSeconds: '20' },
+      { timeoutMs: 140_000 },
+    );
     assert.equal(r.result?.result, 'Failed');
-    assert.match(r.result!.message, /^Timed out after 1 minute waiting for Azure ML job job-hangs \(last status Running\); the job was asked to cancel\.$/);
+    assert.match(
+      r.result!.message,
+      /^Timed out after 1 minute waiting for Azure ML job job-hangs \(last status Running\); the job was asked to cancel\.$/,
+    );
     assert.equal(emulator.jobs.get('job-hangs')?.cancelRequested, true);
     // Backoff: a minute at 5 s growing to 20 s is far fewer reads than a fixed 5 s poll (13).
     assert.ok(jobReads('job-hangs').length <= 8, `reads ${jobReads('job-hangs').length}`);

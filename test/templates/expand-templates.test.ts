@@ -21,7 +21,10 @@ const expand = (file: string, buildReason = 'Manual'): Pipeline =>
   });
 
 const stepsOf = (job: Job): Step[] => (job.kind === 'job' ? job.steps : job.hooks.deploy);
-const tasksOf = (p: Pipeline) => p.stages.flatMap((s) => s.jobs.flatMap((j) => stepsOf(j).flatMap((st) => (st.kind === 'task' ? [`${s.name}/${j.name}/${st.name ?? ''}: ${st.task}`] : []))));
+const tasksOf = (p: Pipeline) =>
+  p.stages.flatMap((s) =>
+    s.jobs.flatMap((j) => stepsOf(j).flatMap((st) => (st.kind === 'task' ? [`${s.name}/${j.name}/${st.name ?? ''}: ${st.task}`] : []))),
+  );
 
 /** An example repository copy whose build pipeline extends ml-build.yml with the given parameter lines. */
 const made: string[] = [];
@@ -46,7 +49,13 @@ const expandBuildWith = (lines: string) => {
 describe('templates: expansion of the examples through @templates', () => {
   it('ml-build.yml: CodeQuality then Train with validate data → publish → wait → compare → register, register gated on promote', () => {
     const p = expand('ml-build.yml');
-    assert.deepEqual(p.stages.map((s) => [s.name, s.dependsOn]), [['CodeQuality', []], ['Train', ['CodeQuality']]]);
+    assert.deepEqual(
+      p.stages.map((s) => [s.name, s.dependsOn]),
+      [
+        ['CodeQuality', []],
+        ['Train', ['CodeQuality']],
+      ],
+    );
     assert.deepEqual(tasksOf(p), [
       'Train/Train/validateData: AzureMLValidateData@1',
       'Train/Train/publish: AzureMLPublishPipeline@1',
@@ -65,15 +74,19 @@ describe('templates: expansion of the examples through @templates', () => {
     assert.match(validate.inputs.expectations, /^columns exactly age, income, /);
     // The report is published even when the validation fails (but not after a bad input wrote nothing).
     const published = steps[steps.indexOf(validate) + 1];
-    assert.deepEqual(
-      published.kind === 'publish' && [published.artifact, published.path, published.condition],
-      ['data-validation', '$(Build.ArtifactStagingDirectory)/data-validation', "and(succeededOrFailed(), ne(variables['validateData.reportPath'], ''))"],
-    );
+    assert.deepEqual(published.kind === 'publish' && [published.artifact, published.path, published.condition], [
+      'data-validation',
+      '$(Build.ArtifactStagingDirectory)/data-validation',
+      "and(succeededOrFailed(), ne(variables['validateData.reportPath'], ''))",
+    ]);
   });
 
   it('ml-build.yml without dataExpectations has no validation step', () => {
     const p = expandBuildWith('    runCodeQuality: false\n    trainingData: data/credit.csv\n');
-    assert.deepEqual(tasksOf(p).map((t) => t.split(': ')[1]), ['AzureMLPublishPipeline@1', 'AzureMLWaitForRun@1', 'AzureMLCompareModels@1', 'AzureMLRegisterModel@1']);
+    assert.deepEqual(
+      tasksOf(p).map((t) => t.split(': ')[1]),
+      ['AzureMLPublishPipeline@1', 'AzureMLWaitForRun@1', 'AzureMLCompareModels@1', 'AzureMLRegisterModel@1'],
+    );
   });
 
   it('ml-release.yml: the model-registered trigger, package from model.json, two deployment jobs on environments', () => {
@@ -89,18 +102,36 @@ describe('templates: expansion of the examples through @templates', () => {
         triggerBranches: { include: ['main'], exclude: [] },
       },
     ]);
-    assert.deepEqual(p.stages.map((s) => [s.name, s.dependsOn]), [['Package', []], ['Staging', ['Package']], ['Production', ['Package', 'Staging']]]);
+    assert.deepEqual(
+      p.stages.map((s) => [s.name, s.dependsOn]),
+      [
+        ['Package', []],
+        ['Staging', ['Package']],
+        ['Production', ['Package', 'Staging']],
+      ],
+    );
     const pkg = stepsOf(p.stages[0].jobs[0]).find((s) => s.kind === 'task')!;
     assert.equal(pkg.kind === 'task' && pkg.inputs.modelJson, '$(Pipeline.Workspace)/modelBuild/model/model.json');
     const deployments = p.stages.slice(1).map((s) => s.jobs[0]);
-    assert.deepEqual(deployments.map((j) => [j.kind, j.kind === 'deployment' ? j.environment : '']), [['deployment', 'ml-staging'], ['deployment', 'ml-production']]);
-    assert.deepEqual(deployments[1].variables, [{ name: 'expectedPackageId', value: "$[ stageDependencies.Package.Package.outputs['package.packageId'] ]" }]);
+    assert.deepEqual(
+      deployments.map((j) => [j.kind, j.kind === 'deployment' ? j.environment : '']),
+      [
+        ['deployment', 'ml-staging'],
+        ['deployment', 'ml-production'],
+      ],
+    );
+    assert.deepEqual(deployments[1].variables, [
+      { name: 'expectedPackageId', value: "$[ stageDependencies.Package.Package.outputs['package.packageId'] ]" },
+    ]);
   });
 
   it('ml-build.yml on its weekly schedule: no code-quality stage, trained on the newest registered data', () => {
     const p = expand('ml-build.yml', 'Schedule');
     assert.equal(p.schedules.length, 1);
-    assert.deepEqual(p.stages.map((s) => [s.name, s.dependsOn]), [['Train', []]]);
+    assert.deepEqual(
+      p.stages.map((s) => [s.name, s.dependsOn]),
+      [['Train', []]],
+    );
     const publish = stepsOf(p.stages[0].jobs[0]).find((s) => s.name === 'publish')!;
     assert.equal(publish.kind === 'task' && publish.inputs.inputOverrides, 'raw_data=azureml:credit-applications@latest');
     const validate = stepsOf(p.stages[0].jobs[0]).find((s) => s.name === 'validateData')!;
@@ -110,28 +141,45 @@ describe('templates: expansion of the examples through @templates', () => {
   });
 
   it('ml-build.yml cannot expand without Build.Reason: it is read at compile time, as the service allows', () => {
-    assert.throws(() => expandPipeline(path.join(EXAMPLE, 'azure-pipelines', 'ml-build.yml'), { selfRoot: EXAMPLE, repositories: { templates: repoRoot } }), /the predefined variable 'Build\.Reason' is read at compile time/);
+    assert.throws(
+      () =>
+        expandPipeline(path.join(EXAMPLE, 'azure-pipelines', 'ml-build.yml'), { selfRoot: EXAMPLE, repositories: { templates: repoRoot } }),
+      /the predefined variable 'Build\.Reason' is read at compile time/,
+    );
   });
 
   const BUILD_TEMPLATE = path.join(repoRoot, 'pipeline-templates', 'ml-build.yml');
-  const refused = (lines: string, message: string) => assert.throws(() => expandBuildWith(lines), { message: `${BUILD_TEMPLATE}: ${message}` });
+  const refused = (lines: string, message: string) =>
+    assert.throws(() => expandBuildWith(lines), { message: `${BUILD_TEMPLATE}: ${message}` });
 
   it('refuses a boolean parameter given a string, naming the template, the parameter, the value and the fix', () =>
     refused('    forcePromote: maybe\n', "parameter 'forcePromote' expects a boolean, got 'maybe' (a string). Fix: pass true or false."));
 
   it('refuses a number parameter given text, a value outside values:, and a stepList given a mapping', () => {
-    refused('    waitTimeoutMinutes: two hours\n', "parameter 'waitTimeoutMinutes' expects a number, got 'two hours' (a string). Fix: pass a number such as 3 or 0.5.");
+    refused(
+      '    waitTimeoutMinutes: two hours\n',
+      "parameter 'waitTimeoutMinutes' expects a number, got 'two hours' (a string). Fix: pass a number such as 3 or 0.5.",
+    );
     refused(
       '    productionSource: registry\n',
       `parameter 'productionSource' must be one of 'endpoint', 'tag', 'latest', 'none' (its values:), got 'registry' (a string). Fix: pass one of the allowed values, or add it to values: in ${BUILD_TEMPLATE}.`,
     );
-    refused('    preTrainSteps:\n      script: echo hi\n', "parameter 'preTrainSteps' expects a stepList (a sequence of steps), got a mapping (keys: script). Fix: write it as a YAML sequence ('- script: echo hi').");
+    refused(
+      '    preTrainSteps:\n      script: echo hi\n',
+      "parameter 'preTrainSteps' expects a stepList (a sequence of steps), got a mapping (keys: script). Fix: write it as a YAML sequence ('- script: echo hi').",
+    );
   });
 
   it('refuses an unknown parameter (a misspelling) and a missing required one', () => {
-    assert.throws(() => expandBuildWith('    metricStepName: evaluate\n'), /: unknown parameter 'metricStepName' passed by .*custom\.yml \(declared: .*metricsStepName.*\)\. Fix: remove it, fix its spelling, or declare it/);
+    assert.throws(
+      () => expandBuildWith('    metricStepName: evaluate\n'),
+      /: unknown parameter 'metricStepName' passed by .*custom\.yml \(declared: .*metricsStepName.*\)\. Fix: remove it, fix its spelling, or declare it/,
+    );
     const file = buildWith('');
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('    modelName: credit-risk\n', ''));
-    assert.throws(() => expandPipeline(file, { selfRoot: path.dirname(path.dirname(file)), repositories: { templates: repoRoot } }), /modelName/);
+    assert.throws(
+      () => expandPipeline(file, { selfRoot: path.dirname(path.dirname(file)), repositories: { templates: repoRoot } }),
+      /modelName/,
+    );
   });
 });

@@ -52,7 +52,9 @@ function coveredText(text: string, d: Diagnostic): string {
  * pipelines live in its azure-pipelines/ folder.
  */
 function pipelineFilesUnder(dir: string): string[] {
-  return yamlFilesUnder(dir).filter((f) => !/^pipeline-templates\/examples\/[^/]+\//.test(f) || /^pipeline-templates\/examples\/[^/]+\/azure-pipelines\//.test(f));
+  return yamlFilesUnder(dir).filter(
+    (f) => !/^pipeline-templates\/examples\/[^/]+\//.test(f) || /^pipeline-templates\/examples\/[^/]+\/azure-pipelines\//.test(f),
+  );
 }
 
 /**
@@ -93,7 +95,8 @@ describe('Azure Pipelines templates: schema validation', function () {
       it(file, async () => {
         const text = fs.readFileSync(path.join(repoRoot, file), 'utf8');
         const { problems, tolerated } = templateProblems(text, await validateYaml(text, file));
-        if (tolerated.length > 0) console.log(`    ${tolerated.length} expression value(s) left to expansion in ${file}:\n${listing(tolerated, file)}`);
+        if (tolerated.length > 0)
+          console.log(`    ${tolerated.length} expression value(s) left to expansion in ${file}:\n${listing(tolerated, file)}`);
         assert.equal(problems.length, 0, `${file} has ${problems.length} problem(s):\n${listing(problems, file)}`);
       });
     }
@@ -108,7 +111,11 @@ describe('Azure Pipelines templates: schema validation', function () {
     const problemsIn = async (text: string) => templateProblems(text, await validateYaml(text)).problems.map(messageOf);
 
     it('fails steps/publish-pipeline.yml with a misspelled task input', async () => {
-      const text = changed('steps/publish-pipeline.yml', '      pipelineFile: ${{ parameters.pipelineFile }}', '      pipelineFlie: ${{ parameters.pipelineFile }}');
+      const text = changed(
+        'steps/publish-pipeline.yml',
+        '      pipelineFile: ${{ parameters.pipelineFile }}',
+        '      pipelineFlie: ${{ parameters.pipelineFile }}',
+      );
       assert.deepEqual((await problemsIn(text)).sort(), ['Missing property "pipelineFile".', 'Unexpected property pipelineFlie']);
     });
 
@@ -118,7 +125,11 @@ describe('Azure Pipelines templates: schema validation', function () {
     });
 
     it('fails steps/wait-for-run.yml declaring a parameter with a type that does not exist', async () => {
-      const text = changed('steps/wait-for-run.yml', '  - name: timeoutMinutes\n    type: number', '  - name: timeoutMinutes\n    type: integer');
+      const text = changed(
+        'steps/wait-for-run.yml',
+        '  - name: timeoutMinutes\n    type: number',
+        '  - name: timeoutMinutes\n    type: integer',
+      );
       const problems = await problemsIn(text);
       assert.ok(problems.length > 0 && problems.every((m) => /pattern|Value is not accepted|Incorrect type/.test(m)), problems.join('\n'));
     });
@@ -127,22 +138,33 @@ describe('Azure Pipelines templates: schema validation', function () {
   describe('the service schema', () => {
     it('fails clearly when ../shared/reference is not there', () => {
       const missing = path.join(repoRoot, 'no-such-dir', 'reference');
-      assert.throws(() => serviceSchemaPath(missing), (e: Error) => {
-        assert.match(e.message, /^Reference data not found at .*no-such-dir.reference\. The template tests read the Azure Pipelines service schema from \.\.\/shared\/reference\/azure-pipelines-yaml\/service-schema\.json/);
-        return true;
-      });
+      assert.throws(
+        () => serviceSchemaPath(missing),
+        (e: Error) => {
+          assert.match(
+            e.message,
+            /^Reference data not found at .*no-such-dir.reference\. The template tests read the Azure Pipelines service schema from \.\.\/shared\/reference\/azure-pipelines-yaml\/service-schema\.json/,
+          );
+          return true;
+        },
+      );
       assert.throws(() => serviceSchemaPath(fixturesDir), /^Error: Reference file missing: .*service-schema\.json/);
     });
 
     it('is read from ../shared/reference and extended with every task under tasks/', () => {
       assert.ok(serviceSchemaPath().endsWith(path.join('shared', 'reference', 'azure-pipelines-yaml', 'service-schema.json')));
       const schema = loadExtendedSchema() as {
-        definitions: { task: { anyOf: { properties: { task: { pattern: string } } }[]; properties: { task: { anyOf: { enum: string[] }[] } } } };
+        definitions: {
+          task: { anyOf: { properties: { task: { pattern: string } } }[]; properties: { task: { anyOf: { enum: string[] }[] } } };
+        };
       };
       const names = schema.definitions.task.properties.task.anyOf.flatMap((e) => e.enum);
       const patterns = schema.definitions.task.anyOf.map((e) => e.properties.task.pattern);
       const ours = readOurTasks().map((t) => `${t.name}@${t.version.Major}`);
-      assert.equal(ours.length, fs.readdirSync(path.join(repoRoot, 'tasks')).filter((d) => fs.existsSync(path.join(repoRoot, 'tasks', d, 'task.json'))).length);
+      assert.equal(
+        ours.length,
+        fs.readdirSync(path.join(repoRoot, 'tasks')).filter((d) => fs.existsSync(path.join(repoRoot, 'tasks', d, 'task.json'))).length,
+      );
       for (const ref of ours) {
         assert.equal(names.filter((n) => n === ref).length, 1, `${ref} listed once among task names`);
         assert.equal(patterns.filter((p) => p === `^${ref}$`).length, 1, `${ref} has one inputs entry`);
@@ -157,7 +179,10 @@ describe('Azure Pipelines templates: schema validation', function () {
       const schema = loadExtendedSchema() as { definitions: { task: { anyOf: { properties: { task: { pattern: string } } }[] } } };
       const entries = schema.definitions.task.anyOf.filter((e) => e.properties.task.pattern === `^${ref}$`);
       assert.ok(entries.length > 0, `${ref} not in service-schema.json`);
-      return entries[0] as unknown as { required: string[]; properties: { inputs: { required: string[]; properties: Record<string, unknown> } } };
+      return entries[0] as unknown as {
+        required: string[];
+        properties: { inputs: { required: string[]; properties: Record<string, unknown> } };
+      };
     };
 
     // Input excerpts of the real task.json files (microsoft/azure-pipelines-tasks, Tasks/AzureCLIV2
@@ -166,37 +191,118 @@ describe('Azure Pipelines templates: schema validation', function () {
     // the evidence for the rules: key = first alias, aliases = [name, ...other aliases]; required
     // only when required, without a visibleRule and without a default ("" counts as none).
     const azureCli: TaskJson = {
-      name: 'AzureCLI', friendlyName: 'Azure CLI', description: 'd', version: { Major: 2 },
+      name: 'AzureCLI',
+      friendlyName: 'Azure CLI',
+      description: 'd',
+      version: { Major: 2 },
       inputs: [
-        { name: 'connectedServiceNameARM', aliases: ['azureSubscription'], type: 'connectedService:AzureRM', label: 'Azure Resource Manager connection', required: true },
-        { name: 'scriptType', type: 'pickList', label: 'Script Type', defaultValue: '', required: true, options: { ps: 'PowerShell', pscore: 'PowerShell Core', batch: 'Batch', bash: 'Shell' } },
-        { name: 'scriptLocation', type: 'pickList', label: 'Script Location', defaultValue: 'scriptPath', required: true, options: { inlineScript: 'Inline script', scriptPath: 'Script path' } },
-        { name: 'scriptPath', type: 'filePath', label: 'Script Path', defaultValue: '', required: true, visibleRule: 'scriptLocation = scriptPath' },
-        { name: 'inlineScript', type: 'multiLine', label: 'Inline Script', defaultValue: '', required: true, visibleRule: 'scriptLocation = inlineScript' },
+        {
+          name: 'connectedServiceNameARM',
+          aliases: ['azureSubscription'],
+          type: 'connectedService:AzureRM',
+          label: 'Azure Resource Manager connection',
+          required: true,
+        },
+        {
+          name: 'scriptType',
+          type: 'pickList',
+          label: 'Script Type',
+          defaultValue: '',
+          required: true,
+          options: { ps: 'PowerShell', pscore: 'PowerShell Core', batch: 'Batch', bash: 'Shell' },
+        },
+        {
+          name: 'scriptLocation',
+          type: 'pickList',
+          label: 'Script Location',
+          defaultValue: 'scriptPath',
+          required: true,
+          options: { inlineScript: 'Inline script', scriptPath: 'Script path' },
+        },
+        {
+          name: 'scriptPath',
+          type: 'filePath',
+          label: 'Script Path',
+          defaultValue: '',
+          required: true,
+          visibleRule: 'scriptLocation = scriptPath',
+        },
+        {
+          name: 'inlineScript',
+          type: 'multiLine',
+          label: 'Inline Script',
+          defaultValue: '',
+          required: true,
+          visibleRule: 'scriptLocation = inlineScript',
+        },
         { name: 'scriptArguments', aliases: ['arguments'], type: 'string', label: 'Script Arguments', defaultValue: '', required: false },
-        { name: 'addSpnToEnvironment', type: 'boolean', label: 'Access service principal details in script', defaultValue: 'false', required: false },
+        {
+          name: 'addSpnToEnvironment',
+          type: 'boolean',
+          label: 'Access service principal details in script',
+          defaultValue: 'false',
+          required: false,
+        },
         { name: 'cwd', aliases: ['workingDirectory'], type: 'filePath', label: 'Working Directory', defaultValue: '', required: false },
       ],
     };
     const azureKeyVault: TaskJson = {
-      name: 'AzureKeyVault', friendlyName: 'Azure Key Vault', description: 'd', version: { Major: 2 },
+      name: 'AzureKeyVault',
+      friendlyName: 'Azure Key Vault',
+      description: 'd',
+      version: { Major: 2 },
       inputs: [
-        { name: 'ConnectedServiceName', aliases: ['azureSubscription'], type: 'connectedService:AzureRM', label: 'Azure subscription', defaultValue: '', required: true },
+        {
+          name: 'ConnectedServiceName',
+          aliases: ['azureSubscription'],
+          type: 'connectedService:AzureRM',
+          label: 'Azure subscription',
+          defaultValue: '',
+          required: true,
+        },
         { name: 'KeyVaultName', type: 'pickList', label: 'Key vault', required: true, properties: { EditableOptions: 'True' } },
-        { name: 'SecretsFilter', type: 'string', label: 'Secrets filter', defaultValue: '*', required: true, properties: { EditableOptions: 'True' } },
-        { name: 'RunAsPreJob', type: 'boolean', label: 'Make secrets available to whole job', defaultValue: false, required: true, properties: { EditableOptions: 'True' } },
+        {
+          name: 'SecretsFilter',
+          type: 'string',
+          label: 'Secrets filter',
+          defaultValue: '*',
+          required: true,
+          properties: { EditableOptions: 'True' },
+        },
+        {
+          name: 'RunAsPreJob',
+          type: 'boolean',
+          label: 'Make secrets available to whole job',
+          defaultValue: false,
+          required: true,
+          properties: { EditableOptions: 'True' },
+        },
       ],
     };
 
     const azureRmWebAppDeployment: TaskJson = {
-      name: 'AzureRmWebAppDeployment', friendlyName: 'Azure App Service deploy', description: 'd', version: { Major: 4 },
+      name: 'AzureRmWebAppDeployment',
+      friendlyName: 'Azure App Service deploy',
+      description: 'd',
+      version: { Major: 4 },
       inputs: [
-        { name: 'SlotName', type: 'pickList', label: 'Slot', defaultValue: 'production', required: true, properties: { EditableOptions: 'True' }, visibleRule: 'DeployToSlotOrASEFlag = true' },
+        {
+          name: 'SlotName',
+          type: 'pickList',
+          label: 'Slot',
+          defaultValue: 'production',
+          required: true,
+          properties: { EditableOptions: 'True' },
+          visibleRule: 'DeployToSlotOrASEFlag = true',
+        },
         { name: 'StartupCommand', type: 'string', label: 'Startup command ', defaultValue: '', required: false },
       ],
     };
 
-    for (const [ref, task] of [['AzureCLI@2', azureCli], ['AzureKeyVault@2', azureKeyVault]] as const) {
+    for (const [ref, task] of [
+      ['AzureCLI@2', azureCli],
+      ['AzureKeyVault@2', azureKeyVault],
+    ] as const) {
       it(`reproduces the service's own ${ref} entry from its task.json inputs`, () => {
         const real = builtIn(ref);
         const ours = taskSchemaEntry(task).entry as unknown as typeof real;
@@ -221,11 +327,14 @@ describe('Azure Pipelines templates: schema validation', function () {
 
     it('every editable pickList of our tasks has no options, so it accepts any string', () => {
       for (const t of readOurTasks()) {
-        for (const input of (t.inputs ?? []).filter((i) => i.type === 'pickList' && String(i.properties?.EditableOptions).toLowerCase() === 'true')) {
+        for (const input of (t.inputs ?? []).filter(
+          (i) => i.type === 'pickList' && String(i.properties?.EditableOptions).toLowerCase() === 'true',
+        )) {
           // Options would make it an enum, as the service does for RuntimeStackFunction above, and
           // YAML values outside the options would be flagged; decide that deliberately if it comes.
           assert.equal(Object.keys(input.options ?? {}).length, 0, `${t.name}.${input.name}: editable pickList with options`);
-          const prop = (taskSchemaEntry(t).entry.properties as { inputs: { properties: Record<string, Record<string, unknown>> } }).inputs.properties[input.aliases?.[0] ?? input.name];
+          const prop = (taskSchemaEntry(t).entry.properties as { inputs: { properties: Record<string, Record<string, unknown>> } }).inputs
+            .properties[input.aliases?.[0] ?? input.name];
           assert.equal(prop.type, 'string', `${t.name}.${input.name}`);
           assert.equal(prop.enum, undefined, `${t.name}.${input.name}`);
         }
@@ -237,11 +346,20 @@ describe('Azure Pipelines templates: schema validation', function () {
       assert.ok(publish);
       const { nameEntry, entry } = taskSchemaEntry(publish);
       assert.deepEqual(nameEntry.enum, ['AzureMLPublishPipeline@1']);
-      const inputs = (entry.properties as { inputs: { properties: Record<string, Record<string, unknown>>; required: string[]; additionalProperties: boolean } }).inputs;
+      const inputs = (
+        entry.properties as {
+          inputs: { properties: Record<string, Record<string, unknown>>; required: string[]; additionalProperties: boolean };
+        }
+      ).inputs;
       assert.deepEqual(inputs.required, ['azureSubscription', 'resourceGroup', 'workspace', 'pipelineFile']);
       assert.equal(inputs.additionalProperties, false);
       assert.deepEqual(inputs.properties.azureSubscription.aliases, ['connectedServiceNameARM']);
-      assert.deepEqual(inputs.properties.resourceGroup, { type: 'string', description: 'Resource group', ignoreCase: 'key', aliases: ['resourceGroupName'] });
+      assert.deepEqual(inputs.properties.resourceGroup, {
+        type: 'string',
+        description: 'Resource group',
+        ignoreCase: 'key',
+        aliases: ['resourceGroupName'],
+      });
       assert.deepEqual(inputs.properties.mode.enum, ['submit', 'publish', 'both']);
       assert.equal(inputs.properties.defaultCompute.type, 'string', 'editable pickList: any string');
       assert.equal(inputs.properties.defaultCompute.enum, undefined);
@@ -263,7 +381,11 @@ describe('Azure Pipelines templates: schema validation', function () {
     });
 
     const waitForRun = (inputs: string) =>
-      `steps:\n- task: AzureMLWaitForRun@1\n  inputs:\n${inputs.trim().split('\n').map((l) => `    ${l.trim()}`).join('\n')}\n`;
+      `steps:\n- task: AzureMLWaitForRun@1\n  inputs:\n${inputs
+        .trim()
+        .split('\n')
+        .map((l) => `    ${l.trim()}`)
+        .join('\n')}\n`;
 
     it('accepts connectedServiceNameARM (the task.json name) where azureSubscription is expected', async () => {
       assert.deepEqual(await validateYaml(waitForRun('connectedServiceNameARM: sc\nresourceGroupName: rg\nworkspaceName: ws')), []);
@@ -287,7 +409,10 @@ describe('Azure Pipelines templates: schema validation', function () {
     for (const name of ['publish-and-wait.yml', 'deploy-environment.yml']) {
       it(`${name} validates with no diagnostics at all`, async () => {
         const ds = await validateYaml(fixture(name), name);
-        assert.deepEqual(ds.map((d) => formatDiagnostic(d, name)), []);
+        assert.deepEqual(
+          ds.map((d) => formatDiagnostic(d, name)),
+          [],
+        );
       });
     }
 
@@ -317,7 +442,11 @@ describe('Azure Pipelines templates: schema validation', function () {
     });
 
     it('a missing required input: AzureMLPublishPipeline@1 without azureSubscription (warning, on "inputs")', async () => {
-      const text = mutate('publish-and-wait.yml', '              azureSubscription: $(serviceConnection)\n              resourceGroup: $(resourceGroup)\n              workspace: $(workspace)\n              pipelineFile:', '              resourceGroup: $(resourceGroup)\n              workspace: $(workspace)\n              pipelineFile:');
+      const text = mutate(
+        'publish-and-wait.yml',
+        '              azureSubscription: $(serviceConnection)\n              resourceGroup: $(resourceGroup)\n              workspace: $(workspace)\n              pipelineFile:',
+        '              resourceGroup: $(resourceGroup)\n              workspace: $(workspace)\n              pipelineFile:',
+      );
       const ds = await validateYaml(text);
       const d = diagnosticAt(text, ds, 'inputs', /^Missing property "azureSubscription"\.$/);
       assert.equal(d.severity, DiagnosticSeverity.Warning);
@@ -369,11 +498,18 @@ describe('Azure Pipelines templates: schema validation', function () {
       assert.equal(d.severity, DiagnosticSeverity.Warning);
       assert.ok(messageOf(d).includes('"AzureMLDeployModel@1"') && !messageOf(d).includes('"AzureMLDeployModle@1"'));
       // Its inputs then match no task: each is reported as unexpected against the nearest entry.
-      assert.ok(ds.some((x) => messageOf(x) === 'Unexpected property endpointName'), listing(ds));
+      assert.ok(
+        ds.some((x) => messageOf(x) === 'Unexpected property endpointName'),
+        listing(ds),
+      );
     });
 
     it('a step whose first key is not task: (an error)', async () => {
-      const text = mutate('publish-and-wait.yml', '          - task: AzureMLWaitForRun@1\n            displayName: Wait for the training run', '          - displayName: Wait for the training run\n            task: AzureMLWaitForRun@1');
+      const text = mutate(
+        'publish-and-wait.yml',
+        '          - task: AzureMLWaitForRun@1\n            displayName: Wait for the training run',
+        '          - displayName: Wait for the training run\n            task: AzureMLWaitForRun@1',
+      );
       const ds = await validateYaml(text);
       const d = diagnosticAt(text, ds, 'displayName: Wait for the training run', /^The first property must be task$/);
       assert.equal(d.severity, DiagnosticSeverity.Error);

@@ -1,5 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { agentPathsFrom, AgentPaths, classifyPathInput, PathKind, unresolvedMacro, unsetVariableMessage } from '../../shared/task/agent-path-input';
+import {
+  agentPathsFrom,
+  AgentPaths,
+  classifyPathInput,
+  PathKind,
+  unresolvedMacro,
+  unsetVariableMessage,
+} from '../../shared/task/agent-path-input';
 import { parseResourceName } from '../../shared/task/input-parsers';
 
 /** A file system of a few known paths: the decision is tested without touching the disk. */
@@ -33,7 +40,11 @@ describe('agent filePath inputs: not set, an unset variable, or a path', () => {
       value: '$(Pipeline.Workspace)/model/model.json',
       macro: '$(Pipeline.Workspace)',
     });
-    assert.deepEqual(classifyPathInput('/data/$(Env)/conda.yml', 'file', paths), { state: 'unresolved', value: '/data/$(Env)/conda.yml', macro: '$(Env)' });
+    assert.deepEqual(classifyPathInput('/data/$(Env)/conda.yml', 'file', paths), {
+      state: 'unresolved',
+      value: '/data/$(Env)/conda.yml',
+      macro: '$(Env)',
+    });
   });
 
   it('compares with the root case-insensitively on Windows only', () => {
@@ -44,13 +55,32 @@ describe('agent filePath inputs: not set, an unset variable, or a path', () => {
   });
 
   it('roots come from the job: sources and default working directory; the artifacts directory only in a release', () => {
-    const build: Record<string, string> = { 'System.DefaultWorkingDirectory': '/w/1/s', 'Build.SourcesDirectory': '/w/1/s', 'System.ArtifactsDirectory': '/w/1/a', 'Pipeline.Workspace': '/w/1', 'System.HostType': 'build' };
-    const b = agentPathsFrom((n) => build[n], () => 'missing', 'linux');
+    const build: Record<string, string> = {
+      'System.DefaultWorkingDirectory': '/w/1/s',
+      'Build.SourcesDirectory': '/w/1/s',
+      'System.ArtifactsDirectory': '/w/1/a',
+      'Pipeline.Workspace': '/w/1',
+      'System.HostType': 'build',
+    };
+    const b = agentPathsFrom(
+      (n) => build[n],
+      () => 'missing',
+      'linux',
+    );
     assert.deepEqual(b.roots, ['/w/1/s', '/w/1/s']);
     assert.equal(b.artifactsFolder, '/w/1', 'YAML downloads go to Pipeline.Workspace');
     assert.equal(b.ignoreCase, false);
-    const release: Record<string, string> = { 'System.DefaultWorkingDirectory': '/w/r1/a', 'Release.ArtifactsDirectory': '/w/r1/a', 'System.ArtifactsDirectory': '/w/r1/a', 'System.HostType': 'release' };
-    const r = agentPathsFrom((n) => release[n], () => 'missing', 'win32');
+    const release: Record<string, string> = {
+      'System.DefaultWorkingDirectory': '/w/r1/a',
+      'Release.ArtifactsDirectory': '/w/r1/a',
+      'System.ArtifactsDirectory': '/w/r1/a',
+      'System.HostType': 'release',
+    };
+    const r = agentPathsFrom(
+      (n) => release[n],
+      () => 'missing',
+      'win32',
+    );
     assert.deepEqual(r.roots, ['/w/r1/a', '/w/r1/a', '/w/r1/a']);
     assert.equal(r.artifactsFolder, '/w/r1/a', 'a classic release downloads into its artifacts directory');
     assert.equal(r.ignoreCase, true);
@@ -59,11 +89,20 @@ describe('agent filePath inputs: not set, an unset variable, or a path', () => {
   it('finds the first $( anywhere and writes one line naming the input, the value and the fix', () => {
     assert.equal(unresolvedMacro('credit-$(Env.Suffix)'), '$(Env.Suffix)');
     assert.equal(unresolvedMacro('plain'), undefined);
-    assert.equal(unsetVariableMessage('modelName', '$(Model)', '$(Model)', 'set it'), "'modelName' is '$(Model)', a pipeline variable that is not set in this job; set it");
-    assert.equal(unsetVariableMessage('modelJson', '$(P)/m.json', '$(P)', 'fix'), "'modelJson' is '$(P)/m.json', which holds $(P), a pipeline variable that is not set in this job; fix");
+    assert.equal(
+      unsetVariableMessage('modelName', '$(Model)', '$(Model)', 'set it'),
+      "'modelName' is '$(Model)', a pipeline variable that is not set in this job; set it",
+    );
+    assert.equal(
+      unsetVariableMessage('modelJson', '$(P)/m.json', '$(P)', 'fix'),
+      "'modelJson' is '$(P)/m.json', which holds $(P), a pipeline variable that is not set in this job; fix",
+    );
   });
 
   it('names inside text with an unset variable get the tailored message, not the generic name rule', () => {
-    assert.throws(() => parseResourceName('workspaceName', 'mlw-$(Env)'), { message: "'workspaceName' is 'mlw-$(Env)', which holds $(Env), a pipeline variable that is not set in this job; set it or give the value directly" });
+    assert.throws(() => parseResourceName('workspaceName', 'mlw-$(Env)'), {
+      message:
+        "'workspaceName' is 'mlw-$(Env)', which holds $(Env), a pipeline variable that is not set in this job; set it or give the value directly",
+    });
   });
 });

@@ -10,7 +10,8 @@ import { parseYamlText } from '../../shared/azureml-pipeline/yaml-file';
  */
 describe('conda file as azure-ai-ml sends it (PyYAML dump, sorted keys)', () => {
   it("writes the example's conda file byte for byte as az ml does", () => {
-    const text = 'name: credit-risk-train\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.10\n  - pip\n  - pip:\n      - scikit-learn==1.5.2\n      - pandas==2.2.3\n      - mlflow==2.17.2\n      - azureml-mlflow==1.58.0\n';
+    const text =
+      'name: credit-risk-train\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.10\n  - pip\n  - pip:\n      - scikit-learn==1.5.2\n      - pandas==2.2.3\n      - mlflow==2.17.2\n      - azureml-mlflow==1.58.0\n';
     assert.equal(
       translatedCondaFile(text, 'conda.yml'),
       'channels:\n- conda-forge\ndependencies:\n- python=3.10\n- pip\n- pip:\n  - scikit-learn==1.5.2\n  - pandas==2.2.3\n  - mlflow==2.17.2\n  - azureml-mlflow==1.58.0\nname: credit-risk-train\n',
@@ -21,7 +22,7 @@ describe('conda file as azure-ai-ml sends it (PyYAML dump, sorted keys)', () => 
     const text = [
       'dependencies:',
       '- pip:',
-      "  - --extra-index-url https://pkgs.dev.azure.com/contoso/_packaging/ml-feed/pypi/simple/ with a very long tail beyond eighty",
+      '  - --extra-index-url https://pkgs.dev.azure.com/contoso/_packaging/ml-feed/pypi/simple/ with a very long tail beyond eighty',
       "  - 'yes'",
       "  - '3.8'",
       '  - "1e-3"',
@@ -99,13 +100,17 @@ describe('conda file as azure-ai-ml sends it (PyYAML dump, sorted keys)', () => 
 
 describe("anonymous environment version (azure-ai-ml's hash, quirk included)", () => {
   const image = 'mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu20.04:20240709.v1';
-  const conda = 'channels:\n- conda-forge\ndependencies:\n- python=3.10\n- pip\n- pip:\n  - scikit-learn==1.5.2\n  - pandas==2.2.3\n  - mlflow==2.17.2\n  - azureml-mlflow==1.58.0\nname: credit-risk-train\n';
+  const conda =
+    'channels:\n- conda-forge\ndependencies:\n- python=3.10\n- pip\n- pip:\n  - scikit-learn==1.5.2\n  - pandas==2.2.3\n  - mlflow==2.17.2\n  - azureml-mlflow==1.58.0\nname: credit-risk-train\n';
   it('image, image + conda file', () => {
     assert.equal(anonymousEnvironmentVersion({ image }), '710383661df9fad51535a9ed581decb4');
     assert.equal(anonymousEnvironmentVersion({ image, condaText: conda }), 'c7fa33ab60780fb29413653cd285cb63');
   });
   it('a Docker build context, with and without a dockerfile path', () => {
     assert.equal(anonymousEnvironmentVersion({ uploadHash: '0123456789abcdef0123456789abcdef' }), 'd9595af1b3f9f4cced7155ca07069801');
-    assert.equal(anonymousEnvironmentVersion({ uploadHash: '0123456789abcdef0123456789abcdef', dockerfilePath: 'docker/Dockerfile.gpu' }), '667206b29df69861fcac85044fa26298');
+    assert.equal(
+      anonymousEnvironmentVersion({ uploadHash: '0123456789abcdef0123456789abcdef', dockerfilePath: 'docker/Dockerfile.gpu' }),
+      '667206b29df69861fcac85044fa26298',
+    );
   });
 });

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { EventEmitter } from 'node:events';
 import { agentCancelSignals, cancelOnAgentSignals } from '../../shared/task/cancellation';
 
-describe('cancellation: the agent\'s signals become one AbortSignal', () => {
+describe("cancellation: the agent's signals become one AbortSignal", () => {
   it('on Windows, Ctrl+Break (SIGBREAK) cancels like SIGINT and SIGTERM', () => {
     const proc = new EventEmitter();
     const c = cancelOnAgentSignals(proc, 'win32');
@@ -12,7 +12,11 @@ describe('cancellation: the agent\'s signals become one AbortSignal', () => {
     assert.equal(c.reason(), 'SIGBREAK');
     assert.match(String((c.signal.reason as Error).message), /cancelled \(SIGBREAK\)/);
     c.dispose();
-    assert.deepEqual(['SIGINT', 'SIGTERM', 'SIGBREAK'].map((s) => proc.listenerCount(s)), [0, 0, 0], 'dispose removes every listener');
+    assert.deepEqual(
+      ['SIGINT', 'SIGTERM', 'SIGBREAK'].map((s) => proc.listenerCount(s)),
+      [0, 0, 0],
+      'dispose removes every listener',
+    );
   });
 
   it('elsewhere Node has no SIGBREAK: only SIGINT and SIGTERM are listened to', () => {

@@ -37,6 +37,9 @@ describe('resolveCloud', () => {
   });
 
   it('fails clearly for an unknown cloud without endpoints', () => {
-    assert.throws(() => resolveCloud({ environment: 'MyCloud' }), /environment 'MyCloud' is not a known Azure cloud and does not give its Active Directory authority/);
+    assert.throws(
+      () => resolveCloud({ environment: 'MyCloud' }),
+      /environment 'MyCloud' is not a known Azure cloud and does not give its Active Directory authority/,
+    );
   });
 });

@@ -49,14 +49,23 @@ describe('data: the readers in a task-style bundle', () => {
       banner: { js: 'var __bundleFileUrl=require("url").pathToFileURL(__filename).href;' },
     });
     assert.deepEqual(result.errors, []);
-    assert.ok(Object.keys(result.metafile.inputs).some((f) => f.includes('node_modules/hyparquet/')), 'hyparquet is in the bundle');
-    fs.writeFileSync(path.join(dir, 'x.parquet'), Buffer.from(parquetWriteBuffer({ columnData: [{ name: 'a', data: [1, 2, 3], type: 'INT32' }] })));
+    assert.ok(
+      Object.keys(result.metafile.inputs).some((f) => f.includes('node_modules/hyparquet/')),
+      'hyparquet is in the bundle',
+    );
+    fs.writeFileSync(
+      path.join(dir, 'x.parquet'),
+      Buffer.from(parquetWriteBuffer({ columnData: [{ name: 'a', data: [1, 2, 3], type: 'INT32' }] })),
+    );
     fs.writeFileSync(path.join(dir, 'x.csv'), 'a,b\n1,2\n');
     fs.writeFileSync(path.join(dir, 'x.jsonl'), '{"a":1}\n');
     // Run from the temp folder: nothing may be resolved from the repository's node_modules at run time.
     const out = execFileSync(process.execPath, [outfile, 'x.parquet', 'x.csv', 'x.jsonl'], { cwd: dir, encoding: 'utf8' });
     assert.deepEqual(
-      out.trim().split('\n').map((l) => JSON.parse(l)),
+      out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
       [
         { columns: ['a'], types: ['integer'], rows: 3 },
         { columns: ['a', 'b'], types: [null, null], rows: 1 },

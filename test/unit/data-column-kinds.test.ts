@@ -1,11 +1,33 @@
 import { strict as assert } from 'node:assert';
 import {
-  BOOLEAN, DATETIME, FLOAT, INTEGER, NAN, NULL, STRING,
-  TypeCounts, classifyCell, classifyText, columnType, decideKind, parseKindOverrides, sparkCastsText, sparkCastsTyped, sparkType,
+  BOOLEAN,
+  DATETIME,
+  FLOAT,
+  INTEGER,
+  NAN,
+  NULL,
+  STRING,
+  TypeCounts,
+  classifyCell,
+  classifyText,
+  columnType,
+  decideKind,
+  parseKindOverrides,
+  sparkCastsText,
+  sparkCastsTyped,
+  sparkType,
 } from '../../shared/data/column-kinds';
 import type { Cell, DeclaredType } from '../../shared/data/row-source';
 
-const NAMES: Record<number, string> = { [NULL]: 'null', [INTEGER]: 'integer', [FLOAT]: 'float', [NAN]: 'nan', [BOOLEAN]: 'boolean', [DATETIME]: 'datetime', [STRING]: 'string' };
+const NAMES: Record<number, string> = {
+  [NULL]: 'null',
+  [INTEGER]: 'integer',
+  [FLOAT]: 'float',
+  [NAN]: 'nan',
+  [BOOLEAN]: 'boolean',
+  [DATETIME]: 'datetime',
+  [STRING]: 'string',
+};
 
 function classOf(cell: Cell, declared?: DeclaredType): [string, number] {
   const out = { number: 0 };
@@ -164,7 +186,8 @@ describe('data column kinds: kinds', () => {
   });
   it('other types decide alone; an override wins', () => {
     assert.equal(decideKind('float', stats(100, 1)).kind, 'numerical');
-    for (const t of ['string', 'boolean', 'datetime', 'date', 'binary'] as const) assert.equal(decideKind(t, stats(100, 100)).kind, 'categorical');
+    for (const t of ['string', 'boolean', 'datetime', 'date', 'binary'] as const)
+      assert.equal(decideKind(t, stats(100, 100)).kind, 'categorical');
     assert.deepEqual(decideKind('float', stats(100, 1), 'categorical'), { kind: 'categorical', source: 'override', exact: true });
     assert.deepEqual(decideKind('integer', stats(100, 1), 'numerical'), { kind: 'numerical', source: 'override', exact: true });
   });
@@ -177,7 +200,11 @@ describe('data column kinds: kinds', () => {
 describe('data column kinds: overrides', () => {
   it('reads lines, commas, quoted names and JSON', () => {
     assert.deepEqual(parseKindOverrides('zip: categorical\nscore=numerical'), { zip: 'categorical', score: 'numerical' });
-    assert.deepEqual(parseKindOverrides('zip: categorical, `a, b`: numerical, "say ""hi""" = Categorical'), { zip: 'categorical', 'a, b': 'numerical', 'say "hi"': 'categorical' });
+    assert.deepEqual(parseKindOverrides('zip: categorical, `a, b`: numerical, "say ""hi""" = Categorical'), {
+      zip: 'categorical',
+      'a, b': 'numerical',
+      'say "hi"': 'categorical',
+    });
     assert.deepEqual(parseKindOverrides('{"zip code": "categorical"}'), { 'zip code': 'categorical' });
     assert.deepEqual(parseKindOverrides('  '), {});
     assert.deepEqual(parseKindOverrides(undefined), {});

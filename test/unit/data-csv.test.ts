@@ -10,12 +10,17 @@ import { allRows, rejectsWithUserError, writeIn } from '../support/data-rows';
 /** Parses a whole text with the state machine, fed in chunks of `size` characters. */
 function parse(text: string, size = text.length || 1, options: { delimiter?: string; emptyValue?: null | '' } = {}) {
   const records: { fields: (string | null)[]; line: number }[] = [];
-  const p = new CsvParser({ delimiter: options.delimiter ?? ',', emptyValue: options.emptyValue === undefined ? null : options.emptyValue, onRecord: (fields, line) => records.push({ fields, line }) });
+  const p = new CsvParser({
+    delimiter: options.delimiter ?? ',',
+    emptyValue: options.emptyValue === undefined ? null : options.emptyValue,
+    onRecord: (fields, line) => records.push({ fields, line }),
+  });
   for (let i = 0; i < text.length; i += size) p.push(text.slice(i, i + size));
   p.end();
   return records;
 }
-const fieldsOf = (text: string, size?: number, options?: { delimiter?: string; emptyValue?: null | '' }) => parse(text, size, options).map((r) => r.fields);
+const fieldsOf = (text: string, size?: number, options?: { delimiter?: string; emptyValue?: null | '' }) =>
+  parse(text, size, options).map((r) => r.fields);
 
 /**
  * The reference: RFC 4180 read one character at a time from the whole text, written as plainly as
@@ -125,7 +130,7 @@ describe('data: CSV state machine (RFC 4180)', () => {
 
   it('agrees with a plain character-by-character reference parse on generated tables', () => {
     let seed = 42;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     const pieces = ['a', 'b', ' ', ',', '"', '\n', '\r\n', '\r', 'é', '😀', ';'];
     for (let t = 0; t < 300; t++) {
       const rows: string[] = [];
@@ -143,7 +148,8 @@ describe('data: CSV state machine (RFC 4180)', () => {
       const eol = ['\n', '\r\n', '\r'][Math.floor(rnd() * 3)];
       const text = rows.join(eol) + (rnd() < 0.5 ? eol : '');
       const expected = reference(text);
-      for (const size of [1, 2, 3, 7, text.length || 1]) assert.deepEqual(parse(text, size), expected, `${JSON.stringify(text)} in chunks of ${size}`);
+      for (const size of [1, 2, 3, 7, text.length || 1])
+        assert.deepEqual(parse(text, size), expected, `${JSON.stringify(text)} in chunks of ${size}`);
     }
   });
 
@@ -184,8 +190,14 @@ describe('data: CSV reader', () => {
     const source = await openCsv([file], { description: 'a.csv' });
     assert.deepEqual(source.columns, ['x', 'y']);
     assert.deepEqual(source.declaredTypes, [undefined, undefined]);
-    assert.deepEqual(await rows(source), [['1', 'two'], ['3', null]]);
-    assert.deepEqual(await rows(source), [['1', 'two'], ['3', null]]);
+    assert.deepEqual(await rows(source), [
+      ['1', 'two'],
+      ['3', null],
+    ]);
+    assert.deepEqual(await rows(source), [
+      ['1', 'two'],
+      ['3', null],
+    ]);
   });
 
   it('names empty and repeated header names as pandas does', async () => {
@@ -215,7 +227,10 @@ describe('data: CSV reader', () => {
   });
 
   it('says which delimiter to set when the header is one column that holds another', async () => {
-    await rejects(openCsv([write('semi.csv', 'a;b;c\n1;2;3\n')], { description: 'semi.csv' }), /the header had one column.*; it contains ';': set the delimiter to ';'/);
+    await rejects(
+      openCsv([write('semi.csv', 'a;b;c\n1;2;3\n')], { description: 'semi.csv' }),
+      /the header had one column.*; it contains ';': set the delimiter to ';'/,
+    );
     await rejects(openCsv([write('tab.tsv', 'a\tb\n1\t2\n')], { description: 'tab.tsv' }), /it contains a tab: set the delimiter to a tab/);
     await rejects(openCsv([write('pipe.csv', 'a|b\n')], { description: 'pipe.csv' }), /set the delimiter to '\|'/);
     await rejects(openCsv([write('comma.csv', 'a,b\n')], { description: 'comma.csv', delimiter: ';' }), /set the delimiter to ','/);
@@ -229,9 +244,15 @@ describe('data: CSV reader', () => {
   });
 
   it('refuses an empty file (no header) and names a file that cannot be read', async () => {
-    await rejects(openCsv([write('empty.csv', '')], { description: 'empty.csv' }), /empty\.csv is empty: a CSV file needs at least a header row/);
+    await rejects(
+      openCsv([write('empty.csv', '')], { description: 'empty.csv' }),
+      /empty\.csv is empty: a CSV file needs at least a header row/,
+    );
     await rejects(openCsv([write('blank.csv', '\n\r\n')], { description: 'blank.csv' }), /is empty/);
-    await rejects(openCsv([new LocalLocation(path.join(dir, 'nope.csv')).asFile()], { description: 'nope.csv' }), /nope\.csv does not exist/);
+    await rejects(
+      openCsv([new LocalLocation(path.join(dir, 'nope.csv')).asFile()], { description: 'nope.csv' }),
+      /nope\.csv does not exist/,
+    );
   });
 
   it('refuses a quote never closed, naming the file and the line', async () => {
@@ -243,17 +264,30 @@ describe('data: CSV reader', () => {
     const a = write('multi/a.csv', 'x,y\n1,2\n');
     const b = write('multi/b.csv', 'x,y\n3,4\n');
     const c = write('multi/c.csv', 'x,z\n5,6\n');
-    assert.deepEqual(await rows(await openCsv([a, b], { description: 'multi' })), [['1', '2'], ['3', '4']]);
-    await rejects(rows(await openCsv([a, b, c], { description: 'multi' })), /c\.csv: its header \("x", "z"\) differs from the first file's \("x", "y"\)/);
+    assert.deepEqual(await rows(await openCsv([a, b], { description: 'multi' })), [
+      ['1', '2'],
+      ['3', '4'],
+    ]);
+    await rejects(
+      rows(await openCsv([a, b, c], { description: 'multi' })),
+      /c\.csv: its header \("x", "z"\) differs from the first file's \("x", "y"\)/,
+    );
   });
 
   it('from_first_file reads the other files’ first rows as data; no_header names columns Column1…', async () => {
     const a = write('ff/a.csv', 'x,y\n1,2\n');
     const b = write('ff/b.csv', '3,4\n');
-    assert.deepEqual(await rows(await openCsv([a, b], { description: 'ff', header: 'from_first_file' })), [['1', '2'], ['3', '4']]);
+    assert.deepEqual(await rows(await openCsv([a, b], { description: 'ff', header: 'from_first_file' })), [
+      ['1', '2'],
+      ['3', '4'],
+    ]);
     const none = await openCsv([a, b], { description: 'ff', header: 'no_header' });
     assert.deepEqual(none.columns, ['Column1', 'Column2']);
-    assert.deepEqual(await rows(none), [['x', 'y'], ['1', '2'], ['3', '4']]);
+    assert.deepEqual(await rows(none), [
+      ['x', 'y'],
+      ['1', '2'],
+      ['3', '4'],
+    ]);
   });
 
   it('empty_as_string, a path column and undeclared or string types', async () => {
@@ -267,7 +301,10 @@ describe('data: CSV reader', () => {
   it('decodes UTF-8 split across read chunks, a BOM, latin1 and gzip', async () => {
     const big = 'é'.repeat(700_000); // 1.4 MB: crosses the 1 MiB read chunk inside a character
     assert.deepEqual(await rows(await openCsv([write('utf8.csv', `\uFEFFv\n${big}\n`)], { description: 'utf8.csv' })), [[big]]);
-    const latin = await openCsv([write('latin.csv', Buffer.from('v\ncaf\xe9\n', 'latin1'))], { description: 'latin.csv', encoding: 'latin1' });
+    const latin = await openCsv([write('latin.csv', Buffer.from('v\ncaf\xe9\n', 'latin1'))], {
+      description: 'latin.csv',
+      encoding: 'latin1',
+    });
     assert.deepEqual(await rows(latin), [['café']]);
     const { gzipSync } = await import('node:zlib');
     assert.deepEqual(await rows(await openCsv([write('z.csv.gz', gzipSync('a,b\n1,2\n'))], { description: 'z.csv.gz' })), [['1', '2']]);
@@ -277,6 +314,9 @@ describe('data: CSV reader', () => {
     const source = await openCsv([write('abort.csv', 'a\n1\n')], { description: 'abort.csv' });
     const controller = new AbortController();
     controller.abort();
-    await assert.rejects(rows({ ...source, batches: () => source.batches({ abortSignal: controller.signal }) }), (e: Error) => e.name === 'AbortError');
+    await assert.rejects(
+      rows({ ...source, batches: () => source.batches({ abortSignal: controller.signal }) }),
+      (e: Error) => e.name === 'AbortError',
+    );
   });
 });

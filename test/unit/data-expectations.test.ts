@@ -1,5 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { EXPECTATION_GRAMMAR, checkExpectationColumns, expectationType, mapSuccess, parseExpectations } from '../../shared/data/expectations';
+import {
+  EXPECTATION_GRAMMAR,
+  checkExpectationColumns,
+  expectationType,
+  mapSuccess,
+  parseExpectations,
+} from '../../shared/data/expectations';
 
 const strip = (xs: object[]) => xs.map((x) => Object.fromEntries(Object.entries(x).filter(([k, v]) => k !== 'text' && v !== undefined)));
 
@@ -41,25 +47,38 @@ describe('data expectations: parsing', () => {
   });
 
   it('names each check as Great Expectations does', () => {
-    const types = parseExpectations('columns include a\ncolumns exactly a\nrows between 1 and 2\na not null\na is integer\na is number\na between 1 and 2\na in x\na unique\na matches x\nNullValueRate <= 0').map(expectationType);
+    const types = parseExpectations(
+      'columns include a\ncolumns exactly a\nrows between 1 and 2\na not null\na is integer\na is number\na between 1 and 2\na in x\na unique\na matches x\nNullValueRate <= 0',
+    ).map(expectationType);
     assert.deepEqual(types, [
-      'expect_table_columns_to_contain_set', 'expect_table_columns_to_match_set', 'expect_table_row_count_to_be_between',
-      'expect_column_values_to_not_be_null', 'expect_column_values_to_be_of_type', 'expect_column_values_to_be_in_type_list',
-      'expect_column_values_to_be_between', 'expect_column_values_to_be_in_set', 'expect_column_values_to_be_unique',
-      'expect_column_values_to_match_regex', 'azureml_data_quality_NullValueRate',
+      'expect_table_columns_to_contain_set',
+      'expect_table_columns_to_match_set',
+      'expect_table_row_count_to_be_between',
+      'expect_column_values_to_not_be_null',
+      'expect_column_values_to_be_of_type',
+      'expect_column_values_to_be_in_type_list',
+      'expect_column_values_to_be_between',
+      'expect_column_values_to_be_in_set',
+      'expect_column_values_to_be_unique',
+      'expect_column_values_to_match_regex',
+      'azureml_data_quality_NullValueRate',
     ]);
   });
 
   it('quotes column names and values with backticks or double quotes, a doubled quote inside', () => {
-    const parsed = strip(parseExpectations([
-      '`first name` not null',
-      '"zip, code" is string',
-      '`rows` between 1 and 2',
-      '"NullValueRate" unique',
-      'columns include `a, b`, "c ""d""", e',
-      'city in "New York, NY", `Paris`, Rome mostly 0.5',
-      '`it``s` NullValueRate <= 0.1',
-    ].join('\n')));
+    const parsed = strip(
+      parseExpectations(
+        [
+          '`first name` not null',
+          '"zip, code" is string',
+          '`rows` between 1 and 2',
+          '"NullValueRate" unique',
+          'columns include `a, b`, "c ""d""", e',
+          'city in "New York, NY", `Paris`, Rome mostly 0.5',
+          '`it``s` NullValueRate <= 0.1',
+        ].join('\n'),
+      ),
+    );
     assert.deepEqual(parsed, [
       { line: 1, kind: 'notNull', column: 'first name' },
       { line: 2, kind: 'isType', column: 'zip, code', type: 'string' },
@@ -72,13 +91,18 @@ describe('data expectations: parsing', () => {
   });
 
   it('reads keywords in any case, negative and exponent numbers, and a # that is not at the start of a line', () => {
-    assert.deepEqual(strip(parseExpectations('Age NOT NULL\nt Between -1.5 AND 2e3 MOSTLY .5\ncolor matches ^#[0-9a-f]{6}$\nnullvaluerate<=0.5\ntag in #a, b')), [
-      { line: 1, kind: 'notNull', column: 'Age' },
-      { line: 2, kind: 'between', column: 't', min: -1.5, max: 2000, mostly: 0.5 },
-      { line: 3, kind: 'matches', column: 'color', pattern: '^#[0-9a-f]{6}$' },
-      { line: 4, kind: 'quality', metric: 'NullValueRate', threshold: 0.5 },
-      { line: 5, kind: 'inSet', column: 'tag', values: ['#a', 'b'] },
-    ]);
+    assert.deepEqual(
+      strip(
+        parseExpectations('Age NOT NULL\nt Between -1.5 AND 2e3 MOSTLY .5\ncolor matches ^#[0-9a-f]{6}$\nnullvaluerate<=0.5\ntag in #a, b'),
+      ),
+      [
+        { line: 1, kind: 'notNull', column: 'Age' },
+        { line: 2, kind: 'between', column: 't', min: -1.5, max: 2000, mostly: 0.5 },
+        { line: 3, kind: 'matches', column: 'color', pattern: '^#[0-9a-f]{6}$' },
+        { line: 4, kind: 'quality', metric: 'NullValueRate', threshold: 0.5 },
+        { line: 5, kind: 'inSet', column: 'tag', values: ['#a', 'b'] },
+      ],
+    );
   });
 
   it('takes a trailing mostly off a pattern, and reads Python named groups', () => {
@@ -93,9 +117,18 @@ describe('data expectations: parsing', () => {
   });
 
   const errors: [string, string][] = [
-    ['age betwen 1 and 2', "line 1: cannot read \"age betwen 1 and 2\": expected not null, is, between, in, unique, matches or a data-quality metric after the column 'age', got 'betwen'"],
-    ['age', "line 1: cannot read \"age\": expected not null, is, between, in, unique, matches or a data-quality metric after the column 'age', got the end of the line"],
-    ['\nage is text', "line 2: cannot read \"age is text\": expected one of integer, number, string, boolean, datetime after 'is', got 'text'"],
+    [
+      'age betwen 1 and 2',
+      "line 1: cannot read \"age betwen 1 and 2\": expected not null, is, between, in, unique, matches or a data-quality metric after the column 'age', got 'betwen'",
+    ],
+    [
+      'age',
+      'line 1: cannot read "age": expected not null, is, between, in, unique, matches or a data-quality metric after the column \'age\', got the end of the line',
+    ],
+    [
+      '\nage is text',
+      "line 2: cannot read \"age is text\": expected one of integer, number, string, boolean, datetime after 'is', got 'text'",
+    ],
     ['age between 10 and 1', 'the lower bound 10 is above the upper bound 1'],
     ['age between 1 to 2', "expected 'and' after 'between 1', got 'to'"],
     ['age not null mostly 1.5', "'mostly' must be a fraction between 0 and 1, got 1.5"],
@@ -116,18 +149,24 @@ describe('data expectations: parsing', () => {
   ];
   for (const [text, message] of errors) {
     it(`refuses ${JSON.stringify(text.trim())} naming the line and showing the grammar`, () => {
-      assert.throws(() => parseExpectations(text), (error: Error) => {
-        assert.equal(error.name, 'UserError');
-        assert.ok(error.message.startsWith("'expectations' line "), error.message);
-        assert.ok(error.message.includes(message), `${error.message}\n  lacks: ${message}`);
-        assert.ok(error.message.endsWith(EXPECTATION_GRAMMAR), error.message);
-        return true;
-      });
+      assert.throws(
+        () => parseExpectations(text),
+        (error: Error) => {
+          assert.equal(error.name, 'UserError');
+          assert.ok(error.message.startsWith("'expectations' line "), error.message);
+          assert.ok(error.message.includes(message), `${error.message}\n  lacks: ${message}`);
+          assert.ok(error.message.endsWith(EXPECTATION_GRAMMAR), error.message);
+          return true;
+        },
+      );
     });
   }
 
   it('names the input in its messages', () => {
-    assert.throws(() => parseExpectations('x', 'dataExpectations'), (e: Error) => e.message.startsWith(`'dataExpectations' line 1: cannot read "x"`));
+    assert.throws(
+      () => parseExpectations('x', 'dataExpectations'),
+      (e: Error) => e.message.startsWith(`'dataExpectations' line 1: cannot read "x"`),
+    );
   });
 });
 
@@ -136,12 +175,16 @@ describe('data expectations: columns checked before reading', () => {
   it('lists the data columns when an expectation reads a column the data lacks, with a case hint', () => {
     assert.throws(() => checkExpectationColumns(expectations, ['age', 'income']), {
       name: 'UserError',
-      message: "'expectations' line 2 (\"Age not null\") reads the column 'Age', which the data does not have (column names are case-sensitive: did you mean 'age'?). The data's columns: 'age', 'income'",
+      message:
+        "'expectations' line 2 (\"Age not null\") reads the column 'Age', which the data does not have (column names are case-sensitive: did you mean 'age'?). The data's columns: 'age', 'income'",
     });
     assert.throws(() => checkExpectationColumns(parseExpectations('x unique'), []), /The data's columns: \(none\)/);
   });
   it('leaves `columns include` to the check itself and accepts columns the data has', () => {
-    checkExpectationColumns(expectations.filter((e) => e.line !== 2), ['age', 'income']);
+    checkExpectationColumns(
+      expectations.filter((e) => e.line !== 2),
+      ['age', 'income'],
+    );
   });
 });
 

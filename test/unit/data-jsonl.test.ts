@@ -11,7 +11,8 @@ const event = (collection: string, data: unknown) =>
   JSON.stringify({
     specversion: '1.0',
     id: 'aaaaaaaa-0000-1111-2222-bbbbbbbbbbbb',
-    source: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/onlineEndpoints/e/deployments/blue',
+    source:
+      '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/onlineEndpoints/e/deployments/blue',
     type: `azureml.inference.${collection}`,
     datacontenttype: 'application/json',
     time: '2024-05-25T08:59:48Z',
@@ -50,7 +51,13 @@ describe('data: JSON Lines reader', () => {
   it('reads data collector events: a batch of rows (pandas records) and a single object', async () => {
     const file = write(
       'collector/model_inputs/2024/05/25/08/0.jsonl',
-      [event('model_inputs', [{ age: 43, bmi: 27.3 }, { age: 51, bmi: null }]), event('model_inputs', { age: 22, bmi: 31.1, sex: 'f' })].join('\n') + '\n',
+      [
+        event('model_inputs', [
+          { age: 43, bmi: 27.3 },
+          { age: 51, bmi: null },
+        ]),
+        event('model_inputs', { age: 22, bmi: 31.1, sex: 'f' }),
+      ].join('\n') + '\n',
     );
     const source = await openJsonLines([file], { description: 'collector' });
     assert.deepEqual(source.columns, ['age', 'bmi', 'sex']);
@@ -62,15 +69,29 @@ describe('data: JSON Lines reader', () => {
   });
 
   it('refuses collector events whose data are not rows, naming the line', async () => {
-    await rejects(openJsonLines([write('bad-event.jsonl', `${event('model_inputs', [{ a: 1 }])}\n${event('model_inputs', 'text')}\n`)], { description: 'x' }), /bad-event\.jsonl: line 2: the data collector event's data is a string, not rows/);
-    await rejects(openJsonLines([write('bad-row.jsonl', `${event('model_inputs', [{ a: 1 }, [1, 2]])}\n`)], { description: 'x' }), /line 1: the data collector event's data\[1\] is an array, not a row object/);
+    await rejects(
+      openJsonLines([write('bad-event.jsonl', `${event('model_inputs', [{ a: 1 }])}\n${event('model_inputs', 'text')}\n`)], {
+        description: 'x',
+      }),
+      /bad-event\.jsonl: line 2: the data collector event's data is a string, not rows/,
+    );
+    await rejects(
+      openJsonLines([write('bad-row.jsonl', `${event('model_inputs', [{ a: 1 }, [1, 2]])}\n`)], { description: 'x' }),
+      /line 1: the data collector event's data\[1\] is an array, not a row object/,
+    );
   });
 
   it('names the line that is not JSON or not an object; drops invalid lines when asked', async () => {
     const file = write('broken.jsonl', '{"a":1}\n{"a":\n{"a":3}\n');
-    await rejects(openJsonLines([file], { description: 'broken' }), /broken\.jsonl: line 2 is not valid JSON \(.*\); JSON Lines needs one JSON object per line/);
+    await rejects(
+      openJsonLines([file], { description: 'broken' }),
+      /broken\.jsonl: line 2 is not valid JSON \(.*\); JSON Lines needs one JSON object per line/,
+    );
     assert.deepEqual(await rows(await openJsonLines([file], { description: 'broken', invalidLines: 'drop' })), [[1], [3]]);
-    await rejects(openJsonLines([write('array.jsonl', '[1,2]\n')], { description: 'x' }), /array\.jsonl: line 1 is an array, not an object/);
+    await rejects(
+      openJsonLines([write('array.jsonl', '[1,2]\n')], { description: 'x' }),
+      /array\.jsonl: line 1 is an array, not an object/,
+    );
   });
 
   it('refuses files with no rows', async () => {

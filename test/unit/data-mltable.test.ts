@@ -74,18 +74,24 @@ transformations:
       write('t3/parts/sub/part-0003.csv', 'n\n3\n');
       write('t3/MLTable', 'paths:\n  - folder: ./parts\ntransformations:\n  - read_delimited: {}\n');
       assert.deepEqual(await rows(await open('t3')), [['1'], ['2'], ['3']]);
-      write('t3/MLTable', "paths:\n  - pattern: ./parts/**/part-000[13].csv\ntransformations:\n  - read_delimited: {}\n");
+      write('t3/MLTable', 'paths:\n  - pattern: ./parts/**/part-000[13].csv\ntransformations:\n  - read_delimited: {}\n');
       assert.deepEqual(await rows(await open('t3')), [['1'], ['3']]);
     });
 
     it('read_parquet and read_json_lines', async () => {
       write('t4/x.parquet', new Uint8Array(parquetWriteBuffer({ columnData: [{ name: 'a', data: [1, 2], type: 'INT32' }] })));
-      write('t4/MLTable', 'paths:\n  - file: x.parquet\ntransformations:\n  - read_parquet:\n      include_path_column: true\n      path_column: file\n');
+      write(
+        't4/MLTable',
+        'paths:\n  - file: x.parquet\ntransformations:\n  - read_parquet:\n      include_path_column: true\n      path_column: file\n',
+      );
       const pq = await open('t4');
       assert.deepEqual(pq.columns, ['a', 'file']);
       assert.deepEqual(pq.declaredTypes, ['integer', 'string']);
       write('t5/x.jsonl', '{"a":1}\nnot json\n{"b":2}\n');
-      write('t5/MLTable', 'paths:\n  - file: x.jsonl\ntransformations:\n  - read_json_lines:\n      invalid_lines: drop\n      encoding: utf8\n');
+      write(
+        't5/MLTable',
+        'paths:\n  - file: x.jsonl\ntransformations:\n  - read_json_lines:\n      invalid_lines: drop\n      encoding: utf8\n',
+      );
       assert.deepEqual(await rows(await open('t5')), [
         [1, null],
         [null, 2],
@@ -107,9 +113,15 @@ transformations:
     it('refuses what it does not read, naming the transformation or option', async () => {
       write('t7/a.csv', 'a\n1\n');
       const cases: [string, RegExp][] = [
-        ['  - read_delimited: {}\n  - take: 10\n', /the transformation 'take' is not supported; supported: read_delimited, read_parquet, read_json_lines, keep_columns, drop_columns/],
+        [
+          '  - read_delimited: {}\n  - take: 10\n',
+          /the transformation 'take' is not supported; supported: read_delimited, read_parquet, read_json_lines, keep_columns, drop_columns/,
+        ],
         ['  - read_delimited: {}\n  - filter: "col(\'a\') > 0"\n', /the transformation 'filter' is not supported/],
-        ['  - read_delimited: {}\n  - convert_column_types:\n      - columns: a\n        column_type: int\n', /'convert_column_types' is not supported/],
+        [
+          '  - read_delimited: {}\n  - convert_column_types:\n      - columns: a\n        column_type: int\n',
+          /'convert_column_types' is not supported/,
+        ],
         ['  - read_delta_lake: {}\n', /'read_delta_lake' is not supported/],
         ['  - read_delimited:\n      header: all_files_different_headers\n', /'all_files_different_headers' is not supported/],
         ['  - read_delimited:\n      quote: "\'"\n', /read_delimited option 'quote' is not supported/],
@@ -186,14 +198,18 @@ transformations:
       write('abort/a.csv', 'a\n1\n');
       const controller = new AbortController();
       controller.abort();
-      for (const spec of ['abort/a.jsonl', 'abort/a.csv']) await assert.rejects(open(spec, { abortSignal: controller.signal }), (e: Error) => e.name === 'AbortError', spec);
+      for (const spec of ['abort/a.jsonl', 'abort/a.csv'])
+        await assert.rejects(open(spec, { abortSignal: controller.signal }), (e: Error) => e.name === 'AbortError', spec);
     });
 
     it('names an input that does not exist, and one that needs a workspace', async () => {
       await rejects(open('nowhere/data.csv'), /The data 'nowhere\/data\.csv' does not exist \(.*nowhere\/data\.csv\); check the path/);
       await rejects(open(''), /No data to read was given/);
       await rejects(open('azureml:credit:1'), /'azureml:credit:1' is an Azure ML data asset: reading it needs the Azure ML workspace/);
-      await rejects(open('azureml://datastores/workspaceblobstore/paths/x.csv'), /is an Azure ML datastore path: reading it needs the Azure ML workspace/);
+      await rejects(
+        open('azureml://datastores/workspaceblobstore/paths/x.csv'),
+        /is an Azure ML datastore path: reading it needs the Azure ML workspace/,
+      );
       await rejects(open('ftp://host/x.csv'), /'ftp:\/\/host\/x\.csv' is not a URL this task reads/);
     });
   });

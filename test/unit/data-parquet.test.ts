@@ -18,7 +18,8 @@ describe('data: Parquet reader', () => {
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  const write = (name: string, options: WriteOptions) => new LocalLocation(writeIn(dir, name, Buffer.from(parquetWriteBuffer(options)))).asFile();
+  const write = (name: string, options: WriteOptions) =>
+    new LocalLocation(writeIn(dir, name, Buffer.from(parquetWriteBuffer(options)))).asFile();
   const rows = allRows;
   const rejects = rejectsWithUserError;
 
@@ -78,10 +79,26 @@ describe('data: Parquet reader', () => {
       ],
     } as WriteOptions);
     const source = await openParquet([file], { description: 'types.parquet' });
-    assert.deepEqual(source.declaredTypes, ['integer', 'integer', 'float', 'float', 'boolean', 'string', 'binary', 'datetime', 'date', 'float', 'string']);
+    assert.deepEqual(source.declaredTypes, [
+      'integer',
+      'integer',
+      'float',
+      'float',
+      'boolean',
+      'string',
+      'binary',
+      'datetime',
+      'date',
+      'float',
+      'string',
+    ]);
     const [a, b] = await rows(source);
     assert.deepEqual(a, [1, 2, 1.5, 0.25, true, 'a', 'AQL/', new Date(day + 1234), new Date(day), 123.45, '{"a":1}']);
-    assert.deepEqual(b, [null, 9007199254740993n, null, 2, false, 'é', null, null, new Date(0), -0.05, null], 'an integer beyond 2^53 stays a bigint');
+    assert.deepEqual(
+      b,
+      [null, 9007199254740993n, null, 2, false, 'é', null, null, new Date(0), -0.05, null],
+      'an integer beyond 2^53 stays a bigint',
+    );
   });
 
   it('reads nested columns as JSON text', async () => {
@@ -104,19 +121,34 @@ describe('data: Parquet reader', () => {
       ['GZIP', (b: Uint8Array) => new Uint8Array(gzipSync(b))],
       ['BROTLI', (b: Uint8Array) => new Uint8Array(brotliCompressSync(b))],
     ] as const) {
-      const file = write(`${codec}.parquet`, { columnData: [{ name: 'x', data: [1, 2, 3], type: 'INT32' }], codec, compressors: { [codec]: compress } } as WriteOptions);
+      const file = write(`${codec}.parquet`, {
+        columnData: [{ name: 'x', data: [1, 2, 3], type: 'INT32' }],
+        codec,
+        compressors: { [codec]: compress },
+      } as WriteOptions);
       assert.deepEqual(await rows(await openParquet([file], { description: codec })), [[1], [2], [3]], codec);
     }
   });
 
   it('refuses a codec it cannot decompress, naming it', async () => {
-    const file = write('lz4.parquet', { columnData: [{ name: 'x', data: [1], type: 'INT32' }], codec: 'LZ4_RAW', compressors: { LZ4_RAW: (b: Uint8Array) => b } } as WriteOptions);
-    await rejects(rows(await openParquet([file], { description: 'lz4' })), /lz4\.parquet is compressed with LZ4_RAW, which this reader cannot decompress/);
+    const file = write('lz4.parquet', {
+      columnData: [{ name: 'x', data: [1], type: 'INT32' }],
+      codec: 'LZ4_RAW',
+      compressors: { LZ4_RAW: (b: Uint8Array) => b },
+    } as WriteOptions);
+    await rejects(
+      rows(await openParquet([file], { description: 'lz4' })),
+      /lz4\.parquet is compressed with LZ4_RAW, which this reader cannot decompress/,
+    );
   });
 
   it('reads a large row group in windows (memory follows the window, not the group)', async () => {
     const n = 20_000;
-    const file = write('wide.parquet', { columnData: [{ name: 's', data: Array.from({ length: n }, (_, i) => `${i}-${'x'.repeat(i % 50)}`), type: 'STRING' }], rowGroupSize: n, pageSize: 4096 } as WriteOptions);
+    const file = write('wide.parquet', {
+      columnData: [{ name: 's', data: Array.from({ length: n }, (_, i) => `${i}-${'x'.repeat(i % 50)}`), type: 'STRING' }],
+      rowGroupSize: n,
+      pageSize: 4096,
+    } as WriteOptions);
     let count = 0;
     // About 700 KB decoded in windows of 64 KB: about a dozen windows over one row group.
     for await (const batch of (await openParquet([file], { description: 'wide', windowBytes: 64 * 1024 })).batches()) {
@@ -131,9 +163,18 @@ describe('data: Parquet reader', () => {
     const c = write('multi/c.parquet', { columnData: [{ name: 'y', data: [3], type: 'INT32' }] });
     const d = write('multi/d.parquet', { columnData: [{ name: 'x', data: ['3'], type: 'STRING' }] });
     const both = await openParquet([a, b], { description: 'multi', pathColumn: 'Path' });
-    assert.deepEqual(await rows(both), [[1, a.description], [2, b.description]]);
-    await rejects(rows(await openParquet([a, c], { description: 'multi' })), /c\.parquet: its columns \(y\) differ from the first file's \(x\)/);
-    await rejects(rows(await openParquet([a, d], { description: 'multi' })), /d\.parquet: column 'x' is string here but integer in the first file/);
+    assert.deepEqual(await rows(both), [
+      [1, a.description],
+      [2, b.description],
+    ]);
+    await rejects(
+      rows(await openParquet([a, c], { description: 'multi' })),
+      /c\.parquet: its columns \(y\) differ from the first file's \(x\)/,
+    );
+    await rejects(
+      rows(await openParquet([a, d], { description: 'multi' })),
+      /d\.parquet: column 'x' is string here but integer in the first file/,
+    );
   });
 
   it('refuses a file that is not Parquet, naming it', async () => {

@@ -93,7 +93,12 @@ describe('data profile: one pass over a small CSV', () => {
     // pandas over the finite values [0.5, 0.001, 2.5, -1.25]: mean 0.43775, std 1.559487175323991
     close(s.mean, 0.43775);
     close(s.std, 1.559487175323991);
-    assert.deepEqual(s.values, { exact: true, values: [-1.25, 0.001, 0.5, 2.5, Infinity], counts: [1, 1, 1, 1, 1], completeCounts: [1, 0, 1, 0, 1] });
+    assert.deepEqual(s.values, {
+      exact: true,
+      values: [-1.25, 0.001, 0.5, 2.5, Infinity],
+      counts: [1, 1, 1, 1, 1],
+      completeCounts: [1, 0, 1, 0, 1],
+    });
   });
 
   it('keeps the exact values of numeric columns with their counts over all and over complete rows', () => {
@@ -103,7 +108,14 @@ describe('data profile: one pass over a small CSV', () => {
   });
 
   it('keeps categories of the other columns; boolean spellings fold into true/false', () => {
-    assert.deepEqual(col('region').categories, { values: ['east', 'north', 'south', 'west'], counts: [1, 2, 2, 1], completeCounts: [0, 1, 1, 1], truncated: false, otherCount: 0, otherCompleteCount: 0 });
+    assert.deepEqual(col('region').categories, {
+      values: ['east', 'north', 'south', 'west'],
+      counts: [1, 2, 2, 1],
+      completeCounts: [0, 1, 1, 1],
+      truncated: false,
+      otherCount: 0,
+      otherCompleteCount: 0,
+    });
     assert.deepEqual(col('active').categories?.values, ['false', 'true']);
     assert.deepEqual(col('active').categories?.counts, [2, 4]);
     assert.deepEqual(col('note').categories?.values, ['a|b', 'hello', 'line1\nline2', 'x', 'ünïcödé']);
@@ -113,7 +125,11 @@ describe('data profile: one pass over a small CSV', () => {
   it('writes JSON with a stable key order, infinities as strings, and reads it back unchanged', () => {
     const text = writeProfile(p);
     assert.equal(text, writeProfile(p));
-    assert.ok(text.startsWith('{\n  "schemaVersion": 1,\n  "createdAt": "2024-05-06T07:08:09.000Z",\n  "data": "memory.csv",\n  "dataAssetId": "azureml:customers:3",\n  "rows": 6,\n  "completeRows": 3,'));
+    assert.ok(
+      text.startsWith(
+        '{\n  "schemaVersion": 1,\n  "createdAt": "2024-05-06T07:08:09.000Z",\n  "data": "memory.csv",\n  "dataAssetId": "azureml:customers:3",\n  "rows": 6,\n  "completeRows": 3,',
+      ),
+    );
     assert.match(text, /"max": "Infinity"/);
     assert.match(text, /"values": \[-1\.25,0\.001,0\.5,2\.5,"Infinity"\]/);
     assert.deepEqual(readProfile(text), p);
@@ -125,15 +141,31 @@ describe('data profile: edge cases', () => {
   it('a constant column: std 0; categorical on 100 rows, numerical on 10', async () => {
     const rows = (n: number) => Array.from({ length: n }, () => ['7', '2.5']);
     const big = await profileData(memoryRows(['k', 'f'], rows(100)), { now: NOW });
-    assert.deepEqual([big.columns[0].kind, big.columns[0].std, big.columns[0].distinct, big.columns[1].kind, big.columns[1].std], ['categorical', 0, 1, 'numerical', 0]);
+    assert.deepEqual(
+      [big.columns[0].kind, big.columns[0].std, big.columns[0].distinct, big.columns[1].kind, big.columns[1].std],
+      ['categorical', 0, 1, 'numerical', 0],
+    );
     const small = await profileData(memoryRows(['k', 'f'], rows(10)), { now: NOW });
     assert.equal(small.columns[0].kind, 'numerical');
   });
 
   it('an all-null column is a string column with no values', async () => {
-    const p = await profileData(memoryRows(['a', 'b'], [[null, '1'], [null, '2'], ['', '3']]), { now: NOW });
+    const p = await profileData(
+      memoryRows(
+        ['a', 'b'],
+        [
+          [null, '1'],
+          [null, '2'],
+          ['', '3'],
+        ],
+      ),
+      { now: NOW },
+    );
     const a = p.columns[0];
-    assert.deepEqual([a.type, a.kind, a.count, a.nulls, a.distinct, a.min, a.mean, a.values], ['string', 'categorical', 0, 3, 0, null, null, null]);
+    assert.deepEqual(
+      [a.type, a.kind, a.count, a.nulls, a.distinct, a.min, a.mean, a.values],
+      ['string', 'categorical', 0, 3, 0, null, null, null],
+    );
     assert.deepEqual(a.categories?.values, []);
     assert.equal(p.completeRows, 0);
   });
@@ -141,7 +173,13 @@ describe('data profile: edge cases', () => {
   it('header only: rows 0 and every column empty', async () => {
     const p = await profileData(csvRows('a,b\n'), { now: NOW });
     assert.deepEqual([p.rows, p.completeRows, p.columns.length], [0, 0, 2]);
-    assert.deepEqual(p.columns.map((c) => [c.type, c.kind, c.count, c.nulls]), [['string', 'categorical', 0, 0], ['string', 'categorical', 0, 0]]);
+    assert.deepEqual(
+      p.columns.map((c) => [c.type, c.kind, c.count, c.nulls]),
+      [
+        ['string', 'categorical', 0, 0],
+        ['string', 'categorical', 0, 0],
+      ],
+    );
     assert.deepEqual(readProfile(writeProfile(p)), p);
   });
 
@@ -160,27 +198,53 @@ describe('data profile: edge cases', () => {
 
   it('typed cells (Parquet) keep their declared types', async () => {
     const p = await profileData(
-      memoryRows(['i', 'f', 's', 'b', 'd'], [[1n, 1.5, '5', true, new Date('2024-01-01T00:00:00Z')], [2n, null, '6', false, null]], { declaredTypes: ['integer', 'float', 'string', 'boolean', 'datetime'] }),
+      memoryRows(
+        ['i', 'f', 's', 'b', 'd'],
+        [
+          [1n, 1.5, '5', true, new Date('2024-01-01T00:00:00Z')],
+          [2n, null, '6', false, null],
+        ],
+        { declaredTypes: ['integer', 'float', 'string', 'boolean', 'datetime'] },
+      ),
       { now: NOW },
     );
-    assert.deepEqual(p.columns.map((c) => [c.type, c.declaredType, c.kind]), [
-      ['integer', 'integer', 'numerical'],
-      ['float', 'float', 'numerical'],
-      ['string', 'string', 'categorical'],
-      ['boolean', 'boolean', 'categorical'],
-      ['datetime', 'datetime', 'categorical'],
-    ]);
+    assert.deepEqual(
+      p.columns.map((c) => [c.type, c.declaredType, c.kind]),
+      [
+        ['integer', 'integer', 'numerical'],
+        ['float', 'float', 'numerical'],
+        ['string', 'string', 'categorical'],
+        ['boolean', 'boolean', 'categorical'],
+        ['datetime', 'datetime', 'categorical'],
+      ],
+    );
     assert.deepEqual(p.columns[4].categories?.values, ['2024-01-01T00:00:00.000Z']);
   });
 
   it('an override wins over the rule', async () => {
-    const p = await profileData(csvRows('zip,score\n02139,1\n10001,2\n'), { now: NOW, overrides: { zip: 'categorical', score: 'categorical' } });
-    assert.deepEqual(p.columns.map((c) => [c.type, c.kind, c.kindSource]), [['integer', 'categorical', 'override'], ['integer', 'categorical', 'override']]);
+    const p = await profileData(csvRows('zip,score\n02139,1\n10001,2\n'), {
+      now: NOW,
+      overrides: { zip: 'categorical', score: 'categorical' },
+    });
+    assert.deepEqual(
+      p.columns.map((c) => [c.type, c.kind, c.kindSource]),
+      [
+        ['integer', 'categorical', 'override'],
+        ['integer', 'categorical', 'override'],
+      ],
+    );
   });
 
   it('caps categories: a column with more keeps none, all its values counted as other', async () => {
     const p = await profileData(csvRows('c\na\nb\nc\nd\na\ne\n'), { now: NOW, limits: { categories: 3 } });
-    assert.deepEqual(p.columns[0].categories, { values: [], counts: [], completeCounts: [], truncated: true, otherCount: 6, otherCompleteCount: 6 });
+    assert.deepEqual(p.columns[0].categories, {
+      values: [],
+      counts: [],
+      completeCounts: [],
+      truncated: true,
+      otherCount: 6,
+      otherCompleteCount: 6,
+    });
     assert.deepEqual([p.columns[0].distinct, p.columns[0].distinctExact], [4, false]);
     const q = await profileData(csvRows('c\na\nb\nc\na\n'), { now: NOW, limits: { categories: 3 } });
     assert.deepEqual(q.columns[0].categories?.values, ['a', 'b', 'c']);
@@ -190,28 +254,57 @@ describe('data profile: edge cases', () => {
     // '7' and '5' are counted only in the numeric table while the column looks numeric; '007' and ' 5' (not as
     // String(number) writes them) are categories of their own.
     const p = await profileData(csvRows('c,d\n7,1\n007,2\n7,\n 5,4\n5,5\nabc,6\n5,7\n'), { now: NOW });
-    assert.deepEqual(p.columns[0].categories, { values: [' 5', '007', '5', '7', 'abc'], counts: [1, 1, 2, 2, 1], completeCounts: [1, 1, 2, 1, 1], truncated: false, otherCount: 0, otherCompleteCount: 0 });
+    assert.deepEqual(p.columns[0].categories, {
+      values: [' 5', '007', '5', '7', 'abc'],
+      counts: [1, 1, 2, 2, 1],
+      completeCounts: [1, 1, 2, 1, 1],
+      truncated: false,
+      otherCount: 0,
+      otherCompleteCount: 0,
+    });
     assert.deepEqual([p.columns[0].type, p.columns[0].distinct], ['string', 5]);
     const over = await profileData(csvRows('c\n1\n2\n3\n4\nabc\n'), { now: NOW, limits: { categories: 3 } });
-    assert.deepEqual(over.columns[0].categories, { values: [], counts: [], completeCounts: [], truncated: true, otherCount: 5, otherCompleteCount: 5 });
+    assert.deepEqual(over.columns[0].categories, {
+      values: [],
+      counts: [],
+      completeCounts: [],
+      truncated: true,
+      otherCount: 5,
+      otherCompleteCount: 5,
+    });
   });
 
   it('a column with more distinct numbers than the exact table keeps no categories if it turns out to be text', async () => {
-    const p = await profileData(csvRows(`c\n${Array.from({ length: 20 }, (_, i) => i).join('\n')}\nabc\n`), { now: NOW, limits: { exactValues: 10 } });
-    assert.deepEqual([p.columns[0].type, p.columns[0].categories?.truncated, p.columns[0].categories?.otherCount, p.columns[0].values], ['string', true, 21, null]);
+    const p = await profileData(csvRows(`c\n${Array.from({ length: 20 }, (_, i) => i).join('\n')}\nabc\n`), {
+      now: NOW,
+      limits: { exactValues: 10 },
+    });
+    assert.deepEqual(
+      [p.columns[0].type, p.columns[0].categories?.truncated, p.columns[0].categories?.otherCount, p.columns[0].values],
+      ['string', true, 21, null],
+    );
   });
 });
 
 describe('data profile: exact values are the data', () => {
   it('values × counts is the multiset of a column, and values × completeCounts that of its complete rows', async () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-    const rows = Array.from({ length: 3000 }, () => [random() < 0.05 ? null : (Math.round(random() * 400) / 8).toString(), random() < 0.1 ? null : 'x']);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const rows = Array.from({ length: 3000 }, () => [
+      random() < 0.05 ? null : (Math.round(random() * 400) / 8).toString(),
+      random() < 0.1 ? null : 'x',
+    ]);
     const p = await profileData(memoryRows(['v', 'other'], rows, { batchSize: 256 }), { now: NOW });
     const v = p.columns[0].values as { values: number[]; counts: number[]; completeCounts: number[] };
     const expand = (counts: number[]) => v.values.flatMap((x, i) => Array<number>(counts[i]).fill(x));
-    const all = rows.filter((r) => r[0] !== null).map((r) => Number(r[0])).sort((a, b) => a - b);
-    const complete = rows.filter((r) => r[0] !== null && r[1] !== null).map((r) => Number(r[0])).sort((a, b) => a - b);
+    const all = rows
+      .filter((r) => r[0] !== null)
+      .map((r) => Number(r[0]))
+      .sort((a, b) => a - b);
+    const complete = rows
+      .filter((r) => r[0] !== null && r[1] !== null)
+      .map((r) => Number(r[0]))
+      .sort((a, b) => a - b);
     assert.deepEqual(expand(v.counts), all);
     assert.deepEqual(expand(v.completeCounts), complete);
     assert.equal(p.completeRows, complete.length);
@@ -222,17 +315,32 @@ describe('data profile: exact values are the data', () => {
 describe('data profile: over the exact-values cap', () => {
   it('a float column with more distinct values than the cap becomes a DDSketch, every value within 0.1% of itself', async () => {
     const values = Array.from({ length: 1000 }, (_, i) => i + 0.5);
-    const p = await profileData(memoryRows(['x'], values.map((v) => [String(v)]), { batchSize: 97 }), { now: NOW, limits: { exactValues: 10 } });
+    const p = await profileData(
+      memoryRows(
+        ['x'],
+        values.map((v) => [String(v)]),
+        { batchSize: 97 },
+      ),
+      { now: NOW, limits: { exactValues: 10 } },
+    );
     const c = p.columns[0];
     assert.equal(c.values?.exact, false);
     assert.deepEqual([c.distinctExact, c.min, c.max, c.count], [false, 0.5, 999.5, 1000]);
     close(c.mean, 500); // exact: mean and std never come from the sketch
     const v = numericValuesOf(c)!;
-    assert.equal(v.counts.reduce((a, b) => a + b, 0), 1000);
-    assert.equal(v.completeCounts.reduce((a, b) => a + b, 0), 1000);
+    assert.equal(
+      v.counts.reduce((a, b) => a + b, 0),
+      1000,
+    );
+    assert.equal(
+      v.completeCounts.reduce((a, b) => a + b, 0),
+      1000,
+    );
     // The k-th smallest value read from the sketch is within 0.1% of the true k-th smallest.
     const expanded: number[] = [];
-    v.values.forEach((x, i) => { for (let k = 0; k < v.counts[i]; k++) expanded.push(x); });
+    v.values.forEach((x, i) => {
+      for (let k = 0; k < v.counts[i]; k++) expanded.push(x);
+    });
     expanded.forEach((x, k) => assert.ok(Math.abs(x - values[k]) <= 0.001 * values[k] + 1e-12, `rank ${k}: ${x} vs ${values[k]}`));
     assert.deepEqual(readProfile(writeProfile(p)), p);
   });
@@ -241,7 +349,10 @@ describe('data profile: over the exact-values cap', () => {
     // 100 distinct integers, each twice: 100/200 = 0.5 → numerical, decided exactly although only 10 values are kept exactly.
     const rows = Array.from({ length: 200 }, (_, i) => [String(i % 100)]);
     const p = await profileData(memoryRows(['n'], rows), { now: NOW, limits: { exactValues: 10 } });
-    assert.deepEqual([p.columns[0].distinct, p.columns[0].distinctExact, p.columns[0].kind, p.columns[0].kindExact, p.columns[0].values?.exact], [100, true, 'numerical', true, false]);
+    assert.deepEqual(
+      [p.columns[0].distinct, p.columns[0].distinctExact, p.columns[0].kind, p.columns[0].kindExact, p.columns[0].values?.exact],
+      [100, true, 'numerical', true, false],
+    );
     // 30 distinct integers over 1000 rows: 0.03 → categorical, again exact.
     const many = Array.from({ length: 1000 }, (_, i) => [String(i % 30)]);
     const q = await profileData(memoryRows(['n'], many), { now: NOW, limits: { exactValues: 10 } });
@@ -257,19 +368,27 @@ describe('data profile: over the exact-values cap', () => {
 });
 
 describe('data profile: reading', () => {
-  const minimal = (over: Record<string, unknown> = {}) => JSON.stringify({ schemaVersion: 1, createdAt: 'x', data: 'd', rows: 0, columns: [], ...over });
+  const minimal = (over: Record<string, unknown> = {}) =>
+    JSON.stringify({ schemaVersion: 1, createdAt: 'x', data: 'd', rows: 0, columns: [], ...over });
   it('refuses other schema versions with a clear message', () => {
     assert.throws(() => readProfile(minimal({ schemaVersion: 2 }), "'baselineProfile' (p.json)"), {
       name: 'UserError',
-      message: "'baselineProfile' (p.json) has schemaVersion 2; this version of the task reads schemaVersion 1 only. Re-create the profile with this version of AzureMLValidateData, or use the task version that wrote it.",
+      message:
+        "'baselineProfile' (p.json) has schemaVersion 2; this version of the task reads schemaVersion 1 only. Re-create the profile with this version of AzureMLValidateData, or use the task version that wrote it.",
     });
     assert.throws(() => readProfile('{"rows": 3}'), /has no 'schemaVersion'/);
   });
   it('refuses what is not a profile', () => {
     assert.throws(() => readProfile('not json'), /the data profile is not JSON/);
     assert.throws(() => readProfile('[1]'), /expected a JSON object/);
-    assert.throws(() => readProfile(minimal({ columns: [{ name: 'a', type: 'text', kind: 'categorical' }] })), /columns\[0\]: 'type' must be one of integer, float/);
-    assert.throws(() => readProfile(minimal({ columns: [{ name: 'a', type: 'string', kind: 'x' }] })), /'kind' must be numerical or categorical/);
+    assert.throws(
+      () => readProfile(minimal({ columns: [{ name: 'a', type: 'text', kind: 'categorical' }] })),
+      /columns\[0\]: 'type' must be one of integer, float/,
+    );
+    assert.throws(
+      () => readProfile(minimal({ columns: [{ name: 'a', type: 'string', kind: 'x' }] })),
+      /'kind' must be numerical or categorical/,
+    );
   });
   it('reads a minimal profile', () => {
     const p = readProfile(minimal());
@@ -280,7 +399,14 @@ describe('data profile: reading', () => {
 describe('data profile: hash tables and the sketch', () => {
   it('NumberCounts counts exactly up to its cap and refuses a new value past it', () => {
     const t = new NumberCounts(3, 4);
-    for (const [x, complete] of [[1, true], [2, true], [2, false], [-0, true], [0, true]] as const) assert.equal(t.add(x, complete), true);
+    for (const [x, complete] of [
+      [1, true],
+      [2, true],
+      [2, false],
+      [-0, true],
+      [0, true],
+    ] as const)
+      assert.equal(t.add(x, complete), true);
     assert.equal(t.add(3, true), false);
     assert.equal(t.add(1, false), true);
     assert.deepEqual(t.sorted(), { values: [0, 1, 2], counts: [2, 2, 2], completeCounts: [2, 1, 1] });
@@ -308,10 +434,15 @@ describe('data profile: hash tables and the sketch', () => {
     const xs = [0, -5, -0.001, 3, 1e-320, 1e30, Infinity, -Infinity, 42, 42];
     for (const x of xs) s.add(x, 1, 1);
     const v = sketchValues(s.toJson());
-    assert.equal(v.counts.reduce((a, b) => a + b, 0), xs.length);
+    assert.equal(
+      v.counts.reduce((a, b) => a + b, 0),
+      xs.length,
+    );
     const sorted = [...xs].sort((a, b) => a - b).map((x) => (Math.abs(x) < 1e-300 ? 0 : x));
     const expanded: number[] = [];
-    v.values.forEach((x, i) => { for (let k = 0; k < v.counts[i]; k++) expanded.push(x); });
+    v.values.forEach((x, i) => {
+      for (let k = 0; k < v.counts[i]; k++) expanded.push(x);
+    });
     expanded.forEach((x, k) => assert.ok(x === sorted[k] || Math.abs(x - sorted[k]) <= 0.01 * Math.abs(sorted[k]), `${x} vs ${sorted[k]}`));
   });
   it('a sketch wider than its bucket window collapses the smallest magnitudes into its lowest bucket, keeping every count', () => {
@@ -323,4 +454,3 @@ describe('data profile: hash tables and the sketch', () => {
     assert.ok(v.values[0] > 1e9, 'the small values now stand at the lowest kept bucket');
   });
 });
-

@@ -11,8 +11,21 @@ describe('data quality: rounding as Spark round(x, 5)', () => {
   // Expected: Python decimal, Decimal(repr(x)).quantize(Decimal('0.00001'), ROUND_HALF_UP), which is what
   // Scala's BigDecimal(double) (built from Double.toString) then setScale(5, HALF_UP) does.
   const cases: [number, number][] = [
-    [1 / 3, 0.33333], [2 / 3, 0.66667], [0.123455, 0.12346], // JavaScript's toFixed(5) gives 0.12345 here
-    [0.000005, 0.00001], [1 / 7, 0.14286], [0.1, 0.1], [1e-7, 0], [0.999995, 1], [0.000015, 0.00002], [2.5e-6, 0], [3 / 8, 0.375], [1 / 6, 0.16667], [5 / 7, 0.71429], [0, 0], [1, 1],
+    [1 / 3, 0.33333],
+    [2 / 3, 0.66667],
+    [0.123455, 0.12346], // JavaScript's toFixed(5) gives 0.12345 here
+    [0.000005, 0.00001],
+    [1 / 7, 0.14286],
+    [0.1, 0.1],
+    [1e-7, 0],
+    [0.999995, 1],
+    [0.000015, 0.00002],
+    [2.5e-6, 0],
+    [3 / 8, 0.375],
+    [1 / 6, 0.16667],
+    [5 / 7, 0.71429],
+    [0, 0],
+    [1, 1],
   ];
   for (const [x, r] of cases) it(`${x} → ${r}`, () => assert.equal(round5(x), r));
 });
@@ -26,7 +39,17 @@ describe('data quality: rounding as Spark round(x, 5)', () => {
 function baselineCsv(): string {
   const lines = ['age,income,region,active,code,joined,qty'];
   for (let i = 0; i < 40; i++) {
-    lines.push([20 + i, 30000 + 1000.5 * i, ['north', 'south', 'east', 'west'][i % 4], i % 2 === 0 ? 'true' : 'false', 1, `2024-01-${String((i % 28) + 1).padStart(2, '0')}`, i + 1].join(','));
+    lines.push(
+      [
+        20 + i,
+        30000 + 1000.5 * i,
+        ['north', 'south', 'east', 'west'][i % 4],
+        i % 2 === 0 ? 'true' : 'false',
+        1,
+        `2024-01-${String((i % 28) + 1).padStart(2, '0')}`,
+        i + 1,
+      ].join(','),
+    );
   }
   return lines.join('\n');
 }
@@ -71,10 +94,18 @@ describe('data quality: the three metrics against a baseline profile', () => {
   });
 
   it('the baseline types and kinds the columns as the monitor would', () => {
-    assert.deepEqual(baseline.columns.map((c) => [c.name, c.sparkType, c.kind]), [
-      ['age', 'int', 'numerical'], ['income', 'double', 'numerical'], ['region', 'string', 'categorical'], ['active', 'boolean', 'categorical'],
-      ['code', 'int', 'categorical'], ['joined', 'timestamp', 'categorical'], ['qty', 'int', 'numerical'],
-    ]);
+    assert.deepEqual(
+      baseline.columns.map((c) => [c.name, c.sparkType, c.kind]),
+      [
+        ['age', 'int', 'numerical'],
+        ['income', 'double', 'numerical'],
+        ['region', 'string', 'categorical'],
+        ['active', 'boolean', 'categorical'],
+        ['code', 'int', 'categorical'],
+        ['joined', 'timestamp', 'categorical'],
+        ['qty', 'int', 'numerical'],
+      ],
+    );
     assert.deepEqual([baseline.columns[1].min, baseline.columns[1].max], [30000, 69019.5]);
   });
 
@@ -83,11 +114,24 @@ describe('data quality: the three metrics against a baseline profile', () => {
     assert.deepEqual(
       v.report.qualityMetrics.map((m) => [m.column, m.metric, m.value, m.violationCount]),
       [
-        ['age', 'NullValueRate', 0.1, 1], ['income', 'NullValueRate', 0.2, 2], ['region', 'NullValueRate', 0.3, 3], ['active', 'NullValueRate', 0.2, 2],
-        ['code', 'NullValueRate', 0.1, 1], ['joined', 'NullValueRate', 0.1, 1], ['qty', 'NullValueRate', 0.1, 1], ['extra', 'NullValueRate', 0, 0],
-        ['age', 'DataTypeErrorRate', 0, 0], ['income', 'DataTypeErrorRate', 0, 0], ['region', 'DataTypeErrorRate', 0.3, 3], ['active', 'DataTypeErrorRate', 0.2, 2],
-        ['code', 'DataTypeErrorRate', 0, 0], ['joined', 'DataTypeErrorRate', 0.1, 1], ['qty', 'DataTypeErrorRate', 0.2, 2],
-        ['age', 'OutOfBoundsRate', 0.2, 2], ['income', 'OutOfBoundsRate', 0.2, 2], ['region', 'OutOfBoundsRate', 0.2, 2],
+        ['age', 'NullValueRate', 0.1, 1],
+        ['income', 'NullValueRate', 0.2, 2],
+        ['region', 'NullValueRate', 0.3, 3],
+        ['active', 'NullValueRate', 0.2, 2],
+        ['code', 'NullValueRate', 0.1, 1],
+        ['joined', 'NullValueRate', 0.1, 1],
+        ['qty', 'NullValueRate', 0.1, 1],
+        ['extra', 'NullValueRate', 0, 0],
+        ['age', 'DataTypeErrorRate', 0, 0],
+        ['income', 'DataTypeErrorRate', 0, 0],
+        ['region', 'DataTypeErrorRate', 0.3, 3],
+        ['active', 'DataTypeErrorRate', 0.2, 2],
+        ['code', 'DataTypeErrorRate', 0, 0],
+        ['joined', 'DataTypeErrorRate', 0.1, 1],
+        ['qty', 'DataTypeErrorRate', 0.2, 2],
+        ['age', 'OutOfBoundsRate', 0.2, 2],
+        ['income', 'OutOfBoundsRate', 0.2, 2],
+        ['region', 'OutOfBoundsRate', 0.2, 2],
       ],
     );
     assert.deepEqual(v.report.baseline, { data: 'memory.csv', createdAt: '2024-05-06T07:08:09.000Z', dataAssetId: null, rows: 40 });
@@ -99,15 +143,35 @@ describe('data quality: the three metrics against a baseline profile', () => {
   });
 
   it('rules: table lines cover every column that has the metric, column lines one; breach when value > threshold', async () => {
-    const rules = parseExpectations('DataTypeErrorRate <= 0.15\nOutOfBoundsRate <= 0.2\nage OutOfBoundsRate <= 0.1\nactive OutOfBoundsRate <= 0\nextra DataTypeErrorRate <= 0\nqty DataTypeErrorRate <= 0.5');
+    const rules = parseExpectations(
+      'DataTypeErrorRate <= 0.15\nOutOfBoundsRate <= 0.2\nage OutOfBoundsRate <= 0.1\nactive OutOfBoundsRate <= 0\nextra DataTypeErrorRate <= 0\nqty DataTypeErrorRate <= 0.5',
+    );
     const v = await validateData(csvRows(TARGET), { expectations: rules, baseline, now: NOW });
     const r = (rule: string) => v.report.expectations.find((e) => e.rule === rule)!;
-    assert.deepEqual([r('DataTypeErrorRate <= 0.15').passed, r('DataTypeErrorRate <= 0.15').observed], [false, { columns: 7, breached: ['region', 'active', 'qty'], max: { column: 'region', value: 0.3 } }]);
-    assert.deepEqual([r('OutOfBoundsRate <= 0.2').passed, r('OutOfBoundsRate <= 0.2').observed], [true, { columns: 3, breached: [], max: { column: 'age', value: 0.2 } }]);
+    assert.deepEqual(
+      [r('DataTypeErrorRate <= 0.15').passed, r('DataTypeErrorRate <= 0.15').observed],
+      [false, { columns: 7, breached: ['region', 'active', 'qty'], max: { column: 'region', value: 0.3 } }],
+    );
+    assert.deepEqual(
+      [r('OutOfBoundsRate <= 0.2').passed, r('OutOfBoundsRate <= 0.2').observed],
+      [true, { columns: 3, breached: [], max: { column: 'age', value: 0.2 } }],
+    );
     const age = r('age OutOfBoundsRate <= 0.1');
-    assert.deepEqual([age.passed, age.observed, age.unexpectedCount, age.unexpectedPercent, age.examples], [false, { value: 0.2, violationCount: 2 }, 2, 20, ['70', '18']]);
-    assert.deepEqual([r('active OutOfBoundsRate <= 0').passed, r('active OutOfBoundsRate <= 0').note], [true, 'not computed: the monitor computes no OutOfBoundsRate for a column of this kind (only numerical columns and text categorical columns have bounds)']);
-    assert.deepEqual([r('extra DataTypeErrorRate <= 0').passed, r('extra DataTypeErrorRate <= 0').note], [true, "not computed: the baseline profile has no column 'extra'"]);
+    assert.deepEqual(
+      [age.passed, age.observed, age.unexpectedCount, age.unexpectedPercent, age.examples],
+      [false, { value: 0.2, violationCount: 2 }, 2, 20, ['70', '18']],
+    );
+    assert.deepEqual(
+      [r('active OutOfBoundsRate <= 0').passed, r('active OutOfBoundsRate <= 0').note],
+      [
+        true,
+        'not computed: the monitor computes no OutOfBoundsRate for a column of this kind (only numerical columns and text categorical columns have bounds)',
+      ],
+    );
+    assert.deepEqual(
+      [r('extra DataTypeErrorRate <= 0').passed, r('extra DataTypeErrorRate <= 0').note],
+      [true, "not computed: the baseline profile has no column 'extra'"],
+    );
     assert.deepEqual(r('qty DataTypeErrorRate <= 0.5').examples, ['abc', '1e3']);
     const qty = v.report.qualityMetrics.find((m) => m.column === 'qty' && m.metric === 'DataTypeErrorRate')!;
     assert.deepEqual([qty.threshold, qty.breached], [0.15, true]); // the lowest covering threshold
@@ -121,13 +185,29 @@ describe('data quality: the three metrics against a baseline profile', () => {
     const base = await profileData(csvRows('x,c\n10,a\n20,b\n15,a\n12,b\n'), { now: NOW });
     const v = await validateData(csvRows('x,c\n100,z\n200,z\n300,z\n,\n'), { expectations: [], baseline: base, now: NOW });
     // x: median rank ⌈3/2⌉ = 2 → 200, outside [10, 20]: 3 values + 1 imputed null = 4/4; c: mode z (3 > 1 null) not in {a, b}: 3 + 1.
-    assert.deepEqual(v.report.qualityMetrics.filter((m) => m.metric === 'OutOfBoundsRate').map((m) => [m.column, m.value]), [['x', 1], ['c', 1]]);
-    assert.deepEqual(v.report.qualityMetrics.filter((m) => m.metric === 'DataTypeErrorRate').map((m) => [m.column, m.value]), [['x', 0], ['c', 0]]);
+    assert.deepEqual(
+      v.report.qualityMetrics.filter((m) => m.metric === 'OutOfBoundsRate').map((m) => [m.column, m.value]),
+      [
+        ['x', 1],
+        ['c', 1],
+      ],
+    );
+    assert.deepEqual(
+      v.report.qualityMetrics.filter((m) => m.metric === 'DataTypeErrorRate').map((m) => [m.column, m.value]),
+      [
+        ['x', 0],
+        ['c', 0],
+      ],
+    );
   });
 
   it('a baseline whose categories were truncated gives no OutOfBoundsRate for that column, and says why', async () => {
     const base = await profileData(csvRows('c\na\nb\nc\nd\n'), { now: NOW, limits: { categories: 2 } });
-    const v = await validateData(csvRows('c\na\nz\n'), { expectations: parseExpectations('c OutOfBoundsRate <= 0'), baseline: base, now: NOW });
+    const v = await validateData(csvRows('c\na\nz\n'), {
+      expectations: parseExpectations('c OutOfBoundsRate <= 0'),
+      baseline: base,
+      now: NOW,
+    });
     const m = v.report.qualityMetrics.find((q) => q.metric === 'OutOfBoundsRate')!;
     assert.deepEqual([m.value, m.breached], [null, false]);
     assert.equal(m.note, "the baseline profile keeps no categories for 'c' (it has more than 2), so a value outside them cannot be told");
@@ -143,8 +223,24 @@ describe('data quality: the three metrics against a baseline profile', () => {
 
   it('typed (Parquet) target cells cast by type: numbers to int never fail, booleans to timestamp do', async () => {
     const base = await profileData(csvRows('n,t\n1,2024-01-01\n2,2024-01-02\n'), { now: NOW });
-    const v = await validateData(memoryRows(['n', 't'], [[1.5, true], [2, false]], { declaredTypes: ['float', 'boolean'] }), { expectations: [], baseline: base, now: NOW });
-    assert.deepEqual(v.report.qualityMetrics.filter((m) => m.metric === 'DataTypeErrorRate').map((m) => [m.column, m.value]), [['n', 0], ['t', 1]]);
+    const v = await validateData(
+      memoryRows(
+        ['n', 't'],
+        [
+          [1.5, true],
+          [2, false],
+        ],
+        { declaredTypes: ['float', 'boolean'] },
+      ),
+      { expectations: [], baseline: base, now: NOW },
+    );
+    assert.deepEqual(
+      v.report.qualityMetrics.filter((m) => m.metric === 'DataTypeErrorRate').map((m) => [m.column, m.value]),
+      [
+        ['n', 0],
+        ['t', 1],
+      ],
+    );
   });
 });
 

@@ -1,7 +1,15 @@
 import { strict as assert } from 'node:assert';
 import { csvRows, memoryRows } from '../support/memory-rows';
 import { parseExpectations } from '../../shared/data/expectations';
-import { mdCode, mdText, validateData, validationSummaryMarkdown, writeReport, type ExpectationResult, type Validation } from '../../shared/data/validation-report';
+import {
+  mdCode,
+  mdText,
+  validateData,
+  validationSummaryMarkdown,
+  writeReport,
+  type ExpectationResult,
+  type Validation,
+} from '../../shared/data/validation-report';
 import type { RowSource } from '../../shared/data/row-source';
 
 const NOW = () => new Date('2024-05-06T07:08:09.000Z');
@@ -41,20 +49,39 @@ const RULES = [
   'NullValueRate <= 0.1',
 ].join('\n');
 
-type Row = Pick<ExpectationResult, 'passed' | 'unexpectedCount' | 'unexpectedPercent' | 'unexpectedPercentNonMissing' | 'missingCount' | 'examples' | 'observed'>;
+type Row = Pick<
+  ExpectationResult,
+  'passed' | 'unexpectedCount' | 'unexpectedPercent' | 'unexpectedPercentNonMissing' | 'missingCount' | 'examples' | 'observed'
+>;
 
 describe('data validation: expectations over one pass (GE semantics)', () => {
   let v: Validation;
   const result = (rule: string): Row => {
     const r = v.report.expectations.find((e) => e.rule === rule)!;
-    return { passed: r.passed, unexpectedCount: r.unexpectedCount, unexpectedPercent: r.unexpectedPercent, unexpectedPercentNonMissing: r.unexpectedPercentNonMissing, missingCount: r.missingCount, examples: r.examples, observed: r.observed };
+    return {
+      passed: r.passed,
+      unexpectedCount: r.unexpectedCount,
+      unexpectedPercent: r.unexpectedPercent,
+      unexpectedPercentNonMissing: r.unexpectedPercentNonMissing,
+      missingCount: r.missingCount,
+      examples: r.examples,
+      observed: r.observed,
+    };
   };
   before(async () => {
     v = await validateData(csvRows(B), { expectations: parseExpectations(RULES), now: NOW });
   });
 
   it('table expectations', () => {
-    assert.deepEqual(result('columns include customer_id, age, region'), { passed: true, unexpectedCount: null, unexpectedPercent: null, unexpectedPercentNonMissing: null, missingCount: null, examples: [], observed: { missing: [] } });
+    assert.deepEqual(result('columns include customer_id, age, region'), {
+      passed: true,
+      unexpectedCount: null,
+      unexpectedPercent: null,
+      unexpectedPercentNonMissing: null,
+      missingCount: null,
+      examples: [],
+      observed: { missing: [] },
+    });
     assert.deepEqual(result('columns exactly customer_id, age, region, income').observed, { missing: [], unexpected: ['email', 'signup'] });
     assert.equal(result('columns exactly customer_id, age, region, income').passed, false);
     assert.deepEqual([result('rows between 1 and 5').passed, result('rows between 1 and 5').observed], [false, { rows: 8 }]);
@@ -62,47 +89,122 @@ describe('data validation: expectations over one pass (GE semantics)', () => {
 
   it('not null counts nulls among all rows; mostly against all rows', () => {
     // pandas: unexpected=1 pct_total=12.5 judged=8
-    assert.deepEqual(result('age not null'), { passed: false, unexpectedCount: 1, unexpectedPercent: 12.5, unexpectedPercentNonMissing: 12.5, missingCount: null, examples: [], observed: { nulls: 1 } });
+    assert.deepEqual(result('age not null'), {
+      passed: false,
+      unexpectedCount: 1,
+      unexpectedPercent: 12.5,
+      unexpectedPercentNonMissing: 12.5,
+      missingCount: null,
+      examples: [],
+      observed: { nulls: 1 },
+    });
     assert.equal(result('age not null mostly 0.85').passed, true); // 7/8 = 0.875 >= 0.85
   });
 
   it('is number skips missing values and reports the type the column is read as', () => {
     // pandas: unexpected=1 (abc) pct_total=12.5 pct_nonmissing=14.285714285714285 judged=7
-    assert.deepEqual(result('age is number'), { passed: false, unexpectedCount: 1, unexpectedPercent: 12.5, unexpectedPercentNonMissing: 14.285714285714285, missingCount: 1, examples: ['abc'], observed: { type: 'string' } });
+    assert.deepEqual(result('age is number'), {
+      passed: false,
+      unexpectedCount: 1,
+      unexpectedPercent: 12.5,
+      unexpectedPercentNonMissing: 14.285714285714285,
+      missingCount: 1,
+      examples: ['abc'],
+      observed: { type: 'string' },
+    });
     assert.equal(result('age is number mostly 0.8').passed, true); // 6/7 = 0.857
     assert.deepEqual(result('signup is datetime').examples, ['not a date']);
     // NaN is missing to GE, and the column is read as float
-    assert.deepEqual(result('income is number'), { passed: true, unexpectedCount: 0, unexpectedPercent: 0, unexpectedPercentNonMissing: 0, missingCount: 2, examples: [], observed: { type: 'float' } });
+    assert.deepEqual(result('income is number'), {
+      passed: true,
+      unexpectedCount: 0,
+      unexpectedPercent: 0,
+      unexpectedPercentNonMissing: 0,
+      missingCount: 2,
+      examples: [],
+      observed: { type: 'float' },
+    });
   });
 
   it('between: non-numbers and values outside are unexpected; observed min and max of the numbers', () => {
     // pandas: unexpected=3 pct_total=37.5 pct_nonmissing=42.857142857142854 examples ['17', '120', 'abc'] min 17 max 120
-    assert.deepEqual(result('age between 18 and 100 mostly 0.99'), { passed: false, unexpectedCount: 3, unexpectedPercent: 37.5, unexpectedPercentNonMissing: 42.857142857142854, missingCount: 1, examples: ['17', '120', 'abc'], observed: { min: 17, max: 120 } });
+    assert.deepEqual(result('age between 18 and 100 mostly 0.99'), {
+      passed: false,
+      unexpectedCount: 3,
+      unexpectedPercent: 37.5,
+      unexpectedPercentNonMissing: 42.857142857142854,
+      missingCount: 1,
+      examples: ['17', '120', 'abc'],
+      observed: { min: 17, max: 120 },
+    });
     // pandas: unexpected=2 pct_total=25.0 pct_nonmissing=33.33333333333333 examples ['75000', '39000'] missing 2
-    assert.deepEqual(result('income between 40000 and 70000'), { passed: false, unexpectedCount: 2, unexpectedPercent: 25, unexpectedPercentNonMissing: 33.33333333333333, missingCount: 2, examples: ['75000', '39000'], observed: { min: 39000, max: 75000 } });
+    assert.deepEqual(result('income between 40000 and 70000'), {
+      passed: false,
+      unexpectedCount: 2,
+      unexpectedPercent: 25,
+      unexpectedPercentNonMissing: 33.33333333333333,
+      missingCount: 2,
+      examples: ['75000', '39000'],
+      observed: { min: 39000, max: 75000 },
+    });
   });
 
   it('in: exact text, case-sensitive', () => {
     // pandas: unexpected=1 (North) pct_total=12.5
-    assert.deepEqual(result('region in north, south, east, west'), { passed: false, unexpectedCount: 1, unexpectedPercent: 12.5, unexpectedPercentNonMissing: 12.5, missingCount: 0, examples: ['North'], observed: { distinctOutside: 1 } });
+    assert.deepEqual(result('region in north, south, east, west'), {
+      passed: false,
+      unexpectedCount: 1,
+      unexpectedPercent: 12.5,
+      unexpectedPercentNonMissing: 12.5,
+      missingCount: 0,
+      examples: ['North'],
+      observed: { distinctOutside: 1 },
+    });
   });
 
   it('unique: every occurrence of a repeated value is unexpected', () => {
     // pandas: duplicated(keep=False) → 2 rows (25%), value '4'
-    assert.deepEqual(result('customer_id unique'), { passed: false, unexpectedCount: 2, unexpectedPercent: 25, unexpectedPercentNonMissing: 25, missingCount: 0, examples: ['4'], observed: { distinct: 7, repeatedValues: 1 } });
+    assert.deepEqual(result('customer_id unique'), {
+      passed: false,
+      unexpectedCount: 2,
+      unexpectedPercent: 25,
+      unexpectedPercentNonMissing: 25,
+      missingCount: 0,
+      examples: ['4'],
+      observed: { distinct: 7, repeatedValues: 1 },
+    });
   });
 
   it('matches: searched as re.search, nulls skipped', () => {
     // pandas: str.contains → unexpected=1 pct_total=12.5 pct_nonmissing=14.285714285714285 missing 1
-    assert.deepEqual(result('email matches ^[^@]+@[^@]+$'), { passed: false, unexpectedCount: 1, unexpectedPercent: 12.5, unexpectedPercentNonMissing: 14.285714285714285, missingCount: 1, examples: ['not-an-email'], observed: { matching: 6 } });
+    assert.deepEqual(result('email matches ^[^@]+@[^@]+$'), {
+      passed: false,
+      unexpectedCount: 1,
+      unexpectedPercent: 12.5,
+      unexpectedPercentNonMissing: 14.285714285714285,
+      missingCount: 1,
+      examples: ['not-an-email'],
+      observed: { matching: 6 },
+    });
   });
 
   it('quality lines: per column, and a table line that every column must meet', () => {
     // NullValueRate counts empty cells only ('NaN' is a value to Spark): income 1/8 = 0.125
     const income = v.report.expectations.find((e) => e.rule === 'income NullValueRate <= 0')!;
-    assert.deepEqual([income.column, income.passed, income.observed, income.unexpectedCount, income.unexpectedPercent], ['income', false, { value: 0.125, violationCount: 1 }, 1, 12.5]);
+    assert.deepEqual(
+      [income.column, income.passed, income.observed, income.unexpectedCount, income.unexpectedPercent],
+      ['income', false, { value: 0.125, violationCount: 1 }, 1, 12.5],
+    );
     const table = v.report.expectations.find((e) => e.rule === 'NullValueRate <= 0.1')!;
-    assert.deepEqual([table.column, table.passed, table.observed, table.examples], [null, false, { columns: 6, breached: ['age', 'email', 'income'], max: { column: 'age', value: 0.125 } }, ['age: 0.125', 'email: 0.125', 'income: 0.125']]);
+    assert.deepEqual(
+      [table.column, table.passed, table.observed, table.examples],
+      [
+        null,
+        false,
+        { columns: 6, breached: ['age', 'email', 'income'], max: { column: 'age', value: 0.125 } },
+        ['age: 0.125', 'email: 0.125', 'income: 0.125'],
+      ],
+    );
     assert.deepEqual(
       v.report.qualityMetrics.map((m) => [m.column, m.metric, m.value, m.threshold, m.breached]),
       [
@@ -119,72 +221,137 @@ describe('data validation: expectations over one pass (GE semantics)', () => {
   it('the report counts the expectations not met and keeps its key order', () => {
     assert.equal(v.report.passed, false);
     assert.equal(v.report.violationCount, 12);
-    assert.deepEqual(Object.keys(v.report), ['schemaVersion', 'createdAt', 'data', 'dataAssetId', 'rows', 'columns', 'baseline', 'passed', 'violationCount', 'expectations', 'qualityMetrics', 'redacted']);
-    assert.deepEqual(Object.keys(v.report.expectations[3]), ['rule', 'line', 'expectationType', 'column', 'passed', 'observed', 'elementCount', 'missingCount', 'unexpectedCount', 'unexpectedPercent', 'unexpectedPercentNonMissing', 'mostly', 'examples']);
+    assert.deepEqual(Object.keys(v.report), [
+      'schemaVersion',
+      'createdAt',
+      'data',
+      'dataAssetId',
+      'rows',
+      'columns',
+      'baseline',
+      'passed',
+      'violationCount',
+      'expectations',
+      'qualityMetrics',
+      'redacted',
+    ]);
+    assert.deepEqual(Object.keys(v.report.expectations[3]), [
+      'rule',
+      'line',
+      'expectationType',
+      'column',
+      'passed',
+      'observed',
+      'elementCount',
+      'missingCount',
+      'unexpectedCount',
+      'unexpectedPercent',
+      'unexpectedPercentNonMissing',
+      'mostly',
+      'examples',
+    ]);
     const text = writeReport(v.report);
     assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(v.report)));
     assert.equal(text, writeReport(v.report));
   });
 
   it('profiles the data in the same pass', () => {
-    assert.deepEqual([v.profile.rows, v.profile.columns.map((c) => c.type)], [8, ['integer', 'string', 'string', 'string', 'float', 'string']]);
+    assert.deepEqual(
+      [v.profile.rows, v.profile.columns.map((c) => c.type)],
+      [8, ['integer', 'string', 'string', 'string', 'float', 'string']],
+    );
   });
 });
 
 describe('data validation: edge cases', () => {
   it('empty data (header only): rows 0, percentages 0, column expectations pass with nothing to judge', async () => {
-    const v = await validateData(csvRows('a,b\n'), { expectations: parseExpectations('a not null\na between 1 and 2\na unique\nrows between 1 and 10\nNullValueRate <= 0'), now: NOW });
+    const v = await validateData(csvRows('a,b\n'), {
+      expectations: parseExpectations('a not null\na between 1 and 2\na unique\nrows between 1 and 10\nNullValueRate <= 0'),
+      now: NOW,
+    });
     assert.equal(v.report.rows, 0);
-    assert.deepEqual(v.report.expectations.map((r) => [r.passed, r.unexpectedCount, r.unexpectedPercent, r.unexpectedPercentNonMissing]), [
-      [true, 0, 0, 0],
-      [true, 0, 0, 0],
-      [true, 0, 0, 0],
-      [false, null, null, null],
-      [true, null, null, null],
-    ]);
-    assert.deepEqual(v.report.qualityMetrics.map((m) => m.value), [0, 0]);
+    assert.deepEqual(
+      v.report.expectations.map((r) => [r.passed, r.unexpectedCount, r.unexpectedPercent, r.unexpectedPercentNonMissing]),
+      [
+        [true, 0, 0, 0],
+        [true, 0, 0, 0],
+        [true, 0, 0, 0],
+        [false, null, null, null],
+        [true, null, null, null],
+      ],
+    );
+    assert.deepEqual(
+      v.report.qualityMetrics.map((m) => m.value),
+      [0, 0],
+    );
     assert.ok(!JSON.stringify(v.report).includes('NaN'));
   });
 
   it('an all-null column: not null fails on every row, value checks pass with nothing to judge', async () => {
-    const v = await validateData(memoryRows(['a'], [[null], [null], [null], [null]]), { expectations: parseExpectations('a not null\na is number\na is string\na in x'), now: NOW });
-    assert.deepEqual(v.report.expectations.map((r) => [r.passed, r.unexpectedCount, r.unexpectedPercent, r.missingCount]), [
-      [false, 4, 100, null],
-      [true, 0, 0, 4],
-      [true, 0, 0, 4],
-      [true, 0, 0, 4],
-    ]);
+    const v = await validateData(memoryRows(['a'], [[null], [null], [null], [null]]), {
+      expectations: parseExpectations('a not null\na is number\na is string\na in x'),
+      now: NOW,
+    });
+    assert.deepEqual(
+      v.report.expectations.map((r) => [r.passed, r.unexpectedCount, r.unexpectedPercent, r.missingCount]),
+      [
+        [false, 4, 100, null],
+        [true, 0, 0, 4],
+        [true, 0, 0, 4],
+        [true, 0, 0, 4],
+      ],
+    );
     assert.deepEqual(v.report.expectations[1].observed, { type: 'string' });
   });
 
   it('is string: a column read as numbers fails with every value unexpected (a zip code losing its leading 0)', async () => {
-    const v = await validateData(csvRows('zip,city\n02139,Cambridge\n10001,New York\n'), { expectations: parseExpectations('zip is string\ncity is string\nzip is integer'), now: NOW });
-    assert.deepEqual(v.report.expectations.map((r) => [r.passed, r.unexpectedCount, r.examples, r.observed]), [
-      [false, 2, ['02139', '10001'], { type: 'integer' }],
-      [true, 0, [], { type: 'string' }],
-      [true, 0, [], { type: 'integer' }],
-    ]);
+    const v = await validateData(csvRows('zip,city\n02139,Cambridge\n10001,New York\n'), {
+      expectations: parseExpectations('zip is string\ncity is string\nzip is integer'),
+      now: NOW,
+    });
+    assert.deepEqual(
+      v.report.expectations.map((r) => [r.passed, r.unexpectedCount, r.examples, r.observed]),
+      [
+        [false, 2, ['02139', '10001'], { type: 'integer' }],
+        [true, 0, [], { type: 'string' }],
+        [true, 0, [], { type: 'integer' }],
+      ],
+    );
   });
 
   it('a constant column is unique only on one row, and between its own value', async () => {
-    const v = await validateData(memoryRows(['k'], [['5'], ['5'], ['5']]), { expectations: parseExpectations('k unique\nk between 5 and 5'), now: NOW });
-    assert.deepEqual(v.report.expectations.map((r) => [r.passed, r.unexpectedCount]), [[false, 3], [true, 0]]);
+    const v = await validateData(memoryRows(['k'], [['5'], ['5'], ['5']]), {
+      expectations: parseExpectations('k unique\nk between 5 and 5'),
+      now: NOW,
+    });
+    assert.deepEqual(
+      v.report.expectations.map((r) => [r.passed, r.unexpectedCount]),
+      [
+        [false, 3],
+        [true, 0],
+      ],
+    );
   });
 
   it('booleans in any case, NaN and Infinity text, leading spaces', async () => {
-    const v = await validateData(
-      csvRows('b,f,n\nTrue,NaN, 5\nfalse,inf,6 \nTRUE,-Infinity,7\n'),
-      { expectations: parseExpectations('b is boolean\nb in true, false\nf is number\nf between -1 and 1\nf not null\nn is integer\nn between 5 and 7'), now: NOW },
+    const v = await validateData(csvRows('b,f,n\nTrue,NaN, 5\nfalse,inf,6 \nTRUE,-Infinity,7\n'), {
+      expectations: parseExpectations(
+        'b is boolean\nb in true, false\nf is number\nf between -1 and 1\nf not null\nn is integer\nn between 5 and 7',
+      ),
+      now: NOW,
+    });
+    assert.deepEqual(
+      v.report.expectations.map((r) => [r.rule, r.passed, r.unexpectedCount, r.missingCount, r.examples]),
+      [
+        ['b is boolean', true, 0, 0, []],
+        ['b in true, false', false, 2, 0, ['True', 'TRUE']], // set membership is exact text, as GE on a text column
+        ['f is number', true, 0, 1, []], // NaN is missing to GE
+        ['f between -1 and 1', false, 2, 1, ['inf', '-Infinity']],
+        ['f not null', false, 1, null, []], // NaN counts as null for GE's not-null
+        ['n is integer', true, 0, 0, []], // ' 5' and '6 ' are integers, as pandas reads them
+        ['n between 5 and 7', true, 0, 0, []],
+      ],
     );
-    assert.deepEqual(v.report.expectations.map((r) => [r.rule, r.passed, r.unexpectedCount, r.missingCount, r.examples]), [
-      ['b is boolean', true, 0, 0, []],
-      ['b in true, false', false, 2, 0, ['True', 'TRUE']], // set membership is exact text, as GE on a text column
-      ['f is number', true, 0, 1, []], // NaN is missing to GE
-      ['f between -1 and 1', false, 2, 1, ['inf', '-Infinity']],
-      ['f not null', false, 1, null, []], // NaN counts as null for GE's not-null
-      ['n is integer', true, 0, 0, []], // ' 5' and '6 ' are integers, as pandas reads them
-      ['n between 5 and 7', true, 0, 0, []],
-    ]);
     assert.deepEqual(v.report.qualityMetrics.find((m) => m.column === 'f')?.value, 0); // NullValueRate: NaN is not null to Spark
   });
 
@@ -195,18 +362,33 @@ describe('data validation: edge cases', () => {
 
   it('unicode and very long values: kept in the report cut at 200 characters', async () => {
     const long = 'X'.repeat(1000);
-    const v = await validateData(memoryRows(['s'], [['naïve'], ['ok'], ['日本'], [long]]), { expectations: parseExpectations('s matches ^[a-z]+$'), now: NOW });
+    const v = await validateData(memoryRows(['s'], [['naïve'], ['ok'], ['日本'], [long]]), {
+      expectations: parseExpectations('s matches ^[a-z]+$'),
+      now: NOW,
+    });
     assert.deepEqual(v.report.expectations[0].examples, ['naïve', '日本', `${'X'.repeat(200)}…`]);
     assert.equal(v.report.expectations[0].unexpectedCount, 3);
     assert.match(v.summaryMarkdown, new RegExp(`\`${'X'.repeat(60)}…\``));
-    const emoji = await validateData(memoryRows(['s'], [['😀'.repeat(300)]]), { expectations: parseExpectations('s matches ^a'), now: NOW });
+    const emoji = await validateData(memoryRows(['s'], [['😀'.repeat(300)]]), {
+      expectations: parseExpectations('s matches ^a'),
+      now: NOW,
+    });
     assert.equal(emoji.report.expectations[0].examples[0], `${'😀'.repeat(200)}…`);
   });
 
   it('unique over many values, across batches, with typed numbers', async () => {
     const rows = Array.from({ length: 50_000 }, (_, i) => [i < 49_990 ? i : i - 10]);
-    const v = await validateData(memoryRows(['n'], rows, { batchSize: 1000, declaredTypes: ['integer'] }), { expectations: parseExpectations('n unique\nn unique mostly 0.999'), now: NOW });
-    assert.deepEqual(v.report.expectations.map((r) => [r.passed, r.unexpectedCount, (r.observed as { repeatedValues: number }).repeatedValues]), [[false, 20, 10], [true, 20, 10]]);
+    const v = await validateData(memoryRows(['n'], rows, { batchSize: 1000, declaredTypes: ['integer'] }), {
+      expectations: parseExpectations('n unique\nn unique mostly 0.999'),
+      now: NOW,
+    });
+    assert.deepEqual(
+      v.report.expectations.map((r) => [r.passed, r.unexpectedCount, (r.observed as { repeatedValues: number }).repeatedValues]),
+      [
+        [false, 20, 10],
+        [true, 20, 10],
+      ],
+    );
     assert.deepEqual(v.report.expectations[0].examples, ['49980', '49981', '49982', '49983', '49984']);
   });
 
@@ -238,10 +420,14 @@ describe('data validation: edge cases', () => {
         throw new Error('read');
       },
     };
-    await assert.rejects(validateData(unread, { expectations: parseExpectations('b not null') }), /reads the column 'b', which the data does not have\. The data's columns: 'a'/);
+    await assert.rejects(
+      validateData(unread, { expectations: parseExpectations('b not null') }),
+      /reads the column 'b', which the data does not have\. The data's columns: 'a'/,
+    );
     await assert.rejects(validateData(unread, { expectations: parseExpectations('OutOfBoundsRate <= 0'), input: 'rules' }), {
       name: 'UserError',
-      message: "'rules' line 1 (\"OutOfBoundsRate <= 0\") compares the data with a baseline, and no baseline data profile was given: give one (a data-profile.json written by this task on the training data), or remove the line",
+      message:
+        '\'rules\' line 1 ("OutOfBoundsRate <= 0") compares the data with a baseline, and no baseline data profile was given: give one (a data-profile.json written by this task on the training data), or remove the line',
     });
   });
 });
@@ -252,15 +438,28 @@ describe('data validation: redaction and the summary', () => {
 
   it('replaces example values of the named columns in the report and the summary', async () => {
     const v = await validateData(csvRows(data), { expectations: parseExpectations(rules), redact: ['email'], now: NOW });
-    assert.deepEqual(v.report.expectations.map((r) => r.examples), [['[redacted]'], ['1'], ['pipe | and `tick`']]);
+    assert.deepEqual(
+      v.report.expectations.map((r) => r.examples),
+      [['[redacted]'], ['1'], ['pipe | and `tick`']],
+    );
     assert.deepEqual(v.report.redacted, ['email']);
     assert.ok(!v.summaryMarkdown.includes('bad'));
     assert.ok(!writeReport(v.report).includes('bad'));
-    const between = await validateData(csvRows('salary\n100\n5000\n'), { expectations: parseExpectations('salary between 0 and 1000'), redact: ['salary'], now: NOW });
-    assert.deepEqual([between.report.expectations[0].observed, between.report.expectations[0].examples], [{ min: '[redacted]', max: '[redacted]' }, ['[redacted]']]);
+    const between = await validateData(csvRows('salary\n100\n5000\n'), {
+      expectations: parseExpectations('salary between 0 and 1000'),
+      redact: ['salary'],
+      now: NOW,
+    });
+    assert.deepEqual(
+      [between.report.expectations[0].observed, between.report.expectations[0].examples],
+      [{ min: '[redacted]', max: '[redacted]' }, ['[redacted]']],
+    );
     assert.ok(!between.summaryMarkdown.includes('5000'));
     const all = await validateData(csvRows(data), { expectations: parseExpectations(rules), redact: '*', now: NOW });
-    assert.deepEqual(all.report.expectations.map((r) => r.examples), [['[redacted]'], ['[redacted]'], ['[redacted]']]);
+    assert.deepEqual(
+      all.report.expectations.map((r) => r.examples),
+      [['[redacted]'], ['[redacted]'], ['[redacted]']],
+    );
     assert.match(all.summaryMarkdown, /Example values of every column are redacted\./);
   });
 

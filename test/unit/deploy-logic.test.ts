@@ -17,7 +17,11 @@ describe('deploy: traffic plans', () => {
     assert.deepEqual(trafficAt({ a: 70, b: 30, old: 0 }, 'c', 50), { a: 35, b: 15, old: 0, c: 50 });
     for (const p of [1, 7, 33, 50, 99, 100]) {
       const m = trafficAt({ a: 13, b: 29, c: 58 }, 'n', p);
-      assert.equal(Object.values(m).reduce((s, v) => s + v, 0), 100, `step ${p}`);
+      assert.equal(
+        Object.values(m).reduce((s, v) => s + v, 0),
+        100,
+        `step ${p}`,
+      );
     }
   });
 
@@ -41,7 +45,12 @@ describe('deploy: traffic plans', () => {
 
   it('keeps the N most recent old deployments and never the current one', () => {
     const at = (d: string) => new Date(d);
-    const all = [{ name: 'v1', createdAt: at('2025-01-01') }, { name: 'v3', createdAt: at('2025-03-01') }, { name: 'v2', createdAt: at('2025-02-01') }, { name: 'v4', createdAt: at('2025-04-01') }];
+    const all = [
+      { name: 'v1', createdAt: at('2025-01-01') },
+      { name: 'v3', createdAt: at('2025-03-01') },
+      { name: 'v2', createdAt: at('2025-02-01') },
+      { name: 'v4', createdAt: at('2025-04-01') },
+    ];
     assert.deepEqual(deploymentsToRemove(all, 'v4', 1), ['v2', 'v1']);
     assert.deepEqual(deploymentsToRemove(all, 'v4', 0), ['v3', 'v2', 'v1']);
     assert.deepEqual(deploymentsToRemove(all, 'v4', 5), []);
@@ -67,7 +76,9 @@ describe('deploy: deployment names within Azure ML rules', () => {
   });
 
   it('knows the limits', () => {
-    assert.ok(isOnlineName('abc') && !isOnlineName('ab') && !isOnlineName('a'.repeat(33)) && !isOnlineName('blue-') && !isOnlineName('1blue'));
+    assert.ok(
+      isOnlineName('abc') && !isOnlineName('ab') && !isOnlineName('a'.repeat(33)) && !isOnlineName('blue-') && !isOnlineName('1blue'),
+    );
   });
 });
 
@@ -75,18 +86,29 @@ describe('deploy: smoke-test assertions', () => {
   const body = { predictions: [0.2, 0.8], label: 'approved', meta: { 'model-version': '3' } };
 
   it('parses each form and evaluates it on the answer', () => {
-    const a = parseAssertions('smokeAssertions', '# comment\n$.predictions exists\n$.predictions is array\n$.predictions.length == 2\n$.predictions[1] > 0.5\n$.label == "approved"\n$.meta["model-version"] != "2"');
+    const a = parseAssertions(
+      'smokeAssertions',
+      '# comment\n$.predictions exists\n$.predictions is array\n$.predictions.length == 2\n$.predictions[1] > 0.5\n$.label == "approved"\n$.meta["model-version"] != "2"',
+    );
     assert.equal(a.length, 6);
     assert.deepEqual(failedAssertions(a, body), []);
   });
 
   it('says what each failed assertion got', () => {
     const a = parseAssertions('smokeAssertions', '$.predictions[1] < 0.5\n$.missing exists\n$.label is number\n$.label.length == 3');
-    assert.deepEqual(failedAssertions(a, body), ['$.predictions[1] < 0.5: got 0.8', '$.missing exists: got missing', '$.label is number: got "approved"', '$.label.length == 3: got 8']);
+    assert.deepEqual(failedAssertions(a, body), [
+      '$.predictions[1] < 0.5: got 0.8',
+      '$.missing exists: got missing',
+      '$.label is number: got "approved"',
+      '$.label.length == 3: got 8',
+    ]);
   });
 
   it('refuses lines it cannot read, naming the line', () => {
-    assert.throws(() => parseAssertions('smokeAssertions', '$.a exists\npredictions == 1'), /line 2 is 'predictions == 1': a path starts with \$/);
+    assert.throws(
+      () => parseAssertions('smokeAssertions', '$.a exists\npredictions == 1'),
+      /line 2 is 'predictions == 1': a path starts with \$/,
+    );
     assert.throws(() => parseAssertions('smokeAssertions', '$.label == approved'), /'approved' is not a JSON value \(quote strings/);
     assert.throws(() => parseAssertions('smokeAssertions', '$.label > "a"'), /> compares numbers only/);
     assert.throws(() => parseAssertions('smokeAssertions', '$.a is list'), /'is' takes one of array/);
@@ -94,11 +116,19 @@ describe('deploy: smoke-test assertions', () => {
 });
 
 describe('deploy: preflight decisions', () => {
-  const facts = { computeType: 'Kubernetes', provisioningState: 'Succeeded', instanceTypes: ['defaultinstancetype', 'gpu'], defaultInstanceType: 'defaultinstancetype' };
+  const facts = {
+    computeType: 'Kubernetes',
+    provisioningState: 'Succeeded',
+    instanceTypes: ['defaultinstancetype', 'gpu'],
+    defaultInstanceType: 'defaultinstancetype',
+  };
   it('takes the package instance type, else the compute default; refuses what the cluster lacks', () => {
     assert.equal(kubernetesPreflight('aks', 'ws', facts, 'GPU'), 'GPU');
     assert.equal(kubernetesPreflight('aks', 'ws', facts, null), 'defaultinstancetype');
-    assert.throws(() => kubernetesPreflight('aks', 'ws', facts, 'huge'), /'huge' does not exist on Kubernetes compute 'aks'; it has defaultinstancetype, gpu/);
+    assert.throws(
+      () => kubernetesPreflight('aks', 'ws', facts, 'huge'),
+      /'huge' does not exist on Kubernetes compute 'aks'; it has defaultinstancetype, gpu/,
+    );
     assert.throws(() => kubernetesPreflight('aks', 'ws', undefined, null), /has no compute of that name/);
     assert.throws(() => kubernetesPreflight('aks', 'ws', { ...facts, provisioningState: 'Failed' }, null), /is Failed, not Succeeded/);
   });
@@ -140,8 +170,18 @@ describe('deploy: replace rollback body', () => {
       location: 'westeurope',
       tags: { 'package.id': 'abc' },
       sku: { name: 'Default', capacity: 2 },
-      identity: { type: 'UserAssigned', principalId: 'p', tenantId: 't', userAssignedIdentities: { '/ids/one': { principalId: 'p1', clientId: 'c1' } } },
-      properties: { endpointComputeType: 'Kubernetes', model: 'azureml:m:1', provisioningState: 'Succeeded', environmentVariables: { A: '1' } },
+      identity: {
+        type: 'UserAssigned',
+        principalId: 'p',
+        tenantId: 't',
+        userAssignedIdentities: { '/ids/one': { principalId: 'p1', clientId: 'c1' } },
+      },
+      properties: {
+        endpointComputeType: 'Kubernetes',
+        model: 'azureml:m:1',
+        provisioningState: 'Succeeded',
+        environmentVariables: { A: '1' },
+      },
     } as unknown as OnlineDeployment;
     assert.deepEqual(deploymentForPut(read), {
       location: 'westeurope',
@@ -157,8 +197,12 @@ describe('package: environment versions named by content', () => {
   it('keeps the image versions earlier releases registered, and names a build context by its upload', () => {
     const image = environmentVersion({ image: 'mcr.microsoft.com/x:1', condaFile: 'name: a\n' });
     assert.equal(image, sha256(JSON.stringify({ image: 'mcr.microsoft.com/x:1', conda: 'name: a\n' })).slice(0, 16));
-    assert.equal(environmentVersion({ image: 'mcr.microsoft.com/x:1' }), sha256(JSON.stringify({ image: 'mcr.microsoft.com/x:1', conda: null })).slice(0, 16));
-    const build = (hash: string, dockerfilePath = 'Dockerfile') => environmentVersion({ build: { contextUri: `https://a.blob.core.windows.net/c/LocalUpload/${hash}/docker/`, dockerfilePath } });
+    assert.equal(
+      environmentVersion({ image: 'mcr.microsoft.com/x:1' }),
+      sha256(JSON.stringify({ image: 'mcr.microsoft.com/x:1', conda: null })).slice(0, 16),
+    );
+    const build = (hash: string, dockerfilePath = 'Dockerfile') =>
+      environmentVersion({ build: { contextUri: `https://a.blob.core.windows.net/c/LocalUpload/${hash}/docker/`, dockerfilePath } });
     assert.match(build('aa'), /^[0-9a-f]{16}$/);
     assert.equal(build('aa'), build('aa'));
     assert.notEqual(build('aa'), build('bb'), 'other content, another version');

@@ -11,8 +11,16 @@ import { parallelRequiredError, pipelineNodeError } from '../../emulator/arm/job
  * own or from its component, so a translator that drifts fails the task-process tests.
  */
 describe('emulator: parallel node shapes', () => {
-  const COMPONENT_ID = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w/components/azureml_anonymous/versions/1';
-  const TASK = { type: 'run_function', code: 'azureml:/subscriptions/s/codes/c/versions/1', entry_script: 'score.py', program_arguments: '--out ${{outputs.o}}', append_row_to: '${{outputs.o}}', environment: 'azureml:AzureML-sklearn-0.24-ubuntu18.04-py37-cpu:5' };
+  const COMPONENT_ID =
+    '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w/components/azureml_anonymous/versions/1';
+  const TASK = {
+    type: 'run_function',
+    code: 'azureml:/subscriptions/s/codes/c/versions/1',
+    entry_script: 'score.py',
+    program_arguments: '--out ${{outputs.o}}',
+    append_row_to: '${{outputs.o}}',
+    environment: 'azureml:AzureML-sklearn-0.24-ubuntu18.04-py37-cpu:5',
+  };
   const PARALLEL = {
     _source: 'YAML.JOB',
     type: 'parallel',
@@ -38,22 +46,75 @@ describe('emulator: parallel node shapes', () => {
 
   it('accepts the form azure-ai-ml sends', () => {
     assert.equal(check({}), undefined);
-    assert.equal(check({ partition_keys: '["region", "a\\u00f1o"]', mini_batch_size: '${{parent.inputs.n}}', error_threshold: -1 }), undefined);
+    assert.equal(
+      check({ partition_keys: '["region", "a\\u00f1o"]', mini_batch_size: '${{parent.inputs.n}}', error_threshold: -1 }),
+      undefined,
+    );
     // A node over a registered component may leave task and mini_batch_size to it.
     assert.equal(check({}, ['task', 'mini_batch_size', 'retry_settings', 'logging_level']), undefined);
   });
 
   const REFUSED: Array<[string, Record<string, unknown>, string[], string]> = [
-    ['the YAML size unconverted', { mini_batch_size: '10kb' }, [], `Parallel node 'node1' has an invalid 'mini_batch_size': it must be a positive integer (files per mini-batch, or bytes for tabular data); got "10kb".`],
-    ['the batch deployment retry form', { retry_settings: { maxRetries: 2, timeout: 'PT60S' } }, [], "Parallel node 'node1' has an invalid 'retry_settings': no field 'maxRetries'; fields: max_retries, timeout."],
-    ['an ISO 8601 retry timeout', { retry_settings: { max_retries: 2, timeout: 'PT60S' } }, [], `Parallel node 'node1' has an invalid 'retry_settings': 'timeout' must be an integer (seconds); got "PT60S".`],
-    ['the batch deployment logging level', { logging_level: 'Info' }, [], `Parallel node 'node1' has an invalid 'logging_level': it must be one of DEBUG, INFO, WARNING; got "Info".`],
-    ['a task of another type', { task: { ...TASK, type: 'run_command' } }, [], `Parallel node 'node1' has an invalid 'task': 'type' must be run_function; got "run_command".`],
-    ['a camelCase task', { task: { type: 'run_function', entryScript: 'score.py', environment: 'azureml:e:1' } }, [], "Parallel node 'node1' has an invalid 'task': no field 'entryScript'; fields: type, code, entry_script, program_arguments, model, append_row_to, environment."],
-    ['a task without environment', { task: { type: 'run_function', entry_script: 'score.py' } }, [], "Parallel node 'node1' has an invalid 'task': 'environment' is required."],
-    ['partition_keys as a list', { partition_keys: ['region'] }, [], `Parallel node 'node1' has an invalid 'partition_keys': it must be a JSON list in a string (as json.dumps writes it); got ["region"].`],
-    ['a max concurrency of 0', { max_concurrency_per_instance: 0 }, [], "Parallel node 'node1' has an invalid 'max_concurrency_per_instance': it must be an integer of at least 1; got 0."],
-    ['a command node\'s limits', { limits: { job_limits_type: 'Command', timeout: 'PT1H' } }, [], "Parallel node 'node1' has 'limits', which a parallel node does not take."],
+    [
+      'the YAML size unconverted',
+      { mini_batch_size: '10kb' },
+      [],
+      `Parallel node 'node1' has an invalid 'mini_batch_size': it must be a positive integer (files per mini-batch, or bytes for tabular data); got "10kb".`,
+    ],
+    [
+      'the batch deployment retry form',
+      { retry_settings: { maxRetries: 2, timeout: 'PT60S' } },
+      [],
+      "Parallel node 'node1' has an invalid 'retry_settings': no field 'maxRetries'; fields: max_retries, timeout.",
+    ],
+    [
+      'an ISO 8601 retry timeout',
+      { retry_settings: { max_retries: 2, timeout: 'PT60S' } },
+      [],
+      `Parallel node 'node1' has an invalid 'retry_settings': 'timeout' must be an integer (seconds); got "PT60S".`,
+    ],
+    [
+      'the batch deployment logging level',
+      { logging_level: 'Info' },
+      [],
+      `Parallel node 'node1' has an invalid 'logging_level': it must be one of DEBUG, INFO, WARNING; got "Info".`,
+    ],
+    [
+      'a task of another type',
+      { task: { ...TASK, type: 'run_command' } },
+      [],
+      `Parallel node 'node1' has an invalid 'task': 'type' must be run_function; got "run_command".`,
+    ],
+    [
+      'a camelCase task',
+      { task: { type: 'run_function', entryScript: 'score.py', environment: 'azureml:e:1' } },
+      [],
+      "Parallel node 'node1' has an invalid 'task': no field 'entryScript'; fields: type, code, entry_script, program_arguments, model, append_row_to, environment.",
+    ],
+    [
+      'a task without environment',
+      { task: { type: 'run_function', entry_script: 'score.py' } },
+      [],
+      "Parallel node 'node1' has an invalid 'task': 'environment' is required.",
+    ],
+    [
+      'partition_keys as a list',
+      { partition_keys: ['region'] },
+      [],
+      `Parallel node 'node1' has an invalid 'partition_keys': it must be a JSON list in a string (as json.dumps writes it); got ["region"].`,
+    ],
+    [
+      'a max concurrency of 0',
+      { max_concurrency_per_instance: 0 },
+      [],
+      "Parallel node 'node1' has an invalid 'max_concurrency_per_instance': it must be an integer of at least 1; got 0.",
+    ],
+    [
+      "a command node's limits",
+      { limits: { job_limits_type: 'Command', timeout: 'PT1H' } },
+      [],
+      "Parallel node 'node1' has 'limits', which a parallel node does not take.",
+    ],
     ['a node without componentId', {}, ['componentId'], "Parallel node 'node1' is missing the required field 'componentId'."],
   ];
   for (const [name, fields, drop, message] of REFUSED) {
@@ -71,15 +132,24 @@ describe('emulator: parallel node shapes', () => {
     it('takes task and mini_batch_size from the node or, where it leaves them out, the component', () => {
       assert.equal(parallelRequiredError('node1', node([]), { type: 'parallel' }), undefined);
       assert.equal(parallelRequiredError('node1', node(['task', 'mini_batch_size']), PARALLEL_SPEC), undefined);
-      assert.equal(parallelRequiredError('node1', node(['mini_batch_size'], { partition_keys: '["region"]' }), { type: 'parallel', task: TASK }), undefined);
+      assert.equal(
+        parallelRequiredError('node1', node(['mini_batch_size'], { partition_keys: '["region"]' }), { type: 'parallel', task: TASK }),
+        undefined,
+      );
     });
 
     it('refuses a node with no mini_batch_size from either', () => {
-      assert.equal(parallelRequiredError('node1', node(['mini_batch_size']), { type: 'parallel', task: TASK }), "Parallel node 'node1' is missing the required field 'mini_batch_size'.");
+      assert.equal(
+        parallelRequiredError('node1', node(['mini_batch_size']), { type: 'parallel', task: TASK }),
+        "Parallel node 'node1' is missing the required field 'mini_batch_size'.",
+      );
     });
 
     it('refuses a node with no task from either', () => {
-      assert.equal(parallelRequiredError('node1', node(['task']), { type: 'parallel', mini_batch_size: '5' }), "Parallel node 'node1' is missing the required field 'task'.");
+      assert.equal(
+        parallelRequiredError('node1', node(['task']), { type: 'parallel', mini_batch_size: '5' }),
+        "Parallel node 'node1' is missing the required field 'task'.",
+      );
     });
 
     it('refuses a parallel node over a command component', () => {
@@ -91,7 +161,13 @@ describe('emulator: parallel node shapes', () => {
   });
 
   it('still checks command and sweep nodes as before', () => {
-    assert.match(pipelineNodeError({ train: { type: 'command', componentId: 'c', limits: { timeout: 7200 } } }) ?? '', /'job_limits_type' must be 'Command'/);
-    assert.match(pipelineNodeError({ tune: { type: 'sweep', trial: { componentId: 'c' } } }) ?? '', /missing the required field 'objective'/);
+    assert.match(
+      pipelineNodeError({ train: { type: 'command', componentId: 'c', limits: { timeout: 7200 } } }) ?? '',
+      /'job_limits_type' must be 'Command'/,
+    );
+    assert.match(
+      pipelineNodeError({ tune: { type: 'sweep', trial: { componentId: 'c' } } }) ?? '',
+      /missing the required field 'objective'/,
+    );
   });
 });

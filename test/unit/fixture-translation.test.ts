@@ -42,7 +42,8 @@ function virtualRepo(files: Map<string, string>): SourceFiles {
   };
 }
 
-const WS = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws';
+const WS =
+  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws';
 
 /** What publishPipeline would have resolved in a workspace holding everything the YAML names. */
 function resolveAll(def: PipelineDefinition): Resolved {
@@ -51,7 +52,10 @@ function resolveAll(def: PipelineDefinition): Resolved {
     const c = step.component;
     if (c.kind === 'registered') componentIds[step.name] = `${WS}/components/${c.name}/versions/${c.version ?? '1'}`;
     else {
-      const spec = anonymousComponentSpec(c, { codeId: c.code ? `${WS}/codes/c/versions/1` : undefined, environment: `azureml:${WS}/environments/e/versions/1` });
+      const spec = anonymousComponentSpec(c, {
+        codeId: c.code ? `${WS}/codes/c/versions/1` : undefined,
+        environment: `azureml:${WS}/environments/e/versions/1`,
+      });
       componentIds[step.name] = `${WS}/components/azureml_anonymous/versions/${anonymousVersion(spec)}`;
     }
   }
@@ -63,7 +67,8 @@ function resolveAll(def: PipelineDefinition): Resolved {
     return `azureml://datastores/workspaceblobstore/paths/LocalUpload/00000000000000000000000000000000/${path.basename(s.absolute)}${input.type === 'uri_folder' ? '/' : ''}`;
   };
   for (const [k, v] of Object.entries(def.inputs)) if (v.kind === 'data') dataUris[`inputs.${k}`] = uriOf(v);
-  for (const step of Object.values(def.steps)) for (const [k, v] of Object.entries(step.inputs)) if (v.kind === 'data') dataUris[`jobs.${step.name}.inputs.${k}`] = uriOf(v);
+  for (const step of Object.values(def.steps))
+    for (const [k, v] of Object.entries(step.inputs)) if (v.kind === 'data') dataUris[`jobs.${step.name}.inputs.${k}`] = uriOf(v);
   return { workspaceId: WS, computeId: (n) => `${WS}/computes/${n}`, componentIds, dataUris };
 }
 
@@ -76,7 +81,8 @@ function translate(absolute: string, files: SourceFiles): Outcome {
     const body = pipelineJobBody(def, resolveAll(def), { displayName: 'd', experimentName: 'e', tags: {}, defaultCompute });
     return { translated: true, body, def };
   } catch (error) {
-    if (error instanceof MissingComponent || (error as Error).name === 'UserError') return { translated: false, reason: (error as Error).message };
+    if (error instanceof MissingComponent || (error as Error).name === 'UserError')
+      return { translated: false, reason: (error as Error).message };
     throw error;
   }
 }
@@ -87,14 +93,20 @@ const EXPECTED: Record<string, string> = {
   'azure-ai-ml/helloworld_pipeline_job_defaults_with_command_job_e2e_short_uri.yml': 'translated',
   'azure-ai-ml/helloworld_pipeline_job_inline_comps.yml': 'translated',
   'azure-ai-ml/helloworld_pipeline_job_with_command_job_with_inputs_outputs.yml': 'translated',
-  'azureml-examples/jobs__pipelines-with-components__basics__1a_e2e_local_components__pipeline.yml': 'component file cli/jobs/pipelines-with-components/basics/1a_e2e_local_components/score.yml is not in the reference folder',
+  'azureml-examples/jobs__pipelines-with-components__basics__1a_e2e_local_components__pipeline.yml':
+    'component file cli/jobs/pipelines-with-components/basics/1a_e2e_local_components/score.yml is not in the reference folder',
   'azureml-examples/jobs__pipelines-with-components__basics__1b_e2e_registered_components__pipeline.yml': 'translated',
-  'azureml-examples/jobs__pipelines-with-components__basics__2b_component_with_input_output__pipeline.yml': 'component file cli/jobs/pipelines-with-components/basics/2b_component_with_input_output/component.yml is not in the reference folder',
-  'azureml-examples/jobs__pipelines-with-components__basics__3b_pipeline_with_data__pipeline.yml': 'component file cli/jobs/pipelines-with-components/basics/3b_pipeline_with_data/componentA.yml is not in the reference folder',
-  'azureml-examples/jobs__pipelines-with-components__basics__4a_local_data_input__pipeline.yml': 'component file cli/jobs/pipelines-with-components/basics/4a_local_data_input/component.yml is not in the reference folder',
-  'azureml-examples/jobs__pipelines-with-components__basics__5b_env_registered__pipeline.yml': 'component file cli/jobs/pipelines-with-components/basics/5b_env_registered/component.yml is not in the reference folder',
+  'azureml-examples/jobs__pipelines-with-components__basics__2b_component_with_input_output__pipeline.yml':
+    'component file cli/jobs/pipelines-with-components/basics/2b_component_with_input_output/component.yml is not in the reference folder',
+  'azureml-examples/jobs__pipelines-with-components__basics__3b_pipeline_with_data__pipeline.yml':
+    'component file cli/jobs/pipelines-with-components/basics/3b_pipeline_with_data/componentA.yml is not in the reference folder',
+  'azureml-examples/jobs__pipelines-with-components__basics__4a_local_data_input__pipeline.yml':
+    'component file cli/jobs/pipelines-with-components/basics/4a_local_data_input/component.yml is not in the reference folder',
+  'azureml-examples/jobs__pipelines-with-components__basics__5b_env_registered__pipeline.yml':
+    'component file cli/jobs/pipelines-with-components/basics/5b_env_registered/component.yml is not in the reference folder',
   'azureml-examples/jobs__pipelines-with-components__basics__5c_env_conda_file__pipeline.yml': 'translated',
-  'azureml-examples/jobs__pipelines-with-components__nyc_taxi_data_regression__single-job-pipeline.yml': 'component file cli/jobs/pipelines-with-components/nyc_taxi_data_regression/train.yml is not in the reference folder',
+  'azureml-examples/jobs__pipelines-with-components__nyc_taxi_data_regression__single-job-pipeline.yml':
+    'component file cli/jobs/pipelines-with-components/nyc_taxi_data_regression/train.yml is not in the reference folder',
   'azureml-examples/jobs__pipelines__cifar-10__pipeline.yml': 'translated',
   'azureml-examples/jobs__pipelines__nyc-taxi__pipeline.yml': 'translated',
 };
@@ -104,25 +116,34 @@ function nodeShapeProblems(name: string, node: Record<string, unknown>): string[
   const problems: string[] = [];
   if (node.name !== name) problems.push(`name ${String(node.name)}`);
   if (node.type !== 'command') problems.push(`type ${String(node.type)}`);
-  if (!['YAML.JOB', 'YAML.COMPONENT', 'REMOTE.WORKSPACE.COMPONENT'].includes(String(node._source))) problems.push(`_source ${String(node._source)}`);
+  if (!['YAML.JOB', 'YAML.COMPONENT', 'REMOTE.WORKSPACE.COMPONENT'].includes(String(node._source)))
+    problems.push(`_source ${String(node._source)}`);
   if (typeof node.componentId !== 'string' || !node.componentId.startsWith(`${WS}/components/`)) problems.push('componentId');
   for (const [k, v] of Object.entries((node.inputs ?? {}) as Record<string, Record<string, unknown>>)) {
     if (typeof v.job_input_type !== 'string') problems.push(`inputs.${k} has no job_input_type`);
     if (v.job_input_type === 'literal' && typeof v.value !== 'string') problems.push(`inputs.${k} literal value is not text`);
     if (v.job_input_type !== 'literal' && typeof v.uri !== 'string') problems.push(`inputs.${k} data input has no uri`);
-    if (v.mode !== undefined && !['ReadOnlyMount', 'ReadWriteMount', 'Download', 'Direct', 'EvalMount', 'EvalDownload'].includes(String(v.mode))) problems.push(`inputs.${k} mode ${String(v.mode)}`);
+    if (
+      v.mode !== undefined &&
+      !['ReadOnlyMount', 'ReadWriteMount', 'Download', 'Direct', 'EvalMount', 'EvalDownload'].includes(String(v.mode))
+    )
+      problems.push(`inputs.${k} mode ${String(v.mode)}`);
   }
   for (const [k, v] of Object.entries((node.outputs ?? {}) as Record<string, Record<string, unknown>>)) {
     const bound = v.type === 'literal' && typeof v.value === 'string';
     if (!bound && typeof v.job_output_type !== 'string') problems.push(`outputs.${k} is neither a binding nor typed`);
-    if (v.mode !== undefined && !['ReadWriteMount', 'Upload', 'Direct'].includes(String(v.mode))) problems.push(`outputs.${k} mode ${String(v.mode)}`);
+    if (v.mode !== undefined && !['ReadWriteMount', 'Upload', 'Direct'].includes(String(v.mode)))
+      problems.push(`outputs.${k} mode ${String(v.mode)}`);
   }
   return problems;
 }
 
 describe('publish: translation of every pipeline YAML in the reference fixtures', () => {
   if (!fs.existsSync(FIXTURES)) {
-    it('needs the reference folder', () => assert.fail(`reference folder absent: ${FIXTURES} (the fixtures of ../shared/reference beside the checkout); nothing could be translated`));
+    it('needs the reference folder', () =>
+      assert.fail(
+        `reference folder absent: ${FIXTURES} (the fixtures of ../shared/reference beside the checkout); nothing could be translated`,
+      ));
     return;
   }
   const files = new Map<string, string>();
@@ -178,7 +199,12 @@ describe('publish: translation of every pipeline YAML in the reference fixtures'
 
   for (const { key, absolute } of pipelines) {
     const expected = EXPECTED[key] ?? '(not listed)';
-    const title = expected === 'translated' ? 'translates' : expected.startsWith('component file ') ? 'cannot translate here (a component file it names is not in the reference)' : 'refuses';
+    const title =
+      expected === 'translated'
+        ? 'translates'
+        : expected.startsWith('component file ')
+          ? 'cannot translate here (a component file it names is not in the reference)'
+          : 'refuses';
     it(`${title}: ${key}`, () => {
       const outcome = translate(absolute, repo);
       if (!outcome.translated) {
@@ -196,13 +222,20 @@ describe('publish: translation of every pipeline YAML in the reference fixtures'
       for (const [name, node] of Object.entries(jobs)) assert.deepEqual(nodeShapeProblems(name, node), [], `node ${name}`);
       assert.equal((properties.settings as Record<string, unknown>)._source, 'YAML.JOB');
       for (const [k, v] of Object.entries(properties.inputs as Record<string, Record<string, unknown>>)) {
-        assert.ok(v.jobInputType === 'literal' ? typeof v.value === 'string' : typeof v.uri === 'string', `input ${k}: ${JSON.stringify(v)}`);
+        assert.ok(
+          v.jobInputType === 'literal' ? typeof v.value === 'string' : typeof v.uri === 'string',
+          `input ${k}: ${JSON.stringify(v)}`,
+        );
       }
       // Anonymous components: interface defaults as text and distribution in YAML form, as azure-ai-ml's spec dump has them.
       for (const step of Object.values(outcome.def.steps)) {
         if (step.component.kind !== 'anonymous') continue;
-        const spec = anonymousComponentSpec(step.component, { environment: 'azureml:e:1' }) as Record<string, Record<string, Record<string, unknown>> | undefined>;
-        for (const [k, v] of Object.entries(spec.inputs ?? {})) if (v.default !== undefined) assert.equal(typeof v.default, 'string', `${step.name} input ${k} default`);
+        const spec = anonymousComponentSpec(step.component, { environment: 'azureml:e:1' }) as Record<
+          string,
+          Record<string, Record<string, unknown>> | undefined
+        >;
+        for (const [k, v] of Object.entries(spec.inputs ?? {}))
+          if (v.default !== undefined) assert.equal(typeof v.default, 'string', `${step.name} input ${k} default`);
         const d = spec.distribution as unknown as { type?: string } | undefined;
         if (d) assert.match(String(d.type), /^(mpi|pytorch|tensorflow)$/);
       }

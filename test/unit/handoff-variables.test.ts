@@ -9,7 +9,10 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const NAMES: string[] = [...Object.values(HANDOFF_VARIABLES), ...Object.values(COMPARE_VARIABLES), ...Object.values(VALIDATE_VARIABLES)];
 
 function filesUnder(dir: string, ext: RegExp): string[] {
-  return fs.readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' }).filter((f) => ext.test(f)).map((f) => path.join(dir, f));
+  return fs
+    .readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' })
+    .filter((f) => ext.test(f))
+    .map((f) => path.join(dir, f));
 }
 
 const TEXTS = [
@@ -26,12 +29,14 @@ function mentions(text: string): string[] {
   return [...text.matchAll(/\bAzureML\.[A-Za-z][A-Za-z.]*\*?/g)].map((m) => m[0].replace(/\.$/, ''));
 }
 
-const known = (mention: string) => (mention.endsWith('.*') ? NAMES.some((n) => n.startsWith(mention.slice(0, -1))) : NAMES.includes(mention));
+const known = (mention: string) =>
+  mention.endsWith('.*') ? NAMES.some((n) => n.startsWith(mention.slice(0, -1))) : NAMES.includes(mention);
 
 describe('AzureML.* hand-off variables: docs, templates and code name the same variables', () => {
   it('finds the mentions it checks (templates, task.json defaults, README)', () => {
     const found = new Set(TEXTS.flatMap((f) => mentions(fs.readFileSync(path.join(ROOT, f), 'utf8'))));
-    for (const expected of [HANDOFF_VARIABLES.jobName, HANDOFF_VARIABLES.packageManifest, HANDOFF_VARIABLES.modelVersion]) assert.ok(found.has(expected), `${expected} not found in ${TEXTS.length} files`);
+    for (const expected of [HANDOFF_VARIABLES.jobName, HANDOFF_VARIABLES.packageManifest, HANDOFF_VARIABLES.modelVersion])
+      assert.ok(found.has(expected), `${expected} not found in ${TEXTS.length} files`);
   });
 
   it('every AzureML.* name a template, task.json or document uses is one the tasks set', () => {

@@ -11,14 +11,18 @@ describe('input parsers', () => {
     it(`rejects '${bad}' naming the input, the value and the valid range`, () => {
       assert.throws(
         () => parseWholeNumber('timeoutMinutes', bad, { min: 1, max: 10080, unit: 'minutes' }),
-        (e: unknown) => e instanceof UserError && e.message === `'timeoutMinutes' must be a whole number of minutes between 1 and 10080, got '${bad}'`,
+        (e: unknown) =>
+          e instanceof UserError && e.message === `'timeoutMinutes' must be a whole number of minutes between 1 and 10080, got '${bad}'`,
       );
     });
   }
 
   it('matches choices case-insensitively and returns the canonical spelling', () => {
     assert.equal(parseChoice('onTimeout', 'CANCELJOB', ['cancelJob', 'leaveRunning'] as const), 'cancelJob');
-    assert.throws(() => parseChoice('onTimeout', 'stop', ['cancelJob', 'leaveRunning'] as const), /'onTimeout' must be one of 'cancelJob', 'leaveRunning', got 'stop'/);
+    assert.throws(
+      () => parseChoice('onTimeout', 'stop', ['cancelJob', 'leaveRunning'] as const),
+      /'onTimeout' must be one of 'cancelJob', 'leaveRunning', got 'stop'/,
+    );
   });
 
   it('parses booleans strictly', () => {

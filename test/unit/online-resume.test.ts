@@ -39,7 +39,10 @@ describe('online writes: a PUT that meets a running operation (409) is resumed, 
       return resource('Succeeded');
     });
     const alreadyDone = sinon.stub().returns(false);
-    const { value } = await settle(clock, putResumingConflicts(put, async () => resource('Succeeded'), { alreadyDone }));
+    const { value } = await settle(
+      clock,
+      putResumingConflicts(put, async () => resource('Succeeded'), { alreadyDone }),
+    );
     assert.equal(value?.properties.provisioningState, 'Succeeded');
     assert.equal(alreadyDone.callCount, 1);
     assert.deepEqual(puts, [0, 2_000], 'a resource busy for a reason it does not show still gets a short wait');
@@ -51,7 +54,10 @@ describe('online writes: a PUT that meets a running operation (409) is resumed, 
       puts.push(Date.now());
       throw conflict();
     };
-    const { error } = await settle(clock, putResumingConflicts(put, async () => undefined, { alreadyDone: () => true }));
+    const { error } = await settle(
+      clock,
+      putResumingConflicts(put, async () => undefined, { alreadyDone: () => true }),
+    );
     assert.match(error?.message ?? '', /Another operation is in progress/);
     assert.deepEqual(puts, [0, 2_000, 6_000, 12_000], 'waits grow with each round');
   });

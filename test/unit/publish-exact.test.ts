@@ -10,7 +10,8 @@ import { referenceText as reference } from '../support/reference-file';
  * shapes are azure-ai-ml's (file of the reference named at each test).
  */
 
-const specOf = (def: PipelineDefinition, step: string): Any => anonymousComponentSpec(def.steps[step].component as AnonymousComponent, { environment: 'azureml:e:1' });
+const specOf = (def: PipelineDefinition, step: string): Any =>
+  anonymousComponentSpec(def.steps[step].component as AnonymousComponent, { environment: 'azureml:e:1' });
 
 describe('publish exactly what az ml would: YAML 1.1 values in the job', () => {
   const yml = `type: pipeline
@@ -43,7 +44,9 @@ jobs:
   it('sends pipeline inputs as azure-ai-ml does: the PyYAML value, written with str()', () => {
     // azure-ai-ml: LiteralJobInput(value=str(value)) of the value safe_load returned.
     const body = jobBody(read(yml));
-    const values = Object.fromEntries(Object.entries(body.inputs as Record<string, { jobInputType: string; value: string }>).map(([k, v]) => [k, v.value]));
+    const values = Object.fromEntries(
+      Object.entries(body.inputs as Record<string, { jobInputType: string; value: string }>).map(([k, v]) => [k, v.value]),
+    );
     assert.deepEqual(values, {
       octal: '8',
       sexagesimal: '90',
@@ -111,13 +114,19 @@ inputs:
   });
 
   it('refuses a timestamp as an input value in one line, naming the input', () => {
-    assert.throws(() => read('type: pipeline\ninputs:\n  day: 2024-01-02\njobs:\n  a:\n    command: echo\n    environment: azureml:e:1\n'), {
-      message: "Pipeline input 'day' in p.yml is '2024-01-02', which az ml reads as a YAML timestamp and does not accept as an input value; quote it ('2024-01-02') to pass the text.",
-    });
+    assert.throws(
+      () => read('type: pipeline\ninputs:\n  day: 2024-01-02\njobs:\n  a:\n    command: echo\n    environment: azureml:e:1\n'),
+      {
+        message:
+          "Pipeline input 'day' in p.yml is '2024-01-02', which az ml reads as a YAML timestamp and does not accept as an input value; quote it ('2024-01-02') to pass the text.",
+      },
+    );
   });
 
   it('applies YAML 1.1 booleans to settings too (continue_on_step_failure: yes)', () => {
-    const def = read('type: pipeline\nsettings:\n  continue_on_step_failure: yes\njobs:\n  a:\n    command: echo\n    environment: azureml:e:1\n    compute: c\n');
+    const def = read(
+      'type: pipeline\nsettings:\n  continue_on_step_failure: yes\njobs:\n  a:\n    command: echo\n    environment: azureml:e:1\n    compute: c\n',
+    );
     assert.equal(jobBody(def).settings.continue_on_step_failure, true);
   });
 });
@@ -146,7 +155,11 @@ jobs:
   it("carries path as uri on the pipeline output and the step output (to_rest_data_outputs), not on the component's interface", () => {
     const def = read(yml);
     const body = jobBody(def);
-    assert.deepEqual(body.outputs.model, { jobOutputType: 'mlflow_model', uri: 'azureml://datastores/models_store/paths/churn/${{name}}/', mode: 'Upload' });
+    assert.deepEqual(body.outputs.model, {
+      jobOutputType: 'mlflow_model',
+      uri: 'azureml://datastores/models_store/paths/churn/${{name}}/',
+      mode: 'Upload',
+    });
     assert.deepEqual(body.jobs.train.outputs.stats, {
       job_output_type: 'uri_file',
       uri: 'azureml://datastores/workspaceblobstore/paths/stats/s.json',
@@ -154,12 +167,16 @@ jobs:
       description: 'per-epoch statistics',
     });
     assert.deepEqual(body.jobs.train.outputs.model, { type: 'literal', value: '${{parent.outputs.model}}' });
-    assert.deepEqual(specOf(def, 'train').outputs, { model: { type: 'mlflow_model', mode: 'upload' }, stats: { type: 'uri_file', mode: 'rw_mount' } });
+    assert.deepEqual(specOf(def, 'train').outputs, {
+      model: { type: 'mlflow_model', mode: 'upload' },
+      stats: { type: 'uri_file', mode: 'rw_mount' },
+    });
   });
 
   it('refuses a local output path and a named output in one line each', () => {
     assert.throws(() => read(yml.replace('path: azureml://datastores/models_store/paths/churn/${{name}}/', 'path: ./out')), {
-      message: "Pipeline output 'model' in p.yml has path './out'; an output path is a datastore URI such as azureml://datastores/<name>/paths/<folder>/.",
+      message:
+        "Pipeline output 'model' in p.yml has path './out'; an output path is a datastore URI such as azureml://datastores/<name>/paths/<folder>/.",
     });
     assert.throws(() => read(yml.replace('    mode: upload\n', '    mode: upload\n    name: churn_model\n')), {
       message:
@@ -194,10 +211,17 @@ jobs:
     assert.deepEqual(node.resources, { instance_count: 2, shm_size: '16g', properties: { prop1: 'a_prop' } });
     assert.deepEqual(node.tags, { stage: 'train', epochs: '10' });
     // The same shapes azure-ai-ml's own test expects on a node (Mpi there; the keys are the point).
-    const expected = JSON.parse(reference('azure-ai-ml-fixtures/azure-ai-ml/helloworld_pipeline_job_no_paths_expected_settings_override.json')).expected_rest_overrides;
-    const mpi = jobBody(read(yml.replace('type: PyTorch', 'type: mpi').replace('process_count_per_instance: 4', 'process_count_per_instance: 2'))).jobs.train;
+    const expected = JSON.parse(
+      reference('azure-ai-ml-fixtures/azure-ai-ml/helloworld_pipeline_job_no_paths_expected_settings_override.json'),
+    ).expected_rest_overrides;
+    const mpi = jobBody(
+      read(yml.replace('type: PyTorch', 'type: mpi').replace('process_count_per_instance: 4', 'process_count_per_instance: 2')),
+    ).jobs.train;
     assert.deepEqual(mpi.distribution, expected.distribution);
-    assert.deepEqual(Object.keys(node.resources).filter((k) => k in expected.resources), ['instance_count', 'properties']);
+    assert.deepEqual(
+      Object.keys(node.resources).filter((k) => k in expected.resources),
+      ['instance_count', 'properties'],
+    );
   });
 
   it('writes them in YAML form in the anonymous component spec, with the step tags (CommandJob._to_component)', () => {
@@ -209,8 +233,12 @@ jobs:
   });
 
   it("gives a component file's distribution and resources to its node unless the step sets its own", () => {
-    const component = 'type: command\ncommand: python t.py\nenvironment: azureml:e:1\ndistribution: {type: tensorflow, worker_count: 2}\nresources: {instance_count: 2}\n';
-    const def = read('type: pipeline\njobs:\n  a:\n    component: ./c.yml\n    compute: cpu\n  b:\n    component: ./c.yml\n    compute: cpu\n    resources: {instance_count: 4}\n', { 'c.yml': component });
+    const component =
+      'type: command\ncommand: python t.py\nenvironment: azureml:e:1\ndistribution: {type: tensorflow, worker_count: 2}\nresources: {instance_count: 2}\n';
+    const def = read(
+      'type: pipeline\njobs:\n  a:\n    component: ./c.yml\n    compute: cpu\n  b:\n    component: ./c.yml\n    compute: cpu\n    resources: {instance_count: 4}\n',
+      { 'c.yml': component },
+    );
     const body = jobBody(def);
     assert.deepEqual(body.jobs.a.distribution, { distribution_type: 'TensorFlow', worker_count: 2, parameter_server_count: 0 });
     assert.deepEqual(body.jobs.a.resources, { instance_count: 2 });
@@ -228,16 +256,38 @@ jobs:
 
   it('keeps the node of the recorded inline command as it was (no settings, no extra keys)', () => {
     // The recorded request had no distribution/limits/resources: nothing may be added when the YAML sets none.
-    const node = nodeBody(read('type: pipeline\njobs:\n  a:\n    command: echo\n    environment: azureml:e:1\n').steps.a, { ...resolvedFor(read('type: pipeline\njobs:\n  a:\n    command: echo\n    environment: azureml:e:1\n')) });
+    const node = nodeBody(read('type: pipeline\njobs:\n  a:\n    command: echo\n    environment: azureml:e:1\n').steps.a, {
+      ...resolvedFor(read('type: pipeline\njobs:\n  a:\n    command: echo\n    environment: azureml:e:1\n')),
+    });
     assert.deepEqual(Object.keys(node).sort(), ['_source', 'componentId', 'name', 'type']);
   });
 
   const BAD: Array<[string, string, string]> = [
-    ['an unknown distribution type', yml.replace('type: PyTorch', 'type: horovod'), "Step 'train' in p.yml has 'distribution.type: horovod', which Azure ML does not know; Azure ML distribution types: mpi, pytorch, tensorflow."],
-    ['a distribution without type', yml.replace('      type: PyTorch\n', ''), "Step 'train' in p.yml has a 'distribution' without 'type'; Azure ML distribution types: mpi, pytorch, tensorflow."],
-    ['a field the distribution does not take', yml.replace('process_count_per_instance: 4', 'worker_count: 4'), "Step 'train' in p.yml has 'distribution.worker_count', which a pytorch distribution does not take; its fields: process_count_per_instance."],
-    ['a timeout that is not seconds', yml.replace('timeout: 7200', 'timeout: PT2H'), "Step 'train' in p.yml 'limits.timeout' must be a whole number of seconds (for example 7200), got 'PT2H'."],
-    ['an unknown resources field', yml.replace('shm_size: 16g', 'gpu_count: 2'), "Step 'train' in p.yml has 'resources.gpu_count', which Azure ML does not take for a command step; its fields: instance_count, instance_type, shm_size, docker_args, properties."],
+    [
+      'an unknown distribution type',
+      yml.replace('type: PyTorch', 'type: horovod'),
+      "Step 'train' in p.yml has 'distribution.type: horovod', which Azure ML does not know; Azure ML distribution types: mpi, pytorch, tensorflow.",
+    ],
+    [
+      'a distribution without type',
+      yml.replace('      type: PyTorch\n', ''),
+      "Step 'train' in p.yml has a 'distribution' without 'type'; Azure ML distribution types: mpi, pytorch, tensorflow.",
+    ],
+    [
+      'a field the distribution does not take',
+      yml.replace('process_count_per_instance: 4', 'worker_count: 4'),
+      "Step 'train' in p.yml has 'distribution.worker_count', which a pytorch distribution does not take; its fields: process_count_per_instance.",
+    ],
+    [
+      'a timeout that is not seconds',
+      yml.replace('timeout: 7200', 'timeout: PT2H'),
+      "Step 'train' in p.yml 'limits.timeout' must be a whole number of seconds (for example 7200), got 'PT2H'.",
+    ],
+    [
+      'an unknown resources field',
+      yml.replace('shm_size: 16g', 'gpu_count: 2'),
+      "Step 'train' in p.yml has 'resources.gpu_count', which Azure ML does not take for a command step; its fields: instance_count, instance_type, shm_size, docker_args, properties.",
+    ],
   ];
   for (const [name, text, message] of BAD) {
     it(`refuses ${name} in one line naming the step and the field`, () => assert.throws(() => read(text), { message }));

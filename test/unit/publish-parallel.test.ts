@@ -12,7 +12,6 @@ import { jobBody, readYaml, resolvedFor, WS, type Any } from '../support/pipelin
  * component as ParallelComponentSchema dumps it.
  */
 
-
 const CODE = `${WS}/codes/c0de/versions/1`;
 const ENV = `azureml:${WS}/environments/CliV2AnonymousEnvironment/versions/e1`;
 const resolved = (def: PipelineDefinition, dataUris: Record<string, string>) =>
@@ -20,8 +19,10 @@ const resolved = (def: PipelineDefinition, dataUris: Record<string, string>) =>
     dataUris: { 'inputs.path': 'azureml://datastores/workspaceblobstore/paths/a/path/on/ds', ...dataUris },
     parallelTasks: Object.fromEntries(Object.keys(def.steps).map((s) => [s, { codeId: CODE, environment: ENV }])),
   });
-const node = (def: PipelineDefinition, step: string, dataUris: Record<string, string> = {}): Any => JSON.parse(JSON.stringify(jobBody(def, resolved(def, dataUris)).jobs[step]));
-const spec = (def: PipelineDefinition, step: string): Any => JSON.parse(JSON.stringify(anonymousComponentSpec(def.steps[step].component as AnonymousComponent, { codeId: CODE, environment: ENV })));
+const node = (def: PipelineDefinition, step: string, dataUris: Record<string, string> = {}): Any =>
+  JSON.parse(JSON.stringify(jobBody(def, resolved(def, dataUris)).jobs[step]));
+const spec = (def: PipelineDefinition, step: string): Any =>
+  JSON.parse(JSON.stringify(anonymousComponentSpec(def.steps[step].component as AnonymousComponent, { codeId: CODE, environment: ENV })));
 
 // azureml-examples cli/jobs/pipelines/iris-batch-prediction-using-parallel/pipeline.yml (the parallel job reference's example).
 const IRIS = `$schema: https://azuremlschemas.azureedge.net/latest/pipelineJob.schema.json
@@ -83,7 +84,10 @@ const IRIS_FILES = {
   'environment/environment_parallel.yml': 'name: prs\n',
 };
 const read = (yml: string, files: Record<string, string> = IRIS_FILES) => readYaml(yml, files);
-const DATA = { 'jobs.batch_prediction.inputs.input_data': 'azureml://datastores/workspaceblobstore/paths/LocalUpload/a/neural-iris-mltable', 'jobs.batch_prediction.inputs.score_model': 'azureml://datastores/workspaceblobstore/paths/LocalUpload/b/iris-model/' };
+const DATA = {
+  'jobs.batch_prediction.inputs.input_data': 'azureml://datastores/workspaceblobstore/paths/LocalUpload/a/neural-iris-mltable',
+  'jobs.batch_prediction.inputs.score_model': 'azureml://datastores/workspaceblobstore/paths/LocalUpload/b/iris-model/',
+};
 
 const TASK = {
   type: 'run_function',
@@ -201,7 +205,13 @@ jobs:
       mini_batch_error_threshold: 1,
       max_concurrency_per_instance: 1,
       input_data: '${{inputs.job_data_path}}',
-      task: { type: 'run_function', code: `azureml:${CODE}`, entry_script: 'score.py', program_arguments: '--job_output_path ${{outputs.job_output_path}}', environment: ENV },
+      task: {
+        type: 'run_function',
+        code: `azureml:${CODE}`,
+        entry_script: 'score.py',
+        program_arguments: '--job_output_path ${{outputs.job_output_path}}',
+        environment: ENV,
+      },
       name: 'parallel_node',
       inputs: { job_data_path: { job_input_type: 'literal', value: '${{parent.inputs.path}}' } },
       outputs: { job_output_path: { type: 'literal', value: '${{parent.outputs.pipeline_job_out}}' } },
@@ -218,7 +228,10 @@ jobs:
     assert.equal(s.mini_batch_size, '5');
     assert.equal(s.code, undefined, 'a parallel component carries its code in the task only');
     assert.deepEqual(s.inputs, { job_data_path: { type: 'mltable', mode: 'eval_mount' } });
-    assert.equal(def.steps.parallel_node.component.kind === 'anonymous' && def.steps.parallel_node.component.code?.display, 'components/src');
+    assert.equal(
+      def.steps.parallel_node.component.kind === 'anonymous' && def.steps.parallel_node.component.code?.display,
+      'components/src',
+    );
   });
 
   it("lets the step override its component's settings and split by partition_keys instead of mini_batch_size", () => {
@@ -236,7 +249,10 @@ jobs:
     // json.dumps of the list, as Parallel._to_rest_object sends it (ensure_ascii on).
     assert.equal(n.partition_keys, '["region", "a\\u00f1o"]');
     // Without a mini_batch_size anywhere, partition_keys alone say how to split.
-    const keysOnly = read(FILE_PIPELINE.replace('component: ./components/score.yml', 'component: ./components/k.yml') + '    partition_keys: [region]\n', { ...FILES, 'components/k.yml': COMPONENT.replace('mini_batch_size: "5"\n', '') });
+    const keysOnly = read(
+      FILE_PIPELINE.replace('component: ./components/score.yml', 'component: ./components/k.yml') + '    partition_keys: [region]\n',
+      { ...FILES, 'components/k.yml': COMPONENT.replace('mini_batch_size: "5"\n', '') },
+    );
     assert.equal(node(keysOnly, 'parallel_node').mini_batch_size, undefined);
     assert.equal(node(keysOnly, 'parallel_node').partition_keys, '["region"]');
   });
@@ -247,40 +263,89 @@ jobs:
     assert.equal(miniBatchSize('100KB', 'w'), 102400);
     assert.equal(miniBatchSize('10mb', 'w'), 10485760);
     assert.equal(miniBatchSize('1Gb', 'w'), 1073741824);
-    for (const bad of ['10 mb', '10tb', '1.5', '0', 'ten', '${{parent.inputs.n}}']) assert.throws(() => miniBatchSize(bad, 'w'), /'mini_batch_size' must be a number of files/, bad);
+    for (const bad of ['10 mb', '10tb', '1.5', '0', 'ten', '${{parent.inputs.n}}'])
+      assert.throws(() => miniBatchSize(bad, 'w'), /'mini_batch_size' must be a number of files/, bad);
     assert.equal(pythonJsonList(['a', 'b']), '["a", "b"]');
   });
 
   // Bad input: one line naming the step and the field, before anything is read from Azure.
   const BAD: Array<[string, () => unknown, string]> = [
-    ['an inline parallel step without mini_batch_size', () => read(IRIS.replace('    mini_batch_size: "10kb"\n', '')),
-      "Step 'batch_prediction' in p.yml is a parallel step without 'mini_batch_size': give the number of files (for example 10) or the data size (for example 10mb) each run() call gets, or 'partition_keys'."],
-    ['a component-file step where neither gives mini_batch_size', () => read(FILE_PIPELINE, { ...FILES, 'components/score.yml': COMPONENT.replace('mini_batch_size: "5"\n', '') }),
-      "Step 'parallel_node' in p.yml is a parallel step without 'mini_batch_size': give the number of files (for example 10) or the data size (for example 10mb) each run() call gets, or 'partition_keys'."],
-    ['a task of an unknown type', () => read(IRIS.replace('type: run_function', 'type: run_command')),
-      "Step 'batch_prediction' in p.yml has 'task.type: run_command', which Azure ML does not run; parallel task types: run_function."],
-    ['a task of an unknown type in a component file', () => read(FILE_PIPELINE, { ...FILES, 'components/score.yml': COMPONENT.replace('type: run_function', 'type: model') }),
-      "Component components/score.yml (step 'parallel_node') has 'task.type: model', which Azure ML does not run; parallel task types: run_function."],
-    ['a retry timeout that is not a whole number of seconds', () => read(IRIS.replace('timeout: 60', 'timeout: 1.5')),
-      "Step 'batch_prediction' in p.yml 'retry_settings.timeout' must be a whole number of seconds from 1 to 259200 (for example 60), got '1.5'."],
-    ['a retry timeout written as an ISO duration', () => read(IRIS.replace('timeout: 60', 'timeout: PT60S')),
-      "Step 'batch_prediction' in p.yml 'retry_settings.timeout' must be a whole number of seconds from 1 to 259200 (for example 60), got 'PT60S'."],
-    ['an unknown retry setting', () => read(IRIS.replace('max_retries: 2', 'retries: 2')),
-      "Step 'batch_prediction' in p.yml has 'retry_settings.retries'; retry settings are max_retries and timeout (seconds)."],
-    ['a parallel step without a task', () => read(IRIS.replace(/ {4}task:\n(?: {6}.*\n)+/, '')),
-      "Step 'batch_prediction' in p.yml is a parallel step without 'task': give a run_function task with 'code', 'entry_script' and 'environment'."],
-    ['a task without entry_script', () => read(IRIS.replace('      entry_script: iris_prediction.py\n', '')),
-      "Step 'batch_prediction' in p.yml has a run_function task without 'entry_script' (the Python file with init() and run())."],
-    ['a logging level Azure ML does not know', () => read(IRIS.replace('logging_level: "DEBUG"', 'logging_level: verbose')),
-      "Step 'batch_prediction' in p.yml has 'logging_level: verbose'; logging levels: DEBUG, INFO, WARNING."],
-    ['input_data naming an input the step does not have', () => read(IRIS.replace('input_data: ${{inputs.input_data}}', 'input_data: ${{inputs.images}}')),
-      "Step 'batch_prediction' in p.yml has 'input_data: ${{inputs.images}}', but no input 'images'; its inputs: input_data, score_model."],
-    ['a step with both component and task', () => read(FILE_PIPELINE + '    task:\n      type: run_function\n', FILES),
-      "Step 'parallel_node' in p.yml has both 'component' and 'task'; set the task in the parallel component."],
-    ['a command component file under a parallel step', () => read(FILE_PIPELINE, { ...FILES, 'components/score.yml': 'type: command\ncommand: echo\nenvironment: azureml:e:1\n' }),
-      "Component file components/score.yml of step 'parallel_node' is a 'command' component, but the step is a parallel step; write 'type: command' on the step."],
-    ['a distribution on a parallel step', () => read(IRIS.replace('    max_concurrency_per_instance: 2\n', '    max_concurrency_per_instance: 2\n    distribution:\n      type: mpi\n')),
-      "Step 'batch_prediction' in p.yml is a parallel step with 'distribution', which a parallel step does not take (it runs its 'task' over mini-batches of 'input_data')."],
+    [
+      'an inline parallel step without mini_batch_size',
+      () => read(IRIS.replace('    mini_batch_size: "10kb"\n', '')),
+      "Step 'batch_prediction' in p.yml is a parallel step without 'mini_batch_size': give the number of files (for example 10) or the data size (for example 10mb) each run() call gets, or 'partition_keys'.",
+    ],
+    [
+      'a component-file step where neither gives mini_batch_size',
+      () => read(FILE_PIPELINE, { ...FILES, 'components/score.yml': COMPONENT.replace('mini_batch_size: "5"\n', '') }),
+      "Step 'parallel_node' in p.yml is a parallel step without 'mini_batch_size': give the number of files (for example 10) or the data size (for example 10mb) each run() call gets, or 'partition_keys'.",
+    ],
+    [
+      'a task of an unknown type',
+      () => read(IRIS.replace('type: run_function', 'type: run_command')),
+      "Step 'batch_prediction' in p.yml has 'task.type: run_command', which Azure ML does not run; parallel task types: run_function.",
+    ],
+    [
+      'a task of an unknown type in a component file',
+      () => read(FILE_PIPELINE, { ...FILES, 'components/score.yml': COMPONENT.replace('type: run_function', 'type: model') }),
+      "Component components/score.yml (step 'parallel_node') has 'task.type: model', which Azure ML does not run; parallel task types: run_function.",
+    ],
+    [
+      'a retry timeout that is not a whole number of seconds',
+      () => read(IRIS.replace('timeout: 60', 'timeout: 1.5')),
+      "Step 'batch_prediction' in p.yml 'retry_settings.timeout' must be a whole number of seconds from 1 to 259200 (for example 60), got '1.5'.",
+    ],
+    [
+      'a retry timeout written as an ISO duration',
+      () => read(IRIS.replace('timeout: 60', 'timeout: PT60S')),
+      "Step 'batch_prediction' in p.yml 'retry_settings.timeout' must be a whole number of seconds from 1 to 259200 (for example 60), got 'PT60S'.",
+    ],
+    [
+      'an unknown retry setting',
+      () => read(IRIS.replace('max_retries: 2', 'retries: 2')),
+      "Step 'batch_prediction' in p.yml has 'retry_settings.retries'; retry settings are max_retries and timeout (seconds).",
+    ],
+    [
+      'a parallel step without a task',
+      () => read(IRIS.replace(/ {4}task:\n(?: {6}.*\n)+/, '')),
+      "Step 'batch_prediction' in p.yml is a parallel step without 'task': give a run_function task with 'code', 'entry_script' and 'environment'.",
+    ],
+    [
+      'a task without entry_script',
+      () => read(IRIS.replace('      entry_script: iris_prediction.py\n', '')),
+      "Step 'batch_prediction' in p.yml has a run_function task without 'entry_script' (the Python file with init() and run()).",
+    ],
+    [
+      'a logging level Azure ML does not know',
+      () => read(IRIS.replace('logging_level: "DEBUG"', 'logging_level: verbose')),
+      "Step 'batch_prediction' in p.yml has 'logging_level: verbose'; logging levels: DEBUG, INFO, WARNING.",
+    ],
+    [
+      'input_data naming an input the step does not have',
+      () => read(IRIS.replace('input_data: ${{inputs.input_data}}', 'input_data: ${{inputs.images}}')),
+      "Step 'batch_prediction' in p.yml has 'input_data: ${{inputs.images}}', but no input 'images'; its inputs: input_data, score_model.",
+    ],
+    [
+      'a step with both component and task',
+      () => read(FILE_PIPELINE + '    task:\n      type: run_function\n', FILES),
+      "Step 'parallel_node' in p.yml has both 'component' and 'task'; set the task in the parallel component.",
+    ],
+    [
+      'a command component file under a parallel step',
+      () => read(FILE_PIPELINE, { ...FILES, 'components/score.yml': 'type: command\ncommand: echo\nenvironment: azureml:e:1\n' }),
+      "Component file components/score.yml of step 'parallel_node' is a 'command' component, but the step is a parallel step; write 'type: command' on the step.",
+    ],
+    [
+      'a distribution on a parallel step',
+      () =>
+        read(
+          IRIS.replace(
+            '    max_concurrency_per_instance: 2\n',
+            '    max_concurrency_per_instance: 2\n    distribution:\n      type: mpi\n',
+          ),
+        ),
+      "Step 'batch_prediction' in p.yml is a parallel step with 'distribution', which a parallel step does not take (it runs its 'task' over mini-batches of 'input_data').",
+    ],
   ];
   for (const [name, run, message] of BAD) {
     it(`refuses ${name} in one line`, () => assert.throws(run, { message }));
@@ -288,7 +353,8 @@ jobs:
 
   it('still refuses spark steps, naming the supported types', () => {
     assert.throws(() => read('type: pipeline\njobs:\n  prep:\n    type: spark\n    component: ./s.yml\n'), {
-      message: "Step 'prep' in p.yml is a 'spark' step, which AzureMLPublishPipeline@1 does not support yet; supported step types: command, sweep, parallel.",
+      message:
+        "Step 'prep' in p.yml is a 'spark' step, which AzureMLPublishPipeline@1 does not support yet; supported step types: command, sweep, parallel.",
     });
   });
 });

@@ -6,7 +6,15 @@ import { parseIgnoreFile } from '../../shared/azureml-pipeline/ignore-file';
 import { FolderSnapshot, snapshotFolder, uploadOrder } from '../../shared/azureml-pipeline/folder-hash';
 import { PyFloat } from '../../shared/azureml-pipeline/yaml-file';
 import { readPipeline } from '../../shared/azureml-pipeline/read-pipeline';
-import { anonymousComponentSpec, anonymousVersion, literalText, nodeBody, pipelineJobBody, Resolved, restMode } from '../../shared/azureml-pipeline/rest-body';
+import {
+  anonymousComponentSpec,
+  anonymousVersion,
+  literalText,
+  nodeBody,
+  pipelineJobBody,
+  Resolved,
+  restMode,
+} from '../../shared/azureml-pipeline/rest-body';
 import { applyInputOverrides, parseKeyValueLines, parseTags } from '../../shared/azureml-pipeline/overrides';
 import { defaultComponentName, parsePublishInputs, experimentNameFrom } from '../../shared/publish/publish-inputs';
 import { blobServiceUrl, DefaultDatastore, uploadSnapshot } from '../../shared/azureml/datastore-upload';
@@ -42,7 +50,14 @@ describe('publish pipeline: code folder hashes', () => {
     // get_content_hash (sdk/ml/azure-ai-ml/azure/ai/ml/_utils/_asset_utils.py) over this same tree.
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hash-'));
     const src = path.join(root, 'src');
-    const files: Record<string, string> = { 'train.py': 'print(1)\n', 'lib/util.py': 'A=1\n', '.amlignore': '*.tmp\nBuild/\n', 'junk.tmp': 'x', 'Build/out.bin': 'y', 'README.md': 'z\n' };
+    const files: Record<string, string> = {
+      'train.py': 'print(1)\n',
+      'lib/util.py': 'A=1\n',
+      '.amlignore': '*.tmp\nBuild/\n',
+      'junk.tmp': 'x',
+      'Build/out.bin': 'y',
+      'README.md': 'z\n',
+    };
     for (const [rel, text] of Object.entries(files)) {
       fs.mkdirSync(path.dirname(path.join(src, rel)), { recursive: true });
       fs.writeFileSync(path.join(src, rel), text);
@@ -61,7 +76,11 @@ describe('publish pipeline: YAML reading', () => {
   it('reads the azure-ai-ml fixture with inline command steps, inputs, outputs and bindings', () => {
     const yml = reference('azure-ai-ml-fixtures/azure-ai-ml/helloworld_pipeline_job_with_command_job_with_inputs_outputs.yml');
     const def = readPipeline('/repo/p.yml', memoryFiles({ 'p.yml': yml }, ['.']));
-    assert.deepEqual(Object.keys(def.steps), ['hello_world_inline_commandjob_1', 'hello_world_inline_commandjob_2', 'hello_world_inline_commandjob_3']);
+    assert.deepEqual(Object.keys(def.steps), [
+      'hello_world_inline_commandjob_1',
+      'hello_world_inline_commandjob_2',
+      'hello_world_inline_commandjob_3',
+    ]);
     assert.equal(def.compute, 'cpu-cluster');
     assert.deepEqual(def.inputs.job_literal_input, { kind: 'literal', value: 5 });
     const s2 = def.steps.hello_world_inline_commandjob_2;
@@ -70,15 +89,41 @@ describe('publish pipeline: YAML reading', () => {
   });
 
   it('reads local and registered component steps of the azureml-examples pipelines', () => {
-    const local = reference('azure-ai-ml-fixtures/azureml-examples/jobs__pipelines-with-components__basics__1a_e2e_local_components__pipeline.yml');
-    const train = reference('azure-ai-ml-fixtures/azureml-examples/jobs__pipelines-with-components__basics__1a_e2e_local_components__train.yml');
+    const local = reference(
+      'azure-ai-ml-fixtures/azureml-examples/jobs__pipelines-with-components__basics__1a_e2e_local_components__pipeline.yml',
+    );
+    const train = reference(
+      'azure-ai-ml-fixtures/azureml-examples/jobs__pipelines-with-components__basics__1a_e2e_local_components__train.yml',
+    );
     const component = (name: string) => train.replace('name: train', `name: ${name}`);
-    const def = readPipeline('/repo/p.yml', memoryFiles({ 'p.yml': local, 'train.yml': train, 'score.yml': component('score').replace(/training_data/g, 'model_input').replace(/max_epocs/g, 'test_data').replace(/model_output/g, 'score_output'), 'eval.yml': component('eval').replace(/training_data/g, 'scoring_result').replace(/model_output/g, 'eval_output'), 'data/x.csv': '1', 'train_src/t.py': '' }));
+    const def = readPipeline(
+      '/repo/p.yml',
+      memoryFiles({
+        'p.yml': local,
+        'train.yml': train,
+        'score.yml': component('score')
+          .replace(/training_data/g, 'model_input')
+          .replace(/max_epocs/g, 'test_data')
+          .replace(/model_output/g, 'score_output'),
+        'eval.yml': component('eval')
+          .replace(/training_data/g, 'scoring_result')
+          .replace(/model_output/g, 'eval_output'),
+        'data/x.csv': '1',
+        'train_src/t.py': '',
+      }),
+    );
     assert.equal(def.steps.train_job.component.kind, 'anonymous');
     assert.equal(def.steps.train_job.component.kind === 'anonymous' && def.steps.train_job.component.source, 'YAML.COMPONENT');
-    const registered = reference('azure-ai-ml-fixtures/azureml-examples/jobs__pipelines-with-components__basics__1b_e2e_registered_components__pipeline.yml');
+    const registered = reference(
+      'azure-ai-ml-fixtures/azureml-examples/jobs__pipelines-with-components__basics__1b_e2e_registered_components__pipeline.yml',
+    );
     const reg = readPipeline('/repo/p.yml', memoryFiles({ 'p.yml': registered, 'data/x.csv': '1' }));
-    assert.deepEqual(reg.steps.train_job.component, { kind: 'registered', name: 'my_train', label: 'latest', text: 'azureml:my_train@latest' });
+    assert.deepEqual(reg.steps.train_job.component, {
+      kind: 'registered',
+      name: 'my_train',
+      label: 'latest',
+      text: 'azureml:my_train@latest',
+    });
     assert.equal(reg.settings.defaultCompute, 'cpu-cluster');
   });
 
@@ -139,7 +184,11 @@ jobs:
     });
     assert.deepEqual(spec('train').outputs, { model: { type: 'mlflow_model', mode: 'upload' }, stats: { type: 'uri_file' } });
     // A step written before its source still sees the source's declared output types; the mode is the consumer's own.
-    assert.deepEqual(spec('score').inputs, { model: { type: 'mlflow_model' }, stats: { type: 'uri_file' }, flag: { type: 'boolean', default: 'True' } });
+    assert.deepEqual(spec('score').inputs, {
+      model: { type: 'mlflow_model' },
+      stats: { type: 'uri_file' },
+      flag: { type: 'boolean', default: 'True' },
+    });
     assert.deepEqual(spec('score').outputs, { report: { type: 'uri_folder' } });
   });
 
@@ -182,23 +231,28 @@ jobs:
     const c = b.component as Extract<typeof b.component, { kind: 'anonymous' }>;
     assert.deepEqual(c.inputs, { x: { type: 'uri_folder' }, y: { type: 'uri_folder', mode: 'download' }, z: { type: 'uri_folder' } });
     // A misspelt reference in the mapping form is still caught before anything is sent.
-    assert.throws(() => readPipeline('/repo/p.yml', memoryFiles({ 'p.yml': yml.replace('path: ${{parent.inputs.d}}', 'path: ${{parent.inputs.dd}}') })), {
-      message: "Step 'b' input 'x' in p.yml binds to ${{parent.inputs.dd}}, but the pipeline declares no input 'dd'; declared inputs: d.",
-    });
+    assert.throws(
+      () => readPipeline('/repo/p.yml', memoryFiles({ 'p.yml': yml.replace('path: ${{parent.inputs.d}}', 'path: ${{parent.inputs.dd}}') })),
+      {
+        message: "Step 'b' input 'x' in p.yml binds to ${{parent.inputs.dd}}, but the pipeline declares no input 'dd'; declared inputs: d.",
+      },
+    );
   });
 
   it('refuses additional_includes in one line instead of running the step without the files', () => {
     const component = 'type: command\ncommand: echo\nenvironment: azureml:e:1\nadditional_includes:\n  - ../shared/utils.py\n';
     const yml = 'type: pipeline\njobs:\n  a:\n    component: ./c.yml\n';
     assert.throws(() => readPipeline('/repo/p.yml', memoryFiles({ 'p.yml': yml, 'c.yml': component })), {
-      message: "Component c.yml (step 'a') uses 'additional_includes', which AzureMLPublishPipeline@1 does not support yet; copy the files into the 'code' folder instead.",
+      message:
+        "Component c.yml (step 'a') uses 'additional_includes', which AzureMLPublishPipeline@1 does not support yet; copy the files into the 'code' folder instead.",
     });
   });
 
   it('names an unsupported step type and lists the supported ones', () => {
     const yml = 'type: pipeline\njobs:\n  p:\n    type: pipeline\n    component: ./x.yml\n';
     assert.throws(() => readPipeline('/repo/p.yml', memoryFiles({ 'p.yml': yml })), {
-      message: "Step 'p' in p.yml is a 'pipeline' step, which AzureMLPublishPipeline@1 does not support yet; supported step types: command, sweep, parallel.",
+      message:
+        "Step 'p' in p.yml is a 'pipeline' step, which AzureMLPublishPipeline@1 does not support yet; supported step types: command, sweep, parallel.",
     });
   });
 });
@@ -211,7 +265,7 @@ describe('publish pipeline: REST bodies', () => {
     dataUris: {},
   };
 
-  it("builds the node shape of the recorded az ml request (inline command steps, parent output binding)", () => {
+  it('builds the node shape of the recorded az ml request (inline command steps, parent output binding)', () => {
     // The YAML of the recording excerpt pipeline_job_create_inline_command (its _note describes it).
     const yml = `type: pipeline
 description: The hello world pipeline job with inline command job having inputs
@@ -234,9 +288,16 @@ jobs:
     compute: azureml:cpu-cluster
 `;
     const def = readPipeline('/repo/p.yml', memoryFiles({ 'p.yml': yml }));
-    const body = pipelineJobBody(def, resolved, { displayName: 'd', experimentName: 'azure-ai-ml', tags: {}, description: def.description });
+    const body = pipelineJobBody(def, resolved, {
+      displayName: 'd',
+      experimentName: 'azure-ai-ml',
+      tags: {},
+      description: def.description,
+    });
     const excerpt = JSON.parse(reference('azureml-recordings/azure-ai-ml-excerpts/pipeline_job_create_inline_command.excerpt.json'));
-    const recorded = excerpt.Entries.find((e: { RequestMethod: string; RequestUri: string }) => e.RequestMethod === 'PUT' && /\/jobs\//.test(e.RequestUri)).RequestBody.properties;
+    const recorded = excerpt.Entries.find(
+      (e: { RequestMethod: string; RequestUri: string }) => e.RequestMethod === 'PUT' && /\/jobs\//.test(e.RequestUri),
+    ).RequestBody.properties;
     const ours = body.properties as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- comparing untyped REST bodies
     const strip = (node: Record<string, unknown>) => ({ ...node, componentId: undefined, computeId: undefined });
     for (const name of Object.keys(recorded.jobs)) assert.deepEqual(strip(ours.jobs[name]), strip(recorded.jobs[name]), name);
@@ -263,13 +324,30 @@ jobs:
 });
 
 describe('publish pipeline: inputs, overrides and tags', () => {
-  const def = readPipeline('/repo/p.yml', memoryFiles({ 'p.yml': 'type: pipeline\ninputs:\n  n: 3\n  lr: 0.1\n  flag: true\n  s: hi\njobs:\n  a:\n    command: echo\n    environment: azureml:e:1\n' }));
+  const def = readPipeline(
+    '/repo/p.yml',
+    memoryFiles({
+      'p.yml':
+        'type: pipeline\ninputs:\n  n: 3\n  lr: 0.1\n  flag: true\n  s: hi\njobs:\n  a:\n    command: echo\n    environment: azureml:e:1\n',
+    }),
+  );
 
   it('types overrides like the YAML', () => {
-    const out = applyInputOverrides(def, parseKeyValueLines('inputOverrides', 'n=5\nlr=1e-3\nflag=FALSE\ns=a=b'), () => assert.fail('no data inputs'));
-    assert.deepEqual(out.inputs, { n: { kind: 'literal', value: 5 }, lr: { kind: 'literal', value: new PyFloat(0.001) }, flag: { kind: 'literal', value: false }, s: { kind: 'literal', value: 'a=b' } });
-    assert.throws(() => applyInputOverrides(def, parseKeyValueLines('inputOverrides', 'flag=yes'), () => assert.fail()), { message: "'inputOverrides' line 1 sets 'flag' to 'yes', but it is a boolean (true/false) input in p.yml." });
-    assert.throws(() => parseKeyValueLines('inputOverrides', 'n'), { message: "'inputOverrides' line 1 is 'n'; write one name=value per line." });
+    const out = applyInputOverrides(def, parseKeyValueLines('inputOverrides', 'n=5\nlr=1e-3\nflag=FALSE\ns=a=b'), () =>
+      assert.fail('no data inputs'),
+    );
+    assert.deepEqual(out.inputs, {
+      n: { kind: 'literal', value: 5 },
+      lr: { kind: 'literal', value: new PyFloat(0.001) },
+      flag: { kind: 'literal', value: false },
+      s: { kind: 'literal', value: 'a=b' },
+    });
+    assert.throws(() => applyInputOverrides(def, parseKeyValueLines('inputOverrides', 'flag=yes'), () => assert.fail()), {
+      message: "'inputOverrides' line 1 sets 'flag' to 'yes', but it is a boolean (true/false) input in p.yml.",
+    });
+    assert.throws(() => parseKeyValueLines('inputOverrides', 'n'), {
+      message: "'inputOverrides' line 1 is 'n'; write one name=value per line.",
+    });
   });
 
   it('parses tags and task inputs, naming the input in errors', () => {
@@ -277,7 +355,9 @@ describe('publish pipeline: inputs, overrides and tags', () => {
     const get = (v: Record<string, string>) => (n: string) => v[n];
     const base = { connectedServiceNameARM: 'c', resourceGroupName: 'rg', workspaceName: 'ws', pipelineFile: 'p.yml' };
     assert.equal(parsePublishInputs(get(base)).mode, 'submit');
-    assert.throws(() => parsePublishInputs(get({ ...base, mode: 'deploy' })), { message: "'mode' must be one of 'submit', 'publish', 'both', got 'deploy'" });
+    assert.throws(() => parsePublishInputs(get({ ...base, mode: 'deploy' })), {
+      message: "'mode' must be one of 'submit', 'publish', 'both', got 'deploy'",
+    });
     assert.equal(experimentNameFrom('My Repo.v2'), 'My-Repo-v2');
   });
 
@@ -308,7 +388,10 @@ describe('publish pipeline: uploads', () => {
       uploadOrder(files, '\\').map((f) => f.absolute),
       ['C:\\repo\\src\\B.py', 'C:\\repo\\src\\a\\x.py', 'C:\\repo\\src\\a0.py'],
     );
-    assert.deepEqual(uploadOrder([{ absolute: '/r/a0.py' }, { absolute: '/r/a/x.py' }]).map((f) => f.absolute), ['/r/a/x.py', '/r/a0.py']);
+    assert.deepEqual(
+      uploadOrder([{ absolute: '/r/a0.py' }, { absolute: '/r/a/x.py' }]).map((f) => f.absolute),
+      ['/r/a/x.py', '/r/a0.py'],
+    );
   });
 
   it('stops the other upload workers and aborts their requests at the first failure', async () => {
@@ -321,16 +404,27 @@ describe('publish pipeline: uploads', () => {
           started.push({ name, abortSignal: o.abortSignal });
           if (name.endsWith('/f0')) return Promise.reject(new Error('disk read error'));
           // Every other upload finishes only when aborted: without the stop, the second worker would hang here.
-          return new Promise((_resolve, reject) => o.abortSignal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }));
+          return new Promise((_resolve, reject) =>
+            o.abortSignal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }),
+          );
         },
       }),
     };
     const store = { name: 'ds', container } as unknown as DefaultDatastore;
     const files = Array.from({ length: 10 }, (_, i) => ({ absolute: `/src/f${i}`, relative: `f${i}`, size: 1 }));
     const snapshot: FolderSnapshot = { root: '/src', files, totalBytes: 10, objectHash: 'h', contentHash: 'c' };
-    await assert.rejects(uploadSnapshot(store, snapshot, { name: 'src', concurrency: 2, log: () => undefined }), { message: 'disk read error' });
+    await assert.rejects(uploadSnapshot(store, snapshot, { name: 'src', concurrency: 2, log: () => undefined }), {
+      message: 'disk read error',
+    });
     for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
-    assert.deepEqual(started.map((s) => s.name), ['LocalUpload/h/src/f0', 'LocalUpload/h/src/f1'], 'no file is started after the failure');
-    assert.ok(started.every((s) => s.abortSignal.aborted), 'the in-flight upload is aborted');
+    assert.deepEqual(
+      started.map((s) => s.name),
+      ['LocalUpload/h/src/f0', 'LocalUpload/h/src/f1'],
+      'no file is started after the failure',
+    );
+    assert.ok(
+      started.every((s) => s.abortSignal.aborted),
+      'the in-flight upload is aborted',
+    );
   });
 });

@@ -103,21 +103,37 @@ describe('pipeline YAML: scalars as PyYAML safe_load resolves them', () => {
   }
 
   it('refuses, with file:line:column, what safe_load cannot construct', () => {
-    assert.throws(() => parseYamlText('a: =\n', 'p.yml'), { message: "YAML error in p.yml:1:4: could not determine a constructor for the tag 'tag:yaml.org,2002:value'" });
-    assert.throws(() => parseYamlText('a: <<\n', 'p.yml'), { message: "YAML error in p.yml:1:4: could not determine a constructor for the tag 'tag:yaml.org,2002:merge'" });
-    assert.throws(() => parseYamlText('x: 1\na: !foo x\n', 'p.yml'), { message: "YAML error in p.yml:2:9: could not determine a constructor for the tag '!foo'" });
-    assert.throws(() => parseYamlText('a: !!bool y\n', 'p.yml'), { message: "YAML error in p.yml:1:11: 'y' is not a YAML boolean (yes/no, true/false, on/off)" });
-    assert.throws(() => parseYamlText('a: 2001-02-30\n', 'p.yml'), { message: "YAML error in p.yml:1:4: '2001-02-30' is not a valid date or time" });
+    assert.throws(() => parseYamlText('a: =\n', 'p.yml'), {
+      message: "YAML error in p.yml:1:4: could not determine a constructor for the tag 'tag:yaml.org,2002:value'",
+    });
+    assert.throws(() => parseYamlText('a: <<\n', 'p.yml'), {
+      message: "YAML error in p.yml:1:4: could not determine a constructor for the tag 'tag:yaml.org,2002:merge'",
+    });
+    assert.throws(() => parseYamlText('x: 1\na: !foo x\n', 'p.yml'), {
+      message: "YAML error in p.yml:2:9: could not determine a constructor for the tag '!foo'",
+    });
+    assert.throws(() => parseYamlText('a: !!bool y\n', 'p.yml'), {
+      message: "YAML error in p.yml:1:11: 'y' is not a YAML boolean (yes/no, true/false, on/off)",
+    });
+    assert.throws(() => parseYamlText('a: 2001-02-30\n', 'p.yml'), {
+      message: "YAML error in p.yml:1:4: '2001-02-30' is not a valid date or time",
+    });
   });
 
   it('names a key PyYAML would not read as a string', () => {
-    assert.throws(() => parseYamlText('jobs:\n  on: 1\n', 'p.yml'), { message: "YAML error in p.yml:2:3: key 'on' is read by az ml (PyYAML, YAML 1.1) as the boolean True, not a name; quote it ('on')." });
+    assert.throws(() => parseYamlText('jobs:\n  on: 1\n', 'p.yml'), {
+      message: "YAML error in p.yml:2:3: key 'on' is read by az ml (PyYAML, YAML 1.1) as the boolean True, not a name; quote it ('on').",
+    });
     assert.deepEqual(parseYamlText("jobs:\n  'on': 1\n  y: 2\n", 'p.yml'), { jobs: { on: 1, y: 2 } });
   });
 
   it('merges << mappings as PyYAML does: own keys win, then the first merged mapping', () => {
     assert.deepEqual(parseYamlText('b: &x {p: 1, q: 2}\nc:\n  <<: *x\n  q: 3\n', 'p.yml'), { b: { p: 1, q: 2 }, c: { p: 1, q: 3 } });
-    assert.deepEqual(parseYamlText('b: &x {p: 1}\nd: &y {p: 2, r: 1}\nc:\n  <<: [*x, *y]\n', 'p.yml'), { b: { p: 1 }, d: { p: 2, r: 1 }, c: { p: 1, r: 1 } });
+    assert.deepEqual(parseYamlText('b: &x {p: 1}\nd: &y {p: 2, r: 1}\nc:\n  <<: [*x, *y]\n', 'p.yml'), {
+      b: { p: 1 },
+      d: { p: 2, r: 1 },
+      c: { p: 1, r: 1 },
+    });
   });
 
   it('reports a syntax error with file, line and column', () => {

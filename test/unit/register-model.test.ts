@@ -1,6 +1,14 @@
 import { strict as assert } from 'node:assert';
 import { jobOutputUri, parseModelUri, parsePathInOutput, sourceKey } from '../../shared/register/model-source';
-import { buildModelJson, buildPublishing, compareHandoffFor, compareMetricsFor, explicitVersionPlan, modelTags, nextVersion } from '../../shared/register/model-record';
+import {
+  buildModelJson,
+  buildPublishing,
+  compareHandoffFor,
+  compareMetricsFor,
+  explicitVersionPlan,
+  modelTags,
+  nextVersion,
+} from '../../shared/register/model-record';
 import { parseRegisterInputs, parseTagLines } from '../../shared/register/register-inputs';
 
 describe('model source URIs', () => {
@@ -12,9 +20,18 @@ describe('model source URIs', () => {
   });
 
   it('reads the job from a job output URI and keeps other azureml:// URIs as given', () => {
-    assert.deepEqual(parseModelUri('modelUri', 'azureml://jobs/j1/outputs/artifacts/paths/model/'), { uri: 'azureml://jobs/j1/outputs/artifacts/paths/model', jobName: 'j1', outputName: 'artifacts' });
-    assert.deepEqual(parseModelUri('modelUri', 'azureml://datastores/workspaceblobstore/paths/models/m1'), { uri: 'azureml://datastores/workspaceblobstore/paths/models/m1' });
-    assert.throws(() => parseModelUri('modelUri', 'https://x/y'), /^UserError: 'modelUri' is 'https:\/\/x\/y', which is not an azureml:\/\/ URI/);
+    assert.deepEqual(parseModelUri('modelUri', 'azureml://jobs/j1/outputs/artifacts/paths/model/'), {
+      uri: 'azureml://jobs/j1/outputs/artifacts/paths/model',
+      jobName: 'j1',
+      outputName: 'artifacts',
+    });
+    assert.deepEqual(parseModelUri('modelUri', 'azureml://datastores/workspaceblobstore/paths/models/m1'), {
+      uri: 'azureml://datastores/workspaceblobstore/paths/models/m1',
+    });
+    assert.throws(
+      () => parseModelUri('modelUri', 'https://x/y'),
+      /^UserError: 'modelUri' is 'https:\/\/x\/y', which is not an azureml:\/\/ URI/,
+    );
   });
 
   it('the idempotency key is stable and differs per source', () => {
@@ -57,9 +74,18 @@ describe('model versions, tags and model.json', () => {
   it('an explicit version: create, reuse the same source, refuse other content', () => {
     const wanted = { uri: 'azureml://jobs/j2/outputs/model', modelType: 'mlflow_model' };
     assert.equal(explicitVersionPlan('credit', '3', undefined, wanted), 'create');
-    assert.equal(explicitVersionPlan('credit', '3', { version: '3', modelUri: 'azureml://jobs/j2/outputs/model/', modelType: 'mlflow_model' }, wanted), 'reuse');
+    assert.equal(
+      explicitVersionPlan('credit', '3', { version: '3', modelUri: 'azureml://jobs/j2/outputs/model/', modelType: 'mlflow_model' }, wanted),
+      'reuse',
+    );
     assert.throws(
-      () => explicitVersionPlan('credit', '3', { version: '3', modelUri: 'azureml://jobs/j1/outputs/model', modelType: 'mlflow_model' }, wanted),
+      () =>
+        explicitVersionPlan(
+          'credit',
+          '3',
+          { version: '3', modelUri: 'azureml://jobs/j1/outputs/model', modelType: 'mlflow_model' },
+          wanted,
+        ),
       (e: Error) =>
         e.message ===
         "'version' is '3', but model credit version 3 already exists with other content (azureml://jobs/j1/outputs/model, mlflow_model) than this registration (azureml://jobs/j2/outputs/model, mlflow_model); choose another version or set 'version' to auto.",
@@ -94,14 +120,44 @@ describe('model versions, tags and model.json', () => {
 
   it('model.json pins name, version, id and the build', () => {
     assert.deepEqual(
-      buildModelJson({ name: 'credit', version: '4', assetId: '/subs/x/models/credit/versions/4', modelType: 'mlflow_model', modelUri: 'azureml://jobs/j/outputs/model', jobName: 'j', traceability: { buildId: '42', buildNumber: '20240101.1' }, metrics: { a: 1 }, reused: false }),
-      { name: 'credit', version: '4', id: 'azureml:credit:4', assetId: '/subs/x/models/credit/versions/4', modelType: 'mlflow_model', modelUri: 'azureml://jobs/j/outputs/model', jobName: 'j', buildId: '42', buildNumber: '20240101.1', runUrl: null, commit: null, metrics: { a: 1 }, reused: false },
+      buildModelJson({
+        name: 'credit',
+        version: '4',
+        assetId: '/subs/x/models/credit/versions/4',
+        modelType: 'mlflow_model',
+        modelUri: 'azureml://jobs/j/outputs/model',
+        jobName: 'j',
+        traceability: { buildId: '42', buildNumber: '20240101.1' },
+        metrics: { a: 1 },
+        reused: false,
+      }),
+      {
+        name: 'credit',
+        version: '4',
+        id: 'azureml:credit:4',
+        assetId: '/subs/x/models/credit/versions/4',
+        modelType: 'mlflow_model',
+        modelUri: 'azureml://jobs/j/outputs/model',
+        jobName: 'j',
+        buildId: '42',
+        buildNumber: '20240101.1',
+        runUrl: null,
+        commit: null,
+        metrics: { a: 1 },
+        reused: false,
+      },
     );
   });
 });
 
 describe('AzureMLRegisterModel@1 inputs', () => {
-  const base: Record<string, string> = { connectedServiceNameARM: 'c', resourceGroupName: 'rg', workspaceName: 'ws', jobName: 'job-1', modelName: 'credit' };
+  const base: Record<string, string> = {
+    connectedServiceNameARM: 'c',
+    resourceGroupName: 'rg',
+    workspaceName: 'ws',
+    jobName: 'job-1',
+    modelName: 'credit',
+  };
   const parse = (extra: Record<string, string> = {}) => parseRegisterInputs((n) => ({ ...base, ...extra })[n]);
 
   it('defaults: the job output "model", mlflow_model, next version, artifact "model"', () => {
@@ -113,10 +169,19 @@ describe('AzureMLRegisterModel@1 inputs', () => {
   });
 
   it('rejects names Azure ML refuses, bad versions and reserved tags', () => {
-    assert.throws(() => parse({ modelName: 'credit model!' }), (e: Error) => e.message.startsWith("'modelName' is 'credit model!', which Azure ML does not accept as a model name"));
+    assert.throws(
+      () => parse({ modelName: 'credit model!' }),
+      (e: Error) => e.message.startsWith("'modelName' is 'credit model!', which Azure ML does not accept as a model name"),
+    );
     assert.throws(() => parse({ version: '1/2' }), /^UserError: 'version' must be 'auto' or a version such as 3/);
-    assert.throws(() => parse({ modelType: 'onnx' }), /^UserError: 'modelType' must be one of 'mlflow_model', 'custom_model', 'triton_model', got 'onnx'/);
-    assert.throws(() => parseTagLines('tags', 'team=risk\nazdo.buildId=1'), /^UserError: 'tags' line 2 sets 'azdo.buildId', a tag this task writes itself/);
+    assert.throws(
+      () => parse({ modelType: 'onnx' }),
+      /^UserError: 'modelType' must be one of 'mlflow_model', 'custom_model', 'triton_model', got 'onnx'/,
+    );
+    assert.throws(
+      () => parseTagLines('tags', 'team=risk\nazdo.buildId=1'),
+      /^UserError: 'tags' line 2 sets 'azdo.buildId', a tag this task writes itself/,
+    );
     assert.throws(() => parseTagLines('tags', 'novalue'), /^UserError: 'tags' line 1 is 'novalue': write one tag per line as key=value/);
     assert.deepEqual(parseTagLines('tags', '# c\nteam = risk\nempty='), { team: 'risk', empty: '' });
   });

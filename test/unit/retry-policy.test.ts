@@ -33,27 +33,46 @@ describe('retry policy: when and how long to wait (pure)', () => {
   const budget: RetryBudget = { maxRetries: 3, baseDelayMs: 1000, maxDelayMs: 4000, maxRetryAfterMs: 60_000 };
 
   it('retries 408, 429, 500, 502, 503, 504 and dropped connections; nothing else', () => {
-    for (const status of [408, 429, 500, 502, 503, 504]) assert.notEqual(retryDelay(0, { status }, budget, half), undefined, String(status));
-    for (const status of [200, 400, 401, 403, 404, 409, 412, 501, 505]) assert.equal(retryDelay(0, { status }, budget, half), undefined, String(status));
-    for (const errorCode of ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']) assert.notEqual(retryDelay(0, { errorCode }, budget, half), undefined, errorCode);
+    for (const status of [408, 429, 500, 502, 503, 504])
+      assert.notEqual(retryDelay(0, { status }, budget, half), undefined, String(status));
+    for (const status of [200, 400, 401, 403, 404, 409, 412, 501, 505])
+      assert.equal(retryDelay(0, { status }, budget, half), undefined, String(status));
+    for (const errorCode of ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN'])
+      assert.notEqual(retryDelay(0, { errorCode }, budget, half), undefined, errorCode);
     assert.equal(retryDelay(0, { errorCode: 'CERT_HAS_EXPIRED' }, budget, half), undefined);
     assert.equal(retryDelay(0, {}, budget, half), undefined);
   });
 
   it('backs off exponentially, capped, with jitter between half and all of the step', () => {
-    assert.deepEqual([0, 1, 2].map((n) => retryDelay(n, { status: 500 }, budget, () => 0)), [500, 1000, 2000]);
-    assert.deepEqual([0, 1, 2].map((n) => retryDelay(n, { status: 500 }, budget, () => 0.999999)), [1000, 2000, 4000]);
-    assert.equal(retryDelay(2, { status: 500 }, { ...budget, maxRetries: 9, maxDelayMs: 3000 }, () => 0), 1500);
+    assert.deepEqual(
+      [0, 1, 2].map((n) => retryDelay(n, { status: 500 }, budget, () => 0)),
+      [500, 1000, 2000],
+    );
+    assert.deepEqual(
+      [0, 1, 2].map((n) => retryDelay(n, { status: 500 }, budget, () => 0.999999)),
+      [1000, 2000, 4000],
+    );
+    assert.equal(
+      retryDelay(2, { status: 500 }, { ...budget, maxRetries: 9, maxDelayMs: 3000 }, () => 0),
+      1500,
+    );
     assert.equal(retryDelay(3, { status: 500 }, budget, half), undefined, 'the budget is spent after maxRetries');
   });
 
   it("honours the service's Retry-After (seconds, HTTP date, ms headers) over the backoff", () => {
     assert.equal(retryDelay(0, { status: 429, header: header({ 'retry-after': '7' }) }, budget, half), 7000);
-    assert.equal(retryDelay(0, { status: 503, header: header({ 'retry-after': new Date(31_000).toUTCString() }) }, budget, half, 1_000), 30_000);
+    assert.equal(
+      retryDelay(0, { status: 503, header: header({ 'retry-after': new Date(31_000).toUTCString() }) }, budget, half, 1_000),
+      30_000,
+    );
     assert.equal(retryDelay(0, { status: 429, header: header({ 'retry-after-ms': '250', 'retry-after': '9' }) }, budget, half), 250);
     assert.equal(retryDelay(0, { status: 429, header: header({ 'x-ms-retry-after-ms': '40' }) }, budget, half), 40);
     assert.equal(retryDelay(0, { status: 429, header: header({}) }, budget, half), 750, 'a 429 without Retry-After still backs off');
-    assert.equal(retryDelay(0, { status: 429, header: header({ 'retry-after': '3600' }) }, budget, half), undefined, 'an hour is an answer, not a blip');
+    assert.equal(
+      retryDelay(0, { status: 429, header: header({ 'retry-after': '3600' }) }, budget, half),
+      undefined,
+      'an hour is an answer, not a blip',
+    );
   });
 });
 
@@ -73,10 +92,11 @@ async function scriptedServer(script: Array<'reset' | 'hang' | { status: number;
   return {
     url,
     requests: () => seen,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -87,7 +107,10 @@ describe('retry policy over a real connection', () => {
     const server = await scriptedServer([{ status: 429, headers: { 'Retry-After': '0' } }, { status: 503 }, 'reset', { status: 502 }]);
     try {
       const pipeline = retryingPipeline(fast);
-      const response = await pipeline.sendRequest(createDefaultHttpClient(), createPipelineRequest({ url: server.url, method: 'POST', body: '{}' }));
+      const response = await pipeline.sendRequest(
+        createDefaultHttpClient(),
+        createPipelineRequest({ url: server.url, method: 'POST', body: '{}' }),
+      );
       assert.equal(response.status, 200);
       assert.equal(server.requests(), 5);
     } finally {
@@ -116,7 +139,10 @@ describe('retry policy over a real connection', () => {
     try {
       const pipeline = retryingPipeline({ ...fast, maxRetryAfterMs: 120_000 });
       const cancel = new AbortController();
-      const pending = pipeline.sendRequest(createDefaultHttpClient(), createPipelineRequest({ url: server.url, abortSignal: cancel.signal }));
+      const pending = pipeline.sendRequest(
+        createDefaultHttpClient(),
+        createPipelineRequest({ url: server.url, abortSignal: cancel.signal }),
+      );
       setTimeout(() => cancel.abort(), 50);
       await assert.rejects(pending, (e: Error) => e.name === 'AbortError');
       assert.equal(server.requests(), 1);
@@ -151,7 +177,8 @@ describe('retries outside a pipeline, on the real budget (fake clock)', () => {
     });
     return { call, tries };
   }
-  const httpError = (statusCode: number, headers: Record<string, string> = {}) => Object.assign(new Error(`HTTP ${statusCode}`), { statusCode, responseHeaders: headers });
+  const httpError = (statusCode: number, headers: Record<string, string> = {}) =>
+    Object.assign(new Error(`HTTP ${statusCode}`), { statusCode, responseHeaders: headers });
 
   it("waits exactly the service's Retry-After (typed-rest-client's plain header object)", async () => {
     const { call, tries } = scripted([httpError(429, { 'retry-after': '30' })]);
@@ -222,7 +249,10 @@ describe('scoring client', () => {
     const server = await scriptedServer(Array.from({ length: 10 }, () => 'reset' as const));
     try {
       const before = timers();
-      await assert.rejects(call(server.url, 30_000), (e: Error & { code?: string }) => e.code === 'ECONNRESET' && !(e instanceof ScoringTimeout));
+      await assert.rejects(
+        call(server.url, 30_000),
+        (e: Error & { code?: string }) => e.code === 'ECONNRESET' && !(e instanceof ScoringTimeout),
+      );
       assert.equal(server.requests(), 5, 'the scoring budget: 1 try + 4 retries');
       assert.ok(timers() <= before, `a request timer outlived the request (${timers()} timers, ${before} before)`);
     } finally {

@@ -9,7 +9,12 @@ import { USER_AGENT } from '../../shared/azureml/user-agent';
 
 describe('agent proxy and certificate settings → Azure SDK options', () => {
   it('tunnels through the proxy with its credentials, carrying the TLS settings in the same agent', () => {
-    const o = toHttpClientOptions({ proxyUrl: 'http://proxy.corp:8080', proxyUsername: 'u', proxyPassword: 'p@ss' }, { caFile: '/ca.pem' }, () => Buffer.from('CA'), () => ['ROOT']);
+    const o = toHttpClientOptions(
+      { proxyUrl: 'http://proxy.corp:8080', proxyUsername: 'u', proxyPassword: 'p@ss' },
+      { caFile: '/ca.pem' },
+      () => Buffer.from('CA'),
+      () => ['ROOT'],
+    );
     assert.ok(o.agent instanceof TlsProxyAgent);
     const agent = o.agent as TlsProxyAgent;
     assert.equal(agent.proxy.href, 'http://u:p%40ss@proxy.corp:8080/');
@@ -19,7 +24,12 @@ describe('agent proxy and certificate settings → Azure SDK options', () => {
 
   it('reads the CA, client certificate and key files the agent names', () => {
     const files: Record<string, string> = { '/ca.pem': 'CA', '/cert.pem': 'CERT', '/key.pem': 'KEY' };
-    const o = toHttpClientOptions(null, { caFile: '/ca.pem', certFile: '/cert.pem', keyFile: '/key.pem', passphrase: 'pw' }, (p) => Buffer.from(files[p]), () => ['ROOT']);
+    const o = toHttpClientOptions(
+      null,
+      { caFile: '/ca.pem', certFile: '/cert.pem', keyFile: '/key.pem', passphrase: 'pw' },
+      (p) => Buffer.from(files[p]),
+      () => ['ROOT'],
+    );
     assert.deepEqual(o.tlsOptions, { ca: ['ROOT', 'CA'], cert: 'CERT', key: 'KEY', passphrase: 'pw' });
   });
 
@@ -34,7 +44,9 @@ describe('agent proxy and certificate settings → Azure SDK options', () => {
   it('names the agent setting and the path when a certificate file cannot be read', () => {
     assert.throws(
       () => toHttpClientOptions(null, { caFile: '/nope/ca.pem' }),
-      (e: unknown) => e instanceof UserError && /^The agent setting Agent\.CAInfo names '\/nope\/ca\.pem', which cannot be read \(ENOENT\)/.test(e.message),
+      (e: unknown) =>
+        e instanceof UserError &&
+        /^The agent setting Agent\.CAInfo names '\/nope\/ca\.pem', which cannot be read \(ENOENT\)/.test(e.message),
     );
   });
 
@@ -74,7 +86,9 @@ describe('traceability', () => {
   });
 
   it('prefers the release page in a release and leaves out what is unknown', () => {
-    const tags = traceabilityTags(readTraceability((n) => ({ 'Release.ReleaseWebUrl': 'https://dev.azure.com/c/p/_release?releaseId=9', 'Release.ReleaseId': '9' })[n]));
+    const tags = traceabilityTags(
+      readTraceability((n) => ({ 'Release.ReleaseWebUrl': 'https://dev.azure.com/c/p/_release?releaseId=9', 'Release.ReleaseId': '9' })[n]),
+    );
     assert.deepEqual(tags, { 'azdo.runUrl': 'https://dev.azure.com/c/p/_release?releaseId=9', 'azdo.releaseId': '9' });
   });
 

@@ -49,7 +49,10 @@ describe('waitForJob loop', () => {
   });
 
   it('survives transient failures, honouring Retry-After, and warns once', async () => {
-    const throttled = Object.assign(new Error('throttled'), { statusCode: 429, response: { headers: { get: (n: string) => (n === 'retry-after' ? '7' : undefined) } } });
+    const throttled = Object.assign(new Error('throttled'), {
+      statusCode: 429,
+      response: { headers: { get: (n: string) => (n === 'retry-after' ? '7' : undefined) } },
+    });
     const s = scripted([throttled, throttled, 'Completed']);
     const out = await waitForJob(s.effects, { jobName: 'j', timeoutMs: 60_000, schedule, abortSignal: new AbortController().signal });
     assert.equal(out.kind, 'terminal');
@@ -60,7 +63,10 @@ describe('waitForJob loop', () => {
 
   it('stops on errors that are not transient', async () => {
     const s = scripted([Object.assign(new Error('nope'), { statusCode: 403 })]);
-    await assert.rejects(waitForJob(s.effects, { jobName: 'j', timeoutMs: 60_000, schedule, abortSignal: new AbortController().signal }), /nope/);
+    await assert.rejects(
+      waitForJob(s.effects, { jobName: 'j', timeoutMs: 60_000, schedule, abortSignal: new AbortController().signal }),
+      /nope/,
+    );
   });
 
   it('throws when aborted', async () => {

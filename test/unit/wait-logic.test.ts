@@ -44,7 +44,8 @@ describe('status changes', () => {
 describe('job status mapping', () => {
   it('knows the terminal statuses', () => {
     for (const s of ['Completed', 'Failed', 'Canceled', 'NotResponding', 'Paused']) assert.ok(isTerminal(s), s);
-    for (const s of ['NotStarted', 'Queued', 'Running', 'Finalizing', 'CancelRequested', 'Unknown', undefined]) assert.ok(!isTerminal(s), String(s));
+    for (const s of ['NotStarted', 'Queued', 'Running', 'Finalizing', 'CancelRequested', 'Unknown', undefined])
+      assert.ok(!isTerminal(s), String(s));
   });
   it('mirrors results', () => {
     assert.equal(resultForStatus('Completed', { failOnCanceledJob: true }), 'Succeeded');
@@ -88,9 +89,15 @@ describe('wait inputs', () => {
     assert.equal(i.failOnCanceledJob, true);
   });
   it('explains an unset $(AzureML.JobName)', () => {
-    assert.throws(() => parse({ jobName: macro(HANDOFF_VARIABLES.jobName) }), /'jobName' is empty: give the Azure ML job name, or run AzureMLPublishPipeline@1/);
+    assert.throws(
+      () => parse({ jobName: macro(HANDOFF_VARIABLES.jobName) }),
+      /'jobName' is empty: give the Azure ML job name, or run AzureMLPublishPipeline@1/,
+    );
   });
   it('rejects a cap below the first interval', () => {
-    assert.throws(() => parse({ pollIntervalSeconds: '30', maxPollIntervalSeconds: '10' }), /'maxPollIntervalSeconds' \(10\) must not be less than 'pollIntervalSeconds' \(30\)/);
+    assert.throws(
+      () => parse({ pollIntervalSeconds: '30', maxPollIntervalSeconds: '10' }),
+      /'maxPollIntervalSeconds' \(10\) must not be less than 'pollIntervalSeconds' \(30\)/,
+    );
   });
 });

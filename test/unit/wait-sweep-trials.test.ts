@@ -16,7 +16,10 @@ describe('wait for run: sweep trials as steps', () => {
     const asked: string[] = [];
     const rows = await withSweepTrials([prep, tune('Running')], async (id) => (asked.push(id), trialsAt('Running')), emptyTrialCache());
     assert.deepEqual(asked, ['sw-1'], 'only the sweep is asked for children');
-    assert.deepEqual(rows.map((r) => `${r.name}: ${r.status}`), ['prep: Completed', 'tune: Running', 'tune trial 0: Running', 'tune trial 1: Completed']);
+    assert.deepEqual(
+      rows.map((r) => `${r.name}: ${r.status}`),
+      ['prep: Completed', 'tune: Running', 'tune trial 0: Running', 'tune trial 1: Completed'],
+    );
     // The status view prints them like any step, once per change.
     const first = statusChanges(emptyView(), 'job', 'Running', rows);
     assert.ok(first.lines.includes('  step tune trial 0: Running'), first.lines.join('\n'));
@@ -32,7 +35,10 @@ describe('wait for run: sweep trials as steps', () => {
     await withSweepTrials([tune('Failed')], list, cache);
     const rows = await withSweepTrials([tune('Failed')], list, cache);
     assert.equal(reads, 2);
-    assert.deepEqual(rows.map((r) => r.status), ['Failed', 'Failed', 'Completed']);
+    assert.deepEqual(
+      rows.map((r) => r.status),
+      ['Failed', 'Failed', 'Completed'],
+    );
   });
 
   it('leaves pipelines without sweeps as they were, with no extra reads', async () => {
@@ -41,7 +47,11 @@ describe('wait for run: sweep trials as steps', () => {
   });
 
   it('names a trial whose run id does not follow the sweep by its display name', async () => {
-    const rows = await withSweepTrials([tune('Running')], async () => [{ runId: 'other', name: 'bold_kiwi', status: 'Queued' }], emptyTrialCache());
+    const rows = await withSweepTrials(
+      [tune('Running')],
+      async () => [{ runId: 'other', name: 'bold_kiwi', status: 'Queued' }],
+      emptyTrialCache(),
+    );
     assert.equal(rows[1].name, 'tune trial bold_kiwi');
   });
 });

@@ -34,7 +34,12 @@ const DELIMITER_NAMES: Record<string, string> = { ',': "','", ';': "';'", '\t': 
 const delimiterName = (d: string) => DELIMITER_NAMES[d] ?? `'${d}'`;
 
 /** Reads the first record of a file (the header), parsing no further than the chunk it ends in. */
-async function firstRecord(file: DataFile, delimiter: string, encoding: TextEncoding, abortSignal?: AbortSignal): Promise<(string | null)[] | undefined> {
+async function firstRecord(
+  file: DataFile,
+  delimiter: string,
+  encoding: TextEncoding,
+  abortSignal?: AbortSignal,
+): Promise<(string | null)[] | undefined> {
   let found: (string | null)[] | undefined;
   const parser = new CsvParser({
     delimiter,
@@ -118,13 +123,17 @@ export async function openCsv(files: readonly DataFile[], options: CsvReadOption
             headerSeen = true;
             const raw = emptyValue === null ? fields.map((f) => f ?? '') : fields;
             if (!sameHeader(raw, header)) {
-              throw new UserError(`${file.description}: its header (${show(raw)}) differs from the first file's (${show(header)}); every file must have the same columns in the same order.`);
+              throw new UserError(
+                `${file.description}: its header (${show(raw)}) differs from the first file's (${show(header)}); every file must have the same columns in the same order.`,
+              );
             }
             return;
           }
           if (fields.length !== width) {
             const hint = fields.length > width ? ' (a field that holds the delimiter must be in quotes)' : '';
-            throw new UserError(`${file.description}: line ${line} has ${fields.length} field${fields.length === 1 ? '' : 's'}; the header has ${width}${hint}.`);
+            throw new UserError(
+              `${file.description}: line ${line} has ${fields.length} field${fields.length === 1 ? '' : 's'}; the header has ${width}${hint}.`,
+            );
           }
           if (pathColumn) fields.push(file.description);
           out.push(fields);

@@ -27,7 +27,11 @@ const kindOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an arr
  * The lines of a file, a chunk's worth at a time (one async step per chunk, not per line), with the
  * physical line number (1-based) of the first; a final line without a line break counts.
  */
-async function* lineChunks(file: DataFile, encoding: TextEncoding, abortSignal?: AbortSignal): AsyncIterable<{ lines: string[]; first: number }> {
+async function* lineChunks(
+  file: DataFile,
+  encoding: TextEncoding,
+  abortSignal?: AbortSignal,
+): AsyncIterable<{ lines: string[]; first: number }> {
   let rest = '';
   let line = 1;
   let started = false;
@@ -110,7 +114,10 @@ export async function openJsonLines(files: readonly DataFile[], options: JsonLin
             value = JSON.parse(text);
           } catch (error) {
             if (drop) continue;
-            throw new UserError(`${file.description}: line ${line} is not valid JSON (${(error as Error).message}); JSON Lines needs one JSON object per line.`, { cause: error });
+            throw new UserError(
+              `${file.description}: line ${line} is not valid JSON (${(error as Error).message}); JSON Lines needs one JSON object per line.`,
+              { cause: error },
+            );
           }
           out.push([rowsOf(value, () => `${file.description}: line ${line}`), file, line]);
         }
@@ -144,7 +151,10 @@ export async function openJsonLines(files: readonly DataFile[], options: JsonLin
           const cells: Cell[] = new Array<Cell>(columns.length).fill(null);
           for (const key in row) {
             const at = index.get(key);
-            if (at === undefined) throw new UserError(`${file.description}: line ${line} has the key '${key}', which was not there when the file was first read; the file changed while it was being read.`);
+            if (at === undefined)
+              throw new UserError(
+                `${file.description}: line ${line} has the key '${key}', which was not there when the file was first read; the file changed while it was being read.`,
+              );
             cells[at] = cell(row[key]);
           }
           if (options.pathColumn) cells[width] = file.description;

@@ -27,7 +27,17 @@ type ReadName = (typeof READERS)[number];
 
 /** Options of each read transformation that we honour (or accept as having no effect here). */
 const READ_OPTIONS: Record<ReadName, string[]> = {
-  read_delimited: ['delimiter', 'header', 'encoding', 'empty_as_string', 'include_path_column', 'path_column', 'infer_column_types', 'support_multi_line', 'partition_size'],
+  read_delimited: [
+    'delimiter',
+    'header',
+    'encoding',
+    'empty_as_string',
+    'include_path_column',
+    'path_column',
+    'infer_column_types',
+    'support_multi_line',
+    'partition_size',
+  ],
   read_parquet: ['include_path_column', 'path_column'],
   read_json_lines: ['encoding', 'invalid_lines', 'include_path_column', 'path_column', 'partition_size'],
 };
@@ -58,14 +68,19 @@ export async function openMlTable(folder: DataLocation, ctx: MlTableContext): Pr
     throw new UserError(`${where} is not valid YAML: ${(error as Error).message.split('\n')[0]}`, { cause: error });
   }
   if (!isObject(doc)) throw refuse(where, 'an MLTable file is a YAML mapping with paths and transformations.');
-  if (doc.type !== undefined && doc.type !== 'mltable') throw refuse(where, `type is '${String(doc.type)}'; an MLTable file has type: mltable.`);
+  if (doc.type !== undefined && doc.type !== 'mltable')
+    throw refuse(where, `type is '${String(doc.type)}'; an MLTable file has type: mltable.`);
   for (const key of Object.keys(doc)) {
-    if (!['$schema', 'type', 'paths', 'transformations'].includes(key)) throw refuse(where, `'${key}' is not supported (supported: paths, transformations).`);
+    if (!['$schema', 'type', 'paths', 'transformations'].includes(key))
+      throw refuse(where, `'${key}' is not supported (supported: paths, transformations).`);
   }
-  if (!Array.isArray(doc.paths) || doc.paths.length === 0) throw refuse(where, "'paths' must list at least one file:, folder: or pattern: entry.");
+  if (!Array.isArray(doc.paths) || doc.paths.length === 0)
+    throw refuse(where, "'paths' must list at least one file:, folder: or pattern: entry.");
 
   // Transformations: a list of single-key mappings (`- read_delimited: {…}`) or bare names.
-  const steps = (Array.isArray(doc.transformations) ? doc.transformations : doc.transformations === undefined ? [] : [doc.transformations]).map((t: unknown) => {
+  const steps = (
+    Array.isArray(doc.transformations) ? doc.transformations : doc.transformations === undefined ? [] : [doc.transformations]
+  ).map((t: unknown) => {
     if (typeof t === 'string') return { name: t, args: {} as unknown };
     if (isObject(t) && Object.keys(t).length === 1) {
       const [name] = Object.keys(t);
@@ -79,25 +94,40 @@ export async function openMlTable(folder: DataLocation, ctx: MlTableContext): Pr
       throw refuse(where, `the transformation '${s.name}' is not supported; supported: ${[...READERS, ...COLUMN_TRANSFORMS].join(', ')}.`);
     }
   }
-  if (reads.length !== 1) throw refuse(where, reads.length ? 'it has more than one read transformation.' : `it has no read transformation (${READERS.join(', ')}).`);
+  if (reads.length !== 1)
+    throw refuse(
+      where,
+      reads.length ? 'it has more than one read transformation.' : `it has no read transformation (${READERS.join(', ')}).`,
+    );
   if (steps[0] !== reads[0]) throw refuse(where, `'${reads[0].name}' must come before ${steps[0].name}.`);
   const read = reads[0] as { name: ReadName; args: unknown };
   const args: Args = read.args === null || read.args === undefined ? {} : isObject(read.args) ? read.args : {};
-  if (read.args !== null && read.args !== undefined && !isObject(read.args)) throw refuse(where, `the arguments of ${read.name} must be a mapping.`);
+  if (read.args !== null && read.args !== undefined && !isObject(read.args))
+    throw refuse(where, `the arguments of ${read.name} must be a mapping.`);
   for (const key of Object.keys(args)) {
-    if (!READ_OPTIONS[read.name].includes(key)) throw refuse(where, `${read.name} option '${key}' is not supported (supported: ${READ_OPTIONS[read.name].join(', ')}).`);
+    if (!READ_OPTIONS[read.name].includes(key))
+      throw refuse(where, `${read.name} option '${key}' is not supported (supported: ${READ_OPTIONS[read.name].join(', ')}).`);
   }
 
   const files = await filesOf(folder, doc.paths as unknown[], where, ctx);
-  const pathColumn = bool(args.include_path_column, 'include_path_column', where, false) ? str(args.path_column, 'path_column', where) ?? 'Path' : undefined;
+  const pathColumn = bool(args.include_path_column, 'include_path_column', where, false)
+    ? (str(args.path_column, 'path_column', where) ?? 'Path')
+    : undefined;
   const encoding = args.encoding === undefined ? 'utf8' : oneOf(args.encoding, TEXT_ENCODINGS, 'encoding', where);
   let source: RowSource;
   switch (read.name) {
     case 'read_delimited': {
       const delimiter = str(args.delimiter, 'delimiter', where) ?? ',';
       if (delimiter.length !== 1) throw refuse(where, `read_delimited delimiter '${delimiter}' must be one character.`);
-      const header = args.header === undefined ? 'all_files_same_headers' : oneOf(args.header, ['all_files_same_headers', 'from_first_file', 'no_header', 'all_files_different_headers'], 'header', where);
-      if (header === 'all_files_different_headers') throw refuse(where, "read_delimited header 'all_files_different_headers' is not supported; use all_files_same_headers (every file has the same header), from_first_file or no_header.");
+      const header =
+        args.header === undefined
+          ? 'all_files_same_headers'
+          : oneOf(args.header, ['all_files_same_headers', 'from_first_file', 'no_header', 'all_files_different_headers'], 'header', where);
+      if (header === 'all_files_different_headers')
+        throw refuse(
+          where,
+          "read_delimited header 'all_files_different_headers' is not supported; use all_files_same_headers (every file has the same header), from_first_file or no_header.",
+        );
       source = await openCsv(files, {
         description: ctx.description,
         delimiter,
@@ -119,7 +149,10 @@ export async function openMlTable(folder: DataLocation, ctx: MlTableContext): Pr
       source = await openJsonLines(files, {
         description: ctx.description,
         encoding: encoding as TextEncoding,
-        invalidLines: args.invalid_lines === undefined ? 'error' : (oneOf(args.invalid_lines, ['error', 'drop'], 'invalid_lines', where) as 'error' | 'drop'),
+        invalidLines:
+          args.invalid_lines === undefined
+            ? 'error'
+            : (oneOf(args.invalid_lines, ['error', 'drop'], 'invalid_lines', where) as 'error' | 'drop'),
         pathColumn,
         abortSignal: ctx.abortSignal,
       });
@@ -142,7 +175,8 @@ function bool(v: unknown, name: string, where: string, fallback: boolean): boole
 }
 
 function oneOf<T extends string>(v: unknown, allowed: readonly T[], name: string, where: string): T {
-  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) throw refuse(where, `${name} ${JSON.stringify(v)} is not one of ${allowed.join(', ')}.`);
+  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v))
+    throw refuse(where, `${name} ${JSON.stringify(v)} is not one of ${allowed.join(', ')}.`);
   return v as T;
 }
 
@@ -159,13 +193,23 @@ async function filesOf(folder: DataLocation, paths: unknown[], where: string, ct
     if (kind === 'file') {
       const location = await resolve(value);
       const found = await location.kind(ctx.abortSignal);
-      if (found !== 'file') throw refuse(where, `the path 'file: ${value}' ${found === 'folder' ? 'is a folder (use folder:)' : `does not exist (${location.description})`}.`);
+      if (found !== 'file')
+        throw refuse(
+          where,
+          `the path 'file: ${value}' ${found === 'folder' ? 'is a folder (use folder:)' : `does not exist (${location.description})`}.`,
+        );
       files.push(location.asFile());
     } else if (kind === 'folder') {
       const location = await resolve(value);
       const found = await location.kind(ctx.abortSignal);
-      if (found !== 'folder') throw refuse(where, `the path 'folder: ${value}' ${found === 'file' ? 'is a file (use file:)' : `does not exist (${location.description})`}.`);
-      const listed = (await location.listFiles(ctx.abortSignal)).filter((f) => !isHiddenPath(f.relativePath) && f.relativePath !== MLTABLE_FILE);
+      if (found !== 'folder')
+        throw refuse(
+          where,
+          `the path 'folder: ${value}' ${found === 'file' ? 'is a file (use file:)' : `does not exist (${location.description})`}.`,
+        );
+      const listed = (await location.listFiles(ctx.abortSignal)).filter(
+        (f) => !isHiddenPath(f.relativePath) && f.relativePath !== MLTABLE_FILE,
+      );
       if (!listed.length) throw refuse(where, `the folder '${value}' holds no data files.`);
       files.push(...listed);
     } else if (kind === 'pattern') {
@@ -191,11 +235,18 @@ async function filesOf(folder: DataLocation, paths: unknown[], where: string, ct
 
 /** keep_columns / drop_columns: a column name or a list of them (each must exist). */
 function selectColumns(source: RowSource, name: 'keep_columns' | 'drop_columns', args: unknown, where: string): RowSource {
-  const names = typeof args === 'string' ? [args] : Array.isArray(args) && args.every((a) => typeof a === 'string') ? (args as string[]) : undefined;
+  const names =
+    typeof args === 'string' ? [args] : Array.isArray(args) && args.every((a) => typeof a === 'string') ? (args as string[]) : undefined;
   if (!names?.length) throw refuse(where, `${name} takes a column name or a list of column names.`);
   const missing = names.filter((n) => !source.columns.includes(n));
-  if (missing.length) throw refuse(where, `${name} names ${missing.map((m) => `'${m}'`).join(', ')}, which the data does not have (columns: ${source.columns.join(', ')}).`);
-  const keep = source.columns.map((c, i) => ({ c, i })).filter(({ c }) => (name === 'keep_columns' ? names.includes(c) : !names.includes(c)));
+  if (missing.length)
+    throw refuse(
+      where,
+      `${name} names ${missing.map((m) => `'${m}'`).join(', ')}, which the data does not have (columns: ${source.columns.join(', ')}).`,
+    );
+  const keep = source.columns
+    .map((c, i) => ({ c, i }))
+    .filter(({ c }) => (name === 'keep_columns' ? names.includes(c) : !names.includes(c)));
   const indexes = keep.map((k) => k.i);
   return {
     description: source.description,

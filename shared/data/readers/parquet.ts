@@ -40,7 +40,9 @@ type Convert = (v: unknown) => Cell;
 const toBase64 = (v: Uint8Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
 
 function jsonText(v: unknown): string {
-  return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? (Number.isSafeInteger(Number(x)) ? Number(x) : x.toString()) : x instanceof Uint8Array ? toBase64(x) : x));
+  return JSON.stringify(v, (_k, x: unknown) =>
+    typeof x === 'bigint' ? (Number.isSafeInteger(Number(x)) ? Number(x) : x.toString()) : x instanceof Uint8Array ? toBase64(x) : x,
+  );
 }
 
 const integer: Convert = (v) => {
@@ -72,15 +74,27 @@ export function parquetColumnType(tree: SchemaTree): { type: DeclaredType; conve
   if (tree.children.length > 0 || e.repetition_type === 'REPEATED') return { type: 'string', convert: nested };
   const logical = e.logical_type?.type;
   const converted = e.converted_type;
-  if (converted === 'DECIMAL' || logical === 'DECIMAL' || logical === 'FLOAT16' || e.type === 'FLOAT' || e.type === 'DOUBLE') return { type: 'float', convert: float };
+  if (converted === 'DECIMAL' || logical === 'DECIMAL' || logical === 'FLOAT16' || e.type === 'FLOAT' || e.type === 'DOUBLE')
+    return { type: 'float', convert: float };
   if (converted === 'DATE' || logical === 'DATE') return { type: 'date', convert: plain };
-  if (e.type === 'INT96' || logical === 'TIMESTAMP' || converted === 'TIMESTAMP_MILLIS' || converted === 'TIMESTAMP_MICROS') return { type: 'datetime', convert: plain };
-  if (converted === 'TIME_MILLIS' || (logical === 'TIME' && e.logical_type?.unit === 'MILLIS')) return { type: 'string', convert: timeOfDay(1000) };
-  if (converted === 'TIME_MICROS' || (logical === 'TIME' && e.logical_type?.unit === 'MICROS')) return { type: 'string', convert: timeOfDay(1_000_000) };
+  if (e.type === 'INT96' || logical === 'TIMESTAMP' || converted === 'TIMESTAMP_MILLIS' || converted === 'TIMESTAMP_MICROS')
+    return { type: 'datetime', convert: plain };
+  if (converted === 'TIME_MILLIS' || (logical === 'TIME' && e.logical_type?.unit === 'MILLIS'))
+    return { type: 'string', convert: timeOfDay(1000) };
+  if (converted === 'TIME_MICROS' || (logical === 'TIME' && e.logical_type?.unit === 'MICROS'))
+    return { type: 'string', convert: timeOfDay(1_000_000) };
   if (logical === 'TIME') return { type: 'string', convert: timeOfDay(1_000_000_000) };
   if (e.type === 'BOOLEAN') return { type: 'boolean', convert: plain };
   if (e.type === 'INT32' || e.type === 'INT64') return { type: 'integer', convert: integer };
-  if (converted === 'UTF8' || converted === 'ENUM' || converted === 'JSON' || logical === 'STRING' || logical === 'ENUM' || logical === 'JSON' || logical === 'UUID') {
+  if (
+    converted === 'UTF8' ||
+    converted === 'ENUM' ||
+    converted === 'JSON' ||
+    logical === 'STRING' ||
+    logical === 'ENUM' ||
+    logical === 'JSON' ||
+    logical === 'UUID'
+  ) {
     return { type: 'string', convert: plain };
   }
   // BYTE_ARRAY / FIXED_LEN_BYTE_ARRAY without a text annotation: bytes, as Spark reads them.
@@ -95,7 +109,13 @@ interface ColumnChunkData {
 }
 
 /** Rows [start, end) from decoded column chunks, a batch at a time, each value converted to a cell. */
-function* toRows(chunks: ColumnChunkData[][], converts: Convert[], start: number, end: number, path: string | undefined): Iterable<Cell[][]> {
+function* toRows(
+  chunks: ColumnChunkData[][],
+  converts: Convert[],
+  start: number,
+  end: number,
+  path: string | undefined,
+): Iterable<Cell[][]> {
   const width = converts.length;
   const at = new Array<number>(width).fill(0);
   for (let from = start; from < end; from += BATCH_ROWS) {
@@ -157,7 +177,10 @@ function parquetError(file: DataFile, error: unknown): unknown {
   const codec = /unsupported compression codec: (\w+)/.exec(message);
   if (codec) {
     const zstdNote = codec[1] === 'ZSTD' ? ' (zstd needs Node 22.15 or later: run the task on the Node 24 handler)' : '';
-    return new UserError(`${file.description} is compressed with ${codec[1]}, which this reader cannot decompress${zstdNote}; write it with snappy, gzip, brotli or zstd.`, { cause: error });
+    return new UserError(
+      `${file.description} is compressed with ${codec[1]}, which this reader cannot decompress${zstdNote}; write it with snappy, gzip, brotli or zstd.`,
+      { cause: error },
+    );
   }
   return new UserError(`${file.description} cannot be read as Parquet: ${message}.`, { cause: error });
 }
@@ -209,11 +232,15 @@ export async function openParquet(files: readonly DataFile[], options: ParquetRe
     for (const file of files) {
       const opened = await openOne(file, abortSignal);
       if (opened.columns.length !== first.columns.length || opened.columns.some((c, i) => c !== first.columns[i])) {
-        throw new UserError(`${file.description}: its columns (${opened.columns.join(', ')}) differ from the first file's (${first.columns.join(', ')}); every file must have the same columns in the same order.`);
+        throw new UserError(
+          `${file.description}: its columns (${opened.columns.join(', ')}) differ from the first file's (${first.columns.join(', ')}); every file must have the same columns in the same order.`,
+        );
       }
       const typeDiff = opened.types.findIndex((t, i) => t.type !== first.types[i].type);
       if (typeDiff >= 0) {
-        throw new UserError(`${file.description}: column '${opened.columns[typeDiff]}' is ${opened.types[typeDiff].type} here but ${first.types[typeDiff].type} in the first file; every file must have the same column types.`);
+        throw new UserError(
+          `${file.description}: column '${opened.columns[typeDiff]}' is ${opened.types[typeDiff].type} here but ${first.types[typeDiff].type} in the first file; every file must have the same column types.`,
+        );
       }
       const converts = opened.types.map((t) => t.convert);
       const columnIndex = new Map(opened.columns.map((c, i) => [c, i]));
@@ -224,7 +251,8 @@ export async function openParquet(files: readonly DataFile[], options: ParquetRe
           const groupRows = Number(group.num_rows);
           // Decoded columns take the encoded size (plain text) or ~24 bytes a value (a boxed number in a nullable column), whichever is larger.
           const decoded = Math.max(Number(group.total_byte_size), groupRows * converts.length * 24, 1);
-          const windowRows = decoded <= windowBytes ? groupRows : Math.max(Math.min(BATCH_ROWS, groupRows), Math.floor((groupRows * windowBytes) / decoded));
+          const windowRows =
+            decoded <= windowBytes ? groupRows : Math.max(Math.min(BATCH_ROWS, groupRows), Math.floor((groupRows * windowBytes) / decoded));
           let low = Infinity;
           let high = 0;
           for (const chunk of group.columns) {
@@ -254,10 +282,15 @@ export async function openParquet(files: readonly DataFile[], options: ParquetRe
               geoparquet: false,
               useOffsetIndex: true,
               // JSON stays its text; geometry stays its bytes (WKB): cells are flat values.
-              parsers: { jsonFromBytes: (b: Uint8Array) => b && new TextDecoder().decode(b), geometryFromBytes: (b: Uint8Array) => b, geographyFromBytes: (b: Uint8Array) => b },
+              parsers: {
+                jsonFromBytes: (b: Uint8Array) => b && new TextDecoder().decode(b),
+                geometryFromBytes: (b: Uint8Array) => b,
+                geographyFromBytes: (b: Uint8Array) => b,
+              },
               onChunk: (chunk) => {
                 const at = columnIndex.get(chunk.columnName);
-                if (at !== undefined) chunks[at].push({ data: chunk.columnData as ArrayLike<unknown>, rowStart: chunk.rowStart, rowEnd: chunk.rowEnd });
+                if (at !== undefined)
+                  chunks[at].push({ data: chunk.columnData as ArrayLike<unknown>, rowStart: chunk.rowStart, rowEnd: chunk.rowEnd });
               },
             });
             for (const list of chunks) list.sort((a, b) => a.rowStart - b.rowStart);

@@ -44,7 +44,8 @@ export function fileBytes(file: DataFile, abortSignal?: AbortSignal): AsyncItera
     try {
       for await (const chunk of gunzip) yield chunk as Buffer;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code?.startsWith('Z_')) throw new UserError(`${file.description} is not a valid gzip file (${(error as Error).message}).`, { cause: error });
+      if ((error as NodeJS.ErrnoException).code?.startsWith('Z_'))
+        throw new UserError(`${file.description} is not a valid gzip file (${(error as Error).message}).`, { cause: error });
       throw error;
     } finally {
       gunzip.destroy();

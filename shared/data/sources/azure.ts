@@ -31,7 +31,8 @@ export interface ResolvedSource {
 
 const ASSET = /^azureml:(?!\/\/)([^:@/]+)(?::([^:@/]+)|@latest)$/i;
 const DATASTORE_SHORT = /^azureml:\/\/datastores\/([^/]+)\/paths\/?(.*)$/i;
-const DATASTORE_LONG = /^azureml:\/\/subscriptions\/([^/]+)\/resource[gG]roups\/([^/]+)\/(?:providers\/Microsoft\.MachineLearningServices\/)?workspaces\/([^/]+)\/datastores\/([^/]+)\/paths\/?(.*)$/i;
+const DATASTORE_LONG =
+  /^azureml:\/\/subscriptions\/([^/]+)\/resource[gG]roups\/([^/]+)\/(?:providers\/Microsoft\.MachineLearningServices\/)?workspaces\/([^/]+)\/datastores\/([^/]+)\/paths\/?(.*)$/i;
 
 /** True when the input names something in Azure (a data asset, a datastore path, a URL) rather than a local path. */
 export function isAzureSpec(spec: string): boolean {
@@ -52,7 +53,9 @@ export function withoutSecrets(url: string): string {
 }
 
 function needsWorkspace(spec: string, what: string): UserError {
-  return new UserError(`'${spec}' is ${what}: reading it needs the Azure ML workspace (give the service connection, resource group and workspace).`);
+  return new UserError(
+    `'${spec}' is ${what}: reading it needs the Azure ML workspace (give the service connection, resource group and workspace).`,
+  );
 }
 
 const grantRole = (what: string) =>
@@ -72,18 +75,31 @@ export async function resolveAzure(spec: string, ws: DataWorkspace | undefined, 
   return { location: blobUrlLocation(spec, ws) };
 }
 
-async function resolveAsset(spec: string, name: string, version: string | undefined, ctx: DataWorkspace, abortSignal?: AbortSignal): Promise<ResolvedSource> {
+async function resolveAsset(
+  spec: string,
+  name: string,
+  version: string | undefined,
+  ctx: DataWorkspace,
+  abortSignal?: AbortSignal,
+): Promise<ResolvedSource> {
   const ws = ctx.workspace;
-  const found = version === undefined ? await getLatestVersion(ws, 'data', name, abortSignal) : await getAssetVersion(ws, 'data', name, version, abortSignal);
+  const found =
+    version === undefined
+      ? await getLatestVersion(ws, 'data', name, abortSignal)
+      : await getAssetVersion(ws, 'data', name, version, abortSignal);
   if (!found) {
     const what = version === undefined ? `Data asset '${name}' has no versions` : `Data asset '${name}' has no version '${version}'`;
     throw new UserError(`${what} in workspace '${ws.name}' ('${spec}'); check the name and version (az ml data list --name ${name}).`);
   }
   const dataType = String(found.properties.dataType ?? '').toLowerCase() as AssetType;
   const uri = String(found.properties.dataUri ?? '');
-  if (!['uri_file', 'uri_folder', 'mltable'].includes(dataType)) throw new UserError(`Data asset '${spec}' is of type '${found.properties.dataType}'; only uri_file, uri_folder and mltable assets can be read.`);
+  if (!['uri_file', 'uri_folder', 'mltable'].includes(dataType))
+    throw new UserError(
+      `Data asset '${spec}' is of type '${found.properties.dataType}'; only uri_file, uri_folder and mltable assets can be read.`,
+    );
   if (!uri) throw new UserError(`Data asset '${spec}' has no dataUri.`);
-  if (!isAzureSpec(uri)) throw new UserError(`Data asset '${spec}' points at '${uri}', which is not an azureml://, https://, wasbs:// or abfss:// URI.`);
+  if (!isAzureSpec(uri))
+    throw new UserError(`Data asset '${spec}' points at '${uri}', which is not an azureml://, https://, wasbs:// or abfss:// URI.`);
   const resolved = await resolveAzure(uri, ctx, abortSignal);
   return { location: resolved.location, assetType: dataType };
 }
@@ -99,19 +115,28 @@ interface DatastoreProperties {
 }
 
 /** The container of a datastore, with a client holding its credential (nothing is written). */
-export async function openDatastoreContainer(name: string, ctx: DataWorkspace, abortSignal?: AbortSignal): Promise<{ container: ContainerClient; access: string }> {
+export async function openDatastoreContainer(
+  name: string,
+  ctx: DataWorkspace,
+  abortSignal?: AbortSignal,
+): Promise<{ container: ContainerClient; access: string }> {
   const ws = ctx.workspace;
   let store;
   try {
     store = await ws.client.datastores.get(ws.resourceGroup, ws.name, name, { abortSignal });
   } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 404) throw new UserError(`Datastore '${name}' was not found in workspace '${ws.name}'; check the datastore name (az ml datastore list).`, { cause: error });
+    if ((error as { statusCode?: number }).statusCode === 404)
+      throw new UserError(`Datastore '${name}' was not found in workspace '${ws.name}'; check the datastore name (az ml datastore list).`, {
+        cause: error,
+      });
     throw error;
   }
   const p = store.properties as DatastoreProperties;
   const containerName = p.datastoreType === 'AzureDataLakeGen2' ? p.filesystem : p.containerName;
   if ((p.datastoreType !== 'AzureBlob' && p.datastoreType !== 'AzureDataLakeGen2') || !p.accountName || !containerName) {
-    throw new UserError(`Datastore '${name}' is a ${p.datastoreType ?? 'non-blob'} datastore; data can be read from Azure Blob and Azure Data Lake Gen2 datastores.`);
+    throw new UserError(
+      `Datastore '${name}' is a ${p.datastoreType ?? 'non-blob'} datastore; data can be read from Azure Blob and Azure Data Lake Gen2 datastores.`,
+    );
   }
   const serviceUrl = blobServiceUrl(p.accountName, p.endpoint ?? 'core.windows.net', p.protocol ?? 'https');
   const options = storageClientOptions(ctx.http, serviceUrl);
@@ -119,24 +144,39 @@ export async function openDatastoreContainer(name: string, ctx: DataWorkspace, a
   const containerUrl = `${serviceUrl}/${containerName}`;
   if (kind === 'None') {
     // Identity-based access: the service connection's identity reads the storage itself.
-    if (!ctx.credential) throw new UserError(`Datastore '${name}' uses identity-based access (no key or SAS), and no credential was given to read it with.`);
-    return { container: new ContainerClient(containerUrl, ctx.credential, options), access: grantRole(`storage account '${p.accountName}'`) };
+    if (!ctx.credential)
+      throw new UserError(`Datastore '${name}' uses identity-based access (no key or SAS), and no credential was given to read it with.`);
+    return {
+      container: new ContainerClient(containerUrl, ctx.credential, options),
+      access: grantRole(`storage account '${p.accountName}'`),
+    };
   }
   if (kind !== 'AccountKey' && kind !== 'Sas') {
-    throw new UserError(`Datastore '${name}' uses ${kind} credentials; data can be read from datastores with an account key, a SAS, or identity-based access.`);
+    throw new UserError(
+      `Datastore '${name}' uses ${kind} credentials; data can be read from datastores with an account key, a SAS, or identity-based access.`,
+    );
   }
-  const secrets = (await ws.client.datastores.listSecrets(ws.resourceGroup, ws.name, name, { abortSignal })) as { secretsType: string; key?: string; sasToken?: string };
+  const secrets = (await ws.client.datastores.listSecrets(ws.resourceGroup, ws.name, name, { abortSignal })) as {
+    secretsType: string;
+    key?: string;
+    sasToken?: string;
+  };
   const refreshed = `the datastore's ${kind === 'Sas' ? 'SAS' : 'account key'} was refused: update datastore '${name}' with a valid one`;
   if (secrets.secretsType === 'AccountKey' && secrets.key) {
     ctx.mask?.(secrets.key);
-    return { container: new ContainerClient(containerUrl, new StorageSharedKeyCredential(p.accountName, secrets.key), options), access: refreshed };
+    return {
+      container: new ContainerClient(containerUrl, new StorageSharedKeyCredential(p.accountName, secrets.key), options),
+      access: refreshed,
+    };
   }
   if (secrets.secretsType === 'Sas' && secrets.sasToken) {
     const sas = secrets.sasToken.replace(/^\?/, '');
     ctx.mask?.(sas);
     return { container: new ContainerClient(`${containerUrl}?${sas}`, new AnonymousCredential(), options), access: refreshed };
   }
-  throw new UserError(`Datastore '${name}' gave no ${kind === 'Sas' ? 'SAS token' : 'account key'} (listSecrets); update the datastore's credentials.`);
+  throw new UserError(
+    `Datastore '${name}' gave no ${kind === 'Sas' ? 'SAS token' : 'account key'} (listSecrets); update the datastore's credentials.`,
+  );
 }
 
 async function datastorePath(spec: string, ctx: DataWorkspace, abortSignal?: AbortSignal): Promise<DataLocation> {
@@ -149,12 +189,20 @@ async function datastorePath(spec: string, ctx: DataWorkspace, abortSignal?: Abo
     [, name, path] = short;
   } else if (long) {
     const [, subscription, group, workspace] = long;
-    if (subscription.toLowerCase() !== ws.subscriptionId.toLowerCase() || group.toLowerCase() !== ws.resourceGroup.toLowerCase() || workspace.toLowerCase() !== ws.name.toLowerCase()) {
-      throw new UserError(`'${spec}' is in workspace '${workspace}' (resource group '${group}'), not in '${ws.name}' (resource group '${ws.resourceGroup}') that the task is connected to; use a path in that workspace, or connect the task to this one.`);
+    if (
+      subscription.toLowerCase() !== ws.subscriptionId.toLowerCase() ||
+      group.toLowerCase() !== ws.resourceGroup.toLowerCase() ||
+      workspace.toLowerCase() !== ws.name.toLowerCase()
+    ) {
+      throw new UserError(
+        `'${spec}' is in workspace '${workspace}' (resource group '${group}'), not in '${ws.name}' (resource group '${ws.resourceGroup}') that the task is connected to; use a path in that workspace, or connect the task to this one.`,
+      );
     }
     [, , , , name, path] = long;
   } else {
-    throw new UserError(`'${spec}' is not an Azure ML data reference this task reads: use azureml:<asset>:<version>, azureml:<asset>@latest or azureml://datastores/<datastore>/paths/<path>.`);
+    throw new UserError(
+      `'${spec}' is not an Azure ML data reference this task reads: use azureml:<asset>:<version>, azureml:<asset>@latest or azureml://datastores/<datastore>/paths/<path>.`,
+    );
   }
   const { container, access } = await openDatastoreContainer(name, ctx, abortSignal);
   return new BlobLocation(container, decodeURIComponent(path).replace(/^\/+|\/+$/g, ''), `azureml://datastores/${name}/paths`, access);
@@ -180,18 +228,27 @@ export function blobUrlLocation(spec: string, ctx: DataWorkspace | undefined): D
   let blobPath: string;
   if (scheme === 'wasbs' || scheme === 'wasb' || scheme === 'abfss' || scheme === 'abfs') {
     const m = /^([^.]+)\.(?:blob|dfs)\.(.+)$/i.exec(host);
-    if (!url.username || !m) throw new UserError(`'${withoutSecrets(spec)}' is not a ${scheme}://<container>@<account>.blob.<suffix>/<path> URL.`);
+    if (!url.username || !m)
+      throw new UserError(`'${withoutSecrets(spec)}' is not a ${scheme}://<container>@<account>.blob.<suffix>/<path> URL.`);
     containerUrl = `https://${m[1]}.blob.${m[2]}/${url.username}`;
     blobPath = decodeURIComponent(url.pathname);
   } else if (scheme === 'https' || (scheme === 'http' && pathStyle)) {
     const segments = url.pathname.split('/').filter((s) => s !== '');
     const accountSegments = pathStyle ? 1 : 0;
-    if (segments.length <= accountSegments) throw new UserError(`'${withoutSecrets(spec)}' names no blob container: use https://<account>.blob.core.windows.net/<container>/<path>.`);
-    if (!pathStyle && !/\.blob\./i.test(host)) throw new UserError(`'${withoutSecrets(spec)}' is not an Azure Blob Storage URL (https://<account>.blob.<suffix>/<container>/<path>).`);
+    if (segments.length <= accountSegments)
+      throw new UserError(
+        `'${withoutSecrets(spec)}' names no blob container: use https://<account>.blob.core.windows.net/<container>/<path>.`,
+      );
+    if (!pathStyle && !/\.blob\./i.test(host))
+      throw new UserError(
+        `'${withoutSecrets(spec)}' is not an Azure Blob Storage URL (https://<account>.blob.<suffix>/<container>/<path>).`,
+      );
     containerUrl = `${url.protocol}//${url.host}/${segments.slice(0, accountSegments + 1).join('/')}`;
     blobPath = decodeURIComponent(segments.slice(accountSegments + 1).join('/'));
   } else {
-    throw new UserError(`'${withoutSecrets(spec)}' is not a URL this task reads: use https:// (Azure Blob Storage), wasbs://, abfss:// or azureml://.`);
+    throw new UserError(
+      `'${withoutSecrets(spec)}' is not a URL this task reads: use https:// (Azure Blob Storage), wasbs://, abfss:// or azureml://.`,
+    );
   }
   const sas = url.search.replace(/^\?/, '');
   const options = storageClientOptions(ctx?.http, containerUrl);

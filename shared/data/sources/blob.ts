@@ -14,7 +14,10 @@ export function blobError(description: string, error: unknown, access?: string):
     return new UserError(`${description} does not exist.`, { cause: error });
   }
   if (e.statusCode === 401 || e.statusCode === 403) {
-    return new UserError(`${description} cannot be read: access denied (HTTP ${e.statusCode}${e.code ? ` ${e.code}` : ''})${access ? `; ${access}` : ''}.`, { cause: error });
+    return new UserError(
+      `${description} cannot be read: access denied (HTTP ${e.statusCode}${e.code ? ` ${e.code}` : ''})${access ? `; ${access}` : ''}.`,
+      { cause: error },
+    );
   }
   return error;
 }
@@ -45,7 +48,9 @@ export class BlobFile implements DataFile {
     if (end !== undefined && end <= start) return;
     let body: NodeJS.ReadableStream | undefined;
     try {
-      const response = await this.container.getBlobClient(this.blobName).download(start, end === undefined ? undefined : end - start, { abortSignal, maxRetryRequests: DOWNLOAD_RESUMES });
+      const response = await this.container
+        .getBlobClient(this.blobName)
+        .download(start, end === undefined ? undefined : end - start, { abortSignal, maxRetryRequests: DOWNLOAD_RESUMES });
       body = response.readableStreamBody;
     } catch (error) {
       // An empty blob answers a ranged read with 416: it has no bytes to give.
@@ -102,7 +107,14 @@ export class BlobLocation implements DataLocation {
   }
 
   asFile(): DataFile {
-    return new BlobFile(this.container, this.blobPath, this.description, this.blobPath.split('/').pop() ?? this.blobPath, undefined, this.access);
+    return new BlobFile(
+      this.container,
+      this.blobPath,
+      this.description,
+      this.blobPath.split('/').pop() ?? this.blobPath,
+      undefined,
+      this.access,
+    );
   }
 
   async listFiles(abortSignal?: AbortSignal): Promise<DataFile[]> {
@@ -112,7 +124,16 @@ export class BlobLocation implements DataLocation {
       for await (const item of this.container.listBlobsFlat({ prefix, includeMetadata: true, abortSignal }) as AsyncIterable<BlobItem>) {
         if (item.metadata?.hdi_isfolder === 'true') continue;
         const relative = item.name.slice(prefix.length);
-        files.push(new BlobFile(this.container, item.name, `${this.displayBase}/${item.name}`, relative, item.properties.contentLength ?? undefined, this.access));
+        files.push(
+          new BlobFile(
+            this.container,
+            item.name,
+            `${this.displayBase}/${item.name}`,
+            relative,
+            item.properties.contentLength ?? undefined,
+            this.access,
+          ),
+        );
       }
     } catch (error) {
       throw blobError(this.description, error, this.access);
@@ -121,7 +142,10 @@ export class BlobLocation implements DataLocation {
   }
 
   child(relativePath: string): DataLocation {
-    const joined = normalizeRelative(this.blobPath ? `${this.blobPath}/${relativePath}` : relativePath, `The path '${relativePath}' under ${this.description}`);
+    const joined = normalizeRelative(
+      this.blobPath ? `${this.blobPath}/${relativePath}` : relativePath,
+      `The path '${relativePath}' under ${this.description}`,
+    );
     return new BlobLocation(this.container, joined, this.displayBase, this.access);
   }
 

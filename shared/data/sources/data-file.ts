@@ -32,7 +32,8 @@ export interface DataLocation {
 }
 
 /** Code-unit order: the same on every machine and locale (localeCompare is not). */
-export const byRelativePath = (a: DataFile, b: DataFile) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0);
+export const byRelativePath = (a: DataFile, b: DataFile) =>
+  a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0;
 
 /**
  * Files that are not data by the convention Spark, Hadoop and Azure ML share: any path segment that

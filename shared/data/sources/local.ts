@@ -36,7 +36,12 @@ export class LocalFile implements DataFile {
     const { start = 0, end, abortSignal } = options;
     if (end !== undefined && end <= start) return;
     // createReadStream's end is inclusive.
-    const stream = fs.createReadStream(this.absolutePath, { start, end: end === undefined ? undefined : end - 1, highWaterMark: CHUNK_BYTES, signal: abortSignal });
+    const stream = fs.createReadStream(this.absolutePath, {
+      start,
+      end: end === undefined ? undefined : end - 1,
+      highWaterMark: CHUNK_BYTES,
+      signal: abortSignal,
+    });
     try {
       for await (const chunk of stream) yield chunk as Buffer;
     } catch (error) {
