@@ -319,6 +319,8 @@ function leakForms(secret: string): Array<{ form: string; how: string }> {
   add(encodeURIComponent(secret).replace(/%20/g, '+'), 'form-encoded');
   add(JSON.stringify(secret).slice(1, -1), 'JSON-escaped');
   for (const f of base64Fragments(secret)) add(f, 'base64');
+  // task-lib's escaping of '%' in a logging command's data; the agent unescapes it into the secret.
+  for (const { form, how } of [...forms]) if (form.includes('%')) add(form.replace(/%/g, '%AZP25'), `${how}, task-lib-escaped`);
   return forms;
 }
 

@@ -40,6 +40,9 @@ export function printableForms(value: string | undefined): string[] {
   if (!/[\r\n]/.test(value)) add(value);
   add(encodeURIComponent(value));
   add(Buffer.from(value, 'utf8').toString('base64'));
+  // task-lib escapes '%' as '%AZP25' in a logging command's data (a debug line echoing an input):
+  // the agent turns it back into '%' before it knows the secret, so mask the escaped form here.
+  for (const form of [...forms]) if (form.includes('%')) add(form.replace(/%/g, '%AZP25'));
   if (/[\r\n]/.test(value)) {
     for (const line of value.split(/\r?\n/)) {
       if (!/^-----(BEGIN|END) /.test(line)) add(line.trim());

@@ -139,18 +139,25 @@ async function loadBaseline(
   }
 }
 
-/** Every redacted column must exist: a misspelt name would leave the real column's values in the report. */
-function checkRedaction(redact: ValidateInputs['redact'], source: RowSource): void {
-  if (redact === '*') return;
-  for (const name of redact) {
+/**
+ * Every column an input names must exist: a misspelt redacted column would leave the real column's
+ * values in the report, a misspelt kind override would silently type the column as it was.
+ */
+function checkNamedColumns(input: 'redactColumns' | 'kindOverrides', names: readonly string[], why: string, source: RowSource): void {
+  for (const name of names) {
     if (!source.columns.includes(name)) {
       const hint = source.columns.find((c) => c.toLowerCase() === name.toLowerCase());
       throw new UserError(
-        `'redactColumns' names '${name}', which the data does not have${hint ? ` (column names are case-sensitive: did you mean '${hint}'?)` : ''}; a misspelt name would leave the real column's values in the report. ` +
+        `'${input}' names '${name}', which the data does not have${hint ? ` (column names are case-sensitive: did you mean '${hint}'?)` : ''}; ${why}. ` +
           `The data's columns: ${source.columns.map((c) => `'${c}'`).join(', ')}`,
       );
     }
   }
+}
+
+function checkRedaction(redact: ValidateInputs['redact'], source: RowSource): void {
+  if (redact !== '*')
+    checkNamedColumns('redactColumns', redact, "a misspelt name would leave the real column's values in the report", source);
 }
 
 const shortValue = (v: string) => {
@@ -203,6 +210,13 @@ export async function validateDataTask(inputs: ValidateInputs, rt: ValidateRunti
     abortSignal: signal,
   });
   checkRedaction(inputs.redact, source);
+  if (inputs.overrides)
+    checkNamedColumns(
+      'kindOverrides',
+      Object.keys(inputs.overrides),
+      'a misspelt name would leave the column typed as the data alone decides',
+      source,
+    );
   rt.log(`Reading ${source.description}: ${source.columns.length} columns (${source.columns.join(', ')}).`);
   const { report, profile, summaryMarkdown } = await validateData(source, {
     expectations: inputs.expectations,

@@ -73,7 +73,8 @@ describe('one version (package.json)', () => {
     const exclude = ['package.json', 'package-lock.json', 'CHANGELOG.md', ...synced].map((f) => `:!${f.replace(/\\/g, '/')}`);
     const pattern = `(^|[^0-9.])${pkg.version.replace(/\./g, '\\.')}([^0-9]|$)`;
     const r = spawnSync('git', ['grep', '-lE', pattern, '--', '.', ...exclude], { cwd: repoRoot, encoding: 'utf8' });
-    if (r.status !== 0 && r.status !== 1) return; // not a git checkout (e.g. an unpacked source archive)
+    // 0: found, 1: none; anything else (not a git checkout, no git) must not pass as "none found".
+    assert.ok(r.status === 0 || r.status === 1, `git grep could not run (status ${r.status}): ${r.stderr || r.error?.message}`);
     assert.deepEqual(r.stdout.split('\n').filter(Boolean), []);
   });
 

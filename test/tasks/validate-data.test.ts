@@ -490,6 +490,12 @@ describe('AzureMLValidateData@1 (task process)', function () {
         "'redactColumns' names 'emial', which the data does not have; a misspelt name would leave the real column's values in the report. The data's columns: 'age', 'income', 'region', 'email', 'defaulted'",
       ));
 
+    it('a kind override for a column the data does not have (it would silently change nothing)', () =>
+      failsWith(
+        { data: 'data/credit.csv', expectations: 'age not null', kindOverrides: 'Age: categorical' },
+        "'kindOverrides' names 'Age', which the data does not have (column names are case-sensitive: did you mean 'age'?); a misspelt name would leave the column typed as the data alone decides. The data's columns: 'age', 'income', 'region', 'email', 'defaulted'",
+      ));
+
     it('a quality metric against a baseline, without one', () =>
       failsWith(
         { data: 'data/credit.csv', expectations: 'OutOfBoundsRate <= 0' },

@@ -89,6 +89,18 @@ describe('templates: expansion of the examples through @templates', () => {
     );
   });
 
+  it("ml-build.yml's data step never shows a URL's query (a SAS) in the step name, which the log does not mask", () => {
+    const p = expandBuildWith(
+      '    runCodeQuality: false\n    trainingData: https://acct.blob.core.windows.net/data/credit.csv?sv=2022-11-02&sig=abc%3D\n    dataExpectations: age not null\n',
+    );
+    const job = p.stages
+      .flatMap((s) => s.jobs)
+      .find((j) => stepsOf(j).some((st) => st.kind === 'task' && st.task === 'AzureMLValidateData@1'))!;
+    const names = stepsOf(job).map((st) => st.displayName ?? '');
+    assert.ok(names.includes('Validate data https://acct.blob.core.windows.net/data/credit.csv'), names.join(' | '));
+    assert.ok(!names.some((n) => n.includes('sig=')), names.join(' | '));
+  });
+
   it('ml-release.yml: the model-registered trigger, package from model.json, two deployment jobs on environments', () => {
     const p = expand('ml-release.yml');
     assert.deepEqual(p.resources.pipelines, [
