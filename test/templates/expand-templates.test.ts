@@ -26,6 +26,8 @@ const tasksOf = (p: Pipeline) =>
     s.jobs.flatMap((j) => stepsOf(j).flatMap((st) => (st.kind === 'task' ? [`${s.name}/${j.name}/${st.name ?? ''}: ${st.task}`] : []))),
   );
 
+const tasksStepsOf = (p: Pipeline): Step[] => p.stages.flatMap((s) => s.jobs.flatMap((j) => stepsOf(j)));
+
 /** An example repository copy whose build pipeline extends ml-build.yml with the given parameter lines. */
 const made: string[] = [];
 after(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
@@ -81,12 +83,28 @@ describe('templates: expansion of the examples through @templates', () => {
     ]);
   });
 
-  it('ml-build.yml without dataExpectations has no validation step', () => {
-    const p = expandBuildWith('    runCodeQuality: false\n    trainingData: data/credit.csv\n');
-    assert.deepEqual(
-      tasksOf(p).map((t) => t.split(': ')[1]),
-      ['AzureMLPublishPipeline@1', 'AzureMLWaitForRun@1', 'AzureMLCompareModels@1', 'AzureMLRegisterModel@1'],
+  it('ml-build.yml without trainingData has no data step; with it but no expectations, the data is profiled only', () => {
+    const names = (p: Pipeline) => tasksOf(p).map((t) => t.split(': ')[1]);
+    assert.deepEqual(names(expandBuildWith('    runCodeQuality: false\n')), [
+      'AzureMLPublishPipeline@1',
+      'AzureMLWaitForRun@1',
+      'AzureMLCompareModels@1',
+      'AzureMLRegisterModel@1',
+    ]);
+    const profiled = expandBuildWith('    runCodeQuality: false\n    trainingData: data/credit.csv\n');
+    assert.deepEqual(names(profiled).slice(0, 2), ['AzureMLValidateData@1', 'AzureMLPublishPipeline@1']);
+    const validate = tasksStepsOf(profiled).find((st) => st.kind === 'task' && st.task === 'AzureMLValidateData@1')!;
+    assert.equal(validate.kind === 'task' && (validate.inputs.expectations ?? ''), '');
+  });
+
+  it('ml-build.yml with dataExpectations but no trainingData fails at once, saying which parameter is missing', () => {
+    const steps = tasksStepsOf(expandBuildWith('    runCodeQuality: false\n    dataExpectations: age not null\n'));
+    const check = steps.find((st) => st.displayName === 'Check the data parameters')!;
+    assert.ok(
+      check && check.kind === 'script' && /dataExpectations is set but trainingData is empty/.test(check.script),
+      JSON.stringify(check),
     );
+    assert.ok(!steps.some((st) => st.kind === 'task' && st.task === 'AzureMLValidateData@1'));
   });
 
   it("ml-build.yml's data step never shows a URL's query (a SAS) in the step name, which the log does not mask", () => {
@@ -145,7 +163,8 @@ describe('templates: expansion of the examples through @templates', () => {
       [['Train', []]],
     );
     const publish = stepsOf(p.stages[0].jobs[0]).find((s) => s.name === 'publish')!;
-    assert.equal(publish.kind === 'task' && publish.inputs.inputOverrides, 'raw_data=azureml:credit-applications@latest');
+    // The job trains on the version the data check pinned, not on a second @latest.
+    assert.equal(publish.kind === 'task' && publish.inputs.inputOverrides, 'raw_data=$(AzureML.TrainingData)');
     const validate = stepsOf(p.stages[0].jobs[0]).find((s) => s.name === 'validateData')!;
     assert.equal(validate.kind === 'task' && validate.inputs.data, 'azureml:credit-applications@latest', 'and validated');
     const pushed = stepsOf(expand('ml-build.yml', 'IndividualCI').stages[1].jobs[0]).find((s) => s.name === 'publish')!;
