@@ -538,24 +538,143 @@ class SetCheck extends ColumnCheck {
   }
 }
 
-class UniqueCheck extends ColumnCheck {
-  private readonly seen = new DuplicateFinder();
-  private repeated = 0;
-  value(cell: Exclude<Cell, null>): void {
-    // The type tag keeps a typed 5 and a text "5" apart (a column holds one or the other).
-    const key = typeof cell === 'string' ? cell : `\u0000${typeof cell}:${cellText(cell)}`;
-    const times = this.seen.add(key);
+/** One way of telling values apart, with its duplicated(keep=False) tally. */
+class Duplicates {
+  readonly finder = new DuplicateFinder();
+  unexpected = 0;
+  repeated = 0;
+  readonly examples = new Examples();
+  /** Counts one occurrence, `times` as DuplicateFinder.add returns it. */
+  count(times: 1 | 2 | 3, cell: Exclude<Cell, null>): void {
     if (times === 2) {
       this.unexpected += 2;
       this.repeated++;
       this.examples.add(cellText(cell));
     } else if (times === 3) this.unexpected++;
   }
+  /** Adds another tally over disjoint or overlapping values (its examples after this one's). */
+  absorb(other: Duplicates): void {
+    const change = this.finder.absorb(other.finder);
+    this.unexpected += other.unexpected + change.unexpected;
+    this.repeated += other.repeated + change.repeated;
+    for (const v of other.examples.values) this.examples.add(v);
+  }
+}
+
+/**
+ * `unique`, as pandas would see the column once typed (shared/data/column-kinds.ts), a type known
+ * only at the end of the pass. So values are told apart in every way the column may still end up:
+ * - as text (a string column, and datetimes: pandas keeps those as text): always;
+ * - as numbers, while every value so far is an integer or a float: `1000`, `1000.0` and `1e3` are
+ *   one float, `7` and `07` one integer. Safe integers and floats are keyed by their float64 bits;
+ *   an integer beyond 2^53 by its exact value (int64 tells 2^53 and 2^53+1 apart) and, until the
+ *   first float shows, also by its float64 value (a float column rounds it), then merged into the
+ *   float table. The first value that is neither drops these tables;
+ * - as booleans (pandas reads `True`, `true`, `TRUE` alike): two counters.
+ * Memory: the numeric tables double what `unique` holds (triple for integers beyond 2^53) only
+ * while the column still looks numeric; a column of text holds the text table alone.
+ */
+class UniqueCheck extends ColumnCheck {
+  private readonly text = new Duplicates();
+  /** Safe integers, and (once a float is seen) every number, by float64 value; undefined until a number shows. */
+  private numbers: Duplicates | undefined;
+  /** Integers beyond 2^53 while no float is seen: by exact value (for an integer column) and by float64 value (for a float one). */
+  private bigExact: Duplicates | undefined;
+  private bigFloat: Duplicates | undefined;
+  private numeric = true;
+  private floatSeen = false;
+  private booleanOnly = true;
+  private readonly bools = [0, 0];
+  /** For each boolean, the text of its second occurrence (the example), in the order met. */
+  private readonly boolExamples: [number, string][] = [];
+  private settled = false;
+  private result: Observed = null;
+
+  value(cell: Exclude<Cell, null>, cls: CellClass, x: number): void {
+    // The type tag keeps a typed 5 and a text "5" apart (a column holds one or the other).
+    const key = typeof cell === 'string' ? cell : `\u0000${typeof cell}:${cellText(cell)}`;
+    this.text.count(this.text.finder.add(key), cell);
+    if (cls === BOOLEAN) {
+      if (this.booleanOnly) {
+        const b = x === 0 ? 0 : 1;
+        if (++this.bools[b] === 2) this.boolExamples.push([b, cellText(cell)]);
+      }
+    } else this.booleanOnly = false;
+    if (!this.numeric) return;
+    if (cls === FLOAT) {
+      const numbers = this.floatsFromNowOn();
+      numbers.count(numbers.finder.addNumber(x), cell);
+    } else if (cls === INTEGER) {
+      if (this.numbers === undefined) this.numbers = new Duplicates();
+      if (this.floatSeen || Number.isSafeInteger(x)) this.numbers.count(this.numbers.finder.addNumber(x), cell);
+      else {
+        const exact = typeof cell === 'string' ? BigInt(cell.trim()) : typeof cell === 'number' ? BigInt(cell) : cell;
+        this.bigExact ??= new Duplicates();
+        this.bigFloat ??= new Duplicates();
+        this.bigExact.count(this.bigExact.finder.add(String(exact)), cell);
+        this.bigFloat.count(this.bigFloat.finder.addNumber(x), cell);
+      }
+    } else {
+      // Text, a boolean or a datetime: the column cannot be typed integer or float any more.
+      this.numeric = false;
+      this.numbers = this.bigExact = this.bigFloat = undefined;
+    }
+  }
+
+  /** The column can no longer be integer: big integers join the float table by their float64 value. */
+  private floatsFromNowOn(): Duplicates {
+    this.numbers ??= new Duplicates();
+    if (!this.floatSeen) {
+      this.floatSeen = true;
+      if (this.bigFloat) this.numbers.absorb(this.bigFloat);
+      this.bigExact = this.bigFloat = undefined;
+    }
+    return this.numbers;
+  }
+
+  /** The tally that matches the column's type (integer and float: as numbers; boolean: as booleans; else as text). */
+  private chosen(type: ColumnType): { unexpected: number; repeated: number; distinct: number; examples: string[] } {
+    const pick = (d: Duplicates, extra?: Duplicates) => ({
+      unexpected: d.unexpected + (extra?.unexpected ?? 0),
+      repeated: d.repeated + (extra?.repeated ?? 0),
+      distinct: d.finder.size + (extra?.finder.size ?? 0),
+      examples: extra ? [...d.examples.values, ...extra.examples.values].slice(0, MAX_EXAMPLES) : d.examples.values,
+    });
+    // A declared numeric or boolean column can hold other cells; then the text tally is the one left.
+    if ((type === 'integer' || type === 'float') && this.numeric) {
+      // A float column may hold no float cell (integers and NaN): its big integers join now.
+      const numbers = type === 'float' ? this.floatsFromNowOn() : (this.numbers ?? new Duplicates());
+      // Safe and big integers never share a value, so their tallies add.
+      return type === 'integer' && this.bigExact ? pick(numbers, this.bigExact) : pick(numbers);
+    }
+    if (type === 'boolean' && this.booleanOnly) {
+      const [f, t] = this.bools;
+      return {
+        unexpected: (f >= 2 ? f : 0) + (t >= 2 ? t : 0),
+        repeated: (f >= 2 ? 1 : 0) + (t >= 2 ? 1 : 0),
+        distinct: (f > 0 ? 1 : 0) + (t > 0 ? 1 : 0),
+        examples: this.boolExamples.map(([, text]) => text),
+      };
+    }
+    return pick(this.text);
+  }
+
+  /** Takes the tally of the column's final type (call once the pass is over). */
+  settle(type: ColumnType): void {
+    if (this.settled) return;
+    this.settled = true;
+    const c = this.chosen(type);
+    this.unexpected = c.unexpected;
+    for (const v of c.examples) this.examples.add(v);
+    this.result = { distinct: c.distinct, repeatedValues: c.repeated };
+  }
+
   observed(): Observed {
-    return { distinct: this.seen.size, repeatedValues: this.repeated };
+    return this.result;
   }
   get bytes(): number {
-    return this.seen.bytes;
+    const b = (d: Duplicates | undefined) => d?.finder.bytes ?? 0;
+    return b(this.text) + b(this.numbers) + b(this.bigExact) + b(this.bigFloat);
   }
 }
 
@@ -594,7 +713,8 @@ function makeCheck(e: ColumnExpectation, index: number): ColumnCheck {
 
 /**
  * Evaluates every column expectation in the same pass (a RowVisitor). Memory is bounded but for
- * `unique`, which keeps a 64-bit hash per distinct value (shared/data/hash-tables.ts).
+ * `unique`, which keeps a 64-bit hash per distinct value (shared/data/hash-tables.ts), twice over
+ * while the column still looks numeric (see UniqueCheck).
  */
 export class ExpectationEvaluator implements RowVisitor {
   private readonly byColumn: ColumnCheck[][];
@@ -634,7 +754,7 @@ export class ExpectationEvaluator implements RowVisitor {
     const check = this.checks.find((c) => c.expectation === e);
     if (!check) return undefined;
     const type = typeOf(check.expectation.column);
-    if (check instanceof TypeCheck) check.settle(type);
+    if (check instanceof TypeCheck || check instanceof UniqueCheck) check.settle(type);
     return { missing: check.missing, unexpected: check.unexpected, examples: check.examples.values, observed: check.observed(type) };
   }
 

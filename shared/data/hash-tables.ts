@@ -3,7 +3,8 @@
  * few bytes per value instead of a JavaScript Map's ~60-80, and memory can be bounded and stated:
  * - NumberCounts: float64 value → two uint32 counts (all rows, complete rows); 16 bytes a slot.
  * - FloatSet: distinct float64 values only; 8 bytes a slot.
- * - DuplicateFinder: 64-bit hashes of values with a seen-once/seen-again state; 9 bytes a slot.
+ * - DuplicateFinder: 64-bit hashes of values (or a number's own 64 bits) with a seen-once/seen-again
+ *   state; 9 bytes a slot.
  * Tables double when 3/4 full, so a table holds 1.33 to 2.67 slots per entry.
  */
 
@@ -188,6 +189,14 @@ export function murmur3(text: string, seed: number): number {
   return h >>> 0;
 }
 
+/** The first slot of a 64-bit key (mixed: addNumber's keys are raw float64 bits). */
+function slotOf(hi: number, lo: number): number {
+  let h = hi ^ Math.imul(lo, 0x9e3779b1);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  return h ^ (h >>> 13);
+}
+
 const SEED_HI = 0x9747b28c;
 const SEED_LO = 0x5bd1e995;
 
@@ -216,9 +225,20 @@ export class DuplicateFinder {
 
   /** Records one occurrence and says how many times the value has now been seen: 1, 2, or 3 for "3 or more". */
   add(key: string): 1 | 2 | 3 {
-    const hi = murmur3(key, SEED_HI);
-    const lo = murmur3(key, SEED_LO);
-    let i = (hi ^ Math.imul(lo, 0x9e3779b1)) & this.mask;
+    return this.insert(murmur3(key, SEED_HI), murmur3(key, SEED_LO));
+  }
+
+  /**
+   * As add, for a number keyed by its float64 bits themselves (exact: no false duplicates); -0 is
+   * 0. Keep numbers and strings in different finders: their keys are not told apart.
+   */
+  addNumber(value: number): 1 | 2 | 3 {
+    f64[0] = value + 0;
+    return this.insert(u32[1], u32[0]);
+  }
+
+  private insert(hi: number, lo: number): 1 | 2 | 3 {
+    let i = slotOf(hi, lo) & this.mask;
     for (;;) {
       const s = this.state[i];
       if (s === 0) break;
@@ -239,6 +259,41 @@ export class DuplicateFinder {
     return 1;
   }
 
+  /**
+   * Adds every value of `other` (same kind of keys) as if its occurrences had been added here.
+   * Returns what that changes in a duplicated(keep=False) tally: `unexpected` occurrences newly
+   * repeated, and the change in the number of `repeated` values (-1 for a value repeated in both).
+   */
+  absorb(other: DuplicateFinder): { unexpected: number; repeated: number } {
+    let unexpected = 0;
+    let repeated = 0;
+    for (let j = 0; j < other.state.length; j++) {
+      const b = other.state[j];
+      if (b === 0) continue;
+      const hi = other.hi[j];
+      const lo = other.lo[j];
+      let i = slotOf(hi, lo) & this.mask;
+      while (this.state[i] !== 0 && (this.hi[i] !== hi || this.lo[i] !== lo)) i = (i + 1) & this.mask;
+      const a = this.state[i];
+      if (a === 0) {
+        this.hi[i] = hi;
+        this.lo[i] = lo;
+        this.state[i] = b;
+        this.size++;
+        if (this.size > this.state.length * MAX_LOAD) this.grow();
+        continue;
+      }
+      // Seen once on each side: both occurrences become unexpected; once on one side: that one does.
+      if (a === 1 && b === 1) {
+        unexpected += 2;
+        repeated++;
+      } else if (a === 1 || b === 1) unexpected++;
+      else repeated--;
+      this.state[i] = 2;
+    }
+    return { unexpected, repeated };
+  }
+
   private grow(): void {
     const { hi, lo, state } = this;
     const slots = state.length * 2;
@@ -248,7 +303,7 @@ export class DuplicateFinder {
     this.mask = slots - 1;
     for (let j = 0; j < state.length; j++) {
       if (state[j] === 0) continue;
-      let i = (hi[j] ^ Math.imul(lo[j], 0x9e3779b1)) & this.mask;
+      let i = slotOf(hi[j], lo[j]) & this.mask;
       while (this.state[i] !== 0) i = (i + 1) & this.mask;
       this.hi[i] = hi[j];
       this.lo[i] = lo[j];

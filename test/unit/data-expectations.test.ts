@@ -1,4 +1,7 @@
 import { strict as assert } from 'node:assert';
+import { csvRows } from '../support/memory-rows';
+import { DuplicateFinder } from '../../shared/data/hash-tables';
+import { validateData } from '../../shared/data/validation-report';
 import {
   EXPECTATION_GRAMMAR,
   checkExpectationColumns,
@@ -198,5 +201,68 @@ describe('data expectations: the mostly rule (GE _calc_map_expectation_success)'
     assert.equal(mapSuccess(10, 2, 0.9), false);
     assert.equal(mapSuccess(100, 1, 0.99), true);
     assert.equal(mapSuccess(3, 3, 0), true);
+  });
+});
+
+describe('data expectations: unique compares values as the column is typed (expect_column_values_to_be_unique)', () => {
+  const NOW = () => new Date('2024-05-06T07:08:09.000Z');
+  const unique = async (csv: string) => {
+    const v = await validateData(csvRows(csv), { expectations: parseExpectations('id unique'), now: NOW });
+    const r = v.report.expectations[0];
+    return { passed: r.passed, unexpected: r.unexpectedCount, examples: r.examples, observed: r.observed, bytes: v.uniqueBytes };
+  };
+
+  it('a float column: 1000, 1000.0 and 7, 07 are two values seen twice', async () => {
+    // pd.read_csv gives float64 [1000.0, 1000.0, 7.0, 7.0]; duplicated(keep=False) marks all 4.
+    const r = await unique('id\n1000\n1000.0\n7\n07\n');
+    assert.deepEqual([r.passed, r.unexpected, r.examples, r.observed], [false, 4, ['1000.0', '07'], { distinct: 2, repeatedValues: 2 }]);
+  });
+
+  it('a float column: 1e3 and 1000 are the same value', async () => {
+    // pandas: float64 [1000.0, 1000.0] → both duplicated.
+    const r = await unique('id\n1e3\n1000\n');
+    assert.deepEqual([r.passed, r.unexpected, r.examples], [false, 2, ['1000']]);
+  });
+
+  it('an integer column: 7 and 07 are one int64; 1, 2, 3 are unique', async () => {
+    // pandas: int64 [7, 7] → both duplicated; int64 [1, 2, 3] → none.
+    assert.deepEqual((await unique('id\n7\n07\n')).unexpected, 2);
+    const r = await unique('id\n1\n2\n3\n');
+    assert.deepEqual([r.passed, r.unexpected, r.observed], [true, 0, { distinct: 3, repeatedValues: 0 }]);
+  });
+
+  it('a string column compares text: 7, 07, x are three values (and the numeric table is dropped)', async () => {
+    // pandas: object column ['7', '07', 'x'] → no duplicate.
+    const r = await unique('id\n7\n07\nx\n');
+    assert.deepEqual([r.passed, r.unexpected, r.observed], [true, 0, { distinct: 3, repeatedValues: 0 }]);
+    assert.equal(r.bytes, new DuplicateFinder().bytes); // the text table alone once the column cannot be numeric
+    assert.equal((await unique('id\n7\n8\n')).bytes, 2 * new DuplicateFinder().bytes); // text and numbers while it could be
+  });
+
+  it('integers beyond 2^53: exact in an integer column, rounded in a float one', async () => {
+    // pandas: int64 keeps 9007199254740992 and 9007199254740993 apart; with a 1.5 (or a NaN) the column is float64 and
+    // both become 9007199254740992.0, duplicates.
+    assert.deepEqual((await unique('id\n9007199254740992\n9007199254740993\n')).unexpected, 0);
+    assert.deepEqual((await unique('id\n9007199254740992\n9007199254740993\n1.5\n')).unexpected, 2);
+    assert.deepEqual((await unique('id\n9007199254740993\nNaN\n9007199254740992.0\n')).unexpected, 2);
+    assert.deepEqual((await unique('id\n09007199254740993\n9007199254740993\n')).unexpected, 2);
+  });
+
+  it('a boolean column: True, true and TRUE are one value', async () => {
+    // pandas reads True/true/TRUE as the bool True: [True, True, False, True] → 3 duplicated.
+    const r = await unique('id\nTrue\ntrue\nFalse\nTRUE\n');
+    assert.deepEqual([r.passed, r.unexpected, r.examples, r.observed], [false, 3, ['true'], { distinct: 2, repeatedValues: 1 }]);
+  });
+
+  it('DuplicateFinder.absorb tallies values seen on both sides', () => {
+    const a = new DuplicateFinder(4);
+    const b = new DuplicateFinder(4);
+    for (const x of [1, 2, 3, 3]) a.addNumber(x);
+    for (const x of [1, 3, 3, 4, 5, 5, -0]) b.addNumber(x);
+    // 1 once on each side: +2 unexpected, +1 repeated; 2 and 4 only on one side; 3 repeated on both: counted twice,
+    // so -1 repeated; 5 only in b; -0 is 0, new.
+    assert.deepEqual(a.absorb(b), { unexpected: 2, repeated: 0 });
+    assert.equal(a.size, 6);
+    assert.equal(a.addNumber(0), 2);
   });
 });
