@@ -3,6 +3,7 @@ import { workspaceArmId } from '../cloud';
 import { armPage } from '../http/paging';
 import type { EmulatorRequest, EmulatorResponse, Route } from '../http/types';
 import { json } from '../http/types';
+import { systemData } from './system-data';
 import { armError } from './errors';
 import { ASSET_KINDS, ASSET_NAME, AssetKind, AssetRecord, AssetStore, checkAssetBody } from './asset-store';
 import { route, scopeError, WORKSPACE } from './scope';
@@ -18,19 +19,11 @@ export const assetId = (cloud: Cloud, kind: AssetKind, name: string, version: st
   `${workspaceArmId(cloud)}/${kind}/${name}/versions/${version}`;
 
 export function assetResource(cloud: Cloud, r: AssetRecord) {
-  const at = new Date(r.createdAt).toISOString();
   return {
     id: assetId(cloud, r.kind, r.name, r.version),
     name: r.version,
     type: RESOURCE_TYPE[r.kind],
-    systemData: {
-      createdAt: at,
-      createdBy: 'mlops-pipeline@emulator.example',
-      createdByType: 'Application',
-      lastModifiedAt: at,
-      lastModifiedBy: 'mlops-pipeline@emulator.example',
-      lastModifiedByType: 'Application',
-    },
+    systemData: systemData(r.createdAt),
     properties: {
       description: null,
       tags: {},
@@ -121,19 +114,11 @@ export function assetRoutes(deps: AssetRouteDeps): Route[] {
   const container = (kind: AssetKind, name: string): EmulatorResponse => {
     const versions = assets.versions(kind, name);
     if (!versions.length) return armError(404, 'UserError', `${kindLabel(kind)} container=${name} not found`);
-    const at = new Date(versions[versions.length - 1].createdAt).toISOString();
     return json(200, {
       id: `${workspaceArmId(cloud)}/${kind}/${versions[0].name}`,
       name: versions[0].name,
       type: CONTAINER_TYPE[kind],
-      systemData: {
-        createdAt: at,
-        createdBy: 'mlops-pipeline@emulator.example',
-        createdByType: 'Application',
-        lastModifiedAt: at,
-        lastModifiedBy: 'mlops-pipeline@emulator.example',
-        lastModifiedByType: 'Application',
-      },
+      systemData: systemData(versions[versions.length - 1].createdAt),
       properties: {
         description: null,
         tags: {},

@@ -4,6 +4,7 @@ import { armPage } from '../http/paging';
 import type { Route } from '../http/types';
 import type { DatastoreSeed } from '../types';
 import { json } from '../http/types';
+import { systemData } from './system-data';
 import { armError } from './errors';
 import { route, scopeError, WORKSPACE } from './scope';
 
@@ -27,27 +28,20 @@ export function datastoreLocation(storage: DatastoreStorage | undefined): { acco
   return { accountName: storage.accountName, endpoint: url.host, protocol: url.protocol.replace(/:$/, '') };
 }
 
-function seededResource(cloud: Cloud, storage: DatastoreStorage | undefined, seed: DatastoreSeed) {
-  const at = new Date(0).toISOString();
+/** A datastore as ARM answers GET: the default one and seeded ones alike (never with its secret: listSecrets gives that). */
+function datastoreResource(cloud: Cloud, storage: DatastoreStorage | undefined, seed: DatastoreSeed, isDefault = false) {
   const type = seed.datastoreType ?? 'AzureBlob';
   const credentialsType = seed.credentials ?? 'AccountKey';
   return {
     id: `${workspaceArmId(cloud)}/datastores/${seed.name}`,
     name: seed.name,
     type: 'Microsoft.MachineLearningServices/workspaces/datastores',
-    systemData: {
-      createdAt: at,
-      createdBy: 'emulator',
-      createdByType: 'Application',
-      lastModifiedAt: at,
-      lastModifiedBy: 'emulator',
-      lastModifiedByType: 'Application',
-    },
+    systemData: systemData(0),
     properties: {
       description: null,
       tags: {},
       properties: {},
-      isDefault: false,
+      isDefault,
       credentials: credentialsType === 'None' ? { credentialsType } : { credentialsType, secrets: { secretsType: credentialsType } },
       datastoreType: type,
       ...datastoreLocation(storage),
@@ -66,34 +60,13 @@ export function datastoreRoutes(
   storage: () => DatastoreStorage | undefined,
   seeded: () => ReadonlyMap<string, DatastoreSeed> = () => new Map(),
 ): Route[] {
-  const resource = () => {
-    const at = new Date(0).toISOString();
-    return {
-      id: `${workspaceArmId(cloud)}/datastores/${DEFAULT_DATASTORE}`,
-      name: DEFAULT_DATASTORE,
-      type: 'Microsoft.MachineLearningServices/workspaces/datastores',
-      systemData: {
-        createdAt: at,
-        createdBy: 'emulator',
-        createdByType: 'Application',
-        lastModifiedAt: at,
-        lastModifiedBy: 'emulator',
-        lastModifiedByType: 'Application',
-      },
-      properties: {
-        description: null,
-        tags: {},
-        properties: {},
-        isDefault: true,
-        // The service never returns the key here (listSecrets does); the spec requires the secrets object, without its value.
-        credentials: { credentialsType: 'AccountKey', secrets: { secretsType: 'AccountKey' } },
-        datastoreType: 'AzureBlob',
-        ...datastoreLocation(storage()),
-        containerName: defaultContainerName(cloud),
-        serviceDataAccessAuthIdentity: 'WorkspaceSystemAssignedIdentity',
-      },
-    };
-  };
+  // The default datastore is one more datastore: an account-key blob container the workspace made.
+  const defaultSeed = (): DatastoreSeed => ({
+    name: DEFAULT_DATASTORE,
+    containerName: defaultContainerName(cloud),
+    credentials: 'AccountKey',
+  });
+  const resource = () => datastoreResource(cloud, storage(), defaultSeed(), true);
   const notFound = (name: string) => armError(404, 'UserError', `Datastore ${name} not found in workspace ${cloud.workspaceName}.`);
   return [
     {
@@ -116,7 +89,11 @@ export function datastoreRoutes(
         const seed = seeded().get(name);
         return (
           scopeError(cloud, s, rg, ws) ??
-          (name === DEFAULT_DATASTORE ? json(200, resource()) : seed ? json(200, seededResource(cloud, storage(), seed)) : notFound(name))
+          (name === DEFAULT_DATASTORE
+            ? json(200, resource())
+            : seed
+              ? json(200, datastoreResource(cloud, storage(), seed))
+              : notFound(name))
         );
       },
     },
