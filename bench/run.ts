@@ -8,9 +8,7 @@ import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { startEmulator, Emulator } from '../emulator';
 import { runTask } from '../devkit/task-runner';
-import { secretCredential } from '../devkit/emulator-clients';
-import { resolveCloud } from '../shared/auth/clouds';
-import { createMachineLearningClient, loadWorkspace } from '../shared/azureml/workspace';
+import { productWorkspace } from '../devkit/emulator-clients';
 import { getJobSnapshot } from '../shared/azureml/jobs';
 import { runHistory } from '../shared/azureml/run-history';
 import { waitForJob } from '../shared/wait/wait-for-job';
@@ -82,26 +80,7 @@ async function startUp(emulator: Emulator): Promise<void> {
 async function readsPerHour(): Promise<void> {
   const emulator = await startEmulator({ clock: 'manual' });
   try {
-    const credential = secretCredential(emulator);
-    const cloud = resolveCloud({
-      activeDirectoryAuthority: emulator.url,
-      resourceManagerUrl: emulator.url,
-      resourceId: emulator.url,
-      environment: 'AzureCloud',
-    });
-    const client = createMachineLearningClient({
-      credential,
-      cloud,
-      subscriptionId: emulator.subscriptionId,
-      httpFor: () => ({ tlsOptions: { ca: emulator.caCertPem } }),
-      taskName: 'bench',
-    });
-    const ws = await loadWorkspace({
-      client,
-      subscriptionId: emulator.subscriptionId,
-      resourceGroup: emulator.resourceGroup,
-      name: emulator.workspaceName,
-    });
+    const { workspace: ws } = await productWorkspace(emulator, 'bench');
     for (const [jobType, schedule] of [
       ['Command', { initialMs: 10_000, maxMs: 60_000 }],
       ['Pipeline', { initialMs: 10_000, maxMs: 60_000 }],

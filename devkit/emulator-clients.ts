@@ -2,6 +2,8 @@ import type { TokenCredential } from '@azure/core-auth';
 import { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
 import { ClientSecretCredential } from '@azure/identity';
 import type { Emulator } from '../emulator';
+import { resolveCloud } from '../shared/auth/clouds';
+import { createMachineLearningClient, loadWorkspace, type Workspace } from '../shared/azureml/workspace';
 
 /**
  * In-process clients cannot use NODE_EXTRA_CA_CERTS (read once at Node start), so tests hand
@@ -81,3 +83,34 @@ export async function armToken(emulator: Emulator): Promise<string> {
 
 export const wsPath = (e: Emulator) =>
   `/subscriptions/${e.subscriptionId}/resourceGroups/${e.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${e.workspaceName}`;
+
+/**
+ * The product's own workspace handle (shared/azureml/workspace.ts) on the emulator, signed in as
+ * the spnKey connection, as a task opens it, but in-process: for tests and benches that call shared/
+ * functions directly. The credential comes along for the data readers (identity-based storage).
+ */
+export async function productWorkspace(
+  emulator: Emulator,
+  taskName: string,
+): Promise<{ workspace: Workspace; credential: TokenCredential }> {
+  const credential = secretCredential(emulator);
+  const client = createMachineLearningClient({
+    credential,
+    cloud: resolveCloud({
+      activeDirectoryAuthority: emulator.url,
+      resourceManagerUrl: emulator.url,
+      resourceId: emulator.url,
+      environment: 'AzureCloud',
+    }),
+    subscriptionId: emulator.subscriptionId,
+    httpFor: () => tlsFor(emulator),
+    taskName,
+  });
+  const workspace = await loadWorkspace({
+    client,
+    subscriptionId: emulator.subscriptionId,
+    resourceGroup: emulator.resourceGroup,
+    name: emulator.workspaceName,
+  });
+  return { workspace, credential };
+}

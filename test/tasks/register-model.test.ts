@@ -7,9 +7,7 @@ import { SOURCE_KEY_PROPERTY, SOURCE_PROPERTY, sourceKey } from '../../shared/re
 import { COMPARE_VARIABLES, HANDOFF_VARIABLES } from '../../shared/task/handoff-variables';
 import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { startAzurite, AzuriteHandle } from '../../devkit/azurite';
-import { secretCredential } from '../../devkit/emulator-clients';
-import { resolveCloud } from '../../shared/auth/clouds';
-import { createMachineLearningClient, loadWorkspace } from '../../shared/azureml/workspace';
+import { productWorkspace } from '../../devkit/emulator-clients';
 import type { DataWorkspace } from '../../shared/data/open-data';
 import { readProfile } from '../../shared/data/profile';
 import { DATA_PROFILE_PROPERTY, findModelProfile, TRAINING_DATA_PROPERTY } from '../../shared/register/model-profile';
@@ -453,28 +451,7 @@ describe('AzureMLRegisterModel@1: the training data profile (task process, emula
         { phases: [], outcome: 'Completed', metrics: { accuracy: 0.9 } },
         { jobType: 'Command', outputs: { model: 'mlflow_model' } },
       );
-    const credential = secretCredential(emulator);
-    const client = createMachineLearningClient({
-      credential,
-      cloud: resolveCloud({
-        activeDirectoryAuthority: emulator.url,
-        resourceManagerUrl: emulator.url,
-        resourceId: emulator.url,
-        environment: 'AzureCloud',
-      }),
-      subscriptionId: emulator.subscriptionId,
-      httpFor: () => ({ tlsOptions: { ca: emulator.caCertPem } }),
-      taskName: 'register-profile-test',
-    });
-    ctx = {
-      workspace: await loadWorkspace({
-        client,
-        subscriptionId: emulator.subscriptionId,
-        resourceGroup: emulator.resourceGroup,
-        name: emulator.workspaceName,
-      }),
-      credential,
-    };
+    ctx = await productWorkspace(emulator, 'register-profile-test');
     // The validation step of the same job, as the agent runs it: its job variables are the hand-off.
     const validated = await runTask({
       task: 'AzureMLValidateData',

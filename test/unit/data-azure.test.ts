@@ -3,9 +3,8 @@ import { ContainerSASPermissions, ContainerClient, generateBlobSASQueryParameter
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { startEmulator, Emulator } from '../../emulator';
 import { startAzurite, AzuriteHandle } from '../../devkit/azurite';
-import { secretCredential } from '../../devkit/emulator-clients';
-import { resolveCloud } from '../../shared/auth/clouds';
-import { createMachineLearningClient, loadWorkspace, Workspace } from '../../shared/azureml/workspace';
+import { productWorkspace } from '../../devkit/emulator-clients';
+import type { Workspace } from '../../shared/azureml/workspace';
 import { DataWorkspace, openData } from '../../shared/data/open-data';
 import { blobUrlLocation, withoutSecrets } from '../../shared/data/sources/azure';
 import { allRows, rejectsWithUserError } from '../support/data-rows';
@@ -35,25 +34,8 @@ describe('data: Azure sources (emulator + Azurite)', function () {
       seed: 5,
       storage: { blobUrl: azurite.blobUrl, accountName: azurite.accountName, accountKey: azurite.accountKey },
     });
-    const credential = secretCredential(emulator);
-    const client = createMachineLearningClient({
-      credential,
-      cloud: resolveCloud({
-        activeDirectoryAuthority: emulator.url,
-        resourceManagerUrl: emulator.url,
-        resourceId: emulator.url,
-        environment: 'AzureCloud',
-      }),
-      subscriptionId: emulator.subscriptionId,
-      httpFor: () => ({ tlsOptions: { ca: emulator.caCertPem } }),
-      taskName: 'data-test',
-    });
-    ws = await loadWorkspace({
-      client,
-      subscriptionId: emulator.subscriptionId,
-      resourceGroup: emulator.resourceGroup,
-      name: emulator.workspaceName,
-    });
+    const { workspace, credential } = await productWorkspace(emulator, 'data-test');
+    ws = workspace;
     masked = [];
     ctx = { workspace: ws, mask: (s) => masked.push(s), credential };
     const key = new StorageSharedKeyCredential(azurite.accountName, azurite.accountKey);
