@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
-import { AnonymousCredential, ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
+import { AnonymousCredential, ContainerClient, StorageSharedKeyCredential, type StoragePipelineOptions } from '@azure/storage-blob';
 import type { HttpClientOptions } from '../http/agent-http-options';
 import type { FolderSnapshot } from '../azureml-pipeline/folder-hash';
 import { UserError } from '../task/user-error';
@@ -35,6 +35,36 @@ export function blobServiceUrl(accountName: string, endpoint: string, protocol: 
   return `${protocol}://${accountName}.blob.${endpoint}`;
 }
 
+/**
+ * A client for a datastore's container with the secret `listSecrets` gives, an account key or a SAS,
+ * registered with `mask` before anything can print it; undefined when it gives neither.
+ */
+export async function containerWithDatastoreSecret(
+  ws: Workspace,
+  datastore: string,
+  accountName: string,
+  containerUrl: string,
+  options: StoragePipelineOptions,
+  mask: ((secret: string) => void) | undefined,
+  abortSignal?: AbortSignal,
+): Promise<ContainerClient | undefined> {
+  const secrets = (await ws.client.datastores.listSecrets(ws.resourceGroup, ws.name, datastore, { abortSignal })) as {
+    secretsType: string;
+    key?: string;
+    sasToken?: string;
+  };
+  if (secrets.secretsType === 'AccountKey' && secrets.key) {
+    mask?.(secrets.key);
+    return new ContainerClient(containerUrl, new StorageSharedKeyCredential(accountName, secrets.key), options);
+  }
+  if (secrets.secretsType === 'Sas' && secrets.sasToken) {
+    const sas = secrets.sasToken.replace(/^\?/, '');
+    mask?.(sas);
+    return new ContainerClient(`${containerUrl}?${sas}`, new AnonymousCredential(), options);
+  }
+  return undefined;
+}
+
 /** The workspace's default datastore and a client with its credential; `mask` registers the secret before anything can print it. */
 export async function openDefaultDatastore(
   ws: Workspace,
@@ -60,26 +90,11 @@ export async function openDefaultDatastore(
       `The default datastore '${found.name}' of workspace '${ws.name}' is a ${p.datastoreType ?? 'non-blob'} datastore; code uploads need an Azure Blob datastore.`,
     );
   }
-  const secrets = (await ws.client.datastores.listSecrets(ws.resourceGroup, ws.name, found.name, { abortSignal })) as {
-    secretsType: string;
-    key?: string;
-    sasToken?: string;
-  };
   const serviceUrl = blobServiceUrl(p.accountName, p.endpoint ?? 'core.windows.net', p.protocol ?? 'https');
+  const containerUrl = `${serviceUrl}/${p.containerName}`;
   const options = storageClientOptions(http, serviceUrl);
-  let container: ContainerClient;
-  if (secrets.secretsType === 'AccountKey' && secrets.key) {
-    mask(secrets.key);
-    container = new ContainerClient(
-      `${serviceUrl}/${p.containerName}`,
-      new StorageSharedKeyCredential(p.accountName, secrets.key),
-      options,
-    );
-  } else if (secrets.secretsType === 'Sas' && secrets.sasToken) {
-    const sas = secrets.sasToken.replace(/^\?/, '');
-    mask(sas);
-    container = new ContainerClient(`${serviceUrl}/${p.containerName}?${sas}`, new AnonymousCredential(), options);
-  } else {
+  const container = await containerWithDatastoreSecret(ws, found.name, p.accountName, containerUrl, options, mask, abortSignal);
+  if (!container) {
     throw new UserError(
       `The default datastore '${found.name}' of workspace '${ws.name}' has no account key or SAS credential (it uses identity-based access), which code upload does not support yet.`,
     );

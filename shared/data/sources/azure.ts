@@ -1,8 +1,9 @@
 import { isIP } from 'node:net';
 import type { TokenCredential } from '@azure/core-auth';
-import { AnonymousCredential, ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
+import { AnonymousCredential, ContainerClient } from '@azure/storage-blob';
 import { getAssetVersion, getLatestVersion } from '../../azureml/assets';
-import { blobServiceUrl } from '../../azureml/datastore-upload';
+import { blobServiceUrl, containerWithDatastoreSecret } from '../../azureml/datastore-upload';
+import { isNotFound } from '../../azureml/not-found';
 import { storageClientOptions } from '../../azureml/storage-options';
 import type { Workspace } from '../../azureml/workspace';
 import type { HttpClientOptions } from '../../http/agent-http-options';
@@ -125,7 +126,7 @@ export async function openDatastoreContainer(
   try {
     store = await ws.client.datastores.get(ws.resourceGroup, ws.name, name, { abortSignal });
   } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 404)
+    if (isNotFound(error))
       throw new UserError(`Datastore '${name}' was not found in workspace '${ws.name}'; check the datastore name (az ml datastore list).`, {
         cause: error,
       });
@@ -156,24 +157,9 @@ export async function openDatastoreContainer(
       `Datastore '${name}' uses ${kind} credentials; data can be read from datastores with an account key, a SAS, or identity-based access.`,
     );
   }
-  const secrets = (await ws.client.datastores.listSecrets(ws.resourceGroup, ws.name, name, { abortSignal })) as {
-    secretsType: string;
-    key?: string;
-    sasToken?: string;
-  };
+  const container = await containerWithDatastoreSecret(ws, name, p.accountName, containerUrl, options, ctx.mask, abortSignal);
   const refreshed = `the datastore's ${kind === 'Sas' ? 'SAS' : 'account key'} was refused: update datastore '${name}' with a valid one`;
-  if (secrets.secretsType === 'AccountKey' && secrets.key) {
-    ctx.mask?.(secrets.key);
-    return {
-      container: new ContainerClient(containerUrl, new StorageSharedKeyCredential(p.accountName, secrets.key), options),
-      access: refreshed,
-    };
-  }
-  if (secrets.secretsType === 'Sas' && secrets.sasToken) {
-    const sas = secrets.sasToken.replace(/^\?/, '');
-    ctx.mask?.(sas);
-    return { container: new ContainerClient(`${containerUrl}?${sas}`, new AnonymousCredential(), options), access: refreshed };
-  }
+  if (container) return { container, access: refreshed };
   throw new UserError(
     `Datastore '${name}' gave no ${kind === 'Sas' ? 'SAS token' : 'account key'} (listSecrets); update the datastore's credentials.`,
   );
